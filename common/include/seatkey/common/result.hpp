@@ -1,0 +1,59 @@
+// Result<T>: a value or an Error, never an exception. Errc names the reason.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace seatkey {
+
+enum class Errc {
+  malformed,             // not a v4.public token, bad base64url, oversized, bad footer
+  unknown_key,           // footer kid names no trusted key
+  bad_signature,         // Ed25519 signature does not verify
+  invalid_claims,        // payload is not a valid license claims object
+  invalid_key,           // a PASERK string or key material is not acceptable
+  wrong_passphrase,      // k4.secret-pw did not authenticate under this passphrase
+  invalid_appliance_id,  // appliance ID outside the spec's alphabet or length
+  invalid_time,          // not an RFC 3339 date-time
+  too_large,             // input over the spec's limits
+  io_error,              // a file could not be read or written
+  out_of_memory,         // sodium_malloc failed
+};
+
+const char* errc_name(Errc code) noexcept;
+
+struct Error {
+  Errc code;
+  std::string message;
+};
+
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : error_(std::move(error)) {}  // NOLINT
+
+  bool ok() const noexcept { return value_.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+
+  const T& value() const& { return *value_; }
+  T& value() & { return *value_; }
+  T&& value() && { return std::move(*value_); }
+  const T& operator*() const& { return *value_; }
+  T& operator*() & { return *value_; }
+  const T* operator->() const { return &*value_; }
+  T* operator->() { return &*value_; }
+
+  const Error& error() const& { return error_; }
+
+ private:
+  std::optional<T> value_;
+  Error error_{Errc::malformed, {}};
+};
+
+inline Error make_error(Errc code, std::string message) {
+  return Error{code, std::move(message)};
+}
+
+}  // namespace seatkey

@@ -1,0 +1,54 @@
+#include "seatkey/common/base64url.hpp"
+
+#include <sodium.h>
+
+namespace seatkey {
+namespace {
+
+constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+
+// libsodium's decoder is strict: it stops at '=' or any byte outside the alphabet, and
+// rejects leftover bits that are not zero or a length of 1 mod 4. With no b64_end pointer
+// it fails unless every byte was consumed.
+bool decode_into(std::string_view text, unsigned char* out, std::size_t capacity, std::size_t* len) {
+  return sodium_base642bin(out, capacity, text.data(), text.size(), nullptr, len, nullptr, kVariant) == 0;
+}
+
+}  // namespace
+
+std::string base64url_encode(std::string_view bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), kVariant), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), kVariant);
+  out.resize(out.size() - 1);  // drop the terminating NUL
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::size_t len = 0;
+  if (!decode_into(text, reinterpret_cast<unsigned char*>(out.data()), out.size(), &len)) {
+    return std::nullopt;
+  }
+  out.resize(len);
+  return out;
+}
+
+std::optional<SecureBuffer> base64url_decode_secure(std::string_view text) {
+  SecureBuffer out(text.size() / 4 * 3 + 3);
+  std::size_t len = 0;
+  if (out.empty() || !decode_into(text, out.data(), out.size(), &len)) return std::nullopt;
+  out.truncate(len);
+  return out;
+}
+
+SecureBuffer base64url_encode_secure(std::string_view bytes) {
+  SecureBuffer out(sodium_base64_ENCODED_LEN(bytes.size(), kVariant));
+  if (out.empty()) return out;
+  sodium_bin2base64(reinterpret_cast<char*>(out.data()), out.size(),
+                    reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), kVariant);
+  out.truncate(out.size() - 1);
+  return out;
+}
+
+}  // namespace seatkey

@@ -1,0 +1,141 @@
+#include "json_scan.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "seatkey/common/limits.hpp"
+
+namespace seatkey::detail {
+namespace {
+
+using Json = nlohmann::json;
+
+class ObjectScanner final : public nlohmann::json_sax<Json> {
+ public:
+  ObjectScanner(std::vector<JsonMember>* members, std::string* why) : members_(members), why_(why) {}
+
+  bool null() override { return value(JsonMember::Type::null); }
+  bool boolean(bool v) override {
+    if (top_level_value()) members_->back().boolean = v;
+    return value(JsonMember::Type::boolean);
+  }
+  bool number_integer(number_integer_t v) override {
+    if (top_level_value()) {
+      members_->back().integer = v;
+      members_->back().integer_fits = true;
+    }
+    return value(JsonMember::Type::integer);
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    if (top_level_value() && v <= static_cast<number_unsigned_t>(INT64_MAX)) {
+      members_->back().integer = static_cast<std::int64_t>(v);
+      members_->back().integer_fits = true;
+    }
+    return value(JsonMember::Type::integer);
+  }
+  bool number_float(number_float_t, const string_t&) override { return value(JsonMember::Type::floating); }
+  bool string(string_t& v) override {
+    if (top_level_value()) members_->back().string = std::move(v);
+    return value(JsonMember::Type::string);
+  }
+  bool binary(binary_t&) override { return fail("binary value"); }
+
+  bool start_object(std::size_t) override {
+    if (stack_.empty() && seen_root_) return fail("trailing data");
+    if (!enter(true, JsonMember::Type::object)) return false;
+    return true;
+  }
+  bool key(string_t& k) override {
+    Frame& f = stack_.back();
+    if (std::find(f.keys.begin(), f.keys.end(), k) != f.keys.end()) {
+      return fail("duplicated key \"" + k.substr(0, 32) + "\"");
+    }
+    f.keys.push_back(k);
+    if (stack_.size() == 1) {
+      members_->emplace_back();
+      members_->back().key = k;
+    }
+    return true;
+  }
+  bool end_object() override { return leave(); }
+  bool start_array(std::size_t) override {
+    if (stack_.empty()) return fail("not a JSON object");
+    return enter(false, JsonMember::Type::array);
+  }
+  bool end_array() override { return leave(); }
+
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    if (why_->empty()) *why_ = "not valid JSON";
+    return false;
+  }
+
+ private:
+  struct Frame {
+    bool is_object;
+    std::vector<std::string> keys;
+  };
+
+  // A value sits directly in the root object when exactly the root frame is open.
+  bool top_level_value() const { return stack_.size() == 1 && stack_.back().is_object; }
+
+  bool value(JsonMember::Type type) {
+    if (stack_.empty()) return fail("not a JSON object");
+    if (top_level_value()) members_->back().type = type;
+    return true;
+  }
+  bool enter(bool is_object, JsonMember::Type type) {
+    if (top_level_value()) members_->back().type = type;
+    if (stack_.size() >= kMaxJsonDepth) return fail("nested too deeply");
+    if (stack_.empty()) {
+      if (!is_object) return fail("not a JSON object");
+      seen_root_ = true;
+    }
+    stack_.push_back(Frame{is_object, {}});
+    return true;
+  }
+  bool leave() {
+    stack_.pop_back();
+    return true;
+  }
+  bool fail(std::string why) {
+    *why_ = std::move(why);
+    return false;
+  }
+
+  std::vector<JsonMember>* members_;
+  std::string* why_;
+  std::vector<Frame> stack_;
+  bool seen_root_ = false;
+};
+
+}  // namespace
+
+const char* json_type_name(JsonMember::Type type) noexcept {
+  switch (type) {
+    case JsonMember::Type::null: return "null";
+    case JsonMember::Type::boolean: return "a boolean";
+    case JsonMember::Type::integer: return "an integer";
+    case JsonMember::Type::floating: return "a non-integer number";
+    case JsonMember::Type::string: return "a string";
+    case JsonMember::Type::object: return "an object";
+    case JsonMember::Type::array: return "an array";
+  }
+  return "?";
+}
+
+bool scan_json_object(std::string_view text, std::vector<JsonMember>* members, std::string* why) {
+  members->clear();
+  why->clear();
+  ObjectScanner scanner(members, why);
+  bool ok = false;
+  try {
+    ok = Json::sax_parse(text.begin(), text.end(), &scanner, nlohmann::detail::input_format_t::json, true);
+  } catch (const std::exception&) {  // allocation failure or a library surprise: not valid
+    ok = false;
+  }
+  if (!ok && why->empty()) *why = "not valid JSON";
+  return ok;
+}
+
+}  // namespace seatkey::detail

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything seatkey needs on Debian 12 from Debian's packages.
+# Quiet and quick when all of it is already there.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  clang-14 libclang-rt-14-dev clang-format
+  libsodium-dev libsqlite3-dev sqlite3 libcli11-dev nlohmann-json3-dev doctest-dev
+  libbenchmark-dev time
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+# Node.js runs the independent PASETO check of issued tokens; this machine kind may ship
+# NodeSource's nodejs (which bundles npm and conflicts with Debian's npm package).
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,191 @@
+// The claims layer: every rejection asserts invalid_claims and names what was wrong.
+#include <doctest/doctest.h>
+
+#include "seatkey/common/claims.hpp"
+
+using namespace seatkey;
+
+namespace {
+
+const std::string kServer =
+    R"({"iss":"Vendor","jti":"1001","iat":"2026-11-28T10:00:00Z","kind":"server","appliance":"001A2B3C4D5E",)"
+    R"("edition":"compact","users":3})";
+const std::string kPack =
+    R"({"iss":"Vendor","jti":"1002","iat":"2026-11-28T10:00:00Z","kind":"users","appliance":"001A2B3C4D5E","users":5})";
+
+// kServer / kPack with `member` replaced (or appended when absent); "" value removes it.
+std::string with(const std::string& base, const std::string& key, const std::string& raw_value) {
+  std::string s = base;
+  const std::string needle = "\"" + key + "\":";
+  auto pos = s.find(needle);
+  if (pos != std::string::npos) {
+    auto end = pos + needle.size();
+    int depth = 0;
+    bool in_str = false;
+    for (; end < s.size(); ++end) {
+      char c = s[end];
+      if (in_str) {
+        if (c == '\\')
+          ++end;
+        else if (c == '"')
+          in_str = false;
+        continue;
+      }
+      if (c == '"')
+        in_str = true;
+      else if (c == '{' || c == '[')
+        ++depth;
+      else if ((c == '}' || c == ']') && depth-- == 0)
+        break;
+      else if (c == ',' && depth == 0)
+        break;
+    }
+    if (raw_value.empty()) {
+      if (s[end] == ',')
+        ++end;
+      else if (s[pos - 1] == ',')
+        --pos;
+      s.erase(pos, end - pos);
+    } else {
+      s.replace(pos + needle.size(), end - pos - needle.size(), raw_value);
+    }
+  } else if (!raw_value.empty()) {
+    s.insert(s.size() - 1, ",\"" + key + "\":" + raw_value);
+  }
+  return s;
+}
+
+void check_invalid(const std::string& payload, const std::string& says) {
+  CAPTURE(payload);
+  auto r = parse_claims(payload);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == Errc::invalid_claims);
+  CHECK_MESSAGE(r.error().message.find(says) != std::string::npos, r.error().message);
+}
+
+}  // namespace
+
+TEST_CASE("claims: a server license and a user pack parse into typed fields") {
+  auto s = parse_claims(with(kServer, "updates_until", "\"2027-12-31T00:00:00Z\""));
+  REQUIRE(s);
+  CHECK(s->kind == LicenseKind::server);
+  CHECK(s->edition == Edition::compact);
+  CHECK(s->users == 3);
+  CHECK(s->serial == "1001");
+  CHECK(s->issuer == "Vendor");
+  CHECK(s->appliance == "001A2B3C4D5E");
+  CHECK(s->issued_at == 1795860000);
+  CHECK(s->updates_until == parse_rfc3339("2027-12-31T00:00:00Z").value());
+  CHECK_FALSE(s->expires);
+  auto p =
+      parse_claims(with(with(with(kPack, "exp", "\"2027-01-01T00:00:00Z\""), "customer", "\"Acme \\u00c9\""),
+                        "order", "\"PO-7\""));
+  REQUIRE(p);
+  CHECK(p->kind == LicenseKind::users);
+  CHECK(p->users == 5);
+  CHECK(p->customer == "Acme \xc3\x89");
+  CHECK(p->order == "PO-7");
+  CHECK(p->expires == parse_rfc3339("2027-01-01T00:00:00Z").value());
+}
+
+TEST_CASE("claims: unknown claims, nested or not, are ignored") {
+  auto r = parse_claims(with(with(kPack, "future", R"({"a":[1,2,{"b":null}]})"), "x", "1.5"));
+  REQUIRE(r);
+  CHECK(r->users == 5);
+}
+
+TEST_CASE("claims: to_payload_json round-trips") {
+  auto s = parse_claims(with(with(kServer, "customer", "\"Acme\""), "nbf", "\"2026-01-01T00:00:00Z\""));
+  REQUIRE(s);
+  auto again = parse_claims(to_payload_json(*s));
+  REQUIRE(again);
+  CHECK(to_payload_json(*again) == to_payload_json(*s));
+  CHECK(again->not_before == s->not_before);
+  CHECK(again->customer == "Acme");
+}
+
+TEST_CASE("claims: every required claim missing is named") {
+  for (const char* key : {"iss", "jti", "iat", "kind", "appliance", "users"}) {
+    check_invalid(with(kPack, key, ""), std::string("missing claim \"") + key + "\"");
+  }
+  check_invalid(with(kServer, "edition", ""), "without claim \"edition\"");
+}
+
+TEST_CASE("claims: a known claim of the wrong type is invalid") {
+  check_invalid(with(kPack, "users", "\"5\""), "\"users\"");
+  check_invalid(with(kPack, "users", "5.0"), "\"users\"");
+  check_invalid(with(kPack, "users", "-5"), "\"users\"");
+  check_invalid(with(kPack, "users", "18446744073709551616"), "\"users\"");
+  check_invalid(with(kPack, "users", "99999999999999999999999"), "\"users\"");
+  check_invalid(with(kPack, "users", "true"), "\"users\"");
+  check_invalid(with(kPack, "iss", "7"), "\"iss\" must be a string");
+  check_invalid(with(kPack, "jti", "1002"), "\"jti\" must be a string");
+  check_invalid(with(kPack, "kind", "null"), "\"kind\" must be a string");
+  check_invalid(with(kPack, "appliance", "[\"001A2B3C4D5E\"]"), "\"appliance\" must be a string");
+  check_invalid(with(kPack, "customer", "null"), "\"customer\" must be a string");
+  check_invalid(with(kPack, "order", "{}"), "\"order\" must be a string");
+  check_invalid(with(kPack, "exp", "1795860000"), "\"exp\" must be a string");
+  check_invalid(with(kPack, "nbf", "\"tomorrow\""), "\"nbf\" is not an RFC 3339 time");
+  check_invalid(with(kPack, "iat", "\"2026-11-28\""), "\"iat\" is not an RFC 3339 time");
+  check_invalid(with(kServer, "updates_until", "\"2026-02-30T00:00:00Z\""), "\"updates_until\"");
+  check_invalid(with(kServer, "edition", "3"), "\"edition\" must be a string");
+}
+
+TEST_CASE("claims: a known claim of the wrong value is invalid") {
+  check_invalid(with(kPack, "kind", "\"seats\""), "\"kind\"");
+  check_invalid(with(kPack, "users", "2"), "1 or 5");
+  check_invalid(with(kPack, "users", "0"), "1 or 5");
+  check_invalid(with(kServer, "users", "4"), "must be 3");
+  check_invalid(with(with(kServer, "edition", "\"vm\""), "users", "3"), "must be 1");
+  check_invalid(with(with(kServer, "edition", "\"free\""), "updates_until", "\"2027-01-01T00:00:00Z\""),
+                "not allowed on a free");
+  check_invalid(with(kServer, "edition", "\"enterprise\""), "\"edition\" is not one of");
+  check_invalid(with(kPack, "edition", "\"compact\""), "not allowed on a user pack");
+  check_invalid(with(kPack, "updates_until", "\"2027-01-01T00:00:00Z\""), "not allowed on a user pack");
+  check_invalid(with(kPack, "appliance", "\"00:1a:2b:3c:4d:5e\""), "canonical appliance ID");
+  check_invalid(with(kPack, "appliance", "\"AB\""), "canonical appliance ID");
+  check_invalid(with(kPack, "jti", "\"\""), "\"jti\" must be 1 to 64");
+  check_invalid(with(kPack, "jti", "\"" + std::string(65, '1') + "\""), "\"jti\" must be 1 to 64");
+  check_invalid(with(kPack, "jti", "\"10 02\""), "\"jti\" has a character");
+  check_invalid(with(kPack, "iss", "\"\""), "\"iss\" is empty");
+}
+
+TEST_CASE("claims: a duplicated JSON key at any depth makes the payload invalid") {
+  check_invalid(kPack.substr(0, kPack.size() - 1) + ",\"users\":1}", "duplicated key \"users\"");
+  check_invalid(with(kPack, "extra", R"({"a":1,"a":2})"), "duplicated key \"a\"");
+  check_invalid(with(kPack, "extra", R"([{"a":1,"a":2}])"), "duplicated key \"a\"");
+  // Same key in sibling objects is fine.
+  CHECK(parse_claims(with(kPack, "extra", R"([{"a":1},{"a":2}])")));
+}
+
+TEST_CASE("claims: payloads that are not one JSON object are invalid") {
+  check_invalid("", "not valid JSON");
+  check_invalid("[]", "not a JSON object");
+  check_invalid("\"users\"", "not a JSON object");
+  check_invalid("5", "not a JSON object");
+  check_invalid("null", "not a JSON object");
+  check_invalid(kPack + "{}", "");
+  check_invalid(kPack + " x", "not valid JSON");
+  check_invalid(kPack.substr(0, kPack.size() - 1), "not valid JSON");
+  check_invalid("{\"iss\":\"\xff\xfe\"}", "not valid JSON");  // not UTF-8
+  check_invalid(with(kPack, "deep", std::string(200, '[') + std::string(200, ']')), "nested too deeply");
+  check_invalid(with(kPack, "deep", std::string(100000, '[')), "nested too deeply");
+}
+
+TEST_CASE("validate_license: the issuer's side refuses the same things and non-UTF-8 text") {
+  auto s = parse_claims(kServer);
+  REQUIRE(s);
+  License bad = *s;
+  bad.customer = std::string("\xc3\x28");
+  auto r = validate_license(bad);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("UTF-8") != std::string::npos);
+  bad = *s;
+  bad.appliance = "00:1a:2b:3c";
+  CHECK(validate_license(bad).error().code == Errc::invalid_claims);
+  bad = *s;
+  bad.kind = LicenseKind::users;
+  bad.edition.reset();
+  bad.users = 2;
+  CHECK(validate_license(bad).error().message.find("1 or 5") != std::string::npos);
+}
