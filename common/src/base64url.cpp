@@ -7,10 +7,18 @@ namespace {
 
 constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 
-// libsodium's decoder is strict: it stops at '=' or any byte outside the alphabet, and
-// rejects leftover bits that are not zero or a length of 1 mod 4. With no b64_end pointer
-// it fails unless every byte was consumed.
+bool in_alphabet(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+// libsodium's decoder stops at '=' or any ASCII byte outside the alphabet and rejects
+// non-zero leftover bits and lengths of 1 mod 4 (with no b64_end pointer it fails unless
+// every byte was consumed), but 1.0.18 silently skips bytes >= 0x80 (found by fuzzing):
+// so every byte is checked against the alphabet first.
 bool decode_into(std::string_view text, unsigned char* out, std::size_t capacity, std::size_t* len) {
+  unsigned char bad = 0;
+  for (char c : text) bad |= static_cast<unsigned char>(!in_alphabet(static_cast<unsigned char>(c)));
+  if (bad != 0) return false;
   return sodium_base642bin(out, capacity, text.data(), text.size(), nullptr, len, nullptr, kVariant) == 0;
 }
 
