@@ -1,0 +1,61 @@
+// What the license desk asks for: a server license or user packs for one appliance. Built by
+// the command line's flags or parsed from an `issue batch` JSON list (schema below).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "seatkey/common/edition.hpp"
+#include "seatkey/common/time.hpp"
+
+namespace seatkey::keygen {
+
+inline constexpr int kMaxPacksPerOrder = 10000;         // --count and "count" bounds
+inline constexpr std::size_t kMaxTextClaimBytes = 256;  // customer, order: keeps tokens small
+inline constexpr std::size_t kMaxBatchFileBytes = 16u << 20;
+
+struct ServerOrder {
+  std::string appliance;  // canonical
+  Edition edition = Edition::free;
+  std::optional<std::string> customer;
+  std::optional<std::string> order;
+  std::optional<UnixTime> updates_until;
+  std::optional<UnixTime> expires;
+  bool replace = false;  // explicitly replaces the appliance's current server license
+};
+
+struct PackOrder {
+  std::string appliance;  // canonical
+  long long users = 0;    // 1 or 5 (any other size is refused by the rules, not here)
+  int count = 1;          // identical packs, 1..kMaxPacksPerOrder
+  std::optional<std::string> customer;
+  std::optional<std::string> order;
+  std::optional<UnixTime> expires;
+};
+
+using Order = std::variant<ServerOrder, PackOrder>;
+
+// Input checks shared by the flags and the batch file; each throws Error(input).
+std::string parse_appliance(std::string_view typed);                // canonical ID, or the spec's error
+Edition parse_edition_name(std::string_view name);                  // "free", "compact", "appliance", "vm"
+UnixTime parse_time(std::string_view what, std::string_view text);  // RFC 3339
+// customer/order: valid UTF-8, no control characters, at most kMaxTextClaimBytes bytes.
+std::string check_text(std::string_view what, std::string_view text);
+int check_count(long long count);
+
+// `issue batch --orders FILE`: a non-empty JSON array of order objects.
+//   {"type":"server", "appliance":ID, "edition":E, "customer"?, "order"?, "updates_until"?,
+//    "expires"?, "replace"?: bool}
+//   {"type":"users", "appliance":ID, "users":1|5, "count"?: N (default 1), "customer"?,
+//    "order"?, "expires"?}
+// Unknown fields, duplicated keys (at any depth), wrong types and bad values are Error(input)
+// naming the order ("order 3: ...", counted from 1).
+std::vector<Order> parse_batch(std::string_view json_text);
+
+// One line for people: "compact server license for 001A2B3C4D5E" / "2 packs of 5 users for ...".
+std::string describe(const Order& order);
+
+}  // namespace seatkey::keygen

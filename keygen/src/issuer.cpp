@@ -1,0 +1,209 @@
+#include "seatkey/keygen/issuer.hpp"
+
+#include <sys/stat.h>
+
+#include <functional>
+#include <map>
+
+#include "seatkey/common/claims.hpp"
+#include "seatkey/common/limits.hpp"
+#include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/rules.hpp"
+
+namespace seatkey::keygen {
+namespace {
+
+const std::string& appliance_of(const Order& order) {
+  return std::visit([](const auto& o) -> const std::string& { return o.appliance; }, order);
+}
+
+ApplianceSummary summarize(const ApplianceState& state) {
+  ApplianceSummary s;
+  s.appliance = state.appliance();
+  if (const LedgerEntry* server = state.active_server()) s.edition = server->edition;
+  s.included_users = state.included_users();
+  s.pack_users = state.pack_users();
+  s.total_users = state.total_users();
+  s.max_users = state.max_users();
+  return s;
+}
+
+// Applies the orders in turn to the appliances' states. With a key, every entry is signed
+// (claims built and validated first); without one (a dry run) entries carry no token.
+class Run {
+ public:
+  using History = std::function<std::vector<LedgerEntry>(const std::string&)>;
+
+  Run(UnixTime now, std::int64_t first_serial, const SecretKey* key, std::string issuer, History history)
+      : now_(now),
+        serial_(first_serial),
+        key_(key),
+        issuer_(std::move(issuer)),
+        history_(std::move(history)) {
+    if (key_ != nullptr) {
+      key_id_ = key_->public_key().id();
+      footer_ = "{\"kid\":\"" + key_id_ + "\"}";
+    }
+  }
+
+  IssueResult run(const std::vector<Order>& orders) {
+    IssueResult result;
+    result.issued_at = now_;
+    for (std::size_t i = 0; i < orders.size(); ++i) {
+      try {
+        result.orders.push_back(apply(orders[i]));
+      } catch (const Error& e) {
+        if (orders.size() == 1) throw;
+        throw Error(e.kind(),
+                    "order " + std::to_string(i + 1) + " (" + describe(orders[i]) + "): " + e.what());
+      }
+    }
+    return result;
+  }
+
+ private:
+  ApplianceState& state_for(const std::string& appliance) {
+    auto it = states_.find(appliance);
+    if (it == states_.end())
+      it = states_.emplace(appliance, ApplianceState(appliance, history_(appliance), now_)).first;
+    return it->second;
+  }
+
+  IssuedOrder apply(const Order& order) {
+    ApplianceState& state = state_for(appliance_of(order));
+    IssuedOrder out;
+    if (const auto* s = std::get_if<ServerOrder>(&order)) {
+      check_server_order(state, *s, now_);
+      LedgerEntry e = base_entry(s->appliance, s->customer, s->order, s->expires);
+      e.kind = LicenseKind::server;
+      e.edition = s->edition;
+      e.users = rules_of(s->edition).included_users;
+      e.updates_until = s->updates_until;
+      if (const LedgerEntry* current = state.active_server()) e.replaces = current->serial;
+      out.replaced = e.replaces;
+      finish(&e);
+      state.record(e);
+      out.entries.push_back(std::move(e));
+    } else {
+      const auto& p = std::get<PackOrder>(order);
+      check_pack_order(state, p, now_);
+      for (int n = 0; n < p.count; ++n) {
+        LedgerEntry e = base_entry(p.appliance, p.customer, p.order, p.expires);
+        e.kind = LicenseKind::users;
+        e.users = static_cast<int>(p.users);
+        finish(&e);
+        state.record(e);
+        out.entries.push_back(std::move(e));
+      }
+    }
+    if (key_ != nullptr) check_license_file_limits(state);
+    out.after = summarize(state);
+    return out;
+  }
+
+  LedgerEntry base_entry(const std::string& appliance, const std::optional<std::string>& customer,
+                         const std::optional<std::string>& order, const std::optional<UnixTime>& expires) {
+    LedgerEntry e;
+    e.serial = serial_++;
+    e.appliance = appliance;
+    e.customer = customer;
+    e.order = order;
+    e.expires = expires;
+    e.issued_at = now_;
+    e.issuer = issuer_;
+    e.key_id = key_id_;
+    return e;
+  }
+
+  // Claims (checked by validate_license), then the token (SecretKey::sign verifies it).
+  void finish(LedgerEntry* e) const {
+    if (key_ == nullptr) return;
+    License l;
+    l.issuer = e->issuer;
+    l.serial = std::to_string(e->serial);
+    l.issued_at = e->issued_at;
+    l.kind = e->kind;
+    l.appliance = e->appliance;
+    l.edition = e->edition;
+    l.users = e->users;
+    l.customer = e->customer;
+    l.order = e->order;
+    l.updates_until = e->updates_until;
+    l.expires = e->expires;
+    auto valid = validate_license(std::move(l));
+    if (!valid) throw_input_error("cannot build the license claims: " + valid.error().message);
+    auto token = key_->sign(to_payload_json(*valid), footer_);
+    if (!token) throw_ledger_error("signing failed: " + token.error().message);
+    if (token->size() > kMaxTokenBytes) {
+      throw_refusal("the token would be " + std::to_string(token->size()) + " bytes, over the verifier's " +
+                    std::to_string(kMaxTokenBytes) + "-byte limit");
+    }
+    e->token = std::move(*token);
+  }
+
+  UnixTime now_;
+  std::int64_t serial_;
+  const SecretKey* key_;
+  std::string issuer_;
+  History history_;
+  std::string key_id_;
+  std::string footer_;
+  std::map<std::string, ApplianceState> states_;
+};
+
+void check_issuer(const std::string& issuer) {
+  try {
+    (void)check_text("issuer", issuer);
+  } catch (const Error& e) {
+    throw_input_error(std::string(e.what()) + " (--issuer / SEATKEY_ISSUER)");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> IssueResult::tokens() const {
+  std::vector<std::string> out;
+  for (const auto& o : orders) {
+    for (const auto& e : o.entries) out.push_back(e.token);
+  }
+  return out;
+}
+
+IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>& orders,
+                  const IssueOptions& options) {
+  if (orders.empty()) throw_input_error("no orders to issue");
+  check_issuer(options.issuer);
+  Ledger::Transaction tx = ledger.begin();
+  // The clock is read under the ledger's write lock, so later serials never get earlier times.
+  const UnixTime now = options.now.value_or(unix_now());
+  Run run(now, tx.next_serial(), &key, options.issuer,
+          [&tx](const std::string& appliance) { return tx.entries_for(appliance); });
+  IssueResult result = run.run(orders);
+  for (const auto& o : result.orders) {
+    for (const auto& e : o.entries) tx.insert(e);
+  }
+  tx.commit();
+  return result;
+}
+
+void check_orders_on_empty_ledger(const std::vector<Order>& orders, UnixTime now) {
+  if (orders.empty()) throw_input_error("no orders to issue");
+  Run run(now, 1, nullptr, std::string(kDefaultIssuer),
+          [](const std::string&) { return std::vector<LedgerEntry>{}; });
+  (void)run.run(orders);
+}
+
+IssueResult issue_into(const std::string& path, const SecretKey& key, const std::vector<Order>& orders,
+                       const IssueOptions& options, bool* created) {
+  struct stat st {};
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (!exists) {
+    check_issuer(options.issuer);
+    check_orders_on_empty_ledger(orders, options.now.value_or(unix_now()));
+  }
+  Ledger ledger = Ledger::open(path, exists ? Ledger::Access::read_write : Ledger::Access::create);
+  if (created != nullptr) *created = !exists;
+  return issue(ledger, key, orders, options);
+}
+
+}  // namespace seatkey::keygen

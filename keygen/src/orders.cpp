@@ -1,0 +1,260 @@
+#include "seatkey/keygen/orders.hpp"
+
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "seatkey/common/appliance_id.hpp"
+#include "seatkey/keygen/error.hpp"
+#include "text.hpp"
+
+namespace seatkey::keygen {
+namespace {
+
+using nlohmann::json;
+constexpr std::size_t kMaxBatchTokens = 100000;
+constexpr int kMaxBatchDepth = 4;
+
+bool valid_utf8(std::string_view s) {
+  try {
+    (void)json(std::string(s)).dump();
+    return true;
+  } catch (const json::type_error&) {
+    return false;
+  }
+}
+
+std::string edition_list() {
+  std::string out;
+  for (const auto& e : kEditions) {
+    if (!out.empty()) out += ", ";
+    out += e.name;
+  }
+  return out;
+}
+
+// The fields of one batch order, with its position for messages.
+class OrderFields {
+ public:
+  OrderFields(const json& object, std::size_t index)
+      : object_(object), prefix_("order " + std::to_string(index)) {}
+
+  const std::string& prefix() const { return prefix_; }
+  [[noreturn]] void fail(const std::string& why) const { throw_input_error(prefix_ + ": " + why); }
+
+  void only(std::initializer_list<const char*> allowed) const {
+    for (const auto& item : object_.items()) {
+      bool known = false;
+      for (const char* name : allowed) known = known || item.key() == name;
+      if (!known) {
+        std::string list;
+        for (const char* name : allowed) list += std::string(list.empty() ? "" : ", ") + name;
+        fail("unknown field " + detail::quoted(item.key()) + " (allowed here: " + list + ")");
+      }
+    }
+  }
+  const json* find(const char* name) const {
+    auto it = object_.find(name);
+    return it == object_.end() ? nullptr : &*it;
+  }
+  std::optional<std::string> string(const char* name, bool required = false) const {
+    const json* v = find(name);
+    if (v == nullptr) {
+      if (required) fail("missing field \"" + std::string(name) + "\"");
+      return std::nullopt;
+    }
+    if (!v->is_string()) fail("field \"" + std::string(name) + "\" must be a string, not " + v->type_name());
+    return v->get<std::string>();
+  }
+  std::optional<long long> integer(const char* name, bool required = false) const {
+    const json* v = find(name);
+    if (v == nullptr) {
+      if (required) fail("missing field \"" + std::string(name) + "\"");
+      return std::nullopt;
+    }
+    if (!v->is_number_integer()) {
+      fail("field \"" + std::string(name) + "\" must be a whole number, not " +
+           (v->is_number() ? std::string("a fraction") : std::string(v->type_name())));
+    }
+    if (v->is_number_unsigned() && v->get<unsigned long long>() > 1000000000ull) {
+      fail("field \"" + std::string(name) + "\" is out of range");
+    }
+    const long long n = v->get<long long>();
+    if (n < -1000000000ll || n > 1000000000ll) fail("field \"" + std::string(name) + "\" is out of range");
+    return n;
+  }
+  bool boolean(const char* name) const {
+    const json* v = find(name);
+    if (v == nullptr) return false;
+    if (!v->is_boolean()) fail("field \"" + std::string(name) + "\" must be true or false");
+    return v->get<bool>();
+  }
+
+  // Runs an input check, prefixing its message with the order.
+  template <class F>
+  auto checked(F&& f) const -> decltype(f()) {
+    try {
+      return f();
+    } catch (const Error& e) {
+      if (e.kind() != Failure::input) throw;
+      fail(e.what());
+    }
+  }
+
+ private:
+  const json& object_;
+  std::string prefix_;
+};
+
+template <class T>
+std::optional<T> optional_text(const OrderFields& f, const char* name) {
+  auto s = f.string(name);
+  if (!s) return std::nullopt;
+  return f.checked([&] { return check_text(name, *s); });
+}
+
+std::optional<UnixTime> optional_time(const OrderFields& f, const char* name) {
+  auto s = f.string(name);
+  if (!s) return std::nullopt;
+  return f.checked([&] { return parse_time(name, *s); });
+}
+
+Order parse_one(const json& item, std::size_t index) {
+  OrderFields f(item, index);
+  if (!item.is_object()) f.fail(std::string("must be a JSON object, not ") + item.type_name());
+  const std::string type = *f.string("type", true);
+  const std::string typed_appliance = *f.string("appliance", true);
+  if (type == "server") {
+    f.only({"type", "appliance", "edition", "customer", "order", "updates_until", "expires", "replace"});
+    ServerOrder o;
+    o.appliance = f.checked([&] { return parse_appliance(typed_appliance); });
+    const std::string edition = *f.string("edition", true);
+    o.edition = f.checked([&] { return parse_edition_name(edition); });
+    o.customer = optional_text<std::string>(f, "customer");
+    o.order = optional_text<std::string>(f, "order");
+    o.updates_until = optional_time(f, "updates_until");
+    o.expires = optional_time(f, "expires");
+    o.replace = f.boolean("replace");
+    return o;
+  }
+  if (type == "users") {
+    f.only({"type", "appliance", "users", "count", "customer", "order", "expires"});
+    PackOrder o;
+    o.appliance = f.checked([&] { return parse_appliance(typed_appliance); });
+    o.users = *f.integer("users", true);
+    const long long count = f.integer("count").value_or(1);
+    o.count = f.checked([&] { return check_count(count); });
+    o.customer = optional_text<std::string>(f, "customer");
+    o.order = optional_text<std::string>(f, "order");
+    o.expires = optional_time(f, "expires");
+    return o;
+  }
+  f.fail("field \"type\" must be \"server\" or \"users\", not " + detail::quoted(type));
+}
+
+}  // namespace
+
+std::string parse_appliance(std::string_view typed) {
+  auto id = canonical_appliance_id(typed);
+  if (!id) throw_input_error("invalid appliance ID " + detail::quoted(typed) + ": " + id.error().message);
+  return std::move(*id);
+}
+
+Edition parse_edition_name(std::string_view name) {
+  auto e = parse_edition(name);
+  if (!e) throw_input_error("unknown edition " + detail::quoted(name) + " (one of: " + edition_list() + ")");
+  return *e;
+}
+
+UnixTime parse_time(std::string_view what, std::string_view text) {
+  auto t = parse_rfc3339(text);
+  if (!t) {
+    throw_input_error(std::string(what) + " " + detail::quoted(text) +
+                      " is not an RFC 3339 time (like 2027-12-31T23:59:59Z)");
+  }
+  return *t;
+}
+
+std::string check_text(std::string_view what, std::string_view text) {
+  if (text.empty()) throw_input_error(std::string(what) + " is empty");
+  if (text.size() > kMaxTextClaimBytes) {
+    throw_input_error(std::string(what) + " is " + std::to_string(text.size()) +
+                      " bytes, over the limit of " + std::to_string(kMaxTextClaimBytes));
+  }
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) throw_input_error(std::string(what) + " contains a control character");
+  }
+  if (!valid_utf8(text)) throw_input_error(std::string(what) + " is not valid UTF-8");
+  return std::string(text);
+}
+
+int check_count(long long count) {
+  if (count < 1 || count > kMaxPacksPerOrder) {
+    throw_input_error("count must be 1 to " + std::to_string(kMaxPacksPerOrder) + ", not " +
+                      std::to_string(count));
+  }
+  return static_cast<int>(count);
+}
+
+std::vector<Order> parse_batch(std::string_view json_text) {
+  if (json_text.size() > kMaxBatchFileBytes) throw_input_error("the orders file is larger than 16 MiB");
+  std::vector<std::set<std::string>> open_objects;
+  std::size_t order_index = 0;
+  const auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth > kMaxBatchDepth) throw_input_error("orders file nests too deeply");
+    switch (event) {
+      case json::parse_event_t::object_start:
+        if (depth == 1) ++order_index;
+        open_objects.emplace_back();
+        break;
+      case json::parse_event_t::key: {
+        const auto& key = parsed.get_ref<const std::string&>();
+        if (!open_objects.back().insert(key).second) {
+          throw_input_error("order " + std::to_string(order_index) + ": duplicated key " +
+                            detail::quoted(key));
+        }
+        break;
+      }
+      case json::parse_event_t::object_end: open_objects.pop_back(); break;
+      default: break;
+    }
+    return true;
+  };
+  json doc;
+  try {
+    doc = json::parse(json_text.begin(), json_text.end(), callback);
+  } catch (const json::parse_error& e) {
+    throw_input_error(std::string("orders file is not valid JSON: ") + e.what());
+  }
+  if (!doc.is_array()) {
+    throw_input_error(std::string("orders file must hold a JSON array of orders, not ") + doc.type_name());
+  }
+  if (doc.empty()) throw_input_error("orders file holds no orders");
+  std::vector<Order> orders;
+  std::size_t tokens = 0;
+  for (std::size_t i = 0; i < doc.size(); ++i) {
+    orders.push_back(parse_one(doc[i], i + 1));
+    if (const auto* p = std::get_if<PackOrder>(&orders.back())) {
+      tokens += static_cast<std::size_t>(p->count);
+    } else {
+      ++tokens;
+    }
+  }
+  if (tokens > kMaxBatchTokens) {
+    throw_input_error("the batch asks for " + std::to_string(tokens) + " tokens; one batch issues at most " +
+                      std::to_string(kMaxBatchTokens));
+  }
+  return orders;
+}
+
+std::string describe(const Order& order) {
+  if (const auto* s = std::get_if<ServerOrder>(&order)) {
+    return std::string(edition_name(s->edition)) + " server license for " + s->appliance;
+  }
+  const auto& p = std::get<PackOrder>(order);
+  return std::to_string(p.count) + (p.count == 1 ? " pack of " : " packs of ") + std::to_string(p.users) +
+         (p.users == 1 ? " user" : " users") + " for " + p.appliance;
+}
+
+}  // namespace seatkey::keygen

@@ -1,0 +1,178 @@
+#include "inspect_command.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+#include "seatkey/common/claims.hpp"
+#include "seatkey/common/limits.hpp"
+#include "seatkey/common/paseto.hpp"
+#include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/key_file.hpp"
+
+namespace seatkey::keygen::tool {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+struct Input {
+  std::string token;
+  std::string source;  // "file:line", or empty for a token given as the argument
+};
+
+bool looks_like_token(const std::string& s) {
+  // "v4.public....", "v4.local...", "v2...." : a PASETO header, never a sensible file name.
+  return s.size() > 3 && s[0] == 'v' && s[1] >= '0' && s[1] <= '9' && s[2] == '.';
+}
+
+std::vector<Input> tokens_from_text(const std::string& text, const std::string& name) {
+  if (text.size() > kMaxLicenseSetBytes) {
+    throw_input_error(name + " is larger than " + std::to_string(kMaxLicenseSetBytes) + " bytes");
+  }
+  std::vector<Input> out;
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t nl = text.find('\n', pos);
+    std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    ++line_no;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.pop_back();
+    const std::size_t start = line.find_first_not_of(" \t");
+    if (start != std::string::npos && line[start] != '#') {
+      out.push_back({line.substr(start), name + ":" + std::to_string(line_no)});
+    }
+    if (nl == std::string::npos) break;
+    pos = nl + 1;
+  }
+  if (out.empty()) throw_input_error(name + " holds no token");
+  if (out.size() > kMaxLicenseSetTokens) {
+    throw_input_error(name + " holds more than " + std::to_string(kMaxLicenseSetTokens) + " tokens");
+  }
+  return out;
+}
+
+std::vector<Input> read_inputs(const std::string& input) {
+  if (looks_like_token(input)) return {{input, ""}};
+  std::string text;
+  if (input == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return tokens_from_text(text, "stdin");
+  }
+  std::ifstream in(input, std::ios::binary);
+  if (!in) throw_input_error("cannot open " + input + " (neither a token nor a readable file)");
+  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return tokens_from_text(text, input);
+}
+
+// The bytes as JSON when they parse, else as (lossy, escaped) text.
+ojson as_json_or_text(const std::string& bytes, const char* json_key, const char* text_key, ojson* out) {
+  try {
+    (*out)[json_key] = ojson::parse(bytes);
+  } catch (const ojson::parse_error&) {
+    (*out)[text_key] = bytes;
+  }
+  return *out;
+}
+
+struct Verdict {
+  bool ok = false;
+  std::string error;  // "reason: message" when !ok
+};
+
+Verdict check_signature(const UnverifiedToken& token, const std::vector<PublicKey>& keys,
+                        const std::string& file, ojson* out) {
+  std::vector<const PublicKey*> candidates;
+  auto kid = footer_kid(token.footer);
+  if (kid) {
+    for (const auto& k : keys) {
+      if (k.id() == *kid) candidates.push_back(&k);
+    }
+    if (candidates.empty())
+      return {false, "unknown_key: footer kid " + *kid + " is none of the keys in " + file};
+  } else {
+    // No k4.pid kid (e.g. the PASETO test vectors): try every key of the file.
+    for (const auto& k : keys) candidates.push_back(&k);
+  }
+  for (const PublicKey* k : candidates) {
+    if (signature_valid(*k, token)) {
+      (*out)["key"] = k->id();
+      return {true, ""};
+    }
+  }
+  return {false, "bad_signature: the signature does not verify with " +
+                     std::string(candidates.size() == 1 ? "the key " + candidates.front()->id()
+                                                        : "any key in " + file)};
+}
+
+}  // namespace
+
+void setup_inspect_command(CLI::App& app, Status& status) {
+  auto opt = std::make_shared<InspectOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("inspect", "decode a token's claims and footer; verify it with --public");
+  cmd->add_option("--public", opt->public_file, "public key file (k4.public lines): verify the signature");
+  cmd->add_option("token", opt->input,
+                  "a v4.public token, or a file of tokens (one per line, '#' comments), or -")
+      ->required();
+  cmd->footer(
+      "\nPrints each token's payload and footer as JSON (an array for several tokens). Without\n"
+      "--public the output is marked UNVERIFIED. With --public: exit 0 when every token verifies,\n"
+      "1 when one does not (not a v4.public token, unknown key, bad signature), with the reason.\n" +
+      examples({"seatkey-keygen inspect v4.public.eyJ...",
+                "seatkey-keygen inspect --public vendor.public 001A2B3C4D5E.lic"}));
+  cmd->callback([opt, &status] { status.exit_code = run_inspect(*opt); });
+}
+
+int run_inspect(const InspectOptions& opt) {
+  std::optional<std::vector<PublicKey>> keys;
+  if (!opt.public_file.empty()) keys = read_public_key_file(opt.public_file);
+  const std::vector<Input> inputs = read_inputs(opt.input);
+  ojson results = ojson::array();
+  int failures = 0;
+  for (const Input& in : inputs) {
+    ojson j;
+    if (!in.source.empty()) j["source"] = in.source;
+    j["verified"] = false;
+    const auto decoded = decode_v4_public(in.token);
+    Verdict verdict;
+    if (!decoded) {
+      verdict.error = std::string(errc_name(decoded.error().code)) + ": " + decoded.error().message;
+    } else if (keys) {
+      verdict = check_signature(*decoded, *keys, opt.public_file, &j);
+    }
+    if (verdict.ok) {
+      j["verified"] = true;
+    } else if (!verdict.error.empty()) {
+      j["error"] = verdict.error;
+      ++failures;
+      std::cerr << "seatkey-keygen: " << (in.source.empty() ? "token" : in.source) << ": "
+                << (keys ? "NOT VERIFIED: " : "") << verdict.error << "\n";
+    } else {
+      j["warning"] = "UNVERIFIED: the signature was not checked (give --public FILE to check it)";
+    }
+    if (decoded) {
+      j["header"] = "v4.public";
+      as_json_or_text(decoded->payload, "payload", "payload_text", &j);
+      if (decoded->footer.empty()) {
+        j["footer"] = nullptr;
+      } else {
+        as_json_or_text(decoded->footer, "footer", "footer_text", &j);
+      }
+      const auto claims = parse_claims(decoded->payload);
+      j["license_claims"] = claims ? "valid" : "invalid: " + claims.error().message;
+    }
+    results.push_back(std::move(j));
+  }
+  const ojson& shown = results.size() == 1 ? results.front() : results;
+  std::cout << shown.dump(2, ' ', false, ojson::error_handler_t::replace) << "\n";
+  if (failures == 0) return 0;
+  if (keys) return 1;
+  return 2;  // without --public, only an undecodable token fails: an input error
+}
+
+}  // namespace seatkey::keygen::tool

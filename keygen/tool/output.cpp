@@ -1,0 +1,82 @@
+#include "output.hpp"
+
+#include <ostream>
+
+#include "seatkey/keygen/license_file.hpp"
+
+namespace seatkey::keygen::tool {
+
+CLI::Option* add_key_option(CLI::App* cmd, std::string* key) {
+  return cmd->add_option("--key", *key, "vendor key file (k4.secret-pw or k4.secret, mode 0600)")
+      ->envname("SEATKEY_KEY")
+      ->required();
+}
+
+CLI::Option* add_ledger_option(CLI::App* cmd, std::string* ledger) {
+  return cmd->add_option("--ledger", *ledger, "the SQLite ledger of every issued license")
+      ->envname("SEATKEY_LEDGER")
+      ->required();
+}
+
+CLI::Option* add_passphrase_file_option(CLI::App* cmd, std::string* file) {
+  return cmd->add_option("--passphrase-file", *file,
+                         "file whose first line is the key's passphrase (mode 0600); default: "
+                         "$SEATKEY_PASSPHRASE, else asked on the terminal");
+}
+
+std::string examples(std::initializer_list<const char*> lines) {
+  std::string out = lines.size() == 1 ? "\nExample:\n" : "\nExamples:\n";
+  for (const char* line : lines) out += std::string("  ") + line + "\n";
+  return out;
+}
+
+std::string describe(const ApplianceSummary& s) {
+  if (!s.edition) return "no active server license";
+  const EditionRules& rules = rules_of(*s.edition);
+  std::string out = std::string(rules.name) + ", " + std::to_string(s.total_users) +
+                    (s.total_users == 1 ? " user" : " users");
+  if (!rules.accepts_packs) return out + " (free edition: no packs, no updates)";
+  out +=
+      " (" + std::to_string(s.included_users) + " included + " + std::to_string(s.pack_users) + " in packs, ";
+  out += s.max_users ? "max " + std::to_string(*s.max_users) + ")" : "no maximum)";
+  return out;
+}
+
+namespace {
+
+std::string serial_range(const std::vector<LedgerEntry>& entries) {
+  if (entries.size() == 1) return "serial " + std::to_string(entries.front().serial);
+  return "serials " + std::to_string(entries.front().serial) + "-" + std::to_string(entries.back().serial);
+}
+
+}  // namespace
+
+void print_issue_summary(std::ostream& out, const IssueResult& result, const std::string& ledger,
+                         bool created) {
+  if (created) out << "created a new ledger: " << ledger << "\n";
+  std::size_t tokens = 0;
+  for (const IssuedOrder& o : result.orders) {
+    const LedgerEntry& first = o.entries.front();
+    tokens += o.entries.size();
+    if (first.kind == LicenseKind::server) {
+      out << "issued " << describe(first) << "\n";
+      out << "  for appliance " << first.appliance;
+      if (o.replaced) out << ", superseding server license " << *o.replaced;
+      out << "\n";
+    } else {
+      const std::size_t n = o.entries.size();
+      out << "issued " << n << (n == 1 ? " user pack" : " user packs") << " of " << first.users
+          << (first.users == 1 ? " user" : " users") << " (" << serial_range(o.entries) << ") for appliance "
+          << first.appliance;
+      if (first.customer) out << ", customer " << *first.customer;
+      if (first.order) out << ", order " << *first.order;
+      if (first.expires) out << ", expiring " << format_rfc3339(*first.expires);
+      out << "\n";
+    }
+    out << "  appliance " << o.after.appliance << " now: " << describe(o.after) << "\n";
+  }
+  out << tokens << (tokens == 1 ? " token" : " tokens") << " recorded in " << ledger
+      << " and printed on stdout\n";
+}
+
+}  // namespace seatkey::keygen::tool

@@ -1,0 +1,34 @@
+// Shared pieces of the command line: option helpers and what the license desk reads.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <iosfwd>
+#include <string>
+
+#include "seatkey/keygen/issuer.hpp"
+
+namespace seatkey::keygen::tool {
+
+// The program's exit status, set by the subcommand that ran.
+struct Status {
+  int exit_code = 0;
+};
+
+// --key FILE (default $SEATKEY_KEY), required.
+CLI::Option* add_key_option(CLI::App* cmd, std::string* key);
+// --ledger DB (default $SEATKEY_LEDGER), required.
+CLI::Option* add_ledger_option(CLI::App* cmd, std::string* ledger);
+// --passphrase-file F (else $SEATKEY_PASSPHRASE, else a terminal prompt).
+CLI::Option* add_passphrase_file_option(CLI::App* cmd, std::string* file);
+
+// "Example:\n  seatkey-keygen ...\n" for --help footers.
+std::string examples(std::initializer_list<const char*> lines);
+
+// The desk's summary of what was issued (on stderr; stdout carries the tokens).
+void print_issue_summary(std::ostream& out, const IssueResult& result, const std::string& ledger,
+                         bool created);
+
+// "ed 3 users (3 included + 0 in packs, max 20)" for an ApplianceSummary.
+std::string describe(const ApplianceSummary& summary);
+
+}  // namespace seatkey::keygen::tool
