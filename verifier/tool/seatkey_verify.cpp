@@ -1,0 +1,289 @@
+// seatkey-verify: the appliance's boot check (spec section 5).
+//
+//   seatkey-verify --appliance ID|--appliance-file F --licenses PATH
+//       [--trusted-keys FILE] [--now TIME] [--users N] [--json]
+//
+// Exit status: 0 licensed (a valid server license is active), 1 not licensed, 2 usage or
+// input error (message on stderr). --users N reports whether N users fit the license and
+// whether one more may be added; it does not change the exit status: a PBX with more users
+// than licensed still has a valid license (it boots, it may not add users), and a boot script
+// that must know reads the "users_fit" field of --json.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "seatkey/verifier.hpp"
+
+namespace sv = seatkey::verifier;
+
+namespace {
+
+constexpr const char* kProgram = "seatkey-verify";
+constexpr std::size_t kMaxApplianceFileBytes = 4096;
+
+enum Exit { kLicensed = 0, kNotLicensed = 1, kInputError = 2 };
+
+struct Options {
+  std::string appliance;
+  std::string appliance_file;
+  std::string licenses;
+  std::string trusted_keys;
+  std::string now;
+  std::optional<std::int64_t> users;
+  bool json = false;
+};
+
+void setup(CLI::App& app, Options& o) {
+  app.description(
+      "Checks the licenses of this PBX appliance offline: which edition is licensed, for how many\n"
+      "users, whether firmware updates are included, and which licenses were not accepted and why.");
+  auto* id = app.add_option("--appliance", o.appliance, "This appliance's ID (e.g. 00:1a:2b:3c:4d:5e)")
+                 ->type_name("ID");
+  auto* id_file = app.add_option("--appliance-file", o.appliance_file,
+                                 "Read the appliance ID from file F (trailing whitespace ignored)")
+                      ->type_name("F");
+  id->excludes(id_file);
+  id_file->excludes(id);
+  app.add_option("--licenses", o.licenses,
+                 "License file, or a directory whose regular files are read in name order\n"
+                 "(hidden files and subdirectories are skipped)")
+      ->type_name("PATH")
+      ->required();
+#if SEATKEY_VERIFY_TRUSTED_KEYS_OPTION
+  app.add_option("--trusted-keys", o.trusted_keys,
+                 "Trust the k4.public keys in FILE instead of the keys built into this program")
+      ->type_name("FILE");
+#endif
+  app.add_option("--now", o.now, "Evaluate at this RFC 3339 time instead of the current time")
+      ->type_name("TIME");
+  app.add_option_function<std::int64_t>(
+         "--users", [&o](const std::int64_t& n) { o.users = n; },
+         "Report whether N users fit the license (does not change the exit status)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--json", o.json, "Print the entitlement as JSON");
+  app.set_version_flag("--version", std::string(kProgram) + " " + SEATKEY_VERSION);
+  app.footer(
+      "Example:\n"
+      "  seatkey-verify --appliance-file /etc/pbx/appliance-id --licenses /etc/pbx/licenses --users 12\n"
+      "\n"
+      "Exit status: 0 licensed, 1 not licensed, 2 usage or input error.");
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string(kProgram) + ": " + e.what() + "\nRun with --help for more information.\n";
+  });
+}
+
+int input_error(std::ostream& err, const std::string& message) {
+  err << kProgram << ": " << message << "\n";
+  return kInputError;
+}
+
+// The appliance ID file's text without trailing whitespace, or an error message.
+bool read_appliance_file(const std::string& path, std::string* id, std::string* why) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    *why = "cannot read appliance file " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  char buf[kMaxApplianceFileBytes + 1];
+  const std::size_t n = std::fread(buf, 1, sizeof buf, f);
+  const bool failed = std::ferror(f) != 0;
+  const int err = errno;
+  std::fclose(f);
+  if (failed) {
+    *why = "cannot read appliance file " + path + ": " + std::strerror(err);
+    return false;
+  }
+  if (n > kMaxApplianceFileBytes) {
+    *why = "appliance file " + path + " is over 4096 bytes: not an appliance ID";
+    return false;
+  }
+  std::string text(buf, n);
+  while (!text.empty() &&
+         (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) {
+    text.pop_back();
+  }
+  *id = std::move(text);
+  return true;
+}
+
+std::string display_edition(sv::Edition e) {
+  switch (e) {
+    case sv::Edition::free: return "Free";
+    case sv::Edition::compact: return "Compact";
+    case sv::Edition::appliance: return "Appliance";
+    case sv::Edition::vm: return "VM";
+  }
+  return "?";
+}
+
+std::string users_text(long long n) {
+  return std::to_string(n) + (n == 1 ? " user" : " users");
+}
+
+nlohmann::ordered_json report_json(const sv::LicenseReport& r) {
+  nlohmann::ordered_json j;
+  j["serial"] = r.serial ? nlohmann::ordered_json(*r.serial) : nullptr;
+  j["kind"] = r.kind ? nlohmann::ordered_json(sv::kind_name(*r.kind)) : nullptr;
+  j["users"] = r.users ? nlohmann::ordered_json(*r.users) : nullptr;
+  j["source"] = r.source;
+  j["reason"] = r.reason ? nlohmann::ordered_json(sv::reason_name(*r.reason)) : nullptr;
+  j["message"] = r.message;
+  return j;
+}
+
+void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
+  nlohmann::ordered_json j;
+  j["appliance"] = e.appliance;
+  j["licensed"] = e.licensed;
+  j["edition"] = e.edition ? nlohmann::ordered_json(sv::edition_name(*e.edition)) : nullptr;
+  j["server_license"] = e.server_license ? nlohmann::ordered_json(*e.server_license) : nullptr;
+  j["included_users"] = e.included_users;
+  j["pack_users"] = e.pack_users;
+  j["licensed_users"] = e.licensed_users;
+  j["max_users"] = e.max_users ? nlohmann::ordered_json(*e.max_users) : nullptr;
+  j["excess_users"] = e.excess_users;
+  j["updates_allowed"] = e.updates_allowed();
+  j["updates_until"] = e.updates_until ? nlohmann::ordered_json(sv::format_time(*e.updates_until)) : nullptr;
+  j["accepted"] = nlohmann::ordered_json::array();
+  for (const auto& r : e.accepted) j["accepted"].push_back(report_json(r));
+  j["rejected"] = nlohmann::ordered_json::array();
+  for (const auto& r : e.rejected) j["rejected"].push_back(report_json(r));
+  if (o.users) {
+    j["current_users"] = *o.users;
+    j["users_fit"] = e.licensed && *o.users <= e.licensed_users;
+    j["may_add_user"] = e.may_add_user(*o.users);
+  }
+  out << j.dump(2) << "\n";
+}
+
+// "user pack 1007 (5 users): ", "server license 1001: ", or nothing for a token that did
+// not verify (nothing in it can be believed).
+std::string describe(const sv::LicenseReport& r) {
+  if (!r.serial || !r.kind) return "";
+  if (*r.kind == sv::LicenseKind::server) return "server license " + *r.serial + ": ";
+  return "user pack " + *r.serial + " (" + users_text(r.users.value_or(0)) + "): ";
+}
+
+void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out) {
+  if (e.licensed) {
+    const std::string edition = display_edition(*e.edition);
+    out << "Appliance " << e.appliance << " is licensed: " << edition << " edition, "
+        << users_text(e.licensed_users) << " (server license " << *e.server_license << ").\n";
+    out << "Users:    " << e.licensed_users << " (" << e.included_users << " included";
+    if (e.pack_users > 0) out << " + " << e.pack_users << " from user packs";
+    if (e.excess_users > 0) {
+      out << ", capped at the " << edition << " edition's maximum of " << *e.max_users << "; "
+          << users_text(e.excess_users) << " from user packs not counted).\n";
+    } else if (e.max_users) {
+      out << "; the " << edition << " edition allows up to " << *e.max_users << ").\n";
+    } else {
+      out << "; no upper limit).\n";
+    }
+    if (*e.edition == sv::Edition::free) {
+      out << "Updates:  not included in the Free edition.\n";
+    } else if (!e.updates_until) {
+      out << "Updates:  included.\n";
+    } else if (e.updates_allowed()) {
+      out << "Updates:  included for firmware released until " << sv::format_time(*e.updates_until) << ".\n";
+    } else {
+      out << "Updates:  the update option ended at " << sv::format_time(*e.updates_until)
+          << "; firmware released after that may not be installed.\n";
+    }
+  } else {
+    out << "Appliance " << e.appliance << " is NOT licensed: no valid server license was found.\n";
+  }
+  if (o.users) {
+    const std::int64_t n = *o.users;
+    out << "In use:   " << users_text(n);
+    if (!e.licensed) {
+      out << ": not licensed.\n";
+    } else if (n > e.licensed_users) {
+      out << ", " << (n - e.licensed_users) << " more than licensed; no user may be added.\n";
+    } else if (n == e.licensed_users) {
+      out << ": fits; no more users may be added.\n";
+    } else {
+      out << ": fits; " << (e.licensed_users - n) << " more may be added.\n";
+    }
+  }
+  const std::size_t total = e.accepted.size() + e.rejected.size();
+  if (total == 0) {
+    out << "Licenses: none found in " << o.licenses << ".\n";
+    return;
+  }
+  out << "Licenses: " << e.accepted.size() << " accepted, " << e.rejected.size() << " not accepted"
+      << (e.rejected.empty() ? ".\n" : ":\n");
+  for (const auto& r : e.rejected) {
+    out << "  " << r.source << ": " << describe(r) << r.message << ".\n";
+  }
+}
+
+int run(const Options& o, std::ostream& out, std::ostream& err) {
+  std::string typed_id = o.appliance;
+  std::string id_origin = "--appliance";
+  if (!o.appliance_file.empty()) {
+    std::string why;
+    if (!read_appliance_file(o.appliance_file, &typed_id, &why)) return input_error(err, why);
+    id_origin = "appliance file " + o.appliance_file;
+  } else if (o.appliance.empty()) {
+    return input_error(err,
+                       "give this appliance's ID with --appliance ID or --appliance-file F\n"
+                       "Run with --help for more information.");
+  }
+  auto id = sv::canonical_appliance_id(typed_id);
+  if (!id) return input_error(err, id_origin + ": " + id.error().message);
+
+  sv::UnixTime now = sv::current_time();
+  if (!o.now.empty()) {
+    auto t = sv::parse_time(o.now);
+    if (!t) return input_error(err, "--now: " + t.error().message);
+    now = *t;
+  }
+
+  auto trust =
+      o.trusted_keys.empty() ? sv::TrustStore::built_in() : sv::TrustStore::load_file(o.trusted_keys);
+  if (!trust) return input_error(err, trust.error().message);
+
+  auto set = sv::load_licenses(o.licenses);
+  if (!set) return input_error(err, set.error().message);
+
+  auto entitlement = sv::evaluate(*set, *id, *trust, now);
+  if (!entitlement) return input_error(err, entitlement.error().message);
+
+  if (o.json) {
+    print_json(*entitlement, o, out);
+  } else {
+    print_summary(*entitlement, o, out);
+  }
+  out.flush();
+  if (!out) return input_error(err, "cannot write the result to standard output");
+  return entitlement->licensed ? kLicensed : kNotLicensed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    CLI::App app{"", kProgram};
+    Options options;
+    setup(app, options);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      const int code = app.exit(e);
+      return code == 0 ? kLicensed : kInputError;
+    }
+    return run(options, std::cout, std::cerr);
+  } catch (const std::bad_alloc&) {
+    std::cerr << kProgram << ": out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << kProgram << ": internal error: " << e.what() << "\n";
+  }
+  return kInputError;
+}
