@@ -1,0 +1,237 @@
+// Issuing: claims, signatures, serials, cumulative rules and all-or-nothing transactions.
+#include <doctest/doctest.h>
+
+#include "keygen_test_support.hpp"
+#include "seatkey/common/claims.hpp"
+#include "seatkey/common/paseto.hpp"
+#include "seatkey/keygen/issuer.hpp"
+#include "seatkey/keygen/license_file.hpp"
+#include "seatkey/keygen/rules.hpp"
+
+using namespace seatkey;
+using namespace seatkey::keygen;
+using test::kAppliance;
+using test::kNow;
+
+namespace {
+
+ServerOrder server(Edition e, bool replace = false) {
+  ServerOrder o;
+  o.appliance = kAppliance;
+  o.edition = e;
+  o.replace = replace;
+  return o;
+}
+
+PackOrder packs(long long users, int count = 1) {
+  PackOrder o;
+  o.appliance = kAppliance;
+  o.users = users;
+  o.count = count;
+  return o;
+}
+
+IssueOptions at(UnixTime now) {
+  IssueOptions o;
+  o.now = now;
+  return o;
+}
+
+License verified_claims(const std::string& token, const PublicKey& key) {
+  auto v = verify_v4_public(key, token);
+  REQUIRE(v);
+  CHECK(v->footer == "{\"kid\":\"" + key.id() + "\"}");
+  auto claims = parse_claims(v->payload);
+  REQUIRE(claims);
+  return *claims;
+}
+
+struct Fixture {
+  test::TempDir dir;
+  std::string path = dir.file("ledger.db");
+  Ledger ledger = Ledger::open(path, Ledger::Access::create);
+  SecretKey key = test::development_key();
+};
+
+}  // namespace
+
+TEST_CASE("issue: a server license carries the spec's claims, jti = decimal serial, kid = k4.pid") {
+  Fixture f;
+  auto o = server(Edition::compact);
+  o.customer = "Acme GmbH";
+  o.order = "SO-1001";
+  o.updates_until = kNow + 86400 * 365;
+  IssueOptions opt = at(kNow);
+  opt.issuer = "Example PBX Vendor";
+  const auto r = issue(f.ledger, f.key, {Order{o}}, opt);
+  REQUIRE(r.orders.size() == 1);
+  REQUIRE(r.orders[0].entries.size() == 1);
+  const auto& e = r.orders[0].entries[0];
+  CHECK(e.serial == 1);
+  const auto l = verified_claims(e.token, f.key.public_key());
+  CHECK(l.issuer == "Example PBX Vendor");
+  CHECK(l.serial == "1");
+  CHECK(l.issued_at == kNow);
+  CHECK(l.kind == LicenseKind::server);
+  CHECK(l.appliance == kAppliance);
+  CHECK(l.edition == Edition::compact);
+  CHECK(l.users == 3);
+  CHECK(l.customer == std::optional<std::string>("Acme GmbH"));
+  CHECK(l.order == std::optional<std::string>("SO-1001"));
+  CHECK(l.updates_until == kNow + 86400 * 365);
+  CHECK_FALSE(l.expires);
+  CHECK(r.orders[0].after.total_users == 3);
+  const auto rows = f.ledger.entries();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].token == e.token);
+  CHECK(rows[0].key_id == f.key.public_key().id());
+  CHECK(rows[0].issuer == "Example PBX Vendor");
+}
+
+TEST_CASE("issue: packs with --count get consecutive serials and the appliance's new total") {
+  Fixture f;
+  (void)issue(f.ledger, f.key, {Order{server(Edition::compact)}}, at(kNow));
+  const auto r = issue(f.ledger, f.key, {Order{packs(5, 3)}}, at(kNow + 1));
+  REQUIRE(r.orders[0].entries.size() == 3);
+  for (int i = 0; i < 3; ++i) {
+    const auto l =
+        verified_claims(r.orders[0].entries[static_cast<std::size_t>(i)].token, f.key.public_key());
+    CHECK(l.serial == std::to_string(2 + i));
+    CHECK(l.kind == LicenseKind::users);
+    CHECK(l.users == 5);
+    CHECK_FALSE(l.edition);
+  }
+  CHECK(r.orders[0].after.total_users == 18);
+  CHECK(r.orders[0].after.max_users == 20);
+  CHECK(f.ledger.count() == 4);
+}
+
+TEST_CASE("issue: a refused order writes nothing and names the rule") {
+  Fixture f;
+  (void)issue(f.ledger, f.key, {Order{server(Edition::compact)}}, at(kNow));
+  (void)issue(f.ledger, f.key, {Order{packs(5, 3)}}, at(kNow));
+  const auto before = test::ledger_snapshot(f.path);
+  auto e = test::error_of([&] { (void)issue(f.ledger, f.key, {Order{packs(5)}}, at(kNow)); });
+  REQUIRE(e);
+  CHECK(e->kind() == Failure::refused);
+  CHECK(test::contains(e->what(), "over its maximum of 20"));
+  CHECK(test::ledger_snapshot(f.path) == before);
+}
+
+TEST_CASE("issue: a batch applies the rules cumulatively (server, then packs for it)") {
+  Fixture f;
+  const auto r = issue(
+      f.ledger, f.key,
+      {Order{server(Edition::free)}, Order{server(Edition::compact)}, Order{packs(5, 2)}, Order{packs(1, 7)}},
+      at(kNow));
+  CHECK(r.tokens().size() == 11);
+  CHECK(r.orders[1].replaced == 1);
+  CHECK(r.orders[3].after.total_users == 20);
+  const ApplianceState s(kAppliance, f.ledger.entries(), kNow);
+  REQUIRE(s.active_server() != nullptr);
+  CHECK(s.active_server()->serial == 2);
+  CHECK(s.active_server()->replaces == 1);
+}
+
+TEST_CASE("issue: a batch that breaks a rule in its last order issues nothing at all") {
+  Fixture f;
+  (void)issue(f.ledger, f.key, {Order{server(Edition::vm)}}, at(kNow));
+  const auto before = test::ledger_snapshot(f.path);
+  PackOrder other = packs(5);
+  other.appliance = "CAFE0001";
+  auto e = test::error_of([&] {
+    (void)issue(f.ledger, f.key, {Order{packs(5, 10)}, Order{packs(1)}, Order{other}}, at(kNow));
+  });
+  REQUIRE(e);
+  CHECK(e->kind() == Failure::refused);
+  CHECK(test::contains(e->what(),
+                       "order 3 (1 pack of 5 users for CAFE0001): appliance CAFE0001 has no server"));
+  CHECK(test::ledger_snapshot(f.path) == before);
+  // The serials the failed batch would have used are still free: nothing was committed.
+  const auto r = issue(f.ledger, f.key, {Order{packs(1)}}, at(kNow));
+  CHECK(r.orders[0].entries[0].serial == 2);
+}
+
+TEST_CASE("issue: a batch over a Compact's 20 across several orders is refused as a whole") {
+  Fixture f;
+  auto e = test::error_of([&] {
+    (void)issue(f.ledger, f.key, {Order{server(Edition::compact)}, Order{packs(5, 3)}, Order{packs(1, 3)}},
+                at(kNow));
+  });
+  REQUIRE(e);
+  CHECK(test::contains(e->what(), "order 3"));
+  CHECK(f.ledger.count() == 0);
+}
+
+TEST_CASE("issue: packs that expired no longer count toward a Compact's 20") {
+  Fixture f;
+  (void)issue(f.ledger, f.key, {Order{server(Edition::compact)}}, at(kNow));
+  auto rental = packs(5, 3);
+  rental.expires = kNow + 100;
+  (void)issue(f.ledger, f.key, {Order{rental}}, at(kNow));
+  CHECK(test::error_of([&] { (void)issue(f.ledger, f.key, {Order{packs(5)}}, at(kNow + 50)); }));
+  const auto r = issue(f.ledger, f.key, {Order{packs(5, 3)}}, at(kNow + 100));
+  CHECK(r.orders[0].after.total_users == 18);
+  const auto l = verified_claims(f.ledger.entries()[1].token, f.key.public_key());
+  CHECK(l.expires == kNow + 100);
+}
+
+TEST_CASE("issue: serials keep growing across transactions and ledgers reopened") {
+  Fixture f;
+  (void)issue(f.ledger, f.key, {Order{server(Edition::vm)}}, at(kNow));
+  (void)issue(f.ledger, f.key, {Order{packs(1, 2)}}, at(kNow));
+  auto reopened = Ledger::open(f.path, Ledger::Access::read_write);
+  const auto r = issue(reopened, f.key, {Order{packs(1)}}, at(kNow));
+  CHECK(r.orders[0].entries[0].serial == 4);
+}
+
+TEST_CASE("issue: an unusable issuer name is an input error before anything is written") {
+  Fixture f;
+  IssueOptions opt = at(kNow);
+  opt.issuer = "";
+  auto e = test::error_of([&] { (void)issue(f.ledger, f.key, {Order{server(Edition::vm)}}, opt); });
+  REQUIRE(e);
+  CHECK(e->kind() == Failure::input);
+  CHECK(f.ledger.count() == 0);
+}
+
+TEST_CASE("issue_into: a refused first order creates no ledger file") {
+  test::TempDir dir;
+  const auto path = dir.file("new.db");
+  auto e = test::error_of([&] { (void)issue_into(path, test::development_key(), {Order{packs(5)}}); });
+  REQUIRE(e);
+  CHECK(e->kind() == Failure::refused);
+  CHECK(test::file_mode(path) == 0);
+  bool created = false;
+  const auto r = issue_into(path, test::development_key(), {Order{server(Edition::vm)}}, {}, &created);
+  CHECK(created);
+  CHECK(r.tokens().size() == 1);
+}
+
+TEST_CASE("export: the license file holds the active server license and unexpired packs, each described") {
+  Fixture f;
+  auto o = server(Edition::compact);
+  o.customer = "Acme \"Phones\" GmbH";
+  (void)issue(f.ledger, f.key, {Order{server(Edition::free)}, Order{o}, Order{packs(5, 2)}}, at(kNow));
+  auto rental = packs(1);
+  rental.expires = kNow + 10;
+  (void)issue(f.ledger, f.key, {Order{rental}}, at(kNow));
+  const ApplianceState s(kAppliance, f.ledger.entries(), kNow + 20);
+  const auto text = license_file_text(s, kNow + 20);
+  CHECK(test::contains(text, "# seatkey license file for appliance 001A2B3C4D5E\n"));
+  CHECK(test::contains(text, "# compact, 13 users (3 included + 10 in packs, max 20)"));
+  CHECK(test::contains(
+      text, "# server license 2: compact, 3 users included, customer \"Acme \\\"Phones\\\" GmbH\""));
+  CHECK(test::contains(text, "# user pack 3: 5 users"));
+  CHECK(test::contains(text, "# user pack 4: 5 users"));
+  CHECK_FALSE(test::contains(text, "server license 1:"));
+  CHECK_FALSE(test::contains(text, "user pack 5"));
+  std::size_t tokens = 0;
+  for (std::size_t pos = 0; (pos = text.find("\nv4.public.", pos)) != std::string::npos; ++pos) ++tokens;
+  CHECK(tokens == 3);
+  CHECK(text.size() <= s.file_bytes());
+  const ApplianceState none("BEEF0000", {}, kNow);
+  auto e = test::error_of([&] { (void)license_file_text(none, kNow); });
+  REQUIRE(e);
+  CHECK(test::contains(e->what(), "no active server license"));
+}

@@ -1,0 +1,233 @@
+// The issuing rules of spec section 4 as pure checks on an appliance's ledger history.
+#include <doctest/doctest.h>
+
+#include "keygen_test_support.hpp"
+#include "seatkey/keygen/rules.hpp"
+
+using namespace seatkey;
+using namespace seatkey::keygen;
+using test::kAppliance;
+using test::kNow;
+using test::pack_entry;
+using test::server_entry;
+
+namespace {
+
+ServerOrder server(Edition e, bool replace = false) {
+  ServerOrder o;
+  o.appliance = kAppliance;
+  o.edition = e;
+  o.replace = replace;
+  return o;
+}
+
+PackOrder packs(long long users, int count = 1) {
+  PackOrder o;
+  o.appliance = kAppliance;
+  o.users = users;
+  o.count = count;
+  return o;
+}
+
+ApplianceState state(const std::vector<LedgerEntry>& history, UnixTime now = kNow) {
+  return ApplianceState(kAppliance, history, now);
+}
+
+// The refusal message, or "" when the check passes; anything but a refusal fails the test.
+std::string refusal(const std::function<void()>& f) {
+  auto e = test::error_of(f);
+  if (!e) return "";
+  CHECK(e->kind() == Failure::refused);
+  CHECK(e->exit_code() == 1);
+  return e->what();
+}
+
+}  // namespace
+
+TEST_CASE("outranks: commercial beats free, then the later iat, then the larger serial") {
+  const auto old_compact = server_entry(1, Edition::compact, kNow - 100);
+  const auto new_free = server_entry(2, Edition::free, kNow);
+  CHECK(outranks(old_compact, new_free));
+  CHECK_FALSE(outranks(new_free, old_compact));
+  const auto later_vm = server_entry(3, Edition::vm, kNow);
+  CHECK(outranks(later_vm, old_compact));
+  const auto same_time_smaller = server_entry(4, Edition::vm, kNow);
+  const auto same_time_larger = server_entry(5, Edition::appliance, kNow);
+  CHECK(outranks(same_time_larger, same_time_smaller));
+  CHECK_FALSE(outranks(same_time_smaller, same_time_larger));
+}
+
+TEST_CASE("appliance state: the active server license is rule 2's pick among unexpired ones") {
+  const auto s =
+      state({server_entry(1, Edition::free, kNow - 500), server_entry(2, Edition::compact, kNow - 400),
+             server_entry(3, Edition::vm, kNow - 300, kNow - 1), pack_entry(4, 5, kNow - 200)});
+  REQUIRE(s.active_server() != nullptr);
+  CHECK(s.active_server()->serial == 2);
+  REQUIRE(s.expired_server() != nullptr);
+  CHECK(s.expired_server()->serial == 3);
+  CHECK(s.total_users() == 8);
+  CHECK(s.max_users() == 20);
+  CHECK(s.file_tokens() == 2);
+}
+
+TEST_CASE("appliance state: expired packs count neither toward users nor the license file") {
+  const auto s = state({server_entry(1, Edition::compact, kNow - 500), pack_entry(2, 5, kNow - 400, kNow),
+                        pack_entry(3, 1, kNow - 400, kNow + 1)});
+  CHECK(s.pack_users() == 1);
+  CHECK(s.packs().size() == 1);
+}
+
+TEST_CASE("server order: the first server license of an appliance passes") {
+  CHECK(refusal([] { check_server_order(state({}), server(Edition::compact), kNow); }) == "");
+  CHECK(refusal([] { check_server_order(state({}), server(Edition::free), kNow); }) == "");
+}
+
+TEST_CASE("server order: a second server license without upgrade or --replace is refused") {
+  const auto s = state({server_entry(7, Edition::compact, kNow - 10)});
+  const auto why = refusal([&] { check_server_order(s, server(Edition::vm), kNow); });
+  CHECK(test::contains(why, "already has the compact server license 7"));
+  CHECK(test::contains(why, "--replace"));
+  const auto free_again = state({server_entry(1, Edition::free, kNow - 10)});
+  CHECK(test::contains(refusal([&] { check_server_order(free_again, server(Edition::free), kNow); }),
+                       "already has the free server license 1"));
+}
+
+TEST_CASE("server order: free upgraded to a commercial edition passes without --replace") {
+  const auto s = state({server_entry(1, Edition::free, kNow - 10)});
+  for (Edition e : {Edition::compact, Edition::appliance, Edition::vm}) {
+    CHECK(refusal([&] { check_server_order(s, server(e), kNow); }) == "");
+  }
+}
+
+TEST_CASE("server order: --replace of a commercial license by a commercial one passes") {
+  const auto s = state({server_entry(1, Edition::compact, kNow - 10), pack_entry(2, 5, kNow - 5)});
+  CHECK(refusal([&] { check_server_order(s, server(Edition::vm, true), kNow); }) == "");
+  CHECK(refusal([&] { check_server_order(s, server(Edition::compact, true), kNow); }) == "");
+}
+
+TEST_CASE("server order: free replacing a commercial license is refused even with --replace") {
+  const auto s = state({server_entry(3, Edition::vm, kNow - 10)});
+  const auto why = refusal([&] { check_server_order(s, server(Edition::free, true), kNow); });
+  CHECK(test::contains(why, "free server license cannot replace the vm server license 3"));
+  CHECK(test::contains(why, "superseded"));
+}
+
+TEST_CASE("server order: a Compact replacing a license whose packs exceed 20 users is refused") {
+  std::vector<LedgerEntry> history{server_entry(1, Edition::vm, kNow - 100)};
+  for (int i = 0; i < 4; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));  // 1 + 20 users
+  const auto s = state(history);
+  const auto why = refusal([&] { check_server_order(s, server(Edition::compact, true), kNow); });
+  CHECK(test::contains(why, "at most 20 users"));
+  CHECK(test::contains(why, "3 included + 20 = 23"));
+  history.pop_back();  // 15 pack users: 3 + 15 = 18 fits
+  CHECK(refusal([&] { check_server_order(state(history), server(Edition::compact, true), kNow); }) == "");
+}
+
+TEST_CASE("server order: --replace with no active server license is refused (likely a wrong ID)") {
+  CHECK(test::contains(refusal([] { check_server_order(state({}), server(Edition::vm, true), kNow); }),
+                       "nothing to replace"));
+  const auto expired = state({server_entry(4, Edition::vm, kNow - 100, kNow - 1)});
+  const auto why = refusal([&] { check_server_order(expired, server(Edition::vm, true), kNow); });
+  CHECK(test::contains(why, "server license 4 expired at"));
+}
+
+TEST_CASE("server order: an expired server license does not block a new one") {
+  const auto s = state({server_entry(4, Edition::compact, kNow - 100, kNow - 1)});
+  CHECK(refusal([&] { check_server_order(s, server(Edition::compact), kNow); }) == "");
+}
+
+TEST_CASE("server order: updates_until on free is refused") {
+  auto o = server(Edition::free);
+  o.updates_until = kNow + 1000;
+  CHECK(test::contains(refusal([&] { check_server_order(state({}), o, kNow); }),
+                       "free edition is never updated"));
+  o.edition = Edition::compact;
+  CHECK(refusal([&] { check_server_order(state({}), o, kNow); }) == "");
+}
+
+TEST_CASE("server order: an expiry at or before now is refused") {
+  auto o = server(Edition::vm);
+  o.expires = kNow;
+  CHECK(test::contains(refusal([&] { check_server_order(state({}), o, kNow); }), "not in the future"));
+  o.expires = kNow + 1;
+  CHECK(refusal([&] { check_server_order(state({}), o, kNow); }) == "");
+}
+
+TEST_CASE("server order: a replacement older than the current license (clock behind) is refused") {
+  const auto s = state({server_entry(1, Edition::vm, kNow + 3600)});
+  CHECK(test::contains(refusal([&] { check_server_order(s, server(Edition::vm, true), kNow); }),
+                       "fix the clock"));
+}
+
+TEST_CASE("pack order: sizes other than 1 and 5 are refused") {
+  const auto s = state({server_entry(1, Edition::vm, kNow - 10)});
+  for (long long users : {0LL, -1LL, 2LL, 3LL, 4LL, 6LL, 10LL, 1000000LL}) {
+    CAPTURE(users);
+    CHECK(test::contains(refusal([&] { check_pack_order(s, packs(users), kNow); }), "exactly 1 or 5 users"));
+  }
+  CHECK(refusal([&] { check_pack_order(s, packs(1), kNow); }) == "");
+  CHECK(refusal([&] { check_pack_order(s, packs(5), kNow); }) == "");
+}
+
+TEST_CASE("pack order: an appliance without a server license on record is refused") {
+  CHECK(test::contains(refusal([] { check_pack_order(state({}), packs(5), kNow); }),
+                       "has no server license on record"));
+  const auto expired = state({server_entry(2, Edition::vm, kNow - 100, kNow - 1)});
+  CHECK(test::contains(refusal([&] { check_pack_order(expired, packs(5), kNow); }), "expired at"));
+}
+
+TEST_CASE("pack order: an appliance whose active server license is free is refused") {
+  const auto s = state({server_entry(1, Edition::free, kNow - 10)});
+  const auto why = refusal([&] { check_pack_order(s, packs(1), kNow); });
+  CHECK(test::contains(why, "runs the free edition"));
+  CHECK(test::contains(why, "upgrade it first"));
+}
+
+TEST_CASE("pack order: a Compact may reach 20 users but never more") {
+  std::vector<LedgerEntry> history{server_entry(1, Edition::compact, kNow - 100)};
+  for (int i = 0; i < 3; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));  // 3 + 15 = 18
+  const auto s = state(history);
+  CHECK(refusal([&] { check_pack_order(s, packs(1, 2), kNow); }) == "");  // 20
+  const auto why = refusal([&] { check_pack_order(s, packs(1, 3), kNow); });
+  CHECK(test::contains(why, "to 21 users, over its maximum of 20"));
+  CHECK(test::contains(why, "room for 2 more"));
+  CHECK(test::contains(refusal([&] { check_pack_order(s, packs(5), kNow); }), "to 23 users"));
+}
+
+TEST_CASE("pack order: expired packs leave room on a Compact") {
+  std::vector<LedgerEntry> history{server_entry(1, Edition::compact, kNow - 100)};
+  for (int i = 0; i < 3; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50, kNow - 1));
+  CHECK(refusal([&] { check_pack_order(state(history), packs(5, 3), kNow); }) == "");
+}
+
+TEST_CASE("pack order: appliance and vm editions have no maximum") {
+  std::vector<LedgerEntry> history{server_entry(1, Edition::vm, kNow - 100)};
+  for (int i = 0; i < 100; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));
+  CHECK(refusal([&] { check_pack_order(state(history), packs(5, 100), kNow); }) == "");
+}
+
+TEST_CASE("pack order: an expiry at or before now is refused") {
+  auto o = packs(5);
+  o.expires = kNow - 1;
+  const auto s = state({server_entry(1, Edition::vm, kNow - 10)});
+  CHECK(test::contains(refusal([&] { check_pack_order(s, o, kNow); }), "expired on arrival"));
+}
+
+TEST_CASE("license file limits: more than 10,000 tokens for one appliance is refused") {
+  std::vector<LedgerEntry> history{server_entry(1, Edition::vm, kNow - 100)};
+  for (int i = 0; i < 9999; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));
+  ApplianceState s = state(history);
+  CHECK(refusal([&] { check_license_file_limits(s); }) == "");
+  s.record(pack_entry(20000, 5, kNow));
+  CHECK(test::contains(refusal([&] { check_license_file_limits(s); }), "10001 tokens, over the 10000"));
+}
+
+TEST_CASE("license file limits: a file over 4 MiB is refused") {
+  std::vector<LedgerEntry> history{server_entry(1, Edition::vm, kNow - 100)};
+  for (int i = 0; i < 9; ++i) {
+    auto p = pack_entry(2 + i, 5, kNow - 50);
+    p.token = std::string(500 * 1024, 'x');
+    history.push_back(p);
+  }
+  CHECK(test::contains(refusal([&] { check_license_file_limits(state(history)); }), "bytes, over the"));
+}
