@@ -299,8 +299,9 @@ TEST_CASE("evaluate: appliance IDs typed with ':' '-' or lower case - match thei
 
 TEST_CASE("evaluate: an invalid appliance ID - is an invalid_appliance_id error, not a rejection") {
   const auto set = set_of({server("1001", Edition::compact).token()});
-  for (const char* typed :
-       {"", "abc", "00 1A 2B", "00_1A_2B_3C", "ä001A2B3C", std::string(65, 'A').c_str()}) {
+  const std::string too_long(65, 'A');
+  for (const std::string& typed :
+       std::vector<std::string>{"", "abc", "00 1A 2B", "00_1A_2B_3C", "ä001A2B3C", too_long}) {
     CAPTURE(typed);
     auto e = v::evaluate(set, typed, dev_trust(), at(kNow));
     REQUIRE_FALSE(e.ok());
@@ -382,12 +383,13 @@ TEST_CASE("evaluate: reports of verified tokens - carry serial, kind and users; 
   CHECK(w.users == 5);
   CHECK(w.reason == Reason::wrong_appliance);
   CHECK(w.message.find(kOtherAppliance) != std::string::npos);
-  for (auto [src, reason] :
+  for (const auto& expected :
        {std::pair{"t:3", Reason::malformed}, std::pair{"t:4", Reason::unknown_key},
         std::pair{"t:5", Reason::bad_signature}, std::pair{"t:6", Reason::invalid_claims}}) {
+    const std::string src = expected.first;
     CAPTURE(src);
     const auto& r = report_of(e, src);
-    CHECK(r.reason == reason);
+    CHECK(r.reason == expected.second);
     CHECK_FALSE(r.serial);
     CHECK_FALSE(r.kind);
     CHECK_FALSE(r.users);

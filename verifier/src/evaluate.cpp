@@ -8,6 +8,7 @@
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/limits.hpp"
 #include "seatkey/common/paseto.hpp"
+#include "token.hpp"
 
 namespace seatkey::verifier {
 namespace {
@@ -57,9 +58,50 @@ std::string users_text(int n) {
   return std::to_string(n) + (n == 1 ? " user" : " users");
 }
 
+// Buffers reused from token to token, and the meaning of the last footer seen: a set's
+// tokens nearly all carry the same footer, so its decoding, JSON scan and key lookup are
+// done once. (Only the choice of key depends on the footer; the signature covers it.)
+struct Scratch {
+  std::string body;    // decoded payload || signature
+  std::string footer;  // decoded footer of last_footer_text
+  std::string pae;
+  bool have_last = false;
+  std::string_view last_footer_text;  // into the set's token, alive during evaluate()
+  const seatkey::PublicKey* last_key = nullptr;
+  std::optional<Reason> last_reason;  // malformed or unknown_key, with last_message
+  std::string last_message;
+};
+
+// The footer's key, or the reason it names none.
+void select_key(std::string_view footer_text, const detail::TrustStoreAccess::Impl* keys, Scratch* s) {
+  s->have_last = true;
+  s->last_footer_text = footer_text;
+  s->last_key = nullptr;
+  s->last_reason = Reason::malformed;
+  s->footer.clear();
+  if (!footer_text.empty() && !detail::base64url_append(footer_text, &s->footer)) {
+    s->last_message = "not a valid license: token footer is not valid base64url";
+    return;
+  }
+  auto kid = footer_kid(s->footer);
+  if (!kid) {
+    s->last_message = "not a valid license: " + kid.error().message;
+    return;
+  }
+  s->last_key = keys ? keys->find(*kid) : nullptr;
+  if (s->last_key == nullptr) {
+    // The kid is untrusted text: shown only when it has the shape of a k4.pid.
+    s->last_reason = Reason::unknown_key;
+    s->last_message = "signed by a key this system does not trust" +
+                      (is_well_formed_pid(*kid) ? " (" + *kid + ")" : std::string());
+    return;
+  }
+  s->last_reason.reset();
+}
+
 // Rule 1 for one token, up to (not including) the duplicate check.
 Verdict check_alone(std::string_view token, const detail::TrustStoreAccess::Impl* keys,
-                    const std::string& appliance, UnixTime now, std::string* pae_buffer) {
+                    const std::string& appliance, UnixTime now, Scratch* scratch) {
   Verdict v;
   auto reject = [&v](Reason r, std::string message) {
     v.reason = r;
@@ -70,21 +112,20 @@ Verdict check_alone(std::string_view token, const detail::TrustStoreAccess::Impl
     return reject(Reason::malformed, "not a valid license: " + std::to_string(token.size()) +
                                          " bytes, over the 4096-byte limit for one license (not read)");
   }
-  auto decoded = decode_v4_public(token);
-  if (!decoded) return reject(Reason::malformed, "not a valid license: " + decoded.error().message);
-  auto kid = footer_kid(decoded->footer);
-  if (!kid) return reject(Reason::malformed, "not a valid license: " + kid.error().message);
-  const seatkey::PublicKey* key = keys ? keys->find(*kid) : nullptr;
-  if (key == nullptr) {
-    // The kid is untrusted text: shown only when it has the shape of a k4.pid.
-    return reject(Reason::unknown_key, "signed by a key this system does not trust" +
-                                           (is_well_formed_pid(*kid) ? " (" + *kid + ")" : std::string()));
+  detail::TokenView parts;
+  const char* why = nullptr;
+  if (!detail::split_v4_public(token, &scratch->body, &parts, &why)) {
+    return reject(Reason::malformed, std::string("not a valid license: ") + why);
   }
-  pae_into(pae_buffer, decoded->payload, decoded->footer);
-  if (!ed25519_verify(*key, *pae_buffer, decoded->signature)) {
+  if (!scratch->have_last || parts.footer_text != scratch->last_footer_text) {
+    select_key(parts.footer_text, keys, scratch);
+  }
+  if (scratch->last_reason) return reject(*scratch->last_reason, scratch->last_message);
+  pae_into(&scratch->pae, parts.payload, scratch->footer);
+  if (!ed25519_verify(*scratch->last_key, scratch->pae, parts.signature)) {
     return reject(Reason::bad_signature, "the signature does not match: the license was altered or damaged");
   }
-  auto license = parse_claims(decoded->payload);
+  auto license = parse_claims(parts.payload);
   if (!license) {
     return reject(Reason::invalid_claims, "the license content is invalid: " + license.error().message);
   }
@@ -150,9 +191,9 @@ Expected<Entitlement> evaluate(const LicenseSet& set, std::string_view appliance
     verdicts.reserve(tokens.size());
     std::unordered_map<std::string_view, std::size_t> first_accepted;  // serial -> token index
     first_accepted.reserve(tokens.size());
-    std::string pae_buffer;
+    Scratch scratch;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-      verdicts.push_back(check_alone(tokens[i].token, keys, *appliance, now, &pae_buffer));
+      verdicts.push_back(check_alone(tokens[i].token, keys, *appliance, now, &scratch));
       Verdict& v = verdicts.back();
       if (v.reason) continue;
       auto [it, inserted] = first_accepted.emplace(v.license->serial, i);
