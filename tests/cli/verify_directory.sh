@@ -26,6 +26,13 @@ expect_out_lacks '"1004"'
 expect_out_lacks '"1005"'
 expect_out_lacks "fifo"
 
+# A file name that is not UTF-8 still gives valid JSON (U+FFFD for the bad byte).
+cp lic/20-packs.lic "lic/25-$(printf '\xff').lic"
+verify --licenses lic --json
+expect_rc 0 "a file name that is not UTF-8"
+expect_out "$(printf '"source": "lic/25-\xef\xbf\xbd.lic:1",')"
+rm "lic/25-$(printf '\xff').lic"
+
 # The name order decides which copy counts: here the copy comes first.
 mv lic/50-copy.lic lic/05-copy.lic
 verify --licenses lic/ --json

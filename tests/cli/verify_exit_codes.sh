@@ -58,6 +58,14 @@ verify --licenses missing.lic
 expect_rc 2 "a missing license file"
 expect_err "cannot read licenses missing.lic: No such file or directory"
 
+# 2: the result cannot be written
+if [ -w /dev/full ]; then
+  "$VERIFY" --appliance "$APPLIANCE" --now "$NOW" --licenses licensed.lic --json >/dev/full 2>err
+  RC=$?
+  expect_rc 2 "stdout is /dev/full"
+  expect_err "seatkey-verify: cannot write the result to standard output"
+fi
+
 # --help and --version: 0, on stdout
 run "$VERIFY" --help
 expect_rc 0 "--help"

@@ -20,7 +20,7 @@ expect_input_error "--appliance: invalid appliance ID: a space at position 3"
 verify_id --appliance "abc"
 expect_input_error "--appliance: invalid appliance ID: 3 characters without '-' and ':', must be 4 to 64"
 verify_id --appliance ""
-expect_input_error "give this appliance's ID with --appliance ID or --appliance-file F"
+expect_input_error "--appliance: invalid appliance ID: 0 characters without '-' and ':', must be 4 to 64"
 printf '%s\n' "00:1a:2b:3c:4d:5e" >id.txt
 verify_id --appliance-file id.txt
 expect_rc 0 "an appliance file with a trailing newline"

@@ -1,6 +1,9 @@
 // TrustStore: building from keys, trusted-keys files (and their errors), the built-in keys.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 
 #include "token_kit.hpp"
@@ -100,6 +103,16 @@ TEST_CASE("trust store: load_file - reads a file, names it when it cannot") {
   check_error(v::TrustStore::load_file("/nonexistent/keys.txt"), v::ErrorCode::io_error,
               "cannot read trusted keys file /nonexistent/keys.txt: No such file or directory");
   check_error(v::TrustStore::load_file("/"), v::ErrorCode::io_error, "/: is a directory");
+  char tmpl[] = "/tmp/seatkey-keys-test.XXXXXX";
+  const int fd = ::mkstemp(tmpl);
+  REQUIRE(fd >= 0);
+  ::close(fd);
+  {
+    std::ofstream big(tmpl);
+    big << std::string(1024 * 1024, '#') << "\n";
+  }
+  check_error(v::TrustStore::load_file(tmpl), v::ErrorCode::too_large, "is over 1 MiB");
+  ::unlink(tmpl);
   check_error(v::TrustStore::load_file(std::string(SEATKEY_SOURCE_DIR) + "/keys/development.secret"),
               v::ErrorCode::invalid_key, "development.secret:3: this is a secret key");
 }

@@ -8,6 +8,12 @@
 // whether one more may be added; it does not change the exit status: a PBX with more users
 // than licensed still has a valid license (it boots, it may not add users), and a boot script
 // that must know reads the "users_fit" field of --json.
+//
+// --json prints the entitlement with the spec's field names, in the spec's order; with
+// --users N it adds "current_users", "users_fit" (N <= licensed_users) and "may_add_user"
+// (N < licensed_users). "updates_allowed" answers for firmware released at --now (false on
+// Free, and once an update option has ended); "max_users" is null for unlimited editions and
+// 0 when not licensed. Entries whose token did not verify have null serial, kind and users.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -30,7 +36,7 @@ constexpr std::size_t kMaxApplianceFileBytes = 4096;
 enum Exit { kLicensed = 0, kNotLicensed = 1, kInputError = 2 };
 
 struct Options {
-  std::string appliance;
+  std::optional<std::string> appliance;
   std::string appliance_file;
   std::string licenses;
   std::string trusted_keys;
@@ -43,7 +49,9 @@ void setup(CLI::App& app, Options& o) {
   app.description(
       "Checks the licenses of this PBX appliance offline: which edition is licensed, for how many\n"
       "users, whether firmware updates are included, and which licenses were not accepted and why.");
-  auto* id = app.add_option("--appliance", o.appliance, "This appliance's ID (e.g. 00:1a:2b:3c:4d:5e)")
+  auto* id = app.add_option_function<std::string>(
+                    "--appliance", [&o](const std::string& v) { o.appliance = v; },
+                    "This appliance's ID (e.g. 00:1a:2b:3c:4d:5e)")
                  ->type_name("ID");
   auto* id_file = app.add_option("--appliance-file", o.appliance_file,
                                  "Read the appliance ID from file F (trailing whitespace ignored)")
@@ -160,7 +168,8 @@ void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
     j["users_fit"] = e.licensed && *o.users <= e.licensed_users;
     j["may_add_user"] = e.may_add_user(*o.users);
   }
-  out << j.dump(2) << "\n";
+  // Paths in `source` may be any bytes: invalid UTF-8 is shown as U+FFFD, never an error.
+  out << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
 }
 
 // "user pack 1007 (5 users): ", "server license 1001: ", or nothing for a token that did
@@ -225,13 +234,13 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
 }
 
 int run(const Options& o, std::ostream& out, std::ostream& err) {
-  std::string typed_id = o.appliance;
+  std::string typed_id = o.appliance.value_or("");
   std::string id_origin = "--appliance";
   if (!o.appliance_file.empty()) {
     std::string why;
     if (!read_appliance_file(o.appliance_file, &typed_id, &why)) return input_error(err, why);
     id_origin = "appliance file " + o.appliance_file;
-  } else if (o.appliance.empty()) {
+  } else if (!o.appliance) {
     return input_error(err,
                        "give this appliance's ID with --appliance ID or --appliance-file F\n"
                        "Run with --help for more information.");
