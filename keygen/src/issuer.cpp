@@ -196,7 +196,8 @@ void check_orders_on_empty_ledger(const std::vector<Order>& orders, UnixTime now
 IssueResult issue_into(const std::string& path, const SecretKey& key, const std::vector<Order>& orders,
                        const IssueOptions& options, bool* created) {
   struct stat st {};
-  const bool exists = ::stat(path.c_str(), &st) == 0;
+  // A missing or empty (just touched) file becomes a new ledger.
+  const bool exists = ::stat(path.c_str(), &st) == 0 && st.st_size > 0;
   if (!exists) {
     check_issuer(options.issuer);
     check_orders_on_empty_ledger(orders, options.now.value_or(unix_now()));

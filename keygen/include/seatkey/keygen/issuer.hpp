@@ -53,7 +53,7 @@ IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>
 // a new ledger file is created, so that a refused first order leaves no file behind.
 void check_orders_on_empty_ledger(const std::vector<Order>& orders, UnixTime now);
 
-// Opens (or, if missing and the orders pass, creates) the ledger at `path`, then issue().
+// Opens (or, if missing or empty and the orders pass, creates) the ledger at `path`, then issue().
 // *created tells whether a new ledger file was made.
 IssueResult issue_into(const std::string& path, const SecretKey& key, const std::vector<Order>& orders,
                        const IssueOptions& options = {}, bool* created = nullptr);

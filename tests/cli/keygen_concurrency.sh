@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# 1,000 packs issued by 4 concurrent seatkey-keygen processes into one ledger: 1,000
+# distinct serials, every token in the ledger, every token verifying.
+. "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
+dev_key
+WORKERS=4
+RUNS=10      # issue commands per worker
+PACKS=25     # packs per command: 4 x 10 x 25 = 1000
+
+issued 1 issue server --appliance "$A" --edition vm
+
+worker() {
+  local w=$1 i
+  for ((i = 0; i < RUNS; i++)); do
+    env SEATKEY_KEY=dev.key SEATKEY_LEDGER="$LEDGER" "$KEYGEN" issue users --appliance "$A" --users 1 \
+      --count "$PACKS" --order "worker-$w-$i" >>"tokens.$w" 2>>"errors.$w" </dev/null || echo "run $i: exit $?" >>"failed.$w"
+  done
+}
+pids=()
+for ((w = 0; w < WORKERS; w++)); do
+  worker "$w" &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+for ((w = 0; w < WORKERS; w++)); do
+  [ ! -e "failed.$w" ] || { cat "failed.$w" "errors.$w" >&2; fail "worker $w had failed runs"; }
+done
+
+cat tokens.* >packs.txt
+expect_eq "$(wc -l <packs.txt)" 1000 "(tokens printed)"
+expect_eq "$(sort -u packs.txt | wc -l)" 1000 "(distinct tokens)"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT COUNT(*), COUNT(DISTINCT serial), MIN(serial), MAX(serial) FROM licenses WHERE kind = 'users'")" \
+  "1000|1000|2|1001"
+sqlite3 "$LEDGER" "SELECT token FROM licenses WHERE kind = 'users' ORDER BY token" >ledger-tokens.txt
+sort packs.txt | cmp -s - ledger-tokens.txt || fail "the printed tokens are not the ledger's"
+
+# Every token verifies; their jti claims are 1,000 distinct serials.
+run "$KEYGEN" inspect --public dev.public packs.txt
+expect_rc 0 "inspect --public packs.txt"
+expect_eq "$(grep -c '"verified": true' out)" 1000
+expect_eq "$(grep -o '"jti": "[0-9]*"' out | sort -u | wc -l)" 1000 "(distinct jti)"
+expect_eq "$(grep -c '"license_claims": "valid"' out)" 1000
+
+# The appliance's license file holds them all.
+run "$KEYGEN" export --ledger "$LEDGER" --appliance "$A"
+expect_rc 0
+expect_out "# vm, 1001 users (1 included + 1000 in packs, no maximum)"
+expect_eq "$(grep -c '^v4\.public\.' out)" 1001
+
+pass

@@ -1,0 +1,63 @@
+# Helpers for the seatkey-keygen CLI tests (sourced after lib.sh by tests/cli/keygen_*.sh).
+# Expects KEYGEN, SOURCE_DIR and SHARED_DIR in the environment.
+. "$SOURCE_DIR/tests/cli/lib.sh"
+
+unset SEATKEY_KEY SEATKEY_LEDGER SEATKEY_PASSPHRASE SEATKEY_ISSUER
+
+A=00:1a:2b:3c:4d:5e   # canonical 001A2B3C4D5E
+LEDGER=ledger.db
+
+# dev.key (k4.secret, mode 0600) and dev.public from keys/.
+dev_key() {
+  cp "$SOURCE_DIR/keys/development.secret" dev.key && chmod 600 dev.key
+  cp "$SOURCE_DIR/keys/development.public" dev.public
+}
+
+# keygen ARGS...: runs seatkey-keygen with the development key and ledger as defaults.
+keygen() { run env SEATKEY_KEY=dev.key SEATKEY_LEDGER="$LEDGER" "$KEYGEN" "$@" </dev/null; }
+
+# The ledger as SQL text ("absent" when there is no file).
+ledger_dump() { if [ -e "$LEDGER" ]; then sqlite3 "$LEDGER" .dump; else echo absent; fi; }
+rows() { if [ -s "$LEDGER" ]; then sqlite3 "$LEDGER" 'SELECT COUNT(*) FROM licenses'; else echo 0; fi; }
+
+# refused MESSAGE ARGS...: seatkey-keygen ARGS exits 1, says MESSAGE on stderr, prints no
+# token, and leaves the ledger exactly as it was.
+refused() {
+  local message=$1 before
+  shift
+  before=$(ledger_dump)
+  keygen "$@"
+  expect_rc 1 "keygen $*"
+  expect_err "seatkey-keygen: refused: "
+  expect_err "$message"
+  expect_no_out
+  [ "$(ledger_dump)" = "$before" ] || fail "ledger changed by refused: keygen $*"
+}
+
+# input_error MESSAGE ARGS...: the same for usage and input errors (exit 2).
+input_error() {
+  local message=$1 before
+  shift
+  before=$(ledger_dump)
+  keygen "$@"
+  expect_rc 2 "keygen $*"
+  expect_err "$message"
+  expect_no_out
+  [ "$(ledger_dump)" = "$before" ] || fail "ledger changed by failed: keygen $*"
+}
+
+# issued N ARGS...: seatkey-keygen ARGS exits 0 and prints N tokens that are now in the ledger.
+issued() {
+  local n=$1 before token
+  shift
+  before=$(rows)
+  keygen "$@"
+  expect_rc 0 "keygen $*"
+  [ "$(grep -c '^v4\.public\.' out)" -eq "$n" ] || fail "expected $n tokens from: keygen $*"
+  [ "$(wc -l <out)" -eq "$n" ] || fail "stdout holds more than the tokens"
+  [ "$(rows)" -eq $((before + n)) ] || fail "ledger did not grow by $n"
+  while read -r token; do
+    [ "$(sqlite3 "$LEDGER" "SELECT COUNT(*) FROM licenses WHERE token = '$token'")" -eq 1 ] ||
+      fail "printed token not in the ledger"
+  done <out
+}

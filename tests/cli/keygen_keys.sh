@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# seatkey-keygen key files: created 0600 and never overwritten; passphrase sources; unsafe
+# files, wrong passphrases and missing passphrases refused; the passphrase never printed.
+. "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
+
+PW='correct horse battery staple'
+printf '%s\n' "$PW" >pw.txt && chmod 600 pw.txt
+
+# key new --no-passphrase: k4.secret, 0600, prints the public key file text.
+run "$KEYGEN" key new --out plain.key --no-passphrase
+expect_rc 0
+expect_out "# seatkey vendor public key k4.pid."
+expect_out "k4.public."
+expect_eq "$(stat -c %a plain.key)" 600 "(mode of plain.key)"
+grep -q '^k4\.secret\.' plain.key || fail "plain.key lacks its k4.secret line"
+cp out plain.public
+run "$KEYGEN" key public --key plain.key
+expect_rc 0
+cmp -s out plain.public || fail "key public differs from what key new printed"
+
+# key new never overwrites: not a key, not another file, not through a symlink.
+cp plain.key plain.key.orig
+run "$KEYGEN" key new --out plain.key --no-passphrase
+expect_rc 2
+expect_err "already exists"
+cmp -s plain.key plain.key.orig || fail "key new overwrote plain.key"
+echo "precious" >notes.txt
+run "$KEYGEN" key new --out notes.txt --no-passphrase
+expect_rc 2
+expect_eq "$(cat notes.txt)" precious
+ln -s target.key link.key
+run "$KEYGEN" key new --out link.key --no-passphrase
+expect_rc 2
+expect_err "already exists"
+[ ! -e target.key ] || fail "key new followed a symlink"
+
+# key new with a passphrase file: k4.secret-pw; the passphrase appears nowhere.
+run "$KEYGEN" key new --out pw.key --passphrase-file pw.txt --insecure-fast-kdf
+expect_rc 0
+expect_out "k4.public."
+cp out pw.public
+expect_eq "$(stat -c %a pw.key)" 600 "(mode of pw.key)"
+grep -q '^k4\.secret-pw\.' pw.key || fail "pw.key lacks its k4.secret-pw line"
+! grep -qF "$PW" pw.key out err || fail "the passphrase was written or printed"
+
+# The passphrase from the file, then from SEATKEY_PASSPHRASE.
+run "$KEYGEN" key public --key pw.key --passphrase-file pw.txt
+expect_rc 0
+cmp -s out pw.public || fail "key public (passphrase file) differs from key new"
+run env SEATKEY_PASSPHRASE="$PW" "$KEYGEN" key public --key pw.key
+expect_rc 0
+cmp -s out pw.public || fail "key public (SEATKEY_PASSPHRASE) differs from key new"
+
+# A wrong passphrase: a clear error, exit 2, no crash, nothing printed of it.
+run env SEATKEY_PASSPHRASE='wrong horse battery staple' "$KEYGEN" key public --key pw.key
+expect_rc 2
+expect_err "wrong passphrase for key file pw.key"
+expect_no_out
+expect_err_lacks "wrong horse"
+
+# Issuing with a passphrase-protected key, and a wrong passphrase writing nothing.
+run env SEATKEY_PASSPHRASE="$PW" "$KEYGEN" issue server --key pw.key --ledger pw.db --appliance "$A" --edition vm
+expect_rc 0
+expect_out "v4.public."
+expect_err_lacks "$PW"
+before=$(sqlite3 pw.db .dump)
+run env SEATKEY_PASSPHRASE=nope-nope "$KEYGEN" issue users --key pw.key --ledger pw.db --appliance "$A" --users 5
+expect_rc 2
+expect_err "wrong passphrase"
+[ "$(sqlite3 pw.db .dump)" = "$before" ] || fail "a wrong passphrase changed the ledger"
+
+# No passphrase source and no terminal: a clear error, no file.
+run "$KEYGEN" key new --out none.key </dev/null
+expect_rc 2
+expect_err "no passphrase for the new key none.key"
+expect_err "--passphrase-file"
+[ ! -e none.key ] || fail "key new left a file without a passphrase"
+run "$KEYGEN" key public --key pw.key </dev/null
+expect_rc 2
+expect_err "no passphrase for the key pw.key"
+
+# Too short a passphrase for a new key; --no-passphrase with a passphrase file is a usage error.
+run env SEATKEY_PASSPHRASE=short "$KEYGEN" key new --out short.key
+expect_rc 2
+expect_err "too short"
+[ ! -e short.key ] || fail "key new wrote a key under a too short passphrase"
+run "$KEYGEN" key new --out x.key --no-passphrase --passphrase-file pw.txt
+expect_rc 2
+expect_err "excludes"
+
+# Key files readable by group or others are refused like ssh does, whatever the command.
+chmod 644 plain.key
+run "$KEYGEN" key public --key plain.key
+expect_rc 2
+expect_err "permissions 0644 for key file plain.key are too open"
+expect_err "chmod 600 plain.key"
+run "$KEYGEN" issue server --key plain.key --ledger new.db --appliance "$A" --edition vm
+expect_rc 2
+expect_err "chmod 600"
+[ ! -e new.db ] || fail "issuing with an unsafe key created a ledger"
+chmod 640 plain.key
+run "$KEYGEN" key public --key plain.key
+expect_rc 2
+chmod 600 plain.key
+# The checked-out development key is 0644 on purpose: refused until copied and chmod 600.
+cp "$SOURCE_DIR/keys/development.secret" dev-as-checked-out.key && chmod 644 dev-as-checked-out.key
+run "$KEYGEN" key public --key dev-as-checked-out.key
+expect_rc 2
+expect_err "chmod 600"
+chmod 644 pw.txt
+run "$KEYGEN" key public --key pw.key --passphrase-file pw.txt
+expect_rc 2
+expect_err "passphrase file pw.txt are too open"
+chmod 600 pw.txt
+
+# Comment lines in a key file; public keys and missing files are clear errors.
+dev_key
+run "$KEYGEN" key public --key dev.key
+expect_rc 0
+expect_out "k4.public.rB_3FUvnUbWjyqIq7U7Cu0beku7Ulha3-92ZBruhrJs"
+chmod 600 dev.public
+run "$KEYGEN" key public --key dev.public
+expect_rc 2
+expect_err "that is the public half"
+run "$KEYGEN" key public --key missing.key
+expect_rc 2
+expect_err "cannot open key file missing.key"
+run env SEATKEY_KEY=dev.key "$KEYGEN" key public
+expect_rc 0
+expect_out "k4.public.rB_3FUvnUbWjyqIq7U7Cu0beku7Ulha3-92ZBruhrJs"
+run "$KEYGEN" key public
+expect_rc 2
+expect_err "--key"
+
+# --help for every command, each with an example; no command is a usage error.
+for cmd in "" "key" "key new" "key public" "issue" "issue server" "issue users" "issue batch" "export" \
+  "ledger" "ledger list" "inspect"; do
+  # shellcheck disable=SC2086
+  run "$KEYGEN" $cmd --help
+  expect_rc 0 "seatkey-keygen $cmd --help"
+  case "$cmd" in key | issue | ledger) ;; *) grep -q "Example" out || fail "no example in: $cmd --help" ;; esac
+done
+run "$KEYGEN"
+expect_rc 2
+run "$KEYGEN" frobnicate
+expect_rc 2
+
+pass
