@@ -165,13 +165,13 @@ void check_license_file_limits(const ApplianceState& state) {
     throw_refusal("appliance " + state.appliance() + "'s license file would hold " +
                   std::to_string(state.file_tokens()) + " tokens, over the " +
                   std::to_string(kMaxLicenseSetTokens) +
-                  " the verifier reads (it would refuse the whole file); use 5-user packs");
+                  " the verifier reads: it would refuse the whole file");
   }
   if (state.file_bytes() > kMaxLicenseSetBytes) {
     throw_refusal("appliance " + state.appliance() + "'s license file would be about " +
                   std::to_string(state.file_bytes()) + " bytes, over the " +
                   std::to_string(kMaxLicenseSetBytes) +
-                  " the verifier reads (it would refuse the whole file); use 5-user packs");
+                  " the verifier reads: it would refuse the whole file");
   }
 }
 

@@ -76,7 +76,13 @@ void setup_issue_commands(CLI::App& app, Status& status) {
   issue->footer(
       "\nIssued tokens are signed, verified, recorded in the ledger and only then printed on stdout,\n"
       "one per line; a summary for the desk goes to stderr. Exit 0 issued, 1 refused by a rule\n"
-      "(nothing written), 2 usage or input error.\n");
+      "(nothing written), 2 usage or input error.\n" +
+      examples({"seatkey-keygen issue server --key vendor.key --ledger licenses.db --appliance "
+                "00:1a:2b:3c:4d:5e \\\n"
+                "      --edition compact",
+                "seatkey-keygen issue users --key vendor.key --ledger licenses.db --appliance "
+                "00:1a:2b:3c:4d:5e \\\n"
+                "      --users 5"}));
 
   auto server = std::make_shared<IssueServerOptions>();
   CLI::App* cmd = issue->add_subcommand("server", "issue an appliance's server license");

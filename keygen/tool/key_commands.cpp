@@ -14,6 +14,8 @@ namespace seatkey::keygen::tool {
 void setup_key_commands(CLI::App& app, Status& status) {
   CLI::App* key = app.add_subcommand("key", "create a vendor key, show its public key");
   key->require_subcommand(1);
+  key->footer(examples({"seatkey-keygen key new --out vendor.key > vendor.public",
+                        "seatkey-keygen key public --key vendor.key"}));
 
   auto new_opt = std::make_shared<KeyNewOptions>();
   CLI::App* cmd = key->add_subcommand("new", "create a new vendor signing key file (never overwrites)");

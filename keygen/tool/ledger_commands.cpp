@@ -82,6 +82,7 @@ void setup_ledger_commands(CLI::App& app, Status& status) {
 
   CLI::App* ledger = app.add_subcommand("ledger", "look into the ledger");
   ledger->require_subcommand(1);
+  ledger->footer(examples({"seatkey-keygen ledger list --ledger licenses.db"}));
   auto list = std::make_shared<LedgerListOptions>();
   cmd = ledger->add_subcommand("list", "list issued licenses: a table, or JSON for scripts");
   add_ledger_option(cmd, &list->ledger);

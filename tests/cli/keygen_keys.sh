@@ -138,7 +138,7 @@ for cmd in "" "key" "key new" "key public" "issue" "issue server" "issue users" 
   # shellcheck disable=SC2086
   run "$KEYGEN" $cmd --help
   expect_rc 0 "seatkey-keygen $cmd --help"
-  case "$cmd" in key | issue | ledger) ;; *) grep -q "Example" out || fail "no example in: $cmd --help" ;; esac
+  grep -q "Example" out || fail "no example in: $cmd --help"
 done
 run "$KEYGEN"
 expect_rc 2
