@@ -183,7 +183,15 @@ Ledger Ledger::open(const std::string& path, Access access) {
     impl->exec("PRAGMA synchronous=FULL", "PRAGMA synchronous");
   }
   impl->exec("PRAGMA foreign_keys=ON", "PRAGMA foreign_keys");
-  if (access == Access::create) {
+  bool create_schema = access == Access::create;
+  if (access == Access::read_write) {
+    // A database without any table is a ledger another issuer is creating right now (or an
+    // empty file): give it the schema too. CREATE ... IF NOT EXISTS under the write lock
+    // makes that a no-op once the other issuer has committed.
+    Statement s(impl->db, path, "SELECT COUNT(*) FROM sqlite_master");
+    create_schema = s.step() && s.integer(0) == 0;
+  }
+  if (create_schema) {
     impl->exec("BEGIN IMMEDIATE", "cannot lock the ledger to create its schema");
     try {
       impl->exec(kSchemaV1, "cannot create the ledger schema");

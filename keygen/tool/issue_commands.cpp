@@ -52,6 +52,11 @@ int issue_orders(const IssuingOptions& opt, const std::vector<Order>& orders) {
   }
   std::cout << out << std::flush;
   print_issue_summary(std::cerr, result, opt.ledger, created);
+  if (!std::cout) {
+    std::cerr << "seatkey-keygen: error: the tokens could not be written to stdout; they are recorded in "
+              << opt.ledger << ": get them with seatkey-keygen export or ledger list --json\n";
+    return 2;
+  }
   return 0;
 }
 

@@ -75,8 +75,7 @@ void print_issue_summary(std::ostream& out, const IssueResult& result, const std
     }
     out << "  appliance " << o.after.appliance << " now: " << describe(o.after) << "\n";
   }
-  out << tokens << (tokens == 1 ? " token" : " tokens") << " recorded in " << ledger
-      << " and printed on stdout\n";
+  out << tokens << (tokens == 1 ? " token" : " tokens") << " recorded in " << ledger << "\n";
 }
 
 }  // namespace seatkey::keygen::tool

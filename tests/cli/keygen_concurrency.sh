@@ -7,6 +7,17 @@ WORKERS=4
 RUNS=10      # issue commands per worker
 PACKS=25     # packs per command: 4 x 10 x 25 = 1000
 
+# Four issuers racing to create a new ledger: all four succeed.
+for round in 1 2 3; do
+  for ((w = 0; w < WORKERS; w++)); do
+    env SEATKEY_KEY=dev.key "$KEYGEN" issue server --ledger "race$round.db" --appliance "box-$w-0000" \
+      --edition vm >/dev/null 2>"race.$w" </dev/null || echo "worker $w: exit $?" >>race-failed &
+  done
+  wait
+  [ ! -e race-failed ] || { cat race-failed race.* >&2; fail "an issuer failed on a new ledger"; }
+  expect_eq "$(sqlite3 "race$round.db" "SELECT COUNT(*), COUNT(DISTINCT serial) FROM licenses")" "4|4"
+done
+
 issued 1 issue server --appliance "$A" --edition vm
 
 worker() {

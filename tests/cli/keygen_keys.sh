@@ -79,6 +79,33 @@ run "$KEYGEN" key public --key pw.key </dev/null
 expect_rc 2
 expect_err "no passphrase for the key pw.key"
 
+# On a terminal the passphrase is asked without echo, twice for a new key (script(1) gives
+# the command a terminal; the pauses let each prompt turn echo off before the line arrives).
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+  tty_run() { # LINE1 [LINE2] -- COMMAND: types the lines into COMMAND's terminal
+    local l1=$1 l2=$2
+    shift 2
+    (sleep 1; printf '%s\n' "$l1"; [ -z "$l2" ] || { sleep 1; printf '%s\n' "$l2"; }; sleep 1) |
+      script -qec "$*" /dev/null >out 2>err
+    RC=$?
+    TESTS_RUN=$((TESTS_RUN + 1))
+  }
+  tty_run 'typed on the tty' 'typed on the tty' "$KEYGEN" key new --out tty.key --insecure-fast-kdf
+  expect_rc 0 "key new on a terminal"
+  expect_out "Passphrase for the new key tty.key:"
+  expect_out "Same passphrase again:"
+  expect_out_lacks "typed on the tty"
+  grep -q '^k4\.secret-pw\.' tty.key || fail "tty.key lacks its k4.secret-pw line"
+  tty_run 'typed on the tty' '' "$KEYGEN" key public --key tty.key
+  expect_rc 0 "key public on a terminal"
+  expect_out "k4.public."
+  expect_out_lacks "typed on the tty"
+  tty_run 'typed on the tty' 'typed differently' "$KEYGEN" key new --out tty2.key --insecure-fast-kdf
+  expect_rc 2
+  expect_out "the two passphrases differ; nothing was written"
+  [ ! -e tty2.key ] || fail "key new wrote a key after differing passphrases"
+fi
+
 # Too short a passphrase for a new key; --no-passphrase with a passphrase file is a usage error.
 run env SEATKEY_PASSPHRASE=short "$KEYGEN" key new --out short.key
 expect_rc 2
