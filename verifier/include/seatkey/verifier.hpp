@@ -184,7 +184,7 @@ struct LicenseReport {
   std::string message;           // a sentence for an admin
 };
 
-struct Entitlement {
+struct SEATKEY_VERIFIER_API Entitlement {  // exported: its member functions live in the library
   std::string appliance;  // canonical appliance ID
   bool licensed = false;  // a valid server license is active
   std::optional<Edition> edition;
