@@ -184,7 +184,8 @@ struct LicenseReport {
   std::string message;           // a sentence for an admin
 };
 
-struct SEATKEY_VERIFIER_API Entitlement {  // exported: its member functions live in the library
+// Exported: its member functions live in the library.
+struct SEATKEY_VERIFIER_API Entitlement {
   std::string appliance;  // canonical appliance ID
   bool licensed = false;  // a valid server license is active
   std::optional<Edition> edition;
