@@ -19,11 +19,21 @@ static_assert(static_cast<int>(seatkey::Edition::free) == static_cast<int>(Editi
                   static_cast<int>(seatkey::Edition::vm) == static_cast<int>(Edition::vm),
               "the public Edition mirrors seatkey::Edition");
 
-// What rule 1 found for one token; later rules may still reject an accepted one.
+// What rule 1 found for one token; later rules may still reject an accepted one. Kept small
+// (a set may hold 10,000 of them): the full claims are kept for server licenses only.
 struct Verdict {
-  std::optional<seatkey::License> license;  // set once the claims parsed
-  std::optional<Reason> reason;             // nullopt: accepted so far
+  std::optional<Reason> reason;  // nullopt: accepted so far
+  bool parsed = false;           // the claims parsed: kind, users and serial are set
+  seatkey::LicenseKind kind = seatkey::LicenseKind::users;
+  int users = 0;
+  std::string serial;
   std::string message;
+};
+
+// A server license that passed rule 1, with the claims rule 2 and the entitlement read.
+struct ServerClaims {
+  std::size_t index;  // into the set
+  seatkey::License license;
 };
 
 void append_le64(std::string* out, std::uint64_t n) {
@@ -99,49 +109,55 @@ void select_key(std::string_view footer_text, const detail::TrustStoreAccess::Im
   s->last_reason.reset();
 }
 
-// Rule 1 for one token, up to (not including) the duplicate check.
-Verdict check_alone(std::string_view token, const detail::TrustStoreAccess::Impl* keys,
-                    const std::string& appliance, UnixTime now, Scratch* scratch) {
-  Verdict v;
-  auto reject = [&v](Reason r, std::string message) {
-    v.reason = r;
-    v.message = std::move(message);
-    return std::move(v);
+// Rule 1 for one token, up to (not including) the duplicate check: sets v->reason and
+// v->message when it fails, and returns the claims when they parsed (also for a token that a
+// later check of rule 1 rejected: its report names the serial).
+std::optional<seatkey::License> check_alone(std::string_view token,
+                                            const detail::TrustStoreAccess::Impl* keys,
+                                            const std::string& appliance, UnixTime now, Scratch* scratch,
+                                            Verdict* v) {
+  auto reject = [v](Reason r, std::string message) {
+    v->reason = r;
+    v->message = std::move(message);
   };
   if (token.size() > kMaxTokenBytes) {
-    return reject(Reason::malformed, "not a valid license: " + std::to_string(token.size()) +
-                                         " bytes, over the 4096-byte limit for one license (not read)");
+    reject(Reason::malformed, "not a valid license: " + std::to_string(token.size()) +
+                                  " bytes, over the 4096-byte limit for one license (not read)");
+    return std::nullopt;
   }
   detail::TokenView parts;
   const char* why = nullptr;
   if (!detail::split_v4_public(token, &scratch->body, &parts, &why)) {
-    return reject(Reason::malformed, std::string("not a valid license: ") + why);
+    reject(Reason::malformed, std::string("not a valid license: ") + why);
+    return std::nullopt;
   }
   if (!scratch->have_last || parts.footer_text != scratch->last_footer_text) {
     select_key(parts.footer_text, keys, scratch);
   }
-  if (scratch->last_reason) return reject(*scratch->last_reason, scratch->last_message);
+  if (scratch->last_reason) {
+    reject(*scratch->last_reason, scratch->last_message);
+    return std::nullopt;
+  }
   pae_into(&scratch->pae, parts.payload, scratch->footer);
   if (!ed25519_verify(*scratch->last_key, scratch->pae, parts.signature)) {
-    return reject(Reason::bad_signature, "the signature does not match: the license was altered or damaged");
+    reject(Reason::bad_signature, "the signature does not match: the license was altered or damaged");
+    return std::nullopt;
   }
   auto license = parse_claims(parts.payload);
   if (!license) {
-    return reject(Reason::invalid_claims, "the license content is invalid: " + license.error().message);
+    reject(Reason::invalid_claims, "the license content is invalid: " + license.error().message);
+    return std::nullopt;
   }
-  v.license = std::move(*license);
-  const seatkey::License& l = *v.license;
+  const seatkey::License& l = *license;
   if (l.appliance != appliance) {
-    return reject(Reason::wrong_appliance,
-                  "issued for appliance " + l.appliance + ", not for this one (" + appliance + ")");
+    reject(Reason::wrong_appliance,
+           "issued for appliance " + l.appliance + ", not for this one (" + appliance + ")");
+  } else if (l.not_before && now < *l.not_before) {
+    reject(Reason::not_yet_valid, "not valid before " + format_rfc3339(*l.not_before));
+  } else if (l.expires && now >= *l.expires) {
+    reject(Reason::expired, "expired at " + format_rfc3339(*l.expires));
   }
-  if (l.not_before && now < *l.not_before) {
-    return reject(Reason::not_yet_valid, "not valid before " + format_rfc3339(*l.not_before));
-  }
-  if (l.expires && now >= *l.expires) {
-    return reject(Reason::expired, "expired at " + format_rfc3339(*l.expires));
-  }
-  return v;
+  return std::move(*license);
 }
 
 bool is_commercial_server(const seatkey::License& l) {
@@ -187,38 +203,44 @@ Expected<Entitlement> evaluate(const LicenseSet& set, std::string_view appliance
 
     // Rule 1: each token alone, then duplicates of serials accepted earlier in the set.
     const detail::TrustStoreAccess::Impl* keys = detail::TrustStoreAccess::impl(trust);
-    std::vector<Verdict> verdicts;
-    verdicts.reserve(tokens.size());
-    std::unordered_map<std::string_view, std::size_t> first_accepted;  // serial -> token index
-    first_accepted.reserve(tokens.size());
-    Scratch scratch;
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-      verdicts.push_back(check_alone(tokens[i].token, keys, *appliance, now, &scratch));
-      Verdict& v = verdicts.back();
-      if (v.reason) continue;
-      auto [it, inserted] = first_accepted.emplace(v.license->serial, i);
-      if (!inserted) {
-        v.reason = Reason::duplicate;
-        v.message =
-            "a copy of license " + v.license->serial + ", already counted from " + tokens[it->second].source;
+    std::vector<Verdict> verdicts(tokens.size());  // never reallocated: first_accepted points in
+    std::vector<ServerClaims> servers;
+    {
+      std::unordered_map<std::string_view, std::size_t> first_accepted;  // serial -> token index
+      first_accepted.reserve(tokens.size());
+      Scratch scratch;
+      for (std::size_t i = 0; i < tokens.size(); ++i) {
+        Verdict& v = verdicts[i];
+        auto license = check_alone(tokens[i].token, keys, *appliance, now, &scratch, &v);
+        if (!license) continue;
+        v.parsed = true;
+        v.kind = license->kind;
+        v.users = license->users;
+        v.serial = license->serial;
+        if (v.reason) continue;
+        auto [it, inserted] = first_accepted.emplace(v.serial, i);
+        if (!inserted) {
+          v.reason = Reason::duplicate;
+          v.message = "a copy of license " + v.serial + ", already counted from " + tokens[it->second].source;
+        } else if (v.kind == seatkey::LicenseKind::server) {
+          servers.push_back(ServerClaims{i, std::move(*license)});
+        }
       }
     }
 
     // Rule 2: the active server license.
-    std::optional<std::size_t> active;
-    for (std::size_t i = 0; i < verdicts.size(); ++i) {
-      const Verdict& v = verdicts[i];
-      if (v.reason || v.license->kind != seatkey::LicenseKind::server) continue;
-      if (!active || beats(*v.license, *verdicts[*active].license)) active = i;
+    const ServerClaims* active = nullptr;
+    for (const ServerClaims& s : servers) {
+      if (active == nullptr || beats(s.license, active->license)) active = &s;
     }
-    const seatkey::License* server = active ? &*verdicts[*active].license : nullptr;
-    for (std::size_t i = 0; i < verdicts.size(); ++i) {
-      Verdict& v = verdicts[i];
-      if (v.reason || i == active || v.license->kind != seatkey::LicenseKind::server) continue;
+    const seatkey::License* server = active ? &active->license : nullptr;
+    for (const ServerClaims& s : servers) {
+      if (&s == active) continue;
+      Verdict& v = verdicts[s.index];
       v.reason = Reason::superseded;
       v.message = "replaced by the " + std::string(edition_name(*server->edition)) + " server license " +
-                  server->serial + " from " + tokens[*active].source + " (" +
-                  why_beaten(*server, *v.license) + ")";
+                  server->serial + " from " + tokens[active->index].source + " (" +
+                  why_beaten(*server, s.license) + ")";
     }
 
     // Rules 3 to 5: the packs.
@@ -226,9 +248,8 @@ Expected<Entitlement> evaluate(const LicenseSet& set, std::string_view appliance
     e.appliance = std::move(*appliance);
     e.evaluated_at = now;
     long long pack_sum = 0;
-    for (std::size_t i = 0; i < verdicts.size(); ++i) {
-      Verdict& v = verdicts[i];
-      if (v.reason || v.license->kind != seatkey::LicenseKind::users) continue;
+    for (Verdict& v : verdicts) {
+      if (v.reason || v.kind != seatkey::LicenseKind::users) continue;
       if (server == nullptr) {
         v.reason = Reason::no_server_license;
         v.message = "a user pack counts only together with a valid server license, and there is none";
@@ -236,7 +257,7 @@ Expected<Entitlement> evaluate(const LicenseSet& set, std::string_view appliance
         v.reason = Reason::free_edition;
         v.message = "the Free edition cannot take user packs; they count with a commercial server license";
       } else {
-        pack_sum += v.license->users;
+        pack_sum += v.users;
       }
     }
     if (server != nullptr) {
@@ -257,22 +278,26 @@ Expected<Entitlement> evaluate(const LicenseSet& set, std::string_view appliance
     }
 
     // The reports, in set order.
+    std::size_t accepted = 0;
+    for (const Verdict& v : verdicts) accepted += v.reason ? 0 : 1;
+    e.accepted.reserve(accepted);
+    e.rejected.reserve(verdicts.size() - accepted);
     for (std::size_t i = 0; i < verdicts.size(); ++i) {
       Verdict& v = verdicts[i];
       LicenseReport r;
       r.source = tokens[i].source;
       r.reason = v.reason;
-      if (v.license) {
-        seatkey::License& l = *v.license;
-        r.kind = l.kind == seatkey::LicenseKind::server ? LicenseKind::server : LicenseKind::users;
-        r.users = l.users;
+      if (v.parsed) {
+        r.kind = v.kind == seatkey::LicenseKind::server ? LicenseKind::server : LicenseKind::users;
+        r.users = v.users;
         if (!v.reason) {
-          v.message = l.kind == seatkey::LicenseKind::server
-                          ? "the active server license: " + std::string(rules_of(*l.edition).name) +
-                                " edition, " + users_text(l.users) + " included"
-                          : "a user pack of " + users_text(l.users);
+          // The one accepted server license is the active one.
+          v.message = v.kind == seatkey::LicenseKind::server
+                          ? "the active server license: " + std::string(rules_of(*server->edition).name) +
+                                " edition, " + users_text(v.users) + " included"
+                          : "a user pack of " + users_text(v.users);
         }
-        r.serial = std::move(l.serial);
+        r.serial = std::move(v.serial);
       }
       r.message = std::move(v.message);
       (r.reason ? e.rejected : e.accepted).push_back(std::move(r));

@@ -37,6 +37,15 @@ std::optional<Error> append_lines(std::string_view text, const std::string& name
                                   std::size_t* bytes) {
   *bytes += text.size();
   if (*bytes > kMaxLicenseSetBytes) return too_large_bytes(name);
+  // Room for this file's tokens at once (an exported file is half comments): no doubling slack.
+  std::size_t count = 0;
+  for (std::string_view rest = text; !rest.empty();) {
+    const auto nl = rest.find('\n');
+    count += detail::is_skipped_line(detail::trim_line(rest.substr(0, nl))) ? 0 : 1;
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+  }
+  const std::size_t want = std::min(set->tokens.size() + count, kMaxLicenseSetTokens);
+  if (want > set->tokens.capacity()) set->tokens.reserve(std::max(want, set->tokens.capacity() * 2));
   std::size_t line_no = 0;
   while (!text.empty()) {
     ++line_no;
