@@ -146,6 +146,26 @@ nlohmann::ordered_json report_json(const sv::LicenseReport& r) {
   return j;
 }
 
+// Paths in `source` may be any bytes: invalid UTF-8 is shown as U+FFFD, never an error.
+std::string dump(const nlohmann::ordered_json& j) {
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+// The reports one by one, as dump() would print them inside the object (no tree of 10,000
+// reports in memory): each one's own dump, indented by 4 more spaces.
+void print_reports(const std::vector<sv::LicenseReport>& reports, std::ostream& out) {
+  out << "[\n";
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    std::string text = dump(report_json(reports[i]));
+    out << "    ";
+    for (char c : text) {
+      out.put(c);
+      if (c == '\n') out << "    ";
+    }
+    out << (i + 1 < reports.size() ? ",\n" : "\n  ]");
+  }
+}
+
 void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
   nlohmann::ordered_json j;
   j["appliance"] = e.appliance;
@@ -159,17 +179,30 @@ void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
   j["excess_users"] = e.excess_users;
   j["updates_allowed"] = e.updates_allowed();
   j["updates_until"] = e.updates_until ? nlohmann::ordered_json(sv::format_time(*e.updates_until)) : nullptr;
-  j["accepted"] = nlohmann::ordered_json::array();
-  for (const auto& r : e.accepted) j["accepted"].push_back(report_json(r));
+  j["accepted"] = nlohmann::ordered_json::array();  // placeholders: printed by print_reports
   j["rejected"] = nlohmann::ordered_json::array();
-  for (const auto& r : e.rejected) j["rejected"].push_back(report_json(r));
   if (o.users) {
     j["current_users"] = *o.users;
     j["users_fit"] = e.licensed && *o.users <= e.licensed_users;
     j["may_add_user"] = e.may_add_user(*o.users);
   }
-  // Paths in `source` may be any bytes: invalid UTF-8 is shown as U+FFFD, never an error.
-  out << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  // The members are scalars (or the report lists): the object printed member by member is
+  // exactly dump()'s output.
+  out << "{\n";
+  bool first = true;
+  for (const auto& [key, value] : j.items()) {
+    out << (first ? "" : ",\n") << "  " << dump(nlohmann::ordered_json(key)) << ": ";
+    first = false;
+    const std::vector<sv::LicenseReport>* reports = key == "accepted"   ? &e.accepted
+                                                    : key == "rejected" ? &e.rejected
+                                                                        : nullptr;
+    if (reports != nullptr && !reports->empty()) {
+      print_reports(*reports, out);
+    } else {
+      out << dump(value);
+    }
+  }
+  out << "\n}\n";
 }
 
 // "user pack 1007 (5 users): ", "server license 1001: ", or nothing for a token that did
@@ -264,6 +297,7 @@ int run(const Options& o, std::ostream& out, std::ostream& err) {
 
   auto entitlement = sv::evaluate(*set, *id, *trust, now);
   if (!entitlement) return input_error(err, entitlement.error().message);
+  *set = sv::LicenseSet{};  // the tokens are no longer needed: less memory while printing
 
   if (o.json) {
     print_json(*entitlement, o, out);
