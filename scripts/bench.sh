@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Issue 6's benchmarks: builds seatkey in Release in build-bench/ (CMAKE_BUILD_TYPE=Release,
+# no tests, no sanitizers), measures seatkey against the bare libsodium work side by side in
+# the same run, and prints the table of ratios with the targets (docs/performance.md).
+#   scripts/bench.sh                        about 2 minutes on 2 cores
+#   SEATKEY_BENCH_RUNS=51 scripts/bench.sh  more process runs per command (default 21)
+# Exit status 0 when every target holds, 1 when one does not, 2 when something failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+build_dir=${SEATKEY_BENCH_BUILD_DIR:-build-bench}
+runs=${SEATKEY_BENCH_RUNS:-21}          # process runs per command (medians)
+reps=${SEATKEY_BENCH_REPETITIONS:-15}   # Google Benchmark repetitions, randomly interleaved
+jobs=${SEATKEY_JOBS:-$(nproc)}
+
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSEATKEY_SANITIZE=OFF \
+  -DSEATKEY_BUILD_TESTS=OFF -DSEATKEY_BUILD_BENCH=ON >/dev/null
+cmake --build "$build_dir" -j "$jobs" >"$build_dir/bench-build.log" 2>&1 ||
+  { cat "$build_dir/bench-build.log"; exit 2; }
+
+keygen=$root/$build_dir/keygen/seatkey-keygen
+verify=$root/$build_dir/verifier/seatkey-verify
+evaluate=$root/$build_dir/bench/seatkey-bench-evaluate
+bare_verify=$root/$build_dir/bench/seatkey-bench-bare-verify
+bare_sign=$root/$build_dir/bench/seatkey-bench-bare-sign
+proc=$root/$build_dir/bench/seatkey-bench-proc
+for tool in sqlite3 strip; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/setup.sh)" >&2; exit 2; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/seatkey-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+# The development key, unencrypted (k4.secret): the Argon2id KDF of a k4.secret-pw key file
+# (256 MiB, about a second) would otherwise dominate every issue command.
+cp "$root/keys/development.secret" vendor.key
+chmod 600 vendor.key
+public_file=$root/keys/development.public
+public=$(grep -m1 '^k4\.public\.' "$public_file")
+appliance=00:1a:2b:3c:4d:5e
+canonical=001A2B3C4D5E
+export SEATKEY_KEY=$work/vendor.key
+
+issue() { "$keygen" issue "$@" >/dev/null 2>>keygen.log; }
+rows() { sqlite3 "$1" 'SELECT COUNT(*) FROM licenses'; }
+# ratio A B: A / B with 3 decimals
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+ms() { awk -v t="$1" 'BEGIN { printf "%.1f ms", t }'; }
+# verdict VALUE LIMIT: PASS when VALUE <= LIMIT
+verdict() { awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l ? "PASS" : "FAIL") }'; }
+failed=0
+results=()
+row() {  # row NAME SEATKEY BASELINE RATIO TARGET RESULT
+  results+=("$(printf '%-46s %14s %14s %9s %9s  %s' "$@")")
+  [ "${6:-}" != FAIL ] || failed=1
+}
+
+# --- the license sets: the real seatkey-keygen fills ledgers, exports the license files ------
+issue server --ledger server.db --appliance "$appliance" --edition appliance --customer "Acme GmbH"
+cp server.db set-1001.db
+issue users --ledger set-1001.db --appliance "$appliance" --users 5 --count 1000 --order SO-1002
+"$keygen" export --ledger set-1001.db --appliance "$appliance" >set-1001.lic 2>>keygen.log
+size=$("$bare_verify" "$public" set-1001.lic | sed -n 's/^1001 of 1001 verified, PAE message \([0-9]*\) bytes.*/\1/p')
+[ -n "$size" ] || { echo "bench: bare_verify did not verify the 1,001 tokens" >&2; exit 2; }
+
+# --- 1. evaluate() vs bare verifies, in one process (CPU time medians) -----------------------
+"$evaluate" --licenses=set-1001.lic --public="$public_file" --appliance="$canonical" \
+  --benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true \
+  --benchmark_report_aggregates_only=true --benchmark_format=csv >evaluate.csv 2>evaluate.log ||
+  { cat evaluate.log; exit 2; }
+cpu_of() { awk -F, -v n="\"$1_median\"" '$1 == n { print $4 }' evaluate.csv; }
+eval_ms=$(cpu_of BM_evaluate)
+bare_ms=$(cpu_of BM_bare_verify)
+r=$(ratio "$eval_ms" "$bare_ms")
+row "1 evaluate(), 1 server + 1,000 packs (CPU)" "$(ms "$eval_ms")" "$(ms "$bare_ms")" "${r}x" "<= 1.10x" "$(verdict "$r" 1.10)"
+
+# --- 2. the seatkey-verify process vs a minimal C reader doing bare verifies (wall clock) ----
+"$proc" "$runs" \
+  -- verify "$verify" --appliance "$appliance" --licenses set-1001.lic --trusted-keys "$public_file" \
+  -- bare "$bare_verify" "$public" set-1001.lic >verify.txt
+field() { awk -v n="$2" -v f="$3" '$1 == n { print $f }' "$1"; }
+a=$(field verify.txt verify 2) b=$(field verify.txt bare 2)
+r=$(ratio "$a" "$b")
+row "2 seatkey-verify process, the same 1,001" "$(ms "$a")" "$(ms "$b")" "${r}x" "<= 1.25x" "$(verdict "$r" 1.25)"
+
+# --- 3. issue users --count 9999 into a fresh ledger vs bare sign + verify pairs -------------
+# 9,999 packs: with the server license that is the verifier's 10,000 tokens for one appliance.
+"$proc" "$(( (runs + 1) / 2 ))" --prep "rm -f fresh.db fresh.db-wal fresh.db-shm && cp server.db fresh.db" \
+  -- issue "$keygen" issue users --ledger fresh.db --appliance "$appliance" --users 5 --count 9999 \
+  -- bare "$bare_sign" 9999 "$size" >issue.txt
+rm -f fresh.db && cp server.db fresh.db
+issue users --ledger fresh.db --appliance "$appliance" --users 5 --count 9999
+[ "$(rows fresh.db)" = 10000 ] || { echo "bench: the ledger does not hold 10,000 rows" >&2; exit 2; }
+a=$(field issue.txt issue 2) b=$(field issue.txt bare 2)
+r=$(ratio "$a" "$b")
+row "3 issue users --count 9999, fresh ledger" "$(ms "$a")" "$(ms "$b")" "${r}x" "<= 1.50x" "$(verdict "$r" 1.50)"
+"$keygen" export --ledger fresh.db --appliance "$appliance" >set-10000.lic 2>>keygen.log
+# All or nothing: 10,000 packs (10,001 tokens) are refused and write nothing.
+cp server.db refused.db
+if "$keygen" issue users --ledger refused.db --appliance "$appliance" --users 5 --count 10000 \
+  >/dev/null 2>refused.log || [ $? -ne 1 ] || [ "$(rows refused.db)" != 1 ]; then
+  row "  --count 10000: refused, nothing written" "" "" "" "" FAIL
+else
+  row "  --count 10000: refused, nothing written" "" "" "" "" PASS
+fi
+
+# --- 4. one 1-pack issue into ledgers of 1k, 10k and 100k rows --------------------------------
+# The tool writes the appliance's server license and 9 packs; SQL adds realistic rows (10 per
+# appliance: a server license and 9 packs, tokens of the same size) for other appliances.
+cp server.db base.db
+issue users --ledger base.db --appliance "$appliance" --users 1 --count 9
+for n in 1000 10000 100000; do
+  cp base.db "ledger-$n.db"
+  sqlite3 "ledger-$n.db" >/dev/null <<SQL
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $n - 10)
+INSERT INTO licenses (serial, kind, appliance, edition, users, customer, order_ref, issued_at,
+                      updates_until, expires, issuer, key_id, replaces, token)
+SELECT 10 + i, CASE WHEN i % 10 = 1 THEN 'server' ELSE 'users' END, printf('F0%010X', (i - 1) / 10),
+       CASE WHEN i % 10 = 1 THEN 'appliance' END, CASE WHEN i % 10 = 1 THEN 1 ELSE 5 END,
+       'Customer ' || ((i - 1) / 10), 'SO-' || i, t.issued_at, NULL, NULL, t.issuer, t.key_id, NULL,
+       substr(t.token, 1, length(t.token) - 12) || printf('%012d', 10 + i)
+FROM n, (SELECT issued_at, issuer, key_id, token FROM licenses WHERE kind = 'users' LIMIT 1) AS t;
+COMMIT;
+PRAGMA wal_checkpoint(TRUNCATE);
+SQL
+  [ "$(rows "ledger-$n.db")" = "$n" ] || { echo "bench: ledger-$n.db has not $n rows" >&2; exit 2; }
+done
+sync
+one() { echo -- "$1" "$keygen" issue users --ledger "ledger-$1.db" --appliance "$appliance" --users 1; }
+# shellcheck disable=SC2046
+"$proc" "$runs" $(one 1000) $(one 10000) $(one 100000) >flat.txt
+t1=$(field flat.txt 1000 2) t10=$(field flat.txt 10000 2) t100=$(field flat.txt 100000 2)
+r=$(ratio "$t100" "$t1")
+row "4 1-pack issue: 100k-row vs 1k-row ledger" "$(ms "$t100")" "$(ms "$t1")" "${r}x" "<= 1.20x" "$(verdict "$r" 1.20)"
+row "  1k / 10k / 100k rows" "" "" "" "" "$(ms "$t1") / $(ms "$t10") / $(ms "$t100")"
+
+# --- 5. memory and size -------------------------------------------------------------------------
+verify_10k=(--appliance "$appliance" --licenses set-10000.lic --trusted-keys "$public_file")
+"$proc" 5 -- summary "$verify" "${verify_10k[@]}" -- json "$verify" "${verify_10k[@]}" --json >rss.txt
+if [ -x /usr/bin/time ]; then  # the same ru_maxrss, as /usr/bin/time reports it
+  rss=$(/usr/bin/time -f %M "$verify" "${verify_10k[@]}" 2>&1 >/dev/null | tail -1)
+else
+  rss=$(field rss.txt summary 5)
+fi
+rss_json=$(field rss.txt json 5)
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+row "5 seatkey-verify peak RSS, 10,000 tokens" "$(mib "$rss")" "" "" "<= 16 MiB" "$(verdict "$rss" 16384)"
+row "  the same with --json" "$(mib "$rss_json")" "" "" "<= 16 MiB" "$(verdict "$rss_json" 16384)"
+kib() { strip -o stripped "$1" && awk -v b="$(stat -c %s stripped)" 'BEGIN { printf "%.0f KiB", b / 1024 }'; }
+lib=$(find "$root/$build_dir/verifier" -maxdepth 1 -name 'libseatkey_verifier.*' -type f | sort | head -1)
+row "  stripped seatkey-verify" "$(kib "$verify")" "" "" "" ""
+row "  stripped $(basename "$lib")" "$(kib "$lib")" "" "" "" ""
+
+# --- the table ----------------------------------------------------------------------------------
+compiler=$(awk -F= '$1 == "CMAKE_CXX_COMPILER:FILEPATH" { print $2 }' "$root/$build_dir/CMakeCache.txt")
+echo "seatkey benchmarks: $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg);" \
+  "$(basename "$compiler") $("$compiler" -dumpfullversion), CMAKE_BUILD_TYPE=Release in $build_dir"
+echo "medians: Google Benchmark $reps repetitions interleaved (1); $runs process runs interleaved (2, 4), $(( (runs + 1) / 2 )) (3)"
+printf '%-46s %14s %14s %9s %9s  %s\n' "measure" "seatkey" "baseline" "ratio" "target" "result"
+printf '%s\n' "${results[@]}"
+exit "$failed"
