@@ -199,6 +199,11 @@ int check_count(long long count) {
 
 std::vector<Order> parse_batch(std::string_view json_text) {
   if (json_text.size() > kMaxBatchFileBytes) throw_input_error("the orders file is larger than 16 MiB");
+  // nlohmann::json stops at a NUL byte as if the text ended there: refuse it instead of
+  // issuing from a prefix of the file.
+  if (const auto nul = json_text.find('\0'); nul != std::string_view::npos) {
+    throw_input_error("orders file is not valid JSON: a NUL byte at offset " + std::to_string(nul));
+  }
   std::vector<std::set<std::string>> open_objects;
   std::size_t order_index = 0;
   const auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
@@ -225,6 +230,8 @@ std::vector<Order> parse_batch(std::string_view json_text) {
   try {
     doc = json::parse(json_text.begin(), json_text.end(), callback);
   } catch (const json::parse_error& e) {
+    throw_input_error(std::string("orders file is not valid JSON: ") + e.what());
+  } catch (const json::out_of_range& e) {  // a number beyond double's range, e.g. 1e999
     throw_input_error(std::string("orders file is not valid JSON: ") + e.what());
   }
   if (!doc.is_array()) {

@@ -56,17 +56,33 @@ std::vector<Input> tokens_from_text(const std::string& text, const std::string& 
   return out;
 }
 
+// At most `limit` + 1 bytes of `in`: enough to tell "too large" without reading an endless
+// stream (/dev/zero, a pipe that never ends) into memory.
+std::string read_at_most(std::istream& in, std::size_t limit) {
+  std::string text;
+  char chunk[65536];
+  while (text.size() <= limit && in.read(chunk, sizeof chunk).gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (!in) break;
+  }
+  if (text.size() > limit + 1) text.resize(limit + 1);
+  return text;
+}
+
+// A license file is at most 4 MiB (the verifier's limit); inspect reads up to 16 MiB.
+constexpr std::size_t kMaxInspectBytes = 16u << 20;
+std::string read_limited(std::istream& in, const std::string& name) {
+  std::string text = read_at_most(in, kMaxInspectBytes);
+  if (text.size() > kMaxInspectBytes) throw_input_error(name + " is larger than 16 MiB: not a license file");
+  return text;
+}
+
 std::vector<Input> read_inputs(const std::string& input) {
   if (looks_like_token(input)) return {{input, ""}};
-  std::string text;
-  if (input == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return tokens_from_text(text, "stdin");
-  }
+  if (input == "-") return tokens_from_text(read_limited(std::cin, "stdin"), "stdin");
   std::ifstream in(input, std::ios::binary);
   if (!in) throw_input_error("cannot open " + input + " (neither a token nor a readable file)");
-  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return tokens_from_text(text, input);
+  return tokens_from_text(read_limited(in, input), input);
 }
 
 // The bytes as JSON when they parse, else as (lossy, escaped) text.

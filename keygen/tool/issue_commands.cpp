@@ -60,15 +60,25 @@ int issue_orders(const IssuingOptions& opt, const std::vector<Order>& orders) {
   return 0;
 }
 
-std::string read_orders_file(const std::string& path) {
+// At most `limit` + 1 bytes of `in`: enough to tell "too large" without reading an endless
+// stream (/dev/zero, a pipe that never ends) into memory.
+std::string read_at_most(std::istream& in, std::size_t limit) {
   std::string text;
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return text;
+  char chunk[65536];
+  while (text.size() <= limit && in.read(chunk, sizeof chunk).gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (!in) break;
   }
+  if (text.size() > limit + 1) text.resize(limit + 1);
+  return text;
+}
+
+// parse_batch() refuses what is over kMaxBatchFileBytes.
+std::string read_orders_file(const std::string& path) {
+  if (path == "-") return read_at_most(std::cin, kMaxBatchFileBytes);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_input_error("cannot open orders file " + path);
-  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::string text = read_at_most(in, kMaxBatchFileBytes);
   if (in.bad()) throw_input_error("cannot read orders file " + path);
   return text;
 }
