@@ -127,6 +127,12 @@ const char* json_type_name(JsonMember::Type type) noexcept {
 bool scan_json_object(std::string_view text, std::vector<JsonMember>* members, std::string* why) {
   members->clear();
   why->clear();
+  // JSON never holds a raw NUL byte (not even in strings), but nlohmann::json takes one for
+  // the end of the text: "{...}\0junk" would pass as "{...}".
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    *why = "not valid JSON: a NUL byte at offset " + std::to_string(nul);
+    return false;
+  }
   ObjectScanner scanner(members, why);
   bool ok = false;
   try {
