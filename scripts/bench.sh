@@ -150,9 +150,10 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 row "5 seatkey-verify peak RSS, 10,000 tokens" "$(mib "$rss")" "" "" "<= 16 MiB" "$(verdict "$rss" 16384)"
 row "  the same with --json" "$(mib "$rss_json")" "" "" "<= 16 MiB" "$(verdict "$rss_json" 16384)"
 kib() { strip -o stripped "$1" && awk -v b="$(stat -c %s stripped)" 'BEGIN { printf "%.0f KiB", b / 1024 }'; }
-lib=$(find "$root/$build_dir/verifier" -maxdepth 1 -name 'libseatkey_verifier.*' -type f | sort | head -1)
 row "  stripped seatkey-verify" "$(kib "$verify")" "" "" "" ""
-row "  stripped $(basename "$lib")" "$(kib "$lib")" "" "" "" ""
+while IFS= read -r lib; do  # the static and, when built, the shared library
+  row "  stripped $(basename "$lib")" "$(kib "$lib")" "" "" "" ""
+done < <(find "$root/$build_dir/verifier" -maxdepth 1 -name 'libseatkey_verifier.*' -type f | sort)
 
 # --- the table ----------------------------------------------------------------------------------
 compiler=$(awk -F= '$1 == "CMAKE_CXX_COMPILER:FILEPATH" { print $2 }' "$root/$build_dir/CMakeCache.txt")
