@@ -1,4 +1,5 @@
-# seatkey_embed_trusted_keys(OUTPUT <file.cpp> KEY_FILES <file>... [REFUSE_KEY_FILES <file>...])
+# seatkey_embed_trusted_keys(OUTPUT <file.cpp> KEY_FILES <file>... [REFUSE_KEY_FILES <file>...]
+#                            [REFUSE_KEYS <k4.public>...] [REFUSE_REASON <text>])
 #
 # Reads the k4.public keys of KEY_FILES (one key per line; blank lines and '#' comments
 # allowed; a trailing '\r' and surrounding spaces/tabs ignored), checks every other line
@@ -6,7 +7,9 @@
 # file defining seatkey::verifier::detail::kBuiltInTrustedKeys. Fails the configure step with a
 # message naming file and line on anything else, on a missing file, or when no key is found.
 # REFUSE_KEY_FILES: keys that must not be embedded (a firmware build passes the development
-# key here). Relative paths are taken from PROJECT_SOURCE_DIR (CMAKE_SOURCE_DIR in -P mode).
+# key here). REFUSE_KEYS: the same by value, so a refused key is recognised whatever file it
+# was copied into (a missing REFUSE_KEY_FILES file is then skipped). REFUSE_REASON: appended to
+# the refusal message (what to do instead). Relative paths are taken from PROJECT_SOURCE_DIR (CMAKE_SOURCE_DIR in -P mode).
 # Works in a project and in script mode (cmake -DKEY_FILES=... -DOUTPUT=... -P this-file).
 
 if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
@@ -50,7 +53,7 @@ function(_seatkey_read_keys file out_var)
 endfunction()
 
 function(seatkey_embed_trusted_keys)
-  cmake_parse_arguments(ARG "" "OUTPUT" "KEY_FILES;REFUSE_KEY_FILES" ${ARGN})
+  cmake_parse_arguments(ARG "" "OUTPUT;REFUSE_REASON" "KEY_FILES;REFUSE_KEY_FILES;REFUSE_KEYS" ${ARGN})
   if(NOT ARG_OUTPUT)
     message(FATAL_ERROR "seatkey_embed_trusted_keys: OUTPUT is required")
   endif()
@@ -63,9 +66,12 @@ function(seatkey_embed_trusted_keys)
     set(base "${CMAKE_SOURCE_DIR}")
   endif()
 
-  set(refused "")
+  set(refused ${ARG_REFUSE_KEYS})
   foreach(f IN LISTS ARG_REFUSE_KEY_FILES)
     get_filename_component(f "${f}" ABSOLUTE BASE_DIR "${base}")
+    if(ARG_REFUSE_KEYS AND NOT EXISTS "${f}")
+      continue()
+    endif()
     _seatkey_read_keys("${f}" keys)
     list(APPEND refused ${keys})
   endforeach()
@@ -78,7 +84,8 @@ function(seatkey_embed_trusted_keys)
     _seatkey_read_keys("${f}" keys)
     foreach(k IN LISTS keys)
       if(k IN_LIST refused)
-        message(FATAL_ERROR "SEATKEY_TRUSTED_KEYS: ${f} holds ${k}, a key this build must not trust")
+        message(FATAL_ERROR "SEATKEY_TRUSTED_KEYS: ${f} holds ${k}, a key this build must not trust"
+                            "${ARG_REFUSE_REASON}")
       endif()
       if(NOT k IN_LIST all_keys)
         list(APPEND all_keys "${k}")
@@ -106,6 +113,7 @@ function(seatkey_embed_trusted_keys)
 endfunction()
 
 if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
-  seatkey_embed_trusted_keys(OUTPUT "${OUTPUT}" KEY_FILES ${KEY_FILES} REFUSE_KEY_FILES ${REFUSE_KEY_FILES})
+  seatkey_embed_trusted_keys(OUTPUT "${OUTPUT}" KEY_FILES ${KEY_FILES} REFUSE_KEY_FILES ${REFUSE_KEY_FILES}
+                             REFUSE_KEYS ${REFUSE_KEYS} REFUSE_REASON "${REFUSE_REASON}")
   message(STATUS "ok: ${SEATKEY_EMBEDDED_KEY_COUNT} keys")
 endif()

@@ -1,0 +1,221 @@
+/* libseatkey-verifier's C API: the appliance's offline license check (spec sections 2, 3, 5).
+ *
+ * Contract:
+ *  - C99 (and C++), no C++ types, nothing thrown: every function returns a status, a value or
+ *    a pointer and never lets an exception out; the library is the C++ API of
+ *    <seatkey/verifier.hpp> underneath, with the same rules and the same results.
+ *  - Ownership: a handle a function hands out through a `**out` parameter belongs to the
+ *    caller, who frees it with the matching *_free function (which accepts NULL). Every
+ *    `const char*` and `const seatkey_report*` a getter returns is borrowed from the handle
+ *    it was read from: valid until that handle is freed, never to be freed by the caller.
+ *    Strings are NUL-terminated UTF-8 as found in the inputs. Input pointers are only read
+ *    during the call; nothing keeps them.
+ *  - Errors: on failure a function leaves `*out` NULL, returns a seatkey_status other than
+ *    SEATKEY_OK and, when `err` is not NULL and `err_size` > 0, writes a one-line message
+ *    (NUL-terminated, truncated to fit) for the person who supplied the input. A NULL where
+ *    a pointer is required is SEATKEY_INVALID_ARGUMENT. Getters given a NULL handle or an
+ *    index out of range return 0, false, NULL or the *_NONE value; they never crash.
+ *  - Thread safety: no global mutable state; handles are immutable once made, so any number
+ *    of threads may read the same handle; freeing one must not race with reading it.
+ */
+#ifndef SEATKEY_VERIFIER_H
+#define SEATKEY_VERIFIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef SEATKEY_VERIFIER_API
+#if defined(__GNUC__) || defined(__clang__)
+#define SEATKEY_VERIFIER_API __attribute__((visibility("default")))
+#else
+#define SEATKEY_VERIFIER_API
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Status ------------------------------------------------------------------------- */
+
+/* What went wrong with the inputs as a whole. A single bad license is not an error: it is a
+ * rejected report with a seatkey_reason. */
+typedef enum seatkey_status {
+  SEATKEY_OK = 0,
+  SEATKEY_INVALID_ARGUMENT = 1,     /* a required pointer is NULL (a bug in the caller) */
+  SEATKEY_INVALID_KEY = 2,          /* a trusted key is not a k4.public PASERK; bad keys file */
+  SEATKEY_INVALID_APPLIANCE_ID = 3, /* outside the spec's alphabet or 4-64 characters */
+  SEATKEY_INVALID_TIME = 4,         /* not an RFC 3339 time */
+  SEATKEY_IO_ERROR = 5,             /* a path could not be read (the message names it) */
+  SEATKEY_TOO_LARGE = 6,            /* a license set over 4 MiB or 10,000 tokens */
+  SEATKEY_OUT_OF_MEMORY = 7,
+  SEATKEY_INTERNAL_ERROR = 8
+} seatkey_status;
+
+/* "ok", "invalid_argument", "invalid_key", "invalid_appliance_id", "invalid_time",
+ * "io_error", "too_large", "out_of_memory", "internal_error"; "unknown" for other values.
+ * A static string. */
+SEATKEY_VERIFIER_API const char* seatkey_status_name(seatkey_status status);
+
+/* The library's version, e.g. "0.1.0" (a static string). */
+SEATKEY_VERIFIER_API const char* seatkey_verifier_version(void);
+
+/* ---- Trust stores ------------------------------------------------------------------- */
+
+/* The vendor public keys (k4.public) a license may be signed with. Evaluations take a
+ * trust store, or NULL for the keys compiled into this build (CMake SEATKEY_TRUSTED_KEYS;
+ * what firmware should use). */
+typedef struct seatkey_trust_store seatkey_trust_store;
+
+/* The keys compiled into this build. */
+SEATKEY_VERIFIER_API seatkey_status seatkey_trust_store_built_in(seatkey_trust_store** out, char* err,
+                                                                 size_t err_size);
+/* `count` strings, each one "k4.public." key; an empty list or any other string is
+ * SEATKEY_INVALID_KEY. `keys` may be NULL only when count is 0 (which is then an error). */
+SEATKEY_VERIFIER_API seatkey_status seatkey_trust_store_from_keys(const char* const* keys, size_t count,
+                                                                  seatkey_trust_store** out, char* err,
+                                                                  size_t err_size);
+/* A trusted-keys file's text (`size` bytes): one k4.public key per line, blank lines and '#'
+ * comments ignored. `origin` (may be NULL) names it in messages ("origin:line"). */
+SEATKEY_VERIFIER_API seatkey_status seatkey_trust_store_parse(const char* text, size_t size,
+                                                              const char* origin, seatkey_trust_store** out,
+                                                              char* err, size_t err_size);
+/* seatkey_trust_store_parse() of the file at `path` (at most 1 MiB). */
+SEATKEY_VERIFIER_API seatkey_status seatkey_trust_store_load_file(const char* path, seatkey_trust_store** out,
+                                                                  char* err, size_t err_size);
+SEATKEY_VERIFIER_API void seatkey_trust_store_free(seatkey_trust_store* store);
+
+SEATKEY_VERIFIER_API size_t seatkey_trust_store_size(const seatkey_trust_store* store);
+/* Key i (in k4.pid order): its "k4.pid." ID and its "k4.public." key; NULL if i >= size. */
+SEATKEY_VERIFIER_API const char* seatkey_trust_store_key_id(const seatkey_trust_store* store, size_t i);
+SEATKEY_VERIFIER_API const char* seatkey_trust_store_public_key(const seatkey_trust_store* store, size_t i);
+
+/* ---- Evaluation --------------------------------------------------------------------- */
+
+typedef struct seatkey_entitlement seatkey_entitlement;
+typedef struct seatkey_report seatkey_report; /* one license's outcome, owned by its entitlement */
+
+/* Evaluates a license set for the appliance `appliance_id` (as typed or read from hardware;
+ * canonicalized first) at `now` (Unix seconds, e.g. seatkey_current_time()), trusting the
+ * keys of `trust` (NULL: the built-in keys).
+ *  - _text: license text of `size` bytes (one token per line, '#' comments), `source_name`
+ *    (may be NULL: "licenses") names it in each report's source ("name:line"). `text` may be
+ *    NULL only when size is 0.
+ *  - _path: a license file, or a directory whose regular files are read in name order.
+ * Errors: SEATKEY_INVALID_APPLIANCE_ID, SEATKEY_IO_ERROR (_path), SEATKEY_TOO_LARGE,
+ * SEATKEY_INVALID_ARGUMENT, SEATKEY_OUT_OF_MEMORY. Rejected licenses are not errors. */
+SEATKEY_VERIFIER_API seatkey_status seatkey_evaluate_text(const char* text, size_t size,
+                                                          const char* source_name, const char* appliance_id,
+                                                          const seatkey_trust_store* trust, int64_t now,
+                                                          seatkey_entitlement** out, char* err,
+                                                          size_t err_size);
+SEATKEY_VERIFIER_API seatkey_status seatkey_evaluate_path(const char* path, const char* appliance_id,
+                                                          const seatkey_trust_store* trust, int64_t now,
+                                                          seatkey_entitlement** out, char* err,
+                                                          size_t err_size);
+SEATKEY_VERIFIER_API void seatkey_entitlement_free(seatkey_entitlement* entitlement);
+
+typedef enum seatkey_edition {
+  SEATKEY_EDITION_NONE = 0, /* not licensed */
+  SEATKEY_EDITION_FREE = 1,
+  SEATKEY_EDITION_COMPACT = 2,
+  SEATKEY_EDITION_APPLIANCE = 3,
+  SEATKEY_EDITION_VM = 4
+} seatkey_edition;
+/* "none", "free", "compact", "appliance", "vm" (the spec's names); "unknown" otherwise. */
+SEATKEY_VERIFIER_API const char* seatkey_edition_name(seatkey_edition edition);
+
+/* max_users of an edition without an upper limit (appliance, vm). */
+#define SEATKEY_UNLIMITED_USERS (-1)
+
+/* The entitlement's fields (spec section 3; the names of seatkey-verify --json). */
+SEATKEY_VERIFIER_API const char* seatkey_entitlement_appliance(const seatkey_entitlement* e); /* canonical */
+SEATKEY_VERIFIER_API bool seatkey_entitlement_licensed(const seatkey_entitlement* e);
+SEATKEY_VERIFIER_API seatkey_edition seatkey_entitlement_edition(const seatkey_entitlement* e);
+/* The active server license's serial; NULL when not licensed. */
+SEATKEY_VERIFIER_API const char* seatkey_entitlement_server_license(const seatkey_entitlement* e);
+SEATKEY_VERIFIER_API int seatkey_entitlement_included_users(const seatkey_entitlement* e);
+SEATKEY_VERIFIER_API int seatkey_entitlement_pack_users(const seatkey_entitlement* e);
+SEATKEY_VERIFIER_API int seatkey_entitlement_licensed_users(const seatkey_entitlement* e);
+/* SEATKEY_UNLIMITED_USERS for appliance and vm; 0 when not licensed. */
+SEATKEY_VERIFIER_API int seatkey_entitlement_max_users(const seatkey_entitlement* e);
+SEATKEY_VERIFIER_API int seatkey_entitlement_excess_users(const seatkey_entitlement* e);
+/* true and *until set when the active server license has an update option. */
+SEATKEY_VERIFIER_API bool seatkey_entitlement_updates_until(const seatkey_entitlement* e, int64_t* until);
+/* A firmware released at release_time may be installed: licensed, not free, and
+ * release_time <= updates_until when there is one. */
+SEATKEY_VERIFIER_API bool seatkey_entitlement_updates_allowed(const seatkey_entitlement* e,
+                                                              int64_t release_time);
+/* The `now` the entitlement was evaluated at. */
+SEATKEY_VERIFIER_API int64_t seatkey_entitlement_evaluated_at(const seatkey_entitlement* e);
+/* One more user may be created: licensed and 0 <= current_users < licensed_users. */
+SEATKEY_VERIFIER_API bool seatkey_entitlement_may_add_user(const seatkey_entitlement* e,
+                                                           int64_t current_users);
+
+/* Accepted and rejected licenses, in set order. The reports belong to `e`. */
+SEATKEY_VERIFIER_API size_t seatkey_entitlement_accepted_count(const seatkey_entitlement* e);
+SEATKEY_VERIFIER_API const seatkey_report* seatkey_entitlement_accepted(const seatkey_entitlement* e,
+                                                                        size_t i);
+SEATKEY_VERIFIER_API size_t seatkey_entitlement_rejected_count(const seatkey_entitlement* e);
+SEATKEY_VERIFIER_API const seatkey_report* seatkey_entitlement_rejected(const seatkey_entitlement* e,
+                                                                        size_t i);
+
+typedef enum seatkey_kind {
+  SEATKEY_KIND_NONE = 0, /* unknown: the token did not verify or its claims did not parse */
+  SEATKEY_KIND_SERVER = 1,
+  SEATKEY_KIND_USERS = 2
+} seatkey_kind;
+/* "none", "server", "users"; "unknown" otherwise. */
+SEATKEY_VERIFIER_API const char* seatkey_kind_name(seatkey_kind kind);
+
+/* Why a license was rejected (the spec's reason codes); SEATKEY_REASON_NONE: accepted. */
+typedef enum seatkey_reason {
+  SEATKEY_REASON_NONE = 0,
+  SEATKEY_REASON_MALFORMED = 1,
+  SEATKEY_REASON_UNKNOWN_KEY = 2,
+  SEATKEY_REASON_BAD_SIGNATURE = 3,
+  SEATKEY_REASON_INVALID_CLAIMS = 4,
+  SEATKEY_REASON_WRONG_APPLIANCE = 5,
+  SEATKEY_REASON_NOT_YET_VALID = 6,
+  SEATKEY_REASON_EXPIRED = 7,
+  SEATKEY_REASON_DUPLICATE = 8,
+  SEATKEY_REASON_SUPERSEDED = 9,
+  SEATKEY_REASON_NO_SERVER_LICENSE = 10,
+  SEATKEY_REASON_FREE_EDITION = 11
+} seatkey_reason;
+/* "none", then the spec's names: "malformed", "unknown_key", ..., "free_edition";
+ * "unknown" otherwise. A static string. */
+SEATKEY_VERIFIER_API const char* seatkey_reason_name(seatkey_reason reason);
+
+/* A report's fields. serial, kind and users are known only for licenses whose signature
+ * verified and whose claims parsed: otherwise NULL, SEATKEY_KIND_NONE and 0. */
+SEATKEY_VERIFIER_API const char* seatkey_report_serial(const seatkey_report* r);
+SEATKEY_VERIFIER_API seatkey_kind seatkey_report_kind(const seatkey_report* r);
+SEATKEY_VERIFIER_API int seatkey_report_users(const seatkey_report* r);
+SEATKEY_VERIFIER_API const char* seatkey_report_source(const seatkey_report* r); /* "file:line" */
+SEATKEY_VERIFIER_API seatkey_reason seatkey_report_reason(const seatkey_report* r);
+SEATKEY_VERIFIER_API const char* seatkey_report_message(const seatkey_report* r); /* for the admin */
+
+/* ---- Helpers ------------------------------------------------------------------------ */
+
+/* "00:1a:2b:3c:4d:5e" -> "001A2B3C4D5E" into out[out_size] (65 bytes always suffice).
+ * SEATKEY_INVALID_APPLIANCE_ID, or SEATKEY_INVALID_ARGUMENT when out is too small (out is
+ * then the empty string). */
+SEATKEY_VERIFIER_API seatkey_status seatkey_canonical_appliance_id(const char* typed, char* out,
+                                                                   size_t out_size, char* err,
+                                                                   size_t err_size);
+/* RFC 3339 ("2026-11-28T10:00:00Z", offsets allowed) to Unix seconds; SEATKEY_INVALID_TIME. */
+SEATKEY_VERIFIER_API seatkey_status seatkey_parse_time(const char* rfc3339, int64_t* out, char* err,
+                                                       size_t err_size);
+/* "YYYY-MM-DDTHH:MM:SSZ" into out[out_size] (21 bytes suffice for years 0-9999); false (out
+ * empty when out_size > 0) if it does not fit. */
+SEATKEY_VERIFIER_API bool seatkey_format_time(int64_t t, char* out, size_t out_size);
+/* The system clock, Unix seconds. */
+SEATKEY_VERIFIER_API int64_t seatkey_current_time(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SEATKEY_VERIFIER_H */

@@ -1,0 +1,485 @@
+// The C API (seatkey/verifier.h) on top of the C++ API (seatkey/verifier.hpp). Every entry
+// point catches everything: no exception ever reaches a C caller.
+#include "seatkey/verifier.h"
+
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "seatkey/verifier.hpp"
+
+namespace sv = seatkey::verifier;
+
+struct seatkey_trust_store {
+  sv::TrustStore store;
+  std::vector<std::string> ids;   // NUL-terminated copies of store.key_id(i)
+  std::vector<std::string> keys;  // and of store.public_key(i)
+};
+
+struct seatkey_report {
+  const sv::LicenseReport* report;
+};
+
+struct seatkey_entitlement {
+  sv::Entitlement entitlement;
+  std::vector<seatkey_report> accepted;  // pointing into entitlement.accepted
+  std::vector<seatkey_report> rejected;
+};
+
+namespace {
+
+// Copies `message` into err[err_size], NUL-terminated, cut at a UTF-8 character boundary.
+void write_message(std::string_view message, char* err, std::size_t err_size) noexcept {
+  if (err == nullptr || err_size == 0) return;
+  std::size_t n = message.size() < err_size - 1 ? message.size() : err_size - 1;
+  if (n < message.size()) {
+    while (n > 0 && (static_cast<unsigned char>(message[n]) & 0xC0) == 0x80) --n;
+  }
+  std::memcpy(err, message.data(), n);
+  err[n] = '\0';
+}
+
+seatkey_status fail(seatkey_status status, std::string_view message, char* err,
+                    std::size_t err_size) noexcept {
+  write_message(message, err, err_size);
+  return status;
+}
+
+seatkey_status status_of(sv::ErrorCode code) noexcept {
+  switch (code) {
+    case sv::ErrorCode::invalid_key: return SEATKEY_INVALID_KEY;
+    case sv::ErrorCode::invalid_appliance_id: return SEATKEY_INVALID_APPLIANCE_ID;
+    case sv::ErrorCode::invalid_time: return SEATKEY_INVALID_TIME;
+    case sv::ErrorCode::io_error: return SEATKEY_IO_ERROR;
+    case sv::ErrorCode::too_large: return SEATKEY_TOO_LARGE;
+    case sv::ErrorCode::out_of_memory: return SEATKEY_OUT_OF_MEMORY;
+    case sv::ErrorCode::internal_error: return SEATKEY_INTERNAL_ERROR;
+  }
+  return SEATKEY_INTERNAL_ERROR;
+}
+
+seatkey_status fail(const sv::Error& e, char* err, std::size_t err_size) noexcept {
+  return fail(status_of(e.code), e.message, err, err_size);
+}
+
+seatkey_status null_argument(const char* function, const char* argument, char* err,
+                             std::size_t err_size) noexcept {
+  try {
+    return fail(SEATKEY_INVALID_ARGUMENT, std::string(function) + ": " + argument + " is NULL", err,
+                err_size);
+  } catch (...) {
+    return fail(SEATKEY_INVALID_ARGUMENT, "a required argument is NULL", err, err_size);
+  }
+}
+
+// Runs f() (returning seatkey_status), turning any exception into a status and message.
+template <class F>
+seatkey_status guarded(F&& f, char* err, std::size_t err_size) noexcept {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return fail(SEATKEY_OUT_OF_MEMORY, "out of memory", err, err_size);
+  } catch (const std::exception& e) {
+    return fail(SEATKEY_INTERNAL_ERROR, e.what(), err, err_size);
+  } catch (...) {
+    return fail(SEATKEY_INTERNAL_ERROR, "internal error", err, err_size);
+  }
+}
+
+seatkey_status make_store(sv::Expected<sv::TrustStore> store, seatkey_trust_store** out, char* err,
+                          std::size_t err_size) {
+  if (!store) return fail(store.error(), err, err_size);
+  auto handle = std::make_unique<seatkey_trust_store>();
+  handle->store = std::move(*store);
+  const std::size_t n = handle->store.size();
+  handle->ids.reserve(n);
+  handle->keys.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    handle->ids.emplace_back(handle->store.key_id(i));
+    handle->keys.emplace_back(handle->store.public_key(i));
+  }
+  *out = handle.release();
+  return SEATKEY_OK;
+}
+
+seatkey_status make_entitlement(const sv::LicenseSet& set, const char* appliance_id,
+                                const seatkey_trust_store* trust, std::int64_t now, seatkey_entitlement** out,
+                                char* err, std::size_t err_size) {
+  sv::TrustStore built_in;
+  if (trust == nullptr) {
+    auto b = sv::TrustStore::built_in();
+    if (!b) return fail(b.error(), err, err_size);
+    built_in = std::move(*b);
+  }
+  auto e = sv::evaluate(set, appliance_id, trust != nullptr ? trust->store : built_in, now);
+  if (!e) return fail(e.error(), err, err_size);
+  auto handle = std::make_unique<seatkey_entitlement>();
+  handle->entitlement = std::move(*e);
+  handle->accepted.reserve(handle->entitlement.accepted.size());
+  for (const auto& r : handle->entitlement.accepted) handle->accepted.push_back(seatkey_report{&r});
+  handle->rejected.reserve(handle->entitlement.rejected.size());
+  for (const auto& r : handle->entitlement.rejected) handle->rejected.push_back(seatkey_report{&r});
+  *out = handle.release();
+  return SEATKEY_OK;
+}
+
+seatkey_edition c_edition(sv::Edition e) noexcept {
+  switch (e) {
+    case sv::Edition::free: return SEATKEY_EDITION_FREE;
+    case sv::Edition::compact: return SEATKEY_EDITION_COMPACT;
+    case sv::Edition::appliance: return SEATKEY_EDITION_APPLIANCE;
+    case sv::Edition::vm: return SEATKEY_EDITION_VM;
+  }
+  return SEATKEY_EDITION_NONE;
+}
+
+seatkey_reason c_reason(sv::Reason r) noexcept {
+  switch (r) {
+    case sv::Reason::malformed: return SEATKEY_REASON_MALFORMED;
+    case sv::Reason::unknown_key: return SEATKEY_REASON_UNKNOWN_KEY;
+    case sv::Reason::bad_signature: return SEATKEY_REASON_BAD_SIGNATURE;
+    case sv::Reason::invalid_claims: return SEATKEY_REASON_INVALID_CLAIMS;
+    case sv::Reason::wrong_appliance: return SEATKEY_REASON_WRONG_APPLIANCE;
+    case sv::Reason::not_yet_valid: return SEATKEY_REASON_NOT_YET_VALID;
+    case sv::Reason::expired: return SEATKEY_REASON_EXPIRED;
+    case sv::Reason::duplicate: return SEATKEY_REASON_DUPLICATE;
+    case sv::Reason::superseded: return SEATKEY_REASON_SUPERSEDED;
+    case sv::Reason::no_server_license: return SEATKEY_REASON_NO_SERVER_LICENSE;
+    case sv::Reason::free_edition: return SEATKEY_REASON_FREE_EDITION;
+  }
+  return SEATKEY_REASON_NONE;
+}
+
+const sv::LicenseReport* report_of(const seatkey_report* r) noexcept {
+  return r ? r->report : nullptr;
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* seatkey_status_name(seatkey_status status) {
+  switch (status) {
+    case SEATKEY_OK: return "ok";
+    case SEATKEY_INVALID_ARGUMENT: return "invalid_argument";
+    case SEATKEY_INVALID_KEY: return "invalid_key";
+    case SEATKEY_INVALID_APPLIANCE_ID: return "invalid_appliance_id";
+    case SEATKEY_INVALID_TIME: return "invalid_time";
+    case SEATKEY_IO_ERROR: return "io_error";
+    case SEATKEY_TOO_LARGE: return "too_large";
+    case SEATKEY_OUT_OF_MEMORY: return "out_of_memory";
+    case SEATKEY_INTERNAL_ERROR: return "internal_error";
+  }
+  return "unknown";
+}
+
+const char* seatkey_verifier_version(void) {
+  return SEATKEY_VERSION;
+}
+
+// ---- Trust stores
+
+seatkey_status seatkey_trust_store_built_in(seatkey_trust_store** out, char* err, size_t err_size) {
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  *out = nullptr;
+  return guarded([&] { return make_store(sv::TrustStore::built_in(), out, err, err_size); }, err, err_size);
+}
+
+seatkey_status seatkey_trust_store_from_keys(const char* const* keys, size_t count, seatkey_trust_store** out,
+                                             char* err, size_t err_size) {
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  *out = nullptr;
+  if (keys == nullptr && count > 0) return null_argument(__func__, "keys", err, err_size);
+  return guarded(
+      [&] {
+        std::vector<std::string> list;
+        list.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+          if (keys[i] == nullptr) {
+            return fail(SEATKEY_INVALID_ARGUMENT,
+                        "seatkey_trust_store_from_keys: keys[" + std::to_string(i) + "] is NULL", err,
+                        err_size);
+          }
+          list.emplace_back(keys[i]);
+        }
+        return make_store(sv::TrustStore::from_keys(list), out, err, err_size);
+      },
+      err, err_size);
+}
+
+seatkey_status seatkey_trust_store_parse(const char* text, size_t size, const char* origin,
+                                         seatkey_trust_store** out, char* err, size_t err_size) {
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  *out = nullptr;
+  if (text == nullptr && size > 0) return null_argument(__func__, "text", err, err_size);
+  return guarded(
+      [&] {
+        const std::string_view t = text != nullptr ? std::string_view(text, size) : std::string_view();
+        return make_store(sv::TrustStore::parse(t, origin != nullptr ? origin : "trusted keys"), out, err,
+                          err_size);
+      },
+      err, err_size);
+}
+
+seatkey_status seatkey_trust_store_load_file(const char* path, seatkey_trust_store** out, char* err,
+                                             size_t err_size) {
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  *out = nullptr;
+  if (path == nullptr) return null_argument(__func__, "path", err, err_size);
+  return guarded([&] { return make_store(sv::TrustStore::load_file(path), out, err, err_size); }, err,
+                 err_size);
+}
+
+void seatkey_trust_store_free(seatkey_trust_store* store) {
+  delete store;
+}
+
+size_t seatkey_trust_store_size(const seatkey_trust_store* store) {
+  return store ? store->ids.size() : 0;
+}
+
+const char* seatkey_trust_store_key_id(const seatkey_trust_store* store, size_t i) {
+  return store && i < store->ids.size() ? store->ids[i].c_str() : nullptr;
+}
+
+const char* seatkey_trust_store_public_key(const seatkey_trust_store* store, size_t i) {
+  return store && i < store->keys.size() ? store->keys[i].c_str() : nullptr;
+}
+
+// ---- Evaluation
+
+seatkey_status seatkey_evaluate_text(const char* text, size_t size, const char* source_name,
+                                     const char* appliance_id, const seatkey_trust_store* trust, int64_t now,
+                                     seatkey_entitlement** out, char* err, size_t err_size) {
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  *out = nullptr;
+  if (text == nullptr && size > 0) return null_argument(__func__, "text", err, err_size);
+  if (appliance_id == nullptr) return null_argument(__func__, "appliance_id", err, err_size);
+  return guarded(
+      [&] {
+        const std::string_view t = text != nullptr ? std::string_view(text, size) : std::string_view();
+        auto set = sv::parse_licenses(t, source_name != nullptr ? source_name : "licenses");
+        if (!set) return fail(set.error(), err, err_size);
+        return make_entitlement(*set, appliance_id, trust, now, out, err, err_size);
+      },
+      err, err_size);
+}
+
+seatkey_status seatkey_evaluate_path(const char* path, const char* appliance_id,
+                                     const seatkey_trust_store* trust, int64_t now, seatkey_entitlement** out,
+                                     char* err, size_t err_size) {
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  *out = nullptr;
+  if (path == nullptr) return null_argument(__func__, "path", err, err_size);
+  if (appliance_id == nullptr) return null_argument(__func__, "appliance_id", err, err_size);
+  return guarded(
+      [&] {
+        // Check the ID first: a wrong ID is the caller's problem even when the path is too.
+        auto id = sv::canonical_appliance_id(appliance_id);
+        if (!id) return fail(id.error(), err, err_size);
+        auto set = sv::load_licenses(path);
+        if (!set) return fail(set.error(), err, err_size);
+        return make_entitlement(*set, appliance_id, trust, now, out, err, err_size);
+      },
+      err, err_size);
+}
+
+void seatkey_entitlement_free(seatkey_entitlement* entitlement) {
+  delete entitlement;
+}
+
+const char* seatkey_edition_name(seatkey_edition edition) {
+  switch (edition) {
+    case SEATKEY_EDITION_NONE: return "none";
+    case SEATKEY_EDITION_FREE: return "free";
+    case SEATKEY_EDITION_COMPACT: return "compact";
+    case SEATKEY_EDITION_APPLIANCE: return "appliance";
+    case SEATKEY_EDITION_VM: return "vm";
+  }
+  return "unknown";
+}
+
+const char* seatkey_entitlement_appliance(const seatkey_entitlement* e) {
+  return e ? e->entitlement.appliance.c_str() : nullptr;
+}
+
+bool seatkey_entitlement_licensed(const seatkey_entitlement* e) {
+  return e && e->entitlement.licensed;
+}
+
+seatkey_edition seatkey_entitlement_edition(const seatkey_entitlement* e) {
+  return e && e->entitlement.edition ? c_edition(*e->entitlement.edition) : SEATKEY_EDITION_NONE;
+}
+
+const char* seatkey_entitlement_server_license(const seatkey_entitlement* e) {
+  return e && e->entitlement.server_license ? e->entitlement.server_license->c_str() : nullptr;
+}
+
+int seatkey_entitlement_included_users(const seatkey_entitlement* e) {
+  return e ? e->entitlement.included_users : 0;
+}
+
+int seatkey_entitlement_pack_users(const seatkey_entitlement* e) {
+  return e ? e->entitlement.pack_users : 0;
+}
+
+int seatkey_entitlement_licensed_users(const seatkey_entitlement* e) {
+  return e ? e->entitlement.licensed_users : 0;
+}
+
+int seatkey_entitlement_max_users(const seatkey_entitlement* e) {
+  if (e == nullptr) return 0;
+  return e->entitlement.max_users ? *e->entitlement.max_users : SEATKEY_UNLIMITED_USERS;
+}
+
+int seatkey_entitlement_excess_users(const seatkey_entitlement* e) {
+  return e ? e->entitlement.excess_users : 0;
+}
+
+bool seatkey_entitlement_updates_until(const seatkey_entitlement* e, int64_t* until) {
+  if (e == nullptr || !e->entitlement.updates_until) return false;
+  if (until != nullptr) *until = *e->entitlement.updates_until;
+  return true;
+}
+
+bool seatkey_entitlement_updates_allowed(const seatkey_entitlement* e, int64_t release_time) {
+  return e && e->entitlement.updates_allowed(release_time);
+}
+
+int64_t seatkey_entitlement_evaluated_at(const seatkey_entitlement* e) {
+  return e ? e->entitlement.evaluated_at : 0;
+}
+
+bool seatkey_entitlement_may_add_user(const seatkey_entitlement* e, int64_t current_users) {
+  return e && e->entitlement.may_add_user(current_users);
+}
+
+size_t seatkey_entitlement_accepted_count(const seatkey_entitlement* e) {
+  return e ? e->accepted.size() : 0;
+}
+
+const seatkey_report* seatkey_entitlement_accepted(const seatkey_entitlement* e, size_t i) {
+  return e && i < e->accepted.size() ? &e->accepted[i] : nullptr;
+}
+
+size_t seatkey_entitlement_rejected_count(const seatkey_entitlement* e) {
+  return e ? e->rejected.size() : 0;
+}
+
+const seatkey_report* seatkey_entitlement_rejected(const seatkey_entitlement* e, size_t i) {
+  return e && i < e->rejected.size() ? &e->rejected[i] : nullptr;
+}
+
+const char* seatkey_kind_name(seatkey_kind kind) {
+  switch (kind) {
+    case SEATKEY_KIND_NONE: return "none";
+    case SEATKEY_KIND_SERVER: return "server";
+    case SEATKEY_KIND_USERS: return "users";
+  }
+  return "unknown";
+}
+
+const char* seatkey_reason_name(seatkey_reason reason) {
+  switch (reason) {
+    case SEATKEY_REASON_NONE: return "none";
+    case SEATKEY_REASON_MALFORMED: return sv::reason_name(sv::Reason::malformed);
+    case SEATKEY_REASON_UNKNOWN_KEY: return sv::reason_name(sv::Reason::unknown_key);
+    case SEATKEY_REASON_BAD_SIGNATURE: return sv::reason_name(sv::Reason::bad_signature);
+    case SEATKEY_REASON_INVALID_CLAIMS: return sv::reason_name(sv::Reason::invalid_claims);
+    case SEATKEY_REASON_WRONG_APPLIANCE: return sv::reason_name(sv::Reason::wrong_appliance);
+    case SEATKEY_REASON_NOT_YET_VALID: return sv::reason_name(sv::Reason::not_yet_valid);
+    case SEATKEY_REASON_EXPIRED: return sv::reason_name(sv::Reason::expired);
+    case SEATKEY_REASON_DUPLICATE: return sv::reason_name(sv::Reason::duplicate);
+    case SEATKEY_REASON_SUPERSEDED: return sv::reason_name(sv::Reason::superseded);
+    case SEATKEY_REASON_NO_SERVER_LICENSE: return sv::reason_name(sv::Reason::no_server_license);
+    case SEATKEY_REASON_FREE_EDITION: return sv::reason_name(sv::Reason::free_edition);
+  }
+  return "unknown";
+}
+
+const char* seatkey_report_serial(const seatkey_report* r) {
+  const auto* p = report_of(r);
+  return p && p->serial ? p->serial->c_str() : nullptr;
+}
+
+seatkey_kind seatkey_report_kind(const seatkey_report* r) {
+  const auto* p = report_of(r);
+  if (p == nullptr || !p->kind) return SEATKEY_KIND_NONE;
+  return *p->kind == sv::LicenseKind::server ? SEATKEY_KIND_SERVER : SEATKEY_KIND_USERS;
+}
+
+int seatkey_report_users(const seatkey_report* r) {
+  const auto* p = report_of(r);
+  return p && p->users ? *p->users : 0;
+}
+
+const char* seatkey_report_source(const seatkey_report* r) {
+  const auto* p = report_of(r);
+  return p ? p->source.c_str() : nullptr;
+}
+
+seatkey_reason seatkey_report_reason(const seatkey_report* r) {
+  const auto* p = report_of(r);
+  return p && p->reason ? c_reason(*p->reason) : SEATKEY_REASON_NONE;
+}
+
+const char* seatkey_report_message(const seatkey_report* r) {
+  const auto* p = report_of(r);
+  return p ? p->message.c_str() : nullptr;
+}
+
+// ---- Helpers
+
+seatkey_status seatkey_canonical_appliance_id(const char* typed, char* out, size_t out_size, char* err,
+                                              size_t err_size) {
+  if (out != nullptr && out_size > 0) out[0] = '\0';
+  if (typed == nullptr) return null_argument(__func__, "typed", err, err_size);
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  return guarded(
+      [&] {
+        auto id = sv::canonical_appliance_id(typed);
+        if (!id) return fail(id.error(), err, err_size);
+        if (id->size() >= out_size) {
+          return fail(SEATKEY_INVALID_ARGUMENT,
+                      "seatkey_canonical_appliance_id: out_size " + std::to_string(out_size) +
+                          " is too small for " + std::to_string(id->size() + 1) + " bytes",
+                      err, err_size);
+        }
+        std::memcpy(out, id->c_str(), id->size() + 1);
+        return SEATKEY_OK;
+      },
+      err, err_size);
+}
+
+seatkey_status seatkey_parse_time(const char* rfc3339, int64_t* out, char* err, size_t err_size) {
+  if (rfc3339 == nullptr) return null_argument(__func__, "rfc3339", err, err_size);
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  return guarded(
+      [&] {
+        auto t = sv::parse_time(rfc3339);
+        if (!t) return fail(t.error(), err, err_size);
+        *out = *t;
+        return SEATKEY_OK;
+      },
+      err, err_size);
+}
+
+bool seatkey_format_time(int64_t t, char* out, size_t out_size) {
+  if (out == nullptr || out_size == 0) return false;
+  out[0] = '\0';
+  const std::string s = sv::format_time(t);  // noexcept; empty only when out of memory
+  if (s.empty() || s.size() >= out_size) return false;
+  std::memcpy(out, s.c_str(), s.size() + 1);
+  return true;
+}
+
+int64_t seatkey_current_time(void) {
+  return sv::current_time();
+}
+
+}  // extern "C"
