@@ -1,0 +1,107 @@
+# Installation of the CMake package and pkg-config file, and CPack's .deb packages.
+# Included at the end of the top-level CMakeLists.txt, after every install() rule.
+#
+# Components (one .deb each, docs/firmware.md):
+#   runtime      seatkey-verifier:      libseatkey-verifier.so.N, seatkey-verify, its man page
+#   development  seatkey-verifier-dev:  headers, libseatkey-verifier.a, the .so link,
+#                                       seatkeyConfig.cmake, seatkey-verifier.pc
+#   keygen       seatkey-keygen:        the vendor's back office tool, its man page
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+if(NOT TARGET seatkey_verifier_shared)
+  return()
+endif()
+
+set(SEATKEY_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/seatkey")
+
+install(EXPORT seatkeyTargets NAMESPACE seatkey:: DESTINATION ${SEATKEY_CMAKE_INSTALL_DIR}
+  FILE seatkeyTargets.cmake COMPONENT development)
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/seatkeyConfig.cmake.in
+  ${CMAKE_CURRENT_BINARY_DIR}/seatkeyConfig.cmake
+  INSTALL_DESTINATION ${SEATKEY_CMAKE_INSTALL_DIR}
+  PATH_VARS CMAKE_INSTALL_INCLUDEDIR CMAKE_INSTALL_BINDIR)
+# 0.x: a minor release may break the API, so only the same minor version is compatible.
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/seatkeyConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/seatkeyConfig.cmake
+  ${CMAKE_CURRENT_BINARY_DIR}/seatkeyConfigVersion.cmake
+  DESTINATION ${SEATKEY_CMAKE_INSTALL_DIR} COMPONENT development)
+
+# seatkey-verifier.pc, written at install time so that its prefix is the one installed to
+# (cmake --install --prefix P, or /usr inside CPack's packages).
+foreach(dir INCLUDEDIR LIBDIR)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${dir}}")
+    set(SEATKEY_PC_${dir} "${CMAKE_INSTALL_${dir}}")
+  else()
+    set(SEATKEY_PC_${dir} "\${prefix}/${CMAKE_INSTALL_${dir}}")
+  endif()
+endforeach()
+set(pc_template ${CMAKE_CURRENT_BINARY_DIR}/seatkey-verifier.pc.in)
+file(READ ${CMAKE_CURRENT_LIST_DIR}/seatkey-verifier.pc.in pc_text)
+string(REPLACE "\${prefix}/@CMAKE_INSTALL_INCLUDEDIR@" "${SEATKEY_PC_INCLUDEDIR}" pc_text "${pc_text}")
+string(REPLACE "\${prefix}/@CMAKE_INSTALL_LIBDIR@" "${SEATKEY_PC_LIBDIR}" pc_text "${pc_text}")
+string(REPLACE "@PROJECT_VERSION@" "${PROJECT_VERSION}" pc_text "${pc_text}")
+file(WRITE ${pc_template} "${pc_text}")
+install(CODE "
+  set(prefix \"\${CMAKE_INSTALL_PREFIX}\")
+  configure_file(\"${pc_template}\" \"${CMAKE_CURRENT_BINARY_DIR}/pc/seatkey-verifier.pc\" @ONLY)
+  file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig\" TYPE FILE
+       FILES \"${CMAKE_CURRENT_BINARY_DIR}/pc/seatkey-verifier.pc\")
+" COMPONENT development)
+
+# ---------------------------------------------------------------------------------------
+# CPack: cpack -G DEB --config <build>/CPackConfig.cmake
+
+set(CPACK_PACKAGE_NAME seatkey)
+set(CPACK_PACKAGE_VENDOR "seatkey")
+set(CPACK_PACKAGE_CONTACT "seatkey maintainers <seatkey@example.invalid>")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_GENERATOR DEB)
+set(CPACK_COMPONENTS_ALL runtime development keygen)
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
+set(CPACK_DEBIAN_PACKAGE_SECTION misc)
+set(CPACK_STRIP_FILES ON)  # the packages carry no debug information
+# dpkg-shlibdeps computes each package's shared library dependencies (libsodium23,
+# libsqlite3-0, libc6, libstdc++6, libgcc-s1) from the binaries themselves.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
+
+set(CPACK_COMPONENT_RUNTIME_DISPLAY_NAME "seatkey verifier runtime")
+set(CPACK_COMPONENT_RUNTIME_DESCRIPTION
+  "seatkey offline license check for PBX appliances: libseatkey-verifier and seatkey-verify")
+set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "seatkey offline license check: libseatkey-verifier and seatkey-verify
+The appliance side of seatkey: the shared library that checks a PBX appliance's
+licenses (PASETO v4.public tokens signed by the vendor) offline at boot, and the
+seatkey-verify command line boot check.")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME seatkey-verifier)
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
+# seatkey-verify needs the library of its own package: let dpkg-shlibdeps find it there.
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${CMAKE_INSTALL_LIBDIR}")
+
+set(CPACK_COMPONENT_DEVELOPMENT_DISPLAY_NAME "seatkey verifier development files")
+set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION
+  "seatkey verifier development files: C and C++ headers, static library, CMake package, pkg-config file")
+set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "seatkey offline license check: development files
+Headers of the C API (seatkey/verifier.h) and the C++ API (seatkey/verifier.hpp),
+the static library, the CMake package (find_package(seatkey)) and the pkg-config
+file (seatkey-verifier) of libseatkey-verifier.")
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME seatkey-verifier-dev)
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
+  "seatkey-verifier (= ${PROJECT_VERSION}-1), libsodium-dev (>= 1.0.18), pkgconf | pkg-config")
+
+set(CPACK_COMPONENT_KEYGEN_DISPLAY_NAME "seatkey vendor tool")
+set(CPACK_COMPONENT_KEYGEN_DESCRIPTION
+  "seatkey-keygen: the vendor's back office tool for keys, license issuing and the license ledger")
+set(CPACK_DEBIAN_KEYGEN_DESCRIPTION "seatkey vendor tool: keys, license issuing and the license ledger
+seatkey-keygen, the vendor's back office tool: creates the Ed25519 signing key,
+issues server licenses and user packs for PBX appliances under the licensing rules,
+and keeps every issued license in an SQLite ledger.")
+set(CPACK_DEBIAN_KEYGEN_PACKAGE_NAME seatkey-keygen)
+set(CPACK_DEBIAN_KEYGEN_PACKAGE_SECTION admin)
+
+include(CPack)
