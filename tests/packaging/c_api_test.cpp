@@ -1,0 +1,461 @@
+// The C API (seatkey/verifier.h): every function, its results against the C++ API's, and
+// every error path (NULL arguments, bad IDs, bad keys, unreadable paths, small buffers).
+#include "seatkey/verifier.h"
+
+#include <doctest/doctest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "token_kit.hpp"
+
+namespace {
+
+using namespace seatkey::test;
+using seatkey::Edition;
+
+constexpr const char* kDevKey = "k4.public.rB_3FUvnUbWjyqIq7U7Cu0beku7Ulha3-92ZBruhrJs";
+constexpr const char* kDevKid = "k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW";
+
+std::int64_t now() {
+  return at(kNow);
+}
+
+// A scratch directory, removed with its files at the end of the test.
+struct Scratch {
+  std::string dir;
+  Scratch() {
+    std::string tmpl =
+        (std::getenv("TMPDIR") ? std::string(std::getenv("TMPDIR")) : "/tmp") + "/c-api.XXXXXX";
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    dir = tmpl;
+  }
+  ~Scratch() { std::system(("rm -rf '" + dir + "'").c_str()); }
+  std::string write(const std::string& name, const std::string& text) const {
+    const std::string path = dir + "/" + name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+};
+
+std::string lines(const std::vector<std::string>& tokens) {
+  std::string text;
+  for (const auto& t : tokens) text += t + "\n";
+  return text;
+}
+
+// Owns what the C API hands out, so that a failed CHECK does not leak.
+struct Ent {
+  seatkey_entitlement* p = nullptr;
+  ~Ent() { seatkey_entitlement_free(p); }
+};
+struct Store {
+  seatkey_trust_store* p = nullptr;
+  ~Store() { seatkey_trust_store_free(p); }
+};
+
+seatkey_status eval_text(const std::string& text, Ent& e, const seatkey_trust_store* trust = nullptr,
+                         const char* appliance = kAppliance, char* err = nullptr, size_t err_size = 0) {
+  return seatkey_evaluate_text(text.data(), text.size(), "t", appliance, trust, now(), &e.p, err, err_size);
+}
+
+}  // namespace
+
+TEST_CASE("names - every status, edition, kind and reason has its spec name, others are unknown") {
+  CHECK(std::string(seatkey_status_name(SEATKEY_OK)) == "ok");
+  CHECK(std::string(seatkey_status_name(SEATKEY_INVALID_ARGUMENT)) == "invalid_argument");
+  CHECK(std::string(seatkey_status_name(SEATKEY_INVALID_KEY)) == "invalid_key");
+  CHECK(std::string(seatkey_status_name(SEATKEY_INVALID_APPLIANCE_ID)) == "invalid_appliance_id");
+  CHECK(std::string(seatkey_status_name(SEATKEY_INVALID_TIME)) == "invalid_time");
+  CHECK(std::string(seatkey_status_name(SEATKEY_IO_ERROR)) == "io_error");
+  CHECK(std::string(seatkey_status_name(SEATKEY_TOO_LARGE)) == "too_large");
+  CHECK(std::string(seatkey_status_name(SEATKEY_OUT_OF_MEMORY)) == "out_of_memory");
+  CHECK(std::string(seatkey_status_name(SEATKEY_INTERNAL_ERROR)) == "internal_error");
+  CHECK(std::string(seatkey_status_name(static_cast<seatkey_status>(99))) == "unknown");
+
+  CHECK(std::string(seatkey_edition_name(SEATKEY_EDITION_NONE)) == "none");
+  CHECK(std::string(seatkey_edition_name(SEATKEY_EDITION_FREE)) == "free");
+  CHECK(std::string(seatkey_edition_name(SEATKEY_EDITION_COMPACT)) == "compact");
+  CHECK(std::string(seatkey_edition_name(SEATKEY_EDITION_APPLIANCE)) == "appliance");
+  CHECK(std::string(seatkey_edition_name(SEATKEY_EDITION_VM)) == "vm");
+  CHECK(std::string(seatkey_edition_name(static_cast<seatkey_edition>(99))) == "unknown");
+
+  CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_NONE)) == "none");
+  CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_SERVER)) == "server");
+  CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_USERS)) == "users");
+  CHECK(std::string(seatkey_kind_name(static_cast<seatkey_kind>(99))) == "unknown");
+
+  CHECK(std::string(seatkey_reason_name(SEATKEY_REASON_NONE)) == "none");
+  const char* spec[] = {"malformed",       "unknown_key",       "bad_signature", "invalid_claims",
+                        "wrong_appliance", "not_yet_valid",     "expired",       "duplicate",
+                        "superseded",      "no_server_license", "free_edition"};
+  for (int i = 1; i <= 11; ++i) {
+    CHECK(std::string(seatkey_reason_name(static_cast<seatkey_reason>(i))) == spec[i - 1]);
+  }
+  CHECK(std::string(seatkey_reason_name(static_cast<seatkey_reason>(99))) == "unknown");
+}
+
+TEST_CASE("version - the project's version") {
+  CHECK(std::string(seatkey_verifier_version()) == SEATKEY_EXPECTED_VERSION);
+}
+
+TEST_CASE("trust store built in - the development key of this build") {
+  Store s;
+  REQUIRE(seatkey_trust_store_built_in(&s.p, nullptr, 0) == SEATKEY_OK);
+  REQUIRE(seatkey_trust_store_size(s.p) == 1);
+  CHECK(std::string(seatkey_trust_store_key_id(s.p, 0)) == kDevKid);
+  CHECK(std::string(seatkey_trust_store_public_key(s.p, 0)) == kDevKey);
+  CHECK(seatkey_trust_store_key_id(s.p, 1) == nullptr);
+  CHECK(seatkey_trust_store_public_key(s.p, 1) == nullptr);
+}
+
+TEST_CASE("trust store from keys - a duplicate is kept once; bad, empty and NULL lists are errors") {
+  const std::string other = key_a().public_key().to_paserk();
+  {
+    Store s;
+    const char* keys[] = {kDevKey, other.c_str(), kDevKey};
+    REQUIRE(seatkey_trust_store_from_keys(keys, 3, &s.p, nullptr, 0) == SEATKEY_OK);
+    CHECK(seatkey_trust_store_size(s.p) == 2);
+  }
+  char err[256] = "untouched";
+  Store s;
+  const char* bad[] = {"k4.secret.nope"};
+  CHECK(seatkey_trust_store_from_keys(bad, 1, &s.p, err, sizeof err) == SEATKEY_INVALID_KEY);
+  CHECK(s.p == nullptr);
+  CHECK(std::string(err) != "untouched");
+  CHECK(seatkey_trust_store_from_keys(nullptr, 0, &s.p, err, sizeof err) == SEATKEY_INVALID_KEY);
+  CHECK(seatkey_trust_store_from_keys(nullptr, 1, &s.p, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_trust_store_from_keys: keys is NULL");
+  const char* with_null[] = {kDevKey, nullptr};
+  CHECK(seatkey_trust_store_from_keys(with_null, 2, &s.p, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_trust_store_from_keys: keys[1] is NULL");
+  const char* good[] = {kDevKey};
+  CHECK(seatkey_trust_store_from_keys(good, 1, nullptr, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_trust_store_from_keys: out is NULL");
+  CHECK(s.p == nullptr);
+}
+
+TEST_CASE("trust store parse - comments skipped; a bad line is invalid_key naming origin:line") {
+  const std::string text = "# vendor keys\n" + std::string(kDevKey) + "\n";
+  Store s;
+  REQUIRE(seatkey_trust_store_parse(text.data(), text.size(), "keys.txt", &s.p, nullptr, 0) == SEATKEY_OK);
+  CHECK(seatkey_trust_store_size(s.p) == 1);
+
+  char err[256];
+  Store bad;
+  const std::string broken = text + "k4.public.short\n";
+  CHECK(seatkey_trust_store_parse(broken.data(), broken.size(), "keys.txt", &bad.p, err, sizeof err) ==
+        SEATKEY_INVALID_KEY);
+  CHECK(std::string(err).find("keys.txt:3") != std::string::npos);
+  CHECK(seatkey_trust_store_parse(broken.data(), broken.size(), nullptr, &bad.p, err, sizeof err) ==
+        SEATKEY_INVALID_KEY);
+  CHECK(std::string(err).find("trusted keys:3") != std::string::npos);
+  CHECK(seatkey_trust_store_parse(nullptr, 0, "empty", &bad.p, err, sizeof err) == SEATKEY_INVALID_KEY);
+  CHECK(seatkey_trust_store_parse(nullptr, 5, "x", &bad.p, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_trust_store_parse(text.data(), text.size(), "x", nullptr, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(bad.p == nullptr);
+}
+
+TEST_CASE("trust store load file - reads a keys file; a missing file is io_error naming it") {
+  Scratch dir;
+  const std::string path = dir.write("trusted.keys", std::string(kDevKey) + "\n");
+  Store s;
+  REQUIRE(seatkey_trust_store_load_file(path.c_str(), &s.p, nullptr, 0) == SEATKEY_OK);
+  CHECK(seatkey_trust_store_size(s.p) == 1);
+
+  char err[512];
+  Store bad;
+  const std::string missing = dir.dir + "/missing.keys";
+  CHECK(seatkey_trust_store_load_file(missing.c_str(), &bad.p, err, sizeof err) == SEATKEY_IO_ERROR);
+  CHECK(std::string(err).find("missing.keys") != std::string::npos);
+  CHECK(seatkey_trust_store_load_file(nullptr, &bad.p, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_trust_store_load_file: path is NULL");
+  CHECK(seatkey_trust_store_load_file(path.c_str(), nullptr, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(bad.p == nullptr);
+}
+
+TEST_CASE("trust store getters - a NULL store is empty; free accepts NULL") {
+  CHECK(seatkey_trust_store_size(nullptr) == 0);
+  CHECK(seatkey_trust_store_key_id(nullptr, 0) == nullptr);
+  CHECK(seatkey_trust_store_public_key(nullptr, 0) == nullptr);
+  seatkey_trust_store_free(nullptr);
+  seatkey_entitlement_free(nullptr);
+}
+
+TEST_CASE("evaluate text - a Compact with packs: every entitlement field and every report field") {
+  const std::string text = lines({
+      server("100", Edition::compact).updates_until("2027-12-31T23:59:59Z").token(),
+      pack("101", 5).token(),
+      pack("102", 1).appliance(kOtherAppliance).token(),
+      "v4.public.garbage",
+      pack("101", 5).token(),
+  });
+  Ent e;
+  REQUIRE(seatkey_evaluate_text(text.data(), text.size(), "acme.lic", "00:1a:2b:3c:4d:5e", nullptr, now(),
+                                &e.p, nullptr, 0) == SEATKEY_OK);
+  CHECK(std::string(seatkey_entitlement_appliance(e.p)) == kAppliance);
+  CHECK(seatkey_entitlement_licensed(e.p));
+  CHECK(seatkey_entitlement_edition(e.p) == SEATKEY_EDITION_COMPACT);
+  CHECK(std::string(seatkey_entitlement_server_license(e.p)) == "100");
+  CHECK(seatkey_entitlement_included_users(e.p) == 3);
+  CHECK(seatkey_entitlement_pack_users(e.p) == 5);
+  CHECK(seatkey_entitlement_licensed_users(e.p) == 8);
+  CHECK(seatkey_entitlement_max_users(e.p) == 20);
+  CHECK(seatkey_entitlement_excess_users(e.p) == 0);
+  std::int64_t until = 0;
+  CHECK(seatkey_entitlement_updates_until(e.p, &until));
+  CHECK(until == at("2027-12-31T23:59:59Z"));
+  CHECK(seatkey_entitlement_updates_until(e.p, nullptr));
+  CHECK(seatkey_entitlement_evaluated_at(e.p) == now());
+  CHECK(seatkey_entitlement_updates_allowed(e.p, at("2027-12-31T23:59:59Z")));
+  CHECK_FALSE(seatkey_entitlement_updates_allowed(e.p, at("2028-01-01T00:00:00Z")));
+  CHECK(seatkey_entitlement_may_add_user(e.p, 7));
+  CHECK_FALSE(seatkey_entitlement_may_add_user(e.p, 8));
+  CHECK_FALSE(seatkey_entitlement_may_add_user(e.p, -1));
+
+  REQUIRE(seatkey_entitlement_accepted_count(e.p) == 2);
+  const seatkey_report* server_report = seatkey_entitlement_accepted(e.p, 0);
+  CHECK(std::string(seatkey_report_serial(server_report)) == "100");
+  CHECK(seatkey_report_kind(server_report) == SEATKEY_KIND_SERVER);
+  CHECK(seatkey_report_users(server_report) == 3);
+  CHECK(std::string(seatkey_report_source(server_report)) == "acme.lic:1");
+  CHECK(seatkey_report_reason(server_report) == SEATKEY_REASON_NONE);
+  CHECK(std::string(seatkey_report_message(server_report)) != "");
+  const seatkey_report* pack_report = seatkey_entitlement_accepted(e.p, 1);
+  CHECK(seatkey_report_kind(pack_report) == SEATKEY_KIND_USERS);
+  CHECK(seatkey_report_users(pack_report) == 5);
+  CHECK(seatkey_entitlement_accepted(e.p, 2) == nullptr);
+
+  REQUIRE(seatkey_entitlement_rejected_count(e.p) == 3);
+  const seatkey_report* wrong = seatkey_entitlement_rejected(e.p, 0);
+  CHECK(seatkey_report_reason(wrong) == SEATKEY_REASON_WRONG_APPLIANCE);
+  CHECK(std::string(seatkey_report_serial(wrong)) == "102");
+  CHECK(std::string(seatkey_report_source(wrong)) == "acme.lic:3");
+  CHECK(std::string(seatkey_report_message(wrong)).find(kOtherAppliance) != std::string::npos);
+  const seatkey_report* garbage = seatkey_entitlement_rejected(e.p, 1);
+  CHECK(seatkey_report_reason(garbage) == SEATKEY_REASON_MALFORMED);
+  CHECK(seatkey_report_serial(garbage) == nullptr);
+  CHECK(seatkey_report_kind(garbage) == SEATKEY_KIND_NONE);
+  CHECK(seatkey_report_users(garbage) == 0);
+  CHECK(seatkey_report_reason(seatkey_entitlement_rejected(e.p, 2)) == SEATKEY_REASON_DUPLICATE);
+  CHECK(seatkey_entitlement_rejected(e.p, 3) == nullptr);
+
+  // The same answers as the C++ API.
+  auto set = seatkey::verifier::parse_licenses(text, "acme.lic").value();
+  auto cpp = evaluate_ok(set);
+  CHECK(cpp.rejected.size() == seatkey_entitlement_rejected_count(e.p));
+  for (std::size_t i = 0; i < cpp.rejected.size(); ++i) {
+    CHECK(cpp.rejected[i].message == seatkey_report_message(seatkey_entitlement_rejected(e.p, i)));
+    CHECK(std::string(seatkey::verifier::reason_name(*cpp.rejected[i].reason)) ==
+          seatkey_reason_name(seatkey_report_reason(seatkey_entitlement_rejected(e.p, i))));
+  }
+}
+
+TEST_CASE(
+    "evaluate text - a VM is unlimited, a Free edition's pack is free_edition, no server is unlicensed") {
+  {
+    Ent e;
+    REQUIRE(eval_text(lines({server("1", Edition::vm).token(), pack("2", 5).token()}), e) == SEATKEY_OK);
+    CHECK(seatkey_entitlement_max_users(e.p) == SEATKEY_UNLIMITED_USERS);
+    CHECK(seatkey_entitlement_licensed_users(e.p) == 6);
+    CHECK_FALSE(seatkey_entitlement_updates_until(e.p, nullptr));
+    CHECK(seatkey_entitlement_updates_allowed(e.p, at("2040-01-01T00:00:00Z")));
+  }
+  {
+    Ent e;
+    REQUIRE(eval_text(lines({server("1", Edition::free).token(), pack("2", 1).token()}), e) == SEATKEY_OK);
+    CHECK(seatkey_entitlement_edition(e.p) == SEATKEY_EDITION_FREE);
+    CHECK_FALSE(seatkey_entitlement_updates_allowed(e.p, now()));
+    CHECK(seatkey_report_reason(seatkey_entitlement_rejected(e.p, 0)) == SEATKEY_REASON_FREE_EDITION);
+  }
+  {
+    Ent e;
+    REQUIRE(eval_text(lines({pack("2", 5).token()}), e) == SEATKEY_OK);
+    CHECK_FALSE(seatkey_entitlement_licensed(e.p));
+    CHECK(seatkey_entitlement_edition(e.p) == SEATKEY_EDITION_NONE);
+    CHECK(seatkey_entitlement_server_license(e.p) == nullptr);
+    CHECK(seatkey_entitlement_max_users(e.p) == 0);
+    CHECK(seatkey_entitlement_licensed_users(e.p) == 0);
+    CHECK_FALSE(seatkey_entitlement_may_add_user(e.p, 0));
+    CHECK(seatkey_report_reason(seatkey_entitlement_rejected(e.p, 0)) == SEATKEY_REASON_NO_SERVER_LICENSE);
+  }
+  {
+    Ent e;  // an empty set is not an error
+    REQUIRE(seatkey_evaluate_text(nullptr, 0, nullptr, kAppliance, nullptr, now(), &e.p, nullptr, 0) ==
+            SEATKEY_OK);
+    CHECK_FALSE(seatkey_entitlement_licensed(e.p));
+    CHECK(seatkey_entitlement_accepted_count(e.p) + seatkey_entitlement_rejected_count(e.p) == 0);
+  }
+}
+
+TEST_CASE("evaluate text - an explicit trust store without the signing key: unknown_key, not licensed") {
+  const std::string other = key_a().public_key().to_paserk();
+  const char* keys[] = {other.c_str()};
+  Store s;
+  REQUIRE(seatkey_trust_store_from_keys(keys, 1, &s.p, nullptr, 0) == SEATKEY_OK);
+  Ent e;
+  REQUIRE(eval_text(lines({server("1", Edition::compact).token()}), e, s.p) == SEATKEY_OK);
+  CHECK_FALSE(seatkey_entitlement_licensed(e.p));
+  CHECK(seatkey_report_reason(seatkey_entitlement_rejected(e.p, 0)) == SEATKEY_REASON_UNKNOWN_KEY);
+  Ent signed_by_a;  // and licensed with the key it trusts
+  REQUIRE(eval_text(lines({server("1", Edition::compact).token(key_a())}), signed_by_a, s.p) == SEATKEY_OK);
+  CHECK(seatkey_entitlement_licensed(signed_by_a.p));
+}
+
+TEST_CASE(
+    "evaluate text - bad appliance ID, NULL arguments and an oversized set are errors, out stays NULL") {
+  char err[256];
+  Ent e;
+  CHECK(eval_text("", e, nullptr, "00:1a:2b:3c:4d:5e!", err, sizeof err) == SEATKEY_INVALID_APPLIANCE_ID);
+  CHECK(std::string(err) != "");
+  CHECK(eval_text("", e, nullptr, "", err, sizeof err) == SEATKEY_INVALID_APPLIANCE_ID);
+  CHECK(seatkey_evaluate_text(nullptr, 3, "t", kAppliance, nullptr, now(), &e.p, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_evaluate_text: text is NULL");
+  CHECK(seatkey_evaluate_text("", 0, "t", nullptr, nullptr, now(), &e.p, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_evaluate_text: appliance_id is NULL");
+  CHECK(seatkey_evaluate_text("", 0, "t", kAppliance, nullptr, now(), nullptr, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  std::string huge;
+  for (int i = 0; i < 10001; ++i) huge += "x\n";
+  CHECK(eval_text(huge, e, nullptr, kAppliance, err, sizeof err) == SEATKEY_TOO_LARGE);
+  CHECK(e.p == nullptr);
+}
+
+TEST_CASE("evaluate path - a file and a directory; missing path is io_error; a bad ID wins over it") {
+  Scratch dir;
+  dir.write("1-server.lic", lines({server("1", Edition::appliance).token()}));
+  const std::string packs = dir.write("2-packs.lic", lines({pack("2", 5).token()}));
+  {
+    Ent e;
+    REQUIRE(seatkey_evaluate_path(dir.dir.c_str(), kAppliance, nullptr, now(), &e.p, nullptr, 0) ==
+            SEATKEY_OK);
+    CHECK(seatkey_entitlement_licensed_users(e.p) == 6);
+    CHECK(std::string(seatkey_report_source(seatkey_entitlement_accepted(e.p, 1))) == packs + ":1");
+  }
+  {
+    Ent e;
+    REQUIRE(seatkey_evaluate_path(packs.c_str(), kAppliance, nullptr, now(), &e.p, nullptr, 0) == SEATKEY_OK);
+    CHECK_FALSE(seatkey_entitlement_licensed(e.p));
+  }
+  char err[512];
+  Ent e;
+  const std::string missing = dir.dir + "/missing";
+  CHECK(seatkey_evaluate_path(missing.c_str(), kAppliance, nullptr, now(), &e.p, err, sizeof err) ==
+        SEATKEY_IO_ERROR);
+  CHECK(std::string(err).find(missing) != std::string::npos);
+  CHECK(seatkey_evaluate_path(missing.c_str(), "no", nullptr, now(), &e.p, err, sizeof err) ==
+        SEATKEY_INVALID_APPLIANCE_ID);
+  CHECK(seatkey_evaluate_path(nullptr, kAppliance, nullptr, now(), &e.p, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_evaluate_path: path is NULL");
+  CHECK(seatkey_evaluate_path(packs.c_str(), nullptr, nullptr, now(), &e.p, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_evaluate_path(packs.c_str(), kAppliance, nullptr, now(), nullptr, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(e.p == nullptr);
+}
+
+TEST_CASE("error buffer - NULL or size 0 is left alone; a short one is truncated at a UTF-8 boundary") {
+  Ent e;
+  CHECK(seatkey_evaluate_path(nullptr, kAppliance, nullptr, now(), &e.p, nullptr, 0) ==
+        SEATKEY_INVALID_ARGUMENT);
+  char untouched[4] = "abc";
+  CHECK(seatkey_evaluate_path(nullptr, kAppliance, nullptr, now(), &e.p, untouched, 0) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(untouched) == "abc");
+  char one[1];
+  CHECK(seatkey_evaluate_path(nullptr, kAppliance, nullptr, now(), &e.p, one, sizeof one) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(one[0] == '\0');
+  char eight[8];
+  CHECK(seatkey_evaluate_path(nullptr, kAppliance, nullptr, now(), &e.p, eight, sizeof eight) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(eight) == "seatkey");
+  // "/x/ü..." where the cut falls inside the two bytes of ü: the whole character goes.
+  char err[64];
+  std::string path = "/nonexistent-c-api-test/";
+  while (path.size() < 200) path += "\xc3\xbc";
+  CHECK(seatkey_evaluate_path(path.c_str(), kAppliance, nullptr, now(), &e.p, err, sizeof err) ==
+        SEATKEY_IO_ERROR);
+  const std::string got(err);
+  CHECK(got.size() <= 63);
+  CHECK(got.size() >= 62);
+  CHECK((static_cast<unsigned char>(got.back()) & 0xC0) != 0xC0);  // never a dangling lead byte
+}
+
+TEST_CASE("entitlement and report getters - NULL handles give 0, false, NULL and NONE") {
+  CHECK(seatkey_entitlement_appliance(nullptr) == nullptr);
+  CHECK_FALSE(seatkey_entitlement_licensed(nullptr));
+  CHECK(seatkey_entitlement_edition(nullptr) == SEATKEY_EDITION_NONE);
+  CHECK(seatkey_entitlement_server_license(nullptr) == nullptr);
+  CHECK(seatkey_entitlement_included_users(nullptr) == 0);
+  CHECK(seatkey_entitlement_pack_users(nullptr) == 0);
+  CHECK(seatkey_entitlement_licensed_users(nullptr) == 0);
+  CHECK(seatkey_entitlement_max_users(nullptr) == 0);
+  CHECK(seatkey_entitlement_excess_users(nullptr) == 0);
+  std::int64_t until = 42;
+  CHECK_FALSE(seatkey_entitlement_updates_until(nullptr, &until));
+  CHECK(until == 42);
+  CHECK_FALSE(seatkey_entitlement_updates_allowed(nullptr, 0));
+  CHECK(seatkey_entitlement_evaluated_at(nullptr) == 0);
+  CHECK_FALSE(seatkey_entitlement_may_add_user(nullptr, 0));
+  CHECK(seatkey_entitlement_accepted_count(nullptr) == 0);
+  CHECK(seatkey_entitlement_accepted(nullptr, 0) == nullptr);
+  CHECK(seatkey_entitlement_rejected_count(nullptr) == 0);
+  CHECK(seatkey_entitlement_rejected(nullptr, 0) == nullptr);
+  CHECK(seatkey_report_serial(nullptr) == nullptr);
+  CHECK(seatkey_report_kind(nullptr) == SEATKEY_KIND_NONE);
+  CHECK(seatkey_report_users(nullptr) == 0);
+  CHECK(seatkey_report_source(nullptr) == nullptr);
+  CHECK(seatkey_report_reason(nullptr) == SEATKEY_REASON_NONE);
+  CHECK(seatkey_report_message(nullptr) == nullptr);
+}
+
+TEST_CASE("canonical appliance ID - canonical form; invalid ID, small buffer and NULLs are errors") {
+  char out[65];
+  REQUIRE(seatkey_canonical_appliance_id("00:1a:2b:3c:4d:5e", out, sizeof out, nullptr, 0) == SEATKEY_OK);
+  CHECK(std::string(out) == kAppliance);
+  char err[256];
+  CHECK(seatkey_canonical_appliance_id("00:1a:2b:3c:4d:5e!", out, sizeof out, err, sizeof err) ==
+        SEATKEY_INVALID_APPLIANCE_ID);
+  CHECK(std::string(out).empty());
+  char small[12];  // 12 characters need 13 bytes
+  CHECK(seatkey_canonical_appliance_id("001A2B3C4D5E", small, sizeof small, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(small).empty());
+  CHECK(std::string(err).find("too small") != std::string::npos);
+  CHECK(seatkey_canonical_appliance_id(nullptr, out, sizeof out, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_canonical_appliance_id("001A2B3C4D5E", nullptr, 0, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+}
+
+TEST_CASE("time helpers - parse, format and the clock; a bad time, NULLs and a small buffer fail") {
+  std::int64_t t = 0;
+  REQUIRE(seatkey_parse_time("2026-11-28T11:00:00+01:00", &t, nullptr, 0) == SEATKEY_OK);
+  CHECK(t == now());
+  char err[256];
+  CHECK(seatkey_parse_time("2026-02-30T00:00:00Z", &t, err, sizeof err) == SEATKEY_INVALID_TIME);
+  CHECK(seatkey_parse_time(nullptr, &t, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_parse_time(kNow, nullptr, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+
+  char buf[21];
+  REQUIRE(seatkey_format_time(now(), buf, sizeof buf));
+  CHECK(std::string(buf) == kNow);
+  char small[20];
+  CHECK_FALSE(seatkey_format_time(now(), small, sizeof small));
+  CHECK(std::string(small).empty());
+  CHECK_FALSE(seatkey_format_time(now(), nullptr, 21));
+
+  const std::int64_t clock = seatkey_current_time();
+  CHECK(clock >= static_cast<std::int64_t>(std::time(nullptr)) - 5);
+  CHECK(clock <= static_cast<std::int64_t>(std::time(nullptr)) + 5);
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# cpack -G DEB on this build: three packages with the right names, Depends and contents;
+# the runtime and vendor tool packages extracted into a scratch root run from there.
+. "$SOURCE_DIR/tests/packaging/lib.sh"
+
+[ "$SANITIZE" = ON ] && skip "packages of a sanitizer build would depend on libasan/libubsan and are never" \
+  "shipped; the normal build runs this test"
+command -v dpkg-deb >/dev/null 2>&1 || skip "dpkg-deb is not installed"
+
+run "$CPACK" -G DEB --config "$BUILD_DIR/CPackConfig.cmake" -B "$SCRATCH/debs"
+expect_rc 0 "cpack -G DEB"
+arch=$(dpkg --print-architecture)
+runtime="debs/seatkey-verifier_${VERSION}-1_${arch}.deb"
+dev="debs/seatkey-verifier-dev_${VERSION}-1_${arch}.deb"
+tool="debs/seatkey-keygen_${VERSION}-1_${arch}.deb"
+for deb in "$runtime" "$dev" "$tool"; do
+  [ -f "$deb" ] || fail "not made: $deb ($(ls debs))"
+done
+expect_eq "$(find debs -maxdepth 1 -name '*.deb' | wc -l)" 3 "(number of .deb files)"
+
+# field DEB NAME: a control field.
+field() { dpkg-deb -f "$1" "$2"; }
+# expect_depends DEB WORD...: each word is in the Depends line; expect_no_depends the opposite.
+expect_depends() {
+  local deb=$1 depends
+  shift
+  depends=$(field "$deb" Depends)
+  echo "$(basename "$deb"): Depends: $depends"
+  for w in "$@"; do
+    grep -qF -- "$w" <<<"$depends" || fail "$deb: Depends lacks $w: $depends"
+  done
+}
+expect_no_depends() {
+  local deb=$1
+  shift
+  for w in "$@"; do
+    grep -qF -- "$w" <<<"$(field "$deb" Depends)" && fail "$deb: Depends has $w"
+  done
+  return 0
+}
+
+run dpkg-deb -I "$runtime"
+expect_rc 0
+expect_out "Package: seatkey-verifier"
+expect_out "Version: $VERSION-1"
+expect_out "Architecture: $arch"
+expect_out " shlibs"
+expect_depends "$runtime" "libsodium23" "libc6" "libstdc++6"
+expect_no_depends "$runtime" libsqlite3 seatkey-keygen
+expect_depends "$tool" "libsodium23" "libsqlite3-0" "libc6" "libstdc++6"
+expect_no_depends "$tool" seatkey-verifier
+expect_depends "$dev" "seatkey-verifier (= $VERSION-1)" "libsodium-dev (>= 1.0.18)" "pkg-config"
+expect_eq "$(field "$dev" Section)" libdevel
+expect_eq "$(field "$tool" Package)" seatkey-keygen
+
+# contents DEB: its paths, one per line, without the leading '.' (symbolic links: the link).
+contents() { dpkg-deb -c "$1" | awk '{print $6}' | sed 's|^\./|/|'; }
+# expect_files DEB REGEX...: each extended regex matches one of its paths.
+expect_files() {
+  local deb=$1
+  shift
+  contents "$deb" >files
+  for re in "$@"; do
+    grep -qE -- "^$re\$" files || { cat files >&2; fail "$deb lacks a file matching $re"; }
+  done
+}
+expect_no_files() {
+  local deb=$1
+  shift
+  contents "$deb" >files
+  for re in "$@"; do
+    grep -qE -- "$re" files && fail "$deb has a file matching $re"
+  done
+  return 0
+}
+L='/usr/lib(/[a-z0-9_-]+)?'
+expect_files "$runtime" /usr/bin/seatkey-verify "$L/libseatkey-verifier\\.so\\.$VERSION" \
+  "$L/libseatkey-verifier\\.so\\.$SOVERSION" /usr/share/man/man1/seatkey-verify\\.1
+expect_no_files "$runtime" 'seatkey-keygen' '\.so$' '\.a$' '/include/' 'seatkey_common' 'test-mint'
+expect_files "$dev" /usr/include/seatkey/verifier\\.h /usr/include/seatkey/verifier\\.hpp \
+  "$L/libseatkey-verifier\\.a" "$L/libseatkey-verifier\\.so" "$L/cmake/seatkey/seatkeyConfig\\.cmake" \
+  "$L/cmake/seatkey/seatkeyConfigVersion\\.cmake" "$L/cmake/seatkey/seatkeyTargets\\.cmake" \
+  "$L/pkgconfig/seatkey-verifier\\.pc"
+expect_no_files "$dev" '/bin/' "\\.so\\.$SOVERSION\$" 'seatkey_common' 'common/'
+expect_files "$tool" /usr/bin/seatkey-keygen /usr/share/man/man1/seatkey-keygen\\.1
+expect_no_files "$tool" seatkey-verify libseatkey 'test-mint'
+
+# Unpacked into a scratch root, the programs run from there.
+for deb in "$runtime" "$tool" "$dev"; do
+  dpkg-deb -x "$deb" root || fail "dpkg-deb -x $deb"
+done
+lib=$(dirname "$(find root -name "libseatkey-verifier.so.$SOVERSION")")
+run env "LD_LIBRARY_PATH=$lib" root/usr/bin/seatkey-verify --help
+expect_rc 0 "seatkey-verify --help from the extracted packages"
+expect_out "--licenses PATH"
+expect_out "--trusted-keys FILE"  # a development build
+run env "LD_LIBRARY_PATH=$lib" ldd root/usr/bin/seatkey-verify
+expect_out "$lib/libseatkey-verifier.so.$SOVERSION"
+make_licenses licenses
+run env "LD_LIBRARY_PATH=$lib" root/usr/bin/seatkey-verify --appliance "$APPLIANCE" --licenses licenses --now "$NOW"
+expect_rc 0 "a real verification from the extracted packages"
+expect_out "is licensed: Compact edition, 8 users"
+run root/usr/bin/seatkey-keygen --help
+expect_rc 0 "seatkey-keygen --help from the extracted package"
+expect_out "Subcommands:"
+# The development package's files point into /usr.
+expect_eq "$(sed -n 's/^prefix=//p' "$(find root -name seatkey-verifier.pc)")" /usr "(the packaged .pc's prefix)"
+
+pass

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# libseatkey-verifier.so: its SONAME, exports only the C API (seatkey_*) and the C++ API
+# (seatkey::verifier::*), carries the common code itself (no seatkey_common to install).
+. "$SOURCE_DIR/tests/packaging/lib.sh"
+
+run readelf -d "$LIBRARY"
+expect_rc 0 "readelf -d"
+expect_out "Library soname: [libseatkey-verifier.so.$SOVERSION]"
+expect_out "[libsodium.so.23]"
+expect_out_lacks "seatkey_common"
+[ "$(readlink -f "$LIBRARY")" = "$(readlink -f "$(dirname "$LIBRARY")/libseatkey-verifier.so.$VERSION")" ] ||
+  fail "$LIBRARY is not libseatkey-verifier.so.$VERSION"
+
+nm -D --defined-only "$LIBRARY" | awk '{print $NF}' | c++filt >symbols || fail "nm -D failed"
+TESTS_RUN=$((TESTS_RUN + 1))
+grep -vE '^(seatkey_[a-z_0-9]+|seatkey::verifier::.*)$' symbols >foreign
+[ ! -s foreign ] || { cat foreign >&2; fail "symbols outside the API are exported (above)"; }
+for s in seatkey_evaluate_path seatkey_evaluate_text seatkey_entitlement_free seatkey_report_message \
+  'seatkey::verifier::evaluate(' 'seatkey::verifier::TrustStore::built_in()' \
+  'seatkey::verifier::Entitlement::may_add_user(long) const'; do
+  grep -qF -- "$s" symbols || fail "not exported: $s"
+done
+grep -q 'seatkey::verifier::detail' symbols && fail "internal seatkey::verifier::detail symbols are exported"
+
+# Every function declared in verifier.h is exported.
+grep -oE '\bseatkey_[a-z_0-9]+\(' "$SOURCE_DIR/verifier/include/seatkey/verifier.h" | tr -d '(' | sort -u >declared
+grep -E '^seatkey_' symbols | sort -u >exported
+comm -23 declared exported >missing
+[ ! -s missing ] || { cat missing >&2; fail "declared in verifier.h but not exported (above)"; }
+
+# seatkey-verify uses the shared library.
+run readelf -d "$VERIFY"
+expect_out "[libseatkey-verifier.so.$SOVERSION]"
+
+pass
