@@ -1,6 +1,7 @@
 #include "seatkey/keygen/ledger.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -154,6 +155,20 @@ Ledger Ledger::open(const std::string& path, Access access) {
       throw_input_error("cannot open ledger " + path + ": " + std::strerror(errno));
     }
     if (!S_ISREG(st.st_mode)) throw_input_error("ledger " + path + " is not a regular file");
+  }
+  if (access != Access::read_only) {
+    // SQLite opens a file it may not write read-only and fails only at the first write with
+    // "unable to open database file": say what is wrong before anything is signed. The folder
+    // must be writable too, for the -wal and -shm files.
+    const auto slash = path.rfind('/');
+    const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    if (::access(path.c_str(), W_OK) != 0 && errno != ENOENT) {
+      throw_input_error("cannot write ledger " + path + ": " + std::strerror(errno));
+    }
+    if (::access(folder.c_str(), W_OK) != 0) {
+      throw_input_error("cannot write ledger " + path + ": its folder " + folder + ": " +
+                        std::strerror(errno) + " (SQLite keeps the -wal and -shm files there)");
+    }
   }
   auto impl = std::make_unique<Impl>();
   impl->path = path;
