@@ -90,6 +90,17 @@ expect_boot_check licenses
 run ldd ./boot_check_pc
 expect_out "$lib/libseatkey-verifier.so.$SOVERSION"
 
+# Static, as docs/firmware.md shows it: the archive, libsodium, the C++ standard library.
+# shellcheck disable=SC2046,SC2086
+run "$CC" -std=c99 $warnings $CONSUMER_FLAGS $(pkg-config --cflags seatkey-verifier) \
+  -o boot_check_pc_static "$PACKAGING_DIR/consumer_c/boot_check.c" \
+  "$(pkg-config --variable=libdir seatkey-verifier)/libseatkey-verifier.a" $(pkg-config --libs libsodium) -lstdc++ -lm
+expect_rc 0 "cc -std=c99 ... libseatkey-verifier.a \$(pkg-config --libs libsodium) -lstdc++ -lm"
+run ./boot_check_pc_static licenses/acme.lic 00:1a:2b:3c:4d:5e "$NOW"
+expect_boot_check licenses
+run ldd ./boot_check_pc_static
+expect_out_lacks libseatkey-verifier
+
 # ---- The installed seatkey-verify ---------------------------------------------------------
 run env "LD_LIBRARY_PATH=$lib" "$prefix/bin/seatkey-verify" --appliance "$APPLIANCE" --licenses licenses \
   --now "$NOW"
