@@ -21,6 +21,7 @@ no_token_ledger_unchanged() {
 # --- Full: a file-size limit (RLIMIT_FSIZE, SIGXFSZ ignored so writes fail with EFBIG).
 before=$(ledger_dump)
 size_kib=$(($(stat -c %s "$LEDGER") / 1024 + 8))
+# shellcheck disable=SC2016 # expanded by the inner bash
 run bash -c 'trap "" XFSZ; ulimit -f "$1"; shift; exec "$@"' limit "$size_kib" \
   env SEATKEY_KEY=dev.key SEATKEY_LEDGER="$LEDGER" "$KEYGEN" issue users --appliance "$A" --users 1 --count 2000
 no_token_ledger_unchanged "issue past a file-size limit" "$before"
@@ -28,6 +29,7 @@ expect_err "seatkey-keygen: error: ledger $LEDGER: cannot commit: disk I/O error
 issued 2 issue users --appliance "$A" --users 1 --count 2 # the limit lifted, issuing works
 
 # --- Read-only and full file systems (tmpfs in a private mount namespace).
+# shellcheck disable=SC2016 # expanded by the inner sh
 if [ "$(id -u)" -eq 0 ] && unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs "$1"' sh "$SCRATCH" 2>/dev/null; then
   cat >in-namespace.sh <<'EOF'
 # Runs in `unshare -m`: MODE ro|full; copies the ledger onto a small tmpfs, issues into it.
