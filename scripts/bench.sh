@@ -151,9 +151,10 @@ row "5 seatkey-verify peak RSS, 10,000 tokens" "$(mib "$rss")" "" "" "<= 16 MiB"
 row "  the same with --json" "$(mib "$rss_json")" "" "" "<= 16 MiB" "$(verdict "$rss_json" 16384)"
 kib() { strip -o stripped "$1" && awk -v b="$(stat -c %s stripped)" 'BEGIN { printf "%.0f KiB", b / 1024 }'; }
 row "  stripped seatkey-verify" "$(kib "$verify")" "" "" "" ""
-while IFS= read -r lib; do  # the static and, when built, the shared library
+# The installed libseatkey-verifier (static and shared) and the build's internal static one.
+while IFS= read -r lib; do
   row "  stripped $(basename "$lib")" "$(kib "$lib")" "" "" "" ""
-done < <(find "$root/$build_dir/verifier" -maxdepth 1 -name 'libseatkey_verifier.*' -type f | sort)
+done < <(find "$root/$build_dir/verifier" -maxdepth 1 -name 'libseatkey[-_]verifier.*' -type f | sort)
 
 # --- the table ----------------------------------------------------------------------------------
 compiler=$(awk -F= '$1 == "CMAKE_CXX_COMPILER:FILEPATH" { print $2 }' "$root/$build_dir/CMakeCache.txt")
