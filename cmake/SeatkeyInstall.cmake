@@ -43,11 +43,14 @@ string(REPLACE "\${prefix}/@CMAKE_INSTALL_INCLUDEDIR@" "${SEATKEY_PC_INCLUDEDIR}
 string(REPLACE "\${prefix}/@CMAKE_INSTALL_LIBDIR@" "${SEATKEY_PC_LIBDIR}" pc_text "${pc_text}")
 string(REPLACE "@PROJECT_VERSION@" "${PROJECT_VERSION}" pc_text "${pc_text}")
 file(WRITE ${pc_template} "${pc_text}")
+# (Staged per destination, so that installs to two places at once do not mix.)
 install(CODE "
   set(prefix \"\${CMAKE_INSTALL_PREFIX}\")
-  configure_file(\"${pc_template}\" \"${CMAKE_CURRENT_BINARY_DIR}/pc/seatkey-verifier.pc\" @ONLY)
+  string(MD5 _seatkey_pc_dir \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}\")
+  set(_seatkey_pc \"${CMAKE_CURRENT_BINARY_DIR}/pc/\${_seatkey_pc_dir}/seatkey-verifier.pc\")
+  configure_file(\"${pc_template}\" \"\${_seatkey_pc}\" @ONLY)
   file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig\" TYPE FILE
-       FILES \"${CMAKE_CURRENT_BINARY_DIR}/pc/seatkey-verifier.pc\")
+       FILES \"\${_seatkey_pc}\")
 " COMPONENT development)
 
 # ---------------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ TEST_CASE("trust store built in - the development key of this build") {
   CHECK(seatkey_trust_store_public_key(s.p, 1) == nullptr);
 }
 
-TEST_CASE("trust store from keys - a duplicate is kept once; bad, empty and NULL lists are errors") {
+TEST_CASE("trust store from keys - a duplicate is kept once, bad, empty and NULL lists are errors") {
   const std::string other = key_a().public_key().to_paserk();
   {
     Store s;
@@ -140,7 +140,7 @@ TEST_CASE("trust store from keys - a duplicate is kept once; bad, empty and NULL
   CHECK(s.p == nullptr);
 }
 
-TEST_CASE("trust store parse - comments skipped; a bad line is invalid_key naming origin:line") {
+TEST_CASE("trust store parse - comments skipped, a bad line is invalid_key naming origin:line") {
   const std::string text = "# vendor keys\n" + std::string(kDevKey) + "\n";
   Store s;
   REQUIRE(seatkey_trust_store_parse(text.data(), text.size(), "keys.txt", &s.p, nullptr, 0) == SEATKEY_OK);
@@ -162,7 +162,7 @@ TEST_CASE("trust store parse - comments skipped; a bad line is invalid_key namin
   CHECK(bad.p == nullptr);
 }
 
-TEST_CASE("trust store load file - reads a keys file; a missing file is io_error naming it") {
+TEST_CASE("trust store load file - reads a keys file, a missing file is io_error naming it") {
   Scratch dir;
   const std::string path = dir.write("trusted.keys", std::string(kDevKey) + "\n");
   Store s;
@@ -180,7 +180,7 @@ TEST_CASE("trust store load file - reads a keys file; a missing file is io_error
   CHECK(bad.p == nullptr);
 }
 
-TEST_CASE("trust store getters - a NULL store is empty; free accepts NULL") {
+TEST_CASE("trust store getters - a NULL store is empty, free accepts NULL") {
   CHECK(seatkey_trust_store_size(nullptr) == 0);
   CHECK(seatkey_trust_store_key_id(nullptr, 0) == nullptr);
   CHECK(seatkey_trust_store_public_key(nullptr, 0) == nullptr);
@@ -329,7 +329,7 @@ TEST_CASE(
   CHECK(e.p == nullptr);
 }
 
-TEST_CASE("evaluate path - a file and a directory; missing path is io_error; a bad ID wins over it") {
+TEST_CASE("evaluate path - a file and a directory, missing path is io_error, a bad ID wins over it") {
   Scratch dir;
   dir.write("1-server.lic", lines({server("1", Edition::appliance).token()}));
   const std::string packs = dir.write("2-packs.lic", lines({pack("2", 5).token()}));
@@ -363,7 +363,7 @@ TEST_CASE("evaluate path - a file and a directory; missing path is io_error; a b
   CHECK(e.p == nullptr);
 }
 
-TEST_CASE("error buffer - NULL or size 0 is left alone; a short one is truncated at a UTF-8 boundary") {
+TEST_CASE("error buffer - NULL or size 0 is left alone, a short one is truncated at a UTF-8 boundary") {
   Ent e;
   CHECK(seatkey_evaluate_path(nullptr, kAppliance, nullptr, now(), &e.p, nullptr, 0) ==
         SEATKEY_INVALID_ARGUMENT);
@@ -419,7 +419,7 @@ TEST_CASE("entitlement and report getters - NULL handles give 0, false, NULL and
   CHECK(seatkey_report_message(nullptr) == nullptr);
 }
 
-TEST_CASE("canonical appliance ID - canonical form; invalid ID, small buffer and NULLs are errors") {
+TEST_CASE("canonical appliance ID - canonical form, invalid ID, small buffer and NULLs are errors") {
   char out[65];
   REQUIRE(seatkey_canonical_appliance_id("00:1a:2b:3c:4d:5e", out, sizeof out, nullptr, 0) == SEATKEY_OK);
   CHECK(std::string(out) == kAppliance);
@@ -438,7 +438,7 @@ TEST_CASE("canonical appliance ID - canonical form; invalid ID, small buffer and
         SEATKEY_INVALID_ARGUMENT);
 }
 
-TEST_CASE("time helpers - parse, format and the clock; a bad time, NULLs and a small buffer fail") {
+TEST_CASE("time helpers - parse, format and the clock, a bad time, NULLs and a small buffer fail") {
   std::int64_t t = 0;
   REQUIRE(seatkey_parse_time("2026-11-28T11:00:00+01:00", &t, nullptr, 0) == SEATKEY_OK);
   CHECK(t == now());
