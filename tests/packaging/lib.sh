@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the packaging tests (sourced by tests/packaging/*.sh, after which the script
 # runs in its own scratch directory; see tests/cli/lib.sh for run/expect_*/pass).
 # Expects SOURCE_DIR, BUILD_DIR, CMAKE, CC, CXX, SANITIZE, CONSUMER_FLAGS, VERSION, MINT,
@@ -5,6 +6,7 @@
 . "$SOURCE_DIR/tests/cli/lib.sh"
 . "$SOURCE_DIR/tests/cli/mint_lib.sh"
 
+# shellcheck disable=SC2034  # used by the scripts that source this
 PACKAGING_DIR="$SOURCE_DIR/tests/packaging"
 
 # skip REASON: CTest reports the test as skipped (SKIP_RETURN_CODE 77) with the reason.
