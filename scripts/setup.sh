@@ -8,6 +8,7 @@ packages=(
   clang-14 libclang-rt-14-dev clang-format
   libsodium-dev libsqlite3-dev sqlite3 libcli11-dev nlohmann-json3-dev doctest-dev
   libbenchmark-dev time python3
+  file man-db
 )
 
 missing=()
