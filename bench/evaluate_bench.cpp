@@ -11,12 +11,16 @@
 // BM_evaluate:    seatkey::verifier::evaluate() of the parsed set (rule 1 to 5, reports).
 // BM_bare_verify: crypto_sign_verify_detached over the PAE message (v4.public's m2) and the
 //                 signature of every token of the same set, prepared in advance: the limit.
+// BM_side_by_side: both in each iteration, alternating; counters evaluate_ms, bare_ms (the
+//                 medians of the thread's CPU time) and ratio: scripts/bench.sh's figure.
 #include <benchmark/benchmark.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -142,8 +146,57 @@ void BM_bare_verify(benchmark::State& state) {
   state.counters["tokens"] = static_cast<double>(f.messages.size());
 }
 
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// Both in every iteration, in alternating order, each timed on the thread's CPU clock: the
+// closest side by side there is (a burst of other load on the machine hits both halves of
+// a pair alike). Counters: the medians of the halves and their ratio.
+void BM_side_by_side(benchmark::State& state) {
+  const Fixture& f = fixture();
+  std::vector<double> evaluate_ms, bare_ms;
+  bool evaluate_first = true;
+  for (auto _ : state) {
+    for (int half = 0; half < 2; ++half) {
+      const double start = thread_cpu_ms();
+      if ((half == 0) == evaluate_first) {
+        auto e = sv::evaluate(f.set, f.appliance, f.trust, f.now);
+        benchmark::DoNotOptimize(e);
+        if (!e || e->accepted.size() != f.set.tokens.size()) state.SkipWithError("evaluate failed");
+        evaluate_ms.push_back(thread_cpu_ms() - start);
+      } else {
+        std::size_t ok = 0;
+        for (std::size_t i = 0; i < f.messages.size(); ++i) {
+          const std::string& m = f.messages[i];
+          ok += crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(f.signatures[i].data()),
+                                            reinterpret_cast<const unsigned char*>(m.data()), m.size(),
+                                            f.public_key.data()) == 0;
+        }
+        benchmark::DoNotOptimize(ok);
+        if (ok != f.messages.size()) state.SkipWithError("a bare verify failed");
+        bare_ms.push_back(thread_cpu_ms() - start);
+      }
+    }
+    evaluate_first = !evaluate_first;
+  }
+  const double e = median(evaluate_ms), b = median(bare_ms);
+  state.counters["evaluate_ms"] = e;
+  state.counters["bare_ms"] = b;
+  state.counters["ratio"] = b > 0 ? e / b : 0;
+}
+
 BENCHMARK(BM_evaluate)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_bare_verify)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_side_by_side)->Unit(benchmark::kMillisecond);
 
 bool take(const std::string& arg, const char* name, std::string* value) {
   const std::string prefix = std::string("--") + name + "=";
