@@ -5,7 +5,8 @@ set -eu
 evaluate=$1 bare_verify=$2 bare_sign=$3 proc=$4 dir=$5
 mkdir -p "$dir"
 "$evaluate" --packs=3 --emit="$dir/set.lic"
-"$evaluate" --packs=3 --benchmark_min_time=0.001 --benchmark_format=csv >/dev/null
+"$evaluate" --packs=3 --benchmark_min_time=0.001 --benchmark_filter=BM_side_by_side --benchmark_format=csv |
+  grep -q "^\"BM_side_by_side\",.*,[0-9.]*$"
 "$evaluate" --licenses="$dir/set.lic" --public="$dir/set.lic.pub" --benchmark_min_time=0.001 >/dev/null
 "$bare_verify" "$(cat "$dir/set.lic.pub")" "$dir/set.lic" | grep -q '^4 of 4 verified'
 "$bare_sign" 3 200 | grep -q '^3 of 3 signed and verified'
