@@ -136,10 +136,15 @@ sync
 one() { echo -- "$1" "$keygen" issue users --ledger "ledger-$1.db" --appliance "$appliance" --users 1; }
 # shellcheck disable=SC2046
 "$proc" "$runs" $(one 1000) $(one 10000) $(one 100000) >flat.txt
-t1=$(field flat.txt 1000 2) t10=$(field flat.txt 10000 2) t100=$(field flat.txt 100000 2)
+# Judged on CPU time (user + system: every page the tool reads, in SQLite and in the kernel):
+# the wall-clock time is mostly the ledger's fdatasync()s, whose latency is the disk's and
+# that of everyone else's writes, not the ledger's size.
+t1=$(field flat.txt 1000 6) t10=$(field flat.txt 10000 6) t100=$(field flat.txt 100000 6)
+w1=$(field flat.txt 1000 2) w10=$(field flat.txt 10000 2) w100=$(field flat.txt 100000 2)
 r=$(ratio "$t100" "$t1")
-row "4 1-pack issue: 100k-row vs 1k-row ledger" "$(ms "$t100")" "$(ms "$t1")" "${r}x" "<= 1.20x" "$(verdict "$r" 1.20)"
-row "  1k / 10k / 100k rows" "" "" "" "" "$(ms "$t1") / $(ms "$t10") / $(ms "$t100")"
+row "4 1-pack issue: 100k-row vs 1k-row (CPU)" "$(ms "$t100")" "$(ms "$t1")" "${r}x" "<= 1.20x" "$(verdict "$r" 1.20)"
+row "  1k / 10k / 100k rows, CPU" "" "" "" "" "$(ms "$t1") / $(ms "$t10") / $(ms "$t100")"
+row "  1k / 10k / 100k rows, wall clock" "" "" "" "" "$(ms "$w1") / $(ms "$w10") / $(ms "$w100")"
 
 # --- 5. memory and size -------------------------------------------------------------------------
 verify_10k=(--appliance "$appliance" --licenses set-10000.lic --trusted-keys "$public_file")
@@ -165,7 +170,8 @@ compiler=$(awk -F= '$1 == "CMAKE_CXX_COMPILER:FILEPATH" { print $2 }' "$root/$bu
 echo "seatkey benchmarks: $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg);" \
   "$(basename "$compiler") $("$compiler" -dumpfullversion), CMAKE_BUILD_TYPE=Release in $build_dir"
-echo "medians: ${eval_seconds} s of alternating evaluate()/bare pairs (1); $runs process runs interleaved (2, 4), $(( (runs + 1) / 2 )) (3)"
+echo "medians: ${eval_seconds} s of alternating evaluate()/bare pairs (1); $runs process runs interleaved (2, 4), $(( (runs + 1) / 2 )) (3);" \
+  "wall clock unless marked CPU"
 printf '%-46s %14s %14s %9s %9s  %s\n' "measure" "seatkey" "baseline" "ratio" "target" "result"
 printf '%s\n' "${results[@]}"
 exit "$failed"
