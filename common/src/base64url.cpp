@@ -70,12 +70,13 @@ std::string base64url_encode(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> base64url_decode(std::string_view text) {
+bool base64url_decode_append(std::string_view text, std::string* out) {
   const std::size_t rem = text.size() % 4;
-  if (rem == 1) return std::nullopt;
+  if (rem == 1) return false;
   const std::size_t full = text.size() - rem;
-  std::string out(full / 4 * 3 + (rem == 0 ? 0 : rem - 1), '\0');
-  char* o = out.data();
+  const std::size_t start = out->size();
+  out->resize(start + full / 4 * 3 + (rem == 0 ? 0 : rem - 1));
+  char* o = out->data() + start;
   int bad = 0;
   for (std::size_t i = 0; i < full; i += 4) {
     const int a = value_of(text[i]), b = value_of(text[i + 1]), c = value_of(text[i + 2]),
@@ -92,14 +93,19 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     const int a = value_of(text[full]), b = value_of(text[full + 1]);
     const int c = rem == 3 ? value_of(text[full + 2]) : 0;
     bad |= a | b | c;
-    if (bad < 0) return std::nullopt;
+    if (bad < 0) return false;
     const std::uint32_t v = (static_cast<std::uint32_t>(a) << 18) | (static_cast<std::uint32_t>(b) << 12) |
                             (static_cast<std::uint32_t>(c) << 6);
-    if ((v & (rem == 2 ? 0xffff : 0xff)) != 0) return std::nullopt;  // leftover bits must be zero
+    if ((v & (rem == 2 ? 0xffff : 0xff)) != 0) return false;  // leftover bits must be zero
     *o++ = static_cast<char>(v >> 16);
     if (rem == 3) *o++ = static_cast<char>((v >> 8) & 0xff);
   }
-  if (bad < 0) return std::nullopt;
+  return bad >= 0;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  std::string out;
+  if (!base64url_decode_append(text, &out)) return std::nullopt;
   return out;
 }
 

@@ -77,7 +77,7 @@ TEST_CASE("serial order: all-digit serials numerically, others byte-wise - a tot
 }
 
 TEST_CASE("token splitting: the verifier's fast decoder - agrees with seatkey::decode_v4_public") {
-  using seatkey::verifier::detail::base64url_append;
+  using seatkey::base64url_decode_append;
   using seatkey::verifier::detail::split_v4_public;
   using seatkey::verifier::detail::TokenView;
   // Every one-character change of a real token, truncations, and odd inputs.
@@ -107,7 +107,7 @@ TEST_CASE("token splitting: the verifier's fast decoder - agrees with seatkey::d
     const char* why = nullptr;
     bool ok = split_v4_public(in, &body, &view, &why);
     std::string footer;
-    if (ok && !view.footer_text.empty() && !base64url_append(view.footer_text, &footer)) {
+    if (ok && !view.footer_text.empty() && !base64url_decode_append(view.footer_text, &footer)) {
       ok = false;
       why = "token footer is not valid base64url";
     }
@@ -119,38 +119,5 @@ TEST_CASE("token splitting: the verifier's fast decoder - agrees with seatkey::d
     } else {
       CHECK(std::string(why) == reference.error().message);
     }
-  }
-}
-
-TEST_CASE(
-    "base64url: the verifier's fast decoder - agrees with seatkey::base64url_decode on every short input") {
-  using seatkey::verifier::detail::base64url_append;
-  // Every string of length 0 to 3 over a sample alphabet covering all classes of byte,
-  // then longer random ones.
-  const std::string alphabet = "AQgw_-09zZ=+/. \x80\xff";
-  std::vector<std::string> inputs = {""};
-  for (int len = 1; len <= 3; ++len) {
-    std::vector<std::string> next;
-    for (const auto& prefix : inputs)
-      if (prefix.size() == static_cast<std::size_t>(len - 1))
-        for (char c : alphabet) next.push_back(prefix + c);
-    inputs.insert(inputs.end(), next.begin(), next.end());
-  }
-  std::uint32_t seed = 12345;
-  for (int i = 0; i < 20000; ++i) {
-    std::string s(4 + (seed % 40), 'A');
-    for (auto& c : s) {
-      seed = seed * 1103515245u + 12345u;
-      c = alphabet[(seed >> 16) % 13];  // mostly valid characters
-    }
-    inputs.push_back(s);
-  }
-  for (const auto& in : inputs) {
-    CAPTURE(in);
-    std::string out = "prefix";
-    const bool ok = base64url_append(in, &out);
-    const auto reference = seatkey::base64url_decode(in);
-    REQUIRE(ok == reference.has_value());
-    if (ok) CHECK(out == "prefix" + *reference);
   }
 }

@@ -5,6 +5,7 @@
 
 #include "internal.hpp"
 #include "seatkey/common/appliance_id.hpp"
+#include "seatkey/common/base64url.hpp"
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/limits.hpp"
 #include "seatkey/common/paseto.hpp"
@@ -89,7 +90,7 @@ void select_key(std::string_view footer_text, const detail::TrustStoreAccess::Im
   s->last_key = nullptr;
   s->last_reason = Reason::malformed;
   s->footer.clear();
-  if (!footer_text.empty() && !detail::base64url_append(footer_text, &s->footer)) {
+  if (!footer_text.empty() && !seatkey::base64url_decode_append(footer_text, &s->footer)) {
     s->last_message = "not a valid license: token footer is not valid base64url";
     return;
   }
