@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "output.hpp"
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/limits.hpp"
 #include "seatkey/common/paseto.hpp"
@@ -54,19 +55,6 @@ std::vector<Input> tokens_from_text(const std::string& text, const std::string& 
     throw_input_error(name + " holds more than " + std::to_string(kMaxLicenseSetTokens) + " tokens");
   }
   return out;
-}
-
-// At most `limit` + 1 bytes of `in`: enough to tell "too large" without reading an endless
-// stream (/dev/zero, a pipe that never ends) into memory.
-std::string read_at_most(std::istream& in, std::size_t limit) {
-  std::string text;
-  char chunk[65536];
-  while (text.size() <= limit && in.read(chunk, sizeof chunk).gcount() > 0) {
-    text.append(chunk, static_cast<std::size_t>(in.gcount()));
-    if (!in) break;
-  }
-  if (text.size() > limit + 1) text.resize(limit + 1);
-  return text;
 }
 
 // A license file is at most 4 MiB (the verifier's limit); inspect reads up to 16 MiB.

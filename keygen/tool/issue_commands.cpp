@@ -5,6 +5,7 @@
 #include <iterator>
 #include <memory>
 
+#include "output.hpp"
 #include "passphrase.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/issuer.hpp"
@@ -58,19 +59,6 @@ int issue_orders(const IssuingOptions& opt, const std::vector<Order>& orders) {
     return 2;
   }
   return 0;
-}
-
-// At most `limit` + 1 bytes of `in`: enough to tell "too large" without reading an endless
-// stream (/dev/zero, a pipe that never ends) into memory.
-std::string read_at_most(std::istream& in, std::size_t limit) {
-  std::string text;
-  char chunk[65536];
-  while (text.size() <= limit && in.read(chunk, sizeof chunk).gcount() > 0) {
-    text.append(chunk, static_cast<std::size_t>(in.gcount()));
-    if (!in) break;
-  }
-  if (text.size() > limit + 1) text.resize(limit + 1);
-  return text;
 }
 
 // parse_batch() refuses what is over kMaxBatchFileBytes.

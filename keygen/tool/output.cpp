@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include <istream>
 #include <ostream>
 
 #include "seatkey/keygen/license_file.hpp"
@@ -76,6 +77,17 @@ void print_issue_summary(std::ostream& out, const IssueResult& result, const std
     out << "  appliance " << o.after.appliance << " now: " << describe(o.after) << "\n";
   }
   out << tokens << (tokens == 1 ? " token" : " tokens") << " recorded in " << ledger << "\n";
+}
+
+std::string read_at_most(std::istream& in, std::size_t limit) {
+  std::string text;
+  char chunk[65536];
+  while (text.size() <= limit && in.read(chunk, sizeof chunk).gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (!in) break;
+  }
+  if (text.size() > limit + 1) text.resize(limit + 1);
+  return text;
 }
 
 }  // namespace seatkey::keygen::tool

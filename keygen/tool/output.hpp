@@ -2,6 +2,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstddef>
 #include <iosfwd>
 #include <string>
 
@@ -20,6 +21,10 @@ CLI::Option* add_key_option(CLI::App* cmd, std::string* key);
 CLI::Option* add_ledger_option(CLI::App* cmd, std::string* ledger);
 // --passphrase-file F (else $SEATKEY_PASSPHRASE, else a terminal prompt).
 CLI::Option* add_passphrase_file_option(CLI::App* cmd, std::string* file);
+
+// At most `limit` + 1 bytes of `in`: enough to tell "too large" without reading an endless
+// stream (/dev/zero, a pipe that never ends) into memory.
+std::string read_at_most(std::istream& in, std::size_t limit);
 
 // "Example:\n  seatkey-keygen ...\n" for --help footers.
 std::string examples(std::initializer_list<const char*> lines);
