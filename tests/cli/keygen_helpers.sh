@@ -61,3 +61,16 @@ issued() {
       fail "printed token not in the ledger"
   done <out
 }
+
+# printed_packs_match_ledger N: the workers' tokens.* hold N distinct tokens (into packs.txt),
+# exactly the ledger's N user packs, with N distinct serials 2..N+1 after server license 1.
+printed_packs_match_ledger() {
+  local n=$1
+  cat tokens.* >packs.txt
+  expect_eq "$(wc -l <packs.txt)" "$n" "(tokens printed)"
+  expect_eq "$(sort -u packs.txt | wc -l)" "$n" "(distinct tokens)"
+  expect_eq "$(sqlite3 "$LEDGER" "SELECT COUNT(*), COUNT(DISTINCT serial), MIN(serial), MAX(serial) FROM licenses WHERE kind = 'users'")" \
+    "$n|$n|2|$((n + 1))"
+  sqlite3 "$LEDGER" "SELECT token FROM licenses WHERE kind = 'users' ORDER BY token" >ledger-tokens.txt
+  sort packs.txt | cmp -s - ledger-tokens.txt || fail "the printed tokens are not the ledger's"
+}
