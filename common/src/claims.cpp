@@ -4,6 +4,7 @@
 
 #include "json_scan.hpp"
 #include "seatkey/common/appliance_id.hpp"
+#include "seatkey/common/text.hpp"
 
 namespace seatkey {
 namespace {
@@ -56,23 +57,14 @@ Result<UnixTime> want_time(const JsonMember& m) {
   return *t;
 }
 
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : 9;
-    if (n == 9 || s.size() - i <= n) return false;
-    std::uint32_t cp = n == 0 ? c : n == 1 ? (c & 0x1F) : n == 2 ? (c & 0x0F) : (c & 0x07);
-    for (std::size_t k = 1; k <= n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc >> 6) != 0x2) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
+// "\"server\" or \"users\"".
+std::string kind_list() {
+  std::string out;
+  for (std::size_t i = 0; i < kKindNames.size(); ++i) {
+    if (i > 0) out += i + 1 == kKindNames.size() ? " or " : ", ";
+    out += "\"" + std::string(kKindNames[i]) + "\"";
   }
-  return true;
+  return out;
 }
 
 }  // namespace
@@ -81,7 +73,7 @@ Result<License> validate_license(License l) {
   if (l.issuer.empty()) return invalid("claim \"iss\" is empty");
   for (const std::string* text :
        {&l.issuer, l.customer ? &*l.customer : nullptr, l.order ? &*l.order : nullptr}) {
-    if (text != nullptr && !valid_utf8(*text)) return invalid("a text claim is not valid UTF-8");
+    if (text != nullptr && !is_valid_utf8(*text)) return invalid("a text claim is not valid UTF-8");
   }
   if (l.serial.empty() || l.serial.size() > kMaxSerialLength) {
     return invalid("claim \"jti\" must be 1 to 64 characters");
@@ -137,13 +129,9 @@ Result<License> parse_claims(std::string_view payload) {
   l.issued_at = *iat;
   auto kind = want_string(*f.by_name[kKind]);
   if (!kind) return kind.error();
-  if (*kind == "server") {
-    l.kind = LicenseKind::server;
-  } else if (*kind == "users") {
-    l.kind = LicenseKind::users;
-  } else {
-    return invalid("claim \"kind\" must be \"server\" or \"users\"");
-  }
+  const std::optional<LicenseKind> parsed_kind = parse_kind(*kind);
+  if (!parsed_kind) return invalid("claim \"kind\" must be " + kind_list());
+  l.kind = *parsed_kind;
   auto appliance = want_string(*f.by_name[kAppliance]);
   if (!appliance) return appliance.error();
   l.appliance = std::move(*appliance);
@@ -156,7 +144,7 @@ Result<License> parse_claims(std::string_view payload) {
     auto e = want_string(*m);
     if (!e) return e.error();
     l.edition = parse_edition(*e);
-    if (!l.edition) return invalid("claim \"edition\" is not one of free, compact, appliance, vm");
+    if (!l.edition) return invalid("claim \"edition\" is not one of " + edition_list());
   }
   for (auto [claim, field] : {std::pair{kCustomer, &l.customer}, std::pair{kOrder, &l.order}}) {
     if (const JsonMember* m = f.by_name[claim]) {

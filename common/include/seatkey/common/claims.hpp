@@ -5,16 +5,11 @@
 #include <string>
 #include <string_view>
 
-#include "seatkey/common/edition.hpp"
+#include "seatkey/common/policy.hpp"
 #include "seatkey/common/result.hpp"
 #include "seatkey/common/time.hpp"
 
 namespace seatkey {
-
-enum class LicenseKind { server, users };
-constexpr std::string_view kind_name(LicenseKind k) {
-  return k == LicenseKind::server ? "server" : "users";
-}
 
 inline constexpr std::size_t kMaxSerialLength = 64;
 

@@ -1,0 +1,247 @@
+// The licensing rules in one table: each row is a license set and a time, and what the rules
+// decide for every license and for the users.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "seatkey/common/policy.hpp"
+
+using namespace seatkey;
+
+namespace {
+
+constexpr UnixTime T = 1800000000;
+constexpr auto kFree = Edition::free;
+constexpr auto kCompact = Edition::compact;
+constexpr auto kAppliance = Edition::appliance;
+constexpr auto kVm = Edition::vm;
+constexpr std::optional<Reason> kOk;
+
+LicenseTerms server(const char* serial, Edition e, UnixTime iat, std::optional<UnixTime> exp = std::nullopt,
+                    std::optional<UnixTime> nbf = std::nullopt) {
+  return LicenseTerms{LicenseKind::server, e, rules_of(e).included_users, iat, serial, nbf, exp};
+}
+LicenseTerms pack(const char* serial, int users, std::optional<UnixTime> exp = std::nullopt,
+                  std::optional<UnixTime> nbf = std::nullopt) {
+  return LicenseTerms{LicenseKind::users, std::nullopt, users, T - 10, serial, nbf, exp};
+}
+
+struct Row {
+  const char* name;
+  std::vector<LicenseTerms> licenses;
+  UnixTime now;
+  std::vector<std::optional<Reason>> rulings;
+  std::optional<std::size_t> active;
+  long long licensed_users;
+  long long excess_users;
+};
+
+}  // namespace
+
+TEST_CASE("policy: apply_rules - the table of rules 1 (time, duplicates) to 5") {
+  const std::vector<Row> rows = {
+      {"no license at all", {}, T, {}, std::nullopt, 0, 0},
+      {"a pack alone has no server license",
+       {pack("2", 5)},
+       T,
+       {Reason::no_server_license},
+       std::nullopt,
+       0,
+       0},
+      {"compact with packs: 3 + 5 + 1",
+       {server("1", kCompact, T - 9), pack("2", 5), pack("3", 1)},
+       T,
+       {kOk, kOk, kOk},
+       0,
+       9,
+       0},
+      {"compact capped at 20: 3 + 4 x 5",
+       {server("1", kCompact, T - 9), pack("2", 5), pack("3", 5), pack("4", 5), pack("5", 5)},
+       T,
+       {kOk, kOk, kOk, kOk, kOk},
+       0,
+       20,
+       3},
+      {"appliance and vm are unlimited",
+       {server("1", kVm, T - 9), pack("2", 5), pack("3", 5), pack("4", 5), pack("5", 5), pack("6", 5)},
+       T,
+       {kOk, kOk, kOk, kOk, kOk, kOk},
+       0,
+       26,
+       0},
+      {"free takes no packs",
+       {server("1", kFree, T - 9), pack("2", 5)},
+       T,
+       {kOk, Reason::free_edition},
+       0,
+       3,
+       0},
+      {"commercial beats a later free",
+       {server("1", kCompact, T - 9), server("2", kFree, T - 1)},
+       T,
+       {kOk, Reason::superseded},
+       0,
+       3,
+       0},
+      {"the later iat wins",
+       {server("1", kVm, T - 9), server("2", kAppliance, T - 5)},
+       T,
+       {Reason::superseded, kOk},
+       1,
+       1,
+       0},
+      {"equal iat: the larger serial wins",
+       {server("10", kVm, T - 9), server("9", kVm, T - 9)},
+       T,
+       {kOk, Reason::superseded},
+       0,
+       1,
+       0},
+      {"expired at exp, valid just before",
+       {server("1", kCompact, T - 9), pack("2", 5, T), pack("3", 1, T + 1)},
+       T,
+       {kOk, Reason::expired, kOk},
+       0,
+       4,
+       0},
+      {"not yet valid before nbf",
+       {server("1", kCompact, T - 9), pack("2", 5, std::nullopt, T + 1)},
+       T,
+       {kOk, Reason::not_yet_valid},
+       0,
+       3,
+       0},
+      {"an expired server license: packs have none",
+       {server("1", kCompact, T - 9, T - 1), pack("2", 5)},
+       T,
+       {Reason::expired, Reason::no_server_license},
+       std::nullopt,
+       0,
+       0},
+      {"an expired replacement: the older compact counts again",
+       {server("1", kCompact, T - 9), server("2", kAppliance, T - 5, T - 1), pack("3", 5), pack("4", 5),
+        pack("5", 5), pack("6", 5)},
+       T,
+       {kOk, Reason::expired, kOk, kOk, kOk, kOk},
+       0,
+       20,
+       3},
+      {"a copy of an accepted pack is a duplicate",
+       {server("1", kCompact, T - 9), pack("2", 5), pack("2", 5)},
+       T,
+       {kOk, kOk, Reason::duplicate},
+       0,
+       8,
+       0},
+      {"an expired copy does not make the next one a duplicate",
+       {server("1", kCompact, T - 9), pack("2", 5, T - 1), pack("2", 5)},
+       T,
+       {kOk, Reason::expired, kOk},
+       0,
+       8,
+       0},
+      {"a duplicate is decided before rule 2",
+       {server("1", kVm, T - 9), server("1", kVm, T - 9)},
+       T,
+       {kOk, Reason::duplicate},
+       0,
+       1,
+       0},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.name);
+    const Outcome out = apply_rules(row.licenses, row.now);
+    REQUIRE(out.rulings.size() == row.rulings.size());
+    for (std::size_t i = 0; i < row.rulings.size(); ++i) {
+      CAPTURE(i);
+      CHECK(out.rulings[i].reason == row.rulings[i]);
+    }
+    CHECK(out.active_server == row.active);
+    CHECK(out.licensed() == row.active.has_value());
+    CHECK(out.users.licensed_users == row.licensed_users);
+    CHECK(out.users.excess_users == row.excess_users);
+  }
+}
+
+TEST_CASE("policy: rulings name what they relate to - the accepted copy, the active server license and why") {
+  const auto out = apply_rules({server("1", kFree, T - 1), server("2", kVm, T - 9), server("3", kVm, T - 9),
+                                pack("4", 5), pack("4", 5)},
+                               T);
+  REQUIRE(out.active_server == 2u);
+  CHECK(out.rulings[0].related == 2);
+  CHECK(out.rulings[0].precedence == Precedence::commercial_over_free);
+  CHECK(out.rulings[1].related == 2);
+  CHECK(out.rulings[1].precedence == Precedence::larger_serial);
+  CHECK(out.rulings[4].reason == Reason::duplicate);
+  CHECK(out.rulings[4].related == 3);
+  const auto later = apply_rules({server("1", kVm, T - 9), server("2", kVm, T - 5)}, T);
+  CHECK(later.rulings[0].precedence == Precedence::issued_later);
+}
+
+TEST_CASE("policy: count_users - included users, packs and the cap, from the edition table") {
+  CHECK(count_users(kCompact, 0).licensed_users == 3);
+  CHECK(count_users(kCompact, 17).licensed_users == 20);
+  CHECK(count_users(kCompact, 18).licensed_users == 20);
+  CHECK(count_users(kCompact, 18).excess_users == 1);
+  CHECK(count_users(kCompact, 18).max_users == 20);
+  CHECK(count_users(kAppliance, 1000).licensed_users == 1001);
+  CHECK_FALSE(count_users(kVm, 0).max_users);
+  CHECK(count_users(kFree, 10).licensed_users == 3);  // packs never count on free
+  CHECK(count_users(kFree, 10).pack_users == 0);
+}
+
+TEST_CASE("policy: validity_at - valid from nbf, up to but not at exp") {
+  CHECK(validity_at(std::nullopt, std::nullopt, T) == kOk);
+  CHECK(validity_at(T, std::nullopt, T) == kOk);
+  CHECK(validity_at(T + 1, std::nullopt, T) == Reason::not_yet_valid);
+  CHECK(validity_at(std::nullopt, T + 1, T) == kOk);
+  CHECK(validity_at(std::nullopt, T, T) == Reason::expired);
+  CHECK(validity_at(T + 5, T, T) == Reason::not_yet_valid);  // the first failing check decides
+}
+
+TEST_CASE("policy: later_change_points - every later nbf and exp, sorted, once") {
+  const auto points = later_change_points({server("1", kCompact, T - 9, T + 50), pack("2", 5, T + 10, T + 5),
+                                           pack("3", 1, T + 10), pack("4", 1, T - 1)},
+                                          T);
+  CHECK(points == std::vector<UnixTime>{T + 5, T + 10, T + 50});
+}
+
+TEST_CASE("policy: the tables - names, parsing, pack sizes") {
+  CHECK(edition_list() == "free, compact, appliance, vm");
+  CHECK(edition_list("|") == "free|compact|appliance|vm");
+  for (const auto& e : kEditions) CHECK(parse_edition(e.name) == e.edition);
+  CHECK_FALSE(parse_edition("Compact"));
+  CHECK(parse_kind("server") == LicenseKind::server);
+  CHECK(parse_kind("users") == LicenseKind::users);
+  CHECK_FALSE(parse_kind("pack"));
+  CHECK(reason_name(Reason::free_edition) == "free_edition");
+  CHECK(is_valid_pack_size(1));
+  CHECK(is_valid_pack_size(5));
+  for (long long n : {0LL, 2LL, 3LL, 4LL, 6LL, -1LL}) CHECK_FALSE(is_valid_pack_size(n));
+  CHECK_FALSE(is_commercial(kFree));
+  CHECK(is_commercial(kCompact));
+}
+
+TEST_CASE("policy: serial order - all-digit serials numerically, others byte-wise, a total order") {
+  CHECK(compare_serials("10", "9") > 0);
+  CHECK(compare_serials("9", "10") < 0);
+  CHECK(compare_serials("0010", "9") > 0);
+  CHECK(compare_serials("123456789012345678901234567890", "99") > 0);  // beyond 64 bits
+  CHECK(compare_serials("100", "100") == 0);
+  CHECK(compare_serials("0100", "100") < 0);  // equal value: the raw text decides
+  CHECK(compare_serials("abc", "abd") < 0);
+  CHECK(compare_serials("A-10", "A-9") < 0);  // not all digits: byte-wise
+  CHECK(compare_serials("1a", "9") < 0);      // any all-digit serial ranks above the others
+  CHECK(compare_serials("9", "1a") > 0);
+  // Transitive on a mixed sample (the naive "numeric if both are digits, else byte-wise"
+  // rule is not: 9 < 10 < 1a < 9).
+  const std::vector<std::string> s = {"9", "10", "1a", "0", "00", "a", "Z", "09", "100", "1.0", ""};
+  for (const auto& a : s)
+    for (const auto& b : s) {
+      CHECK(compare_serials(a, b) == -compare_serials(b, a));
+      for (const auto& c : s) {
+        if (compare_serials(a, b) < 0 && compare_serials(b, c) < 0) CHECK(compare_serials(a, c) < 0);
+      }
+    }
+}
