@@ -2,8 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-
+#include "seatkey/common/json_keys.hpp"
 #include "seatkey/common/limits.hpp"
 
 namespace seatkey::detail {
@@ -47,11 +46,7 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
     return true;
   }
   bool key(string_t& k) override {
-    Frame& f = stack_.back();
-    if (std::find(f.keys.begin(), f.keys.end(), k) != f.keys.end()) {
-      return fail("duplicated key \"" + k.substr(0, 32) + "\"");
-    }
-    f.keys.push_back(k);
+    if (!keys_.add(k)) return fail("duplicated key \"" + k.substr(0, 32) + "\"");
     if (stack_.size() == 1) {
       members_->emplace_back();
       members_->back().key = k;
@@ -71,13 +66,8 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
   }
 
  private:
-  struct Frame {
-    bool is_object;
-    std::vector<std::string> keys;
-  };
-
   // A value sits directly in the root object when exactly the root frame is open.
-  bool top_level_value() const { return stack_.size() == 1 && stack_.back().is_object; }
+  bool top_level_value() const { return stack_.size() == 1 && stack_.back(); }
 
   bool value(JsonMember::Type type) {
     if (stack_.empty()) return fail("not a JSON object");
@@ -91,10 +81,12 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
       if (!is_object) return fail("not a JSON object");
       seen_root_ = true;
     }
-    stack_.push_back(Frame{is_object, {}});
+    stack_.push_back(is_object);
+    if (is_object) keys_.enter_object();
     return true;
   }
   bool leave() {
+    if (stack_.back()) keys_.leave_object();
     stack_.pop_back();
     return true;
   }
@@ -105,7 +97,8 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
 
   std::vector<JsonMember>* members_;
   std::string* why_;
-  std::vector<Frame> stack_;
+  std::vector<bool> stack_;  // the open containers, innermost last: true for an object
+  ObjectKeys keys_;
   bool seen_root_ = false;
 };
 
@@ -127,10 +120,8 @@ const char* json_type_name(JsonMember::Type type) noexcept {
 bool scan_json_object(std::string_view text, std::vector<JsonMember>* members, std::string* why) {
   members->clear();
   why->clear();
-  // JSON never holds a raw NUL byte (not even in strings), but nlohmann::json takes one for
-  // the end of the text: "{...}\0junk" would pass as "{...}".
-  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
-    *why = "not valid JSON: a NUL byte at offset " + std::to_string(nul);
+  if (std::string nul = nul_byte_in(text); !nul.empty()) {
+    *why = "not valid JSON: " + nul;
     return false;
   }
   ObjectScanner scanner(members, why);

@@ -3,8 +3,10 @@
 #include <sodium.h>
 
 #include <cstring>
+#include <optional>
 
 #include "seatkey/common/base64url.hpp"
+#include "seatkey/common/text.hpp"
 
 namespace seatkey {
 namespace {
@@ -44,6 +46,37 @@ Result<PublicKey> PublicKey::from_paserk(std::string_view paserk) {
   auto raw = base64url_decode(paserk.substr(kPublicHeader.size()));
   if (!raw) return make_error(Errc::invalid_key, "k4.public key is not valid base64url");
   return from_bytes(*raw);
+}
+
+Result<PublicKey> parse_public_key_line(std::string_view line, std::string_view where) {
+  if (line.rfind("k4.secret", 0) == 0) {
+    return make_error(Errc::invalid_key,
+                      std::string(where) +
+                          "this is a secret key (k4.secret); give its k4.public key instead "
+                          "(seatkey-keygen key public prints it)");
+  }
+  auto key = PublicKey::from_paserk(line);
+  if (!key)
+    return make_error(Errc::invalid_key,
+                      std::string(where) + "expected a k4.public key: " + key.error().message);
+  return key;
+}
+
+Result<std::vector<PublicKey>> parse_public_key_file(std::string_view text, std::string_view origin) {
+  std::vector<PublicKey> keys;
+  std::optional<Error> failure;
+  for_each_content_line(text, [&](std::size_t line_number, std::string_view line) {
+    auto key = parse_public_key_line(line, std::string(origin) + ":" + std::to_string(line_number) + ": ");
+    if (!key) {
+      failure = key.error();
+      return false;
+    }
+    keys.push_back(std::move(*key));
+    return true;
+  });
+  if (failure) return *failure;
+  if (keys.empty()) return make_error(Errc::invalid_key, std::string(origin) + ": holds no k4.public key");
+  return keys;
 }
 
 std::string PublicKey::to_paserk() const {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "seatkey/common/result.hpp"
 
@@ -30,6 +31,16 @@ class PublicKey {
   std::array<std::uint8_t, kSize> bytes_{};
   std::string id_;
 };
+
+// One line of a public key file: a "k4.public." key. Errc::invalid_key otherwise, the message
+// starting with `where` ("keys.txt:3: "); a secret key is named as such and never echoed.
+Result<PublicKey> parse_public_key_line(std::string_view line, std::string_view where);
+
+// A public key file (trusted keys, `inspect --public`): one k4.public key per line; blank
+// lines, '#' comments and a leading UTF-8 byte order mark are allowed. Any other line is
+// Errc::invalid_key naming "origin:line"; a file without a key is "origin: holds no k4.public
+// key". The keys in file order, repeats included.
+Result<std::vector<PublicKey>> parse_public_key_file(std::string_view text, std::string_view origin);
 
 // The PASERK ID ("k4.pid." / "k4.sid." style) of a serialized PASERK key.
 std::string paserk_id(std::string_view id_header, std::string_view paserk);
