@@ -22,52 +22,73 @@ Error malformed(std::string why) {
   return make_error(Errc::malformed, std::move(why));
 }
 
+Error oversized(std::size_t size) {
+  return malformed("token is " + std::to_string(size) + " bytes, over the 4096-byte limit");
+}
+
 }  // namespace
 
-std::string pae(std::initializer_list<std::string_view> pieces) {
+void pae_into(std::string* out, std::initializer_list<std::string_view> pieces) {
   std::size_t total = 8;
   for (auto p : pieces) total += 8 + p.size();
-  std::string out;
-  out.reserve(total);
-  append_le64(&out, pieces.size());
+  out->clear();
+  out->reserve(total);
+  append_le64(out, pieces.size());
   for (auto p : pieces) {
-    append_le64(&out, p.size());
-    out.append(p);
+    append_le64(out, p.size());
+    out->append(p);
   }
+}
+
+std::string pae(std::initializer_list<std::string_view> pieces) {
+  std::string out;
+  pae_into(&out, pieces);
   return out;
 }
 
+void V4PublicDecoder::clear() noexcept {
+  payload_ = signature_ = footer_text_ = {};
+  footer_.clear();
+}
+
+const char* V4PublicDecoder::decode(std::string_view token) {
+  clear();
+  if (token.size() > kMaxTokenBytes) return "token is over the 4096-byte limit";
+  if (token.substr(0, kV4PublicHeader.size()) != kV4PublicHeader) return "not a v4.public token";
+  std::string_view body_text = token.substr(kV4PublicHeader.size());
+  std::string_view footer_text;
+  if (const auto dot = body_text.find('.'); dot != std::string_view::npos) {
+    footer_text = body_text.substr(dot + 1);
+    body_text = body_text.substr(0, dot);
+    if (footer_text.empty()) return "token ends with an empty footer";
+    if (footer_text.find('.') != std::string_view::npos) return "token has too many parts";
+  }
+  body_.clear();
+  if (!base64url_decode_append(body_text, &body_)) return "token body is not valid base64url";
+  if (body_.size() < kEd25519SignatureSize) return "token body is shorter than a signature";
+  if (!footer_text.empty() && !base64url_decode_append(footer_text, &footer_)) {
+    footer_.clear();
+    return "token footer is not valid base64url";
+  }
+  const std::string_view all(body_);
+  payload_ = all.substr(0, all.size() - kEd25519SignatureSize);
+  signature_ = all.substr(all.size() - kEd25519SignatureSize);
+  footer_text_ = footer_text;
+  return nullptr;
+}
+
+bool V4PublicDecoder::signature_valid(const PublicKey& key, std::string_view implicit_assertion) {
+  if (signature_.size() != kEd25519SignatureSize) return false;  // nothing decoded
+  pae_into(&pae_, {kV4PublicHeader, payload_, footer_, implicit_assertion});
+  return ed25519_verify(key, pae_, signature_);
+}
+
 Result<UnverifiedToken> decode_v4_public(std::string_view token) {
-  if (token.size() > kMaxTokenBytes) {
-    return malformed("token is " + std::to_string(token.size()) + " bytes, over the 4096-byte limit");
-  }
-  if (token.substr(0, kV4PublicHeader.size()) != kV4PublicHeader) {
-    return malformed("not a v4.public token");
-  }
-  std::string_view rest = token.substr(kV4PublicHeader.size());
-  std::string_view body = rest;
-  std::string_view footer;
-  const auto dot = rest.find('.');
-  if (dot != std::string_view::npos) {
-    body = rest.substr(0, dot);
-    footer = rest.substr(dot + 1);
-    if (footer.empty()) return malformed("token ends with an empty footer");
-    if (footer.find('.') != std::string_view::npos) return malformed("token has too many parts");
-  }
-  auto decoded = base64url_decode(body);
-  if (!decoded) return malformed("token body is not valid base64url");
-  if (decoded->size() < kEd25519SignatureSize) return malformed("token body is shorter than a signature");
-  UnverifiedToken out;
-  if (!footer.empty()) {
-    auto f = base64url_decode(footer);
-    if (!f) return malformed("token footer is not valid base64url");
-    out.footer = std::move(*f);
-  }
-  const std::size_t payload_size = decoded->size() - kEd25519SignatureSize;
-  out.signature = decoded->substr(payload_size);
-  decoded->resize(payload_size);
-  out.payload = std::move(*decoded);
-  return out;
+  if (token.size() > kMaxTokenBytes) return oversized(token.size());
+  V4PublicDecoder decoder;
+  if (const char* why = decoder.decode(token)) return malformed(why);
+  return UnverifiedToken{std::string(decoder.payload()), std::string(decoder.signature()),
+                         std::string(decoder.footer())};
 }
 
 Result<std::string> footer_kid(std::string_view footer) {
@@ -94,18 +115,19 @@ bool ed25519_verify(const PublicKey& key, std::string_view message, std::string_
 
 bool signature_valid(const PublicKey& key, const UnverifiedToken& token,
                      std::string_view implicit_assertion) {
-  const std::string m2 = pae({kV4PublicHeader, token.payload, token.footer, implicit_assertion});
-  return ed25519_verify(key, m2, token.signature);
+  return ed25519_verify(key, pae({kV4PublicHeader, token.payload, token.footer, implicit_assertion}),
+                        token.signature);
 }
 
 Result<VerifiedToken> verify_v4_public(const PublicKey& key, std::string_view token,
                                        std::string_view implicit_assertion) {
-  auto decoded = decode_v4_public(token);
-  if (!decoded) return decoded.error();
-  if (!signature_valid(key, *decoded, implicit_assertion)) {
+  if (token.size() > kMaxTokenBytes) return oversized(token.size());
+  V4PublicDecoder decoder;
+  if (const char* why = decoder.decode(token)) return malformed(why);
+  if (!decoder.signature_valid(key, implicit_assertion)) {
     return make_error(Errc::bad_signature, "signature does not verify");
   }
-  return VerifiedToken{std::move(decoded->payload), std::move(decoded->footer)};
+  return VerifiedToken{std::string(decoder.payload()), std::string(decoder.footer())};
 }
 
 }  // namespace seatkey

@@ -1,6 +1,8 @@
-// PASETO v4.public verification. Nothing from the token is trusted before verify() succeeds.
+// PASETO v4.public: one decoder for every token seatkey reads. Nothing from a token is
+// trusted before its signature has been checked.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -12,18 +14,47 @@ namespace seatkey {
 inline constexpr std::string_view kV4PublicHeader = "v4.public.";
 inline constexpr std::size_t kEd25519SignatureSize = 64;
 
-// Pre-Authentication Encoding (PASETO Common.md): LE64(n) || (LE64(len) || piece)*.
+// Pre-Authentication Encoding (PASETO Common.md): LE64(n) || (LE64(len) || piece)*, into *out
+// (its previous content is dropped; its capacity is reused).
+void pae_into(std::string* out, std::initializer_list<std::string_view> pieces);
 std::string pae(std::initializer_list<std::string_view> pieces);
 
-// A v4.public token split and decoded, not yet verified.
+// Decodes v4.public tokens into buffers it keeps from one token to the next, so that decoding
+// and verifying a set of tokens allocates nothing after the first few. The views it returns
+// point into those buffers (or into the token) and are valid until the next decode().
+class V4PublicDecoder {
+ public:
+  // Splits "v4.public." body ["." footer] and decodes body and footer (strict base64url).
+  // nullptr on success; otherwise a fixed description of what is malformed ("not a v4.public
+  // token", "token body is not valid base64url", ...) and the views are empty. A token over
+  // kMaxTokenBytes is not decoded.
+  const char* decode(std::string_view token);
+
+  std::string_view payload() const noexcept { return payload_; }          // untrusted until verified
+  std::string_view signature() const noexcept { return signature_; }      // 64 bytes
+  std::string_view footer() const noexcept { return footer_; }            // decoded; may be empty
+  std::string_view footer_text() const noexcept { return footer_text_; }  // as in the token
+
+  // Ed25519 over PAE("v4.public.", payload, footer, implicit_assertion) with `key`.
+  bool signature_valid(const PublicKey& key, std::string_view implicit_assertion = {});
+
+ private:
+  void clear() noexcept;
+  std::string body_;    // payload || signature
+  std::string footer_;  // decoded footer
+  std::string pae_;
+  std::string_view payload_, signature_, footer_text_;
+};
+
+// A v4.public token decoded into its own strings, not yet verified.
 struct UnverifiedToken {
   std::string payload;    // message bytes (untrusted until verified)
   std::string signature;  // 64 bytes
   std::string footer;     // decoded footer bytes, possibly empty (untrusted)
 };
 
-// Splits and decodes; Errc::malformed for a wrong header, bad base64url, a body shorter
-// than a signature, extra dots, or a token over kMaxTokenBytes.
+// V4PublicDecoder::decode() for one token; Errc::malformed with its description, and for a
+// token over kMaxTokenBytes the size.
 Result<UnverifiedToken> decode_v4_public(std::string_view token);
 
 // The `kid` of a footer that is the JSON object {"kid":"k4.pid...."} (other members
