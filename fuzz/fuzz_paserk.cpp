@@ -7,7 +7,7 @@
 #include <string>
 
 #include "seatkey/common/base64url.hpp"
-#include "seatkey/common/signing.hpp"
+#include "seatkey/signing/secret_key.hpp"
 
 using namespace seatkey;
 

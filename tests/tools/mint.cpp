@@ -33,7 +33,7 @@
 
 #include "seatkey/common/base64url.hpp"
 #include "seatkey/common/paseto.hpp"
-#include "seatkey/common/signing.hpp"
+#include "seatkey/signing/secret_key.hpp"
 
 namespace {
 

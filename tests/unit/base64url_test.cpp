@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "seatkey/common/base64url.hpp"
+#include "seatkey/signing/secure_base64url.hpp"
 
 using namespace seatkey;
 

@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "seatkey/common/paseto.hpp"
-#include "seatkey/common/signing.hpp"
+#include "seatkey/signing/secret_key.hpp"
 #include "test_support.hpp"
 
 using namespace seatkey;

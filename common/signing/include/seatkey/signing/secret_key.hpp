@@ -8,7 +8,7 @@
 
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/result.hpp"
-#include "seatkey/common/secure_buffer.hpp"
+#include "seatkey/signing/secure_buffer.hpp"
 
 namespace seatkey {
 

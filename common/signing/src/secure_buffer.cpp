@@ -1,4 +1,4 @@
-#include "seatkey/common/secure_buffer.hpp"
+#include "seatkey/signing/secure_buffer.hpp"
 
 #include <sodium.h>
 

@@ -1,4 +1,4 @@
-#include "seatkey/common/signing.hpp"
+#include "seatkey/signing/secret_key.hpp"
 
 #include <sodium.h>
 
@@ -6,6 +6,7 @@
 
 #include "seatkey/common/base64url.hpp"
 #include "seatkey/common/paseto.hpp"
+#include "seatkey/signing/secure_base64url.hpp"
 
 namespace seatkey {
 namespace {
