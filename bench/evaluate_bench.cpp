@@ -30,7 +30,7 @@
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/paseto.hpp"
-#include "seatkey/common/signing.hpp"
+#include "seatkey/signing/secret_key.hpp"
 #include "seatkey/verifier.hpp"
 
 namespace sv = seatkey::verifier;

@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "seatkey/common/signing.hpp"
+#include "seatkey/signing/secret_key.hpp"
 #include "seatkey/verifier.hpp"
 
 using namespace seatkey;

@@ -7,7 +7,6 @@
 
 using namespace seatkey;
 using namespace seatkey::test;
-using seatkey::verifier::Reason;
 
 namespace {
 
@@ -381,11 +380,11 @@ TEST_CASE("evaluate: reports of verified tokens - carry serial, kind and users; 
   CHECK(w.serial == "1002");
   CHECK(w.kind == v::LicenseKind::users);
   CHECK(w.users == 5);
-  CHECK(w.reason == Reason::wrong_appliance);
+  CHECK(w.reason == v::Reason::wrong_appliance);
   CHECK(w.message.find(kOtherAppliance) != std::string::npos);
   for (const auto& expected :
-       {std::pair{"t:3", Reason::malformed}, std::pair{"t:4", Reason::unknown_key},
-        std::pair{"t:5", Reason::bad_signature}, std::pair{"t:6", Reason::invalid_claims}}) {
+       {std::pair{"t:3", v::Reason::malformed}, std::pair{"t:4", v::Reason::unknown_key},
+        std::pair{"t:5", v::Reason::bad_signature}, std::pair{"t:6", v::Reason::invalid_claims}}) {
     const std::string src = expected.first;
     CAPTURE(src);
     const auto& r = report_of(e, src);
@@ -404,52 +403,52 @@ TEST_CASE("evaluate: every reason code - appears with an explaining message") {
   const std::string c = c3("1001").token();
   struct Case {
     std::vector<std::string> tokens;
-    Reason reason;
+    v::Reason reason;
     const char* says;
   };
   const std::vector<Case> cases = {
-      {{"not a token"}, Reason::malformed, "not a v4.public token"},
-      {{"v4.public.!!!"}, Reason::malformed, "base64url"},
-      {{"v4.local.AAAA"}, Reason::malformed, "not a v4.public token"},
-      {{sign_raw(dev_key(), c3().payload(), "")}, Reason::malformed, "no footer"},
-      {{sign_raw(dev_key(), c3().payload(), "not json")}, Reason::malformed, "footer"},
-      {{sign_raw(dev_key(), c3().payload(), R"({"key":"k4.pid.x"})")}, Reason::malformed, "no kid"},
-      {{sign_raw(dev_key(), c3().payload(), R"({"kid":42})")}, Reason::malformed, "kid"},
-      {{pack("1", 5).token(key_a())}, Reason::unknown_key, key_a().public_key().id().c_str()},
+      {{"not a token"}, v::Reason::malformed, "not a v4.public token"},
+      {{"v4.public.!!!"}, v::Reason::malformed, "base64url"},
+      {{"v4.local.AAAA"}, v::Reason::malformed, "not a v4.public token"},
+      {{sign_raw(dev_key(), c3().payload(), "")}, v::Reason::malformed, "no footer"},
+      {{sign_raw(dev_key(), c3().payload(), "not json")}, v::Reason::malformed, "footer"},
+      {{sign_raw(dev_key(), c3().payload(), R"({"key":"k4.pid.x"})")}, v::Reason::malformed, "no kid"},
+      {{sign_raw(dev_key(), c3().payload(), R"({"kid":42})")}, v::Reason::malformed, "kid"},
+      {{pack("1", 5).token(key_a())}, v::Reason::unknown_key, key_a().public_key().id().c_str()},
       {{sign_raw(dev_key(), c3().payload(), R"({"kid":"k4.pid.\u001b[31mevil"})")},
-       Reason::unknown_key,
+       v::Reason::unknown_key,
        "does not trust"},
-      {{sign_raw(key_a(), c3().payload(), kid_footer(dev_key()))}, Reason::bad_signature, "altered"},
-      {{sign_payload("not json")}, Reason::invalid_claims, "invalid"},
+      {{sign_raw(key_a(), c3().payload(), kid_footer(dev_key()))}, v::Reason::bad_signature, "altered"},
+      {{sign_payload("not json")}, v::Reason::invalid_claims, "invalid"},
       {{sign_payload(
            R"({"iss":"V","jti":"1","iat":"2026-11-01T00:00:00Z","kind":"users","appliance":"001A2B3C4D5E","users":2})")},
-       Reason::invalid_claims,
+       v::Reason::invalid_claims,
        "users"},
       {{sign_payload(
            R"({"iss":"V","jti":"1","iat":"2026-11-01T00:00:00Z","kind":"server","appliance":"001A2B3C4D5E","edition":"compact","users":4})")},
-       Reason::invalid_claims,
+       v::Reason::invalid_claims,
        "must be 3"},
       {{sign_payload(
            R"({"iss":"V","jti":"1","iat":"2026-11-01T00:00:00Z","kind":"server","appliance":"00:1a:2b:3c:4d:5e","edition":"vm","users":1})")},
-       Reason::invalid_claims,
+       v::Reason::invalid_claims,
        "appliance"},
       {{pack("1", 5).appliance(kOtherAppliance).token()},
-       Reason::wrong_appliance,
+       v::Reason::wrong_appliance,
        "issued for appliance 0099AABBCCDD, not for this one (001A2B3C4D5E)"},
       {{pack("1", 5).nbf("2027-01-01T00:00:00Z").token()},
-       Reason::not_yet_valid,
+       v::Reason::not_yet_valid,
        "not valid before 2027-01-01T00:00:00Z"},
       {{pack("1", 5).exp("2026-01-01T00:00:00Z").token()},
-       Reason::expired,
+       v::Reason::expired,
        "expired at 2026-01-01T00:00:00Z"},
-      {{c, pack("2", 5).token(), pack("2", 5).token()}, Reason::duplicate, "already counted from t:2"},
+      {{c, pack("2", 5).token(), pack("2", 5).token()}, v::Reason::duplicate, "already counted from t:2"},
       {{server("1", Edition::free).token(), c},
-       Reason::superseded,
+       v::Reason::superseded,
        "replaced by the compact server license 1001"},
-      {{pack("1", 5).token()}, Reason::no_server_license, "server license"},
-      {{server("1", Edition::free).token(), pack("2", 5).token()}, Reason::free_edition, "Free edition"},
+      {{pack("1", 5).token()}, v::Reason::no_server_license, "server license"},
+      {{server("1", Edition::free).token(), pack("2", 5).token()}, v::Reason::free_edition, "Free edition"},
   };
-  std::set<Reason> seen;
+  std::set<v::Reason> seen;
   for (const auto& cs : cases) {
     const std::string reason = v::reason_name(cs.reason);
     const std::string says = cs.says;
@@ -551,7 +550,7 @@ TEST_CASE("evaluate: token size - 4096 bytes is read, 4097 is malformed unread")
   // Over the limit: one more character, whatever it is, is never read.
   const auto e = evaluate_ok(set_of({at_limit + "A"}));
   REQUIRE(e.rejected.size() == 1);
-  CHECK(e.rejected[0].reason == Reason::malformed);
+  CHECK(e.rejected[0].reason == v::Reason::malformed);
   CHECK(e.rejected[0].message.find("4096") != std::string::npos);
   const std::string huge = std::string(100000, 'A');
   CHECK(outcomes(evaluate_ok(set_of({huge}))) == std::vector<std::string>{"malformed"});

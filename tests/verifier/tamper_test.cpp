@@ -9,7 +9,6 @@
 
 using namespace seatkey;
 using namespace seatkey::test;
-using seatkey::verifier::Reason;
 
 namespace {
 
@@ -59,7 +58,7 @@ TEST_CASE("tampering: one payload or signature byte changed - always bad_signatu
       p.body[i] = static_cast<char>(static_cast<unsigned char>(p.body[i]) ^ mask);
       CAPTURE(i);
       CAPTURE(i < payload_size ? "payload" : "signature");
-      CHECK(reject_of(join(p)).reason == Reason::bad_signature);
+      CHECK(reject_of(join(p)).reason == v::Reason::bad_signature);
       ++tried;
     }
   }
@@ -74,29 +73,29 @@ TEST_CASE("tampering: one footer byte changed - malformed, or unknown_key when i
   const Parts parts = split(token);
   const auto kid_start = parts.footer.find("k4.pid.") + 7;
   const auto kid_end = parts.footer.rfind('"');
-  std::set<Reason> seen;
+  std::set<v::Reason> seen;
   for (std::size_t i = 0; i < parts.footer.size(); ++i) {
     for (unsigned char mask : {0x01, 0x80, 0xFF}) {
       Parts p = parts;
       p.footer[i] = static_cast<char>(static_cast<unsigned char>(p.footer[i]) ^ mask);
       CAPTURE(i);
       CAPTURE(int(mask));
-      const Reason r = *reject_of(join(p)).reason;
+      const v::Reason r = *reject_of(join(p)).reason;
       const bool in_kid_value = i >= kid_start && i < kid_end;
       if (in_kid_value && mask == 0x01) {
-        CHECK(r == Reason::unknown_key);
+        CHECK(r == v::Reason::unknown_key);
       } else {
-        CHECK((r == Reason::malformed || r == Reason::unknown_key));
+        CHECK((r == v::Reason::malformed || r == v::Reason::unknown_key));
       }
       seen.insert(r);
     }
   }
-  CHECK(seen == std::set<Reason>{Reason::malformed, Reason::unknown_key});
+  CHECK(seen == std::set<v::Reason>{v::Reason::malformed, v::Reason::unknown_key});
 }
 
 TEST_CASE("tampering: any one character of the token text replaced - never accepted") {
   const std::string token = pack("1002", 5).exp("2027-01-01T00:00:00Z").token();
-  std::set<Reason> seen;
+  std::set<v::Reason> seen;
   for (std::size_t i = 0; i < token.size(); ++i) {
     for (char c : {'A', 'z', '-', '_', '0', '.', '=', '+', ' ', '\0', '\xff'}) {
       if (token[i] == c) continue;
@@ -104,13 +103,13 @@ TEST_CASE("tampering: any one character of the token text replaced - never accep
       t[i] = c;
       CAPTURE(i);
       CAPTURE(int(c));
-      const Reason r = *reject_of(t).reason;
-      CHECK((r == Reason::malformed || r == Reason::unknown_key || r == Reason::bad_signature));
+      const v::Reason r = *reject_of(t).reason;
+      CHECK((r == v::Reason::malformed || r == v::Reason::unknown_key || r == v::Reason::bad_signature));
       seen.insert(r);
     }
   }
-  CHECK(seen.count(Reason::malformed) == 1);
-  CHECK(seen.count(Reason::bad_signature) == 1);
+  CHECK(seen.count(v::Reason::malformed) == 1);
+  CHECK(seen.count(v::Reason::bad_signature) == 1);
 }
 
 TEST_CASE("tampering: truncated or extended tokens - never accepted") {

@@ -2,15 +2,18 @@
 // point catches everything: no exception ever reaches a C caller.
 #include "seatkey/verifier.h"
 
+#include <array>
 #include <cstring>
 #include <exception>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "internal.hpp"
 #include "seatkey/verifier.hpp"
 
 namespace sv = seatkey::verifier;
@@ -128,31 +131,59 @@ seatkey_status make_entitlement(const sv::LicenseSet& set, const char* appliance
   return SEATKEY_OK;
 }
 
-seatkey_edition c_edition(sv::Edition e) noexcept {
-  switch (e) {
-    case sv::Edition::free: return SEATKEY_EDITION_FREE;
-    case sv::Edition::compact: return SEATKEY_EDITION_COMPACT;
-    case sv::Edition::appliance: return SEATKEY_EDITION_APPLIANCE;
-    case sv::Edition::vm: return SEATKEY_EDITION_VM;
+// The C enums are the C++ API's (and so the policy's tables) shifted by one, 0 meaning "none":
+// checked here enumerator by enumerator, and the counts against the tables.
+template <class C, class Cpp, std::size_t N>
+constexpr bool shifted_by_one(const std::array<std::pair<C, Cpp>, N>& pairs, std::size_t table_size) {
+  if (N != table_size) return false;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (static_cast<std::size_t>(pairs[i].first) != i + 1 || static_cast<std::size_t>(pairs[i].second) != i) {
+      return false;
+    }
   }
-  return SEATKEY_EDITION_NONE;
+  return true;
+}
+static_assert(shifted_by_one(std::array<std::pair<seatkey_reason, sv::Reason>, 11>{{
+                                 {SEATKEY_REASON_MALFORMED, sv::Reason::malformed},
+                                 {SEATKEY_REASON_UNKNOWN_KEY, sv::Reason::unknown_key},
+                                 {SEATKEY_REASON_BAD_SIGNATURE, sv::Reason::bad_signature},
+                                 {SEATKEY_REASON_INVALID_CLAIMS, sv::Reason::invalid_claims},
+                                 {SEATKEY_REASON_WRONG_APPLIANCE, sv::Reason::wrong_appliance},
+                                 {SEATKEY_REASON_NOT_YET_VALID, sv::Reason::not_yet_valid},
+                                 {SEATKEY_REASON_EXPIRED, sv::Reason::expired},
+                                 {SEATKEY_REASON_DUPLICATE, sv::Reason::duplicate},
+                                 {SEATKEY_REASON_SUPERSEDED, sv::Reason::superseded},
+                                 {SEATKEY_REASON_NO_SERVER_LICENSE, sv::Reason::no_server_license},
+                                 {SEATKEY_REASON_FREE_EDITION, sv::Reason::free_edition},
+                             }},
+                             seatkey::kReasonNames.size()),
+              "seatkey_reason mirrors the reasons table");
+static_assert(shifted_by_one(std::array<std::pair<seatkey_edition, sv::Edition>, 4>{{
+                                 {SEATKEY_EDITION_FREE, sv::Edition::free},
+                                 {SEATKEY_EDITION_COMPACT, sv::Edition::compact},
+                                 {SEATKEY_EDITION_APPLIANCE, sv::Edition::appliance},
+                                 {SEATKEY_EDITION_VM, sv::Edition::vm},
+                             }},
+                             seatkey::kEditions.size()),
+              "seatkey_edition mirrors the editions table");
+static_assert(shifted_by_one(std::array<std::pair<seatkey_kind, sv::LicenseKind>, 2>{{
+                                 {SEATKEY_KIND_SERVER, sv::LicenseKind::server},
+                                 {SEATKEY_KIND_USERS, sv::LicenseKind::users},
+                             }},
+                             seatkey::kKindNames.size()),
+              "seatkey_kind mirrors the kinds table");
+
+template <class C, class Cpp>
+C to_c(Cpp value) noexcept {
+  return static_cast<C>(static_cast<int>(value) + 1);
 }
 
-seatkey_reason c_reason(sv::Reason r) noexcept {
-  switch (r) {
-    case sv::Reason::malformed: return SEATKEY_REASON_MALFORMED;
-    case sv::Reason::unknown_key: return SEATKEY_REASON_UNKNOWN_KEY;
-    case sv::Reason::bad_signature: return SEATKEY_REASON_BAD_SIGNATURE;
-    case sv::Reason::invalid_claims: return SEATKEY_REASON_INVALID_CLAIMS;
-    case sv::Reason::wrong_appliance: return SEATKEY_REASON_WRONG_APPLIANCE;
-    case sv::Reason::not_yet_valid: return SEATKEY_REASON_NOT_YET_VALID;
-    case sv::Reason::expired: return SEATKEY_REASON_EXPIRED;
-    case sv::Reason::duplicate: return SEATKEY_REASON_DUPLICATE;
-    case sv::Reason::superseded: return SEATKEY_REASON_SUPERSEDED;
-    case sv::Reason::no_server_license: return SEATKEY_REASON_NO_SERVER_LICENSE;
-    case sv::Reason::free_edition: return SEATKEY_REASON_FREE_EDITION;
-  }
-  return SEATKEY_REASON_NONE;
+// The C++ value of a C enum other than *_NONE, when it is one the table knows.
+template <class Cpp, class C>
+std::optional<Cpp> from_c(C value, std::size_t table_size) noexcept {
+  const int i = static_cast<int>(value) - 1;
+  if (i < 0 || static_cast<std::size_t>(i) >= table_size) return std::nullopt;
+  return static_cast<Cpp>(i);
 }
 
 const sv::LicenseReport* report_of(const seatkey_report* r) noexcept {
@@ -294,14 +325,9 @@ void seatkey_entitlement_free(seatkey_entitlement* entitlement) {
 }
 
 const char* seatkey_edition_name(seatkey_edition edition) {
-  switch (edition) {
-    case SEATKEY_EDITION_NONE: return "none";
-    case SEATKEY_EDITION_FREE: return "free";
-    case SEATKEY_EDITION_COMPACT: return "compact";
-    case SEATKEY_EDITION_APPLIANCE: return "appliance";
-    case SEATKEY_EDITION_VM: return "vm";
-  }
-  return "unknown";
+  if (edition == SEATKEY_EDITION_NONE) return "none";
+  const auto e = from_c<sv::Edition>(edition, seatkey::kEditions.size());
+  return e ? sv::edition_name(*e) : "unknown";
 }
 
 const char* seatkey_entitlement_appliance(const seatkey_entitlement* e) {
@@ -313,7 +339,7 @@ bool seatkey_entitlement_licensed(const seatkey_entitlement* e) {
 }
 
 seatkey_edition seatkey_entitlement_edition(const seatkey_entitlement* e) {
-  return e && e->entitlement.edition ? c_edition(*e->entitlement.edition) : SEATKEY_EDITION_NONE;
+  return e && e->entitlement.edition ? to_c<seatkey_edition>(*e->entitlement.edition) : SEATKEY_EDITION_NONE;
 }
 
 const char* seatkey_entitlement_server_license(const seatkey_entitlement* e) {
@@ -376,30 +402,15 @@ const seatkey_report* seatkey_entitlement_rejected(const seatkey_entitlement* e,
 }
 
 const char* seatkey_kind_name(seatkey_kind kind) {
-  switch (kind) {
-    case SEATKEY_KIND_NONE: return "none";
-    case SEATKEY_KIND_SERVER: return "server";
-    case SEATKEY_KIND_USERS: return "users";
-  }
-  return "unknown";
+  if (kind == SEATKEY_KIND_NONE) return "none";
+  const auto k = from_c<sv::LicenseKind>(kind, seatkey::kKindNames.size());
+  return k ? sv::kind_name(*k) : "unknown";
 }
 
 const char* seatkey_reason_name(seatkey_reason reason) {
-  switch (reason) {
-    case SEATKEY_REASON_NONE: return "none";
-    case SEATKEY_REASON_MALFORMED: return sv::reason_name(sv::Reason::malformed);
-    case SEATKEY_REASON_UNKNOWN_KEY: return sv::reason_name(sv::Reason::unknown_key);
-    case SEATKEY_REASON_BAD_SIGNATURE: return sv::reason_name(sv::Reason::bad_signature);
-    case SEATKEY_REASON_INVALID_CLAIMS: return sv::reason_name(sv::Reason::invalid_claims);
-    case SEATKEY_REASON_WRONG_APPLIANCE: return sv::reason_name(sv::Reason::wrong_appliance);
-    case SEATKEY_REASON_NOT_YET_VALID: return sv::reason_name(sv::Reason::not_yet_valid);
-    case SEATKEY_REASON_EXPIRED: return sv::reason_name(sv::Reason::expired);
-    case SEATKEY_REASON_DUPLICATE: return sv::reason_name(sv::Reason::duplicate);
-    case SEATKEY_REASON_SUPERSEDED: return sv::reason_name(sv::Reason::superseded);
-    case SEATKEY_REASON_NO_SERVER_LICENSE: return sv::reason_name(sv::Reason::no_server_license);
-    case SEATKEY_REASON_FREE_EDITION: return sv::reason_name(sv::Reason::free_edition);
-  }
-  return "unknown";
+  if (reason == SEATKEY_REASON_NONE) return "none";
+  const auto r = from_c<sv::Reason>(reason, seatkey::kReasonNames.size());
+  return r ? sv::reason_name(*r) : "unknown";
 }
 
 const char* seatkey_report_serial(const seatkey_report* r) {
@@ -410,7 +421,7 @@ const char* seatkey_report_serial(const seatkey_report* r) {
 seatkey_kind seatkey_report_kind(const seatkey_report* r) {
   const auto* p = report_of(r);
   if (p == nullptr || !p->kind) return SEATKEY_KIND_NONE;
-  return *p->kind == sv::LicenseKind::server ? SEATKEY_KIND_SERVER : SEATKEY_KIND_USERS;
+  return to_c<seatkey_kind>(*p->kind);
 }
 
 int seatkey_report_users(const seatkey_report* r) {
@@ -425,7 +436,7 @@ const char* seatkey_report_source(const seatkey_report* r) {
 
 seatkey_reason seatkey_report_reason(const seatkey_report* r) {
   const auto* p = report_of(r);
-  return p && p->reason ? c_reason(*p->reason) : SEATKEY_REASON_NONE;
+  return p && p->reason ? to_c<seatkey_reason>(*p->reason) : SEATKEY_REASON_NONE;
 }
 
 const char* seatkey_report_message(const seatkey_report* r) {

@@ -1,4 +1,5 @@
-// Private to libseatkey-verifier: the trust store's insides and shared helpers.
+// Private to libseatkey-verifier: the trust store's insides and the bridges between the API's
+// types and seatkey::common's.
 #pragma once
 
 #include <cstddef>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "seatkey/common/paserk.hpp"
+#include "seatkey/common/policy.hpp"
 #include "seatkey/common/result.hpp"
 #include "seatkey/verifier.hpp"
 
@@ -41,24 +43,20 @@ struct TrustStoreAccess {
 extern const std::string_view kBuiltInTrustedKeys[];
 extern const std::size_t kBuiltInTrustedKeyCount;
 
-// A line of a license or trusted-keys file: trailing '\r' dropped, spaces and tabs trimmed.
-std::string_view trim_line(std::string_view line) noexcept;
-inline bool is_skipped_line(std::string_view trimmed) noexcept {
-  return trimmed.empty() || trimmed.front() == '#';
-}
-
-// Reads the regular file at `path` (symbolic links followed; FIFOs and devices are refused
-// without blocking), at most max_bytes + 1 bytes so the caller can tell "over the limit".
-// ErrorCode::io_error with a message naming `path` and the cause.
-Expected<std::string> read_file_bounded(const std::string& path, std::size_t max_bytes);
-
 // The library's error for one of seatkey::common's.
 Error from_common(const seatkey::Error& error);
 
-// A total order of license serials (negative, zero, positive like strcmp): all-digit serials
-// compare by numeric value (leading zeros ignored; on equal value, the raw text decides) and
-// rank above any serial with another character; those compare byte-wise.
-int compare_serials(std::string_view a, std::string_view b) noexcept;
+// The API's enums mirror the policy's tables value for value (support.cpp checks it at
+// compile time).
+inline Reason to_api(seatkey::Reason r) noexcept {
+  return static_cast<Reason>(r);
+}
+inline Edition to_api(seatkey::Edition e) noexcept {
+  return static_cast<Edition>(e);
+}
+inline LicenseKind to_api(seatkey::LicenseKind k) noexcept {
+  return static_cast<LicenseKind>(k);
+}
 
 }  // namespace detail
 }  // namespace seatkey::verifier

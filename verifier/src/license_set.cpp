@@ -1,8 +1,6 @@
 // License sets: a file or a directory of files, one token per line.
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -10,7 +8,9 @@
 #include <new>
 
 #include "internal.hpp"
+#include "seatkey/common/file.hpp"
 #include "seatkey/common/limits.hpp"
+#include "seatkey/common/text.hpp"
 
 namespace seatkey::verifier {
 namespace {
@@ -24,14 +24,6 @@ Error too_large_bytes(const std::string& where) {
                "the license set is over the 4 MiB limit (at " + where + "); refusing all of it"};
 }
 
-// Closes a file descriptor on scope exit.
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 // Appends the tokens of `text` (from file `name`) to *set; *bytes counts the set's size.
 std::optional<Error> append_lines(std::string_view text, const std::string& name, LicenseSet* set,
                                   std::size_t* bytes) {
@@ -39,33 +31,27 @@ std::optional<Error> append_lines(std::string_view text, const std::string& name
   if (*bytes > kMaxLicenseSetBytes) return too_large_bytes(name);
   // Room for this file's tokens at once (an exported file is half comments): no doubling slack.
   std::size_t count = 0;
-  for (std::string_view rest = text; !rest.empty();) {
-    const auto nl = rest.find('\n');
-    count += detail::is_skipped_line(detail::trim_line(rest.substr(0, nl))) ? 0 : 1;
-    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-  }
+  for_each_content_line(text,
+                        [&count](std::size_t, std::string_view) { return ++count <= kMaxLicenseSetTokens; });
   const std::size_t want = std::min(set->tokens.size() + count, kMaxLicenseSetTokens);
   if (want > set->tokens.capacity()) set->tokens.reserve(std::max(want, set->tokens.capacity() * 2));
-  std::size_t line_no = 0;
-  while (!text.empty()) {
-    ++line_no;
-    const auto nl = text.find('\n');
-    std::string_view line = detail::trim_line(text.substr(0, nl));
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    if (detail::is_skipped_line(line)) continue;
+  std::optional<Error> error;
+  for_each_content_line(text, [&](std::size_t line_number, std::string_view line) {
     if (set->tokens.size() >= kMaxLicenseSetTokens) {
-      return Error{ErrorCode::too_large, "the license set holds over 10,000 licenses (at " + name + ":" +
-                                             std::to_string(line_no) + "); refusing all of it"};
+      error = Error{ErrorCode::too_large, "the license set holds over 10,000 licenses (at " + name + ":" +
+                                              std::to_string(line_number) + "); refusing all of it"};
+      return false;
     }
-    set->tokens.push_back(LicenseToken{std::string(line), name + ":" + std::to_string(line_no)});
-  }
-  return std::nullopt;
+    set->tokens.push_back(LicenseToken{std::string(line), name + ":" + std::to_string(line_number)});
+    return true;
+  });
+  return error;
 }
 
 // Reads one license file into *set, within what is left of the 4 MiB budget.
 std::optional<Error> append_file(const std::string& path, LicenseSet* set, std::size_t* bytes) {
-  auto text = detail::read_file_bounded(path, kMaxLicenseSetBytes - *bytes);
-  if (!text) return Error{text.error().code, "cannot read license file " + text.error().message};
+  auto text = seatkey::read_file_bounded(path, kMaxLicenseSetBytes - *bytes);
+  if (!text) return Error{ErrorCode::io_error, "cannot read license file " + text.error().message};
   return append_lines(*text, path, set, bytes);
 }
 
@@ -114,35 +100,6 @@ std::optional<Error> append_directory(const std::string& dir, LicenseSet* set, s
 }
 
 }  // namespace
-
-namespace detail {
-
-Expected<std::string> read_file_bounded(const std::string& path, std::size_t max_bytes) {
-  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
-  if (f.fd < 0) return io_error(path, errno);
-  struct stat st;
-  if (::fstat(f.fd, &st) != 0) return io_error(path, errno);
-  if (S_ISDIR(st.st_mode)) return Error{ErrorCode::io_error, path + ": is a directory"};
-  if (!S_ISREG(st.st_mode)) return Error{ErrorCode::io_error, path + ": not a regular file"};
-  const std::size_t want = max_bytes + 1;
-  std::string out;
-  out.resize(std::min<std::size_t>(want, static_cast<std::size_t>(std::max<off_t>(st.st_size, 0)) + 1));
-  std::size_t used = 0;
-  while (used < want) {
-    if (used == out.size()) out.resize(std::min(want, out.size() * 2));
-    const ssize_t n = ::read(f.fd, &out[used], out.size() - used);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return io_error(path, errno);
-    }
-    if (n == 0) break;
-    used += static_cast<std::size_t>(n);
-  }
-  out.resize(used);
-  return out;
-}
-
-}  // namespace detail
 
 Expected<LicenseSet> parse_licenses(std::string_view text, std::string_view source_name) noexcept {
   try {

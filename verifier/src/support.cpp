@@ -1,6 +1,8 @@
 // Names, small helpers and the Entitlement's questions.
 #include <algorithm>
+#include <array>
 #include <new>
+#include <utility>
 
 #include "internal.hpp"
 #include "seatkey/common/appliance_id.hpp"
@@ -21,35 +23,71 @@ const char* error_code_name(ErrorCode code) noexcept {
   return "internal_error";
 }
 
-const char* edition_name(Edition edition) noexcept {
-  switch (edition) {
-    case Edition::free: return "free";
-    case Edition::compact: return "compact";
-    case Edition::appliance: return "appliance";
-    case Edition::vm: return "vm";
+namespace {
+
+// Every enumerator of the API's enums has the value of the policy's, so that the API's names
+// come from the policy's tables and a rule added there cannot be forgotten here.
+template <class Api, class Policy, std::size_t N>
+constexpr bool mirrors(const std::array<std::pair<Api, Policy>, N>& pairs, std::size_t policy_count) {
+  if (N != policy_count) return false;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (static_cast<std::size_t>(pairs[i].first) != i || static_cast<std::size_t>(pairs[i].second) != i) {
+      return false;
+    }
   }
-  return "unknown";
+  return true;
+}
+
+using R = Reason;
+using PR = seatkey::Reason;
+static_assert(mirrors(std::array<std::pair<R, PR>, 11>{{{R::malformed, PR::malformed},
+                                                        {R::unknown_key, PR::unknown_key},
+                                                        {R::bad_signature, PR::bad_signature},
+                                                        {R::invalid_claims, PR::invalid_claims},
+                                                        {R::wrong_appliance, PR::wrong_appliance},
+                                                        {R::not_yet_valid, PR::not_yet_valid},
+                                                        {R::expired, PR::expired},
+                                                        {R::duplicate, PR::duplicate},
+                                                        {R::superseded, PR::superseded},
+                                                        {R::no_server_license, PR::no_server_license},
+                                                        {R::free_edition, PR::free_edition}}},
+                      seatkey::kReasonNames.size()),
+              "verifier::Reason mirrors seatkey::Reason");
+static_assert(mirrors(std::array<std::pair<Edition, seatkey::Edition>, 4>{{
+                          {Edition::free, seatkey::Edition::free},
+                          {Edition::compact, seatkey::Edition::compact},
+                          {Edition::appliance, seatkey::Edition::appliance},
+                          {Edition::vm, seatkey::Edition::vm},
+                      }},
+                      seatkey::kEditions.size()),
+              "verifier::Edition mirrors seatkey::Edition");
+static_assert(mirrors(std::array<std::pair<LicenseKind, seatkey::LicenseKind>, 2>{{
+                          {LicenseKind::server, seatkey::LicenseKind::server},
+                          {LicenseKind::users, seatkey::LicenseKind::users},
+                      }},
+                      seatkey::kKindNames.size()),
+              "verifier::LicenseKind mirrors seatkey::LicenseKind");
+
+// The names are static string literals in the tables: data() is NUL-terminated.
+const char* table_name(std::string_view name) noexcept {
+  return name.data();
+}
+
+}  // namespace
+
+const char* edition_name(Edition edition) noexcept {
+  const auto i = static_cast<std::size_t>(edition);
+  return i < seatkey::kEditions.size() ? table_name(seatkey::kEditions[i].name) : "unknown";
 }
 
 const char* kind_name(LicenseKind kind) noexcept {
-  return kind == LicenseKind::server ? "server" : "users";
+  const auto i = static_cast<std::size_t>(kind);
+  return i < seatkey::kKindNames.size() ? table_name(seatkey::kKindNames[i]) : "unknown";
 }
 
 const char* reason_name(Reason reason) noexcept {
-  switch (reason) {
-    case Reason::malformed: return "malformed";
-    case Reason::unknown_key: return "unknown_key";
-    case Reason::bad_signature: return "bad_signature";
-    case Reason::invalid_claims: return "invalid_claims";
-    case Reason::wrong_appliance: return "wrong_appliance";
-    case Reason::not_yet_valid: return "not_yet_valid";
-    case Reason::expired: return "expired";
-    case Reason::duplicate: return "duplicate";
-    case Reason::superseded: return "superseded";
-    case Reason::no_server_license: return "no_server_license";
-    case Reason::free_edition: return "free_edition";
-  }
-  return "unknown";
+  const auto i = static_cast<std::size_t>(reason);
+  return i < seatkey::kReasonNames.size() ? table_name(seatkey::kReasonNames[i]) : "unknown";
 }
 
 bool Entitlement::updates_allowed(UnixTime release_time) const noexcept {
@@ -95,13 +133,6 @@ UnixTime current_time() noexcept {
 
 namespace detail {
 
-std::string_view trim_line(std::string_view line) noexcept {
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-  while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-  return line;
-}
-
 Error from_common(const seatkey::Error& error) {
   ErrorCode code = ErrorCode::internal_error;
   switch (error.code) {
@@ -114,32 +145,6 @@ Error from_common(const seatkey::Error& error) {
     default: break;
   }
   return Error{code, error.message};
-}
-
-namespace {
-bool all_digits(std::string_view s) noexcept {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-int sign_of(int v) noexcept {
-  return (v > 0) - (v < 0);
-}
-}  // namespace
-
-int compare_serials(std::string_view a, std::string_view b) noexcept {
-  const bool na = all_digits(a);
-  const bool nb = all_digits(b);
-  if (na != nb) return na ? 1 : -1;
-  if (na) {
-    std::string_view va = a.substr(std::min(a.find_first_not_of('0'), a.size()));
-    std::string_view vb = b.substr(std::min(b.find_first_not_of('0'), b.size()));
-    if (va.size() != vb.size()) return va.size() < vb.size() ? -1 : 1;
-    if (int c = va.compare(vb); c != 0) return sign_of(c);
-  }
-  return sign_of(a.compare(b));
 }
 
 }  // namespace detail

@@ -3,6 +3,7 @@
 #include <new>
 
 #include "internal.hpp"
+#include "seatkey/common/file.hpp"
 
 namespace seatkey::verifier {
 namespace {
@@ -26,13 +27,10 @@ TrustStore make_store(std::vector<seatkey::PublicKey> keys) {
   return TrustStoreAccess::make(std::move(impl));
 }
 
-// One key; `where` prefixes the message ("keys.txt:3: ").
+// One key; `where` prefixes the message ("trusted key 2: ").
 Expected<seatkey::PublicKey> parse_key(std::string_view text, const std::string& where) {
-  if (text.rfind("k4.secret", 0) == 0) {
-    return invalid_key(where + "this is a secret key (k4.secret); trusted keys are k4.public keys");
-  }
-  auto key = seatkey::PublicKey::from_paserk(text);
-  if (!key) return invalid_key(where + "expected a k4.public key: " + key.error().message);
+  auto key = seatkey::parse_public_key_line(text, where);
+  if (!key) return detail::from_common(key.error());
   return std::move(*key);
 }
 
@@ -67,20 +65,9 @@ Expected<TrustStore> TrustStore::from_keys(const std::vector<std::string>& k4_pu
 
 Expected<TrustStore> TrustStore::parse(std::string_view text, std::string_view origin) noexcept {
   try {
-    std::vector<seatkey::PublicKey> keys;
-    std::size_t line_no = 0;
-    while (!text.empty()) {
-      ++line_no;
-      const auto nl = text.find('\n');
-      std::string_view line = detail::trim_line(text.substr(0, nl));
-      text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-      if (detail::is_skipped_line(line)) continue;
-      auto key = parse_key(line, std::string(origin) + ":" + std::to_string(line_no) + ": ");
-      if (!key) return key.error();
-      keys.push_back(std::move(*key));
-    }
-    if (keys.empty()) return invalid_key(std::string(origin) + ": holds no k4.public key");
-    return make_store(std::move(keys));
+    auto keys = seatkey::parse_public_key_file(text, origin);
+    if (!keys) return detail::from_common(keys.error());
+    return make_store(std::move(*keys));
   } catch (const std::bad_alloc&) {
     return out_of_memory();
   }
@@ -88,10 +75,8 @@ Expected<TrustStore> TrustStore::parse(std::string_view text, std::string_view o
 
 Expected<TrustStore> TrustStore::load_file(const std::string& path) noexcept {
   try {
-    auto text = detail::read_file_bounded(path, kMaxTrustedKeysFileBytes);
-    if (!text) {
-      return Error{text.error().code, "cannot read trusted keys file " + text.error().message};
-    }
+    auto text = seatkey::read_file_bounded(path, kMaxTrustedKeysFileBytes);
+    if (!text) return Error{ErrorCode::io_error, "cannot read trusted keys file " + text.error().message};
     if (text->size() > kMaxTrustedKeysFileBytes) {
       return Error{ErrorCode::too_large, "trusted keys file " + path + " is over 1 MiB"};
     }
