@@ -1,5 +1,5 @@
 // The batch orders file of `seatkey-keygen issue batch` (keygen::parse_batch). Never crashes
-// and throws nothing but keygen::Error(input) naming the problem; orders that parse hold
+// and throws nothing but keygen::Failure(input) naming the problem; orders that parse hold
 // canonical appliance IDs, counts in 1..10000 and bounded, printable text claims.
 #include <cstdint>
 #include <cstdlib>
@@ -26,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<k::Order> orders;
   try {
     orders = k::parse_batch(text);
-  } catch (const k::Error& e) {
-    check(e.kind() == k::Failure::input && e.what()[0] != '\0');
+  } catch (const k::Failure& e) {
+    check(e.kind() == k::Failure::Kind::input && e.what()[0] != '\0');
     return 0;
   }
   check(!orders.empty());

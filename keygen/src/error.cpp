@@ -3,13 +3,13 @@
 namespace seatkey::keygen {
 
 void throw_input_error(const std::string& message) {
-  throw Error(Failure::input, message);
+  throw Failure(Failure::Kind::input, message);
 }
 void throw_refusal(const std::string& message) {
-  throw Error(Failure::refused, message);
+  throw Failure(Failure::Kind::refused, message);
 }
 void throw_ledger_error(const std::string& message) {
-  throw Error(Failure::ledger, message);
+  throw Failure(Failure::Kind::ledger, message);
 }
 
 }  // namespace seatkey::keygen

@@ -8,6 +8,7 @@
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/limits.hpp"
 #include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/license_file.hpp"
 #include "seatkey/keygen/rules.hpp"
 
 namespace seatkey::keygen {
@@ -21,10 +22,7 @@ ApplianceSummary summarize(const ApplianceState& state) {
   ApplianceSummary s;
   s.appliance = state.appliance();
   if (const LedgerEntry* server = state.active_server()) s.edition = server->edition;
-  s.included_users = state.included_users();
-  s.pack_users = state.pack_users();
-  s.total_users = state.total_users();
-  s.max_users = state.max_users();
+  s.users = state.users();
   return s;
 }
 
@@ -52,10 +50,10 @@ class Run {
     for (std::size_t i = 0; i < orders.size(); ++i) {
       try {
         result.orders.push_back(apply(orders[i]));
-      } catch (const Error& e) {
+      } catch (const Failure& e) {
         if (orders.size() == 1) throw;
-        throw Error(e.kind(),
-                    "order " + std::to_string(i + 1) + " (" + describe(orders[i]) + "): " + e.what());
+        throw Failure(e.kind(),
+                      "order " + std::to_string(i + 1) + " (" + describe(orders[i]) + "): " + e.what());
       }
     }
     return result;
@@ -81,20 +79,22 @@ class Run {
       e.updates_until = s->updates_until;
       if (const LedgerEntry* current = state.active_server()) e.replaces = current->serial;
       out.replaced = e.replaces;
-      finish(&e);
-      state.record(e);
       out.entries.push_back(std::move(e));
     } else {
       const auto& p = std::get<PackOrder>(order);
       check_pack_order(state, p, now_);
+      out.entries.reserve(static_cast<std::size_t>(p.count));
       for (int n = 0; n < p.count; ++n) {
         LedgerEntry e = base_entry(p.appliance, p.customer, p.order, p.expires);
         e.kind = LicenseKind::users;
         e.users = static_cast<int>(p.users);
-        finish(&e);
-        state.record(e);
         out.entries.push_back(std::move(e));
       }
+    }
+    check_effect(state, order, out.entries);
+    for (LedgerEntry& e : out.entries) {
+      finish(&e);
+      state.record(e);
     }
     if (key_ != nullptr) check_license_file_limits(state);
     out.after = summarize(state);
@@ -154,7 +154,7 @@ class Run {
 void check_issuer(const std::string& issuer) {
   try {
     (void)check_text("issuer", issuer);
-  } catch (const Error& e) {
+  } catch (const Failure& e) {
     throw_input_error(std::string(e.what()) + " (--issuer / SEATKEY_ISSUER)");
   }
 }

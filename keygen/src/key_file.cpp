@@ -7,18 +7,18 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <system_error>
 
+#include "seatkey/common/file.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
-#include "text.hpp"
 
 namespace seatkey::keygen {
 namespace {
 
-using detail::lines;
-using detail::starts_with;
-using detail::trim;
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
 
 constexpr std::size_t kMaxKeyFileBytes = 64 * 1024;
 constexpr std::size_t kMaxPassphraseFileBytes = 4096;
@@ -27,30 +27,11 @@ constexpr std::string_view kSecretPwPrefix = "k4.secret-pw.";
 constexpr std::string_view kSecretPrefix = "k4.secret.";
 constexpr std::string_view kPublicPrefix = "k4.public.";
 
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
-
 std::string errno_text() {
   return std::strerror(errno);
 }
 
-std::string octal_mode(mode_t mode) {
+std::string octal_mode(unsigned mode) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
   return buf;
@@ -59,32 +40,21 @@ std::string octal_mode(mode_t mode) {
 // Reads a file holding a secret into secure memory, refusing one that group or others may
 // access (as ssh does for private keys).
 SecureBuffer read_secret_file(const std::string& path, const std::string& what, std::size_t max_bytes) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-  if (fd.get() < 0) throw_input_error("cannot open " + what + " " + path + ": " + errno_text());
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0)
-    throw_input_error("cannot stat " + what + " " + path + ": " + errno_text());
-  if (S_ISDIR(st.st_mode)) throw_input_error(what + " " + path + " is a directory");
-  if ((st.st_mode & 077) != 0) {
-    throw_input_error("permissions " + octal_mode(st.st_mode) + " for " + what + " " + path +
+  unsigned mode = 0;
+  auto fd = open_regular_file(path, &mode);
+  if (!fd) throw_input_error("cannot read " + what + " " + fd.error().message);
+  if ((mode & 077) != 0) {
+    throw_input_error("permissions " + octal_mode(mode) + " for " + what + " " + path +
                       " are too open: it must be readable by its owner only (run: chmod 600 " + path + ")");
   }
   SecureBuffer buf(max_bytes + 1);
   if (buf.empty()) throw_input_error("out of secure memory reading " + what + " " + path);
-  std::size_t total = 0;
-  while (total < buf.size()) {
-    const ssize_t n = ::read(fd.get(), buf.data() + total, buf.size() - total);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_input_error("cannot read " + what + " " + path + ": " + errno_text());
-    }
-    if (n == 0) break;
-    total += static_cast<std::size_t>(n);
-  }
-  if (total > max_bytes) {
+  auto total = read_up_to(fd->get(), reinterpret_cast<char*>(buf.data()), buf.size(), path);
+  if (!total) throw_input_error("cannot read " + what + " " + total.error().message);
+  if (*total > max_bytes) {
     throw_input_error(what + " " + path + " is larger than " + std::to_string(max_bytes) + " bytes");
   }
-  buf.truncate(total);
+  buf.truncate(*total);
   return buf;
 }
 
@@ -105,11 +75,7 @@ SecretKey load_key_file(const std::string& path, const PassphraseSource& passphr
   const SecureBuffer text = read_secret_file(path, "key file", kMaxKeyFileBytes);
   std::string_view key_line;
   int keys = 0;
-  int line_no = 0;
-  for (std::string_view raw : lines(text.view())) {
-    ++line_no;
-    const std::string_view line = trim(raw);
-    if (line.empty() || line.front() == '#') continue;
+  for_each_content_line(text.view(), [&](std::size_t line_number, std::string_view line) {
     if (starts_with(line, kPublicPrefix)) {
       throw_input_error("key file " + path +
                         " holds a k4.public key: that is the public half; --key needs the " +
@@ -117,12 +83,13 @@ SecretKey load_key_file(const std::string& path, const PassphraseSource& passphr
     }
     if (!starts_with(line, kSecretPwPrefix) && !starts_with(line, kSecretPrefix)) {
       // Never echo the line: it may be secret.
-      throw_input_error("key file " + path + ", line " + std::to_string(line_no) +
+      throw_input_error("key file " + path + ", line " + std::to_string(line_number) +
                         ": not a k4.secret-pw or k4.secret key (nor a '#' comment)");
     }
     key_line = line;
     ++keys;
-  }
+    return true;
+  });
   if (keys == 0) throw_input_error("key file " + path + " holds no k4.secret-pw or k4.secret key line");
   if (keys > 1) {
     throw_input_error("key file " + path + " holds " + std::to_string(keys) +
@@ -195,31 +162,12 @@ SecureBuffer read_passphrase_file(const std::string& path) {
 }
 
 std::vector<PublicKey> read_public_key_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_input_error("cannot open public key file " + path + ": " + errno_text());
-  std::string text(kMaxPublicKeyFileBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxPublicKeyFileBytes) throw_input_error("public key file " + path + " is too large");
-  std::vector<PublicKey> keys;
-  int line_no = 0;
-  for (std::string_view raw : lines(text)) {
-    ++line_no;
-    const std::string_view line = trim(raw);
-    if (line.empty() || line.front() == '#') continue;
-    if (starts_with(line, kSecretPrefix) || starts_with(line, kSecretPwPrefix)) {
-      throw_input_error("public key file " + path + ", line " + std::to_string(line_no) +
-                        " holds a SECRET key; give the k4.public key instead (seatkey-keygen key public)");
-    }
-    auto key = PublicKey::from_paserk(line);
-    if (!key) {
-      throw_input_error("public key file " + path + ", line " + std::to_string(line_no) + ": " +
-                        key.error().message);
-    }
-    keys.push_back(std::move(*key));
-  }
-  if (keys.empty()) throw_input_error("public key file " + path + " holds no k4.public key line");
-  return keys;
+  auto text = read_file_bounded(path, kMaxPublicKeyFileBytes);
+  if (!text) throw_input_error("cannot read public key file " + text.error().message);
+  if (text->size() > kMaxPublicKeyFileBytes) throw_input_error("public key file " + path + " is too large");
+  auto keys = parse_public_key_file(*text, "public key file " + path);
+  if (!keys) throw_input_error(keys.error().message);
+  return std::move(*keys);
 }
 
 std::string public_key_file_text(const PublicKey& key) {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <iterator>
 #include <random>
 #include <thread>
 
@@ -21,11 +22,17 @@ namespace {
 constexpr int kBusyTimeoutMs = 5000;  // SQLite waits this long for a lock, per attempt
 constexpr int kBusyAttempts = 6;      // then we back off and try again, this many times
 
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE IF NOT EXISTS schema_version (
-  version INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS licenses (
+// The schema, as the steps that build it: a new ledger runs all of them, an older one the steps
+// above its version, each step in one transaction with the new version number. A step is never
+// edited once released (ledgers in the field ran it); a change of the schema is a new step.
+struct Migration {
+  int version;
+  const char* statements;
+};
+
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE licenses (
   serial        INTEGER PRIMARY KEY AUTOINCREMENT,
   kind          TEXT NOT NULL CHECK (kind IN ('server', 'users')),
   appliance     TEXT NOT NULL,
@@ -42,13 +49,16 @@ CREATE TABLE IF NOT EXISTS licenses (
   token         TEXT NOT NULL UNIQUE,
   CHECK ((kind = 'server') = (edition IS NOT NULL))
 );
-CREATE INDEX IF NOT EXISTS licenses_by_appliance ON licenses (appliance, serial);
-CREATE TRIGGER IF NOT EXISTS licenses_no_update BEFORE UPDATE ON licenses
+CREATE INDEX licenses_by_appliance ON licenses (appliance, serial);
+CREATE TRIGGER licenses_no_update BEFORE UPDATE ON licenses
   BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS licenses_no_delete BEFORE DELETE ON licenses
+CREATE TRIGGER licenses_no_delete BEFORE DELETE ON licenses
   BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-INSERT INTO schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
-)sql";
+)sql"},
+};
+
+constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
+static_assert(kLatestVersion == Ledger::kSchemaVersion, "Ledger::kSchemaVersion is the last migration's");
 
 constexpr const char* kSelectColumns =
     "SELECT serial, kind, appliance, edition, users, customer, order_ref, issued_at, updates_until, expires, "
@@ -79,6 +89,12 @@ struct Ledger::Impl {
   }
 
   [[noreturn]] void fail(const std::string& what) const { detail::throw_sqlite(db, path, what); }
+
+  // Opening, by phase.
+  void connect(Access access);
+  void set_pragmas(Access access);
+  int read_version() const;  // 0 for an empty database
+  void migrate(Access access);
 
   // Runs SQL without results, retrying (with a random back-off) while the ledger is busy.
   void exec(const char* sql, const char* what) const {
@@ -148,100 +164,132 @@ Ledger::Ledger(Ledger&&) noexcept = default;
 Ledger& Ledger::operator=(Ledger&&) noexcept = default;
 Ledger::~Ledger() = default;
 
-Ledger Ledger::open(const std::string& path, Access access) {
-  if (access != Access::create) {
+namespace {
+
+// SQLite opens a file it may not write read-only and fails only at the first write with
+// "unable to open database file": say what is wrong before anything is signed. The folder
+// must be writable too, for the -wal and -shm files.
+void check_access(const std::string& path, Ledger::Access access) {
+  if (access != Ledger::Access::create) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
       throw_input_error("cannot open ledger " + path + ": " + std::strerror(errno));
     }
     if (!S_ISREG(st.st_mode)) throw_input_error("ledger " + path + " is not a regular file");
   }
-  if (access != Access::read_only) {
-    // SQLite opens a file it may not write read-only and fails only at the first write with
-    // "unable to open database file": say what is wrong before anything is signed. The folder
-    // must be writable too, for the -wal and -shm files.
-    const auto slash = path.rfind('/');
-    const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-    if (::access(path.c_str(), W_OK) != 0 && errno != ENOENT) {
-      throw_input_error("cannot write ledger " + path + ": " + std::strerror(errno));
-    }
-    if (::access(folder.c_str(), W_OK) != 0) {
-      throw_input_error("cannot write ledger " + path + ": its folder " + folder + ": " +
-                        std::strerror(errno) + " (SQLite keeps the -wal and -shm files there)");
-    }
+  if (access == Ledger::Access::read_only) return;
+  const auto slash = path.rfind('/');
+  const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (::access(path.c_str(), W_OK) != 0 && errno != ENOENT) {
+    throw_input_error("cannot write ledger " + path + ": " + std::strerror(errno));
   }
-  auto impl = std::make_unique<Impl>();
-  impl->path = path;
+  if (::access(folder.c_str(), W_OK) != 0) {
+    throw_input_error("cannot write ledger " + path + ": its folder " + folder + ": " + std::strerror(errno) +
+                      " (SQLite keeps the -wal and -shm files there)");
+  }
+}
+
+}  // namespace
+
+void Ledger::Impl::connect(Access access) {
   int flags = SQLITE_OPEN_NOMUTEX;
   flags |= access == Access::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (access == Access::create) flags |= SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr) != SQLITE_OK) {
-    if (impl->db == nullptr) throw_ledger_error("cannot open ledger " + path + ": out of memory");
-    throw_input_error("cannot open ledger " + path + ": " + sqlite3_errmsg(impl->db));
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    if (db == nullptr) throw_ledger_error("cannot open ledger " + path + ": out of memory");
+    throw_input_error("cannot open ledger " + path + ": " + sqlite3_errmsg(db));
   }
-  sqlite3_extended_result_codes(impl->db, 1);
-  sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+}
+
+void Ledger::Impl::set_pragmas(Access access) {
   if (access != Access::read_only) {
     // WAL: readers never block the issuer; FULL: a committed serial survives a power cut.
     std::string mode;
     for (int attempt = 1; mode != "wal"; ++attempt) {
       try {
-        Statement s(impl->db, path, "PRAGMA journal_mode=WAL");
+        Statement s(db, path, "PRAGMA journal_mode=WAL");
         if (s.step()) mode = s.text(0);
         if (mode != "wal")
           throw_ledger_error("ledger " + path + " cannot use WAL mode (journal mode " + mode + ")");
-      } catch (const Error& e) {
+      } catch (const Failure& e) {
         if (attempt == kBusyAttempts || std::string(e.what()).find("busy") == std::string::npos) throw;
         std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
       }
     }
-    impl->exec("PRAGMA synchronous=FULL", "PRAGMA synchronous");
+    exec("PRAGMA synchronous=FULL", "PRAGMA synchronous");
     // A batch of 10,000 tokens touches about 9 MiB of pages: with SQLite's default 2 MiB cache
     // it spills pages into the WAL mid-transaction and writes them again at commit. The cache
     // grows only as far as a transaction needs it.
-    impl->exec("PRAGMA cache_size=-65536", "PRAGMA cache_size");
+    exec("PRAGMA cache_size=-65536", "PRAGMA cache_size");
   }
-  impl->exec("PRAGMA foreign_keys=ON", "PRAGMA foreign_keys");
-  bool create_schema = access == Access::create;
-  if (access == Access::read_write) {
-    // A database without any table is a ledger another issuer is creating right now (or an
-    // empty file): give it the schema too. CREATE ... IF NOT EXISTS under the write lock
-    // makes that a no-op once the other issuer has committed.
-    Statement s(impl->db, path, "SELECT COUNT(*) FROM sqlite_master");
-    create_schema = s.step() && s.integer(0) == 0;
-  }
-  if (create_schema) {
-    impl->exec("BEGIN IMMEDIATE", "cannot lock the ledger to create its schema");
-    try {
-      impl->exec(kSchemaV1, "cannot create the ledger schema");
-      impl->exec("COMMIT", "cannot commit the ledger schema");
-    } catch (...) {
-      sqlite3_exec(impl->db, "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
-  }
+  exec("PRAGMA foreign_keys=ON", "PRAGMA foreign_keys");
+}
+
+int Ledger::Impl::read_version() const {
   {
-    sqlite3_stmt* probe = nullptr;
-    const int rc = sqlite3_prepare_v2(impl->db, "SELECT version FROM schema_version", -1, &probe, nullptr);
-    sqlite3_finalize(probe);
-    if (rc != SQLITE_OK) {
-      if ((sqlite3_extended_errcode(impl->db) & 0xff) == SQLITE_NOTADB ||
-          std::string(sqlite3_errmsg(impl->db)).find("no such table") != std::string::npos) {
-        throw_input_error(path + " is not a seatkey ledger");
-      }
-      impl->fail("cannot read the schema version");
-    }
-    Statement s(impl->db, path, "SELECT MAX(version) FROM schema_version");
-    if (s.step() && !s.is_null(0)) impl->version = static_cast<int>(s.integer(0));
+    Statement tables(db, path, "SELECT COUNT(*) FROM sqlite_master");
+    if (tables.step() && tables.integer(0) == 0) return 0;  // an empty database: a new ledger
   }
-  if (impl->version < 1) throw_input_error(path + " is not a seatkey ledger (no schema version)");
-  if (impl->version > kSchemaVersion) {
-    throw_input_error("ledger " + path + " has schema version " + std::to_string(impl->version) +
-                      ", newer than this seatkey-keygen understands (" + std::to_string(kSchemaVersion) +
+  sqlite3_stmt* probe = nullptr;
+  const int rc = sqlite3_prepare_v2(db, "SELECT MAX(version) FROM schema_version", -1, &probe, nullptr);
+  sqlite3_finalize(probe);
+  if (rc != SQLITE_OK) {
+    if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_NOTADB ||
+        std::string(sqlite3_errmsg(db)).find("no such table") != std::string::npos) {
+      throw_input_error(path + " is not a seatkey ledger");
+    }
+    fail("cannot read the schema version");
+  }
+  Statement s(db, path, "SELECT MAX(version) FROM schema_version");
+  const int found = s.step() && !s.is_null(0) ? static_cast<int>(s.integer(0)) : 0;
+  if (found < 1) throw_input_error(path + " is not a seatkey ledger (no schema version)");
+  return found;
+}
+
+void Ledger::Impl::migrate(Access access) {
+  version = read_version();
+  if (version > kLatestVersion) {
+    throw_input_error("ledger " + path + " has schema version " + std::to_string(version) +
+                      ", newer than this seatkey-keygen understands (" + std::to_string(kLatestVersion) +
                       "): use a newer seatkey-keygen");
   }
-  // Version 1 is the first schema: nothing to migrate yet. A later version migrates here,
-  // inside one BEGIN IMMEDIATE transaction, and bumps schema_version.
+  if (version == kLatestVersion) return;
+  if (version == 0 && access == Access::read_only) throw_input_error(path + " is not a seatkey ledger");
+  if (access == Access::read_only) {
+    throw_input_error("ledger " + path + " has schema version " + std::to_string(version) +
+                      ": open it once for writing (any issue) to bring it to version " +
+                      std::to_string(kLatestVersion));
+  }
+  // Under the write lock, re-read: another issuer may have migrated (or created) it meanwhile.
+  exec("BEGIN IMMEDIATE", "cannot lock the ledger to update its schema");
+  try {
+    version = read_version();
+    if (version == 0)
+      exec("CREATE TABLE schema_version (version INTEGER NOT NULL)", "cannot create the schema");
+    for (const Migration& m : kMigrations) {
+      if (m.version <= version) continue;
+      exec(m.statements, ("cannot bring the schema to version " + std::to_string(m.version)).c_str());
+      Statement s(db, path, "INSERT INTO schema_version (version) VALUES (?1)");
+      s.bind(1, static_cast<std::int64_t>(m.version));
+      s.step();
+      version = m.version;
+    }
+    exec("COMMIT", "cannot commit the schema");
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+Ledger Ledger::open(const std::string& path, Access access) {
+  check_access(path, access);
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->connect(access);
+  impl->set_pragmas(access);
+  impl->migrate(access);
   return Ledger(std::move(impl));
 }
 

@@ -1,21 +1,33 @@
 #include "seatkey/keygen/license_file.hpp"
 
+#include "seatkey/common/limits.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "text.hpp"
 
 namespace seatkey::keygen {
+namespace {
+
+// The most bytes the header comment lines may take (part of the file size budget).
+constexpr std::size_t kHeaderBudget = 1024;
+
+// The bytes one entry takes in the file: its comment line and its token line.
+std::size_t entry_bytes(const LedgerEntry& e) {
+  return 2 + describe(e).size() + 1 + e.token.size() + 1;
+}
+
+}  // namespace
 
 std::string describe(const LedgerEntry& e) {
   std::string out;
   if (e.kind == LicenseKind::server) {
     const EditionRules& rules = rules_of(*e.edition);
     out = "server license " + std::to_string(e.serial) + ": " + std::string(rules.name) + ", " +
-          std::to_string(e.users) + (e.users == 1 ? " user" : " users") + " included";
+          users_text(e.users) + " included";
     if (e.updates_until) out += ", updates until " + format_rfc3339(*e.updates_until);
     if (!rules.updates) out += ", no updates";
   } else {
-    out = "user pack " + std::to_string(e.serial) + ": " + std::to_string(e.users) +
-          (e.users == 1 ? " user" : " users");
+    out = "user pack " + std::to_string(e.serial) + ": " + users_text(e.users);
   }
   if (e.expires) out += ", expires " + format_rfc3339(*e.expires);
   if (e.customer) out += ", customer " + detail::quoted(*e.customer);
@@ -24,24 +36,24 @@ std::string describe(const LedgerEntry& e) {
   return out;
 }
 
-std::size_t license_file_entry_bytes(const LedgerEntry& e) {
-  return 2 + describe(e).size() + 1 + e.token.size() + 1;
-}
-
-std::string describe_users(const ApplianceState& state) {
-  const LedgerEntry* server = state.active_server();
-  if (server == nullptr) return "no active server license";
-  const EditionRules& rules = rules_of(*server->edition);
-  std::string out = std::string(rules.name) + ", " + std::to_string(state.total_users()) +
-                    (state.total_users() == 1 ? " user" : " users");
-  if (!rules.accepts_packs) return out + " (the free edition; no packs, no updates)";
-  out += " (" + std::to_string(rules.included_users) + " included + " + std::to_string(state.pack_users()) +
+std::string describe_users(const std::optional<Edition>& edition, const UserCount& users) {
+  if (!edition) return "no active server license";
+  const EditionRules& rules = rules_of(*edition);
+  std::string out = std::string(rules.name) + ", " + users_text(users.licensed_users);
+  if (!rules.accepts_packs)
+    return out + " (the " + std::string(rules.name) + " edition: no packs, no updates)";
+  out += " (" + std::to_string(users.included_users) + " included + " + std::to_string(users.pack_users) +
          " in packs, ";
   out += rules.max_users ? "max " + std::to_string(*rules.max_users) + ")" : "no maximum)";
   return out;
 }
 
-std::string license_file_text(const ApplianceState& state, UnixTime now) {
+std::string describe_users(const ApplianceState& state) {
+  const LedgerEntry* server = state.active_server();
+  return describe_users(server ? server->edition : std::nullopt, state.users());
+}
+
+std::string license_file_text(const ApplianceState& state) {
   const LedgerEntry* server = state.active_server();
   if (server == nullptr) {
     std::string why = "appliance " + state.appliance() + " has no active server license on record";
@@ -53,15 +65,33 @@ std::string license_file_text(const ApplianceState& state, UnixTime now) {
   }
   std::string out;
   out += "# seatkey license file for appliance " + state.appliance() + "\n";
-  out += "# " + describe_users(state) + "; exported " + format_rfc3339(now) + "\n";
+  out += "# " + describe_users(state) + "; exported " + format_rfc3339(state.now()) + "\n";
   out += "# One PASETO v4.public token per line; lines starting with '#' are comments.\n";
   const auto add = [&out](const LedgerEntry& e) {
     out += "# " + describe(e) + "\n";
     out += e.token + "\n";
   };
   add(*server);
-  for (const LedgerEntry& pack : state.packs()) add(pack);
+  for (const LedgerEntry* pack : state.counted_packs()) add(*pack);
   return out;
+}
+
+void check_license_file_limits(const ApplianceState& state) {
+  const LedgerEntry* server = state.active_server();
+  const std::vector<const LedgerEntry*> packs = state.counted_packs();
+  const std::size_t tokens = (server ? 1 : 0) + packs.size();
+  std::size_t bytes = kHeaderBudget + (server ? entry_bytes(*server) : 0);
+  for (const LedgerEntry* pack : packs) bytes += entry_bytes(*pack);
+  if (tokens > kMaxLicenseSetTokens) {
+    throw_refusal("appliance " + state.appliance() + "'s license file would hold " + std::to_string(tokens) +
+                  " tokens, over the " + std::to_string(kMaxLicenseSetTokens) +
+                  " the verifier reads: it would refuse the whole file");
+  }
+  if (bytes > kMaxLicenseSetBytes) {
+    throw_refusal("appliance " + state.appliance() + "'s license file would be about " +
+                  std::to_string(bytes) + " bytes, over the " + std::to_string(kMaxLicenseSetBytes) +
+                  " the verifier reads: it would refuse the whole file");
+  }
 }
 
 }  // namespace seatkey::keygen

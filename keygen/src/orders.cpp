@@ -2,9 +2,10 @@
 
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "seatkey/common/appliance_id.hpp"
+#include "seatkey/common/json_keys.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "text.hpp"
 
@@ -14,24 +15,6 @@ namespace {
 using nlohmann::json;
 constexpr std::size_t kMaxBatchTokens = 100000;
 constexpr int kMaxBatchDepth = 4;
-
-bool valid_utf8(std::string_view s) {
-  try {
-    (void)json(std::string(s)).dump();
-    return true;
-  } catch (const json::type_error&) {
-    return false;
-  }
-}
-
-std::string edition_list() {
-  std::string out;
-  for (const auto& e : kEditions) {
-    if (!out.empty()) out += ", ";
-    out += e.name;
-  }
-  return out;
-}
 
 // The fields of one batch order, with its position for messages.
 class OrderFields {
@@ -95,8 +78,8 @@ class OrderFields {
   auto checked(F&& f) const -> decltype(f()) {
     try {
       return f();
-    } catch (const Error& e) {
-      if (e.kind() != Failure::input) throw;
+    } catch (const Failure& e) {
+      if (e.kind() != Failure::Kind::input) throw;
       fail(e.what());
     }
   }
@@ -185,7 +168,7 @@ std::string check_text(std::string_view what, std::string_view text) {
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f) throw_input_error(std::string(what) + " contains a control character");
   }
-  if (!valid_utf8(text)) throw_input_error(std::string(what) + " is not valid UTF-8");
+  if (!is_valid_utf8(text)) throw_input_error(std::string(what) + " is not valid UTF-8");
   return std::string(text);
 }
 
@@ -199,29 +182,27 @@ int check_count(long long count) {
 
 std::vector<Order> parse_batch(std::string_view json_text) {
   if (json_text.size() > kMaxBatchFileBytes) throw_input_error("the orders file is larger than 16 MiB");
-  // nlohmann::json stops at a NUL byte as if the text ended there: refuse it instead of
-  // issuing from a prefix of the file.
-  if (const auto nul = json_text.find('\0'); nul != std::string_view::npos) {
-    throw_input_error("orders file is not valid JSON: a NUL byte at offset " + std::to_string(nul));
+  if (std::string nul = nul_byte_in(json_text); !nul.empty()) {
+    throw_input_error("orders file is not valid JSON: " + nul);
   }
-  std::vector<std::set<std::string>> open_objects;
+  ObjectKeys open_objects;
   std::size_t order_index = 0;
   const auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
     if (depth > kMaxBatchDepth) throw_input_error("orders file nests too deeply");
     switch (event) {
       case json::parse_event_t::object_start:
         if (depth == 1) ++order_index;
-        open_objects.emplace_back();
+        open_objects.enter_object();
         break;
       case json::parse_event_t::key: {
         const auto& key = parsed.get_ref<const std::string&>();
-        if (!open_objects.back().insert(key).second) {
+        if (!open_objects.add(key)) {
           throw_input_error("order " + std::to_string(order_index) + ": duplicated key " +
                             detail::quoted(key));
         }
         break;
       }
-      case json::parse_event_t::object_end: open_objects.pop_back(); break;
+      case json::parse_event_t::object_end: open_objects.leave_object(); break;
       default: break;
     }
     return true;

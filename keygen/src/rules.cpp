@@ -1,17 +1,19 @@
 #include "seatkey/keygen/rules.hpp"
 
-#include "seatkey/common/limits.hpp"
+#include <algorithm>
+
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
-#include "seatkey/keygen/license_file.hpp"
 
 namespace seatkey::keygen {
 namespace {
 
-bool commercial(const LedgerEntry& e) {
-  return e.edition && is_commercial(*e.edition);
+// "the compact server license 7"
+std::string server_text(const LedgerEntry& e) {
+  return "the " + std::string(edition_name(*e.edition)) + " server license " + std::to_string(e.serial);
 }
 
-// " (server license 7 expired at 2026-01-01T00:00:00Z)" or "".
+// " (its compact server license 7 expired at 2026-01-01T00:00:00Z)" or "".
 std::string expired_note(const ApplianceState& state) {
   const LedgerEntry* old = state.expired_server();
   if (old == nullptr) return "";
@@ -26,81 +28,94 @@ void check_expiry(const std::optional<UnixTime>& expires, UnixTime now) {
   }
 }
 
+// The entry behind terms index i of `entries`.
+const LedgerEntry* active_entry(const Outcome& outcome, const std::vector<LedgerEntry>& entries) {
+  return outcome.active_server ? &entries[*outcome.active_server] : nullptr;
+}
+
 }  // namespace
 
-bool outranks(const LedgerEntry& a, const LedgerEntry& b) {
-  if (commercial(a) != commercial(b)) return commercial(a);
-  if (a.issued_at != b.issued_at) return a.issued_at > b.issued_at;
-  return a.serial > b.serial;
-}
-
-bool is_expired(const LedgerEntry& entry, UnixTime now) {
-  return entry.expires && *entry.expires <= now;
-}
-
-ApplianceState::ApplianceState(std::string appliance, const std::vector<LedgerEntry>& history, UnixTime now)
+ApplianceState::ApplianceState(std::string appliance, std::vector<LedgerEntry> history, UnixTime now)
     : appliance_(std::move(appliance)), now_(now) {
-  for (const LedgerEntry& e : history) {
-    if (e.kind == LicenseKind::server && is_expired(e, now)) {
-      if (!expired_ || *e.expires > *expired_->expires) expired_ = e;
-    } else {
-      record(e);
-    }
+  history_.reserve(history.size());
+  for (LedgerEntry& e : history) record(e);
+}
+
+void ApplianceState::record(const LedgerEntry& entry) {
+  index_of_[entry.serial] = history_.size();
+  history_.push_back(entry);
+  serials_.push_back(std::to_string(entry.serial));
+  now_outcome_.reset();
+}
+
+std::vector<LicenseTerms> ApplianceState::terms() const {
+  std::vector<LicenseTerms> out;
+  out.reserve(history_.size());
+  for (std::size_t i = 0; i < history_.size(); ++i) {
+    const LedgerEntry& e = history_[i];
+    out.push_back(
+        LicenseTerms{e.kind, e.edition, e.users, e.issued_at, serials_[i], std::nullopt, e.expires});
   }
+  return out;
 }
 
-void ApplianceState::record(const LedgerEntry& e) {
-  if (is_expired(e, now_)) return;
-  if (e.kind == LicenseKind::server) {
-    if (!active_ || outranks(e, *active_)) active_ = e;
-    return;
+Outcome ApplianceState::outcome_at(UnixTime t) const {
+  return apply_rules(terms(), t);
+}
+
+std::vector<UnixTime> ApplianceState::later_change_points() const {
+  return seatkey::later_change_points(terms(), now_);
+}
+
+const Outcome& ApplianceState::outcome_now() const {
+  if (!now_outcome_) now_outcome_ = outcome_at(now_);
+  return *now_outcome_;
+}
+
+const LedgerEntry* ApplianceState::active_server() const {
+  return active_entry(outcome_now(), history_);
+}
+
+const LedgerEntry* ApplianceState::expired_server() const {
+  const LedgerEntry* newest = nullptr;
+  const Outcome& outcome = outcome_now();
+  for (std::size_t i = 0; i < history_.size(); ++i) {
+    const LedgerEntry& e = history_[i];
+    if (e.kind != LicenseKind::server || outcome.rulings[i].reason != Reason::expired) continue;
+    if (newest == nullptr || *e.expires > *newest->expires) newest = &e;
   }
-  pack_users_ += e.users;
-  pack_bytes_ += license_file_entry_bytes(e);
-  packs_.push_back(e);
+  return newest;
 }
 
-int ApplianceState::included_users() const {
-  return active_ ? rules_of(*active_->edition).included_users : 0;
+std::vector<const LedgerEntry*> ApplianceState::counted_packs() const {
+  std::vector<const LedgerEntry*> out;
+  const Outcome& outcome = outcome_now();
+  for (std::size_t i = 0; i < history_.size(); ++i) {
+    if (history_[i].kind == LicenseKind::users && !outcome.rulings[i].reason) out.push_back(&history_[i]);
+  }
+  return out;
 }
 
-std::optional<int> ApplianceState::max_users() const {
-  if (!active_) return std::nullopt;
-  return rules_of(*active_->edition).max_users;
+const UserCount& ApplianceState::users() const {
+  return outcome_now().users;
 }
 
-int ApplianceState::total_users() const {
-  if (!active_) return 0;
-  const EditionRules& rules = rules_of(*active_->edition);
-  if (!rules.accepts_packs) return rules.included_users;
-  const int total = rules.included_users + pack_users_;
-  return rules.max_users ? std::min(total, *rules.max_users) : total;
-}
-
-std::size_t ApplianceState::file_tokens() const {
-  return (active_ ? 1 : 0) + packs_.size();
-}
-
-std::size_t ApplianceState::file_bytes() const {
-  return kLicenseFileHeaderBudget + (active_ ? license_file_entry_bytes(*active_) : 0) + pack_bytes_;
+std::string ApplianceState::status_of(const LedgerEntry& entry) const {
+  const auto it = index_of_.find(entry.serial);
+  if (it == index_of_.end()) return "unknown";
+  const std::optional<Reason>& reason = outcome_now().rulings[it->second].reason;
+  if (reason == Reason::expired) return "expired";
+  if (entry.kind == LicenseKind::users) return "valid";
+  return reason ? "superseded" : "active";
 }
 
 void check_server_order(const ApplianceState& state, const ServerOrder& order, UnixTime now) {
   const EditionRules& rules = rules_of(order.edition);
-  const std::string edition(rules.name);
   if (order.updates_until && !rules.updates) {
-    throw_refusal("the free edition is never updated: a free server license cannot carry --updates-until");
+    throw_refusal("a " + std::string(rules.name) + " server license cannot carry --updates-until: the " +
+                  std::string(rules.name) + " edition is never updated");
   }
   check_expiry(order.expires, now);
-  // Packs on record stay valid under a new server license: a capped edition must hold them.
-  if (rules.accepts_packs && rules.max_users &&
-      rules.included_users + state.pack_users() > *rules.max_users) {
-    throw_refusal("a " + edition + " server license allows at most " + std::to_string(*rules.max_users) +
-                  " users, but appliance " + state.appliance() + " already has " +
-                  std::to_string(state.pack_users()) + " users in packs on record (" +
-                  std::to_string(rules.included_users) + " included + " + std::to_string(state.pack_users()) +
-                  " = " + std::to_string(rules.included_users + state.pack_users()) + ")");
-  }
   const LedgerEntry* current = state.active_server();
   if (current == nullptr) {
     if (order.replace) {
@@ -110,23 +125,21 @@ void check_server_order(const ApplianceState& state, const ServerOrder& order, U
     }
     return;
   }
-  const std::string current_edition(edition_name(*current->edition));
-  const std::string current_text = current_edition + " server license " + std::to_string(current->serial) +
-                                   " (issued " + format_rfc3339(current->issued_at) + ")";
+  const std::string current_text =
+      server_text(*current) + " (issued " + format_rfc3339(current->issued_at) + ")";
   const bool upgrade = !is_commercial(*current->edition) && is_commercial(order.edition);
   if (!upgrade && !order.replace) {
-    throw_refusal("appliance " + state.appliance() + " already has the " + current_text +
+    throw_refusal("appliance " + state.appliance() + " already has " + current_text +
                   "; a second server license is issued only to upgrade free to a commercial edition, "
                   "or with --replace to reissue it");
   }
-  // The new license must win the verifier's rule 2, or the appliance would keep the old one.
   if (is_commercial(*current->edition) && !is_commercial(order.edition)) {
     throw_refusal(
-        "a free server license cannot replace the " + current_text +
+        "a " + std::string(rules.name) + " server license cannot replace " + current_text +
         ": the verifier ranks any commercial license above free, so the new one would be superseded");
   }
   if (now < current->issued_at) {
-    throw_refusal("the " + current_text + " was issued after this machine's clock (" + format_rfc3339(now) +
+    throw_refusal(current_text + " was issued after this machine's clock (" + format_rfc3339(now) +
                   "): a new license would rank below it; fix the clock");
   }
 }
@@ -142,36 +155,62 @@ void check_pack_order(const ApplianceState& state, const PackOrder& order, UnixT
                   expired_note(state) + ": issue its server license first (seatkey-keygen issue server)");
   }
   const EditionRules& rules = rules_of(*server->edition);
-  const std::string edition(rules.name);
   if (!rules.accepts_packs) {
-    throw_refusal("appliance " + state.appliance() + " runs the " + edition + " edition (server license " +
-                  std::to_string(server->serial) + "), which takes no user packs: upgrade it first " +
-                  "(seatkey-keygen issue server --edition compact|appliance|vm)");
-  }
-  const long long adding = order.users * order.count;
-  const long long after = rules.included_users + state.pack_users() + adding;
-  if (rules.max_users && after > *rules.max_users) {
-    const int now_total = rules.included_users + state.pack_users();
-    throw_refusal(describe(Order{order}) + " would take the " + edition + " appliance to " +
-                  std::to_string(after) + " users, over its maximum of " + std::to_string(*rules.max_users) +
-                  " (it has " + std::to_string(now_total) + ": " + std::to_string(rules.included_users) +
-                  " included + " + std::to_string(state.pack_users()) + " in packs; room for " +
-                  std::to_string(*rules.max_users - now_total) + " more)");
+    throw_refusal("appliance " + state.appliance() + " runs the " + std::string(rules.name) +
+                  " edition (server license " + std::to_string(server->serial) +
+                  "), which takes no user packs: upgrade it first (seatkey-keygen issue server --edition " +
+                  edition_list("|") + ")");
   }
 }
 
-void check_license_file_limits(const ApplianceState& state) {
-  if (state.file_tokens() > kMaxLicenseSetTokens) {
-    throw_refusal("appliance " + state.appliance() + "'s license file would hold " +
-                  std::to_string(state.file_tokens()) + " tokens, over the " +
-                  std::to_string(kMaxLicenseSetTokens) +
-                  " the verifier reads: it would refuse the whole file");
+void check_effect(const ApplianceState& state, const Order& order, const std::vector<LedgerEntry>& added) {
+  ApplianceState after = state;
+  for (const LedgerEntry& e : added) after.record(e);
+  const UnixTime now = state.now();
+
+  const Outcome after_now = after.outcome_at(now);
+  if (const auto* server = std::get_if<ServerOrder>(&order)) {
+    const LedgerEntry* active = active_entry(after_now, after.history());
+    if (active == nullptr || active->serial != added.front().serial) {
+      throw_refusal("the new " + std::string(edition_name(server->edition)) +
+                    " server license would not be " + "the active one on appliance " + state.appliance() +
+                    (active ? ": " + server_text(*active) + " ranks above it" : std::string()));
+    }
   }
-  if (state.file_bytes() > kMaxLicenseSetBytes) {
-    throw_refusal("appliance " + state.appliance() + "'s license file would be about " +
-                  std::to_string(state.file_bytes()) + " bytes, over the " +
-                  std::to_string(kMaxLicenseSetBytes) +
-                  " the verifier reads: it would refuse the whole file");
+
+  std::vector<UnixTime> moments{now};
+  for (UnixTime t : after.later_change_points()) moments.push_back(t);
+  for (UnixTime t : moments) {
+    const Outcome with = t == now ? after_now : after.outcome_at(t);
+    const Outcome without = state.outcome_at(t);
+    if (with.users.excess_users <= without.users.excess_users) continue;
+    const LedgerEntry& server = *active_entry(with, after.history());
+    const EditionRules& rules = rules_of(*server.edition);
+    const std::string max = std::to_string(*rules.max_users);
+    const long long total = with.users.included_users + with.users.pack_users;
+    std::string when;
+    if (t != now) {
+      when = " at " + format_rfc3339(t);
+      const LedgerEntry* active_now = active_entry(after_now, after.history());
+      if (active_now != nullptr && active_now->serial != server.serial) {
+        when += ", when " + server_text(*active_now) + " has expired and " + server_text(server) +
+                " counts again";
+      }
+    }
+    if (std::holds_alternative<ServerOrder>(order)) {
+      throw_refusal("a " + std::string(rules.name) + " server license allows at most " + max +
+                    " users, but appliance " + state.appliance() + " would then count " +
+                    std::to_string(total) + when + " (" + std::to_string(with.users.included_users) +
+                    " included + " + std::to_string(with.users.pack_users) + " in packs on record)");
+    }
+    const long long had = without.licensed() ? without.users.included_users + without.users.pack_users : 0;
+    const long long room = std::max<long long>(0, *rules.max_users - had);
+    throw_refusal(describe(order) + " would take the " + std::string(rules.name) + " appliance to " +
+                  std::to_string(total) + " users" + when + ", over its maximum of " + max + " (it has " +
+                  std::to_string(had) + (t != now ? " then" : "") + ": " +
+                  std::to_string(without.users.included_users) + " included + " +
+                  std::to_string(without.users.pack_users) + " in packs; room for " + std::to_string(room) +
+                  " more)");
   }
 }
 

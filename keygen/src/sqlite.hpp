@@ -1,5 +1,5 @@
 // Internal: a thin RAII layer over the SQLite C API for the ledger. Every failure throws
-// Error(ledger) naming the ledger file and SQLite's message.
+// Failure(ledger) naming the ledger file and SQLite's message.
 #pragma once
 
 #include <sqlite3.h>

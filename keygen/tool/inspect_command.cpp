@@ -1,6 +1,5 @@
 #include "inspect_command.hpp"
 
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -8,10 +7,14 @@
 #include <optional>
 #include <vector>
 
+#include <unistd.h>
 #include "output.hpp"
+
 #include "seatkey/common/claims.hpp"
+#include "seatkey/common/file.hpp"
 #include "seatkey/common/limits.hpp"
 #include "seatkey/common/paseto.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/key_file.hpp"
 
@@ -35,21 +38,10 @@ std::vector<Input> tokens_from_text(const std::string& text, const std::string& 
     throw_input_error(name + " is larger than " + std::to_string(kMaxLicenseSetBytes) + " bytes");
   }
   std::vector<Input> out;
-  std::size_t line_no = 0;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const std::size_t nl = text.find('\n', pos);
-    std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-    ++line_no;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
-      line.pop_back();
-    const std::size_t start = line.find_first_not_of(" \t");
-    if (start != std::string::npos && line[start] != '#') {
-      out.push_back({line.substr(start), name + ":" + std::to_string(line_no)});
-    }
-    if (nl == std::string::npos) break;
-    pos = nl + 1;
-  }
+  for_each_content_line(text, [&](std::size_t line_number, std::string_view line) {
+    out.push_back({std::string(line), name + ":" + std::to_string(line_number)});
+    return out.size() <= kMaxLicenseSetTokens;
+  });
   if (out.empty()) throw_input_error(name + " holds no token");
   if (out.size() > kMaxLicenseSetTokens) {
     throw_input_error(name + " holds more than " + std::to_string(kMaxLicenseSetTokens) + " tokens");
@@ -59,18 +51,16 @@ std::vector<Input> tokens_from_text(const std::string& text, const std::string& 
 
 // A license file is at most 4 MiB (the verifier's limit); inspect reads up to 16 MiB.
 constexpr std::size_t kMaxInspectBytes = 16u << 20;
-std::string read_limited(std::istream& in, const std::string& name) {
-  std::string text = read_at_most(in, kMaxInspectBytes);
-  if (text.size() > kMaxInspectBytes) throw_input_error(name + " is larger than 16 MiB: not a license file");
-  return text;
-}
 
 std::vector<Input> read_inputs(const std::string& input) {
   if (looks_like_token(input)) return {{input, ""}};
-  if (input == "-") return tokens_from_text(read_limited(std::cin, "stdin"), "stdin");
-  std::ifstream in(input, std::ios::binary);
-  if (!in) throw_input_error("cannot open " + input + " (neither a token nor a readable file)");
-  return tokens_from_text(read_limited(in, input), input);
+  const std::string name = input == "-" ? "stdin" : input;
+  auto text = input == "-" ? read_fd_bounded(STDIN_FILENO, kMaxInspectBytes, name)
+                           : read_file_bounded(input, kMaxInspectBytes);
+  if (!text)
+    throw_input_error("cannot read " + text.error().message + " (neither a token nor a readable file)");
+  if (text->size() > kMaxInspectBytes) throw_input_error(name + " is larger than 16 MiB: not a license file");
+  return tokens_from_text(*text, name);
 }
 
 // The bytes as JSON when they parse, else as (lossy, escaped) text.

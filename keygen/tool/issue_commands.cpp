@@ -1,12 +1,14 @@
 #include "issue_commands.hpp"
 
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
 
+#include <unistd.h>
+
 #include "output.hpp"
 #include "passphrase.hpp"
+#include "seatkey/common/file.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/issuer.hpp"
 #include "seatkey/keygen/key_file.hpp"
@@ -63,12 +65,10 @@ int issue_orders(const IssuingOptions& opt, const std::vector<Order>& orders) {
 
 // parse_batch() refuses what is over kMaxBatchFileBytes.
 std::string read_orders_file(const std::string& path) {
-  if (path == "-") return read_at_most(std::cin, kMaxBatchFileBytes);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_input_error("cannot open orders file " + path);
-  std::string text = read_at_most(in, kMaxBatchFileBytes);
-  if (in.bad()) throw_input_error("cannot read orders file " + path);
-  return text;
+  auto text = path == "-" ? read_fd_bounded(STDIN_FILENO, kMaxBatchFileBytes, "stdin")
+                          : read_file_bounded(path, kMaxBatchFileBytes);
+  if (!text) throw_input_error("cannot read orders file " + text.error().message);
+  return std::move(*text);
 }
 
 }  // namespace

@@ -13,14 +13,6 @@
 namespace seatkey::keygen::tool {
 namespace {
 
-// "active", "superseded" or "expired" for a server license; "valid" or "expired" for a pack.
-std::string status_of(const LedgerEntry& e, const ApplianceState& state, UnixTime now) {
-  if (is_expired(e, now)) return "expired";
-  if (e.kind == LicenseKind::users) return "valid";
-  const LedgerEntry* active = state.active_server();
-  return active != nullptr && active->serial == e.serial ? "active" : "superseded";
-}
-
 // Display width in code points, and a cut at `width` code points ("..." marks the cut).
 std::size_t width(const std::string& s) {
   std::size_t n = 0;
@@ -98,9 +90,10 @@ int run_export(const ExportOptions& opt) {
   const Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_only);
   const UnixTime now = unix_now();
   const ApplianceState state(appliance, ledger.entries_for(appliance), now);
-  std::cout << license_file_text(state, now) << std::flush;
+  std::cout << license_file_text(state) << std::flush;
+  const std::size_t tokens = 1 + state.counted_packs().size();
   std::cerr << "exported the license file of appliance " << appliance << ": " << describe_users(state) << ", "
-            << state.file_tokens() << (state.file_tokens() == 1 ? " token" : " tokens") << "\n";
+            << tokens << (tokens == 1 ? " token" : " tokens") << "\n";
   return 0;
 }
 
@@ -118,7 +111,7 @@ int run_ledger_list(const LedgerListOptions& opt) {
 
   if (opt.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& e : entries) out.push_back(to_json(e, status_of(e, states.at(e.appliance), now)));
+    for (const auto& e : entries) out.push_back(to_json(e, states.at(e.appliance).status_of(e)));
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
@@ -134,7 +127,7 @@ int run_ledger_list(const LedgerListOptions& opt) {
                     e.edition ? std::string(edition_name(*e.edition)) : "-", std::to_string(e.users),
                     format_rfc3339(e.issued_at), fit(e.customer.value_or("-"), 24),
                     fit(e.order.value_or("-"), 16), e.expires ? opt_time(e.expires) : "-",
-                    status_of(e, states.at(e.appliance), now)});
+                    states.at(e.appliance).status_of(e)});
   }
   std::vector<std::size_t> widths(header.size(), 0);
   for (const auto& row : rows) {

@@ -31,9 +31,9 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
-  } catch (const Error& e) {
-    std::cerr << "seatkey-keygen: " << (e.kind() == Failure::refused ? "refused: " : "error: ") << e.what()
-              << "\n";
+  } catch (const Failure& e) {
+    std::cerr << "seatkey-keygen: " << (e.kind() == Failure::Kind::refused ? "refused: " : "error: ")
+              << e.what() << "\n";
     return e.exit_code();
   } catch (const std::exception& e) {
     std::cerr << "seatkey-keygen: error: " << e.what() << "\n";

@@ -1,8 +1,8 @@
 #include "output.hpp"
 
-#include <istream>
 #include <ostream>
 
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/license_file.hpp"
 
 namespace seatkey::keygen::tool {
@@ -32,15 +32,7 @@ std::string examples(std::initializer_list<const char*> lines) {
 }
 
 std::string describe(const ApplianceSummary& s) {
-  if (!s.edition) return "no active server license";
-  const EditionRules& rules = rules_of(*s.edition);
-  std::string out = std::string(rules.name) + ", " + std::to_string(s.total_users) +
-                    (s.total_users == 1 ? " user" : " users");
-  if (!rules.accepts_packs) return out + " (free edition: no packs, no updates)";
-  out +=
-      " (" + std::to_string(s.included_users) + " included + " + std::to_string(s.pack_users) + " in packs, ";
-  out += s.max_users ? "max " + std::to_string(*s.max_users) + ")" : "no maximum)";
-  return out;
+  return describe_users(s.edition, s.users);
 }
 
 namespace {
@@ -66,9 +58,8 @@ void print_issue_summary(std::ostream& out, const IssueResult& result, const std
       out << "\n";
     } else {
       const std::size_t n = o.entries.size();
-      out << "issued " << n << (n == 1 ? " user pack" : " user packs") << " of " << first.users
-          << (first.users == 1 ? " user" : " users") << " (" << serial_range(o.entries) << ") for appliance "
-          << first.appliance;
+      out << "issued " << n << (n == 1 ? " user pack" : " user packs") << " of " << users_text(first.users)
+          << " (" << serial_range(o.entries) << ") for appliance " << first.appliance;
       if (first.customer) out << ", customer " << *first.customer;
       if (first.order) out << ", order " << *first.order;
       if (first.expires) out << ", expiring " << format_rfc3339(*first.expires);
@@ -77,17 +68,6 @@ void print_issue_summary(std::ostream& out, const IssueResult& result, const std
     out << "  appliance " << o.after.appliance << " now: " << describe(o.after) << "\n";
   }
   out << tokens << (tokens == 1 ? " token" : " tokens") << " recorded in " << ledger << "\n";
-}
-
-std::string read_at_most(std::istream& in, std::size_t limit) {
-  std::string text;
-  char chunk[65536];
-  while (text.size() <= limit && in.read(chunk, sizeof chunk).gcount() > 0) {
-    text.append(chunk, static_cast<std::size_t>(in.gcount()));
-    if (!in) break;
-  }
-  if (text.size() > limit + 1) text.resize(limit + 1);
-  return text;
 }
 
 }  // namespace seatkey::keygen::tool

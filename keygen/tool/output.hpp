@@ -22,10 +22,6 @@ CLI::Option* add_ledger_option(CLI::App* cmd, std::string* ledger);
 // --passphrase-file F (else $SEATKEY_PASSPHRASE, else a terminal prompt).
 CLI::Option* add_passphrase_file_option(CLI::App* cmd, std::string* file);
 
-// At most `limit` + 1 bytes of `in`: enough to tell "too large" without reading an endless
-// stream (/dev/zero, a pipe that never ends) into memory.
-std::string read_at_most(std::istream& in, std::size_t limit);
-
 // "Example:\n  seatkey-keygen ...\n" for --help footers.
 std::string examples(std::initializer_list<const char*> lines);
 
@@ -33,7 +29,7 @@ std::string examples(std::initializer_list<const char*> lines);
 void print_issue_summary(std::ostream& out, const IssueResult& result, const std::string& ledger,
                          bool created);
 
-// "ed 3 users (3 included + 0 in packs, max 20)" for an ApplianceSummary.
+// "compact, 3 users (3 included + 0 in packs, max 20)" for an ApplianceSummary.
 std::string describe(const ApplianceSummary& summary);
 
 }  // namespace seatkey::keygen::tool

@@ -3,14 +3,14 @@
 
 #include <string>
 
-#include "seatkey/common/secure_buffer.hpp"
+#include "seatkey/signing/secure_buffer.hpp"
 
 namespace seatkey::keygen::tool {
 
 inline constexpr std::size_t kMinNewPassphraseBytes = 8;
 
 // From --passphrase-file (if `file` is not empty), else SEATKEY_PASSPHRASE, else an echo-free
-// prompt when standard input is a terminal (asked twice when `confirm`), else an input Error
+// prompt when standard input is a terminal (asked twice when `confirm`), else an input Failure
 // saying how to give one. `purpose` completes the prompt: "Passphrase for <purpose>: ".
 SecureBuffer obtain_passphrase(const std::string& file, const std::string& purpose, bool confirm);
 

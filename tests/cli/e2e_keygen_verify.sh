@@ -141,6 +141,33 @@ boot --appliance "$D" --licenses d.lic
 expect_rc 1
 expect_out "is NOT licensed: no valid server license"
 
+# --- The tool decides as the appliance will, also once a replacement expires ------------------
+# A Compact replaced by an appliance license that expires tomorrow. The appliance holds every
+# token issued to it (the desk appends them), so once the replacement expires the Compact is
+# active again and would cut 6 packs of 5 down to 20 users: the tool refuses them now.
+E=00:1a:2b:3c:4d:80
+cp dev.public trusted.keys
+tomorrow=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+issued 1 issue server --appliance "$E" --edition compact
+cp out e.lic
+issued 1 issue server --appliance "$E" --edition appliance --replace --expires "$tomorrow"
+cat out >>e.lic
+refused "6 packs of 5 users for 001A2B3C4D80 would take the compact appliance to 33 users at $tomorrow, when the appliance server license" \
+  issue users --appliance "$E" --users 5 --count 6
+expect_err "counts again, over its maximum of 20"
+# What fits under the Compact is issued, and the verifier agrees today and after tomorrow.
+issued 3 issue users --appliance "$E" --users 5 --count 3
+cat out >>e.lic
+boot --appliance "$E" --licenses e.lic --json
+expect_rc 0
+expect_field edition '"appliance"'
+expect_field licensed_users 16
+boot --appliance "$E" --licenses e.lic --json --now "$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)"
+expect_rc 0
+expect_field edition '"compact"'
+expect_field licensed_users 18
+expect_field excess_users 0
+
 # --- Input errors: exit 2 with a message on stderr, nothing on stdout -------------------------
 cp dev.public trusted.keys
 boot --appliance "$A" --licenses missing.lic

@@ -56,7 +56,7 @@ echo '[{"type":"server","appliance":"cafe0001","edition":"vm"},' >broken.json
 input_error 'orders file is not valid JSON' issue batch --orders broken.json
 echo '[]' >empty.json
 input_error 'orders file holds no orders' issue batch --orders empty.json
-input_error 'cannot open orders file missing.json' issue batch --orders missing.json
+input_error 'cannot read orders file missing.json: No such file or directory' issue batch --orders missing.json
 
 # The orders may come on stdin.
 echo '[{"type":"users","appliance":"vm0042","users":5,"count":2}]' >stdin.json

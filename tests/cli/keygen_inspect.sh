@@ -92,10 +92,10 @@ expect_rc 0
 # Input errors.
 run "$KEYGEN" inspect no-such-file
 expect_rc 2
-expect_err "cannot open no-such-file"
+expect_err "cannot read no-such-file: No such file or directory (neither a token nor a readable file)"
 run "$KEYGEN" inspect --public dev.key "$good"
 expect_rc 2
-expect_err "holds a SECRET key"
+expect_err "this is a secret key (k4.secret); give its k4.public key instead"
 run "$KEYGEN" inspect --public missing.public "$good"
 expect_rc 2
 

@@ -69,7 +69,7 @@ expect_err "superseding server license 1"
 expect_err "now: vm, 18 users (1 included + 17 in packs, no maximum)"
 issued 1 issue users --appliance "$A" --users 5
 # ...but a Compact cannot take over the 22 pack users now on record.
-refused "a compact server license allows at most 20 users, but appliance 001A2B3C4D5E already has 22 users in packs" \
+refused "a compact server license allows at most 20 users, but appliance 001A2B3C4D5E would then count 25 (3 included + 22 in packs on record)" \
   issue server --appliance "$A" --edition compact --replace
 
 # Expiry in the past.

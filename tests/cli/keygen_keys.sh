@@ -151,7 +151,7 @@ expect_rc 2
 expect_err "that is the public half"
 run "$KEYGEN" key public --key missing.key
 expect_rc 2
-expect_err "cannot open key file missing.key"
+expect_err "cannot read key file missing.key: No such file or directory"
 run env SEATKEY_KEY=dev.key "$KEYGEN" key public
 expect_rc 0
 expect_out "k4.public.rB_3FUvnUbWjyqIq7U7Cu0beku7Ulha3-92ZBruhrJs"

@@ -112,7 +112,7 @@ expect_input_error "empty-keys.txt: holds no k4.public key"
 verify --licenses ok.lic --trusted-keys bad-keys.txt
 expect_input_error "bad-keys.txt:4: expected a k4.public key"
 verify --licenses ok.lic --trusted-keys "$DEV_SECRET"
-expect_input_error "$DEV_SECRET:3: this is a secret key (k4.secret); trusted keys are k4.public keys"
+expect_input_error "$DEV_SECRET:3: this is a secret key (k4.secret); give its k4.public key instead (seatkey-keygen key public prints it)"
 verify --licenses ok.lic --trusted-keys id-dir
 expect_input_error "cannot read trusted keys file id-dir: is a directory"
 

@@ -58,8 +58,9 @@ pack ',"customer":"Ac\u0000me"' >orders.json
 bad_orders "order 1: customer contains a control character"
 head -c $((16 * 1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >orders.json
 bad_orders "the orders file is larger than 16 MiB"
-# Endless streams are read up to the limit, not into memory without bound.
-input_error "the orders file is larger than 16 MiB" issue batch --orders /dev/zero
+# A device is refused unread; an endless stream on stdin is read up to the limit, not into
+# memory without bound.
+input_error "cannot read orders file /dev/zero: not a regular file (a device)" issue batch --orders /dev/zero
 run env SEATKEY_KEY=dev.key SEATKEY_LEDGER="$LEDGER" "$KEYGEN" issue batch --orders - </dev/zero
 expect_rc 2 "issue batch --orders - from /dev/zero"
 expect_err "the orders file is larger than 16 MiB"
@@ -69,10 +70,14 @@ expect_no_out
 printf '[{"type":"users",\r\n "appliance":"001A2B3C4D5E",\r\n "users":5}]\r\n' >orders.json
 issued 1 issue batch --orders orders.json
 
-# inspect reads at most 16 MiB of a file or stdin.
+# inspect refuses a device and reads at most 16 MiB of a file or stdin.
 keygen inspect /dev/zero
 expect_rc 2 "inspect /dev/zero"
-expect_err "/dev/zero is larger than 16 MiB: not a license file"
+expect_err "cannot read /dev/zero: not a regular file (a device)"
+head -c $((16 * 1024 * 1024 + 1)) /dev/zero | tr '\0' '#' >huge.lic
+keygen inspect huge.lic
+expect_rc 2 "inspect of a file over 16 MiB"
+expect_err "huge.lic is larger than 16 MiB: not a license file"
 run "$KEYGEN" inspect - </dev/zero
 expect_rc 2 "inspect - from /dev/zero"
 expect_err "stdin is larger than 16 MiB: not a license file"

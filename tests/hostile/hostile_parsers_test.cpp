@@ -9,9 +9,9 @@
 
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/paseto.hpp"
-#include "seatkey/common/signing.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/orders.hpp"
+#include "seatkey/signing/secret_key.hpp"
 #include "seatkey/verifier.hpp"
 
 using namespace std::string_literals;
@@ -27,8 +27,8 @@ const std::string kPackClaims =
 std::string batch_error(const std::string& text) {
   try {
     (void)k::parse_batch(text);
-  } catch (const k::Error& e) {
-    CHECK(e.kind() == k::Failure::input);
+  } catch (const k::Failure& e) {
+    CHECK(e.kind() == k::Failure::Kind::input);
     return e.what();
   }
   FAIL("parse_batch accepted: " << text);

@@ -80,7 +80,7 @@ TEST_CASE("issue: a server license carries the spec's claims, jti = decimal seri
   CHECK(l.order == std::optional<std::string>("SO-1001"));
   CHECK(l.updates_until == kNow + 86400 * 365);
   CHECK_FALSE(l.expires);
-  CHECK(r.orders[0].after.total_users == 3);
+  CHECK(r.orders[0].after.users.licensed_users == 3);
   const auto rows = f.ledger.entries();
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].token == e.token);
@@ -101,8 +101,8 @@ TEST_CASE("issue: packs with --count get consecutive serials and the appliance's
     CHECK(l.users == 5);
     CHECK_FALSE(l.edition);
   }
-  CHECK(r.orders[0].after.total_users == 18);
-  CHECK(r.orders[0].after.max_users == 20);
+  CHECK(r.orders[0].after.users.licensed_users == 18);
+  CHECK(r.orders[0].after.users.max_users == 20);
   CHECK(f.ledger.count() == 4);
 }
 
@@ -113,7 +113,7 @@ TEST_CASE("issue: a refused order writes nothing and names the rule") {
   const auto before = test::ledger_snapshot(f.path);
   auto e = test::error_of([&] { (void)issue(f.ledger, f.key, {Order{packs(5)}}, at(kNow)); });
   REQUIRE(e);
-  CHECK(e->kind() == Failure::refused);
+  CHECK(e->kind() == Failure::Kind::refused);
   CHECK(test::contains(e->what(), "over its maximum of 20"));
   CHECK(test::ledger_snapshot(f.path) == before);
 }
@@ -126,7 +126,7 @@ TEST_CASE("issue: a batch applies the rules cumulatively (server, then packs for
       at(kNow));
   CHECK(r.tokens().size() == 11);
   CHECK(r.orders[1].replaced == 1);
-  CHECK(r.orders[3].after.total_users == 20);
+  CHECK(r.orders[3].after.users.licensed_users == 20);
   const ApplianceState s(kAppliance, f.ledger.entries(), kNow);
   REQUIRE(s.active_server() != nullptr);
   CHECK(s.active_server()->serial == 2);
@@ -143,7 +143,7 @@ TEST_CASE("issue: a batch that breaks a rule in its last order issues nothing at
     (void)issue(f.ledger, f.key, {Order{packs(5, 10)}, Order{packs(1)}, Order{other}}, at(kNow));
   });
   REQUIRE(e);
-  CHECK(e->kind() == Failure::refused);
+  CHECK(e->kind() == Failure::Kind::refused);
   CHECK(test::contains(e->what(),
                        "order 3 (1 pack of 5 users for CAFE0001): appliance CAFE0001 has no server"));
   CHECK(test::ledger_snapshot(f.path) == before);
@@ -171,7 +171,7 @@ TEST_CASE("issue: packs that expired no longer count toward a Compact's 20") {
   (void)issue(f.ledger, f.key, {Order{rental}}, at(kNow));
   CHECK(test::error_of([&] { (void)issue(f.ledger, f.key, {Order{packs(5)}}, at(kNow + 50)); }));
   const auto r = issue(f.ledger, f.key, {Order{packs(5, 3)}}, at(kNow + 100));
-  CHECK(r.orders[0].after.total_users == 18);
+  CHECK(r.orders[0].after.users.licensed_users == 18);
   const auto l = verified_claims(f.ledger.entries()[1].token, f.key.public_key());
   CHECK(l.expires == kNow + 100);
 }
@@ -191,7 +191,7 @@ TEST_CASE("issue: an unusable issuer name is an input error before anything is w
   opt.issuer = "";
   auto e = test::error_of([&] { (void)issue(f.ledger, f.key, {Order{server(Edition::vm)}}, opt); });
   REQUIRE(e);
-  CHECK(e->kind() == Failure::input);
+  CHECK(e->kind() == Failure::Kind::input);
   CHECK(f.ledger.count() == 0);
 }
 
@@ -200,7 +200,7 @@ TEST_CASE("issue_into: a refused first order creates no ledger file") {
   const auto path = dir.file("new.db");
   auto e = test::error_of([&] { (void)issue_into(path, test::development_key(), {Order{packs(5)}}); });
   REQUIRE(e);
-  CHECK(e->kind() == Failure::refused);
+  CHECK(e->kind() == Failure::Kind::refused);
   CHECK(test::file_mode(path) == 0);
   bool created = false;
   const auto r = issue_into(path, test::development_key(), {Order{server(Edition::vm)}}, {}, &created);
@@ -217,7 +217,7 @@ TEST_CASE("export: the license file holds the active server license and unexpire
   rental.expires = kNow + 10;
   (void)issue(f.ledger, f.key, {Order{rental}}, at(kNow));
   const ApplianceState s(kAppliance, f.ledger.entries(), kNow + 20);
-  const auto text = license_file_text(s, kNow + 20);
+  const auto text = license_file_text(s);
   CHECK(test::contains(text, "# seatkey license file for appliance 001A2B3C4D5E\n"));
   CHECK(test::contains(text, "# compact, 13 users (3 included + 10 in packs, max 20)"));
   CHECK(test::contains(
@@ -229,9 +229,8 @@ TEST_CASE("export: the license file holds the active server license and unexpire
   std::size_t tokens = 0;
   for (std::size_t pos = 0; (pos = text.find("\nv4.public.", pos)) != std::string::npos; ++pos) ++tokens;
   CHECK(tokens == 3);
-  CHECK(text.size() <= s.file_bytes());
   const ApplianceState none("BEEF0000", {}, kNow);
-  auto e = test::error_of([&] { (void)license_file_text(none, kNow); });
+  auto e = test::error_of([&] { (void)license_file_text(none); });
   REQUIRE(e);
   CHECK(test::contains(e->what(), "no active server license"));
 }

@@ -26,7 +26,7 @@ PassphraseSource never_asked() {
 std::string input_error(const std::function<void()>& f) {
   auto e = test::error_of(f);
   REQUIRE(e);
-  CHECK(e->kind() == Failure::input);
+  CHECK(e->kind() == Failure::Kind::input);
   CHECK(e->exit_code() == 2);
   return e->what();
 }
@@ -129,7 +129,7 @@ TEST_CASE("key file: no key, two keys, a public key or a garbage line are refuse
   test::write_text(path, "k4.secret.AAAA\n");
   CHECK(test::contains(input_error([&] { (void)load_key_file(path, never_asked()); }), "key file"));
   CHECK(test::contains(input_error([&] { (void)load_key_file(dir.file("missing"), never_asked()); }),
-                       "cannot open key file"));
+                       "cannot read key file"));
 }
 
 TEST_CASE("passphrase file: the first line is the passphrase; empty or unsafe files are refused") {
@@ -154,7 +154,7 @@ TEST_CASE("public key file: k4.public lines with comments; secret keys and junk 
   CHECK(public_key_file_text(keys[0]) ==
         "# seatkey vendor public key " + keys[0].id() + "\n" + keys[0].to_paserk() + "\n");
   test::write_text(path, test::read_file(std::string(SEATKEY_SOURCE_DIR) + "/keys/development.secret"));
-  CHECK(test::contains(input_error([&] { (void)read_public_key_file(path); }), "holds a SECRET key"));
+  CHECK(test::contains(input_error([&] { (void)read_public_key_file(path); }), "this is a secret key"));
   test::write_text(path, "# nothing\n");
   CHECK(test::contains(input_error([&] { (void)read_public_key_file(path); }), "no k4.public"));
 }

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "seatkey/common/signing.hpp"
 #include "seatkey/keygen/ledger.hpp"
+#include "seatkey/signing/secret_key.hpp"
 
 namespace seatkey::test {
 
@@ -53,11 +53,11 @@ inline constexpr UnixTime kNow = 1795000000;  // 2026-11-18
 
 namespace seatkey::test {
 
-// The keygen::Error `f` throws (kind and message), or nullopt when it throws none.
-inline std::optional<keygen::Error> error_of(const std::function<void()>& f) {
+// The keygen::Failure `f` throws (kind and message), or nullopt when it throws none.
+inline std::optional<keygen::Failure> error_of(const std::function<void()>& f) {
   try {
     f();
-  } catch (const keygen::Error& e) {
+  } catch (const keygen::Failure& e) {
     return e;
   }
   return std::nullopt;

@@ -41,7 +41,7 @@ TEST_CASE("ledger: opening a missing ledger to read or issue is an input error")
   for (auto access : {Ledger::Access::read_only, Ledger::Access::read_write}) {
     auto e = test::error_of([&] { (void)Ledger::open(dir.file("missing.db"), access); });
     REQUIRE(e);
-    CHECK(e->kind() == Failure::input);
+    CHECK(e->kind() == Failure::Kind::input);
     CHECK(test::contains(e->what(), "cannot open ledger"));
   }
 }
@@ -51,7 +51,7 @@ TEST_CASE("ledger: a file that is no SQLite database is refused as not a ledger"
   test::write_text(dir.file("junk.db"), std::string(4096, 'x'));
   auto e = test::error_of([&] { (void)Ledger::open(dir.file("junk.db"), Ledger::Access::read_write); });
   REQUIRE(e);
-  CHECK(e->kind() == Failure::input);
+  CHECK(e->kind() == Failure::Kind::input);
   CHECK(test::contains(e->what(), "not a seatkey ledger"));
 }
 
@@ -156,7 +156,7 @@ TEST_CASE("ledger: a duplicated serial is refused and the transaction rolls back
     tx.commit();
   });
   REQUIRE(e);
-  CHECK(e->kind() == Failure::ledger);
+  CHECK(e->kind() == Failure::Kind::ledger);
   CHECK(test::ledger_snapshot(path) == before);
 }
 

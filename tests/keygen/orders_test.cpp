@@ -12,7 +12,7 @@ namespace {
 std::string input_error(const std::string& json) {
   auto e = test::error_of([&] { (void)parse_batch(json); });
   REQUIRE(e);
-  CHECK(e->kind() == Failure::input);
+  CHECK(e->kind() == Failure::Kind::input);
   return e->what();
 }
 

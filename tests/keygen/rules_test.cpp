@@ -1,7 +1,8 @@
-// The issuing rules of spec section 4 as pure checks on an appliance's ledger history.
+// The issuing rules as pure checks on an appliance's ledger history.
 #include <doctest/doctest.h>
 
 #include "keygen_test_support.hpp"
+#include "seatkey/keygen/license_file.hpp"
 #include "seatkey/keygen/rules.hpp"
 
 using namespace seatkey;
@@ -33,29 +34,24 @@ ApplianceState state(const std::vector<LedgerEntry>& history, UnixTime now = kNo
   return ApplianceState(kAppliance, history, now);
 }
 
+// `count` new packs of `users` from serial `first`, as the issuer builds them for an order.
+std::vector<LedgerEntry> new_packs(std::int64_t first, int users, int count,
+                                   std::optional<UnixTime> expires = std::nullopt) {
+  std::vector<LedgerEntry> out;
+  for (int i = 0; i < count; ++i) out.push_back(pack_entry(first + i, users, kNow, expires));
+  return out;
+}
+
 // The refusal message, or "" when the check passes; anything but a refusal fails the test.
 std::string refusal(const std::function<void()>& f) {
   auto e = test::error_of(f);
   if (!e) return "";
-  CHECK(e->kind() == Failure::refused);
+  CHECK(e->kind() == Failure::Kind::refused);
   CHECK(e->exit_code() == 1);
   return e->what();
 }
 
 }  // namespace
-
-TEST_CASE("outranks: commercial beats free, then the later iat, then the larger serial") {
-  const auto old_compact = server_entry(1, Edition::compact, kNow - 100);
-  const auto new_free = server_entry(2, Edition::free, kNow);
-  CHECK(outranks(old_compact, new_free));
-  CHECK_FALSE(outranks(new_free, old_compact));
-  const auto later_vm = server_entry(3, Edition::vm, kNow);
-  CHECK(outranks(later_vm, old_compact));
-  const auto same_time_smaller = server_entry(4, Edition::vm, kNow);
-  const auto same_time_larger = server_entry(5, Edition::appliance, kNow);
-  CHECK(outranks(same_time_larger, same_time_smaller));
-  CHECK_FALSE(outranks(same_time_smaller, same_time_larger));
-}
 
 TEST_CASE("appliance state: the active server license is rule 2's pick among unexpired ones") {
   const auto s =
@@ -65,16 +61,21 @@ TEST_CASE("appliance state: the active server license is rule 2's pick among une
   CHECK(s.active_server()->serial == 2);
   REQUIRE(s.expired_server() != nullptr);
   CHECK(s.expired_server()->serial == 3);
-  CHECK(s.total_users() == 8);
-  CHECK(s.max_users() == 20);
-  CHECK(s.file_tokens() == 2);
+  CHECK(s.users().licensed_users == 8);
+  CHECK(s.users().max_users == 20);
+  CHECK(s.counted_packs().size() == 1);
+  CHECK(s.status_of(s.history()[0]) == "superseded");
+  CHECK(s.status_of(s.history()[1]) == "active");
+  CHECK(s.status_of(s.history()[2]) == "expired");
+  CHECK(s.status_of(s.history()[3]) == "valid");
 }
 
 TEST_CASE("appliance state: expired packs count neither toward users nor the license file") {
   const auto s = state({server_entry(1, Edition::compact, kNow - 500), pack_entry(2, 5, kNow - 400, kNow),
                         pack_entry(3, 1, kNow - 400, kNow + 1)});
-  CHECK(s.pack_users() == 1);
-  CHECK(s.packs().size() == 1);
+  CHECK(s.users().pack_users == 1);
+  REQUIRE(s.counted_packs().size() == 1);
+  CHECK(s.counted_packs().front()->serial == 3);
 }
 
 TEST_CASE("server order: the first server license of an appliance passes") {
@@ -116,11 +117,13 @@ TEST_CASE("server order: a Compact replacing a license whose packs exceed 20 use
   std::vector<LedgerEntry> history{server_entry(1, Edition::vm, kNow - 100)};
   for (int i = 0; i < 4; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));  // 1 + 20 users
   const auto s = state(history);
-  const auto why = refusal([&] { check_server_order(s, server(Edition::compact, true), kNow); });
-  CHECK(test::contains(why, "at most 20 users"));
-  CHECK(test::contains(why, "3 included + 20 = 23"));
+  const auto order = server(Edition::compact, true);
+  const auto why = refusal([&] { check_effect(s, order, {server_entry(9, Edition::compact, kNow)}); });
+  CHECK(test::contains(why, "a compact server license allows at most 20 users"));
+  CHECK(test::contains(why, "would then count 23 (3 included + 20 in packs on record)"));
   history.pop_back();  // 15 pack users: 3 + 15 = 18 fits
-  CHECK(refusal([&] { check_server_order(state(history), server(Edition::compact, true), kNow); }) == "");
+  CHECK(refusal([&] { check_effect(state(history), order, {server_entry(9, Edition::compact, kNow)}); }) ==
+        "");
 }
 
 TEST_CASE("server order: --replace with no active server license is refused (likely a wrong ID)") {
@@ -187,23 +190,56 @@ TEST_CASE("pack order: a Compact may reach 20 users but never more") {
   std::vector<LedgerEntry> history{server_entry(1, Edition::compact, kNow - 100)};
   for (int i = 0; i < 3; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));  // 3 + 15 = 18
   const auto s = state(history);
-  CHECK(refusal([&] { check_pack_order(s, packs(1, 2), kNow); }) == "");  // 20
-  const auto why = refusal([&] { check_pack_order(s, packs(1, 3), kNow); });
-  CHECK(test::contains(why, "to 21 users, over its maximum of 20"));
-  CHECK(test::contains(why, "room for 2 more"));
-  CHECK(test::contains(refusal([&] { check_pack_order(s, packs(5), kNow); }), "to 23 users"));
+  CHECK(refusal([&] { check_effect(s, packs(1, 2), new_packs(10, 1, 2)); }) == "");  // 20
+  const auto why = refusal([&] { check_effect(s, packs(1, 3), new_packs(10, 1, 3)); });
+  CHECK(test::contains(why,
+                       "3 packs of 1 user for 001A2B3C4D5E would take the compact appliance to 21 users, "
+                       "over its maximum of 20 (it has 18: 3 included + 15 in packs; room for 2 more)"));
+  CHECK(test::contains(refusal([&] { check_effect(s, packs(5), new_packs(10, 5, 1)); }), "to 23 users"));
 }
 
 TEST_CASE("pack order: expired packs leave room on a Compact") {
   std::vector<LedgerEntry> history{server_entry(1, Edition::compact, kNow - 100)};
   for (int i = 0; i < 3; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50, kNow - 1));
-  CHECK(refusal([&] { check_pack_order(state(history), packs(5, 3), kNow); }) == "");
+  CHECK(refusal([&] { check_effect(state(history), packs(5, 3), new_packs(10, 5, 3)); }) == "");
 }
 
 TEST_CASE("pack order: appliance and vm editions have no maximum") {
   std::vector<LedgerEntry> history{server_entry(1, Edition::vm, kNow - 100)};
   for (int i = 0; i < 100; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));
-  CHECK(refusal([&] { check_pack_order(state(history), packs(5, 100), kNow); }) == "");
+  CHECK(refusal([&] { check_effect(state(history), packs(5, 100), new_packs(200, 5, 100)); }) == "");
+}
+
+TEST_CASE("pack order: judged also at the moment a replacement expires and an older Compact counts again") {
+  // A Compact (1) replaced by an appliance license (2) that expires in a day: today the
+  // appliance edition has no maximum, but once 2 expires the Compact is active again and caps
+  // the packs at 20.
+  const UnixTime day = 86400;
+  const auto s = state({server_entry(1, Edition::compact, kNow - 100),
+                        server_entry(2, Edition::appliance, kNow - 50, kNow + day)});
+  REQUIRE(s.active_server()->serial == 2);
+  const auto why = refusal([&] { check_effect(s, packs(5, 6), new_packs(10, 5, 6)); });
+  CHECK(test::contains(
+      why, "6 packs of 5 users for 001A2B3C4D5E would take the compact appliance to 33 users at " +
+               format_rfc3339(kNow + day) +
+               ", when the appliance server license 2 has expired and the compact server "
+               "license 1 counts again, over its maximum of 20"));
+  CHECK(test::contains(why, "room for 17 more"));
+  CHECK(refusal([&] { check_effect(s, packs(5, 3), new_packs(10, 5, 3)); }) == "");  // 3 + 15 = 18 then
+  // Packs that expire with the replacement never meet the Compact's cap.
+  CHECK(refusal([&] { check_effect(s, packs(5, 6), new_packs(10, 5, 6, kNow + day)); }) == "");
+}
+
+TEST_CASE("server order: a replacement that expires before packs on record is judged at that moment") {
+  // A vm license with 30 users of packs, replaced by a Compact: refused now. Replaced by an
+  // appliance license: fine now and later (the vm license counts again once it expires).
+  std::vector<LedgerEntry> history{server_entry(1, Edition::vm, kNow - 100)};
+  for (int i = 0; i < 6; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));
+  const auto s = state(history);
+  auto replacement = server(Edition::appliance, true);
+  replacement.expires = kNow + 1000;
+  auto entry = server_entry(9, Edition::appliance, kNow, kNow + 1000);
+  CHECK(refusal([&] { check_effect(s, replacement, {entry}); }) == "");
 }
 
 TEST_CASE("pack order: an expiry at or before now is refused") {

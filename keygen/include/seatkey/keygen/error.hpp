@@ -1,5 +1,6 @@
-// The one exception type of seatkey::keygen. Every failure is either bad input (exit 2), a
-// refusal by an issuing rule (exit 1, nothing written) or a ledger/storage failure (exit 2).
+// The one exception of seatkey::keygen: why a command could not do what it was asked. Every
+// failure is bad input (exit 2), a refusal by an issuing rule (exit 1, nothing written) or a
+// ledger/storage failure (exit 2).
 #pragma once
 
 #include <stdexcept>
@@ -7,21 +8,21 @@
 
 namespace seatkey::keygen {
 
-enum class Failure {
-  input,    // usage or input error: malformed ID, unknown edition, unreadable or unsafe file, ...
-  refused,  // an issuing rule of spec section 4 says no; nothing was written
-  ledger,   // the SQLite ledger failed (busy past all retries, corrupt, not a ledger, ...)
-};
-
-class Error : public std::runtime_error {
+class Failure : public std::runtime_error {
  public:
-  Error(Failure kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
-  Failure kind() const noexcept { return kind_; }
+  enum class Kind {
+    input,    // usage or input error: malformed ID, unknown edition, unreadable or unsafe file, ...
+    refused,  // an issuing rule says no; nothing was written
+    ledger,   // the ledger failed (busy past all retries, corrupt, not a ledger, ...)
+  };
+
+  Failure(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  Kind kind() const noexcept { return kind_; }
   // The command line's exit status: 1 for a refusal, 2 for everything else.
-  int exit_code() const noexcept { return kind_ == Failure::refused ? 1 : 2; }
+  int exit_code() const noexcept { return kind_ == Kind::refused ? 1 : 2; }
 
  private:
-  Failure kind_;
+  Kind kind_;
 };
 
 [[noreturn]] void throw_input_error(const std::string& message);

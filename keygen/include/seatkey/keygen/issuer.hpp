@@ -1,7 +1,8 @@
 // Issuing: orders in, tokens out, all or nothing. One BEGIN IMMEDIATE transaction: check the
-// rules (cumulatively, in order) -> allocate serials -> build the claims (validate_license) ->
-// sign (SecretKey::sign verifies its own output) -> check the license file limits -> insert ->
-// commit. Any failure rolls back: nothing recorded, no token returned.
+// rules (cumulatively, in order) -> allocate serials -> check the order's effect on the
+// appliance over time -> build the claims (validate_license) -> sign (SecretKey::sign verifies
+// its own output) -> check the license file limits -> insert -> commit. Any failure rolls
+// back: nothing recorded, no token returned.
 #pragma once
 
 #include <optional>
@@ -9,9 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "seatkey/common/signing.hpp"
+#include "seatkey/common/policy.hpp"
 #include "seatkey/keygen/ledger.hpp"
 #include "seatkey/keygen/orders.hpp"
+#include "seatkey/signing/secret_key.hpp"
 
 namespace seatkey::keygen {
 
@@ -26,10 +28,7 @@ struct IssueOptions {
 struct ApplianceSummary {
   std::string appliance;
   std::optional<Edition> edition;  // of the active server license
-  int included_users = 0;
-  int pack_users = 0;
-  int total_users = 0;
-  std::optional<int> max_users;
+  UserCount users;
 };
 
 struct IssuedOrder {
@@ -44,7 +43,7 @@ struct IssueResult {
   std::vector<std::string> tokens() const;
 };
 
-// Issues into an open ledger. Throws Error (refused / input / ledger); on a throw nothing
+// Issues into an open ledger. Throws Failure (refused / input / ledger); on a throw nothing
 // was written.
 IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>& orders,
                   const IssueOptions& options = {});

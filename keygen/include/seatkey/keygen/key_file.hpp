@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "seatkey/common/paserk.hpp"
-#include "seatkey/common/secure_buffer.hpp"
-#include "seatkey/common/signing.hpp"
+#include "seatkey/signing/secret_key.hpp"
+#include "seatkey/signing/secure_buffer.hpp"
 
 namespace seatkey::keygen {
 
@@ -25,7 +25,7 @@ inline PasswordCost insecure_fast_password_cost() {
 // Supplies the passphrase of a k4.secret-pw key; called at most once, only when needed.
 using PassphraseSource = std::function<SecureBuffer()>;
 
-// Loads the secret key of a key file. Throws Error(input) when the file is missing, not a
+// Loads the secret key of a key file. Throws Failure(input) when the file is missing, not a
 // regular file, accessible by group or others (message says `chmod 600`), holds no key line
 // or several, holds a public key, or when the passphrase is wrong (never a garbage key).
 SecretKey load_key_file(const std::string& path, const PassphraseSource& passphrase);
@@ -33,7 +33,7 @@ SecretKey load_key_file(const std::string& path, const PassphraseSource& passphr
 // Writes a new key file: open(O_CREAT|O_EXCL|O_WRONLY|O_NOFOLLOW, 0600), so an existing file
 // or symlink is never replaced; k4.secret-pw under `passphrase` with `cost`, or k4.secret when
 // `passphrase` is null. The key line follows '#' lines naming the k4.pid and the k4.public key.
-// Throws Error(input) if the file exists or cannot be written (a partial file is removed).
+// Throws Failure(input) if the file exists or cannot be written (a partial file is removed).
 void write_new_key_file(const std::string& path, const SecretKey& key, const SecureBuffer* passphrase,
                         PasswordCost cost = default_password_cost());
 
@@ -42,7 +42,7 @@ void write_new_key_file(const std::string& path, const SecretKey& key, const Sec
 SecureBuffer read_passphrase_file(const std::string& path);
 
 // A public key file (inspect --public, trusted keys): `k4.public.` lines, '#' comments and
-// blank lines allowed, at least one key. Throws Error(input) otherwise.
+// blank lines allowed, at least one key. Throws Failure(input) otherwise.
 std::vector<PublicKey> read_public_key_file(const std::string& path);
 
 // The text `key new` and `key public` print: "# seatkey vendor public key k4.pid...." and the

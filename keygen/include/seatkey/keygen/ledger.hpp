@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "seatkey/common/claims.hpp"
-#include "seatkey/common/edition.hpp"
+#include "seatkey/common/policy.hpp"
 #include "seatkey/common/time.hpp"
 
 namespace seatkey::keygen {
@@ -45,8 +45,8 @@ class Ledger {
     create,      // issue into a new ledger: creates the file and schema if missing
   };
 
-  // Throws Error(input) for a missing file or a file that is no seatkey ledger (or a newer
-  // schema), Error(ledger) for SQLite failures.
+  // Throws Failure(input) for a missing file or a file that is no seatkey ledger (or a newer
+  // schema), Failure(ledger) for SQLite failures.
   static Ledger open(const std::string& path, Access access);
 
   Ledger(Ledger&&) noexcept;

@@ -1,26 +1,30 @@
 // The appliance's license file as `export` writes it: '#' header lines, then its active server
-// license and every unexpired pack, each token after one '#' line saying what it is.
+// license and every pack that counts, each token after one '#' line saying what it is. Also
+// the sentences the desk reads about licenses and appliances.
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
+#include "seatkey/common/policy.hpp"
 #include "seatkey/keygen/ledger.hpp"
 #include "seatkey/keygen/rules.hpp"
 
 namespace seatkey::keygen {
 
-// The most bytes the header comment lines may take (part of the file size budget).
-inline constexpr std::size_t kLicenseFileHeaderBudget = 1024;
-
 // "server license 12: compact, 3 users included, customer \"Acme\", order \"SO-1\", issued ..."
 std::string describe(const LedgerEntry& entry);
-// The bytes one entry takes in the file: its comment line and its token line.
-std::size_t license_file_entry_bytes(const LedgerEntry& entry);
-// "compact, 13 users (3 included + 10 in packs, max 20)"
+
+// "compact, 13 users (3 included + 10 in packs, max 20)", "no active server license".
+std::string describe_users(const std::optional<Edition>& edition, const UserCount& users);
 std::string describe_users(const ApplianceState& state);
 
-// Throws Error(refused) when the appliance has no active server license on record.
-std::string license_file_text(const ApplianceState& state, UnixTime now);
+// Throws Failure(refused) when the appliance has no active server license on record.
+std::string license_file_text(const ApplianceState& state);
+
+// Throws Failure(refused) when the appliance's license file would be more than the verifier
+// reads (10,000 tokens, 4 MiB): the appliance would refuse the whole file.
+void check_license_file_limits(const ApplianceState& state);
 
 }  // namespace seatkey::keygen

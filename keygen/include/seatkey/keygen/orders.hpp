@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "seatkey/common/edition.hpp"
+#include "seatkey/common/policy.hpp"
 #include "seatkey/common/time.hpp"
 
 namespace seatkey::keygen {
@@ -38,7 +38,7 @@ struct PackOrder {
 
 using Order = std::variant<ServerOrder, PackOrder>;
 
-// Input checks shared by the flags and the batch file; each throws Error(input).
+// Input checks shared by the flags and the batch file; each throws Failure(input).
 std::string parse_appliance(std::string_view typed);                // canonical ID, or the spec's error
 Edition parse_edition_name(std::string_view name);                  // "free", "compact", "appliance", "vm"
 UnixTime parse_time(std::string_view what, std::string_view text);  // RFC 3339
@@ -51,7 +51,7 @@ int check_count(long long count);
 //    "expires"?, "replace"?: bool}
 //   {"type":"users", "appliance":ID, "users":1|5, "count"?: N (default 1), "customer"?,
 //    "order"?, "expires"?}
-// Unknown fields, duplicated keys (at any depth), wrong types and bad values are Error(input)
+// Unknown fields, duplicated keys (at any depth), wrong types and bad values are Failure(input)
 // naming the order ("order 3: ...", counted from 1).
 std::vector<Order> parse_batch(std::string_view json_text);
 

@@ -1,69 +1,82 @@
-// The issuing rules of spec section 4, on what the ledger holds for one appliance. Pure logic:
-// no SQLite, no signing, so every rule is testable on its own.
+// The issuing rules: what the license desk may sell an appliance, decided with the licensing
+// rules the verifier runs (seatkey/common/policy.hpp) on every license on record for it. An
+// appliance may hold every token ever issued to it (the desk appends them to its license
+// file), so an order is judged by what the appliance would compute from all of them, now and
+// at every later moment when one of them starts or stops being valid: the tool never issues a
+// license that the appliance will count differently from what was sold. Pure logic: no SQLite,
+// no signing, no presentation.
 #pragma once
 
-#include <cstddef>
+#include <deque>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "seatkey/common/policy.hpp"
 #include "seatkey/keygen/ledger.hpp"
 #include "seatkey/keygen/orders.hpp"
 
 namespace seatkey::keygen {
 
-// Verifier rule 2: a commercial license beats free, then the later iat, then the larger serial.
-bool outranks(const LedgerEntry& a, const LedgerEntry& b);
-// The verifier's `expired`: exp reached.
-bool is_expired(const LedgerEntry& entry, UnixTime now);
-
-// One appliance as the verifier would see its exported license file at `now`: the active
-// server license (the unexpired one rule 2 picks) and the unexpired packs on record.
+// One appliance's licenses on record, and what the verifier computes from them.
 class ApplianceState {
  public:
-  ApplianceState(std::string appliance, const std::vector<LedgerEntry>& history, UnixTime now);
+  // `history`: every license on record for the appliance, by serial.
+  ApplianceState(std::string appliance, std::vector<LedgerEntry> history, UnixTime now);
 
   const std::string& appliance() const { return appliance_; }
-  const LedgerEntry* active_server() const { return active_ ? &*active_ : nullptr; }
-  // The newest expired server license, for messages when there is no active one.
-  const LedgerEntry* expired_server() const { return expired_ ? &*expired_ : nullptr; }
-  const std::vector<LedgerEntry>& packs() const { return packs_; }  // unexpired, by serial
+  UnixTime now() const { return now_; }
+  const std::vector<LedgerEntry>& history() const { return history_; }
 
-  int included_users() const;  // 0 without an active server license
-  int pack_users() const { return pack_users_; }
-  std::optional<int> max_users() const;  // nullopt: unlimited (or unlicensed)
-  int total_users() const;               // what the verifier grants: min(included + packs, max)
+  // What the appliance computes from its whole license file at time t.
+  Outcome outcome_at(UnixTime t) const;
+  // The moments after now at which that can change.
+  std::vector<UnixTime> later_change_points() const;
 
-  // The export file's size: tokens and bytes (checked against the verifier's set limits).
-  std::size_t file_tokens() const;
-  std::size_t file_bytes() const;
+  // At now: the active server license (rule 2's pick among the valid ones), or nullptr.
+  const LedgerEntry* active_server() const;
+  // The server license whose expiry most recently passed, for messages when none is active.
+  const LedgerEntry* expired_server() const;
+  // The packs that count now, by serial.
+  std::vector<const LedgerEntry*> counted_packs() const;
+  // The users the appliance has now (zero without an active server license).
+  const UserCount& users() const;
+  // "active", "superseded", "expired" (a server license); "valid", "expired" (a pack).
+  std::string status_of(const LedgerEntry& entry) const;
 
-  // Adds a freshly issued entry (cumulative rules inside one batch).
+  // Adds freshly issued entries (the rules of a batch apply cumulatively, in order).
   void record(const LedgerEntry& entry);
 
  private:
+  const Outcome& outcome_now() const;
+  std::vector<LicenseTerms> terms() const;
+
   std::string appliance_;
   UnixTime now_;
-  std::optional<LedgerEntry> active_;
-  std::optional<LedgerEntry> expired_;
-  std::vector<LedgerEntry> packs_;
-  int pack_users_ = 0;
-  std::size_t pack_bytes_ = 0;
+  std::vector<LedgerEntry> history_;
+  std::deque<std::string> serials_;  // the serials as text, for LicenseTerms (stable addresses)
+  std::unordered_map<std::int64_t, std::size_t> index_of_;  // serial -> index in history_
+  mutable std::optional<Outcome> now_outcome_;
 };
 
-// Each throws Error(refused) with the reason when the order breaks a rule; returns otherwise.
-// A server license: refused when `updates_until` is set on free, when it expires at or before
-// `now`, and when the appliance has an active server license, unless it upgrades free to a
-// commercial edition or `replace` is set -- and even then when the verifier would rank the
-// new one below the current one (free replacing commercial, an older issue time) or when a
-// Compact would start with more users than 20 from the packs on record. `replace` with nothing
-// to replace is refused too (most likely a mistyped appliance ID).
+// Each throws Failure(refused) with the reason when the order breaks a rule, before anything
+// is built for it:
+//  - a server license: `updates_until` on an edition without updates; an expiry not in the
+//    future; a second server license, unless it upgrades free to a commercial edition or
+//    `replace` is set; a free license replacing a commercial one (the verifier would rank it
+//    below); a current license issued after `now` (a clock behind); `replace` with nothing to
+//    replace (most likely a mistyped appliance ID);
+//  - packs: sizes other than 1 and 5; an expiry not in the future; no active server license
+//    on record; an active server license of an edition without packs.
 void check_server_order(const ApplianceState& state, const ServerOrder& order, UnixTime now);
-// Packs: refused for sizes other than 1 and 5, without an active server license, on free,
-// past the edition's maximum (Compact: 20), and when expiring at or before `now`.
 void check_pack_order(const ApplianceState& state, const PackOrder& order, UnixTime now);
-// Refused when the appliance's license file would exceed what the verifier reads (10,000
-// tokens, 4 MiB): such a file would be refused as a whole on the appliance.
-void check_license_file_limits(const ApplianceState& state);
+
+// Throws Failure(refused) when the order's new licenses `added` (built for `order`, not yet
+// recorded in `state`) would not count as sold on the appliance: a new server license that is
+// not the active one now, or any moment (now or later) at which the appliance would cut off
+// more users at its edition's maximum than without the order (a Compact over 20 users, also
+// once a replacement expires and an older Compact license counts again).
+void check_effect(const ApplianceState& state, const Order& order, const std::vector<LedgerEntry>& added);
 
 }  // namespace seatkey::keygen
