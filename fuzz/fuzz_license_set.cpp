@@ -1,7 +1,8 @@
 // License-set evaluation: parse_licenses + evaluate over sets of valid, mutated, re-signed and
-// duplicated tokens. Never crashes, and the entitlement keeps the spec's invariants: every
-// token accepted or rejected with exactly one reason, accepted serials unique, licensed users
-// = min(included + packs, max), the same input gives the same entitlement.
+// duplicated tokens. Never crashes, and the entitlement keeps the invariants of
+// docs/format.md: every token accepted or rejected with exactly one reason, accepted serials
+// unique, licensed users = min(included + packs, max), the same input gives the same
+// entitlement.
 //
 // The input is license text (so license files the tool exports are seeds). A line starting
 // with '@' is a directive expanded from a pool of valid tokens signed at start-up with the

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Issue 6's benchmarks: builds seatkey in Release in build-bench/ (CMAKE_BUILD_TYPE=Release,
-# no tests, no sanitizers), measures seatkey against the bare libsodium work side by side in
-# the same run, and prints the table of ratios with the targets (docs/performance.md).
+# The performance benchmarks: builds seatkey in Release in build-bench/
+# (CMAKE_BUILD_TYPE=Release, no tests, no sanitizers), measures seatkey against the bare
+# libsodium work side by side in the same run, and prints the table of ratios with the targets
+# (docs/performance.md).
 #   scripts/bench.sh                        about 2 minutes on 2 cores
 #   SEATKEY_BENCH_RUNS=51 scripts/bench.sh  more process runs per command (default 21)
 #   SEATKEY_BENCH_EVAL_SECONDS=30 ...        longer evaluate() vs bare verify pairs (default 10)

@@ -56,12 +56,12 @@ python3 - "$seeds" <<'PY'
 import base64, glob, json, os, sys
 out = sys.argv[1]
 seeds = {k: [] for k in ("token", "claims", "paserk", "license_set", "trusted_keys", "orders")}
-for t in json.load(open("../shared/vectors/paseto/v4.json"))["tests"]:
+for t in json.load(open("tests/vectors/paseto/v4.json"))["tests"]:
     if t.get("token"):
         seeds["token"].append(t["token"])
     if isinstance(t.get("payload"), str):
         seeds["claims"].append(t["payload"])
-for f in sorted(glob.glob("../shared/vectors/paseto/k4.*.json")):
+for f in sorted(glob.glob("tests/vectors/paseto/k4.*.json")):
     for t in json.load(open(f))["tests"]:
         if isinstance(t.get("paserk"), str):
             seeds["paserk"].append(t["paserk"])

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End to end: license files made by seatkey-keygen, checked by seatkey-verify. Every exit code
-# and the JSON entitlement's fields, for the stories of spec sections 3 and 4.
+# and the JSON entitlement's fields, for the stories of docs/format.md (rules 1-5) and
+# docs/back-office.md (issuing rules).
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
 
 B=00-1A-2B-3C-4D-6F  # canonical 001A2B3C4D6F

@@ -1,5 +1,5 @@
 # Helpers for the seatkey-keygen CLI tests (sourced after lib.sh by tests/cli/keygen_*.sh).
-# Expects KEYGEN, SOURCE_DIR and SHARED_DIR in the environment.
+# Expects KEYGEN and SOURCE_DIR in the environment.
 . "$SOURCE_DIR/tests/cli/lib.sh"
 
 unset SEATKEY_KEY SEATKEY_LEDGER SEATKEY_PASSPHRASE SEATKEY_ISSUER

@@ -2,7 +2,7 @@
 # inspect: decodes any token (marked UNVERIFIED); with --public the verdict: the official
 # vectors 4-S-1 and 4-S-2 verify, 4-F-4 and 4-F-5 exit 1; tampered or foreign tokens exit 1.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
-VECTORS="$SHARED_DIR/vectors/paseto/v4.json"
+VECTORS="$VECTORS_DIR/paseto/v4.json"   # VECTORS_DIR: tests/vectors, set by CMake
 
 # vector NAME FIELD: a string field of one test vector (the file is pretty-printed JSON).
 vector() {

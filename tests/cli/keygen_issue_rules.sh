@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The issuing rules of spec section 4: each refusal exits 1 with its reason, prints no token
-# and leaves the ledger exactly as it was; input errors exit 2 the same way.
+# The issuing rules (docs/back-office.md): each refusal exits 1 with its reason, prints no
+# token and leaves the ledger exactly as it was; input errors exit 2 the same way.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
 dev_key
 

@@ -1,6 +1,6 @@
 # Shared helpers for the CLI tests (sourced by tests/cli/*.sh). Each test script runs in its
 # own scratch directory and exits non-zero on the first failed assertion.
-# Expects: KEYGEN and VERIFY (paths of the programs), SHARED_DIR, SOURCE_DIR in the environment.
+# Expects: KEYGEN and VERIFY (paths of the programs) and SOURCE_DIR in the environment.
 set -u
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/seatkey-test.XXXXXX")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# seatkey-verify --json: every field of the entitlement (spec section 3) with its exact name,
-# null where the spec says so, each list entry {serial, kind, users, source, reason, message}.
+# seatkey-verify --json: every field of the entitlement (docs/format.md) with its exact name,
+# null where the format says so, each list entry {serial, kind, users, source, reason, message}.
 . "$SOURCE_DIR/tests/cli/lib.sh"
 . "$SOURCE_DIR/tests/cli/mint_lib.sh"
 
@@ -171,7 +171,7 @@ expect_rc 0 "ended update option"
 expect_out '"updates_allowed": false,'
 expect_out '"updates_until": "2026-06-30T00:00:00Z",'
 
-# --users N adds the answer: current_users, users_fit, may_add_user (after the spec's fields).
+# --users N adds the answer: current_users, users_fit, may_add_user (after the entitlement).
 verify --licenses lic.txt --json --users 19
 expect_rc 0 "--users 19"
 expect_out '"current_users": 19,'

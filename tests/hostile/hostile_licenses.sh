@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# seatkey-verify on hostile license files. Every hostile token is rejected with the reason of
-# spec section 3, every hostile set is evaluated or refused with a clear error (exit 2), and
-# nothing crashes: a signal or a sanitizer report shows up as an unexpected exit status.
+# seatkey-verify on hostile license files. Every hostile token is rejected with its reason
+# (docs/format.md, rule 1), every hostile set is evaluated or refused with a clear error
+# (exit 2), and nothing crashes: a signal or a sanitizer report shows up as an unexpected exit
+# status.
 # The verifier's peak RSS on a 5 MiB file and on 10,000 and 10,001 licenses is printed and,
 # outside the sanitizer build, must stay under RSS_LIMIT_KIB.
 . "$SOURCE_DIR/tests/cli/lib.sh"

@@ -1,8 +1,8 @@
 // Hostile bytes at the parsers' edges: NUL bytes (which some JSON readers take for the end of
-// the text), numbers beyond double's range and binary text. Regression tests for what the
-// hardening work (issue 5) found: a NUL byte ended the JSON text for nlohmann::json, so a
-// license payload or footer "{...}\0junk" was read as "{...}" and a batch orders file was
-// issued from the part before a NUL byte; 1e999 in an orders file gave a raw library message.
+// the text), numbers beyond double's range and binary text. A JSON reader that stops at a NUL
+// byte would read a license payload or footer "{...}\0junk" as "{...}" and issue a batch
+// orders file from the part before the NUL; a number like 1e999 in an orders file must be
+// the tool's own "not valid JSON" error, not a raw library message.
 #include <doctest/doctest.h>
 
 #include <string>

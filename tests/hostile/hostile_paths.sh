@@ -3,7 +3,7 @@
 # symbolic links (to directories, devices, FIFOs, loops, nowhere) and unreadable entries;
 # devices and /proc files as --licenses; binary, NUL, CRLF, empty and huge trusted-keys and
 # appliance files; non-ASCII appliance IDs. Each is a clear error (exit 2, one line naming the
-# input, nothing on stdout) or is evaluated as the spec says; nothing hangs or crashes.
+# input, nothing on stdout) or is evaluated as docs/format.md says; nothing hangs or crashes.
 . "$SOURCE_DIR/tests/cli/lib.sh"
 . "$SOURCE_DIR/tests/cli/mint_lib.sh"
 

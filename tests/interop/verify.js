@@ -1,7 +1,7 @@
 'use strict';
 // Independent check of seatkey-keygen's tokens: each must verify with the `paseto` npm package
 // (not seatkey's code) given only the k4.public key, carry the key's k4.pid as footer kid
-// (computed here with blakejs) and hold license claims of spec section 2.
+// (computed here with blakejs) and hold the license claims of docs/format.md.
 //   node verify.js PUBLIC_KEY_FILE TOKENS_FILE
 // TOKENS_FILE: one token per line; blank lines and '#' comments ignored. Exit 0 all verified.
 const fs = require('fs');

@@ -1,4 +1,4 @@
-// The issuing rules as pure checks on an appliance's ledger history.
+// The issuing rules (docs/back-office.md) as pure checks on an appliance's ledger history.
 #include <doctest/doctest.h>
 
 #include "keygen_test_support.hpp"

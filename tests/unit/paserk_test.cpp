@@ -9,7 +9,7 @@ using namespace seatkey;
 
 namespace {
 nlohmann::json cases(const char* file) {
-  return test::read_json(test::shared_path(std::string("vectors/paseto/") + file))["tests"];
+  return test::read_json(test::vectors_path(std::string("paseto/") + file))["tests"];
 }
 }  // namespace
 

@@ -8,7 +8,7 @@
 using namespace seatkey;
 
 TEST_CASE("PASETO v4 vectors: every 4-S and 4-F case gives the expected result") {
-  const auto vectors = test::read_json(test::shared_path("vectors/paseto/v4.json"));
+  const auto vectors = test::read_json(test::vectors_path("paseto/v4.json"));
   int checked = 0;
   for (const auto& t : vectors["tests"]) {
     const std::string name = t["name"];

@@ -9,8 +9,9 @@
 
 namespace seatkey::test {
 
-inline std::string shared_path(const std::string& rel) {
-  return std::string(SEATKEY_SHARED_DIR) + "/" + rel;
+// A file of tests/vectors/ (the published PASETO, PASERK and Wycheproof vectors).
+inline std::string vectors_path(const std::string& rel) {
+  return std::string(SEATKEY_VECTORS_DIR) + "/" + rel;
 }
 
 inline std::string read_file(const std::string& path) {

@@ -7,7 +7,7 @@
 using namespace seatkey;
 
 TEST_CASE("Wycheproof Ed25519: every case gives its expected result through ed25519_verify") {
-  const auto suite = test::read_json(test::shared_path("vectors/wycheproof/ed25519_test.json"));
+  const auto suite = test::read_json(test::vectors_path("wycheproof/ed25519_test.json"));
   int cases = 0;
   for (const auto& group : suite["testGroups"]) {
     const auto& pk_json = group.contains("publicKey") ? group["publicKey"] : group["key"];

@@ -1,4 +1,4 @@
-// evaluate(): the rules of spec section 3, table-driven, with tokens signed in the test.
+// evaluate(): rules 1 to 5 of docs/format.md, table-driven, with tokens signed in the test.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -43,7 +43,7 @@ std::vector<Row> rows() {
        20,
        20,
        0},
-      {"Compact 3 + 1 = 4 (the spec's example)",
+      {"Compact 3 + 1 = 4 (docs/format.md's example)",
        {{c3(), "accepted"}, {pack("1002", 1), "accepted"}},
        true,
        E(v::Edition::compact),
