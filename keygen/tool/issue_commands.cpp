@@ -92,7 +92,7 @@ void setup_issue_commands(CLI::App& app, Status& status) {
   add_issuing_options(cmd, &server->issuing);
   cmd->add_option("--appliance", server->appliance, "appliance or VM installation ID, e.g. 00:1a:2b:3c:4d:5e")
       ->required();
-  cmd->add_option("--edition", server->edition, "free, compact, appliance or vm")->required();
+  cmd->add_option("--edition", server->edition, "the edition: " + edition_list())->required();
   add_text_options(cmd, &server->customer, &server->order);
   cmd->add_option("--updates-until", server->updates_until,
                   "end of the update option, RFC 3339 (not on free); without it updates are allowed");

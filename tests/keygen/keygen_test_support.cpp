@@ -47,6 +47,13 @@ struct Db {
 }  // namespace
 
 std::string ledger_snapshot(const std::string& path) {
+  return ledger_snapshot(path,
+                         "SELECT serial, kind, appliance, users, token FROM licenses ORDER BY serial;"
+                         "SELECT name, seq FROM sqlite_sequence;"
+                         "SELECT version FROM schema_version;");
+}
+
+std::string ledger_snapshot(const std::string& path, const std::string& sql) {
   Db db(path);
   std::string out;
   const auto collect = [](void* arg, int n, char** values, char**) {
@@ -55,11 +62,7 @@ std::string ledger_snapshot(const std::string& path) {
     *s += "\n";
     return 0;
   };
-  const char* sql =
-      "SELECT serial, kind, appliance, users, token FROM licenses ORDER BY serial;"
-      "SELECT name, seq FROM sqlite_sequence;"
-      "SELECT version FROM schema_version;";
-  if (sqlite3_exec(db.db, sql, collect, &out, nullptr) != SQLITE_OK) {
+  if (sqlite3_exec(db.db, sql.c_str(), collect, &out, nullptr) != SQLITE_OK) {
     throw std::runtime_error(std::string("snapshot: ") + sqlite3_errmsg(db.db));
   }
   return out;

@@ -28,6 +28,8 @@ SecretKey development_key();
 // Every row (serial and token) and the AUTOINCREMENT counter, read with plain SQLite: equal
 // snapshots mean nothing was written.
 std::string ledger_snapshot(const std::string& path);
+// The rows of `sql` (columns separated by '|', one row a line), read with plain SQLite.
+std::string ledger_snapshot(const std::string& path, const std::string& sql);
 
 // Runs SQL on the file with plain SQLite (bypassing the library), e.g. to damage a ledger.
 void raw_sql(const std::string& path, const std::string& sql);

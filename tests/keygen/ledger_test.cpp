@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "keygen_test_support.hpp"
+#include "seatkey/common/policy.hpp"
 #include "seatkey/keygen/ledger.hpp"
 
 using namespace seatkey;
@@ -34,6 +35,22 @@ TEST_CASE("ledger: a new ledger has schema version 1 and no rows") {
   CHECK(ledger.count() == 0);
   CHECK(ledger.entries().empty());
   CHECK(test::contains(test::ledger_snapshot(path), "1|"));  // schema_version row
+}
+
+TEST_CASE("ledger: the schema's CHECKs list exactly the policy's editions and kinds") {
+  // Adding an edition or kind to the policy needs a migration that widens these CHECKs.
+  test::TempDir dir;
+  const auto path = dir.file("l.db");
+  { auto ledger = Ledger::open(path, Ledger::Access::create); }
+  const std::string schema =
+      test::ledger_snapshot(path, "SELECT sql FROM sqlite_master WHERE name = 'licenses'");
+  std::string editions, kinds;
+  for (const auto& e : kEditions)
+    editions += std::string(editions.empty() ? "" : ", ") + "'" + std::string(e.name) + "'";
+  for (const auto& k : kKindNames)
+    kinds += std::string(kinds.empty() ? "" : ", ") + "'" + std::string(k) + "'";
+  CHECK(test::contains(schema, "edition IN (" + editions + ")"));
+  CHECK(test::contains(schema, "kind IN (" + kinds + ")"));
 }
 
 TEST_CASE("ledger: opening a missing ledger to read or issue is an input error") {

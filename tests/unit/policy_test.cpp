@@ -2,6 +2,9 @@
 // decide for every license and for the users.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -244,4 +247,38 @@ TEST_CASE("policy: serial order - all-digit serials numerically, others byte-wis
         if (compare_serials(a, b) < 0 && compare_serials(b, c) < 0) CHECK(compare_serials(a, c) < 0);
       }
     }
+}
+
+TEST_CASE("policy: docs/format.md - its edition and reason tables are the code's") {
+  std::ifstream in(std::string(SEATKEY_SOURCE_DIR) + "/docs/format.md");
+  REQUIRE(in);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  // The rows of the table under the header line that starts with `header`.
+  const auto table = [&](const std::string& header) {
+    std::vector<std::string> rows;
+    std::size_t i = 0;
+    while (i < lines.size() && lines[i].rfind(header, 0) != 0) ++i;
+    for (i += 2; i < lines.size() && lines[i].rfind("| `", 0) == 0; ++i) rows.push_back(lines[i]);
+    return rows;
+  };
+  const std::regex edition_row(R"(\| `(\w+)` \|[^|]*\| (\d+) \| (\d+|unlimited) \| (accepted|refused) \|.*)");
+  const auto editions = table("| edition |");
+  REQUIRE(editions.size() == kEditions.size());
+  for (std::size_t i = 0; i < kEditions.size(); ++i) {
+    CAPTURE(editions[i]);
+    std::smatch m;
+    REQUIRE(std::regex_match(editions[i], m, edition_row));
+    const EditionRules& rules = kEditions[i];
+    CHECK(m[1] == std::string(rules.name));
+    CHECK(std::stoi(m[2]) == rules.included_users);
+    CHECK(m[3] == (rules.max_users ? std::to_string(*rules.max_users) : "unlimited"));
+    CHECK(m[4] == (rules.accepts_packs ? "accepted" : "refused"));
+  }
+  const auto reasons = table("| reason |");
+  REQUIRE(reasons.size() == kReasonNames.size());
+  for (std::size_t i = 0; i < kReasonNames.size(); ++i) {
+    CAPTURE(reasons[i]);
+    CHECK(reasons[i].rfind("| `" + std::string(kReasonNames[i]) + "` |", 0) == 0);
+  }
 }

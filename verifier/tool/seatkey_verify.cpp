@@ -1,4 +1,4 @@
-// seatkey-verify: the appliance's boot check (spec section 5).
+// seatkey-verify: the appliance's boot check (docs/firmware.md).
 //
 //   seatkey-verify --appliance ID|--appliance-file F --licenses PATH
 //       [--trusted-keys FILE] [--now TIME] [--users N] [--json]
@@ -9,7 +9,7 @@
 // than licensed still has a valid license (it boots, it may not add users), and a boot script
 // that must know reads the "users_fit" field of --json.
 //
-// --json prints the entitlement with the spec's field names, in the spec's order; with
+// --json prints the entitlement with the field names and order of docs/format.md; with
 // --users N it adds "current_users", "users_fit" (N <= licensed_users) and "may_add_user"
 // (N < licensed_users). "updates_allowed" answers for firmware released at --now (false on
 // Free, and once an update option has ended); "max_users" is null for unlimited editions and

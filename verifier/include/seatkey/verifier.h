@@ -1,4 +1,4 @@
-/* libseatkey-verifier's C API: the appliance's offline license check (spec sections 2, 3, 5).
+/* libseatkey-verifier's C API: the appliance's offline license check (docs/format.md, docs/firmware.md).
  *
  * Contract:
  *  - C99 (and C++), no C++ types, nothing thrown: every function returns a status, a value or
@@ -45,7 +45,7 @@ typedef enum seatkey_status {
   SEATKEY_OK = 0,
   SEATKEY_INVALID_ARGUMENT = 1,     /* a required pointer is NULL (a bug in the caller) */
   SEATKEY_INVALID_KEY = 2,          /* a trusted key is not a k4.public PASERK; bad keys file */
-  SEATKEY_INVALID_APPLIANCE_ID = 3, /* outside the spec's alphabet or 4-64 characters */
+  SEATKEY_INVALID_APPLIANCE_ID = 3, /* outside the alphabet or 4-64 characters of an appliance ID */
   SEATKEY_INVALID_TIME = 4,         /* not an RFC 3339 time */
   SEATKEY_IO_ERROR = 5,             /* a path could not be read (the message names it) */
   SEATKEY_TOO_LARGE = 6,            /* a license set over 4 MiB or 10,000 tokens */
@@ -123,13 +123,13 @@ typedef enum seatkey_edition {
   SEATKEY_EDITION_APPLIANCE = 3,
   SEATKEY_EDITION_VM = 4
 } seatkey_edition;
-/* "none", "free", "compact", "appliance", "vm" (the spec's names); "unknown" otherwise. */
+/* "none", "free", "compact", "appliance", "vm" (the names of docs/format.md); "unknown" otherwise. */
 SEATKEY_VERIFIER_API const char* seatkey_edition_name(seatkey_edition edition);
 
 /* max_users of an edition without an upper limit (appliance, vm). */
 #define SEATKEY_UNLIMITED_USERS (-1)
 
-/* The entitlement's fields (spec section 3; the names of seatkey-verify --json). */
+/* The entitlement's fields (docs/format.md; the names of seatkey-verify --json). */
 SEATKEY_VERIFIER_API const char* seatkey_entitlement_appliance(const seatkey_entitlement* e); /* canonical */
 SEATKEY_VERIFIER_API bool seatkey_entitlement_licensed(const seatkey_entitlement* e);
 SEATKEY_VERIFIER_API seatkey_edition seatkey_entitlement_edition(const seatkey_entitlement* e);
@@ -169,7 +169,7 @@ typedef enum seatkey_kind {
 /* "none", "server", "users"; "unknown" otherwise. */
 SEATKEY_VERIFIER_API const char* seatkey_kind_name(seatkey_kind kind);
 
-/* Why a license was rejected (the spec's reason codes); SEATKEY_REASON_NONE: accepted. */
+/* Why a license was rejected (the reason codes of docs/format.md); SEATKEY_REASON_NONE: accepted. */
 typedef enum seatkey_reason {
   SEATKEY_REASON_NONE = 0,
   SEATKEY_REASON_MALFORMED = 1,
@@ -184,7 +184,7 @@ typedef enum seatkey_reason {
   SEATKEY_REASON_NO_SERVER_LICENSE = 10,
   SEATKEY_REASON_FREE_EDITION = 11
 } seatkey_reason;
-/* "none", then the spec's names: "malformed", "unknown_key", ..., "free_edition";
+/* "none", then the reason codes: "malformed", "unknown_key", ..., "free_edition";
  * "unknown" otherwise. A static string. */
 SEATKEY_VERIFIER_API const char* seatkey_reason_name(seatkey_reason reason);
 

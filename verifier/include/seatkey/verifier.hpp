@@ -1,9 +1,9 @@
-// libseatkey-verifier: the appliance's offline license check (spec sections 2, 3 and 5).
+// libseatkey-verifier: the appliance's offline license check (docs/format.md, docs/firmware.md).
 //
 // Contract:
 //  - evaluate() turns a license set, the appliance's own ID, a trust store of vendor public
 //    keys and the current time into an Entitlement. Every token ends up accepted or rejected
-//    with exactly one Reason, by the rules of spec section 3, in order.
+//    with exactly one Reason, by the rules of docs/format.md, in order.
 //  - A token's signature is checked (with the key its footer `kid` names) before anything in
 //    its payload is read; nothing from a token that did not verify is reported.
 //  - No function throws: failures come back as an Error in an Expected. No global mutable
@@ -38,7 +38,7 @@ using UnixTime = std::int64_t;
 
 enum class ErrorCode {
   invalid_key,           // a trusted key is not a k4.public PASERK, or a keys file is malformed
-  invalid_appliance_id,  // the appliance ID is outside the spec's alphabet or length
+  invalid_appliance_id,  // the appliance ID is outside the alphabet or 4-64 characters of docs/format.md
   invalid_time,          // not an RFC 3339 time
   io_error,              // a path could not be read (the message names it)
   too_large,             // a license set over 4 MiB or 10,000 tokens
@@ -148,7 +148,7 @@ SEATKEY_VERIFIER_API Expected<LicenseSet> parse_licenses(std::string_view text,
 SEATKEY_VERIFIER_API Expected<LicenseSet> load_licenses(const std::string& path) noexcept;
 
 // ---------------------------------------------------------------------------------------
-// Evaluation (spec section 3).
+// Evaluation (docs/format.md).
 
 enum class Edition { free, compact, appliance, vm };
 SEATKEY_VERIFIER_API const char* edition_name(Edition edition) noexcept;  // "free", "compact", ...
@@ -156,7 +156,7 @@ SEATKEY_VERIFIER_API const char* edition_name(Edition edition) noexcept;  // "fr
 enum class LicenseKind { server, users };
 SEATKEY_VERIFIER_API const char* kind_name(LicenseKind kind) noexcept;  // "server", "users"
 
-// Why a token was rejected; the names are the spec's reason codes.
+// Why a token was rejected; the names are the reason codes of docs/format.md.
 enum class Reason {
   malformed,          // not a v4.public token, bad base64url, over 4 KiB, bad footer/kid
   unknown_key,        // footer kid names no trusted key

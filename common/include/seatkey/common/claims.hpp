@@ -1,4 +1,4 @@
-// The license claims of spec section 2, parsed into a typed struct and written back.
+// The license claims (docs/format.md), parsed into a typed struct and written back.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// Hostile-input limits of spec section 2.
+// Hostile-input limits (docs/format.md).
 #pragma once
 
 #include <cstddef>

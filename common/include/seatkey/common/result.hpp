@@ -14,9 +14,9 @@ enum class Errc {
   invalid_claims,        // payload is not a valid license claims object
   invalid_key,           // a PASERK string or key material is not acceptable
   wrong_passphrase,      // k4.secret-pw did not authenticate under this passphrase
-  invalid_appliance_id,  // appliance ID outside the spec's alphabet or length
+  invalid_appliance_id,  // appliance ID outside the alphabet or 4-64 characters of docs/format.md
   invalid_time,          // not an RFC 3339 date-time
-  too_large,             // input over the spec's limits
+  too_large,             // input over the limits of docs/format.md
   io_error,              // a file could not be read or written
   out_of_memory,         // sodium_malloc failed
 };

@@ -2,7 +2,8 @@
 // Serials are INTEGER PRIMARY KEY AUTOINCREMENT: allocated inside the BEGIN IMMEDIATE write
 // transaction that records the rows, so they are unique across concurrent issuers and never
 // reused, not even after a deletion or a crash. Schema (version 1):
-//   schema_version(version INTEGER)            one row; newer ledgers are refused, older migrated
+//   schema_version(version INTEGER)            every version the ledger was brought to; a
+//                                              newer ledger is refused, an older one migrated
 //   licenses(serial, kind, appliance, edition, users, customer, order_ref, issued_at,
 //            updates_until, expires, issuer, key_id, replaces, token)   times as RFC 3339 text
 #pragma once

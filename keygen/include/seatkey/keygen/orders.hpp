@@ -39,7 +39,7 @@ struct PackOrder {
 using Order = std::variant<ServerOrder, PackOrder>;
 
 // Input checks shared by the flags and the batch file; each throws Failure(input).
-std::string parse_appliance(std::string_view typed);                // canonical ID, or the spec's error
+std::string parse_appliance(std::string_view typed);                // canonical ID, or the error naming what is wrong
 Edition parse_edition_name(std::string_view name);                  // "free", "compact", "appliance", "vm"
 UnixTime parse_time(std::string_view what, std::string_view text);  // RFC 3339
 // customer/order: valid UTF-8, no control characters, at most kMaxTextClaimBytes bytes.
