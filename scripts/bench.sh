@@ -175,8 +175,11 @@ done < <(find "$root/$build_dir/verifier" -maxdepth 1 -name 'libseatkey[-_]verif
 "$evaluate" --edition=compact --pack-users=1 --packs=20 --emit=compact.lic
 compact=(--appliance "$appliance" --licenses compact.lic --trusted-keys compact.lic.pub)
 "$verify" "${compact[@]}" >compact.out || { cat compact.out; exit 2; }
-grep -q 'Compact edition, 20 users' compact.out && grep -q '21 accepted, 0 not accepted' compact.out ||
-  { echo "bench: seatkey-verify did not accept the 21 Compact tokens:" >&2; cat compact.out >&2; exit 2; }
+if ! grep -q 'Compact edition, 20 users' compact.out || ! grep -q '21 accepted, 0 not accepted' compact.out; then
+  echo "bench: seatkey-verify did not accept the 21 Compact tokens:" >&2
+  cat compact.out >&2
+  exit 2
+fi
 "$proc" "$((runs * 10))" -- verify "$verify" "${compact[@]}" \
   -- bare "$bare_verify" "$(cat compact.lic.pub)" compact.lic >compact.txt
 a=$(field compact.txt verify 6) b=$(field compact.txt bare 6)
