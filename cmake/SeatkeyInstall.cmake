@@ -86,8 +86,6 @@ licenses (PASETO v4.public tokens signed by the vendor) offline at boot, and the
 seatkey-verify command line boot check.")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME seatkey-verifier)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
-# seatkey-verify needs the library of its own package: let dpkg-shlibdeps find it there.
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${CMAKE_INSTALL_LIBDIR}")
 
 set(CPACK_COMPONENT_DEVELOPMENT_DISPLAY_NAME "seatkey verifier development files")
 set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION
