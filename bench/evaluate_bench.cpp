@@ -1,12 +1,14 @@
 // seatkey-bench-evaluate: evaluate() against bare Ed25519 verifies of the same messages.
 //
 //   seatkey-bench-evaluate [--licenses=FILE --appliance=ID --public=K4_PUBLIC_FILE]
-//                          [--packs=N] [--emit=FILE] [Google Benchmark flags]
+//                          [--packs=N] [--edition=NAME] [--pack-users=1|5] [--emit=FILE]
+//                          [Google Benchmark flags]
 //
 // With --licenses, the set is that license file (scripts/bench.sh exports one from a ledger the
-// real seatkey-keygen filled). Without it, 1 server license + N user packs (default 1,000) are
-// signed here with a fixed test key, the same claims seatkey-keygen writes; --emit=FILE writes
-// them (and FILE.pub, the k4.public key) for the other benchmarks, then exits.
+// real seatkey-keygen filled). Without it, 1 server license of --edition (default appliance) +
+// N user packs of --pack-users each (default 1,000 of 5) are signed here with a fixed test
+// key, the same claims seatkey-keygen writes; --emit=FILE writes them (and FILE.pub, the
+// k4.public key) for the other benchmarks, then exits.
 //
 // BM_evaluate:    seatkey::verifier::evaluate() of the parsed set (rule 1 to 5, reports).
 // BM_bare_verify: crypto_sign_verify_detached over the PAE message (v4.public's m2) and the
@@ -28,6 +30,7 @@
 #include <vector>
 
 #include "seatkey/common/claims.hpp"
+#include "seatkey/common/edition.hpp"
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/paseto.hpp"
 #include "seatkey/signing/secret_key.hpp"
@@ -65,8 +68,9 @@ std::string read_text(const std::string& path) {
   return s.str();
 }
 
-// 1 server license + `packs` user packs for f->appliance, as seatkey-keygen signs them.
-std::string mint(int packs, std::string* public_paserk) {
+// 1 server license of `edition` + `packs` user packs of `pack_users` each for the fixture's
+// appliance, as seatkey-keygen signs them.
+std::string mint(int packs, seatkey::Edition edition, int pack_users, std::string* public_paserk) {
   const std::string seed(32, '\x42');
   auto key = seatkey::SecretKey::from_seed(seed);
   if (!key) die("test key: " + key.error().message);
@@ -81,11 +85,11 @@ std::string mint(int packs, std::string* public_paserk) {
     l.appliance = fixture().appliance;
     if (i == 0) {
       l.kind = seatkey::LicenseKind::server;
-      l.edition = seatkey::Edition::appliance;
-      l.users = 1;
+      l.edition = edition;
+      l.users = seatkey::rules_of(edition).included_users;
     } else {
       l.kind = seatkey::LicenseKind::users;
-      l.users = 5;
+      l.users = pack_users;
     }
     auto token = key->sign(seatkey::to_payload_json(l), footer);
     if (!token) die("signing: " + token.error().message);
@@ -210,11 +214,12 @@ bool take(const std::string& arg, const char* name, std::string* value) {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (sodium_init() < 0) die("libsodium failed to initialize");
-  std::string licenses, public_file, emit, packs = "1000";
+  std::string licenses, public_file, emit, packs = "1000", edition_name = "appliance", pack_users = "5";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (!take(arg, "licenses", &licenses) && !take(arg, "appliance", &fixture().appliance) &&
-        !take(arg, "public", &public_file) && !take(arg, "packs", &packs) && !take(arg, "emit", &emit)) {
+        !take(arg, "public", &public_file) && !take(arg, "packs", &packs) && !take(arg, "emit", &emit) &&
+        !take(arg, "edition", &edition_name) && !take(arg, "pack-users", &pack_users)) {
       die("unknown argument " + arg);
     }
   }
@@ -228,7 +233,11 @@ int main(int argc, char** argv) {
   } else {
     const int n = std::atoi(packs.c_str());
     if (n < 0 || n > 9999) die("--packs must be 0..9999");
-    text = mint(n, &public_paserk);
+    const auto edition = seatkey::parse_edition(edition_name);
+    if (!edition) die("--edition: unknown edition " + edition_name);
+    const int users = std::atoi(pack_users.c_str());
+    if (!seatkey::is_valid_pack_size(users)) die("--pack-users must be 1 or 5");
+    text = mint(n, *edition, users, &public_paserk);
   }
   if (!emit.empty()) {
     std::ofstream(emit, std::ios::binary) << text;

@@ -5,7 +5,8 @@
 #   runtime      seatkey-verifier:      libseatkey-verifier.so.N, seatkey-verify, its man page
 #   development  seatkey-verifier-dev:  headers, libseatkey-verifier.a, the .so link,
 #                                       seatkeyConfig.cmake, seatkey-verifier.pc
-#   keygen       seatkey-keygen:        the vendor's back office tool, its man page
+#   keygen       seatkey-keygen:        the vendor's back office tool, its man page (not built
+#                                       with SEATKEY_KEYGEN=OFF)
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -61,7 +62,10 @@ set(CPACK_PACKAGE_VENDOR "seatkey")
 set(CPACK_PACKAGE_CONTACT "seatkey maintainers <seatkey@example.invalid>")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_GENERATOR DEB)
-set(CPACK_COMPONENTS_ALL runtime development keygen)
+set(CPACK_COMPONENTS_ALL runtime development)
+if(TARGET seatkey-keygen)  # not in a verifier-only build (SEATKEY_KEYGEN=OFF)
+  list(APPEND CPACK_COMPONENTS_ALL keygen)
+endif()
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
@@ -82,8 +86,6 @@ licenses (PASETO v4.public tokens signed by the vendor) offline at boot, and the
 seatkey-verify command line boot check.")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME seatkey-verifier)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
-# seatkey-verify needs the library of its own package: let dpkg-shlibdeps find it there.
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${CMAKE_INSTALL_LIBDIR}")
 
 set(CPACK_COMPONENT_DEVELOPMENT_DISPLAY_NAME "seatkey verifier development files")
 set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION
