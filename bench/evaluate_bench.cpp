@@ -30,7 +30,7 @@
 #include <vector>
 
 #include "seatkey/common/claims.hpp"
-#include "seatkey/common/edition.hpp"
+#include "seatkey/common/policy.hpp"
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/paseto.hpp"
 #include "seatkey/signing/secret_key.hpp"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # libseatkey-verifier.so: its SONAME, exports only the C API (seatkey_*) and the C++ API
-# (seatkey::verifier::*), carries the common code itself (no seatkey_common to install);
-# seatkey-verify does not load it.
+# (seatkey::verifier::*), carries the common code itself (no seatkey_common to install) but no
+# secret-handling code; seatkey-verify does not load it.
 . "$SOURCE_DIR/tests/packaging/lib.sh"
 
 run readelf -d "$LIBRARY"
@@ -28,6 +28,15 @@ grep -oE '\bseatkey_[a-z_0-9]+\(' "$SOURCE_DIR/verifier/include/seatkey/verifier
 grep -E '^seatkey_' symbols | sort -u >exported
 comm -23 declared exported >missing
 [ ! -s missing ] || { cat missing >&2; fail "declared in verifier.h but not exported (above)"; }
+
+# The verifier ships no secret-handling code: nothing of SecureBuffer, sodium_malloc, the
+# constant-time codec for secrets, signing or passphrase wrapping is in either library.
+static_library=$(dirname "$LIBRARY")/libseatkey-verifier.a
+for lib in "$LIBRARY" "$static_library"; do
+  nm -C "$lib" 2>/dev/null | grep -E 'SecureBuffer|sodium_malloc|sodium_base642bin|crypto_sign_detached|crypto_sign_seed_keypair|crypto_pwhash|SecretKey' >secret-code &&
+    { cat secret-code >&2; fail "$lib holds secret-handling code (above)"; }
+  TESTS_RUN=$((TESTS_RUN + 1))
+done
 
 # seatkey-verify is linked statically (verifier/CMakeLists.txt says why): it loads neither
 # this library nor the C++ runtime; the library's users are the C and C++ consumers
