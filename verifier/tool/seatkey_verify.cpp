@@ -14,9 +14,6 @@
 // (N < licensed_users). "updates_allowed" answers for firmware released at --now (false on
 // Free, and once an update option has ended); "max_users" is null for unlimited editions and
 // 0 when not licensed. Entries whose token did not verify have null serial, kind and users.
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -24,6 +21,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "seatkey/common/file.hpp"
 #include "seatkey/verifier.hpp"
 
 namespace sv = seatkey::verifier;
@@ -92,32 +90,24 @@ int input_error(std::ostream& err, const std::string& message) {
   return kInputError;
 }
 
-// The appliance ID file's text without trailing whitespace, or an error message.
+// The appliance ID file's text without trailing whitespace, or an error message. Only a
+// regular file is opened (the /proc and /sys files firmware reads IDs from are regular files):
+// a FIFO or device is refused at once, never waited on.
 bool read_appliance_file(const std::string& path, std::string* id, std::string* why) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    *why = "cannot read appliance file " + path + ": " + std::strerror(errno);
+  auto text = seatkey::read_file_bounded(path, kMaxApplianceFileBytes);
+  if (!text) {
+    *why = "cannot read appliance file " + text.error().message;
     return false;
   }
-  char buf[kMaxApplianceFileBytes + 1];
-  const std::size_t n = std::fread(buf, 1, sizeof buf, f);
-  const bool failed = std::ferror(f) != 0;
-  const int err = errno;
-  std::fclose(f);
-  if (failed) {
-    *why = "cannot read appliance file " + path + ": " + std::strerror(err);
-    return false;
-  }
-  if (n > kMaxApplianceFileBytes) {
+  if (text->size() > kMaxApplianceFileBytes) {
     *why = "appliance file " + path + " is over 4096 bytes: not an appliance ID";
     return false;
   }
-  std::string text(buf, n);
-  while (!text.empty() &&
-         (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) {
-    text.pop_back();
+  while (!text->empty() &&
+         (text->back() == '\n' || text->back() == '\r' || text->back() == ' ' || text->back() == '\t')) {
+    text->pop_back();
   }
-  *id = std::move(text);
+  *id = std::move(*text);
   return true;
 }
 
