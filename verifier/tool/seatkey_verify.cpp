@@ -3,6 +3,9 @@
 //   seatkey-verify --appliance ID|--appliance-file F --licenses PATH
 //       [--trusted-keys FILE] [--now TIME] [--users N] [--json]
 //
+// "-" as F or PATH reads standard input (one of them at most), within the same limits as a
+// file.
+//
 // Exit status: 0 licensed (a valid server license is active), 1 not licensed, 2 usage or
 // input error (message on stderr). --users N reports whether N users fit the license and
 // whether one more may be added; it does not change the exit status: a PBX with more users
@@ -14,6 +17,8 @@
 // (N < licensed_users). "updates_allowed" answers for firmware released at --now (false on
 // Free, and once an update option has ended); "max_users" is null for unlimited editions and
 // 0 when not licensed. Entries whose token did not verify have null serial, kind and users.
+#include <unistd.h>
+
 #include <iostream>
 #include <optional>
 #include <string>
@@ -22,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "seatkey/common/file.hpp"
+#include "seatkey/common/limits.hpp"
 #include "seatkey/verifier.hpp"
 
 namespace sv = seatkey::verifier;
@@ -30,6 +36,8 @@ namespace {
 
 constexpr const char* kProgram = "seatkey-verify";
 constexpr std::size_t kMaxApplianceFileBytes = 4096;
+// The name that makes --appliance-file and --licenses read standard input.
+constexpr const char* kStdin = "-";
 
 enum Exit { kLicensed = 0, kNotLicensed = 1, kInputError = 2 };
 
@@ -52,13 +60,14 @@ void setup(CLI::App& app, Options& o) {
                     "This appliance's ID (e.g. 00:1a:2b:3c:4d:5e)")
                  ->type_name("ID");
   auto* id_file = app.add_option("--appliance-file", o.appliance_file,
-                                 "Read the appliance ID from file F (trailing whitespace ignored)")
+                                 "Read the appliance ID from file F, - for standard input\n"
+                                 "(trailing whitespace ignored)")
                       ->type_name("F");
   id->excludes(id_file);
   id_file->excludes(id);
   app.add_option("--licenses", o.licenses,
-                 "License file, or a directory whose regular files are read in name order\n"
-                 "(hidden files and subdirectories are skipped)")
+                 "License file, - for standard input, or a directory whose regular files are\n"
+                 "read in name order (hidden files and subdirectories are skipped)")
       ->type_name("PATH")
       ->required();
 #if SEATKEY_VERIFY_TRUSTED_KEYS_OPTION
@@ -90,17 +99,21 @@ int input_error(std::ostream& err, const std::string& message) {
   return kInputError;
 }
 
-// The appliance ID file's text without trailing whitespace, or an error message. Only a
-// regular file is opened (the /proc and /sys files firmware reads IDs from are regular files):
-// a FIFO or device is refused at once, never waited on.
+// The appliance ID read from `path` (kStdin: standard input) without trailing whitespace, or
+// an error message. Only a regular file is opened (the /proc and /sys files firmware reads IDs
+// from are regular files): a FIFO or device is refused at once, never waited on.
 bool read_appliance_file(const std::string& path, std::string* id, std::string* why) {
-  auto text = seatkey::read_file_bounded(path, kMaxApplianceFileBytes);
+  const bool from_stdin = path == kStdin;
+  auto text = from_stdin ? seatkey::read_fd_bounded(STDIN_FILENO, kMaxApplianceFileBytes, "stdin")
+                         : seatkey::read_file_bounded(path, kMaxApplianceFileBytes);
   if (!text) {
-    *why = "cannot read appliance file " + text.error().message;
+    *why = (from_stdin ? "cannot read the appliance ID from " : "cannot read appliance file ") +
+           text.error().message;
     return false;
   }
   if (text->size() > kMaxApplianceFileBytes) {
-    *why = "appliance file " + path + " is over 4096 bytes: not an appliance ID";
+    *why = (from_stdin ? std::string("stdin (--appliance-file -)") : "appliance file " + path) +
+           " is over 4096 bytes: not an appliance ID";
     return false;
   }
   while (!text->empty() &&
@@ -109,6 +122,15 @@ bool read_appliance_file(const std::string& path, std::string* id, std::string* 
   }
   *id = std::move(*text);
   return true;
+}
+
+// The license set at o.licenses; kStdin reads standard input, bounded like a file (an endless
+// input such as /dev/zero is too_large at 4 MiB), its sources "stdin:LINE".
+sv::Expected<sv::LicenseSet> load_license_set(const std::string& path) {
+  if (path != kStdin) return sv::load_licenses(path);
+  auto text = seatkey::read_fd_bounded(STDIN_FILENO, seatkey::kMaxLicenseSetBytes, "stdin");
+  if (!text) return sv::Error{sv::ErrorCode::io_error, "cannot read licenses from " + text.error().message};
+  return sv::parse_licenses(*text, "stdin");
 }
 
 std::string display_edition(sv::Edition e) {
@@ -246,7 +268,7 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
   }
   const std::size_t total = e.accepted.size() + e.rejected.size();
   if (total == 0) {
-    out << "Licenses: none found in " << o.licenses << ".\n";
+    out << "Licenses: none found in " << (o.licenses == kStdin ? "stdin" : o.licenses) << ".\n";
     return;
   }
   out << "Licenses: " << e.accepted.size() << " accepted, " << e.rejected.size() << " not accepted"
@@ -257,12 +279,18 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
 }
 
 int run(const Options& o, std::ostream& out, std::ostream& err) {
+  if (o.appliance_file == kStdin && o.licenses == kStdin) {
+    return input_error(err,
+                       "--appliance-file - and --licenses - cannot both read standard input\n"
+                       "Run with --help for more information.");
+  }
   std::string typed_id = o.appliance.value_or("");
   std::string id_origin = "--appliance";
   if (!o.appliance_file.empty()) {
     std::string why;
     if (!read_appliance_file(o.appliance_file, &typed_id, &why)) return input_error(err, why);
-    id_origin = "appliance file " + o.appliance_file;
+    id_origin =
+        o.appliance_file == kStdin ? "stdin (--appliance-file -)" : "appliance file " + o.appliance_file;
   } else if (!o.appliance) {
     return input_error(err,
                        "give this appliance's ID with --appliance ID or --appliance-file F\n"
@@ -282,7 +310,7 @@ int run(const Options& o, std::ostream& out, std::ostream& err) {
       o.trusted_keys.empty() ? sv::TrustStore::built_in() : sv::TrustStore::load_file(o.trusted_keys);
   if (!trust) return input_error(err, trust.error().message);
 
-  auto set = sv::load_licenses(o.licenses);
+  auto set = load_license_set(o.licenses);
   if (!set) return input_error(err, set.error().message);
 
   auto entitlement = sv::evaluate(*set, *id, *trust, now);
