@@ -4,7 +4,9 @@
 //       [--trusted-keys FILE] [--now TIME] [--users N] [--json]
 //
 // "-" as F or PATH reads standard input (one of them at most), within the same limits as a
-// file.
+// file. Everything printed for people goes through terminal_safe(): file names, sources and
+// messages may hold any bytes, and a file named "a\nUsers: 500\e[1;32m" must not forge
+// lines or colours. --json prints the exact text, JSON-escaped.
 //
 // Exit status: 0 licensed (a valid server license is active), 1 not licensed, 2 usage or
 // input error (message on stderr). --users N reports whether N users fit the license and
@@ -21,6 +23,7 @@
 
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -28,6 +31,7 @@
 
 #include "seatkey/common/file.hpp"
 #include "seatkey/common/limits.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/verifier.hpp"
 
 namespace sv = seatkey::verifier;
@@ -89,13 +93,26 @@ void setup(CLI::App& app, Options& o) {
       "  seatkey-verify --appliance-file /etc/pbx/appliance-id --licenses /etc/pbx/licenses --users 12\n"
       "\n"
       "Exit status: 0 licensed, 1 not licensed, 2 usage or input error.");
+  // CLI11 quotes what was typed (an option's value may hold any bytes).
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
-    return std::string(kProgram) + ": " + e.what() + "\nRun with --help for more information.\n";
+    return std::string(kProgram) + ": " + seatkey::terminal_safe(e.what()) +
+           "\nRun with --help for more information.\n";
   });
 }
 
+// One line for people on `out`, its untrusted parts (paths, sources, messages, anything a
+// file or the command line put there) escaped: a control or bidi character in them can
+// neither end the line nor colour or reorder the terminal.
+void print_line(std::ostream& out, std::string_view line) {
+  out << seatkey::terminal_safe(line) << '\n';
+}
+void print_line(std::ostream& out, std::ostringstream& line) {
+  print_line(out, line.str());
+  line.str("");
+}
+
 int input_error(std::ostream& err, const std::string& message) {
-  err << kProgram << ": " << message << "\n";
+  print_line(err, std::string(kProgram) + ": " + message);
   return kInputError;
 }
 
@@ -141,10 +158,6 @@ std::string display_edition(sv::Edition e) {
     case sv::Edition::vm: return "VM";
   }
   return "?";
-}
-
-std::string users_text(long long n) {
-  return std::to_string(n) + (n == 1 ? " user" : " users");
 }
 
 nlohmann::ordered_json report_json(const sv::LicenseReport& r) {
@@ -222,67 +235,78 @@ void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
 std::string describe(const sv::LicenseReport& r) {
   if (!r.serial || !r.kind) return "";
   if (*r.kind == sv::LicenseKind::server) return "server license " + *r.serial + ": ";
-  return "user pack " + *r.serial + " (" + users_text(r.users.value_or(0)) + "): ";
+  return "user pack " + *r.serial + " (" + seatkey::users_text(r.users.value_or(0)) + "): ";
 }
 
+// The summary for people, each line through print_line().
 void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out) {
+  using seatkey::users_text;
+  std::ostringstream line;
   if (e.licensed) {
     const std::string edition = display_edition(*e.edition);
-    out << "Appliance " << e.appliance << " is licensed: " << edition << " edition, "
-        << users_text(e.licensed_users) << " (server license " << *e.server_license << ").\n";
-    out << "Users:    " << e.licensed_users << " (" << e.included_users << " included";
-    if (e.pack_users > 0) out << " + " << e.pack_users << " from user packs";
+    line << "Appliance " << e.appliance << " is licensed: " << edition << " edition, "
+         << users_text(e.licensed_users) << " (server license " << *e.server_license << ").";
+    print_line(out, line);
+    line << "Users:    " << e.licensed_users << " (" << e.included_users << " included";
+    if (e.pack_users > 0) line << " + " << e.pack_users << " from user packs";
     if (e.excess_users > 0) {
-      out << ", capped at the " << edition << " edition's maximum of " << *e.max_users << "; "
-          << users_text(e.excess_users) << " from user packs not counted).\n";
+      line << ", capped at the " << edition << " edition's maximum of " << *e.max_users << "; "
+           << users_text(e.excess_users) << " from user packs not counted).";
     } else if (e.max_users) {
-      out << "; the " << edition << " edition allows up to " << *e.max_users << ").\n";
+      line << "; the " << edition << " edition allows up to " << *e.max_users << ").";
     } else {
-      out << "; no upper limit).\n";
+      line << "; no upper limit).";
     }
+    print_line(out, line);
     if (*e.edition == sv::Edition::free) {
-      out << "Updates:  not included in the Free edition.\n";
+      line << "Updates:  not included in the Free edition.";
     } else if (!e.updates_until) {
-      out << "Updates:  included.\n";
+      line << "Updates:  included.";
     } else if (e.updates_allowed()) {
-      out << "Updates:  included for firmware released until " << sv::format_time(*e.updates_until) << ".\n";
+      line << "Updates:  included for firmware released until " << sv::format_time(*e.updates_until) << ".";
     } else {
-      out << "Updates:  the update option ended at " << sv::format_time(*e.updates_until)
-          << "; firmware released after that may not be installed.\n";
+      line << "Updates:  the update option ended at " << sv::format_time(*e.updates_until)
+           << "; firmware released after that may not be installed.";
     }
+    print_line(out, line);
   } else {
-    out << "Appliance " << e.appliance << " is NOT licensed: no valid server license was found.\n";
+    line << "Appliance " << e.appliance << " is NOT licensed: no valid server license was found.";
+    print_line(out, line);
   }
   if (o.users) {
     const std::int64_t n = *o.users;
-    out << "In use:   " << users_text(n);
+    line << "In use:   " << users_text(n);
     if (!e.licensed) {
-      out << ": not licensed.\n";
+      line << ": not licensed.";
     } else if (n > e.licensed_users) {
-      out << ", " << (n - e.licensed_users) << " more than licensed; no user may be added.\n";
+      line << ", " << (n - e.licensed_users) << " more than licensed; no user may be added.";
     } else if (n == e.licensed_users) {
-      out << ": fits; no more users may be added.\n";
+      line << ": fits; no more users may be added.";
     } else {
-      out << ": fits; " << (e.licensed_users - n) << " more may be added.\n";
+      line << ": fits; " << (e.licensed_users - n) << " more may be added.";
     }
+    print_line(out, line);
   }
   const std::size_t total = e.accepted.size() + e.rejected.size();
   if (total == 0) {
-    out << "Licenses: none found in " << (o.licenses == kStdin ? "stdin" : o.licenses) << ".\n";
+    line << "Licenses: none found in " << (o.licenses == kStdin ? "stdin" : o.licenses) << ".";
+    print_line(out, line);
     return;
   }
-  out << "Licenses: " << e.accepted.size() << " accepted, " << e.rejected.size() << " not accepted"
-      << (e.rejected.empty() ? ".\n" : ":\n");
+  line << "Licenses: " << e.accepted.size() << " accepted, " << e.rejected.size() << " not accepted"
+       << (e.rejected.empty() ? "." : ":");
+  print_line(out, line);
   for (const auto& r : e.rejected) {
-    out << "  " << r.source << ": " << describe(r) << r.message << ".\n";
+    line << "  " << r.source << ": " << describe(r) << r.message << ".";
+    print_line(out, line);
   }
 }
 
 int run(const Options& o, std::ostream& out, std::ostream& err) {
   if (o.appliance_file == kStdin && o.licenses == kStdin) {
-    return input_error(err,
-                       "--appliance-file - and --licenses - cannot both read standard input\n"
-                       "Run with --help for more information.");
+    input_error(err, "--appliance-file - and --licenses - cannot both read standard input");
+    print_line(err, "Run with --help for more information.");
+    return kInputError;
   }
   std::string typed_id = o.appliance.value_or("");
   std::string id_origin = "--appliance";
@@ -292,9 +316,9 @@ int run(const Options& o, std::ostream& out, std::ostream& err) {
     id_origin =
         o.appliance_file == kStdin ? "stdin (--appliance-file -)" : "appliance file " + o.appliance_file;
   } else if (!o.appliance) {
-    return input_error(err,
-                       "give this appliance's ID with --appliance ID or --appliance-file F\n"
-                       "Run with --help for more information.");
+    input_error(err, "give this appliance's ID with --appliance ID or --appliance-file F");
+    print_line(err, "Run with --help for more information.");
+    return kInputError;
   }
   auto id = sv::canonical_appliance_id(typed_id);
   if (!id) return input_error(err, id_origin + ": " + id.error().message);
@@ -344,7 +368,7 @@ int main(int argc, char** argv) {
   } catch (const std::bad_alloc&) {
     std::cerr << kProgram << ": out of memory\n";
   } catch (const std::exception& e) {
-    std::cerr << kProgram << ": internal error: " << e.what() << "\n";
+    input_error(std::cerr, std::string("internal error: ") + e.what());
   }
   return kInputError;
 }
