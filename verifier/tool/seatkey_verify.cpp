@@ -90,7 +90,7 @@ void setup(CLI::App& app, Options& o) {
   app.set_version_flag("--version", std::string(kProgram) + " " + SEATKEY_VERSION);
   app.footer(
       "Example:\n"
-      "  seatkey-verify --appliance-file /etc/pbx/appliance-id --licenses /etc/pbx/licenses --users 12\n"
+      "  seatkey-verify --appliance-file /etc/machine-id --licenses /etc/seatkey/licenses --users 12\n"
       "\n"
       "Exit status: 0 licensed, 1 not licensed, 2 usage or input error.");
   // CLI11 quotes what was typed (an option's value may hold any bytes).
