@@ -43,7 +43,7 @@ verify_id --appliance-file id-huge.txt
 expect_input_error "appliance file id-huge.txt is over 4096 bytes: not an appliance ID"
 mkdir id-dir
 verify_id --appliance-file id-dir
-expect_input_error "cannot read appliance file id-dir: Is a directory"
+expect_input_error "cannot read appliance file id-dir: is a directory"
 
 # --now
 run "$VERIFY" --appliance "$APPLIANCE" --licenses ok.lic --now 2026-11-28

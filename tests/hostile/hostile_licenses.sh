@@ -3,8 +3,8 @@
 # (docs/format.md, rule 1), every hostile set is evaluated or refused with a clear error
 # (exit 2), and nothing crashes: a signal or a sanitizer report shows up as an unexpected exit
 # status.
-# The verifier's peak RSS on a 5 MiB file and on 10,000 and 10,001 licenses is printed and,
-# outside the sanitizer build, must stay under RSS_LIMIT_KIB.
+# The verifier's peak RSS on a 5 MiB file, on /dev/zero as standard input and on 10,000 and
+# 10,001 licenses is printed and, outside the sanitizer build, must stay under RSS_LIMIT_KIB.
 . "$SOURCE_DIR/tests/cli/lib.sh"
 . "$SOURCE_DIR/tests/cli/mint_lib.sh"
 
@@ -208,6 +208,13 @@ rss_run "$VERIFY" --appliance "$APPLIANCE" --now "$NOW" --licenses 5mib
 expect_rc 2 "a directory of 5 MiB"
 expect_err "over the 4 MiB limit"
 expect_rss_bounded "a directory of 5 MiB"
+
+# An endless standard input (--licenses - from /dev/zero) is read to 4 MiB and refused.
+rss_run "$VERIFY" --appliance "$APPLIANCE" --now "$NOW" --licenses - </dev/zero
+expect_rc 2 "/dev/zero on standard input"
+expect_err "the license set is over the 4 MiB limit (at stdin); refusing all of it"
+expect_no_out
+expect_rss_bounded "/dev/zero on standard input"
 
 # --- 10,000 distinct licenses (1 server + 9,999 packs of 1) all verify; 10,001 are refused.
 echo "$SERVER" >10000.lic

@@ -459,3 +459,66 @@ TEST_CASE("time helpers - parse, format and the clock, a bad time, NULLs and a s
   CHECK(clock >= static_cast<std::int64_t>(std::time(nullptr)) - 5);
   CHECK(clock <= static_cast<std::int64_t>(std::time(nullptr)) + 5);
 }
+
+TEST_CASE("time helpers - only years 0000-9999 in UTC parse, so 21 bytes hold every time parsed") {
+  constexpr std::int64_t kFirst = -62167219200;  // 0000-01-01T00:00:00Z
+  constexpr std::int64_t kLast = 253402300799;   // 9999-12-31T23:59:59Z
+  char err[256];
+  std::int64_t t = 0;
+  // An offset that carries a time past either end is refused, with or without it being typed
+  // as the end itself.
+  for (const char* text :
+       {"9999-12-31T23:59:59-23:59", "9999-12-31T23:59:59-00:01", "9999-12-31T23:00:00-01:00",
+        "0000-01-01T00:00:00+00:01", "0000-01-01T00:00:00+23:59", "0000-01-01T00:59:59+01:00"}) {
+    CAPTURE(text);
+    t = 7;
+    CHECK(seatkey_parse_time(text, &t, err, sizeof err) == SEATKEY_INVALID_TIME);
+    CHECK(std::string(err).find(text) != std::string::npos);
+    CHECK(t == 7);
+  }
+  // The ends, however they are written.
+  const std::pair<const char*, std::int64_t> ends[] = {
+      {"9999-12-31T23:59:59Z", kLast},          {"9999-12-31T22:59:59-01:00", kLast},
+      {"9999-12-31T23:59:59.999+00:00", kLast}, {"0000-01-01T00:00:00Z", kFirst},
+      {"0000-01-01T01:00:00+01:00", kFirst},    {"0000-01-01T23:59:59+23:59", kFirst + 59}};
+  for (const auto& end : ends) {
+    CAPTURE(end.first);
+    REQUIRE(seatkey_parse_time(end.first, &t, err, sizeof err) == SEATKEY_OK);
+    CHECK(t == end.second);
+  }
+
+  // format(parse(x)) is 20 characters and parses again to the same time: every year's first and
+  // last second, and a walk over the range whose step (97 days, 1 h, 7 s) hits every month,
+  // day, hour, minute and second value.
+  const auto round_trip = [&](std::int64_t u) {
+    CAPTURE(u);
+    char buf[21];
+    REQUIRE(seatkey_format_time(u, buf, sizeof buf));
+    CHECK(std::strlen(buf) == 20);
+    std::int64_t back = 0;
+    REQUIRE(seatkey_parse_time(buf, &back, err, sizeof err) == SEATKEY_OK);
+    CHECK(back == u);
+  };
+  char text[32];
+  for (int year = 0; year <= 9999; ++year) {
+    for (const char* rest : {"-01-01T00:00:00Z", "-12-31T23:59:59Z"}) {
+      std::snprintf(text, sizeof text, "%04d%s", year, rest);
+      REQUIRE(seatkey_parse_time(text, &t, err, sizeof err) == SEATKEY_OK);
+      char buf[21];
+      REQUIRE(seatkey_format_time(t, buf, sizeof buf));
+      CHECK(std::string(buf) == text);
+    }
+  }
+  for (std::int64_t u = kFirst; u <= kLast; u += 97 * 86400 + 3607) round_trip(u);
+  round_trip(kFirst);
+  round_trip(kLast);
+  round_trip(0);
+
+  // Just outside: 21 bytes no longer suffice, and what would be printed does not parse.
+  char buf[21];
+  CHECK_FALSE(seatkey_format_time(kLast + 1, buf, sizeof buf));
+  char wide[32];
+  REQUIRE(seatkey_format_time(kLast + 1, wide, sizeof wide));
+  CHECK(std::string(wide) == "10000-01-01T00:00:00Z");
+  CHECK(seatkey_parse_time(wide, &t, err, sizeof err) == SEATKEY_INVALID_TIME);
+}

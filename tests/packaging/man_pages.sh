@@ -32,6 +32,18 @@ run "$VERIFY" --help
 expect_rc 0
 # shellcheck disable=SC2046
 expect_in_man seatkey-verify.1 $(options <out) "EXIT STATUS"
+# --help's example is the man page's, and the README and docs use the same paths.
+help_example=$(sed -n '/^Example:$/{n;s/^ *//;p;q}' out)
+[ -n "$help_example" ] || fail "seatkey-verify --help shows no example"
+expect_in_man seatkey-verify.1 "$help_example"
+for doc in "$SOURCE_DIR"/README.md "$SOURCE_DIR"/docs/*.md "$MAN_DIR"/*.1; do
+  sed 's/\\-/-/g' "$doc" | grep -oE -- '--(appliance-file|licenses) /[^ `]+' | while read -r option path; do
+    case "$option $path" in
+      "--appliance-file /etc/machine-id" | "--licenses /etc/seatkey/licenses") ;;
+      *) fail "$doc: $option $path (the examples use --appliance-file /etc/machine-id --licenses /etc/seatkey/licenses)" ;;
+    esac
+  done || exit 1
+done
 # A firmware build has no --trusted-keys; the page says so.
 expect_in_man seatkey-verify.1 --trusted-keys SEATKEY_FIRMWARE
 

@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -262,18 +261,30 @@ TEST_CASE("policy: docs/format.md - its edition and reason tables are the code's
     for (i += 2; i < lines.size() && lines[i].rfind("| `", 0) == 0; ++i) rows.push_back(lines[i]);
     return rows;
   };
-  const std::regex edition_row(R"(\| `(\w+)` \|[^|]*\| (\d+) \| (\d+|unlimited) \| (accepted|refused) \|.*)");
+  // The cells of a row "| a | b |", without the spaces around them. (Not std::regex: GCC 12's
+  // <regex> trips -Wmaybe-uninitialized in the sanitizer build.)
+  const auto cells = [](const std::string& row) {
+    std::vector<std::string> out;
+    for (std::size_t bar = row.find('|'), next; bar != std::string::npos; bar = next) {
+      next = row.find('|', bar + 1);
+      if (next == std::string::npos) break;
+      const std::size_t first = row.find_first_not_of(' ', bar + 1);
+      const std::size_t last = row.find_last_not_of(' ', next - 1);
+      out.push_back(first < next && last > bar ? row.substr(first, last - first + 1) : "");
+    }
+    return out;
+  };
   const auto editions = table("| edition |");
   REQUIRE(editions.size() == kEditions.size());
   for (std::size_t i = 0; i < kEditions.size(); ++i) {
     CAPTURE(editions[i]);
-    std::smatch m;
-    REQUIRE(std::regex_match(editions[i], m, edition_row));
+    const auto c = cells(editions[i]);
+    REQUIRE(c.size() == 6);  // edition, what it is, included, max, packs, updates
     const EditionRules& rules = kEditions[i];
-    CHECK(m[1] == std::string(rules.name));
-    CHECK(std::stoi(m[2]) == rules.included_users);
-    CHECK(m[3] == (rules.max_users ? std::to_string(*rules.max_users) : "unlimited"));
-    CHECK(m[4] == (rules.accepts_packs ? "accepted" : "refused"));
+    CHECK(c[0] == "`" + std::string(rules.name) + "`");
+    CHECK(c[2] == std::to_string(rules.included_users));
+    CHECK(c[3] == (rules.max_users ? std::to_string(*rules.max_users) : "unlimited"));
+    CHECK(c[4] == (rules.accepts_packs ? "accepted" : "refused"));
   }
   const auto reasons = table("| reason |");
   REQUIRE(reasons.size() == kReasonNames.size());

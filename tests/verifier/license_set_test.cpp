@@ -60,6 +60,17 @@ TEST_CASE("license text: lines - trimmed, CR stripped, blanks and comments skipp
   CHECK(v::parse_licenses("\n\n# x\n", "x").value().tokens.empty());
 }
 
+TEST_CASE("license text: a UTF-8 byte order mark - skipped at the very start only") {
+  const std::string bom = "\xEF\xBB\xBF";
+  const auto s = v::parse_licenses(bom + "# from PowerShell\r\ntokA\r\n" + bom + "tokB\n", "lic.txt");
+  REQUIRE(s.ok());
+  CHECK(texts(*s) == std::vector<std::string>{"tokA", bom + "tokB"});
+  CHECK(sources(*s) == std::vector<std::string>{"lic.txt:2", "lic.txt:3"});
+  CHECK(texts(v::parse_licenses(bom + "tokA", "x").value()) == std::vector<std::string>{"tokA"});
+  CHECK(v::parse_licenses(bom, "x").value().tokens.empty());
+  CHECK(texts(v::parse_licenses(bom + bom + "tokA", "x").value()) == std::vector<std::string>{bom + "tokA"});
+}
+
 TEST_CASE("license text: limits - 10,000 tokens and 4 MiB are fine, one more is too_large") {
   std::string lines;
   for (int i = 0; i < 10000; ++i) lines += "t\n";
@@ -107,6 +118,19 @@ TEST_CASE(
                                                 d.path + "/b.lic:2", d.path + "/link.lic:1"});
   // A trailing slash on the directory gives the same sources.
   CHECK(sources(v::load_licenses(d.path + "/").value()) == sources(*s));
+}
+
+TEST_CASE("load_licenses: a byte order mark at the start of each file of a directory is skipped") {
+  TempDir d;
+  d.file("a.lic", "\xEF\xBB\xBF# server\nA1\n");
+  d.file("b.lic",
+         "\xEF\xBB\xBF"
+         "B1\r\n");
+  const auto s = v::load_licenses(d.path);
+  REQUIRE(s.ok());
+  CHECK(texts(*s) == std::vector<std::string>{"A1", "B1"});
+  CHECK(sources(*s) == std::vector<std::string>{d.path + "/a.lic:2", d.path + "/b.lic:1"});
+  CHECK(texts(v::load_licenses(d.path + "/b.lic").value()) == std::vector<std::string>{"B1"});
 }
 
 TEST_CASE("load_licenses: an empty directory - an empty set, not an error") {

@@ -78,6 +78,15 @@ TEST_CASE("trust store: a trusted-keys file - comments, blank lines, CRLF and sp
   CHECK(s->trusts(key_b().public_key().id()));
 }
 
+TEST_CASE("trust store: a trusted-keys file - a UTF-8 byte order mark at its very start is skipped") {
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string a = key_a().public_key().to_paserk();
+  CHECK(v::TrustStore::parse(bom + a + "\r\n", "keys.txt").value().trusts(key_a().public_key().id()));
+  CHECK(v::TrustStore::parse(bom + "# vendor key\n" + a, "keys.txt").value().size() == 1);
+  check_error(v::TrustStore::parse(a + "\n" + bom + a, "keys.txt"), v::ErrorCode::invalid_key,
+              "keys.txt:2: expected a k4.public key");
+}
+
 TEST_CASE("trust store: a trusted-keys file with anything but keys - is invalid_key naming file and line") {
   const std::string a = key_a().public_key().to_paserk();
   check_error(v::TrustStore::parse("# only a comment\n\n", "keys.txt"), v::ErrorCode::invalid_key,

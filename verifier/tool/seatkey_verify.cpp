@@ -3,6 +3,11 @@
 //   seatkey-verify --appliance ID|--appliance-file F --licenses PATH
 //       [--trusted-keys FILE] [--now TIME] [--users N] [--json]
 //
+// "-" as F or PATH reads standard input (one of them at most), within the same limits as a
+// file. Everything printed for people goes through terminal_safe(): file names, sources and
+// messages may hold any bytes, and a file named "a\nUsers: 500\e[1;32m" must not forge
+// lines or colours. --json prints the exact text, JSON-escaped.
+//
 // Exit status: 0 licensed (a valid server license is active), 1 not licensed, 2 usage or
 // input error (message on stderr). --users N reports whether N users fit the license and
 // whether one more may be added; it does not change the exit status: a PBX with more users
@@ -14,16 +19,19 @@
 // (N < licensed_users). "updates_allowed" answers for firmware released at --now (false on
 // Free, and once an update option has ended); "max_users" is null for unlimited editions and
 // 0 when not licensed. Entries whose token did not verify have null serial, kind and users.
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
+#include <unistd.h>
+
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "seatkey/common/file.hpp"
+#include "seatkey/common/limits.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/verifier.hpp"
 
 namespace sv = seatkey::verifier;
@@ -32,6 +40,8 @@ namespace {
 
 constexpr const char* kProgram = "seatkey-verify";
 constexpr std::size_t kMaxApplianceFileBytes = 4096;
+// The name that makes --appliance-file and --licenses read standard input.
+constexpr const char* kStdin = "-";
 
 enum Exit { kLicensed = 0, kNotLicensed = 1, kInputError = 2 };
 
@@ -54,13 +64,14 @@ void setup(CLI::App& app, Options& o) {
                     "This appliance's ID (e.g. 00:1a:2b:3c:4d:5e)")
                  ->type_name("ID");
   auto* id_file = app.add_option("--appliance-file", o.appliance_file,
-                                 "Read the appliance ID from file F (trailing whitespace ignored)")
+                                 "Read the appliance ID from file F, - for standard input\n"
+                                 "(trailing whitespace ignored)")
                       ->type_name("F");
   id->excludes(id_file);
   id_file->excludes(id);
   app.add_option("--licenses", o.licenses,
-                 "License file, or a directory whose regular files are read in name order\n"
-                 "(hidden files and subdirectories are skipped)")
+                 "License file, - for standard input, or a directory whose regular files are\n"
+                 "read in name order (hidden files and subdirectories are skipped)")
       ->type_name("PATH")
       ->required();
 #if SEATKEY_VERIFY_TRUSTED_KEYS_OPTION
@@ -79,46 +90,64 @@ void setup(CLI::App& app, Options& o) {
   app.set_version_flag("--version", std::string(kProgram) + " " + SEATKEY_VERSION);
   app.footer(
       "Example:\n"
-      "  seatkey-verify --appliance-file /etc/pbx/appliance-id --licenses /etc/pbx/licenses --users 12\n"
+      "  seatkey-verify --appliance-file /etc/machine-id --licenses /etc/seatkey/licenses --users 12\n"
       "\n"
       "Exit status: 0 licensed, 1 not licensed, 2 usage or input error.");
+  // CLI11 quotes what was typed (an option's value may hold any bytes).
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
-    return std::string(kProgram) + ": " + e.what() + "\nRun with --help for more information.\n";
+    return std::string(kProgram) + ": " + seatkey::terminal_safe(e.what()) +
+           "\nRun with --help for more information.\n";
   });
 }
 
+// One line for people on `out`, its untrusted parts (paths, sources, messages, anything a
+// file or the command line put there) escaped: a control or bidi character in them can
+// neither end the line nor colour or reorder the terminal.
+void print_line(std::ostream& out, std::string_view line) {
+  out << seatkey::terminal_safe(line) << '\n';
+}
+void print_line(std::ostream& out, std::ostringstream& line) {
+  print_line(out, line.str());
+  line.str("");
+}
+
 int input_error(std::ostream& err, const std::string& message) {
-  err << kProgram << ": " << message << "\n";
+  print_line(err, std::string(kProgram) + ": " + message);
   return kInputError;
 }
 
-// The appliance ID file's text without trailing whitespace, or an error message.
+// The appliance ID read from `path` (kStdin: standard input) without trailing whitespace, or
+// an error message. Only a regular file is opened (the /proc and /sys files firmware reads IDs
+// from are regular files): a FIFO or device is refused at once, never waited on.
 bool read_appliance_file(const std::string& path, std::string* id, std::string* why) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    *why = "cannot read appliance file " + path + ": " + std::strerror(errno);
+  const bool from_stdin = path == kStdin;
+  auto text = from_stdin ? seatkey::read_fd_bounded(STDIN_FILENO, kMaxApplianceFileBytes, "stdin")
+                         : seatkey::read_file_bounded(path, kMaxApplianceFileBytes);
+  if (!text) {
+    *why = (from_stdin ? "cannot read the appliance ID from " : "cannot read appliance file ") +
+           text.error().message;
     return false;
   }
-  char buf[kMaxApplianceFileBytes + 1];
-  const std::size_t n = std::fread(buf, 1, sizeof buf, f);
-  const bool failed = std::ferror(f) != 0;
-  const int err = errno;
-  std::fclose(f);
-  if (failed) {
-    *why = "cannot read appliance file " + path + ": " + std::strerror(err);
+  if (text->size() > kMaxApplianceFileBytes) {
+    *why = (from_stdin ? std::string("stdin (--appliance-file -)") : "appliance file " + path) +
+           " is over 4096 bytes: not an appliance ID";
     return false;
   }
-  if (n > kMaxApplianceFileBytes) {
-    *why = "appliance file " + path + " is over 4096 bytes: not an appliance ID";
-    return false;
+  while (!text->empty() &&
+         (text->back() == '\n' || text->back() == '\r' || text->back() == ' ' || text->back() == '\t')) {
+    text->pop_back();
   }
-  std::string text(buf, n);
-  while (!text.empty() &&
-         (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) {
-    text.pop_back();
-  }
-  *id = std::move(text);
+  *id = std::move(*text);
   return true;
+}
+
+// The license set at o.licenses; kStdin reads standard input, bounded like a file (an endless
+// input such as /dev/zero is too_large at 4 MiB), its sources "stdin:LINE".
+sv::Expected<sv::LicenseSet> load_license_set(const std::string& path) {
+  if (path != kStdin) return sv::load_licenses(path);
+  auto text = seatkey::read_fd_bounded(STDIN_FILENO, seatkey::kMaxLicenseSetBytes, "stdin");
+  if (!text) return sv::Error{sv::ErrorCode::io_error, "cannot read licenses from " + text.error().message};
+  return sv::parse_licenses(*text, "stdin");
 }
 
 std::string display_edition(sv::Edition e) {
@@ -129,10 +158,6 @@ std::string display_edition(sv::Edition e) {
     case sv::Edition::vm: return "VM";
   }
   return "?";
-}
-
-std::string users_text(long long n) {
-  return std::to_string(n) + (n == 1 ? " user" : " users");
 }
 
 nlohmann::ordered_json report_json(const sv::LicenseReport& r) {
@@ -210,73 +235,90 @@ void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
 std::string describe(const sv::LicenseReport& r) {
   if (!r.serial || !r.kind) return "";
   if (*r.kind == sv::LicenseKind::server) return "server license " + *r.serial + ": ";
-  return "user pack " + *r.serial + " (" + users_text(r.users.value_or(0)) + "): ";
+  return "user pack " + *r.serial + " (" + seatkey::users_text(r.users.value_or(0)) + "): ";
 }
 
+// The summary for people, each line through print_line().
 void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out) {
+  using seatkey::users_text;
+  std::ostringstream line;
   if (e.licensed) {
     const std::string edition = display_edition(*e.edition);
-    out << "Appliance " << e.appliance << " is licensed: " << edition << " edition, "
-        << users_text(e.licensed_users) << " (server license " << *e.server_license << ").\n";
-    out << "Users:    " << e.licensed_users << " (" << e.included_users << " included";
-    if (e.pack_users > 0) out << " + " << e.pack_users << " from user packs";
+    line << "Appliance " << e.appliance << " is licensed: " << edition << " edition, "
+         << users_text(e.licensed_users) << " (server license " << *e.server_license << ").";
+    print_line(out, line);
+    line << "Users:    " << e.licensed_users << " (" << e.included_users << " included";
+    if (e.pack_users > 0) line << " + " << e.pack_users << " from user packs";
     if (e.excess_users > 0) {
-      out << ", capped at the " << edition << " edition's maximum of " << *e.max_users << "; "
-          << users_text(e.excess_users) << " from user packs not counted).\n";
+      line << ", capped at the " << edition << " edition's maximum of " << *e.max_users << "; "
+           << users_text(e.excess_users) << " from user packs not counted).";
     } else if (e.max_users) {
-      out << "; the " << edition << " edition allows up to " << *e.max_users << ").\n";
+      line << "; the " << edition << " edition allows up to " << *e.max_users << ").";
     } else {
-      out << "; no upper limit).\n";
+      line << "; no upper limit).";
     }
+    print_line(out, line);
     if (*e.edition == sv::Edition::free) {
-      out << "Updates:  not included in the Free edition.\n";
+      line << "Updates:  not included in the Free edition.";
     } else if (!e.updates_until) {
-      out << "Updates:  included.\n";
+      line << "Updates:  included.";
     } else if (e.updates_allowed()) {
-      out << "Updates:  included for firmware released until " << sv::format_time(*e.updates_until) << ".\n";
+      line << "Updates:  included for firmware released until " << sv::format_time(*e.updates_until) << ".";
     } else {
-      out << "Updates:  the update option ended at " << sv::format_time(*e.updates_until)
-          << "; firmware released after that may not be installed.\n";
+      line << "Updates:  the update option ended at " << sv::format_time(*e.updates_until)
+           << "; firmware released after that may not be installed.";
     }
+    print_line(out, line);
   } else {
-    out << "Appliance " << e.appliance << " is NOT licensed: no valid server license was found.\n";
+    line << "Appliance " << e.appliance << " is NOT licensed: no valid server license was found.";
+    print_line(out, line);
   }
   if (o.users) {
     const std::int64_t n = *o.users;
-    out << "In use:   " << users_text(n);
+    line << "In use:   " << users_text(n);
     if (!e.licensed) {
-      out << ": not licensed.\n";
+      line << ": not licensed.";
     } else if (n > e.licensed_users) {
-      out << ", " << (n - e.licensed_users) << " more than licensed; no user may be added.\n";
+      line << ", " << (n - e.licensed_users) << " more than licensed; no user may be added.";
     } else if (n == e.licensed_users) {
-      out << ": fits; no more users may be added.\n";
+      line << ": fits; no more users may be added.";
     } else {
-      out << ": fits; " << (e.licensed_users - n) << " more may be added.\n";
+      line << ": fits; " << (e.licensed_users - n) << " more may be added.";
     }
+    print_line(out, line);
   }
   const std::size_t total = e.accepted.size() + e.rejected.size();
   if (total == 0) {
-    out << "Licenses: none found in " << o.licenses << ".\n";
+    line << "Licenses: none found in " << (o.licenses == kStdin ? "stdin" : o.licenses) << ".";
+    print_line(out, line);
     return;
   }
-  out << "Licenses: " << e.accepted.size() << " accepted, " << e.rejected.size() << " not accepted"
-      << (e.rejected.empty() ? ".\n" : ":\n");
+  line << "Licenses: " << e.accepted.size() << " accepted, " << e.rejected.size() << " not accepted"
+       << (e.rejected.empty() ? "." : ":");
+  print_line(out, line);
   for (const auto& r : e.rejected) {
-    out << "  " << r.source << ": " << describe(r) << r.message << ".\n";
+    line << "  " << r.source << ": " << describe(r) << r.message << ".";
+    print_line(out, line);
   }
 }
 
 int run(const Options& o, std::ostream& out, std::ostream& err) {
+  if (o.appliance_file == kStdin && o.licenses == kStdin) {
+    input_error(err, "--appliance-file - and --licenses - cannot both read standard input");
+    print_line(err, "Run with --help for more information.");
+    return kInputError;
+  }
   std::string typed_id = o.appliance.value_or("");
   std::string id_origin = "--appliance";
   if (!o.appliance_file.empty()) {
     std::string why;
     if (!read_appliance_file(o.appliance_file, &typed_id, &why)) return input_error(err, why);
-    id_origin = "appliance file " + o.appliance_file;
+    id_origin =
+        o.appliance_file == kStdin ? "stdin (--appliance-file -)" : "appliance file " + o.appliance_file;
   } else if (!o.appliance) {
-    return input_error(err,
-                       "give this appliance's ID with --appliance ID or --appliance-file F\n"
-                       "Run with --help for more information.");
+    input_error(err, "give this appliance's ID with --appliance ID or --appliance-file F");
+    print_line(err, "Run with --help for more information.");
+    return kInputError;
   }
   auto id = sv::canonical_appliance_id(typed_id);
   if (!id) return input_error(err, id_origin + ": " + id.error().message);
@@ -292,7 +334,7 @@ int run(const Options& o, std::ostream& out, std::ostream& err) {
       o.trusted_keys.empty() ? sv::TrustStore::built_in() : sv::TrustStore::load_file(o.trusted_keys);
   if (!trust) return input_error(err, trust.error().message);
 
-  auto set = sv::load_licenses(o.licenses);
+  auto set = load_license_set(o.licenses);
   if (!set) return input_error(err, set.error().message);
 
   auto entitlement = sv::evaluate(*set, *id, *trust, now);
@@ -326,7 +368,7 @@ int main(int argc, char** argv) {
   } catch (const std::bad_alloc&) {
     std::cerr << kProgram << ": out of memory\n";
   } catch (const std::exception& e) {
-    std::cerr << kProgram << ": internal error: " << e.what() << "\n";
+    input_error(std::cerr, std::string("internal error: ") + e.what());
   }
   return kInputError;
 }

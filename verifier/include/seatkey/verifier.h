@@ -76,8 +76,9 @@ SEATKEY_VERIFIER_API seatkey_status seatkey_trust_store_built_in(seatkey_trust_s
 SEATKEY_VERIFIER_API seatkey_status seatkey_trust_store_from_keys(const char* const* keys, size_t count,
                                                                   seatkey_trust_store** out, char* err,
                                                                   size_t err_size);
-/* A trusted-keys file's text (`size` bytes): one k4.public key per line, blank lines and '#'
- * comments ignored. `origin` (may be NULL) names it in messages ("origin:line"). */
+/* A trusted-keys file's text (`size` bytes): one k4.public key per line, blank lines, '#'
+ * comments and a UTF-8 byte order mark at the very start ignored. `origin` (may be NULL)
+ * names it in messages ("origin:line"). */
 SEATKEY_VERIFIER_API seatkey_status seatkey_trust_store_parse(const char* text, size_t size,
                                                               const char* origin, seatkey_trust_store** out,
                                                               char* err, size_t err_size);
@@ -99,7 +100,8 @@ typedef struct seatkey_report seatkey_report; /* one license's outcome, owned by
 /* Evaluates a license set for the appliance `appliance_id` (as typed or read from hardware;
  * canonicalized first) at `now` (Unix seconds, e.g. seatkey_current_time()), trusting the
  * keys of `trust` (NULL: the built-in keys).
- *  - _text: license text of `size` bytes (one token per line, '#' comments), `source_name`
+ *  - _text: license text of `size` bytes (one token per line, '#' comments, a UTF-8 byte
+ *    order mark at the very start skipped, as in each file _path reads), `source_name`
  *    (may be NULL: "licenses") names it in each report's source ("name:line"). `text` may be
  *    NULL only when size is 0.
  *  - _path: a license file, or a directory whose regular files are read in name order.
@@ -189,7 +191,9 @@ typedef enum seatkey_reason {
 SEATKEY_VERIFIER_API const char* seatkey_reason_name(seatkey_reason reason);
 
 /* A report's fields. serial, kind and users are known only for licenses whose signature
- * verified and whose claims parsed: otherwise NULL, SEATKEY_KIND_NONE and 0. */
+ * verified and whose claims parsed: otherwise NULL, SEATKEY_KIND_NONE and 0. source (a file
+ * name) and message (which may quote another report's source) are exact data and may hold
+ * any bytes: escape control and bidi characters before showing them on a terminal. */
 SEATKEY_VERIFIER_API const char* seatkey_report_serial(const seatkey_report* r);
 SEATKEY_VERIFIER_API seatkey_kind seatkey_report_kind(const seatkey_report* r);
 SEATKEY_VERIFIER_API int seatkey_report_users(const seatkey_report* r);
@@ -205,7 +209,9 @@ SEATKEY_VERIFIER_API const char* seatkey_report_message(const seatkey_report* r)
 SEATKEY_VERIFIER_API seatkey_status seatkey_canonical_appliance_id(const char* typed, char* out,
                                                                    size_t out_size, char* err,
                                                                    size_t err_size);
-/* RFC 3339 ("2026-11-28T10:00:00Z", offsets allowed) to Unix seconds; SEATKEY_INVALID_TIME. */
+/* RFC 3339 ("2026-11-28T10:00:00Z", offsets allowed) to Unix seconds; SEATKEY_INVALID_TIME,
+ * also for a time outside 0000-01-01T00:00:00Z..9999-12-31T23:59:59Z in UTC, so that
+ * seatkey_format_time() writes every time parsed in 21 bytes. */
 SEATKEY_VERIFIER_API seatkey_status seatkey_parse_time(const char* rfc3339, int64_t* out, char* err,
                                                        size_t err_size);
 /* "YYYY-MM-DDTHH:MM:SSZ" into out[out_size] (21 bytes suffice for years 0-9999); false (out

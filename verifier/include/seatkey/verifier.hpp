@@ -96,7 +96,8 @@ class SEATKEY_VERIFIER_API TrustStore {
   // list. The same key given twice is kept once.
   static Expected<TrustStore> from_keys(const std::vector<std::string>& k4_public_keys) noexcept;
   // A trusted-keys file's text: one "k4.public." key per line; blank lines and lines
-  // starting with '#' are ignored, surrounding spaces/tabs and a trailing '\r' stripped.
+  // starting with '#' are ignored, surrounding spaces/tabs and a trailing '\r' stripped, a
+  // UTF-8 byte order mark at the very start skipped.
   // Any other line, or no key at all, is ErrorCode::invalid_key naming `origin:line`.
   static Expected<TrustStore> parse(std::string_view text, std::string_view origin) noexcept;
   // parse() of a file's contents (at most 1 MiB); ErrorCode::io_error naming the file.
@@ -128,14 +129,15 @@ struct LicenseSet {
   std::vector<LicenseToken> tokens;
 };
 
-// Splits license text into tokens: one per line; a trailing '\r' is stripped, surrounding
-// spaces and tabs trimmed; blank lines and lines starting with '#' are skipped.
+// Splits license text into tokens: one per line; a UTF-8 byte order mark at the very start
+// is skipped, a trailing '\r' stripped, surrounding spaces and tabs trimmed; blank lines and
+// lines starting with '#' are skipped.
 // ErrorCode::too_large when the text is over 4 MiB or holds over 10,000 tokens.
 SEATKEY_VERIFIER_API Expected<LicenseSet> parse_licenses(std::string_view text,
                                                          std::string_view source_name) noexcept;
 
 // Reads a license set from `path`, symbolic links followed:
-//  - a regular file: its lines;
+//  - a regular file: its lines, as parse_licenses() splits them;
 //  - a directory: every regular file directly in it, in byte-wise name order (each one's
 //    source is "path/name:line"). Names starting with '.' are skipped (hidden files, editor
 //    swap files); so are subdirectories (no recursion) and entries that are neither regular
@@ -182,6 +184,9 @@ struct LicenseReport {
   std::string source;            // "file:line"
   std::optional<Reason> reason;  // nullopt: accepted
   std::string message;           // a sentence for an admin
+  // source (a file name) and message (which may quote another report's source) are exact
+  // data and may hold any bytes: escape control and bidi characters before showing them on a
+  // terminal.
 };
 
 // Exported: its member functions live in the library.
@@ -220,10 +225,11 @@ SEATKEY_VERIFIER_API Expected<Entitlement> evaluate(const LicenseSet& set, std::
 
 // "00:1a:2b:3c:4d:5e" -> "001A2B3C4D5E"; ErrorCode::invalid_appliance_id otherwise.
 SEATKEY_VERIFIER_API Expected<std::string> canonical_appliance_id(std::string_view typed) noexcept;
-// RFC 3339 ("2026-11-28T10:00:00Z", offsets allowed, fractions truncated);
-// ErrorCode::invalid_time otherwise.
+// RFC 3339 ("2026-11-28T10:00:00Z", offsets allowed, fractions truncated), within
+// 0000-01-01T00:00:00Z..9999-12-31T23:59:59Z in UTC; ErrorCode::invalid_time otherwise.
 SEATKEY_VERIFIER_API Expected<UnixTime> parse_time(std::string_view rfc3339) noexcept;
-// "YYYY-MM-DDTHH:MM:SSZ" (empty only when out of memory).
+// "YYYY-MM-DDTHH:MM:SSZ" (empty only when out of memory); four year digits for every time
+// parse_time() accepts.
 SEATKEY_VERIFIER_API std::string format_time(UnixTime t) noexcept;
 // The current time of the system clock.
 SEATKEY_VERIFIER_API UnixTime current_time() noexcept;
