@@ -49,6 +49,9 @@ bool digits(std::string_view text, std::size_t pos, std::size_t n, unsigned* out
   return true;
 }
 
+constexpr UnixTime kMinTime = -62167219200;  // 0000-01-01T00:00:00Z
+constexpr UnixTime kMaxTime = 253402300799;  // 9999-12-31T23:59:59Z
+
 Error bad_time(std::string_view text) {
   std::string shown(text.substr(0, 40));
   return make_error(Errc::invalid_time,
@@ -88,7 +91,14 @@ Result<UnixTime> parse_rfc3339(std::string_view text) {
   } else {
     return bad_time(text);
   }
-  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+  const UnixTime t = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+  // Only a UTC time in years 0000-9999 can be written back with a four-digit year: an offset
+  // must not carry a time past either end, or format_rfc3339(t) would not parse again.
+  if (t < kMinTime || t > kMaxTime) {
+    return make_error(Errc::invalid_time, "time outside 0000-01-01T00:00:00Z..9999-12-31T23:59:59Z: \"" +
+                                              std::string(text.substr(0, 40)) + "\"");
+  }
+  return t;
 }
 
 std::string format_rfc3339(UnixTime t) {
