@@ -60,6 +60,7 @@ row() {  # row NAME SEATKEY BASELINE RATIO TARGET RESULT
 }
 
 # --- the license sets: the real seatkey-keygen fills ledgers, exports the license files ------
+"$keygen" ledger init --ledger server.db --allow-development-key 2>>keygen.log
 issue server --ledger server.db --appliance "$appliance" --edition appliance --customer "Acme GmbH"
 cp server.db set-1001.db
 issue users --ledger set-1001.db --appliance "$appliance" --users 5 --count 1000 --order SO-1002

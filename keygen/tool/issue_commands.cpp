@@ -42,19 +42,21 @@ std::optional<UnixTime> time(const char* what, const std::optional<std::string>&
 }
 
 int issue_orders(const IssuingOptions& opt, const std::vector<Order>& orders) {
+  // The ledger first (it must exist: issue never creates one), before a passphrase is asked.
+  Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_write);
+  print_warnings(ledger);
   const SecretKey key = load_key_file(
       opt.key, [&] { return obtain_passphrase(opt.passphrase_file, "the key " + opt.key, false); });
   IssueOptions options;
   options.issuer = opt.issuer;
-  bool created = false;
-  const IssueResult result = issue_into(opt.ledger, key, orders, options, &created);
+  const IssueResult result = issue(ledger, key, orders, options);
   // Recorded and committed: only now are the tokens printed.
   std::string out;
   for (const auto& o : result.orders) {
     for (const auto& e : o.entries) out += e.token + "\n";
   }
   std::cout << out << std::flush;
-  print_issue_summary(std::cerr, result, opt.ledger, created);
+  print_issue_summary(std::cerr, result, opt.ledger);
   if (!std::cout) {
     std::cerr << "seatkey-keygen: error: the tokens could not be written to stdout; they are recorded in "
               << opt.ledger << ": get them with seatkey-keygen export or ledger list --json\n";
@@ -78,8 +80,9 @@ void setup_issue_commands(CLI::App& app, Status& status) {
   issue->require_subcommand(1);
   issue->footer(
       "\nIssued tokens are signed, verified, recorded in the ledger and only then printed on stdout,\n"
-      "one per line; a summary for the desk goes to stderr. Exit 0 issued, 1 refused by a rule\n"
-      "(nothing written), 2 usage or input error.\n" +
+      "one per line; a summary for the desk goes to stderr. The ledger must exist (seatkey-keygen\n"
+      "ledger init makes one) and know the key (ledger add-key). Exit 0 issued, 1 refused by a rule\n"
+      "or for a key the ledger does not know (nothing written), 2 usage or input error.\n" +
       examples({"seatkey-keygen issue server --key vendor.key --ledger licenses.db --appliance "
                 "00:1a:2b:3c:4d:5e \\\n"
                 "      --edition compact",

@@ -15,10 +15,12 @@ int main(int argc, char** argv) {
   CLI::App app{"seatkey-keygen: vendor keys, license issuing and the license ledger", "seatkey-keygen"};
   app.require_subcommand(1);
   app.footer(
-      "\nExit status: 0 ok, 1 refused by an issuing rule (nothing written) or, for inspect --public,\n"
-      "a token that does not verify; 2 usage or input error. SEATKEY_KEY, SEATKEY_LEDGER,\n"
+      "\nExit status: 0 ok, 1 refused, nothing written (an issuing rule, a key the ledger does not\n"
+      "know, the development key without --allow-development-key) or, for inspect --public, a token\n"
+      "that does not verify; 2 usage or input error. SEATKEY_KEY, SEATKEY_LEDGER,\n"
       "SEATKEY_PASSPHRASE and SEATKEY_ISSUER supply --key, --ledger, the passphrase and --issuer.\n" +
       tool::examples({"seatkey-keygen key new --out vendor.key > vendor.public",
+                      "seatkey-keygen ledger init --ledger licenses.db --key vendor.key",
                       "seatkey-keygen issue server --key vendor.key --ledger licenses.db \\\n"
                       "      --appliance 00:1a:2b:3c:4d:5e --edition compact --customer 'Acme GmbH'",
                       "seatkey-keygen export --ledger licenses.db --appliance 00:1a:2b:3c:4d:5e"}));

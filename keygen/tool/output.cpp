@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include <iostream>
 #include <ostream>
 
 #include "seatkey/common/text.hpp"
@@ -44,9 +45,16 @@ std::string serial_range(const std::vector<LedgerEntry>& entries) {
 
 }  // namespace
 
-void print_issue_summary(std::ostream& out, const IssueResult& result, const std::string& ledger,
-                         bool created) {
-  if (created) out << "created a new ledger: " << ledger << "\n";
+void print_warnings(const Ledger& ledger) {
+  for (const std::string& w : ledger.warnings()) std::cerr << "seatkey-keygen: warning: " << w << "\n";
+}
+
+std::string development_notice(const std::string& ledger) {
+  return "DEVELOPMENT LEDGER " + ledger + ": it issues with the development key of keys/ (" +
+         std::string(kDevelopmentKeyId) + "), whose secret everyone has: for tests only";
+}
+
+void print_issue_summary(std::ostream& out, const IssueResult& result, const std::string& ledger) {
   std::size_t tokens = 0;
   for (const IssuedOrder& o : result.orders) {
     const LedgerEntry& first = o.entries.front();

@@ -59,6 +59,9 @@ expect_no_out
 expect_err_lacks "wrong horse"
 
 # Issuing with a passphrase-protected key, and a wrong passphrase writing nothing.
+run env SEATKEY_PASSPHRASE="$PW" "$KEYGEN" ledger init --ledger pw.db --key pw.key
+expect_rc 0 "ledger init with a k4.secret-pw key"
+expect_err_lacks "$PW"
 run env SEATKEY_PASSPHRASE="$PW" "$KEYGEN" issue server --key pw.key --ledger pw.db --appliance "$A" --edition vm
 expect_rc 0
 expect_out "v4.public."
@@ -121,10 +124,15 @@ run "$KEYGEN" key public --key plain.key
 expect_rc 2
 expect_err "permissions 0644 for key file plain.key are too open"
 expect_err "chmod 600 plain.key"
-run "$KEYGEN" issue server --key plain.key --ledger new.db --appliance "$A" --edition vm
+before=$(sqlite3 pw.db .dump)
+run "$KEYGEN" issue server --key plain.key --ledger pw.db --appliance "$A" --edition vm
 expect_rc 2
 expect_err "chmod 600"
-[ ! -e new.db ] || fail "issuing with an unsafe key created a ledger"
+[ "$(sqlite3 pw.db .dump)" = "$before" ] || fail "issuing with an unsafe key changed the ledger"
+run "$KEYGEN" ledger init --key plain.key --ledger new.db
+expect_rc 2
+expect_err "chmod 600"
+[ ! -e new.db ] || fail "ledger init with an unsafe key created a ledger"
 chmod 640 plain.key
 run "$KEYGEN" key public --key plain.key
 expect_rc 2
@@ -161,7 +169,7 @@ expect_err "--key"
 
 # --help for every command, each with an example; no command is a usage error.
 for cmd in "" "key" "key new" "key public" "issue" "issue server" "issue users" "issue batch" "export" \
-  "ledger" "ledger list" "inspect"; do
+  "ledger" "ledger list" "ledger init" "ledger add-key" "inspect"; do
   # shellcheck disable=SC2086
   run "$KEYGEN" $cmd --help
   expect_rc 0 "seatkey-keygen $cmd --help"
