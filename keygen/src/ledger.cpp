@@ -153,38 +153,41 @@ struct Ledger::Impl {
     }
   }
 
-  LedgerEntry read_row(const Statement& s) const {
+  // A row, or nullopt with *why set when it cannot be read.
+  std::optional<LedgerEntry> parse_row(const Statement& s, std::string* why) const {
     LedgerEntry e;
-    const auto corrupt = [&](const std::string& why) {
-      throw_ledger_error("ledger " + path + ": row " + std::to_string(e.serial) + " is corrupt: " + why);
-    };
     e.serial = s.integer(0);
-    const std::string kind = s.text(1);
-    if (kind == "server") {
-      e.kind = LicenseKind::server;
-    } else if (kind == "users") {
-      e.kind = LicenseKind::users;
-    } else {
-      corrupt("kind " + kind);
-    }
     e.appliance = s.text(2);
+    const auto corrupt = [&](const std::string& what) {
+      *why = "row " + std::to_string(e.serial) + " (appliance " + e.appliance + ") is corrupt: " + what;
+      return std::nullopt;
+    };
+    const std::string kind = s.text(1);
+    const auto parsed_kind = parse_kind(kind);
+    if (!parsed_kind) return corrupt("kind \"" + kind + "\"");
+    e.kind = *parsed_kind;
     if (!s.is_null(3)) {
       e.edition = parse_edition(s.text(3));
-      if (!e.edition) corrupt("edition");
+      if (!e.edition) return corrupt("edition \"" + s.text(3) + "\"");
     }
     e.users = static_cast<int>(s.integer(4));
     e.customer = s.optional_text(5);
     e.order = s.optional_text(6);
-    const auto time = [&](int column) -> std::optional<UnixTime> {
-      auto text = s.optional_text(column);
-      if (!text) return std::nullopt;
+    static constexpr const char* kTimeColumns[] = {"issued_at", "updates_until", "expires"};
+    std::optional<UnixTime> times[3];
+    for (int i = 0; i < 3; ++i) {
+      auto text = s.optional_text(7 + i);
+      if (!text) continue;
       auto t = parse_rfc3339(*text);
-      if (!t) corrupt("time " + *text);
-      return *t;
-    };
-    e.issued_at = time(7).value_or(0);
-    e.updates_until = time(8);
-    e.expires = time(9);
+      if (!t) {
+        return corrupt(std::string(kTimeColumns[i]) + " \"" + *text +
+                       "\" is not an RFC 3339 time in the years 0000-9999");
+      }
+      times[i] = *t;
+    }
+    e.issued_at = times[0].value_or(0);
+    e.updates_until = times[1];
+    e.expires = times[2];
     e.issuer = s.text(10);
     e.key_id = s.text(11);
     if (!s.is_null(12)) e.replaces = s.integer(12);
@@ -192,13 +195,24 @@ struct Ledger::Impl {
     return e;
   }
 
-  std::vector<LedgerEntry> select(const std::optional<std::string>& appliance) const {
+  LedgerRows select(const std::optional<std::string>& appliance, bool strict) const {
     std::string sql = kSelectColumns;
     sql += appliance ? " WHERE appliance = ?1 ORDER BY serial" : " ORDER BY serial";
     Statement s(db, path, sql);
     if (appliance) s.bind(1, std::string_view(*appliance));
-    std::vector<LedgerEntry> out;
-    while (s.step()) out.push_back(read_row(s));
+    LedgerRows out;
+    while (s.step()) {
+      std::string why;
+      if (auto e = parse_row(s, &why)) {
+        out.entries.push_back(std::move(*e));
+      } else if (strict) {
+        throw_ledger_error(
+            "ledger " + path + ": " + why + "; appliance " + s.text(2) +
+            " cannot be judged until the row is repaired (docs/back-office.md, \"A corrupt row\")");
+      } else {
+        out.corrupt.push_back({s.integer(0), s.text(2), why});
+      }
+    }
     return out;
   }
 
@@ -489,11 +503,15 @@ int Ledger::schema_version() const {
 }
 
 std::vector<LedgerEntry> Ledger::entries() const {
-  return impl_->select(std::nullopt);
+  return impl_->select(std::nullopt, true).entries;
 }
 
 std::vector<LedgerEntry> Ledger::entries_for(const std::string& appliance) const {
-  return impl_->select(appliance);
+  return impl_->select(appliance, true).entries;
+}
+
+LedgerRows Ledger::rows(const std::optional<std::string>& appliance) const {
+  return impl_->select(appliance, false);
 }
 
 std::size_t Ledger::count() const {
@@ -527,7 +545,7 @@ std::int64_t Ledger::Transaction::next_serial() {
 }
 
 std::vector<LedgerEntry> Ledger::Transaction::entries_for(const std::string& appliance) {
-  return ledger_->impl_->select(appliance);
+  return ledger_->impl_->select(appliance, true).entries;
 }
 
 bool Ledger::Transaction::knows_key(const std::string& key_id) {

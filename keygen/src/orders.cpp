@@ -153,7 +153,7 @@ UnixTime parse_time(std::string_view what, std::string_view text) {
   auto t = parse_rfc3339(text);
   if (!t) {
     throw_input_error(std::string(what) + " " + detail::quoted(text) +
-                      " is not an RFC 3339 time (like 2027-12-31T23:59:59Z)");
+                      " is not an RFC 3339 time in the years 0000-9999 (like 2027-12-31T23:59:59Z)");
   }
   return *t;
 }

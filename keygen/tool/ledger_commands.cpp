@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -68,6 +69,15 @@ nlohmann::ordered_json to_json(const SigningKey& k) {
   return j;
 }
 
+nlohmann::ordered_json to_json(const CorruptRow& c) {
+  nlohmann::ordered_json j;
+  j["serial"] = c.serial;
+  j["appliance"] = c.appliance;
+  j["status"] = "corrupt";
+  j["error"] = c.why;
+  return j;
+}
+
 nlohmann::ordered_json to_json(const LedgerEntry& e, const std::string& status) {
   nlohmann::ordered_json j;
   j["serial"] = e.serial;
@@ -112,9 +122,11 @@ void setup_ledger_commands(CLI::App& app, Status& status) {
   add_ledger_option(cmd, &list->ledger);
   cmd->add_option("--appliance", list->appliance, "only this appliance");
   cmd->add_flag("--json", list->json, "a JSON object: the signing keys and every license with its token");
-  cmd->footer("\nA ledger that issues with the development key says so.\n" +
-              examples({"seatkey-keygen ledger list --ledger licenses.db --appliance 00:1a:2b:3c:4d:5e",
-                        "seatkey-keygen ledger list --ledger licenses.db --json"}));
+  cmd->footer(
+      "\nRows the ledger cannot read are listed as corrupt, with a warning on stderr; a ledger that\n"
+      "issues with the development key says so.\n" +
+      examples({"seatkey-keygen ledger list --ledger licenses.db --appliance 00:1a:2b:3c:4d:5e",
+                "seatkey-keygen ledger list --ledger licenses.db --json"}));
   cmd->callback([list, &status] { status.exit_code = run_ledger_list(*list); });
 
   auto init = std::make_shared<KeyOptions>();
@@ -194,15 +206,36 @@ int run_ledger_list(const LedgerListOptions& opt) {
   if (!opt.appliance.empty()) only = parse_appliance(opt.appliance);
   const Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_only);
   print_warnings(ledger);
-  const std::vector<LedgerEntry> entries = only ? ledger.entries_for(*only) : ledger.entries();
+  const LedgerRows rows = ledger.rows(only);
   const std::vector<SigningKey> keys = ledger.signing_keys();
   const bool development = ledger.is_development();
+  for (const CorruptRow& c : rows.corrupt)
+    std::cerr << "seatkey-keygen: warning: ledger " << opt.ledger << ": " << c.why << "\n";
+  // An appliance with a corrupt row cannot be judged: the row may be the license that decides.
+  std::map<std::string, std::int64_t> corrupt_in;
+  for (const CorruptRow& c : rows.corrupt) corrupt_in.emplace(c.appliance, c.serial);
   const UnixTime now = unix_now();
   std::map<std::string, std::vector<LedgerEntry>> by_appliance;
-  for (const auto& e : entries) by_appliance[e.appliance].push_back(e);
+  for (const auto& e : rows.entries) by_appliance[e.appliance].push_back(e);
   std::map<std::string, ApplianceState> states;
-  for (const auto& [appliance, history] : by_appliance)
-    states.emplace(appliance, ApplianceState(appliance, history, now));
+  for (const auto& [appliance, history] : by_appliance) {
+    if (corrupt_in.count(appliance) == 0) states.emplace(appliance, ApplianceState(appliance, history, now));
+  }
+  const auto status_of = [&](const LedgerEntry& e) -> std::string {
+    const auto it = states.find(e.appliance);
+    return it == states.end() ? "unknown" : it->second.status_of(e);
+  };
+
+  // Every row by serial, the corrupt ones in their place.
+  struct Row {
+    std::int64_t serial;
+    const LedgerEntry* entry;
+    const CorruptRow* corrupt;
+  };
+  std::vector<Row> all;
+  for (const auto& e : rows.entries) all.push_back({e.serial, &e, nullptr});
+  for (const auto& c : rows.corrupt) all.push_back({c.serial, nullptr, &c});
+  std::sort(all.begin(), all.end(), [](const Row& a, const Row& b) { return a.serial < b.serial; });
 
   if (opt.json) {
     nlohmann::ordered_json out;
@@ -210,31 +243,37 @@ int run_ledger_list(const LedgerListOptions& opt) {
     out["signing_keys"] = nlohmann::ordered_json::array();
     for (const SigningKey& k : keys) out["signing_keys"].push_back(to_json(k));
     out["licenses"] = nlohmann::ordered_json::array();
-    for (const auto& e : entries) out["licenses"].push_back(to_json(e, states.at(e.appliance).status_of(e)));
+    for (const Row& r : all)
+      out["licenses"].push_back(r.entry ? to_json(*r.entry, status_of(*r.entry)) : to_json(*r.corrupt));
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
   std::string out;
   if (development) out += development_notice(opt.ledger) + "\n\n";
-  if (entries.empty()) {
+  if (all.empty()) {
     out += only ? "no licenses on record for appliance " + *only : std::string("the ledger is empty");
     out += "\n";
   } else {
     const std::vector<std::string> header{"SERIAL", "KIND",     "APPLIANCE", "EDITION", "USERS",
                                           "ISSUED", "CUSTOMER", "ORDER",     "EXPIRES", "STATUS"};
-    std::vector<std::vector<std::string>> rows{header};
-    for (const auto& e : entries) {
-      rows.push_back({std::to_string(e.serial), std::string(kind_name(e.kind)), e.appliance,
-                      e.edition ? std::string(edition_name(*e.edition)) : "-", std::to_string(e.users),
-                      format_rfc3339(e.issued_at), fit(e.customer.value_or("-"), 24),
-                      fit(e.order.value_or("-"), 16), e.expires ? opt_time(e.expires) : "-",
-                      states.at(e.appliance).status_of(e)});
+    std::vector<std::vector<std::string>> table{header};
+    for (const Row& r : all) {
+      if (r.corrupt != nullptr) {
+        table.push_back({std::to_string(r.serial), "?", r.corrupt->appliance, "?", "?", "?", "?", "?", "?",
+                         "CORRUPT (see the warning)"});
+        continue;
+      }
+      const LedgerEntry& e = *r.entry;
+      table.push_back({std::to_string(e.serial), std::string(kind_name(e.kind)), e.appliance,
+                       e.edition ? std::string(edition_name(*e.edition)) : "-", std::to_string(e.users),
+                       format_rfc3339(e.issued_at), fit(e.customer.value_or("-"), 24),
+                       fit(e.order.value_or("-"), 16), e.expires ? opt_time(e.expires) : "-", status_of(e)});
     }
     std::vector<std::size_t> widths(header.size(), 0);
-    for (const auto& row : rows) {
+    for (const auto& row : table) {
       for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], width(row[c]));
     }
-    for (const auto& row : rows) {
+    for (const auto& row : table) {
       std::string line;
       for (std::size_t c = 0; c < row.size(); ++c) {
         const std::size_t pad = widths[c] - width(row[c]);
@@ -250,6 +289,9 @@ int run_ledger_list(const LedgerListOptions& opt) {
     }
     out += "\n";
     for (const auto& [appliance, state] : states) out += appliance + ": " + describe_users(state) + "\n";
+    for (const auto& [appliance, serial] : corrupt_in) {
+      out += appliance + ": unknown: row " + std::to_string(serial) + " is corrupt (see the warning)\n";
+    }
   }
   out += "\n";
   for (const SigningKey& k : keys) {

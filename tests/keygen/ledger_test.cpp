@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <functional>
+
 #include "keygen_test_support.hpp"
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/policy.hpp"
@@ -344,6 +346,58 @@ TEST_CASE("ledger: a second connection waits for the first writer instead of fai
   auto rows = a.entries();
   CHECK(rows[0].serial == 1);
   CHECK(rows[1].serial == 2);
+}
+
+TEST_CASE("ledger: a corrupt row is named; the other rows and appliances still read") {
+  test::TempDir dir;
+  const auto path = dir.file("l.db");
+  auto ledger = new_ledger(path);
+  insert_committed(ledger, 2);
+  auto other = entry(3);
+  other.appliance = "OTHER1";
+  {
+    auto tx = ledger.begin();
+    tx.insert(other);
+    tx.commit();
+  }
+  // A time outside 0000-9999, as a tool that accepted "9999-12-31T23:59:59-23:59" recorded it.
+  test::raw_sql(
+      path,
+      "INSERT INTO licenses (kind, appliance, users, issued_at, updates_until, issuer, key_id, token) "
+      "SELECT kind, appliance, users, issued_at, '10000-01-01T23:58:59Z', issuer, key_id, 'v4.public.bad' "
+      "FROM licenses WHERE serial = 1");
+  const std::string why =
+      "row 4 (appliance 001A2B3C4D5E) is corrupt: updates_until \"10000-01-01T23:58:59Z\" is not an RFC 3339 "
+      "time in the years 0000-9999";
+  for (const auto& strict : std::vector<std::function<void()>>{
+           [&] { (void)ledger.entries(); }, [&] { (void)ledger.entries_for(test::kAppliance); },
+           [&] {
+             auto tx = ledger.begin();
+             (void)tx.entries_for(test::kAppliance);
+           }}) {
+    auto e = test::error_of(strict);
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::ledger);
+    CHECK(test::contains(e->what(), why));
+  }
+  CHECK(ledger.entries_for("OTHER1").size() == 1);
+  const auto rows = ledger.rows();
+  CHECK(rows.entries.size() == 3);
+  REQUIRE(rows.corrupt.size() == 1);
+  CHECK(rows.corrupt[0].serial == 4);
+  CHECK(rows.corrupt[0].appliance == test::kAppliance);
+  CHECK(rows.corrupt[0].why == why);
+  CHECK(ledger.rows(std::string("OTHER1")).corrupt.empty());
+  // A kind or an edition the ledger does not know is corrupt too (the CHECKs bypassed).
+  test::raw_sql(path,
+                "PRAGMA ignore_check_constraints = ON;"
+                "INSERT INTO licenses (kind, appliance, edition, users, issued_at, issuer, key_id, token) "
+                "VALUES ('server', 'X1', 'gold', 1, '2026-01-01T00:00:00Z', 's', 'k', 't1'),"
+                "       ('trial', 'X2', NULL, 1, '2026-01-01T00:00:00Z', 's', 'k', 't2')");
+  const auto more = ledger.rows();
+  REQUIRE(more.corrupt.size() == 3);
+  CHECK(more.corrupt[1].why == "row 5 (appliance X1) is corrupt: edition \"gold\"");
+  CHECK(more.corrupt[2].why == "row 6 (appliance X2) is corrupt: kind \"trial\"");
 }
 
 namespace {

@@ -57,6 +57,20 @@ struct SigningKey {
   bool development() const { return key_id == kDevelopmentKeyId; }
 };
 
+// A row the ledger cannot read (edited by hand, or written by a tool with a bug): what the
+// table shows of it and why it is corrupt.
+struct CorruptRow {
+  std::int64_t serial = 0;
+  std::string appliance;  // as stored
+  std::string why;        // "row 7 (appliance 001A2B3C4D5E) is corrupt: updates_until ..."
+};
+
+// Every row that could be read, and those that could not.
+struct LedgerRows {
+  std::vector<LedgerEntry> entries;  // by serial
+  std::vector<CorruptRow> corrupt;   // by serial
+};
+
 class Ledger {
  public:
   static constexpr int kSchemaVersion = 2;
@@ -101,8 +115,11 @@ class Ledger {
   const std::string& path() const;
   int schema_version() const;
 
-  std::vector<LedgerEntry> entries() const;  // every row, by serial
+  // Every row, by serial; Failure(ledger) naming the first row that cannot be read.
+  std::vector<LedgerEntry> entries() const;
   std::vector<LedgerEntry> entries_for(const std::string& appliance) const;
+  // Every row (or an appliance's), the corrupt ones set apart: for listing a damaged ledger.
+  LedgerRows rows(const std::optional<std::string>& appliance = std::nullopt) const;
   std::size_t count() const;
 
   // One write transaction: BEGIN IMMEDIATE (retried while another issuer holds the ledger).
