@@ -25,7 +25,7 @@ cd "$demo/back-office"
 step "Back office: create a throwaway vendor key (cheap Argon2id: demo only) and its ledger"
 export SEATKEY_PASSPHRASE="demo passphrase, not secret"
 export SEATKEY_KEY=vendor.key SEATKEY_LEDGER=ledger.db
-show seatkey-keygen key new --out vendor.key --insecure-fast-kdf >vendor.public
+show seatkey-keygen key new --out vendor.key --insecure-fast-kdf --public-out vendor.public
 cat vendor.public
 show seatkey-keygen ledger init
 ls -l vendor.key vendor.public ledger.db

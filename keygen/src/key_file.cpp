@@ -69,6 +69,29 @@ void write_all(int fd, std::string_view bytes) {
   }
 }
 
+// Creates `path` (never an existing file or symlink: O_EXCL|O_NOFOLLOW) with `bytes`, synced to
+// disk. `mode` 0600 is forced whatever the umask; others are left to it. A partial file is
+// removed.
+void write_new_file(const std::string& path, std::string_view bytes, mode_t mode, const std::string& what) {
+  FileDescriptor fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode));
+  if (fd.get() < 0) {
+    if (errno == EEXIST) {
+      throw_input_error(path + " already exists: seatkey-keygen never overwrites a file with a new key");
+    }
+    throw_input_error("cannot create " + what + " " + path + ": " + errno_text());
+  }
+  try {
+    if (mode == 0600 && ::fchmod(fd.get(), 0600) != 0)
+      throw std::system_error(errno, std::generic_category());
+    write_all(fd.get(), bytes);
+    if (::fsync(fd.get()) != 0) throw std::system_error(errno, std::generic_category());
+    if (::close(fd.release()) != 0) throw std::system_error(errno, std::generic_category());
+  } catch (const std::system_error& e) {
+    ::unlink(path.c_str());
+    throw_input_error("cannot write " + what + " " + path + ": " + e.code().message());
+  }
+}
+
 }  // namespace
 
 SecretKey load_key_file(const std::string& path, const PassphraseSource& passphrase) {
@@ -131,22 +154,12 @@ void write_new_key_file(const std::string& path, const SecretKey& key, const Sec
   std::memcpy(content.data() + header.size(), key_line.data(), key_line.size());
   content.data()[content.size() - 1] = '\n';
 
-  FileDescriptor fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (fd.get() < 0) {
-    if (errno == EEXIST) {
-      throw_input_error(path + " already exists: seatkey-keygen never overwrites a file with a new key");
-    }
-    throw_input_error("cannot create key file " + path + ": " + errno_text());
-  }
-  try {
-    if (::fchmod(fd.get(), 0600) != 0) throw std::system_error(errno, std::generic_category());
-    write_all(fd.get(), content.view());
-    if (::fsync(fd.get()) != 0) throw std::system_error(errno, std::generic_category());
-    if (::close(fd.release()) != 0) throw std::system_error(errno, std::generic_category());
-  } catch (const std::system_error& e) {
-    ::unlink(path.c_str());
-    throw_input_error("cannot write key file " + path + ": " + e.code().message());
-  }
+  write_new_file(path, content.view(), 0600, "key file");
+}
+
+void write_public_key_file(const std::string& path, const PublicKey& key) {
+  // Public: readable by all (as far as the umask lets it).
+  write_new_file(path, public_key_file_text(key), 0644, "public key file");
 }
 
 SecureBuffer read_passphrase_file(const std::string& path) {

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
       "know, the development key without --allow-development-key) or, for inspect --public, a token\n"
       "that does not verify; 2 usage or input error. SEATKEY_KEY, SEATKEY_LEDGER,\n"
       "SEATKEY_PASSPHRASE and SEATKEY_ISSUER supply --key, --ledger, the passphrase and --issuer.\n" +
-      tool::examples({"seatkey-keygen key new --out vendor.key > vendor.public",
+      tool::examples({"seatkey-keygen key new --out vendor.key --public-out vendor.public",
                       "seatkey-keygen ledger init --ledger licenses.db --key vendor.key",
                       "seatkey-keygen issue server --key vendor.key --ledger licenses.db \\\n"
                       "      --appliance 00:1a:2b:3c:4d:5e --edition compact --customer 'Acme GmbH'",

@@ -49,9 +49,8 @@ expect_rc 0 "node verify.js (the whole ledger)"
 expect_out "interop: 29 tokens verified with paseto@3.1.4 (kid k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW)"
 
 printf 'interop test passphrase\n' >pw.txt && chmod 600 pw.txt
-run "$KEYGEN" key new --out vendor.key --passphrase-file pw.txt --insecure-fast-kdf
+run "$KEYGEN" key new --out vendor.key --passphrase-file pw.txt --insecure-fast-kdf --public-out vendor.public
 expect_rc 0
-cp out vendor.public
 run "$KEYGEN" ledger init --key vendor.key --passphrase-file pw.txt --ledger vendor.db
 expect_rc 0
 run "$KEYGEN" issue server --key vendor.key --passphrase-file pw.txt --ledger vendor.db --appliance "$A" \

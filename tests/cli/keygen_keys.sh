@@ -107,13 +107,51 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null </dev/null >/
   expect_rc 2
   expect_out "the two passphrases differ; nothing was written"
   [ ! -e tty2.key ] || fail "key new wrote a key after differing passphrases"
+  # Too short: said after the first entry, before asking for it again.
+  tty_run 'short' 'short' "$KEYGEN" key new --out tty3.key --insecure-fast-kdf
+  expect_rc 2 "key new with a short passphrase on a terminal"
+  expect_out "the passphrase is too short: a vendor key needs at least 8 characters"
+  expect_out_lacks "Same passphrase again"
+  [ ! -e tty3.key ] || fail "key new wrote a key under a too short passphrase"
 fi
+
+# --public-out writes the public key file itself, after the key file; neither file is ever
+# overwritten, and a refused --public-out writes no key either.
+run "$KEYGEN" key new --out po.key --no-passphrase --public-out po.public
+expect_rc 0 "key new --public-out"
+expect_no_out
+expect_err "wrote its public key file to po.public"
+run "$KEYGEN" key public --key po.key
+cmp -s out po.public || fail "the --public-out file is not the key's public key file"
+expect_eq "$(stat -c %a po.public)" 644 "(mode of the public key file)"
+expect_eq "$(stat -c %a po.key)" 600 "(mode of the key file)"
+echo "precious" >taken.public
+run "$KEYGEN" key new --out po2.key --no-passphrase --public-out taken.public
+expect_rc 2
+expect_err "taken.public already exists"
+[ ! -e po2.key ] || fail "key new wrote a key although --public-out names an existing file"
+expect_eq "$(cat taken.public)" precious
+run "$KEYGEN" key new --out po3.key --no-passphrase --public-out po3.key
+expect_rc 2
+expect_err "--out and --public-out name the same file"
+[ ! -e po3.key ] || fail "key new wrote po3.key"
+# The public key file is written only once the key file is: a key file that cannot be written
+# leaves no public key file behind.
+run "$KEYGEN" key new --out no-such-dir/k.key --no-passphrase --public-out lonely.public
+expect_rc 2
+expect_err "cannot create key file no-such-dir/k.key"
+[ ! -e lonely.public ] || fail "a public key file was written for a key that was not"
 
 # Too short a passphrase for a new key; --no-passphrase with a passphrase file is a usage error.
 run env SEATKEY_PASSPHRASE=short "$KEYGEN" key new --out short.key
 expect_rc 2
-expect_err "too short"
+expect_err "the passphrase is too short: a vendor key needs at least 8 characters; nothing was written"
 [ ! -e short.key ] || fail "key new wrote a key under a too short passphrase"
+printf 'short\n' >short.txt && chmod 600 short.txt
+run "$KEYGEN" key new --out short.key --passphrase-file short.txt --public-out short.public
+expect_rc 2
+expect_err "too short"
+[ ! -e short.key ] && [ ! -e short.public ] || fail "key new wrote a file under a too short passphrase"
 run "$KEYGEN" key new --out x.key --no-passphrase --passphrase-file pw.txt
 expect_rc 2
 expect_err "excludes"

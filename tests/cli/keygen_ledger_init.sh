@@ -6,9 +6,8 @@
 # before signing keys) keeps working with the keys its rows were signed with.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
 dev_key
-run "$KEYGEN" key new --out vendor.key --no-passphrase
+run "$KEYGEN" key new --out vendor.key --no-passphrase --public-out vendor.public
 expect_rc 0
-cp out vendor.public
 VENDOR_PID=$(sed -n 's/^# seatkey vendor public key //p' vendor.public)
 DEV_PID=k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW
 # vk ARGS...: seatkey-keygen with vendor.key and licenses.db.
@@ -75,9 +74,8 @@ expect_no_out
 [ "$(sqlite3 licenses.db .dump)" = "$before" ] || fail "a refused key changed the ledger"
 
 # --- ledger add-key: key rotation. A second key of our own; the development key only with the flag.
-run "$KEYGEN" key new --out vendor-2.key --no-passphrase
+run "$KEYGEN" key new --out vendor-2.key --no-passphrase --public-out vendor-2.public
 expect_rc 0
-cp out vendor-2.public
 SECOND_PID=$(sed -n 's/^# seatkey vendor public key //p' vendor-2.public)
 vk ledger add-key --key vendor-2.key
 expect_rc 0 "ledger add-key"
