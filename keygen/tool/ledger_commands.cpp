@@ -108,7 +108,8 @@ void setup_ledger_commands(CLI::App& app, Status& status) {
   cmd->add_option("--appliance", exp->appliance, "appliance or VM installation ID")->required();
   cmd->footer(
       "\nPrints the appliance's active server license and every unexpired user pack, one token per\n"
-      "line, each after a '#' line saying what it is: the file the appliance checks at boot.\n" +
+      "line, each after a '#' line saying what it is: the file the appliance checks at boot. Exit 1\n"
+      "when the appliance has no active server license on record.\n" +
       examples(
           {"seatkey-keygen export --ledger licenses.db --appliance 00:1a:2b:3c:4d:5e > 001A2B3C4D5E.lic"}));
   cmd->callback([exp, &status] { status.exit_code = run_export(*exp); });
