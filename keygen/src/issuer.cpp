@@ -79,8 +79,21 @@ class Run {
       const auto& p = std::get<PackOrder>(order);
       check_pack_order(state, p, now_);
       out.entries.reserve(static_cast<std::size_t>(p.count));
+      // Packs without a customer are the customer's of the server license they add users to,
+      // so that a customer's packs can be found by customer (check_pack_order made sure there
+      // is one). Its text passes the same check as a typed one: an older tool took anything.
+      std::optional<std::string> customer = p.customer;
+      const LedgerEntry& server = *state.active_server();
+      if (!customer && server.customer) {
+        try {
+          customer = check_text("customer", *server.customer);
+        } catch (const Failure& e) {
+          throw_input_error("packs without --customer carry the customer of server license " +
+                            std::to_string(server.serial) + ", but its " + e.what() + ": give --customer");
+        }
+      }
       for (int n = 0; n < p.count; ++n) {
-        LedgerEntry e = base_entry(p.appliance, p.customer, p.order, p.expires);
+        LedgerEntry e = base_entry(p.appliance, customer, p.order, p.expires);
         e.kind = LicenseKind::users;
         e.users = static_cast<int>(p.users);
         out.entries.push_back(std::move(e));

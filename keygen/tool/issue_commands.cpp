@@ -121,7 +121,8 @@ void setup_issue_commands(CLI::App& app, Status& status) {
   add_text_options(cmd, &users->customer, &users->order);
   cmd->add_option("--expires", users->expires, "end of validity, RFC 3339");
   cmd->footer(
-      "\nRefused without a server license on record, on free, and past a Compact's 20 users.\n" +
+      "\nRefused without a server license on record, on free, and past a Compact's 20 users. Without\n"
+      "--customer the packs carry the customer of the appliance's active server license.\n" +
       examples({"seatkey-keygen issue users --key vendor.key --ledger licenses.db \\\n"
                 "      --appliance 00:1a:2b:3c:4d:5e --users 5 --count 2 --order SO-1002 >> acme.lic"}));
   cmd->callback([users, &status] { status.exit_code = run_issue_users(*users); });

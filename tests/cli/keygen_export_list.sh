@@ -18,9 +18,10 @@ cp out license.txt
 expect_out "# seatkey license file for appliance 001A2B3C4D5E"
 expect_out "# compact, 14 users (3 included + 11 in packs, max 20)"
 expect_out '# server license 2: compact, 3 users included, updates until 2030-12-31T23:59:59Z, customer "Acme GmbH", order "SO-2"'
-expect_out '# user pack 3: 5 users, order "SO-3"'
-expect_out '# user pack 4: 5 users, order "SO-3"'
-expect_out '# user pack 5: 1 user, expires 2099-01-01T00:00:00Z'
+# Packs issued without --customer are the customer's of the server license they joined.
+expect_out '# user pack 3: 5 users, customer "Acme GmbH", order "SO-3"'
+expect_out '# user pack 4: 5 users, customer "Acme GmbH", order "SO-3"'
+expect_out '# user pack 5: 1 user, expires 2099-01-01T00:00:00Z, customer "Acme GmbH", issued'
 expect_out_lacks "server license 1:"
 expect_out_lacks "server license 6:"
 expect_eq "$(grep -c '^v4\.public\.' out)" 4
@@ -86,6 +87,7 @@ expect_out '"status": "superseded"'
 expect_out '"replaces": 1,'
 expect_out '"updates_until": "2030-12-31T23:59:59Z"'
 expect_out '"key_id": "k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW"'
+expect_eq "$(grep -c '"customer": "Acme GmbH"' out)" 5 "(the customer's rows: 2 server licenses, 3 packs)"
 run "$KEYGEN" ledger list --ledger "$LEDGER" --json --appliance nobody-here
 expect_rc 0
 expect_out '"licenses": []'

@@ -214,6 +214,36 @@ TEST_CASE("issue: a key the ledger does not know is refused, nothing written, un
   CHECK(verified_claims(r.orders[0].entries[0].token, other->public_key()).users == 5);
 }
 
+TEST_CASE("issue: packs without a customer carry the customer of the active server license") {
+  Fixture f;
+  auto o = server(Edition::compact);
+  o.customer = "Acme GmbH";
+  auto named = packs(1);
+  named.customer = "Acme Telephony";
+  // In one batch too: the server license the packs join is the one the batch just issued.
+  const auto r = issue(f.ledger, f.key, {Order{o}, Order{packs(5, 2)}, Order{named}}, at(kNow));
+  for (std::size_t i : {0u, 1u}) {
+    const auto& e = r.orders[1].entries[i];
+    CHECK(e.customer == std::optional<std::string>("Acme GmbH"));
+    CHECK(verified_claims(e.token, f.key.public_key()).customer == std::optional<std::string>("Acme GmbH"));
+  }
+  CHECK(r.orders[2].entries[0].customer == std::optional<std::string>("Acme Telephony"));
+  // After a replacement for another customer, new packs are that customer's.
+  auto moved = server(Edition::vm, true);
+  moved.customer = "Beta KG";
+  (void)issue(f.ledger, f.key, {Order{moved}}, at(kNow + 1));
+  const auto later = issue(f.ledger, f.key, {Order{packs(1)}}, at(kNow + 2));
+  CHECK(later.orders[0].entries[0].customer == std::optional<std::string>("Beta KG"));
+  // A server license without a customer gives its packs none.
+  PackOrder other_packs = packs(1);
+  other_packs.appliance = "CAFE0001";
+  ServerOrder anonymous = server(Edition::vm);
+  anonymous.appliance = "CAFE0001";
+  const auto none = issue(f.ledger, f.key, {Order{anonymous}, Order{other_packs}}, at(kNow));
+  CHECK_FALSE(none.orders[1].entries[0].customer);
+  CHECK_FALSE(verified_claims(none.orders[1].entries[0].token, f.key.public_key()).customer);
+}
+
 TEST_CASE("export: the license file holds the active server license and unexpired packs, each described") {
   Fixture f;
   auto o = server(Edition::compact);
