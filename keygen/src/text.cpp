@@ -2,10 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "seatkey/common/text.hpp"
+
 namespace seatkey::keygen::detail {
 
 std::string quoted(std::string_view s) {
-  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // JSON escapes quotes, backslashes and C0 controls; terminal_safe() what JSON leaves as it
+  // is (DEL, C1 controls, bidirectional formatting characters).
+  return terminal_safe(
+      nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace seatkey::keygen::detail

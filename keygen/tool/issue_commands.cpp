@@ -9,6 +9,7 @@
 #include "output.hpp"
 #include "passphrase.hpp"
 #include "seatkey/common/file.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/issuer.hpp"
 #include "seatkey/keygen/key_file.hpp"
@@ -59,7 +60,7 @@ int issue_orders(const IssuingOptions& opt, const std::vector<Order>& orders) {
   print_issue_summary(std::cerr, result, opt.ledger);
   if (!std::cout) {
     std::cerr << "seatkey-keygen: error: the tokens could not be written to stdout; they are recorded in "
-              << opt.ledger << ": get them with seatkey-keygen export or ledger list --json\n";
+              << terminal_safe(opt.ledger) << ": get them with seatkey-keygen export or ledger list --json\n";
     return 2;
   }
   return 0;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "passphrase.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/key_file.hpp"
 
@@ -68,7 +69,7 @@ int run_key_new(const KeyNewOptions& opt) {
   if (!key) throw_input_error("cannot generate a key: " + key.error().message);
   write_new_key_file(opt.out, *key, opt.no_passphrase ? nullptr : &passphrase,
                      opt.insecure_fast_kdf ? insecure_fast_password_cost() : default_password_cost());
-  std::cerr << "wrote a new vendor key to " << opt.out << " (mode 0600, "
+  std::cerr << "wrote a new vendor key to " << terminal_safe(opt.out) << " (mode 0600, "
             << (opt.no_passphrase ? "k4.secret, NOT passphrase-protected"
                                   : "k4.secret-pw, passphrase-protected")
             << (opt.insecure_fast_kdf ? ", INSECURE fast Argon2id cost" : "") << ")\n"
@@ -85,7 +86,7 @@ int run_key_new(const KeyNewOptions& opt) {
                       " was written: get its public key file with seatkey-keygen key public --key " +
                       opt.out);
   }
-  std::cerr << "wrote its public key file to " << opt.public_out << "\n";
+  std::cerr << "wrote its public key file to " << terminal_safe(opt.public_out) << "\n";
   return 0;
 }
 

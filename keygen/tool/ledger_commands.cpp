@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "passphrase.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/key_file.hpp"
 #include "seatkey/keygen/ledger.hpp"
@@ -40,6 +41,11 @@ std::string fit(const std::string& s, std::size_t max) {
 
 std::string opt_time(const std::optional<UnixTime>& t) {
   return t ? format_rfc3339(*t) : "";
+}
+
+// A table cell from the ledger: never raw on the terminal, at most `max` code points.
+std::string cell(const std::string& text, std::size_t max = 64) {
+  return fit(terminal_safe(text), max);
 }
 
 SecretKey load_key(const KeyOptions& opt) {
@@ -159,8 +165,8 @@ int run_ledger_init(const KeyOptions& opt) {
   }
   const SecretKey key = load_key(opt);
   const Ledger ledger = Ledger::create(opt.ledger, key.public_key(), development(opt));
-  std::cerr << "created ledger " << opt.ledger << " (mode 0600, schema version " << ledger.schema_version()
-            << ") with the signing key " << key.public_key().id() << "\n";
+  std::cerr << "created ledger " << terminal_safe(opt.ledger) << " (mode 0600, schema version "
+            << ledger.schema_version() << ") with the signing key " << key.public_key().id() << "\n";
   if (ledger.is_development())
     std::cerr << "seatkey-keygen: warning: " << development_notice(opt.ledger) << "\n";
   return 0;
@@ -173,14 +179,14 @@ int run_ledger_add_key(const KeyOptions& opt) {
   const std::string id = key.public_key().id();
   switch (ledger.add_signing_key(key.public_key(), development(opt))) {
     case Ledger::KeyAdded::added:
-      std::cerr << "registered the signing key " << id << " in ledger " << opt.ledger << "\n";
+      std::cerr << "registered the signing key " << id << " in ledger " << terminal_safe(opt.ledger) << "\n";
       break;
     case Ledger::KeyAdded::public_key_recorded:
-      std::cerr << "recorded the public key of the signing key " << id << " in ledger " << opt.ledger
-                << " (it knew only its k4.pid)\n";
+      std::cerr << "recorded the public key of the signing key " << id << " in ledger "
+                << terminal_safe(opt.ledger) << " (it knew only its k4.pid)\n";
       break;
     case Ledger::KeyAdded::already_known:
-      std::cerr << "the key " << id << " is already a signing key of ledger " << opt.ledger
+      std::cerr << "the key " << id << " is already a signing key of ledger " << terminal_safe(opt.ledger)
                 << "; nothing changed\n";
       break;
   }
@@ -211,7 +217,8 @@ int run_ledger_list(const LedgerListOptions& opt) {
   const std::vector<SigningKey> keys = ledger.signing_keys();
   const bool development = ledger.is_development();
   for (const CorruptRow& c : rows.corrupt)
-    std::cerr << "seatkey-keygen: warning: ledger " << opt.ledger << ": " << c.why << "\n";
+    std::cerr << "seatkey-keygen: warning: ledger " << terminal_safe(opt.ledger) << ": "
+              << terminal_safe(c.why) << "\n";
   // An appliance with a corrupt row cannot be judged: the row may be the license that decides.
   std::map<std::string, std::int64_t> corrupt_in;
   for (const CorruptRow& c : rows.corrupt) corrupt_in.emplace(c.appliance, c.serial);
@@ -260,15 +267,15 @@ int run_ledger_list(const LedgerListOptions& opt) {
     std::vector<std::vector<std::string>> table{header};
     for (const Row& r : all) {
       if (r.corrupt != nullptr) {
-        table.push_back({std::to_string(r.serial), "?", r.corrupt->appliance, "?", "?", "?", "?", "?", "?",
-                         "CORRUPT (see the warning)"});
+        table.push_back({std::to_string(r.serial), "?", cell(r.corrupt->appliance), "?", "?", "?", "?", "?",
+                         "?", "CORRUPT (see the warning)"});
         continue;
       }
       const LedgerEntry& e = *r.entry;
-      table.push_back({std::to_string(e.serial), std::string(kind_name(e.kind)), e.appliance,
+      table.push_back({std::to_string(e.serial), std::string(kind_name(e.kind)), cell(e.appliance),
                        e.edition ? std::string(edition_name(*e.edition)) : "-", std::to_string(e.users),
-                       format_rfc3339(e.issued_at), fit(e.customer.value_or("-"), 24),
-                       fit(e.order.value_or("-"), 16), e.expires ? opt_time(e.expires) : "-", status_of(e)});
+                       format_rfc3339(e.issued_at), cell(e.customer.value_or("-"), 24),
+                       cell(e.order.value_or("-"), 16), e.expires ? opt_time(e.expires) : "-", status_of(e)});
     }
     std::vector<std::size_t> widths(header.size(), 0);
     for (const auto& row : table) {
@@ -289,16 +296,19 @@ int run_ledger_list(const LedgerListOptions& opt) {
       out += line + "\n";
     }
     out += "\n";
-    for (const auto& [appliance, state] : states) out += appliance + ": " + describe_users(state) + "\n";
+    for (const auto& [appliance, state] : states)
+      out += terminal_safe(appliance) + ": " + describe_users(state) + "\n";
     for (const auto& [appliance, serial] : corrupt_in) {
-      out += appliance + ": unknown: row " + std::to_string(serial) + " is corrupt (see the warning)\n";
+      out += terminal_safe(appliance) + ": unknown: row " + std::to_string(serial) +
+             " is corrupt (see the warning)\n";
     }
   }
   out += "\n";
   for (const SigningKey& k : keys) {
-    out += "signing key " + k.key_id + ": " +
-           (k.origin == "migrated" ? "signed rows from " + k.added_at + " (public key not recorded)"
-                                   : "registered " + k.added_at + " by ledger " + k.origin) +
+    out += "signing key " + terminal_safe(k.key_id) + ": " +
+           (k.origin == "migrated"
+                ? "signed rows from " + terminal_safe(k.added_at) + " (public key not recorded)"
+                : "registered " + terminal_safe(k.added_at) + " by ledger " + k.origin) +
            (k.development() ? ", the DEVELOPMENT key" : "") + "\n";
   }
   if (keys.empty()) out += "no signing keys: register one with seatkey-keygen ledger add-key\n";

@@ -10,6 +10,7 @@
 #include "key_commands.hpp"
 #include "ledger_commands.hpp"
 #include "output.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 
 namespace {
@@ -66,7 +67,10 @@ int main(int argc, char** argv) {
   tool::setup_issue_commands(app, status);
   tool::setup_ledger_commands(app, status);
   tool::setup_inspect_command(app, status);
-  const auto error = [](const std::string& message) { std::cerr << "seatkey-keygen: " << message << "\n"; };
+  // Messages name files, IDs and text from outside: never raw on the terminal.
+  const auto error = [](const std::string& message) {
+    std::cerr << "seatkey-keygen: " << seatkey::terminal_safe(message) << "\n";
+  };
   if (const auto wrong = command_error(app, argc, argv)) {
     error("error: " + *wrong);
     return 2;

@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/key_file.hpp"
 
@@ -51,7 +52,7 @@ SecureBuffer prompt_no_echo(const std::string& prompt) {
   struct sigaction previous[sizeof kSignals / sizeof kSignals[0]];
   for (std::size_t i = 0; i < sizeof kSignals / sizeof kSignals[0]; ++i)
     sigaction(kSignals[i], &action, &previous[i]);
-  write_stderr(prompt);
+  write_stderr(terminal_safe(prompt));
   tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
   SecureBuffer buf(kMaxPassphraseBytes + 1);
   std::size_t len = 0;

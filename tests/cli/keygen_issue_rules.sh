@@ -18,9 +18,9 @@ expect_eq "$(sqlite3 "$LEDGER" "PRAGMA journal_mode")" wal
 expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2
 
 # Packs: 1 or 5 users, counted toward the Compact's 20. Without --customer they are the
-# customer's of the server license.
+# customer's of the server license, named and quoted as every summary line does.
 issued 3 issue users --appliance 001A2B3C4D5E --users 5 --count 3 --order SO-1002
-expect_err 'issued 3 user packs of 5 users (serials 2-4) for appliance 001A2B3C4D5E, customer Acme GmbH, order SO-1002'
+expect_err 'issued 3 user packs of 5 users (serials 2-4) for appliance 001A2B3C4D5E, customer "Acme GmbH", order "SO-1002"'
 expect_err "now: compact, 18 users (3 included + 15 in packs, max 20)"
 expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(customer, '|') FROM licenses WHERE kind = 'users'")" \
   "Acme GmbH|Acme GmbH|Acme GmbH"
@@ -30,7 +30,7 @@ refused "1 pack of 5 users for 001A2B3C4D5E would take the compact appliance to 
   issue users --appliance "$A" --users 5
 expect_err "room for 2 more"
 issued 1 issue users --appliance "$A" --users 1 --customer "Acme Branch Office" --order SO-1003
-expect_err 'issued 1 user pack of 1 user (serial 5) for appliance 001A2B3C4D5E, customer Acme Branch Office, order SO-1003'
+expect_err 'issued 1 user pack of 1 user (serial 5) for appliance 001A2B3C4D5E, customer "Acme Branch Office", order "SO-1003"'
 expect_eq "$(sqlite3 "$LEDGER" "SELECT customer FROM licenses WHERE serial = 5")" "Acme Branch Office"
 refused "would take the compact appliance to 21 users" issue users --appliance "$A" --users 1 --count 2
 issued 1 issue users --appliance "$A" --users 1

@@ -132,7 +132,7 @@ expect_out "signing key k4.pid.WOCzFfSsVlkmurq63tc0bbkWwAIPmxZtJs9PMzknQ6EG: sig
 expect_eq "$(sqlite3 old.db "SELECT group_concat(version) FROM schema_version")" 1 "(a read migrates nothing)"
 run env SEATKEY_LEDGER=old.db "$KEYGEN" issue users --key dev.key --appliance "$A" --users 1 --order SO-4 </dev/null
 expect_rc 0 "issue into a schema 1 ledger with its old key"
-expect_err "issued 1 user pack of 1 user (serial 7) for appliance 001A2B3C4D5E, customer Acme GmbH, order SO-4"
+expect_err "issued 1 user pack of 1 user (serial 7) for appliance 001A2B3C4D5E, customer \"Acme GmbH\", order \"SO-4\""
 expect_err "now: compact, 15 users (3 included + 12 in packs, max 20)"
 expect_eq "$(sqlite3 old.db "SELECT group_concat(version) FROM schema_version")" 1,2
 expect_eq "$(sqlite3 old.db "SELECT key_id, public_key IS NULL, origin FROM signing_keys ORDER BY rowid")" \
