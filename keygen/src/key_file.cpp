@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <system_error>
 
 #include "seatkey/common/file.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
+#include "text.hpp"
 
 namespace seatkey::keygen {
 namespace {
@@ -31,12 +31,6 @@ std::string errno_text() {
   return std::strerror(errno);
 }
 
-std::string octal_mode(unsigned mode) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
-  return buf;
-}
-
 // Reads a file holding a secret into secure memory, refusing one that group or others may
 // access (as ssh does for private keys).
 SecureBuffer read_secret_file(const std::string& path, const std::string& what, std::size_t max_bytes) {
@@ -44,7 +38,7 @@ SecureBuffer read_secret_file(const std::string& path, const std::string& what, 
   auto fd = open_regular_file(path, &mode);
   if (!fd) throw_input_error("cannot read " + what + " " + fd.error().message);
   if ((mode & 077) != 0) {
-    throw_input_error("permissions " + octal_mode(mode) + " for " + what + " " + path +
+    throw_input_error("permissions " + detail::octal_mode(mode) + " for " + what + " " + path +
                       " are too open: it must be readable by its owner only (run: chmod 600 " + path + ")");
   }
   SecureBuffer buf(max_bytes + 1);

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <iterator>
@@ -15,6 +14,7 @@
 
 #include "seatkey/keygen/error.hpp"
 #include "sqlite.hpp"
+#include "text.hpp"
 
 namespace seatkey::keygen {
 
@@ -95,12 +95,6 @@ constexpr const char* kInsert =
 std::optional<std::string> time_text(const std::optional<UnixTime>& t) {
   if (!t) return std::nullopt;
   return format_rfc3339(*t);
-}
-
-std::string octal_mode(unsigned mode) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04o", mode & 07777u);
-  return buf;
 }
 
 std::string how_to_create(const std::string& path) {
@@ -279,7 +273,7 @@ void check_access(const std::string& path, Ledger::Access access, std::vector<st
   for (const std::string& file : ledger_files(path)) {
     struct stat fs {};
     if (::stat(file.c_str(), &fs) != 0) continue;
-    const std::string entry = file + " (mode " + octal_mode(fs.st_mode) + ")";
+    const std::string entry = file + " (mode " + detail::octal_mode(fs.st_mode) + ")";
     if ((fs.st_mode & 022) != 0) writable += (writable.empty() ? "" : ", ") + entry;
     if ((fs.st_mode & 044) != 0) readable += (readable.empty() ? "" : ", ") + entry;
     if ((fs.st_mode & 066) != 0) files += " " + file;

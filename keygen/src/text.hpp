@@ -10,4 +10,7 @@ namespace seatkey::keygen::detail {
 // and bidirectional formatting characters JSON keeps escaped too: safe in one terminal line.
 std::string quoted(std::string_view s);
 
+// "0644": the permission bits of a st_mode, for messages.
+std::string octal_mode(unsigned mode);
+
 }  // namespace seatkey::keygen::detail
