@@ -415,6 +415,14 @@ Ledger Ledger::create(const std::string& path, const PublicKey& key, Development
                       " already exists: ledger init makes a new ledger and never touches an existing file");
   };
   if (::lstat(path.c_str(), &st) == 0) exists();
+  // SQLite would replay a -wal left by an earlier ledger at this path into the new one.
+  for (const std::string& file : {path + "-wal", path + "-shm"}) {
+    if (::lstat(file.c_str(), &st) == 0) {
+      throw_input_error(file +
+                        " exists, left by an earlier ledger at this path: move it away first (a new "
+                        "ledger must not start from another's write-ahead log)");
+    }
+  }
   // The file is made here, exclusively and 0600 whatever the umask; SQLite gives the -wal and
   // -shm files it creates the ledger's mode.
   {

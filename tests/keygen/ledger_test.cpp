@@ -93,6 +93,18 @@ TEST_CASE("ledger: create() makes the file 0600 whatever the umask, never over a
   CHECK(e->kind() == Failure::Kind::input);
   CHECK(test::contains(e->what(), "already exists"));
   CHECK(test::read_file(dir.file("taken.db")) == "precious");
+  // Nor next to a -wal or -shm an earlier ledger left: SQLite would replay it into the new one.
+  for (const char* suffix : {"-wal", "-shm"}) {
+    CAPTURE(suffix);
+    const auto path = dir.file(std::string("stale") + suffix + ".db");
+    test::write_text(path + suffix, "left over");
+    e = test::error_of([&] { (void)Ledger::create(path, other->public_key()); });
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::input);
+    CHECK(test::contains(e->what(), path + suffix + " exists, left by an earlier ledger"));
+    CHECK(test::file_mode(path) == 0);
+    CHECK(test::read_file(path + suffix) == "left over");
+  }
 }
 
 TEST_CASE("ledger: the development key is refused unless allowed, and then no file is made") {
