@@ -127,8 +127,8 @@ run "$KEYGEN" ledger list --ledger old.db
 expect_rc 0 "ledger list of a schema 1 ledger"
 expect_eq "$(head -1 out)" "DEVELOPMENT LEDGER old.db: it issues with the development key of keys/ ($DEV_PID), whose secret everyone has: for tests only"
 expect_eq "$(grep -cE '^ +[0-9]+  (server|users) ' out)" 6 "(rows of the schema 1 ledger)"
-expect_out "signing key $DEV_PID: signed rows from 2026-11-30T05:12:38Z (public key not recorded), the DEVELOPMENT key"
-expect_out "signing key k4.pid.WOCzFfSsVlkmurq63tc0bbkWwAIPmxZtJs9PMzknQ6EG: signed rows from"
+expect_out "signing key $DEV_PID: signed rows from 2024-06-01T12:00:00Z (public key not recorded), the DEVELOPMENT key"
+expect_out "signing key k4.pid.OLeZ7ztj9KRoo5DqqGglHi4z6gZGd2_WIrpVbnGe6IhL: signed rows from"
 expect_eq "$(sqlite3 old.db "SELECT group_concat(version) FROM schema_version")" 1 "(a read migrates nothing)"
 run env SEATKEY_LEDGER=old.db "$KEYGEN" issue users --key dev.key --appliance "$A" --users 1 --order SO-4 </dev/null
 expect_rc 0 "issue into a schema 1 ledger with its old key"
@@ -136,7 +136,7 @@ expect_err "issued 1 user pack of 1 user (serial 7) for appliance 001A2B3C4D5E, 
 expect_err "now: compact, 15 users (3 included + 12 in packs, max 20)"
 expect_eq "$(sqlite3 old.db "SELECT group_concat(version) FROM schema_version")" 1,2
 expect_eq "$(sqlite3 old.db "SELECT key_id, public_key IS NULL, origin FROM signing_keys ORDER BY rowid")" \
-  "$(printf '%s|1|migrated\n%s|1|migrated' "$DEV_PID" k4.pid.WOCzFfSsVlkmurq63tc0bbkWwAIPmxZtJs9PMzknQ6EG)"
+  "$(printf '%s|1|migrated\n%s|1|migrated' "$DEV_PID" k4.pid.OLeZ7ztj9KRoo5DqqGglHi4z6gZGd2_WIrpVbnGe6IhL)"
 run env SEATKEY_LEDGER=old.db "$KEYGEN" issue users --key vendor.key --appliance "$A" --users 1 </dev/null
 expect_rc 1 "a key the schema 1 ledger never signed with"
 expect_err "is not a signing key of ledger old.db"

@@ -422,7 +422,7 @@ std::string schema1_copy(const test::TempDir& dir) {
   return path;
 }
 
-const std::string kFixtureSecondKey = "k4.pid.WOCzFfSsVlkmurq63tc0bbkWwAIPmxZtJs9PMzknQ6EG";
+const std::string kFixtureSecondKey = "k4.pid.OLeZ7ztj9KRoo5DqqGglHi4z6gZGd2_WIrpVbnGe6IhL";
 
 }  // namespace
 
