@@ -46,8 +46,8 @@ evil_customer="Acme${ESC}[1;32m${RLO}HbmG"
 evil_order=$'SO-1\nUsers:    500'
 sqlite3 "$LEDGER" "INSERT INTO licenses (kind, appliance, edition, users, customer, order_ref, issued_at,
   issuer, key_id, token) VALUES ('server', '001A2B3C4D70', 'vm', 1, '$evil_customer', '$evil_order',
-  '2026-11-30T10:00:00Z', 'seatkey', 'k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW', 'v4.public.x'),
-  ('server', '$ESC]0;owned$ESC\\', 'vm', 1, NULL, NULL, '2026-11-30T10:00:00Z', 'seatkey',
+  '2024-06-01T12:00:00Z', 'seatkey', 'k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW', 'v4.public.x'),
+  ('server', '$ESC]0;owned$ESC\\', 'vm', 1, NULL, NULL, '2024-06-01T12:00:00Z', 'seatkey',
   'k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW', 'v4.public.y')"
 keygen ledger list
 expect_rc 0
@@ -61,7 +61,7 @@ expect_out '"customer": "Acme\u001b[1;32m'"$RLO"'HbmG",' # JSON as it is: escape
 keygen export --appliance 001A2B3C4D70
 expect_rc 0
 raw_bytes_in out && fail "export printed a control or bidirectional character raw"
-expect_out '# server license 3: vm, 1 user included, customer "Acme\u001b[1;32m\u202eHbmG", order "SO-1\nUsers:    500", issued 2026-11-30T10:00:00Z'
+expect_out '# server license 3: vm, 1 user included, customer "Acme\u001b[1;32m\u202eHbmG", order "SO-1\nUsers:    500", issued 2024-06-01T12:00:00Z'
 # Packs without --customer would carry that customer: refused, named, until one is given.
 keygen issue users --appliance 001A2B3C4D70 --users 5
 expect_rc 2
