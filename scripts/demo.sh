@@ -22,12 +22,13 @@ rm -rf "$demo"
 mkdir -p "$demo/back-office" "$demo/pbx/etc/seatkey/licenses"
 cd "$demo/back-office"
 
-step "Back office: create a throwaway vendor key (cheap Argon2id: demo only)"
+step "Back office: create a throwaway vendor key (cheap Argon2id: demo only) and its ledger"
 export SEATKEY_PASSPHRASE="demo passphrase, not secret"
 export SEATKEY_KEY=vendor.key SEATKEY_LEDGER=ledger.db
-show seatkey-keygen key new --out vendor.key --insecure-fast-kdf >vendor.public
+show seatkey-keygen key new --out vendor.key --insecure-fast-kdf --public-out vendor.public
 cat vendor.public
-ls -l vendor.key
+show seatkey-keygen ledger init
+ls -l vendor.key vendor.public ledger.db
 
 appliance=00:1a:2b:3c:4d:5e
 step "Back office: a Compact for appliance $appliance, then packs of 5, 5, 5, 1 and 1 users"

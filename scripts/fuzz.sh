@@ -38,6 +38,7 @@ keygen() {
   ASAN_OPTIONS=detect_leaks=0 SEATKEY_KEY="$tool/dev.key" SEATKEY_LEDGER="$tool/ledger.db" \
     "$build/keygen/seatkey-keygen" "$@" </dev/null 2>>"$tool/keygen.log"
 }
+keygen ledger init --allow-development-key || { cat "$tool/keygen.log" >&2; exit 1; }
 {
   keygen issue server --appliance 00:1a:2b:3c:4d:5f --edition free --customer "Beta KG"
   keygen issue server --appliance 00:1a:2b:3c:4d:5f --edition appliance --order SO-1003 \

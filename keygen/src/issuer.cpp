@@ -1,7 +1,5 @@
 #include "seatkey/keygen/issuer.hpp"
 
-#include <sys/stat.h>
-
 #include <functional>
 #include <map>
 
@@ -26,23 +24,20 @@ ApplianceSummary summarize(const ApplianceState& state) {
   return s;
 }
 
-// Applies the orders in turn to the appliances' states. With a key, every entry is signed
-// (claims built and validated first); without one (a dry run) entries carry no token.
+// Applies the orders in turn to the appliances' states; every entry is signed (claims built
+// and validated first).
 class Run {
  public:
   using History = std::function<std::vector<LedgerEntry>(const std::string&)>;
 
-  Run(UnixTime now, std::int64_t first_serial, const SecretKey* key, std::string issuer, History history)
+  Run(UnixTime now, std::int64_t first_serial, const SecretKey& key, std::string issuer, History history)
       : now_(now),
         serial_(first_serial),
         key_(key),
         issuer_(std::move(issuer)),
-        history_(std::move(history)) {
-    if (key_ != nullptr) {
-      key_id_ = key_->public_key().id();
-      footer_ = "{\"kid\":\"" + key_id_ + "\"}";
-    }
-  }
+        history_(std::move(history)),
+        key_id_(key.public_key().id()),
+        footer_("{\"kid\":\"" + key_id_ + "\"}") {}
 
   IssueResult run(const std::vector<Order>& orders) {
     IssueResult result;
@@ -84,8 +79,21 @@ class Run {
       const auto& p = std::get<PackOrder>(order);
       check_pack_order(state, p, now_);
       out.entries.reserve(static_cast<std::size_t>(p.count));
+      // Packs without a customer are the customer's of the server license they add users to,
+      // so that a customer's packs can be found by customer (check_pack_order made sure there
+      // is one). Its text passes the same check as a typed one: an older tool took anything.
+      std::optional<std::string> customer = p.customer;
+      const LedgerEntry& server = *state.active_server();
+      if (!customer && server.customer) {
+        try {
+          customer = check_text("customer", *server.customer);
+        } catch (const Failure& e) {
+          throw_input_error("packs without --customer carry the customer of server license " +
+                            std::to_string(server.serial) + ", but its " + e.what() + ": give --customer");
+        }
+      }
       for (int n = 0; n < p.count; ++n) {
-        LedgerEntry e = base_entry(p.appliance, p.customer, p.order, p.expires);
+        LedgerEntry e = base_entry(p.appliance, customer, p.order, p.expires);
         e.kind = LicenseKind::users;
         e.users = static_cast<int>(p.users);
         out.entries.push_back(std::move(e));
@@ -96,7 +104,7 @@ class Run {
       finish(&e);
       state.record(e);
     }
-    if (key_ != nullptr) check_license_file_limits(state);
+    check_license_file_limits(state);
     out.after = summarize(state);
     return out;
   }
@@ -117,7 +125,6 @@ class Run {
 
   // Claims (checked by validate_license), then the token (SecretKey::sign verifies it).
   void finish(LedgerEntry* e) const {
-    if (key_ == nullptr) return;
     License l;
     l.issuer = e->issuer;
     l.serial = std::to_string(e->serial);
@@ -132,7 +139,7 @@ class Run {
     l.expires = e->expires;
     auto valid = validate_license(std::move(l));
     if (!valid) throw_input_error("cannot build the license claims: " + valid.error().message);
-    auto token = key_->sign(to_payload_json(*valid), footer_);
+    auto token = key_.sign(to_payload_json(*valid), footer_);
     if (!token) throw_ledger_error("signing failed: " + token.error().message);
     if (token->size() > kMaxTokenBytes) {
       throw_refusal("the token would be " + std::to_string(token->size()) + " bytes, over the verifier's " +
@@ -143,7 +150,7 @@ class Run {
 
   UnixTime now_;
   std::int64_t serial_;
-  const SecretKey* key_;
+  const SecretKey& key_;
   std::string issuer_;
   History history_;
   std::string key_id_;
@@ -174,9 +181,18 @@ IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>
   if (orders.empty()) throw_input_error("no orders to issue");
   check_issuer(options.issuer);
   Ledger::Transaction tx = ledger.begin();
+  const std::string& key_id = key.public_key().id();
+  if (!tx.knows_key(key_id)) {
+    std::string known;
+    for (const SigningKey& k : ledger.signing_keys()) known += (known.empty() ? "" : ", ") + k.key_id;
+    throw_refusal("the key " + key_id + " is not a signing key of ledger " + ledger.path() +
+                  " (its keys: " + (known.empty() ? std::string("none") : known) +
+                  "); to issue with a new key, first register it: seatkey-keygen ledger add-key --ledger " +
+                  ledger.path() + " --key FILE");
+  }
   // The clock is read under the ledger's write lock, so later serials never get earlier times.
   const UnixTime now = options.now.value_or(unix_now());
-  Run run(now, tx.next_serial(), &key, options.issuer,
+  Run run(now, tx.next_serial(), key, options.issuer,
           [&tx](const std::string& appliance) { return tx.entries_for(appliance); });
   IssueResult result = run.run(orders);
   for (const auto& o : result.orders) {
@@ -184,27 +200,6 @@ IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>
   }
   tx.commit();
   return result;
-}
-
-void check_orders_on_empty_ledger(const std::vector<Order>& orders, UnixTime now) {
-  if (orders.empty()) throw_input_error("no orders to issue");
-  Run run(now, 1, nullptr, std::string(kDefaultIssuer),
-          [](const std::string&) { return std::vector<LedgerEntry>{}; });
-  (void)run.run(orders);
-}
-
-IssueResult issue_into(const std::string& path, const SecretKey& key, const std::vector<Order>& orders,
-                       const IssueOptions& options, bool* created) {
-  struct stat st {};
-  // A missing or empty (just touched) file becomes a new ledger.
-  const bool exists = ::stat(path.c_str(), &st) == 0 && st.st_size > 0;
-  if (!exists) {
-    check_issuer(options.issuer);
-    check_orders_on_empty_ledger(orders, options.now.value_or(unix_now()));
-  }
-  Ledger ledger = Ledger::open(path, exists ? Ledger::Access::read_write : Ledger::Access::create);
-  if (created != nullptr) *created = !exists;
-  return issue(ledger, key, orders, options);
 }
 
 }  // namespace seatkey::keygen

@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <system_error>
 
 #include "seatkey/common/file.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
+#include "text.hpp"
 
 namespace seatkey::keygen {
 namespace {
@@ -31,12 +31,6 @@ std::string errno_text() {
   return std::strerror(errno);
 }
 
-std::string octal_mode(unsigned mode) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
-  return buf;
-}
-
 // Reads a file holding a secret into secure memory, refusing one that group or others may
 // access (as ssh does for private keys).
 SecureBuffer read_secret_file(const std::string& path, const std::string& what, std::size_t max_bytes) {
@@ -44,7 +38,7 @@ SecureBuffer read_secret_file(const std::string& path, const std::string& what, 
   auto fd = open_regular_file(path, &mode);
   if (!fd) throw_input_error("cannot read " + what + " " + fd.error().message);
   if ((mode & 077) != 0) {
-    throw_input_error("permissions " + octal_mode(mode) + " for " + what + " " + path +
+    throw_input_error("permissions " + detail::octal_mode(mode) + " for " + what + " " + path +
                       " are too open: it must be readable by its owner only (run: chmod 600 " + path + ")");
   }
   SecureBuffer buf(max_bytes + 1);
@@ -66,6 +60,29 @@ void write_all(int fd, std::string_view bytes) {
       throw std::system_error(errno, std::generic_category());
     }
     bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+// Creates `path` (never an existing file or symlink: O_EXCL|O_NOFOLLOW) with `bytes`, synced to
+// disk. `mode` 0600 is forced whatever the umask; others are left to it. A partial file is
+// removed.
+void write_new_file(const std::string& path, std::string_view bytes, mode_t mode, const std::string& what) {
+  FileDescriptor fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode));
+  if (fd.get() < 0) {
+    if (errno == EEXIST) {
+      throw_input_error(path + " already exists: seatkey-keygen never overwrites a file with a new key");
+    }
+    throw_input_error("cannot create " + what + " " + path + ": " + errno_text());
+  }
+  try {
+    if (mode == 0600 && ::fchmod(fd.get(), 0600) != 0)
+      throw std::system_error(errno, std::generic_category());
+    write_all(fd.get(), bytes);
+    if (::fsync(fd.get()) != 0) throw std::system_error(errno, std::generic_category());
+    if (::close(fd.release()) != 0) throw std::system_error(errno, std::generic_category());
+  } catch (const std::system_error& e) {
+    ::unlink(path.c_str());
+    throw_input_error("cannot write " + what + " " + path + ": " + e.code().message());
   }
 }
 
@@ -131,22 +148,12 @@ void write_new_key_file(const std::string& path, const SecretKey& key, const Sec
   std::memcpy(content.data() + header.size(), key_line.data(), key_line.size());
   content.data()[content.size() - 1] = '\n';
 
-  FileDescriptor fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (fd.get() < 0) {
-    if (errno == EEXIST) {
-      throw_input_error(path + " already exists: seatkey-keygen never overwrites a file with a new key");
-    }
-    throw_input_error("cannot create key file " + path + ": " + errno_text());
-  }
-  try {
-    if (::fchmod(fd.get(), 0600) != 0) throw std::system_error(errno, std::generic_category());
-    write_all(fd.get(), content.view());
-    if (::fsync(fd.get()) != 0) throw std::system_error(errno, std::generic_category());
-    if (::close(fd.release()) != 0) throw std::system_error(errno, std::generic_category());
-  } catch (const std::system_error& e) {
-    ::unlink(path.c_str());
-    throw_input_error("cannot write key file " + path + ": " + e.code().message());
-  }
+  write_new_file(path, content.view(), 0600, "key file");
+}
+
+void write_public_key_file(const std::string& path, const PublicKey& key) {
+  // Public: readable by all (as far as the umask lets it).
+  write_new_file(path, public_key_file_text(key), 0644, "public key file");
 }
 
 SecureBuffer read_passphrase_file(const std::string& path) {

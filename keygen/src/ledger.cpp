@@ -1,17 +1,20 @@
 #include "seatkey/keygen/ledger.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <random>
 #include <thread>
 
 #include "seatkey/keygen/error.hpp"
 #include "sqlite.hpp"
+#include "text.hpp"
 
 namespace seatkey::keygen {
 
@@ -55,6 +58,25 @@ CREATE TRIGGER licenses_no_update BEFORE UPDATE ON licenses
 CREATE TRIGGER licenses_no_delete BEFORE DELETE ON licenses
   BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
 )sql"},
+    // The keys the ledger issues with. A version 1 ledger knew none: its keys are the ones its
+    // rows were signed with, public key unknown (a k4.pid is a hash of the public key, so the
+    // ID alone recognises the key; `ledger add-key` with the key itself fills it in).
+    {2, R"sql(
+CREATE TABLE signing_keys (
+  key_id      TEXT PRIMARY KEY,
+  public_key  TEXT UNIQUE,
+  added_at    TEXT NOT NULL,
+  origin      TEXT NOT NULL CHECK (origin IN ('init', 'add-key', 'migrated'))
+);
+INSERT INTO signing_keys (key_id, public_key, added_at, origin)
+  SELECT key_id, NULL, MIN(issued_at), 'migrated' FROM licenses GROUP BY key_id ORDER BY MIN(serial);
+CREATE TRIGGER signing_keys_no_delete BEFORE DELETE ON signing_keys
+  BEGIN SELECT RAISE(ABORT, 'signing keys are never removed from the ledger'); END;
+CREATE TRIGGER signing_keys_no_update BEFORE UPDATE ON signing_keys
+  WHEN OLD.public_key IS NOT NULL OR NEW.key_id IS NOT OLD.key_id OR NEW.added_at IS NOT OLD.added_at
+       OR NEW.origin IS NOT OLD.origin
+  BEGIN SELECT RAISE(ABORT, 'a signing key is recorded once; only an unknown public key may be filled in'); END;
+)sql"},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
@@ -75,12 +97,26 @@ std::optional<std::string> time_text(const std::optional<UnixTime>& t) {
   return format_rfc3339(*t);
 }
 
+std::string how_to_create(const std::string& path) {
+  return "seatkey-keygen ledger init --ledger " + path + " --key FILE creates a ledger";
+}
+
+void refuse_development_key(const PublicKey& key, Ledger::DevelopmentKey development) {
+  if (key.id() != kDevelopmentKeyId || development == Ledger::DevelopmentKey::allow) return;
+  throw_refusal("the key " + key.id() +
+                " is the development key of keys/, whose secret everyone has: anyone could issue "
+                "licenses as this ledger's vendor. Use your own key (seatkey-keygen key new), or give "
+                "--allow-development-key for a test ledger");
+}
+
 }  // namespace
 
 struct Ledger::Impl {
   sqlite3* db = nullptr;
   std::string path;
+  Access opened_for = Access::read_only;
   int version = 0;
+  std::vector<std::string> warnings;
   std::unique_ptr<Statement> insert;
 
   ~Impl() {
@@ -94,7 +130,9 @@ struct Ledger::Impl {
   void connect(Access access);
   void set_pragmas(Access access);
   int read_version() const;  // 0 for an empty database
-  void migrate(Access access);
+  // Brings the schema to kLatestVersion in one write transaction; `also` runs in it before the
+  // commit (a new ledger's first signing key).
+  void migrate(const std::function<void()>& also = {});
 
   // Runs SQL without results, retrying (with a random back-off) while the ledger is busy.
   void exec(const char* sql, const char* what) const {
@@ -109,38 +147,41 @@ struct Ledger::Impl {
     }
   }
 
-  LedgerEntry read_row(const Statement& s) const {
+  // A row, or nullopt with *why set when it cannot be read.
+  std::optional<LedgerEntry> parse_row(const Statement& s, std::string* why) const {
     LedgerEntry e;
-    const auto corrupt = [&](const std::string& why) {
-      throw_ledger_error("ledger " + path + ": row " + std::to_string(e.serial) + " is corrupt: " + why);
-    };
     e.serial = s.integer(0);
-    const std::string kind = s.text(1);
-    if (kind == "server") {
-      e.kind = LicenseKind::server;
-    } else if (kind == "users") {
-      e.kind = LicenseKind::users;
-    } else {
-      corrupt("kind " + kind);
-    }
     e.appliance = s.text(2);
+    const auto corrupt = [&](const std::string& what) {
+      *why = "row " + std::to_string(e.serial) + " (appliance " + e.appliance + ") is corrupt: " + what;
+      return std::nullopt;
+    };
+    const std::string kind = s.text(1);
+    const auto parsed_kind = parse_kind(kind);
+    if (!parsed_kind) return corrupt("kind \"" + kind + "\"");
+    e.kind = *parsed_kind;
     if (!s.is_null(3)) {
       e.edition = parse_edition(s.text(3));
-      if (!e.edition) corrupt("edition");
+      if (!e.edition) return corrupt("edition \"" + s.text(3) + "\"");
     }
     e.users = static_cast<int>(s.integer(4));
     e.customer = s.optional_text(5);
     e.order = s.optional_text(6);
-    const auto time = [&](int column) -> std::optional<UnixTime> {
-      auto text = s.optional_text(column);
-      if (!text) return std::nullopt;
+    static constexpr const char* kTimeColumns[] = {"issued_at", "updates_until", "expires"};
+    std::optional<UnixTime> times[3];
+    for (int i = 0; i < 3; ++i) {
+      auto text = s.optional_text(7 + i);
+      if (!text) continue;
       auto t = parse_rfc3339(*text);
-      if (!t) corrupt("time " + *text);
-      return *t;
-    };
-    e.issued_at = time(7).value_or(0);
-    e.updates_until = time(8);
-    e.expires = time(9);
+      if (!t) {
+        return corrupt(std::string(kTimeColumns[i]) + " \"" + *text +
+                       "\" is not an RFC 3339 time in the years 0000-9999");
+      }
+      times[i] = *t;
+    }
+    e.issued_at = times[0].value_or(0);
+    e.updates_until = times[1];
+    e.expires = times[2];
     e.issuer = s.text(10);
     e.key_id = s.text(11);
     if (!s.is_null(12)) e.replaces = s.integer(12);
@@ -148,14 +189,58 @@ struct Ledger::Impl {
     return e;
   }
 
-  std::vector<LedgerEntry> select(const std::optional<std::string>& appliance) const {
+  LedgerRows select(const std::optional<std::string>& appliance, bool strict) const {
     std::string sql = kSelectColumns;
     sql += appliance ? " WHERE appliance = ?1 ORDER BY serial" : " ORDER BY serial";
     Statement s(db, path, sql);
     if (appliance) s.bind(1, std::string_view(*appliance));
-    std::vector<LedgerEntry> out;
-    while (s.step()) out.push_back(read_row(s));
+    LedgerRows out;
+    while (s.step()) {
+      std::string why;
+      if (auto e = parse_row(s, &why)) {
+        out.entries.push_back(std::move(*e));
+      } else if (strict) {
+        throw_ledger_error(
+            "ledger " + path + ": " + why + "; appliance " + s.text(2) +
+            " cannot be judged until the row is repaired (docs/back-office.md, \"A corrupt row\")");
+      } else {
+        out.corrupt.push_back({s.integer(0), s.text(2), why});
+      }
+    }
     return out;
+  }
+
+  std::vector<SigningKey> keys() const {
+    // A version 1 ledger (read as it is) has the keys its rows were signed with, as its
+    // migration will register them.
+    Statement s(db, path,
+                version >= 2
+                    ? "SELECT key_id, public_key, added_at, origin FROM signing_keys ORDER BY rowid"
+                    : "SELECT key_id, NULL, MIN(issued_at), 'migrated' FROM licenses GROUP BY key_id "
+                      "ORDER BY MIN(serial)");
+    std::vector<SigningKey> out;
+    while (s.step()) out.push_back({s.text(0), s.optional_text(1), s.text(2), s.text(3)});
+    return out;
+  }
+
+  // The signing key registered as `key_id`, if any; *public_key_known tells whether its public
+  // key is recorded.
+  bool has_key(const std::string& key_id, bool* public_key_known = nullptr) const {
+    Statement s(db, path, "SELECT public_key IS NOT NULL FROM signing_keys WHERE key_id = ?1");
+    s.bind(1, std::string_view(key_id));
+    if (!s.step()) return false;
+    if (public_key_known != nullptr) *public_key_known = s.integer(0) != 0;
+    return true;
+  }
+
+  void insert_key(const PublicKey& key, const char* origin) {
+    Statement s(db, path,
+                "INSERT INTO signing_keys (key_id, public_key, added_at, origin) VALUES (?1, ?2, ?3, ?4)");
+    s.bind(1, std::string_view(key.id()));
+    s.bind(2, std::string_view(key.to_paserk()));
+    s.bind(3, std::string_view(format_rfc3339(unix_now())));
+    s.bind(4, std::string_view(origin));
+    s.step();
   }
 };
 
@@ -166,21 +251,48 @@ Ledger::~Ledger() = default;
 
 namespace {
 
+// The ledger and the -wal and -shm files SQLite keeps next to it.
+std::vector<std::string> ledger_files(const std::string& path) {
+  return {path, path + "-wal", path + "-shm"};
+}
+
 // SQLite opens a file it may not write read-only and fails only at the first write with
 // "unable to open database file": say what is wrong before anything is signed. The folder
-// must be writable too, for the -wal and -shm files.
-void check_access(const std::string& path, Ledger::Access access) {
-  if (access != Ledger::Access::create) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-      throw_input_error("cannot open ledger " + path + ": " + std::strerror(errno));
+// must be writable too, for the -wal and -shm files. A ledger that group or others may write
+// is never written (anyone of them could rewrite what was sold); one they may read is a
+// warning (it holds every customer, order and token).
+void check_access(const std::string& path, Ledger::Access access, std::vector<std::string>* warnings) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    throw_input_error("cannot open ledger " + path + ": " + std::strerror(err) +
+                      (err == ENOENT ? " (" + how_to_create(path) + "; issue never does)" : std::string()));
+  }
+  if (!S_ISREG(st.st_mode)) throw_input_error("ledger " + path + " is not a regular file");
+  std::string writable, readable, files;
+  for (const std::string& file : ledger_files(path)) {
+    struct stat fs {};
+    if (::stat(file.c_str(), &fs) != 0) continue;
+    const std::string entry = file + " (mode " + detail::octal_mode(fs.st_mode) + ")";
+    if ((fs.st_mode & 022) != 0) writable += (writable.empty() ? "" : ", ") + entry;
+    if ((fs.st_mode & 044) != 0) readable += (readable.empty() ? "" : ", ") + entry;
+    if ((fs.st_mode & 066) != 0) files += " " + file;
+  }
+  const std::string chmod = "run: chmod 600" + files;
+  if (!writable.empty()) {
+    if (access == Ledger::Access::read_write) {
+      throw_input_error("group or others may write the ledger: " + writable +
+                        "; seatkey-keygen writes only a ledger its owner alone may write (" + chmod + ")");
     }
-    if (!S_ISREG(st.st_mode)) throw_input_error("ledger " + path + " is not a regular file");
+    warnings->push_back("group or others may write the ledger: " + writable + " (" + chmod + ")");
+  } else if (!readable.empty()) {
+    warnings->push_back("group or others may read the ledger, which holds every customer, order and token: " +
+                        readable + " (" + chmod + ")");
   }
   if (access == Ledger::Access::read_only) return;
   const auto slash = path.rfind('/');
   const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  if (::access(path.c_str(), W_OK) != 0 && errno != ENOENT) {
+  if (::access(path.c_str(), W_OK) != 0) {
     throw_input_error("cannot write ledger " + path + ": " + std::strerror(errno));
   }
   if (::access(folder.c_str(), W_OK) != 0) {
@@ -192,9 +304,9 @@ void check_access(const std::string& path, Ledger::Access access) {
 }  // namespace
 
 void Ledger::Impl::connect(Access access) {
-  int flags = SQLITE_OPEN_NOMUTEX;
-  flags |= access == Access::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-  if (access == Access::create) flags |= SQLITE_OPEN_CREATE;
+  // Never SQLITE_OPEN_CREATE: only create() makes a ledger, and makes its file itself.
+  const int flags =
+      SQLITE_OPEN_NOMUTEX | (access == Access::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     if (db == nullptr) throw_ledger_error("cannot open ledger " + path + ": out of memory");
     throw_input_error("cannot open ledger " + path + ": " + sqlite3_errmsg(db));
@@ -248,24 +360,12 @@ int Ledger::Impl::read_version() const {
   return found;
 }
 
-void Ledger::Impl::migrate(Access access) {
-  version = read_version();
-  if (version > kLatestVersion) {
-    throw_input_error("ledger " + path + " has schema version " + std::to_string(version) +
-                      ", newer than this seatkey-keygen understands (" + std::to_string(kLatestVersion) +
-                      "): use a newer seatkey-keygen");
-  }
-  if (version == kLatestVersion) return;
-  if (version == 0 && access == Access::read_only) throw_input_error(path + " is not a seatkey ledger");
-  if (access == Access::read_only) {
-    throw_input_error("ledger " + path + " has schema version " + std::to_string(version) +
-                      ": open it once for writing (any issue) to bring it to version " +
-                      std::to_string(kLatestVersion));
-  }
-  // Under the write lock, re-read: another issuer may have migrated (or created) it meanwhile.
+void Ledger::Impl::migrate(const std::function<void()>& also) {
+  // Under the write lock, re-read: another issuer may have migrated it meanwhile.
   exec("BEGIN IMMEDIATE", "cannot lock the ledger to update its schema");
   try {
     version = read_version();
+    if (version > kLatestVersion) throw_input_error(path + " was changed to a newer schema meanwhile");
     if (version == 0)
       exec("CREATE TABLE schema_version (version INTEGER NOT NULL)", "cannot create the schema");
     for (const Migration& m : kMigrations) {
@@ -276,6 +376,7 @@ void Ledger::Impl::migrate(Access access) {
       s.step();
       version = m.version;
     }
+    if (also) also();
     exec("COMMIT", "cannot commit the schema");
   } catch (...) {
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -284,13 +385,115 @@ void Ledger::Impl::migrate(Access access) {
 }
 
 Ledger Ledger::open(const std::string& path, Access access) {
-  check_access(path, access);
   auto impl = std::make_unique<Impl>();
   impl->path = path;
+  impl->opened_for = access;
+  check_access(path, access, &impl->warnings);
   impl->connect(access);
+  // The version first: nothing (not even WAL mode) is written to a file that is no ledger.
+  impl->version = impl->read_version();
+  if (impl->version == 0) {
+    throw_input_error(path + " is not a seatkey ledger (an empty database; " + how_to_create(path) + ")");
+  }
+  if (impl->version > kLatestVersion) {
+    throw_input_error("ledger " + path + " has schema version " + std::to_string(impl->version) +
+                      ", newer than this seatkey-keygen understands (" + std::to_string(kLatestVersion) +
+                      "): use a newer seatkey-keygen");
+  }
   impl->set_pragmas(access);
-  impl->migrate(access);
+  // A read must not write: a read-only open reads an older schema as it is (every version has
+  // the licenses columns kSelectColumns reads; Impl::keys() knows where each keeps its keys).
+  if (access == Access::read_write && impl->version < kLatestVersion) impl->migrate();
   return Ledger(std::move(impl));
+}
+
+Ledger Ledger::create(const std::string& path, const PublicKey& key, DevelopmentKey development) {
+  refuse_development_key(key, development);
+  struct stat st {};
+  const auto exists = [&] {
+    throw_input_error(path +
+                      " already exists: ledger init makes a new ledger and never touches an existing file");
+  };
+  if (::lstat(path.c_str(), &st) == 0) exists();
+  // SQLite would replay a -wal left by an earlier ledger at this path into the new one.
+  for (const std::string& file : {path + "-wal", path + "-shm"}) {
+    if (::lstat(file.c_str(), &st) == 0) {
+      throw_input_error(file +
+                        " exists, left by an earlier ledger at this path: move it away first (a new "
+                        "ledger must not start from another's write-ahead log)");
+    }
+  }
+  // The file is made here, exclusively and 0600 whatever the umask; SQLite gives the -wal and
+  // -shm files it creates the ledger's mode.
+  {
+    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      if (errno == EEXIST) exists();
+      throw_input_error("cannot create ledger " + path + ": " + std::strerror(errno));
+    }
+    const bool chmod_ok = ::fchmod(fd, 0600) == 0;
+    const int chmod_errno = errno;
+    ::close(fd);
+    if (!chmod_ok) {
+      ::unlink(path.c_str());
+      throw_input_error("cannot create ledger " + path + ": " + std::strerror(chmod_errno));
+    }
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->opened_for = Access::read_write;
+  try {
+    check_access(path, Access::read_write, &impl->warnings);
+    impl->connect(Access::read_write);
+    impl->set_pragmas(Access::read_write);
+    impl->migrate([&] { impl->insert_key(key, "init"); });
+  } catch (...) {
+    impl.reset();  // closes the database before its files go
+    for (const std::string& file : ledger_files(path)) ::unlink(file.c_str());
+    throw;
+  }
+  return Ledger(std::move(impl));
+}
+
+Ledger::KeyAdded Ledger::add_signing_key(const PublicKey& key, DevelopmentKey development) {
+  refuse_development_key(key, development);
+  Impl& impl = *impl_;
+  if (impl.opened_for != Access::read_write) throw_input_error("ledger " + impl.path + " is open read-only");
+  impl.exec("BEGIN IMMEDIATE", "cannot lock the ledger to add a signing key");
+  try {
+    bool public_key_known = false;
+    KeyAdded result = KeyAdded::already_known;
+    if (!impl.has_key(key.id(), &public_key_known)) {
+      impl.insert_key(key, "add-key");
+      result = KeyAdded::added;
+    } else if (!public_key_known) {
+      Statement s(impl.db, impl.path, "UPDATE signing_keys SET public_key = ?2 WHERE key_id = ?1");
+      s.bind(1, std::string_view(key.id()));
+      s.bind(2, std::string_view(key.to_paserk()));
+      s.step();
+      result = KeyAdded::public_key_recorded;
+    }
+    impl.exec("COMMIT", "cannot commit the signing key");
+    return result;
+  } catch (...) {
+    sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<SigningKey> Ledger::signing_keys() const {
+  return impl_->keys();
+}
+
+bool Ledger::is_development() const {
+  for (const SigningKey& k : signing_keys()) {
+    if (k.development()) return true;
+  }
+  return false;
+}
+
+const std::vector<std::string>& Ledger::warnings() const {
+  return impl_->warnings;
 }
 
 const std::string& Ledger::path() const {
@@ -302,11 +505,15 @@ int Ledger::schema_version() const {
 }
 
 std::vector<LedgerEntry> Ledger::entries() const {
-  return impl_->select(std::nullopt);
+  return impl_->select(std::nullopt, true).entries;
 }
 
 std::vector<LedgerEntry> Ledger::entries_for(const std::string& appliance) const {
-  return impl_->select(appliance);
+  return impl_->select(appliance, true).entries;
+}
+
+LedgerRows Ledger::rows(const std::optional<std::string>& appliance) const {
+  return impl_->select(appliance, false);
 }
 
 std::size_t Ledger::count() const {
@@ -340,7 +547,11 @@ std::int64_t Ledger::Transaction::next_serial() {
 }
 
 std::vector<LedgerEntry> Ledger::Transaction::entries_for(const std::string& appliance) {
-  return ledger_->impl_->select(appliance);
+  return ledger_->impl_->select(appliance, true).entries;
+}
+
+bool Ledger::Transaction::knows_key(const std::string& key_id) {
+  return ledger_->impl_->has_key(key_id);
 }
 
 void Ledger::Transaction::insert(const LedgerEntry& e) {

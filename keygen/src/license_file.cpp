@@ -30,9 +30,15 @@ std::string describe(const LedgerEntry& e) {
     out = "user pack " + std::to_string(e.serial) + ": " + users_text(e.users);
   }
   if (e.expires) out += ", expires " + format_rfc3339(*e.expires);
+  out += describe_customer_and_order(e);
+  out += ", issued " + format_rfc3339(e.issued_at);
+  return out;
+}
+
+std::string describe_customer_and_order(const LedgerEntry& e) {
+  std::string out;
   if (e.customer) out += ", customer " + detail::quoted(*e.customer);
   if (e.order) out += ", order " + detail::quoted(*e.order);
-  out += ", issued " + format_rfc3339(e.issued_at);
   return out;
 }
 

@@ -153,7 +153,7 @@ UnixTime parse_time(std::string_view what, std::string_view text) {
   auto t = parse_rfc3339(text);
   if (!t) {
     throw_input_error(std::string(what) + " " + detail::quoted(text) +
-                      " is not an RFC 3339 time (like 2027-12-31T23:59:59Z)");
+                      " is not an RFC 3339 time in the years 0000-9999 (like 2027-12-31T23:59:59Z)");
   }
   return *t;
 }
@@ -169,6 +169,23 @@ std::string check_text(std::string_view what, std::string_view text) {
     if (u < 0x20 || u == 0x7f) throw_input_error(std::string(what) + " contains a control character");
   }
   if (!is_valid_utf8(text)) throw_input_error(std::string(what) + " is not valid UTF-8");
+  // What a terminal would have to escape (C1 controls, bidirectional overrides, isolates and
+  // marks: they can disguise the text around them) has no place in a license: one code point
+  // at a time, terminal_safe() decides.
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t n = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    const std::string_view point = text.substr(i, n);
+    const std::string escaped = terminal_safe(point);
+    if (escaped != point) {
+      // terminal_safe() writes "\x85" for a C1 control, "\u202e" for the others.
+      throw_input_error(
+          std::string(what) + " contains " +
+          (escaped[1] == 'x' ? "a control character (" : "a bidirectional formatting character (") + escaped +
+          "), which could disguise what a terminal shows");
+    }
+    i += n;
+  }
   return std::string(text);
 }
 

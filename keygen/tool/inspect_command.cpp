@@ -144,8 +144,11 @@ int run_inspect(const InspectOptions& opt) {
     } else if (!verdict.error.empty()) {
       j["error"] = verdict.error;
       ++failures;
-      std::cerr << "seatkey-keygen: " << (in.source.empty() ? "token" : in.source) << ": "
-                << (keys ? "NOT VERIFIED: " : "") << verdict.error << "\n";
+      // The file name and the token's kid come from outside.
+      std::cerr << "seatkey-keygen: "
+                << terminal_safe((in.source.empty() ? "token" : in.source) + ": " +
+                                 (keys ? "NOT VERIFIED: " : "") + verdict.error)
+                << "\n";
     } else {
       j["warning"] = "UNVERIFIED: the signature was not checked (give --public FILE to check it)";
     }

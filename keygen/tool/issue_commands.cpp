@@ -9,6 +9,7 @@
 #include "output.hpp"
 #include "passphrase.hpp"
 #include "seatkey/common/file.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/issuer.hpp"
 #include "seatkey/keygen/key_file.hpp"
@@ -42,22 +43,24 @@ std::optional<UnixTime> time(const char* what, const std::optional<std::string>&
 }
 
 int issue_orders(const IssuingOptions& opt, const std::vector<Order>& orders) {
+  // The ledger first (it must exist: issue never creates one), before a passphrase is asked.
+  Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_write);
+  print_warnings(ledger);
   const SecretKey key = load_key_file(
       opt.key, [&] { return obtain_passphrase(opt.passphrase_file, "the key " + opt.key, false); });
   IssueOptions options;
   options.issuer = opt.issuer;
-  bool created = false;
-  const IssueResult result = issue_into(opt.ledger, key, orders, options, &created);
+  const IssueResult result = issue(ledger, key, orders, options);
   // Recorded and committed: only now are the tokens printed.
   std::string out;
   for (const auto& o : result.orders) {
     for (const auto& e : o.entries) out += e.token + "\n";
   }
   std::cout << out << std::flush;
-  print_issue_summary(std::cerr, result, opt.ledger, created);
+  print_issue_summary(std::cerr, result, opt.ledger);
   if (!std::cout) {
     std::cerr << "seatkey-keygen: error: the tokens could not be written to stdout; they are recorded in "
-              << opt.ledger << ": get them with seatkey-keygen export or ledger list --json\n";
+              << terminal_safe(opt.ledger) << ": get them with seatkey-keygen export or ledger list --json\n";
     return 2;
   }
   return 0;
@@ -78,8 +81,9 @@ void setup_issue_commands(CLI::App& app, Status& status) {
   issue->require_subcommand(1);
   issue->footer(
       "\nIssued tokens are signed, verified, recorded in the ledger and only then printed on stdout,\n"
-      "one per line; a summary for the desk goes to stderr. Exit 0 issued, 1 refused by a rule\n"
-      "(nothing written), 2 usage or input error.\n" +
+      "one per line; a summary for the desk goes to stderr. The ledger must exist (seatkey-keygen\n"
+      "ledger init makes one) and know the key (ledger add-key). Exit 0 issued, 1 refused by a rule\n"
+      "or for a key the ledger does not know (nothing written), 2 usage or input error.\n" +
       examples({"seatkey-keygen issue server --key vendor.key --ledger licenses.db --appliance "
                 "00:1a:2b:3c:4d:5e \\\n"
                 "      --edition compact",
@@ -118,7 +122,8 @@ void setup_issue_commands(CLI::App& app, Status& status) {
   add_text_options(cmd, &users->customer, &users->order);
   cmd->add_option("--expires", users->expires, "end of validity, RFC 3339");
   cmd->footer(
-      "\nRefused without a server license on record, on free, and past a Compact's 20 users.\n" +
+      "\nRefused without a server license on record, on free, and past a Compact's 20 users. Without\n"
+      "--customer the packs carry the customer of the appliance's active server license.\n" +
       examples({"seatkey-keygen issue users --key vendor.key --ledger licenses.db \\\n"
                 "      --appliance 00:1a:2b:3c:4d:5e --users 5 --count 2 --order SO-1002 >> acme.lic"}));
   cmd->callback([users, &status] { status.exit_code = run_issue_users(*users); });

@@ -10,6 +10,7 @@ namespace seatkey::keygen::tool {
 
 struct KeyNewOptions {
   std::string out;
+  std::string public_out;  // empty: the public key file goes to stdout
   std::string passphrase_file;
   bool no_passphrase = false;
   bool insecure_fast_kdf = false;

@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include <iostream>
 #include <ostream>
 
 #include "seatkey/common/text.hpp"
@@ -44,30 +45,37 @@ std::string serial_range(const std::vector<LedgerEntry>& entries) {
 
 }  // namespace
 
-void print_issue_summary(std::ostream& out, const IssueResult& result, const std::string& ledger,
-                         bool created) {
-  if (created) out << "created a new ledger: " << ledger << "\n";
+void print_warnings(const Ledger& ledger) {
+  for (const std::string& w : ledger.warnings())
+    std::cerr << "seatkey-keygen: warning: " << terminal_safe(w) << "\n";
+}
+
+std::string development_notice(const std::string& ledger) {
+  return "DEVELOPMENT LEDGER " + terminal_safe(ledger) + ": it issues with the development key of keys/ (" +
+         std::string(kDevelopmentKeyId) + "), whose secret everyone has: for tests only";
+}
+
+void print_issue_summary(std::ostream& out, const IssueResult& result, const std::string& ledger) {
   std::size_t tokens = 0;
   for (const IssuedOrder& o : result.orders) {
     const LedgerEntry& first = o.entries.front();
     tokens += o.entries.size();
     if (first.kind == LicenseKind::server) {
       out << "issued " << describe(first) << "\n";
-      out << "  for appliance " << first.appliance;
+      out << "  for appliance " << terminal_safe(first.appliance);
       if (o.replaced) out << ", superseding server license " << *o.replaced;
       out << "\n";
     } else {
       const std::size_t n = o.entries.size();
       out << "issued " << n << (n == 1 ? " user pack" : " user packs") << " of " << users_text(first.users)
-          << " (" << serial_range(o.entries) << ") for appliance " << first.appliance;
-      if (first.customer) out << ", customer " << *first.customer;
-      if (first.order) out << ", order " << *first.order;
+          << " (" << serial_range(o.entries) << ") for appliance " << terminal_safe(first.appliance);
+      out << describe_customer_and_order(first);
       if (first.expires) out << ", expiring " << format_rfc3339(*first.expires);
       out << "\n";
     }
-    out << "  appliance " << o.after.appliance << " now: " << describe(o.after) << "\n";
+    out << "  appliance " << terminal_safe(o.after.appliance) << " now: " << describe(o.after) << "\n";
   }
-  out << tokens << (tokens == 1 ? " token" : " tokens") << " recorded in " << ledger << "\n";
+  out << tokens << (tokens == 1 ? " token" : " tokens") << " recorded in " << terminal_safe(ledger) << "\n";
 }
 
 }  // namespace seatkey::keygen::tool

@@ -26,8 +26,13 @@ CLI::Option* add_passphrase_file_option(CLI::App* cmd, std::string* file);
 std::string examples(std::initializer_list<const char*> lines);
 
 // The desk's summary of what was issued (on stderr; stdout carries the tokens).
-void print_issue_summary(std::ostream& out, const IssueResult& result, const std::string& ledger,
-                         bool created);
+void print_issue_summary(std::ostream& out, const IssueResult& result, const std::string& ledger);
+
+// The ledger's warnings (files group or others may read, ...) on stderr.
+void print_warnings(const Ledger& ledger);
+// "DEVELOPMENT LEDGER licenses.db: it issues with the development key ...": what every
+// `ledger list` of such a ledger says.
+std::string development_notice(const std::string& ledger);
 
 // "compact, 3 users (3 included + 0 in packs, max 20)" for an ApplianceSummary.
 std::string describe(const ApplianceSummary& summary);

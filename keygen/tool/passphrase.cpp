@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/key_file.hpp"
 
@@ -51,7 +52,7 @@ SecureBuffer prompt_no_echo(const std::string& prompt) {
   struct sigaction previous[sizeof kSignals / sizeof kSignals[0]];
   for (std::size_t i = 0; i < sizeof kSignals / sizeof kSignals[0]; ++i)
     sigaction(kSignals[i], &action, &previous[i]);
-  write_stderr(prompt);
+  write_stderr(terminal_safe(prompt));
   tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
   SecureBuffer buf(kMaxPassphraseBytes + 1);
   std::size_t len = 0;
@@ -82,13 +83,21 @@ SecureBuffer prompt_no_echo(const std::string& prompt) {
 
 }  // namespace
 
-SecureBuffer obtain_passphrase(const std::string& file, const std::string& purpose, bool confirm) {
-  if (!file.empty()) return read_passphrase_file(file);
+SecureBuffer obtain_passphrase(const std::string& file, const std::string& purpose, bool confirm,
+                               std::size_t min_bytes) {
+  const auto long_enough = [min_bytes](SecureBuffer pw) {
+    if (pw.size() < min_bytes) {
+      throw_input_error("the passphrase is too short: a vendor key needs at least " +
+                        std::to_string(min_bytes) + " characters; nothing was written");
+    }
+    return pw;
+  };
+  if (!file.empty()) return long_enough(read_passphrase_file(file));
   if (const char* env = std::getenv("SEATKEY_PASSPHRASE")) {
     if (*env == '\0') throw_input_error("SEATKEY_PASSPHRASE is set but empty");
     SecureBuffer pw = SecureBuffer::copy_of(env);
     if (pw.empty()) throw_input_error("out of secure memory reading the passphrase");
-    return pw;
+    return long_enough(std::move(pw));
   }
   if (!isatty(STDIN_FILENO)) {
     throw_input_error("no passphrase for " + purpose +
@@ -97,6 +106,7 @@ SecureBuffer obtain_passphrase(const std::string& file, const std::string& purpo
   }
   SecureBuffer first = prompt_no_echo("Passphrase for " + purpose + ": ");
   if (first.size() == 0) throw_input_error("empty passphrase");
+  first = long_enough(std::move(first));  // before the confirmation: no typing it twice in vain
   if (confirm) {
     SecureBuffer second = prompt_no_echo("Same passphrase again: ");
     if (second.size() != first.size() || sodium_memcmp(first.data(), second.data(), first.size()) != 0) {

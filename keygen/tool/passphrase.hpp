@@ -11,7 +11,9 @@ inline constexpr std::size_t kMinNewPassphraseBytes = 8;
 
 // From --passphrase-file (if `file` is not empty), else SEATKEY_PASSPHRASE, else an echo-free
 // prompt when standard input is a terminal (asked twice when `confirm`), else an input Failure
-// saying how to give one. `purpose` completes the prompt: "Passphrase for <purpose>: ".
-SecureBuffer obtain_passphrase(const std::string& file, const std::string& purpose, bool confirm);
+// saying how to give one. `purpose` completes the prompt: "Passphrase for <purpose>: ". A
+// passphrase shorter than `min_bytes` is refused as soon as it is read, before the confirmation.
+SecureBuffer obtain_passphrase(const std::string& file, const std::string& purpose, bool confirm,
+                               std::size_t min_bytes = 0);
 
 }  // namespace seatkey::keygen::tool

@@ -18,6 +18,7 @@ accepted_count() { sed -n '/"accepted": \[/,/^  \]/ s/^      "serial": .*/x/p' o
 export_to() { keygen export --appliance "$1" && cp out "$2"; }
 
 dev_key
+init_ledger
 cp dev.public trusted.keys
 
 # --- A Compact filled to exactly 20: 3 + 5 + 5 + 5 + 1 + 1 -----------------------------------
@@ -124,8 +125,14 @@ expect_eq "$(reasons)" "expired " "a pack at its exp"
 run "$KEYGEN" key new --out new.key --no-passphrase
 expect_rc 0 "key new"
 grep '^k4\.public\.' out >new.public
+new_pid=$(sed -n 's/^# seatkey vendor public key //p' out)
 D=001A2B3C4D71
 issued 1 issue server --appliance "$D" --edition appliance
+# The ledger issues only with its signing keys: the new key is registered first.
+refused "the key $new_pid is not a signing key of ledger ledger.db" \
+  issue users --key new.key --appliance "$D" --users 5
+run "$KEYGEN" ledger add-key --ledger "$LEDGER" --key new.key
+expect_rc 0 "ledger add-key new.key"
 run env SEATKEY_LEDGER="$LEDGER" "$KEYGEN" issue users --key new.key --appliance "$D" --users 5
 expect_rc 0 "packs signed by the new key"
 export_to "$D" d.lic

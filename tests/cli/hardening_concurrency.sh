@@ -6,6 +6,7 @@
 # verifies with seatkey-verify and with seatkey-keygen inspect.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
 dev_key
+init_ledger
 WORKERS=8
 RUNS=10   # commands per worker
 PACKS=25  # packs per command: 8 x 10 x 25 = 2000

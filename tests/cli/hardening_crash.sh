@@ -8,6 +8,7 @@
 # landed before the commit (none) and after it (all).
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
 dev_key
+init_ledger
 KILLS=${SEATKEY_HARDENING_KILLS:-10}
 PACKS=9999
 

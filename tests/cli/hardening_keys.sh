@@ -55,11 +55,17 @@ expect_rc 2 "a symlink to a 0644 key file"
 expect_err "too open"
 
 # --- A wrong passphrase: exit 2, a clear message, no token, the ledger untouched.
+KG_PASSPHRASE=$WRONG kg ledger init --key pw.key
+expect_rc 2 "ledger init with a wrong passphrase"
+expect_err "wrong passphrase for key file pw.key"
+[ ! -e "$LEDGER" ] || fail "ledger init with a wrong passphrase made a ledger"
+kg ledger init --key pw.key
+expect_rc 0 "ledger init with the right passphrase"
 kg issue server --key pw.key --appliance "$A" --edition vm
 expect_rc 0 "issue with the right passphrase"
 before=$(ledger_dump)
 printf '[{"type":"users","appliance":"%s","users":5}]' "$A" >orders.json
-for cmd in "key public" "issue server" "issue users" "issue batch"; do
+for cmd in "key public" "issue server" "issue users" "issue batch" "ledger add-key"; do
   case $cmd in
     "issue server") args=(--appliance 00:00:00:00:00:01 --edition vm) ;;
     "issue users") args=(--appliance "$A" --users 5) ;;
@@ -104,7 +110,7 @@ expect_rc 2 "key new over an existing file"
 kg key new --out short.key --insecure-fast-kdf </dev/null
 expect_rc 0 "key new from SEATKEY_PASSPHRASE"
 for cmd in "" "key" "key new" "key public" "issue" "issue server" "issue users" "issue batch" "export" \
-  "ledger" "ledger list" "inspect"; do
+  "ledger" "ledger list" "ledger init" "ledger add-key" "inspect"; do
   # shellcheck disable=SC2086
   kg $cmd --help
   expect_rc 0 "seatkey-keygen $cmd --help"

@@ -7,6 +7,7 @@
 # and the file-size limit (ulimit -f, which binds root too) always runs.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
 dev_key
+init_ledger
 issued 1 issue server --appliance "$A" --edition vm
 issued 3 issue users --appliance "$A" --users 5 --count 3
 

@@ -3,6 +3,7 @@
 # nothing; the JSON is strict (no duplicated keys, no unknown fields).
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
 dev_key
+init_ledger
 
 # A batch may create a server license and then packs for it, for several appliances.
 cat >orders.json <<'JSON'
@@ -15,7 +16,6 @@ cat >orders.json <<'JSON'
 ]
 JSON
 issued 8 issue batch --orders orders.json
-expect_err "created a new ledger: ledger.db"
 expect_err "issued 2 user packs of 5 users (serials 2-3) for appliance 001A2B3C4D5E"
 expect_err "appliance 001A2B3C4D5E now: compact, 13 users (3 included + 10 in packs, max 20)"
 expect_err "superseding server license 4"

@@ -7,8 +7,19 @@ WORKERS=4
 RUNS=10      # issue commands per worker
 PACKS=25     # packs per command: 4 x 10 x 25 = 1000
 
-# Four issuers racing to create a new ledger: all four succeed.
+# Four `ledger init`s racing to create one ledger: exactly one makes it, the others are told it
+# exists, and the ledger is whole. Then four issuers race on a new ledger: all four succeed.
 for round in 1 2 3; do
+  for ((w = 0; w < WORKERS; w++)); do
+    "$KEYGEN" ledger init --ledger "init$round.db" --key dev.key --allow-development-key \
+      >/dev/null 2>"init.$w" </dev/null &
+  done
+  wait
+  expect_eq "$(grep -l '^created ledger' init.* | wc -l)" 1 "(ledger inits that created init$round.db)"
+  expect_eq "$(grep -l "init$round.db already exists" init.* | wc -l)" $((WORKERS - 1)) "(inits told it exists)"
+  expect_eq "$(sqlite3 "init$round.db" "SELECT group_concat(version) FROM schema_version; SELECT COUNT(*) FROM signing_keys")" \
+    "$(printf '1,2\n1')"
+  init_ledger "race$round.db"
   for ((w = 0; w < WORKERS; w++)); do
     env SEATKEY_KEY=dev.key "$KEYGEN" issue server --ledger "race$round.db" --appliance "box-$w-0000" \
       --edition vm >/dev/null 2>"race.$w" </dev/null || echo "worker $w: exit $?" >>race-failed &
@@ -18,6 +29,7 @@ for round in 1 2 3; do
   expect_eq "$(sqlite3 "race$round.db" "SELECT COUNT(*), COUNT(DISTINCT serial) FROM licenses")" "4|4"
 done
 
+init_ledger
 issued 1 issue server --appliance "$A" --edition vm
 
 worker() {

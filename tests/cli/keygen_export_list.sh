@@ -3,6 +3,7 @@
 # described); ledger list shows a table for people and JSON for scripts.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
 dev_key
+init_ledger
 
 issued 1 issue server --appliance "$A" --edition free --customer "Acme GmbH"
 issued 1 issue server --appliance "$A" --edition compact --customer "Acme GmbH" --order SO-2 \
@@ -17,9 +18,10 @@ cp out license.txt
 expect_out "# seatkey license file for appliance 001A2B3C4D5E"
 expect_out "# compact, 14 users (3 included + 11 in packs, max 20)"
 expect_out '# server license 2: compact, 3 users included, updates until 2030-12-31T23:59:59Z, customer "Acme GmbH", order "SO-2"'
-expect_out '# user pack 3: 5 users, order "SO-3"'
-expect_out '# user pack 4: 5 users, order "SO-3"'
-expect_out '# user pack 5: 1 user, expires 2099-01-01T00:00:00Z'
+# Packs issued without --customer are the customer's of the server license they joined.
+expect_out '# user pack 3: 5 users, customer "Acme GmbH", order "SO-3"'
+expect_out '# user pack 4: 5 users, customer "Acme GmbH", order "SO-3"'
+expect_out '# user pack 5: 1 user, expires 2099-01-01T00:00:00Z, customer "Acme GmbH", issued'
 expect_out_lacks "server license 1:"
 expect_out_lacks "server license 6:"
 expect_eq "$(grep -c '^v4\.public\.' out)" 4
@@ -52,9 +54,13 @@ expect_rc 0
 expect_out "# vm, 1 user (1 included + 0 in packs, no maximum)"
 [ "$(ledger_dump)" = "$before" ] || fail "export changed the ledger"
 
-# ledger list: the table, statuses, the per-appliance totals, the filter.
+# ledger list: the table, statuses, the per-appliance totals, the filter; a ledger that issues
+# with the development key says so first, and its signing keys last.
 run "$KEYGEN" ledger list --ledger "$LEDGER"
 expect_rc 0
+expect_eq "$(head -1 out)" "DEVELOPMENT LEDGER ledger.db: it issues with the development key of keys/ (k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW), whose secret everyone has: for tests only"
+grep -qE '^signing key k4\.pid\.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW: registered [0-9T:Z-]+ by ledger init, the DEVELOPMENT key$' out ||
+  fail "ledger list does not name its signing key"
 expect_out "SERIAL  KIND    APPLIANCE     EDITION  USERS  ISSUED"
 grep -qE '^ +1  server  001A2B3C4D5E  free +3  .*Acme GmbH .*superseded$' out || fail "serial 1 not superseded"
 grep -qE '^ +2  server  001A2B3C4D5E  compact +3  .*SO-2 .*active$' out || fail "serial 2 not active"
@@ -69,18 +75,22 @@ run "$KEYGEN" ledger list --ledger "$LEDGER" --appliance cafe0001
 expect_rc 0
 expect_out "no licenses on record for appliance CAFE0001"
 
-# ledger list --json: every row with its fields and token.
+# ledger list --json: the signing keys, and every row with its fields and token.
 run "$KEYGEN" ledger list --ledger "$LEDGER" --json
 expect_rc 0
+expect_out '"development_ledger": true,'
+expect_out '"public_key": "k4.public.rB_3FUvnUbWjyqIq7U7Cu0beku7Ulha3-92ZBruhrJs",'
+expect_out '"origin": "init"'
 expect_eq "$(grep -c '"token": "v4.public.' out)" 6
 expect_out '"serial": 1,'
 expect_out '"status": "superseded"'
 expect_out '"replaces": 1,'
 expect_out '"updates_until": "2030-12-31T23:59:59Z"'
 expect_out '"key_id": "k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW"'
+expect_eq "$(grep -c '"customer": "Acme GmbH"' out)" 5 "(the customer's rows: 2 server licenses, 3 packs)"
 run "$KEYGEN" ledger list --ledger "$LEDGER" --json --appliance nobody-here
 expect_rc 0
-expect_eq "$(cat out)" "[]"
+expect_out '"licenses": []'
 
 # Not a ledger.
 run "$KEYGEN" ledger list --ledger dev.public

@@ -13,6 +13,12 @@ dev_key() {
   cp "$SOURCE_DIR/keys/development.public" dev.public
 }
 
+# init_ledger [DB]: a new ledger (default $LEDGER) whose signing key is dev.key.
+init_ledger() {
+  "$KEYGEN" ledger init --ledger "${1:-$LEDGER}" --key dev.key --allow-development-key >/dev/null 2>&1 </dev/null ||
+    fail "ledger init --ledger ${1:-$LEDGER} --key dev.key --allow-development-key"
+}
+
 # keygen ARGS...: runs seatkey-keygen with the development key and ledger as defaults.
 keygen() { run env SEATKEY_KEY=dev.key SEATKEY_LEDGER="$LEDGER" "$KEYGEN" "$@" </dev/null; }
 

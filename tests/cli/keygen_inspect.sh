@@ -54,6 +54,7 @@ done
 
 # Our own tokens: verified with the right key; tampered, foreign-key and wrong-key tokens fail.
 dev_key
+init_ledger
 issued 1 issue server --appliance "$A" --edition compact --customer "Acme GmbH"
 good=$(cat out)
 run "$KEYGEN" inspect --public dev.public "$good"

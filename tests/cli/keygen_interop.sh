@@ -17,6 +17,7 @@ cp "$INTEROP_SOURCE/verify.js" "$INTEROP_DIR/verify.js"
 # Tokens of every kind and optional claim, from the development key and from a fresh
 # passphrase-protected key.
 dev_key
+init_ledger
 issued 1 issue server --appliance "$A" --edition free --customer "Müller & Söhne \"Telefon\" KG"
 cat out >>dev-tokens.txt
 issued 1 issue server --appliance "$A" --edition compact --order SO-1 --updates-until 2030-12-31T23:59:59Z
@@ -48,9 +49,10 @@ expect_rc 0 "node verify.js (the whole ledger)"
 expect_out "interop: 29 tokens verified with paseto@3.1.4 (kid k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW)"
 
 printf 'interop test passphrase\n' >pw.txt && chmod 600 pw.txt
-run "$KEYGEN" key new --out vendor.key --passphrase-file pw.txt --insecure-fast-kdf
+run "$KEYGEN" key new --out vendor.key --passphrase-file pw.txt --insecure-fast-kdf --public-out vendor.public
 expect_rc 0
-cp out vendor.public
+run "$KEYGEN" ledger init --key vendor.key --passphrase-file pw.txt --ledger vendor.db
+expect_rc 0
 run "$KEYGEN" issue server --key vendor.key --passphrase-file pw.txt --ledger vendor.db --appliance "$A" \
   --edition vm
 expect_rc 0

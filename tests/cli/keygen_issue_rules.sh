@@ -3,14 +3,11 @@
 # token and leaves the ledger exactly as it was; input errors exit 2 the same way.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
 dev_key
-
-# A refused first order creates no ledger at all.
+init_ledger
 refused "appliance 001A2B3C4D5E has no server license on record" issue users --appliance "$A" --users 5
-[ ! -e "$LEDGER" ] || fail "a refused first order created the ledger"
 
 # A new Compact: one token, in the ledger; the desk reads what it is and the users after it.
 issued 1 issue server --appliance "$A" --edition compact --customer "Acme GmbH" --order SO-1001
-expect_err "created a new ledger: ledger.db"
 expect_err "issued server license 1: compact, 3 users included, customer \"Acme GmbH\", order \"SO-1001\""
 expect_err "appliance 001A2B3C4D5E now: compact, 3 users (3 included + 0 in packs, max 20)"
 expect_eq "$(sqlite3 "$LEDGER" "SELECT serial, kind, appliance, edition, users, customer, order_ref FROM licenses")" \
@@ -18,17 +15,25 @@ expect_eq "$(sqlite3 "$LEDGER" "SELECT serial, kind, appliance, edition, users, 
 expect_eq "$(sqlite3 "$LEDGER" "SELECT key_id, issuer FROM licenses")" \
   "k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW|seatkey"
 expect_eq "$(sqlite3 "$LEDGER" "PRAGMA journal_mode")" wal
-expect_eq "$(sqlite3 "$LEDGER" "SELECT version FROM schema_version")" 1
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2
 
-# Packs: 1 or 5 users, counted toward the Compact's 20.
+# Packs: 1 or 5 users, counted toward the Compact's 20. Without --customer they are the
+# customer's of the server license, named and quoted as every summary line does.
 issued 3 issue users --appliance 001A2B3C4D5E --users 5 --count 3 --order SO-1002
-expect_err "issued 3 user packs of 5 users (serials 2-4) for appliance 001A2B3C4D5E, order SO-1002"
+expect_err 'issued 3 user packs of 5 users (serials 2-4) for appliance 001A2B3C4D5E, customer "Acme GmbH", order "SO-1002"'
 expect_err "now: compact, 18 users (3 included + 15 in packs, max 20)"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(customer, '|') FROM licenses WHERE kind = 'users'")" \
+  "Acme GmbH|Acme GmbH|Acme GmbH"
+run "$KEYGEN" inspect "$(head -1 out)"
+expect_out '"customer": "Acme GmbH"'
 refused "1 pack of 5 users for 001A2B3C4D5E would take the compact appliance to 23 users, over its maximum of 20" \
   issue users --appliance "$A" --users 5
 expect_err "room for 2 more"
-refused "would take the compact appliance to 21 users" issue users --appliance "$A" --users 1 --count 3
-issued 2 issue users --appliance "$A" --users 1 --count 2
+issued 1 issue users --appliance "$A" --users 1 --customer "Acme Branch Office" --order SO-1003
+expect_err 'issued 1 user pack of 1 user (serial 5) for appliance 001A2B3C4D5E, customer "Acme Branch Office", order "SO-1003"'
+expect_eq "$(sqlite3 "$LEDGER" "SELECT customer FROM licenses WHERE serial = 5")" "Acme Branch Office"
+refused "would take the compact appliance to 21 users" issue users --appliance "$A" --users 1 --count 2
+issued 1 issue users --appliance "$A" --users 1
 expect_err "now: compact, 20 users (3 included + 17 in packs, max 20)"
 refused "over its maximum of 20" issue users --appliance "$A" --users 1
 

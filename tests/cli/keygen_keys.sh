@@ -59,6 +59,9 @@ expect_no_out
 expect_err_lacks "wrong horse"
 
 # Issuing with a passphrase-protected key, and a wrong passphrase writing nothing.
+run env SEATKEY_PASSPHRASE="$PW" "$KEYGEN" ledger init --ledger pw.db --key pw.key
+expect_rc 0 "ledger init with a k4.secret-pw key"
+expect_err_lacks "$PW"
 run env SEATKEY_PASSPHRASE="$PW" "$KEYGEN" issue server --key pw.key --ledger pw.db --appliance "$A" --edition vm
 expect_rc 0
 expect_out "v4.public."
@@ -104,13 +107,51 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null </dev/null >/
   expect_rc 2
   expect_out "the two passphrases differ; nothing was written"
   [ ! -e tty2.key ] || fail "key new wrote a key after differing passphrases"
+  # Too short: said after the first entry, before asking for it again.
+  tty_run 'short' 'short' "$KEYGEN" key new --out tty3.key --insecure-fast-kdf
+  expect_rc 2 "key new with a short passphrase on a terminal"
+  expect_out "the passphrase is too short: a vendor key needs at least 8 characters"
+  expect_out_lacks "Same passphrase again"
+  [ ! -e tty3.key ] || fail "key new wrote a key under a too short passphrase"
 fi
+
+# --public-out writes the public key file itself, after the key file; neither file is ever
+# overwritten, and a refused --public-out writes no key either.
+run "$KEYGEN" key new --out po.key --no-passphrase --public-out po.public
+expect_rc 0 "key new --public-out"
+expect_no_out
+expect_err "wrote its public key file to po.public"
+run "$KEYGEN" key public --key po.key
+cmp -s out po.public || fail "the --public-out file is not the key's public key file"
+expect_eq "$(stat -c %a po.public)" 644 "(mode of the public key file)"
+expect_eq "$(stat -c %a po.key)" 600 "(mode of the key file)"
+echo "precious" >taken.public
+run "$KEYGEN" key new --out po2.key --no-passphrase --public-out taken.public
+expect_rc 2
+expect_err "taken.public already exists"
+[ ! -e po2.key ] || fail "key new wrote a key although --public-out names an existing file"
+expect_eq "$(cat taken.public)" precious
+run "$KEYGEN" key new --out po3.key --no-passphrase --public-out po3.key
+expect_rc 2
+expect_err "--out and --public-out name the same file"
+[ ! -e po3.key ] || fail "key new wrote po3.key"
+# The public key file is written only once the key file is: a key file that cannot be written
+# leaves no public key file behind.
+run "$KEYGEN" key new --out no-such-dir/k.key --no-passphrase --public-out lonely.public
+expect_rc 2
+expect_err "cannot create key file no-such-dir/k.key"
+[ ! -e lonely.public ] || fail "a public key file was written for a key that was not"
 
 # Too short a passphrase for a new key; --no-passphrase with a passphrase file is a usage error.
 run env SEATKEY_PASSPHRASE=short "$KEYGEN" key new --out short.key
 expect_rc 2
-expect_err "too short"
+expect_err "the passphrase is too short: a vendor key needs at least 8 characters; nothing was written"
 [ ! -e short.key ] || fail "key new wrote a key under a too short passphrase"
+printf 'short\n' >short.txt && chmod 600 short.txt
+run "$KEYGEN" key new --out short.key --passphrase-file short.txt --public-out short.public
+expect_rc 2
+expect_err "too short"
+[ ! -e short.key ] && [ ! -e short.public ] || fail "key new wrote a file under a too short passphrase"
 run "$KEYGEN" key new --out x.key --no-passphrase --passphrase-file pw.txt
 expect_rc 2
 expect_err "excludes"
@@ -121,10 +162,15 @@ run "$KEYGEN" key public --key plain.key
 expect_rc 2
 expect_err "permissions 0644 for key file plain.key are too open"
 expect_err "chmod 600 plain.key"
-run "$KEYGEN" issue server --key plain.key --ledger new.db --appliance "$A" --edition vm
+before=$(sqlite3 pw.db .dump)
+run "$KEYGEN" issue server --key plain.key --ledger pw.db --appliance "$A" --edition vm
 expect_rc 2
 expect_err "chmod 600"
-[ ! -e new.db ] || fail "issuing with an unsafe key created a ledger"
+[ "$(sqlite3 pw.db .dump)" = "$before" ] || fail "issuing with an unsafe key changed the ledger"
+run "$KEYGEN" ledger init --key plain.key --ledger new.db
+expect_rc 2
+expect_err "chmod 600"
+[ ! -e new.db ] || fail "ledger init with an unsafe key created a ledger"
 chmod 640 plain.key
 run "$KEYGEN" key public --key plain.key
 expect_rc 2
@@ -161,7 +207,7 @@ expect_err "--key"
 
 # --help for every command, each with an example; no command is a usage error.
 for cmd in "" "key" "key new" "key public" "issue" "issue server" "issue users" "issue batch" "export" \
-  "ledger" "ledger list" "inspect"; do
+  "ledger" "ledger list" "ledger init" "ledger add-key" "inspect"; do
   # shellcheck disable=SC2086
   run "$KEYGEN" $cmd --help
   expect_rc 0 "seatkey-keygen $cmd --help"
@@ -169,7 +215,9 @@ for cmd in "" "key" "key new" "key public" "issue" "issue server" "issue users" 
 done
 run "$KEYGEN"
 expect_rc 2
+expect_err "seatkey-keygen needs a command: key, issue, export, ledger, inspect"
 run "$KEYGEN" frobnicate
 expect_rc 2
+expect_err "unknown command 'frobnicate'"
 
 pass

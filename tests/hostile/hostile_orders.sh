@@ -6,6 +6,7 @@
 # nothing reads without bound.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
 dev_key
+init_ledger
 issued 1 issue server --appliance "$A" --edition vm
 
 # bad_orders MESSAGE: `issue batch --orders orders.json` is an input error saying MESSAGE.

@@ -58,7 +58,7 @@ TEST_CASE("agreement: random order sequences - the verifier counts what the tool
   for (unsigned seed = 1; seed <= 12; ++seed) {
     CAPTURE(seed);
     test::TempDir dir;
-    Ledger ledger = Ledger::open(dir.file("ledger.db"), Ledger::Access::create);
+    Ledger ledger = Ledger::create(dir.file("ledger.db"), key.public_key(), Ledger::DevelopmentKey::allow);
     std::mt19937 rng(seed);
     UnixTime now = kNow;
     for (int step = 0; step < 40; ++step) {

@@ -49,8 +49,8 @@ License verified_claims(const std::string& token, const PublicKey& key) {
 struct Fixture {
   test::TempDir dir;
   std::string path = dir.file("ledger.db");
-  Ledger ledger = Ledger::open(path, Ledger::Access::create);
   SecretKey key = test::development_key();
+  Ledger ledger = Ledger::create(path, key.public_key(), Ledger::DevelopmentKey::allow);
 };
 
 }  // namespace
@@ -195,17 +195,53 @@ TEST_CASE("issue: an unusable issuer name is an input error before anything is w
   CHECK(f.ledger.count() == 0);
 }
 
-TEST_CASE("issue_into: a refused first order creates no ledger file") {
-  test::TempDir dir;
-  const auto path = dir.file("new.db");
-  auto e = test::error_of([&] { (void)issue_into(path, test::development_key(), {Order{packs(5)}}); });
+TEST_CASE("issue: a key the ledger does not know is refused, nothing written, until it is registered") {
+  Fixture f;
+  (void)issue(f.ledger, f.key, {Order{server(Edition::vm)}}, at(kNow));
+  const auto before = test::ledger_snapshot(f.path);
+  auto other = SecretKey::generate();
+  REQUIRE(other);
+  auto e = test::error_of([&] { (void)issue(f.ledger, *other, {Order{packs(5)}}, at(kNow)); });
   REQUIRE(e);
   CHECK(e->kind() == Failure::Kind::refused);
-  CHECK(test::file_mode(path) == 0);
-  bool created = false;
-  const auto r = issue_into(path, test::development_key(), {Order{server(Edition::vm)}}, {}, &created);
-  CHECK(created);
-  CHECK(r.tokens().size() == 1);
+  CHECK(test::contains(e->what(), "the key " + other->public_key().id() + " is not a signing key of ledger"));
+  CHECK(test::contains(e->what(), std::string(kDevelopmentKeyId)));
+  CHECK(test::contains(e->what(), "seatkey-keygen ledger add-key"));
+  CHECK(test::ledger_snapshot(f.path) == before);
+  CHECK(f.ledger.add_signing_key(other->public_key()) == Ledger::KeyAdded::added);
+  const auto r = issue(f.ledger, *other, {Order{packs(5)}}, at(kNow));
+  CHECK(f.ledger.entries().back().key_id == other->public_key().id());
+  CHECK(verified_claims(r.orders[0].entries[0].token, other->public_key()).users == 5);
+}
+
+TEST_CASE("issue: packs without a customer carry the customer of the active server license") {
+  Fixture f;
+  auto o = server(Edition::compact);
+  o.customer = "Acme GmbH";
+  auto named = packs(1);
+  named.customer = "Acme Telephony";
+  // In one batch too: the server license the packs join is the one the batch just issued.
+  const auto r = issue(f.ledger, f.key, {Order{o}, Order{packs(5, 2)}, Order{named}}, at(kNow));
+  for (std::size_t i : {0u, 1u}) {
+    const auto& e = r.orders[1].entries[i];
+    CHECK(e.customer == std::optional<std::string>("Acme GmbH"));
+    CHECK(verified_claims(e.token, f.key.public_key()).customer == std::optional<std::string>("Acme GmbH"));
+  }
+  CHECK(r.orders[2].entries[0].customer == std::optional<std::string>("Acme Telephony"));
+  // After a replacement for another customer, new packs are that customer's.
+  auto moved = server(Edition::vm, true);
+  moved.customer = "Beta KG";
+  (void)issue(f.ledger, f.key, {Order{moved}}, at(kNow + 1));
+  const auto later = issue(f.ledger, f.key, {Order{packs(1)}}, at(kNow + 2));
+  CHECK(later.orders[0].entries[0].customer == std::optional<std::string>("Beta KG"));
+  // A server license without a customer gives its packs none.
+  PackOrder other_packs = packs(1);
+  other_packs.appliance = "CAFE0001";
+  ServerOrder anonymous = server(Edition::vm);
+  anonymous.appliance = "CAFE0001";
+  const auto none = issue(f.ledger, f.key, {Order{anonymous}, Order{other_packs}}, at(kNow));
+  CHECK_FALSE(none.orders[1].entries[0].customer);
+  CHECK_FALSE(verified_claims(none.orders[1].entries[0].token, f.key.public_key()).customer);
 }
 
 TEST_CASE("export: the license file holds the active server license and unexpired packs, each described") {

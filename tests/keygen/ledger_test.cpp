@@ -1,9 +1,14 @@
 // The SQLite ledger: schema, serial allocation, transactions, refusal of foreign files.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <functional>
 
 #include "keygen_test_support.hpp"
+#include "seatkey/common/paserk.hpp"
 #include "seatkey/common/policy.hpp"
 #include "seatkey/keygen/ledger.hpp"
+#include "test_support.hpp"
 
 using namespace seatkey;
 using namespace seatkey::keygen;
@@ -18,6 +23,16 @@ LedgerEntry entry(std::int64_t serial) {
   return e;
 }
 
+// chmod of the ledger and of its -wal and -shm files where they exist.
+void chmod_ledger(const std::string& path, unsigned mode) {
+  for (const char* suffix : {"", "-wal", "-shm"}) ::chmod((path + suffix).c_str(), static_cast<mode_t>(mode));
+}
+
+// A new ledger whose signing key is the development key.
+Ledger new_ledger(const std::string& path) {
+  return Ledger::create(path, test::development_key().public_key(), Ledger::DevelopmentKey::allow);
+}
+
 void insert_committed(Ledger& ledger, int n) {
   auto tx = ledger.begin();
   std::int64_t serial = tx.next_serial();
@@ -27,21 +42,182 @@ void insert_committed(Ledger& ledger, int n) {
 
 }  // namespace
 
-TEST_CASE("ledger: a new ledger has schema version 1 and no rows") {
+TEST_CASE("ledger: a new ledger has schema version 2, no rows and its one signing key") {
   test::TempDir dir;
   const auto path = dir.file("l.db");
-  auto ledger = Ledger::open(path, Ledger::Access::create);
-  CHECK(ledger.schema_version() == 1);
+  auto ledger = new_ledger(path);
+  CHECK(ledger.schema_version() == 2);
   CHECK(ledger.count() == 0);
   CHECK(ledger.entries().empty());
-  CHECK(test::contains(test::ledger_snapshot(path), "1|"));  // schema_version row
+  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n");
+  const auto keys = ledger.signing_keys();
+  REQUIRE(keys.size() == 1);
+  CHECK(keys[0].key_id == test::development_key().public_key().id());
+  CHECK(keys[0].public_key == std::optional<std::string>(test::development_key().public_key().to_paserk()));
+  CHECK(keys[0].origin == "init");
+  CHECK(parse_rfc3339(keys[0].added_at));
+  CHECK(ledger.is_development());
+}
+
+TEST_CASE("ledger: kDevelopmentKeyId is the k4.pid of keys/development.public") {
+  const std::string text = test::read_file(std::string(SEATKEY_SOURCE_DIR) + "/keys/development.public");
+  const auto keys = parse_public_key_file(text, "keys/development.public");
+  REQUIRE(keys);
+  REQUIRE(keys->size() == 1);
+  CHECK(keys->front().id() == kDevelopmentKeyId);
+  CHECK(test::development_key().public_key().id() == kDevelopmentKeyId);
+}
+
+TEST_CASE("ledger: create() makes the file 0600 whatever the umask, never over an existing file") {
+  test::TempDir dir;
+  const auto other = SecretKey::generate();
+  REQUIRE(other);
+  for (const mode_t mask : {0000, 0022, 0077}) {
+    CAPTURE(mask);
+    const mode_t old = ::umask(mask);
+    const auto path = dir.file("l" + std::to_string(mask) + ".db");
+    {
+      auto ledger = Ledger::create(path, other->public_key());
+      CHECK_FALSE(ledger.is_development());
+      auto tx = ledger.begin();
+      tx.insert(entry(tx.next_serial()));
+      tx.commit();
+      // While the connection is open, SQLite's -wal and -shm exist: the ledger's mode too.
+      for (const char* suffix : {"", "-wal", "-shm"}) CHECK(test::file_mode(path + suffix) == 0600);
+    }
+    ::umask(old);
+  }
+  test::write_text(dir.file("taken.db"), "precious", 0644);
+  auto e = test::error_of([&] { (void)Ledger::create(dir.file("taken.db"), other->public_key()); });
+  REQUIRE(e);
+  CHECK(e->kind() == Failure::Kind::input);
+  CHECK(test::contains(e->what(), "already exists"));
+  CHECK(test::read_file(dir.file("taken.db")) == "precious");
+  // Nor next to a -wal or -shm an earlier ledger left: SQLite would replay it into the new one.
+  for (const char* suffix : {"-wal", "-shm"}) {
+    CAPTURE(suffix);
+    const auto path = dir.file(std::string("stale") + suffix + ".db");
+    test::write_text(path + suffix, "left over");
+    e = test::error_of([&] { (void)Ledger::create(path, other->public_key()); });
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::input);
+    CHECK(test::contains(e->what(), path + suffix + " exists, left by an earlier ledger"));
+    CHECK(test::file_mode(path) == 0);
+    CHECK(test::read_file(path + suffix) == "left over");
+  }
+}
+
+TEST_CASE("ledger: the development key is refused unless allowed, and then no file is made") {
+  test::TempDir dir;
+  const auto path = dir.file("dev.db");
+  auto e = test::error_of([&] { (void)Ledger::create(path, test::development_key().public_key()); });
+  REQUIRE(e);
+  CHECK(e->kind() == Failure::Kind::refused);
+  CHECK(test::contains(e->what(), "the development key"));
+  CHECK(test::contains(e->what(), "--allow-development-key"));
+  CHECK(test::file_mode(path) == 0);
+  const auto other = SecretKey::generate();
+  REQUIRE(other);
+  auto ledger = Ledger::create(path, other->public_key());
+  CHECK_FALSE(ledger.is_development());
+  e = test::error_of([&] { (void)ledger.add_signing_key(test::development_key().public_key()); });
+  REQUIRE(e);
+  CHECK(e->kind() == Failure::Kind::refused);
+  CHECK(ledger.signing_keys().size() == 1);
+  CHECK(ledger.add_signing_key(test::development_key().public_key(), Ledger::DevelopmentKey::allow) ==
+        Ledger::KeyAdded::added);
+  CHECK(ledger.is_development());
+}
+
+TEST_CASE("ledger: add_signing_key registers a key once, in order") {
+  test::TempDir dir;
+  const auto path = dir.file("l.db");
+  auto ledger = new_ledger(path);
+  const auto other = SecretKey::generate();
+  REQUIRE(other);
+  {
+    auto tx = ledger.begin();
+    CHECK(tx.knows_key(std::string(kDevelopmentKeyId)));
+    CHECK_FALSE(tx.knows_key(other->public_key().id()));
+  }
+  CHECK(ledger.add_signing_key(other->public_key()) == Ledger::KeyAdded::added);
+  CHECK(ledger.add_signing_key(other->public_key()) == Ledger::KeyAdded::already_known);
+  const auto keys = ledger.signing_keys();
+  REQUIRE(keys.size() == 2);
+  CHECK(keys[1].key_id == other->public_key().id());
+  CHECK(keys[1].origin == "add-key");
+  auto tx = ledger.begin();
+  CHECK(tx.knows_key(other->public_key().id()));
+  tx.commit();
+  // Signing keys are recorded once: never removed, never changed.
+  CHECK_THROWS(test::raw_sql(path, "DELETE FROM signing_keys"));
+  CHECK_THROWS(test::raw_sql(path, "UPDATE signing_keys SET public_key = 'k4.public.x'"));
+  CHECK(Ledger::open(path, Ledger::Access::read_only).signing_keys().size() == 2);
+}
+
+TEST_CASE("ledger: a read-only Ledger registers no key") {
+  test::TempDir dir;
+  const auto path = dir.file("l.db");
+  { auto ledger = new_ledger(path); }
+  auto ledger = Ledger::open(path, Ledger::Access::read_only);
+  const auto other = SecretKey::generate();
+  REQUIRE(other);
+  CHECK(test::error_of([&] { (void)ledger.add_signing_key(other->public_key()); }));
+}
+
+TEST_CASE("ledger: missing, empty and group- or others-writable files are never written") {
+  test::TempDir dir;
+  // A missing ledger names the command that creates one, and nothing creates it.
+  for (auto access : {Ledger::Access::read_only, Ledger::Access::read_write}) {
+    auto e = test::error_of([&] { (void)Ledger::open(dir.file("missing.db"), access); });
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::input);
+    CHECK(test::contains(e->what(), "seatkey-keygen ledger init"));
+    CHECK(test::file_mode(dir.file("missing.db")) == 0);
+  }
+  // An empty file is no ledger, and stays empty.
+  test::write_text(dir.file("empty.db"), "");
+  auto e = test::error_of([&] { (void)Ledger::open(dir.file("empty.db"), Ledger::Access::read_write); });
+  REQUIRE(e);
+  CHECK(test::contains(e->what(), "not a seatkey ledger (an empty database"));
+  CHECK(test::read_file(dir.file("empty.db")).empty());
+  // Writable by group or others: refused for writing (naming chmod 600), read with a warning.
+  const auto path = dir.file("l.db");
+  { auto ledger = new_ledger(path); }
+  for (const unsigned mode : {0620u, 0602u, 0666u}) {
+    CAPTURE(mode);
+    chmod_ledger(path, mode);
+    e = test::error_of([&] { (void)Ledger::open(path, Ledger::Access::read_write); });
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::input);
+    CHECK(test::contains(e->what(), "group or others may write the ledger"));
+    CHECK(test::contains(e->what(), "chmod 600 " + path));
+    const auto reader = Ledger::open(path, Ledger::Access::read_only);
+    REQUIRE(reader.warnings().size() == 1);
+    CHECK(test::contains(reader.warnings()[0], "may write"));
+  }
+  // Readable by them: a warning, for reading and writing alike.
+  chmod_ledger(path, 0644);
+  for (auto access : {Ledger::Access::read_only, Ledger::Access::read_write}) {
+    const auto ledger = Ledger::open(path, access);
+    REQUIRE(ledger.warnings().size() == 1);
+    CHECK(test::contains(ledger.warnings()[0], "group or others may read the ledger"));
+    CHECK(test::contains(ledger.warnings()[0], "(mode 0644)"));
+  }
+  chmod_ledger(path, 0600);
+  CHECK(Ledger::open(path, Ledger::Access::read_write).warnings().empty());
+  // The -wal and -shm files count too: SQLite gives them the ledger's mode when it makes them.
+  test::write_text(path + "-shm", "", 0666);
+  e = test::error_of([&] { (void)Ledger::open(path, Ledger::Access::read_write); });
+  REQUIRE(e);
+  CHECK(test::contains(e->what(), path + "-shm (mode 0666)"));
 }
 
 TEST_CASE("ledger: the schema's CHECKs list exactly the policy's editions and kinds") {
   // Adding an edition or kind to the policy needs a migration that widens these CHECKs.
   test::TempDir dir;
   const auto path = dir.file("l.db");
-  { auto ledger = Ledger::open(path, Ledger::Access::create); }
+  { auto ledger = new_ledger(path); }
   const std::string schema =
       test::ledger_snapshot(path, "SELECT sql FROM sqlite_master WHERE name = 'licenses'");
   std::string editions, kinds;
@@ -51,16 +227,6 @@ TEST_CASE("ledger: the schema's CHECKs list exactly the policy's editions and ki
     kinds += std::string(kinds.empty() ? "" : ", ") + "'" + std::string(k) + "'";
   CHECK(test::contains(schema, "edition IN (" + editions + ")"));
   CHECK(test::contains(schema, "kind IN (" + kinds + ")"));
-}
-
-TEST_CASE("ledger: opening a missing ledger to read or issue is an input error") {
-  test::TempDir dir;
-  for (auto access : {Ledger::Access::read_only, Ledger::Access::read_write}) {
-    auto e = test::error_of([&] { (void)Ledger::open(dir.file("missing.db"), access); });
-    REQUIRE(e);
-    CHECK(e->kind() == Failure::Kind::input);
-    CHECK(test::contains(e->what(), "cannot open ledger"));
-  }
 }
 
 TEST_CASE("ledger: a file that is no SQLite database is refused as not a ledger") {
@@ -75,7 +241,7 @@ TEST_CASE("ledger: a file that is no SQLite database is refused as not a ledger"
 TEST_CASE("ledger: an SQLite database without the ledger schema is refused") {
   test::TempDir dir;
   const auto path = dir.file("other.db");
-  { auto ledger = Ledger::open(path, Ledger::Access::create); }
+  { auto ledger = new_ledger(path); }
   test::raw_sql(path, "CREATE TABLE t(x); DROP TABLE schema_version;");
   auto e = test::error_of([&] { (void)Ledger::open(path, Ledger::Access::read_only); });
   REQUIRE(e);
@@ -85,16 +251,16 @@ TEST_CASE("ledger: an SQLite database without the ledger schema is refused") {
 TEST_CASE("ledger: a newer schema version is refused with a clear message") {
   test::TempDir dir;
   const auto path = dir.file("l.db");
-  { auto ledger = Ledger::open(path, Ledger::Access::create); }
-  test::raw_sql(path, "UPDATE schema_version SET version = 2");
+  { auto ledger = new_ledger(path); }
+  test::raw_sql(path, "INSERT INTO schema_version VALUES (3)");
   auto e = test::error_of([&] { (void)Ledger::open(path, Ledger::Access::read_write); });
   REQUIRE(e);
-  CHECK(test::contains(e->what(), "schema version 2, newer than"));
+  CHECK(test::contains(e->what(), "schema version 3, newer than"));
 }
 
 TEST_CASE("ledger: every field round-trips") {
   test::TempDir dir;
-  auto ledger = Ledger::open(dir.file("l.db"), Ledger::Access::create);
+  auto ledger = new_ledger(dir.file("l.db"));
   auto server = test::server_entry(1, Edition::compact, test::kNow);
   server.updates_until = test::kNow + 1000;
   server.replaces = std::nullopt;
@@ -127,7 +293,7 @@ TEST_CASE("ledger: every field round-trips") {
 TEST_CASE("ledger: a transaction destroyed without commit leaves the ledger unchanged") {
   test::TempDir dir;
   const auto path = dir.file("l.db");
-  auto ledger = Ledger::open(path, Ledger::Access::create);
+  auto ledger = new_ledger(path);
   insert_committed(ledger, 2);
   const auto before = test::ledger_snapshot(path);
   {
@@ -141,7 +307,7 @@ TEST_CASE("ledger: a transaction destroyed without commit leaves the ledger unch
 TEST_CASE("ledger: serials are never reused, not even after rows disappear") {
   test::TempDir dir;
   const auto path = dir.file("l.db");
-  auto ledger = Ledger::open(path, Ledger::Access::create);
+  auto ledger = new_ledger(path);
   insert_committed(ledger, 3);
   // Only a hand edit can remove rows: the ledger itself is append-only.
   test::raw_sql(path, "DROP TRIGGER licenses_no_delete; DELETE FROM licenses WHERE serial >= 2;");
@@ -152,7 +318,7 @@ TEST_CASE("ledger: serials are never reused, not even after rows disappear") {
 TEST_CASE("ledger: rows cannot be updated or deleted (append-only triggers)") {
   test::TempDir dir;
   const auto path = dir.file("l.db");
-  auto ledger = Ledger::open(path, Ledger::Access::create);
+  auto ledger = new_ledger(path);
   insert_committed(ledger, 1);
   CHECK_THROWS(test::raw_sql(path, "DELETE FROM licenses"));
   CHECK_THROWS(test::raw_sql(path, "UPDATE licenses SET users = 20"));
@@ -162,7 +328,7 @@ TEST_CASE("ledger: rows cannot be updated or deleted (append-only triggers)") {
 TEST_CASE("ledger: a duplicated serial is refused and the transaction rolls back") {
   test::TempDir dir;
   const auto path = dir.file("l.db");
-  auto ledger = Ledger::open(path, Ledger::Access::create);
+  auto ledger = new_ledger(path);
   insert_committed(ledger, 1);
   const auto before = test::ledger_snapshot(path);
   auto e = test::error_of([&] {
@@ -180,7 +346,7 @@ TEST_CASE("ledger: a duplicated serial is refused and the transaction rolls back
 TEST_CASE("ledger: a second connection waits for the first writer instead of failing") {
   test::TempDir dir;
   const auto path = dir.file("l.db");
-  auto a = Ledger::open(path, Ledger::Access::create);
+  auto a = new_ledger(path);
   auto b = Ledger::open(path, Ledger::Access::read_write);
   auto tx = a.begin();
   tx.insert(entry(tx.next_serial()));
@@ -192,4 +358,127 @@ TEST_CASE("ledger: a second connection waits for the first writer instead of fai
   auto rows = a.entries();
   CHECK(rows[0].serial == 1);
   CHECK(rows[1].serial == 2);
+}
+
+TEST_CASE("ledger: a corrupt row is named; the other rows and appliances still read") {
+  test::TempDir dir;
+  const auto path = dir.file("l.db");
+  auto ledger = new_ledger(path);
+  insert_committed(ledger, 2);
+  auto other = entry(3);
+  other.appliance = "OTHER1";
+  {
+    auto tx = ledger.begin();
+    tx.insert(other);
+    tx.commit();
+  }
+  // A time outside 0000-9999, as a tool that accepted "9999-12-31T23:59:59-23:59" recorded it.
+  test::raw_sql(
+      path,
+      "INSERT INTO licenses (kind, appliance, users, issued_at, updates_until, issuer, key_id, token) "
+      "SELECT kind, appliance, users, issued_at, '10000-01-01T23:58:59Z', issuer, key_id, 'v4.public.bad' "
+      "FROM licenses WHERE serial = 1");
+  const std::string why =
+      "row 4 (appliance 001A2B3C4D5E) is corrupt: updates_until \"10000-01-01T23:58:59Z\" is not an RFC 3339 "
+      "time in the years 0000-9999";
+  for (const auto& strict : std::vector<std::function<void()>>{
+           [&] { (void)ledger.entries(); }, [&] { (void)ledger.entries_for(test::kAppliance); },
+           [&] {
+             auto tx = ledger.begin();
+             (void)tx.entries_for(test::kAppliance);
+           }}) {
+    auto e = test::error_of(strict);
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::ledger);
+    CHECK(test::contains(e->what(), why));
+  }
+  CHECK(ledger.entries_for("OTHER1").size() == 1);
+  const auto rows = ledger.rows();
+  CHECK(rows.entries.size() == 3);
+  REQUIRE(rows.corrupt.size() == 1);
+  CHECK(rows.corrupt[0].serial == 4);
+  CHECK(rows.corrupt[0].appliance == test::kAppliance);
+  CHECK(rows.corrupt[0].why == why);
+  CHECK(ledger.rows(std::string("OTHER1")).corrupt.empty());
+  // A kind or an edition the ledger does not know is corrupt too (the CHECKs bypassed).
+  test::raw_sql(path,
+                "PRAGMA ignore_check_constraints = ON;"
+                "INSERT INTO licenses (kind, appliance, edition, users, issued_at, issuer, key_id, token) "
+                "VALUES ('server', 'X1', 'gold', 1, '2026-01-01T00:00:00Z', 's', 'k', 't1'),"
+                "       ('trial', 'X2', NULL, 1, '2026-01-01T00:00:00Z', 's', 'k', 't2')");
+  const auto more = ledger.rows();
+  REQUIRE(more.corrupt.size() == 3);
+  CHECK(more.corrupt[1].why == "row 5 (appliance X1) is corrupt: edition \"gold\"");
+  CHECK(more.corrupt[2].why == "row 6 (appliance X2) is corrupt: kind \"trial\"");
+}
+
+namespace {
+
+// tests/fixtures/schema1.db (tests/fixtures/README.md), copied: the tool of schema version 1
+// made it.
+std::string schema1_copy(const test::TempDir& dir) {
+  const auto path = dir.file("schema1.db");
+  test::write_text(path, test::read_file(std::string(SEATKEY_SOURCE_DIR) + "/tests/fixtures/schema1.db"));
+  return path;
+}
+
+const std::string kFixtureSecondKey = "k4.pid.OLeZ7ztj9KRoo5DqqGglHi4z6gZGd2_WIrpVbnGe6IhL";
+
+}  // namespace
+
+TEST_CASE("ledger: a schema 1 ledger is read as it is, and migrated once, in one transaction") {
+  test::TempDir dir;
+  const auto path = schema1_copy(dir);
+  const auto before = test::ledger_snapshot(path);
+  const std::string rows_before =
+      test::ledger_snapshot(path, "SELECT serial, key_id, token FROM licenses ORDER BY serial");
+  {
+    // Read-only: nothing is written, the keys are those its rows were signed with.
+    const auto reader = Ledger::open(path, Ledger::Access::read_only);
+    CHECK(reader.schema_version() == 1);
+    CHECK(reader.entries().size() == 6);
+    const auto keys = reader.signing_keys();
+    REQUIRE(keys.size() == 2);
+    CHECK(keys[0].key_id == kDevelopmentKeyId);
+    CHECK(keys[1].key_id == kFixtureSecondKey);
+    CHECK(reader.is_development());
+  }
+  CHECK(test::ledger_snapshot(path) == before);
+  {
+    auto ledger = Ledger::open(path, Ledger::Access::read_write);
+    CHECK(ledger.schema_version() == 2);
+    const auto keys = ledger.signing_keys();
+    REQUIRE(keys.size() == 2);
+    CHECK(keys[0].key_id == kDevelopmentKeyId);
+    CHECK(keys[0].origin == "migrated");
+    CHECK_FALSE(keys[0].public_key);
+    CHECK(keys[0].added_at ==
+          test::ledger_snapshot(path, "SELECT issued_at FROM licenses WHERE serial = 1").substr(0, 20));
+    CHECK(keys[1].key_id == kFixtureSecondKey);
+    // Adding a migrated key with the key itself records its public key.
+    CHECK(ledger.add_signing_key(test::development_key().public_key(), Ledger::DevelopmentKey::allow) ==
+          Ledger::KeyAdded::public_key_recorded);
+    CHECK(ledger.signing_keys()[0].public_key ==
+          std::optional<std::string>(test::development_key().public_key().to_paserk()));
+  }
+  // Once: a second open finds version 2.
+  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n");
+  (void)Ledger::open(path, Ledger::Access::read_write);
+  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n");
+  CHECK(test::ledger_snapshot(path, "SELECT serial, key_id, token FROM licenses ORDER BY serial") ==
+        rows_before);
+
+  // A migration that fails half way leaves the ledger exactly as it was.
+  test::TempDir dir2;
+  const auto broken = schema1_copy(dir2);
+  test::raw_sql(broken,
+                "CREATE TRIGGER block BEFORE INSERT ON schema_version "
+                "BEGIN SELECT RAISE(ABORT, 'blocked by the test'); END;");
+  const auto broken_before = test::ledger_snapshot(broken);
+  auto e = test::error_of([&] { (void)Ledger::open(broken, Ledger::Access::read_write); });
+  REQUIRE(e);
+  CHECK(test::contains(e->what(), "blocked by the test"));
+  CHECK(test::ledger_snapshot(broken) == broken_before);
+  CHECK(test::ledger_snapshot(broken, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'signing_keys'") ==
+        "0|\n");
 }

@@ -111,3 +111,40 @@ TEST_CASE("input checks: text claims are bounded, printable UTF-8") {
   CHECK(test::error_of([] { (void)check_text("customer", "\xff\xfe"); }));
   CHECK(test::error_of([] { (void)check_text("customer", "tab\there"); }));
 }
+
+TEST_CASE("input checks: C1 controls and bidirectional formatting characters are refused, named") {
+  // Each as UTF-8, with the escape the message shows.
+  const std::pair<const char*, const char*> refused[] = {
+      {"\xC2\x80", "a control character (\\x80)"},
+      {"\xC2\x85", "a control character (\\x85)"},
+      {"\xC2\x9F", "a control character (\\x9f)"},
+      {"\xD8\x9C", "a bidirectional formatting character (\\u061c)"},
+      {"\xE2\x80\x8E", "a bidirectional formatting character (\\u200e)"},
+      {"\xE2\x80\x8F", "a bidirectional formatting character (\\u200f)"},
+      {"\xE2\x80\xAA", "a bidirectional formatting character (\\u202a)"},
+      {"\xE2\x80\xAE", "a bidirectional formatting character (\\u202e)"},
+      {"\xE2\x81\xA6", "a bidirectional formatting character (\\u2066)"},
+      {"\xE2\x81\xA9", "a bidirectional formatting character (\\u2069)"},
+  };
+  for (const auto& [bytes, named] : refused) {
+    CAPTURE(named);
+    const std::string text = std::string("Acme ") + bytes + "GmbH";
+    auto e = test::error_of([&] { (void)check_text("--customer", text); });
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::input);
+    CHECK(test::contains(e->what(), std::string("--customer contains ") + named));
+  }
+  // Their neighbours are ordinary text.
+  for (const char* fine : {"\xC2\xA0", "\xE2\x80\x8D", "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\xA5",
+                           "\xE2\x81\xAA", "\xD8\x9B", "Ω", "日本", "\xF0\x9F\x93\x9E"}) {
+    CAPTURE(fine);
+    CHECK_FALSE(test::error_of([&] { (void)check_text("--customer", std::string("Acme ") + fine); }));
+  }
+  // In a batch order, named by the order.
+  auto e = test::error_of([] {
+    (void)parse_batch(
+        "[{\"type\":\"server\",\"appliance\":\"AAAA\",\"edition\":\"vm\",\"order\":\"SO\\u202e1\"}]");
+  });
+  REQUIRE(e);
+  CHECK(test::contains(e->what(), "order 1: order contains a bidirectional formatting character (\\u202e)"));
+}

@@ -43,18 +43,10 @@ struct IssueResult {
   std::vector<std::string> tokens() const;
 };
 
-// Issues into an open ledger. Throws Failure (refused / input / ledger); on a throw nothing
-// was written.
+// Issues into an open ledger (Ledger::Access::read_write). Throws Failure (refused / input /
+// ledger); on a throw nothing was written. A key that is not one of the ledger's signing keys
+// is refused.
 IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>& orders,
                   const IssueOptions& options = {});
-
-// Checks the orders against an empty ledger without signing or writing anything: used before
-// a new ledger file is created, so that a refused first order leaves no file behind.
-void check_orders_on_empty_ledger(const std::vector<Order>& orders, UnixTime now);
-
-// Opens (or, if missing or empty and the orders pass, creates) the ledger at `path`, then issue().
-// *created tells whether a new ledger file was made.
-IssueResult issue_into(const std::string& path, const SecretKey& key, const std::vector<Order>& orders,
-                       const IssueOptions& options = {}, bool* created = nullptr);
 
 }  // namespace seatkey::keygen

@@ -37,6 +37,10 @@ SecretKey load_key_file(const std::string& path, const PassphraseSource& passphr
 void write_new_key_file(const std::string& path, const SecretKey& key, const SecureBuffer* passphrase,
                         PasswordCost cost = default_password_cost());
 
+// Writes a new public key file (public_key_file_text), never over an existing file; mode 0644
+// less the umask. Throws Failure(input) if the file exists or cannot be written.
+void write_public_key_file(const std::string& path, const PublicKey& key);
+
 // A passphrase file: its first line (without the line break), into secure memory. Refused like
 // key files when group or others may access it, or when empty.
 SecureBuffer read_passphrase_file(const std::string& path);

@@ -1,20 +1,27 @@
 // The back office's ledger: one SQLite row per issued token, in WAL mode with a busy timeout.
 // Serials are INTEGER PRIMARY KEY AUTOINCREMENT: allocated inside the BEGIN IMMEDIATE write
 // transaction that records the rows, so they are unique across concurrent issuers and never
-// reused, not even after a deletion or a crash. Schema (version 1):
+// reused, not even after a deletion or a crash. Schema (version 2):
 //   schema_version(version INTEGER)            every version the ledger was brought to; a
 //                                              newer ledger is refused, an older one migrated
 //   licenses(serial, kind, appliance, edition, users, customer, order_ref, issued_at,
 //            updates_until, expires, issuer, key_id, replaces, token)   times as RFC 3339 text
+//   signing_keys(key_id, public_key, added_at, origin)   the keys this ledger issues with
+//                                              (version 2; a version 1 ledger's are the keys
+//                                              its rows were signed with, public key unknown)
+// Only Ledger::create makes a ledger: its file, -wal and -shm are mode 0600, and a ledger that
+// group or others may write is never written.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "seatkey/common/claims.hpp"
+#include "seatkey/common/paserk.hpp"
 #include "seatkey/common/policy.hpp"
 #include "seatkey/common/time.hpp"
 
@@ -37,18 +44,69 @@ struct LedgerEntry {
   std::string token;
 };
 
+// The development key in keys/ (keys/development.secret), whose secret everyone has:
+// recognised by value, whatever file it was copied into.
+inline constexpr std::string_view kDevelopmentKeyId = "k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW";
+
+// A key the ledger issues with.
+struct SigningKey {
+  std::string key_id;                     // its k4.pid
+  std::optional<std::string> public_key;  // its k4.public; unknown for a key a migration found
+  std::string added_at;                   // RFC 3339: registered (a migrated key: its first row)
+  std::string origin;                     // "init", "add-key" or "migrated"
+  bool development() const { return key_id == kDevelopmentKeyId; }
+};
+
+// A row the ledger cannot read (edited by hand, or written by a tool with a bug): what the
+// table shows of it and why it is corrupt.
+struct CorruptRow {
+  std::int64_t serial = 0;
+  std::string appliance;  // as stored
+  std::string why;        // "row 7 (appliance 001A2B3C4D5E) is corrupt: updates_until ..."
+};
+
+// Every row that could be read, and those that could not.
+struct LedgerRows {
+  std::vector<LedgerEntry> entries;  // by serial
+  std::vector<CorruptRow> corrupt;   // by serial
+};
+
 class Ledger {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   enum class Access {
-    read_only,   // list, export: the file must exist and be a ledger
-    read_write,  // issue: the file must exist and be a ledger
-    create,      // issue into a new ledger: creates the file and schema if missing
+    read_only,   // list, export: the file must exist and be a ledger; older schemas are read as they are
+    read_write,  // issue, add-key: the file must exist, be a ledger, and not be writable by group or others
   };
+  // Whether the development key may be registered (tests and demos only).
+  enum class DevelopmentKey { refuse, allow };
 
-  // Throws Failure(input) for a missing file or a file that is no seatkey ledger (or a newer
-  // schema), Failure(ledger) for SQLite failures.
+  // Throws Failure(input) for a missing file (naming `ledger init`), a file that is no seatkey
+  // ledger (or a newer schema), or one that group or others may write (read_write); Failure(ledger)
+  // for SQLite failures. A read_write open brings an older schema to the current one, all its
+  // steps in one transaction.
   static Ledger open(const std::string& path, Access access);
+
+  // Creates a new ledger at `path` (never an existing file: Failure(input)) with `key` as its
+  // signing key, in one transaction; the file is mode 0600 whatever the umask. Refuses the
+  // development key (Failure(refused)) unless `development` is allow. On a failure no file is
+  // left behind.
+  static Ledger create(const std::string& path, const PublicKey& key,
+                       DevelopmentKey development = DevelopmentKey::refuse);
+
+  enum class KeyAdded {
+    added,                // a new signing key
+    public_key_recorded,  // a migrated key, whose public key the ledger did not know
+    already_known,        // nothing changed
+  };
+  // Registers another signing key (key rotation). Refuses the development key like create().
+  KeyAdded add_signing_key(const PublicKey& key, DevelopmentKey development = DevelopmentKey::refuse);
+  std::vector<SigningKey> signing_keys() const;  // in the order they were registered
+  // A development ledger: one of its signing keys is the development key.
+  bool is_development() const;
+
+  // What the tool should tell the user about the files (e.g. readable by others), one sentence each.
+  const std::vector<std::string>& warnings() const;
 
   Ledger(Ledger&&) noexcept;
   Ledger& operator=(Ledger&&) noexcept;
@@ -57,8 +115,11 @@ class Ledger {
   const std::string& path() const;
   int schema_version() const;
 
-  std::vector<LedgerEntry> entries() const;  // every row, by serial
+  // Every row, by serial; Failure(ledger) naming the first row that cannot be read.
+  std::vector<LedgerEntry> entries() const;
   std::vector<LedgerEntry> entries_for(const std::string& appliance) const;
+  // Every row (or an appliance's), the corrupt ones set apart: for listing a damaged ledger.
+  LedgerRows rows(const std::optional<std::string>& appliance = std::nullopt) const;
   std::size_t count() const;
 
   // One write transaction: BEGIN IMMEDIATE (retried while another issuer holds the ledger).
@@ -73,6 +134,8 @@ class Ledger {
     // The serial the next insert() should use: above every serial ever allocated.
     std::int64_t next_serial();
     std::vector<LedgerEntry> entries_for(const std::string& appliance);
+    // Whether `key_id` is one of the ledger's signing keys.
+    bool knows_key(const std::string& key_id);
     // Inserts with the entry's own serial, which must be >= next_serial().
     void insert(const LedgerEntry& entry);
     void commit();

@@ -16,6 +16,10 @@ namespace seatkey::keygen {
 // "server license 12: compact, 3 users included, customer \"Acme\", order \"SO-1\", issued ..."
 std::string describe(const LedgerEntry& entry);
 
+// ", customer \"Acme\", order \"SO-1\"" (what the entry has; quoted, escaped): how every line
+// the desk reads names them.
+std::string describe_customer_and_order(const LedgerEntry& entry);
+
 // "compact, 13 users (3 included + 10 in packs, max 20)", "no active server license".
 std::string describe_users(const std::optional<Edition>& edition, const UserCount& users);
 std::string describe_users(const ApplianceState& state);

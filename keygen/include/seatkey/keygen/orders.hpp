@@ -39,10 +39,11 @@ struct PackOrder {
 using Order = std::variant<ServerOrder, PackOrder>;
 
 // Input checks shared by the flags and the batch file; each throws Failure(input).
-std::string parse_appliance(std::string_view typed);                // canonical ID, or the error naming what is wrong
-Edition parse_edition_name(std::string_view name);                  // "free", "compact", "appliance", "vm"
-UnixTime parse_time(std::string_view what, std::string_view text);  // RFC 3339
-// customer/order: valid UTF-8, no control characters, at most kMaxTextClaimBytes bytes.
+std::string parse_appliance(std::string_view typed);  // canonical ID, or the error naming what is wrong
+Edition parse_edition_name(std::string_view name);    // "free", "compact", "appliance", "vm"
+UnixTime parse_time(std::string_view what, std::string_view text);  // RFC 3339, years 0000-9999 in UTC
+// customer/order/issuer: valid UTF-8, at most kMaxTextClaimBytes bytes, nothing a terminal
+// would have to escape (control characters: C0, DEL, C1; bidirectional formatting characters).
 std::string check_text(std::string_view what, std::string_view text);
 int check_count(long long count);
 

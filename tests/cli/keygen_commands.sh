@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The command line itself: --version; a mistyped command is named, with the commands there
+# are (not CLI11's "A subcommand is required"); --help's exit status says what exit 1 means.
+. "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
+
+run "$KEYGEN" --version
+expect_rc 0 "seatkey-keygen --version"
+grep -qxE 'seatkey-keygen [0-9]+\.[0-9]+\.[0-9]+' out || fail "--version prints no version"
+
+# unknown_command WORD WHERE COMMANDS ARGS...: exit 2, WORD named for WHERE, COMMANDS listed.
+unknown_command() {
+  local word=$1 where=$2 commands=$3
+  shift 3
+  run "$KEYGEN" "$@"
+  expect_rc 2 "seatkey-keygen $*"
+  expect_eq "$(cat err)" "seatkey-keygen: error: unknown command '$word'$where; the commands are: $commands (seatkey-keygen${where#* for seatkey-keygen} --help)"
+  expect_err_lacks "A subcommand is required"
+  expect_no_out
+}
+TOP="key, issue, export, ledger, inspect"
+unknown_command isue "" "$TOP" isue server --appliance 00:1a:2b:3c:4d:5e --edition compact
+unknown_command frobnicate "" "$TOP" frobnicate
+unknown_command lst " for seatkey-keygen ledger" "list, init, add-key" ledger lst
+unknown_command srever " for seatkey-keygen issue" "server, users, batch" issue srever --edition vm
+unknown_command nwe " for seatkey-keygen key" "new, public" key nwe --out x.key
+[ ! -e x.key ] || fail "a mistyped command wrote a file"
+
+# A command group without its command lists them too.
+run "$KEYGEN"
+expect_rc 2
+expect_eq "$(cat err)" "seatkey-keygen: error: seatkey-keygen needs a command: $TOP (seatkey-keygen --help)"
+run "$KEYGEN" ledger
+expect_rc 2
+expect_eq "$(cat err)" "seatkey-keygen: error: seatkey-keygen ledger needs a command: list, init, add-key (seatkey-keygen ledger --help)"
+
+# Options are still CLI11's to judge, with a pointer to --help.
+run "$KEYGEN" inspect --colour red x
+expect_rc 2
+expect_eq "$(cat err)" "seatkey-keygen: error: The following arguments were not expected: x --colour (run with --help for the usage)"
+run "$KEYGEN" --frobnicate
+expect_rc 2
+
+# --help: exit 1 is a refusal (a rule, an unknown key, the development key), an export with
+# nothing on record, or a token that does not verify.
+run "$KEYGEN" --help
+expect_rc 0
+expect_out "1 refused, nothing written (an issuing rule, a key the ledger does not"
+expect_out "know, the development key without --allow-development-key), export of an appliance with no"
+expect_out "active server license on record, or inspect --public with a token that does not verify;"
+dev_key
+init_ledger
+keygen export --appliance 00:1a:2b:3c:4d:5e
+expect_rc 1 "export of an appliance with nothing on record"
+expect_err "seatkey-keygen: refused: appliance 001A2B3C4D5E has no active server license on record: nothing to export"
+
+pass
