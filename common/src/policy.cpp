@@ -117,7 +117,8 @@ Outcome apply_rules(const std::vector<LicenseTerms>& licenses, UnixTime now) {
   first_accepted.reserve(licenses.size());
   for (std::size_t i = 0; i < licenses.size(); ++i) {
     Ruling& r = out.rulings[i];
-    r.reason = validity_at(licenses[i].not_before, licenses[i].expires, now);
+    r.reason = licenses[i].revoked ? Reason::revoked
+                                   : validity_at(licenses[i].not_before, licenses[i].expires, now);
     if (r.reason) continue;
     auto [it, inserted] = first_accepted.emplace(licenses[i].serial, i);
     if (!inserted) {

@@ -91,12 +91,15 @@ TEST_CASE("names - every status, edition, kind and reason has its spec name, oth
   CHECK(std::string(seatkey_kind_name(static_cast<seatkey_kind>(99))) == "unknown");
 
   CHECK(std::string(seatkey_reason_name(SEATKEY_REASON_NONE)) == "none");
+  // The C values never change: revoked, added later, comes last.
   const char* spec[] = {"malformed",       "unknown_key",       "bad_signature", "invalid_claims",
                         "wrong_appliance", "not_yet_valid",     "expired",       "duplicate",
-                        "superseded",      "no_server_license", "free_edition"};
-  for (int i = 1; i <= 11; ++i) {
+                        "superseded",      "no_server_license", "free_edition",  "revoked"};
+  for (int i = 1; i <= 12; ++i) {
     CHECK(std::string(seatkey_reason_name(static_cast<seatkey_reason>(i))) == spec[i - 1]);
   }
+  CHECK(SEATKEY_REASON_FREE_EDITION == 11);
+  CHECK(SEATKEY_REASON_REVOKED == 12);
   CHECK(std::string(seatkey_reason_name(static_cast<seatkey_reason>(99))) == "unknown");
 }
 

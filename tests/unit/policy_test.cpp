@@ -29,6 +29,11 @@ LicenseTerms pack(const char* serial, int users, std::optional<UnixTime> exp = s
   return LicenseTerms{LicenseKind::users, std::nullopt, users, T - 10, serial, nbf, exp};
 }
 
+LicenseTerms revoked(LicenseTerms l) {
+  l.revoked = true;
+  return l;
+}
+
 struct Row {
   const char* name;
   std::vector<LicenseTerms> licenses;
@@ -140,6 +145,21 @@ TEST_CASE("policy: apply_rules - the table of rules 1 (time, duplicates) to 5") 
        {server("1", kCompact, T - 9), pack("2", 5, T - 1), pack("2", 5)},
        T,
        {kOk, Reason::expired, kOk},
+       0,
+       8,
+       0},
+      {"revoked before anything else: a revoked pack frees room, a revoked server license is not active",
+       {revoked(server("1", kCompact, T - 9, T - 1)), server("2", kVm, T - 5), revoked(pack("3", 5)),
+        pack("4", 1)},
+       T,
+       {Reason::revoked, kOk, Reason::revoked, kOk},
+       1,
+       2,
+       0},
+      {"a revoked copy does not make the next one a duplicate",
+       {server("1", kCompact, T - 9), revoked(pack("2", 5)), pack("2", 5)},
+       T,
+       {kOk, Reason::revoked, kOk},
        0,
        8,
        0},

@@ -13,6 +13,7 @@ TEST_CASE("names: reasons, editions, kinds and error codes - are the spec's word
                                                {R::bad_signature, "bad_signature"},
                                                {R::invalid_claims, "invalid_claims"},
                                                {R::wrong_appliance, "wrong_appliance"},
+                                               {R::revoked, "revoked"},
                                                {R::not_yet_valid, "not_yet_valid"},
                                                {R::expired, "expired"},
                                                {R::duplicate, "duplicate"},

@@ -131,59 +131,71 @@ seatkey_status make_entitlement(const sv::LicenseSet& set, const char* appliance
   return SEATKEY_OK;
 }
 
-// The C enums are the C++ API's (and so the policy's tables) shifted by one, 0 meaning "none":
-// checked here enumerator by enumerator, and the counts against the tables.
+// The C enums name the C++ API's enumerators (and so the policy's tables) with values that never
+// change once released, 0 meaning "none": a reason added to the policy's table gets the next
+// free C value, wherever the table puts it. Each map is checked at compile time to cover its
+// table exactly once, with the C values 1..N.
 template <class C, class Cpp, std::size_t N>
-constexpr bool shifted_by_one(const std::array<std::pair<C, Cpp>, N>& pairs, std::size_t table_size) {
+using EnumMap = std::array<std::pair<C, Cpp>, N>;
+
+template <class C, class Cpp, std::size_t N>
+constexpr bool covers_once(const EnumMap<C, Cpp, N>& map, std::size_t table_size) {
   if (N != table_size) return false;
   for (std::size_t i = 0; i < N; ++i) {
-    if (static_cast<std::size_t>(pairs[i].first) != i + 1 || static_cast<std::size_t>(pairs[i].second) != i) {
-      return false;
+    const auto c = static_cast<std::size_t>(map[i].first);
+    const auto cpp = static_cast<std::size_t>(map[i].second);
+    if (c < 1 || c > N || cpp >= table_size) return false;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (map[j].first == map[i].first || map[j].second == map[i].second) return false;
     }
   }
   return true;
 }
-static_assert(shifted_by_one(std::array<std::pair<seatkey_reason, sv::Reason>, 11>{{
-                                 {SEATKEY_REASON_MALFORMED, sv::Reason::malformed},
-                                 {SEATKEY_REASON_UNKNOWN_KEY, sv::Reason::unknown_key},
-                                 {SEATKEY_REASON_BAD_SIGNATURE, sv::Reason::bad_signature},
-                                 {SEATKEY_REASON_INVALID_CLAIMS, sv::Reason::invalid_claims},
-                                 {SEATKEY_REASON_WRONG_APPLIANCE, sv::Reason::wrong_appliance},
-                                 {SEATKEY_REASON_NOT_YET_VALID, sv::Reason::not_yet_valid},
-                                 {SEATKEY_REASON_EXPIRED, sv::Reason::expired},
-                                 {SEATKEY_REASON_DUPLICATE, sv::Reason::duplicate},
-                                 {SEATKEY_REASON_SUPERSEDED, sv::Reason::superseded},
-                                 {SEATKEY_REASON_NO_SERVER_LICENSE, sv::Reason::no_server_license},
-                                 {SEATKEY_REASON_FREE_EDITION, sv::Reason::free_edition},
-                             }},
-                             seatkey::kReasonNames.size()),
-              "seatkey_reason mirrors the reasons table");
-static_assert(shifted_by_one(std::array<std::pair<seatkey_edition, sv::Edition>, 4>{{
-                                 {SEATKEY_EDITION_FREE, sv::Edition::free},
-                                 {SEATKEY_EDITION_COMPACT, sv::Edition::compact},
-                                 {SEATKEY_EDITION_APPLIANCE, sv::Edition::appliance},
-                                 {SEATKEY_EDITION_VM, sv::Edition::vm},
-                             }},
-                             seatkey::kEditions.size()),
-              "seatkey_edition mirrors the editions table");
-static_assert(shifted_by_one(std::array<std::pair<seatkey_kind, sv::LicenseKind>, 2>{{
-                                 {SEATKEY_KIND_SERVER, sv::LicenseKind::server},
-                                 {SEATKEY_KIND_USERS, sv::LicenseKind::users},
-                             }},
-                             seatkey::kKindNames.size()),
-              "seatkey_kind mirrors the kinds table");
 
-template <class C, class Cpp>
-C to_c(Cpp value) noexcept {
-  return static_cast<C>(static_cast<int>(value) + 1);
+constexpr EnumMap<seatkey_reason, sv::Reason, 12> kReasons{{
+    {SEATKEY_REASON_MALFORMED, sv::Reason::malformed},
+    {SEATKEY_REASON_UNKNOWN_KEY, sv::Reason::unknown_key},
+    {SEATKEY_REASON_BAD_SIGNATURE, sv::Reason::bad_signature},
+    {SEATKEY_REASON_INVALID_CLAIMS, sv::Reason::invalid_claims},
+    {SEATKEY_REASON_WRONG_APPLIANCE, sv::Reason::wrong_appliance},
+    {SEATKEY_REASON_NOT_YET_VALID, sv::Reason::not_yet_valid},
+    {SEATKEY_REASON_EXPIRED, sv::Reason::expired},
+    {SEATKEY_REASON_DUPLICATE, sv::Reason::duplicate},
+    {SEATKEY_REASON_SUPERSEDED, sv::Reason::superseded},
+    {SEATKEY_REASON_NO_SERVER_LICENSE, sv::Reason::no_server_license},
+    {SEATKEY_REASON_FREE_EDITION, sv::Reason::free_edition},
+    {SEATKEY_REASON_REVOKED, sv::Reason::revoked},
+}};
+static_assert(covers_once(kReasons, seatkey::kReasonNames.size()), "seatkey_reason covers the reasons table");
+constexpr EnumMap<seatkey_edition, sv::Edition, 4> kEditionsC{{
+    {SEATKEY_EDITION_FREE, sv::Edition::free},
+    {SEATKEY_EDITION_COMPACT, sv::Edition::compact},
+    {SEATKEY_EDITION_APPLIANCE, sv::Edition::appliance},
+    {SEATKEY_EDITION_VM, sv::Edition::vm},
+}};
+static_assert(covers_once(kEditionsC, seatkey::kEditions.size()),
+              "seatkey_edition covers the editions table");
+constexpr EnumMap<seatkey_kind, sv::LicenseKind, 2> kKinds{{
+    {SEATKEY_KIND_SERVER, sv::LicenseKind::server},
+    {SEATKEY_KIND_USERS, sv::LicenseKind::users},
+}};
+static_assert(covers_once(kKinds, seatkey::kKindNames.size()), "seatkey_kind covers the kinds table");
+
+template <class C, class Cpp, std::size_t N>
+C to_c(const EnumMap<C, Cpp, N>& map, Cpp value) noexcept {
+  for (const auto& [c, cpp] : map) {
+    if (cpp == value) return c;
+  }
+  return static_cast<C>(0);
 }
 
-// The C++ value of a C enum other than *_NONE, when it is one the table knows.
-template <class Cpp, class C>
-std::optional<Cpp> from_c(C value, std::size_t table_size) noexcept {
-  const int i = static_cast<int>(value) - 1;
-  if (i < 0 || static_cast<std::size_t>(i) >= table_size) return std::nullopt;
-  return static_cast<Cpp>(i);
+// The C++ value of a C enum other than *_NONE, when the map knows it.
+template <class C, class Cpp, std::size_t N>
+std::optional<Cpp> from_c(const EnumMap<C, Cpp, N>& map, C value) noexcept {
+  for (const auto& [c, cpp] : map) {
+    if (c == value) return cpp;
+  }
+  return std::nullopt;
 }
 
 const sv::LicenseReport* report_of(const seatkey_report* r) noexcept {
@@ -326,7 +338,7 @@ void seatkey_entitlement_free(seatkey_entitlement* entitlement) {
 
 const char* seatkey_edition_name(seatkey_edition edition) {
   if (edition == SEATKEY_EDITION_NONE) return "none";
-  const auto e = from_c<sv::Edition>(edition, seatkey::kEditions.size());
+  const auto e = from_c(kEditionsC, edition);
   return e ? sv::edition_name(*e) : "unknown";
 }
 
@@ -339,7 +351,7 @@ bool seatkey_entitlement_licensed(const seatkey_entitlement* e) {
 }
 
 seatkey_edition seatkey_entitlement_edition(const seatkey_entitlement* e) {
-  return e && e->entitlement.edition ? to_c<seatkey_edition>(*e->entitlement.edition) : SEATKEY_EDITION_NONE;
+  return e && e->entitlement.edition ? to_c(kEditionsC, *e->entitlement.edition) : SEATKEY_EDITION_NONE;
 }
 
 const char* seatkey_entitlement_server_license(const seatkey_entitlement* e) {
@@ -403,13 +415,13 @@ const seatkey_report* seatkey_entitlement_rejected(const seatkey_entitlement* e,
 
 const char* seatkey_kind_name(seatkey_kind kind) {
   if (kind == SEATKEY_KIND_NONE) return "none";
-  const auto k = from_c<sv::LicenseKind>(kind, seatkey::kKindNames.size());
+  const auto k = from_c(kKinds, kind);
   return k ? sv::kind_name(*k) : "unknown";
 }
 
 const char* seatkey_reason_name(seatkey_reason reason) {
   if (reason == SEATKEY_REASON_NONE) return "none";
-  const auto r = from_c<sv::Reason>(reason, seatkey::kReasonNames.size());
+  const auto r = from_c(kReasons, reason);
   return r ? sv::reason_name(*r) : "unknown";
 }
 
@@ -421,7 +433,7 @@ const char* seatkey_report_serial(const seatkey_report* r) {
 seatkey_kind seatkey_report_kind(const seatkey_report* r) {
   const auto* p = report_of(r);
   if (p == nullptr || !p->kind) return SEATKEY_KIND_NONE;
-  return to_c<seatkey_kind>(*p->kind);
+  return to_c(kKinds, *p->kind);
 }
 
 int seatkey_report_users(const seatkey_report* r) {
@@ -436,7 +448,7 @@ const char* seatkey_report_source(const seatkey_report* r) {
 
 seatkey_reason seatkey_report_reason(const seatkey_report* r) {
   const auto* p = report_of(r);
-  return p && p->reason ? to_c<seatkey_reason>(*p->reason) : SEATKEY_REASON_NONE;
+  return p && p->reason ? to_c(kReasons, *p->reason) : SEATKEY_REASON_NONE;
 }
 
 const char* seatkey_report_message(const seatkey_report* r) {

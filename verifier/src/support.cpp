@@ -40,11 +40,12 @@ constexpr bool mirrors(const std::array<std::pair<Api, Policy>, N>& pairs, std::
 
 using R = Reason;
 using PR = seatkey::Reason;
-static_assert(mirrors(std::array<std::pair<R, PR>, 11>{{{R::malformed, PR::malformed},
+static_assert(mirrors(std::array<std::pair<R, PR>, 12>{{{R::malformed, PR::malformed},
                                                         {R::unknown_key, PR::unknown_key},
                                                         {R::bad_signature, PR::bad_signature},
                                                         {R::invalid_claims, PR::invalid_claims},
                                                         {R::wrong_appliance, PR::wrong_appliance},
+                                                        {R::revoked, PR::revoked},
                                                         {R::not_yet_valid, PR::not_yet_valid},
                                                         {R::expired, PR::expired},
                                                         {R::duplicate, PR::duplicate},

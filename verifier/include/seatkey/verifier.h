@@ -184,9 +184,10 @@ typedef enum seatkey_reason {
   SEATKEY_REASON_DUPLICATE = 8,
   SEATKEY_REASON_SUPERSEDED = 9,
   SEATKEY_REASON_NO_SERVER_LICENSE = 10,
-  SEATKEY_REASON_FREE_EDITION = 11
+  SEATKEY_REASON_FREE_EDITION = 11,
+  SEATKEY_REASON_REVOKED = 12 /* values never change: a later reason is added at the end */
 } seatkey_reason;
-/* "none", then the reason codes: "malformed", "unknown_key", ..., "free_edition";
+/* "none", then the reason codes: "malformed", "unknown_key", ..., "free_edition", "revoked";
  * "unknown" otherwise. A static string. */
 SEATKEY_VERIFIER_API const char* seatkey_reason_name(seatkey_reason reason);
 

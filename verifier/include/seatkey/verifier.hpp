@@ -165,6 +165,7 @@ enum class Reason {
   bad_signature,      // signature does not verify
   invalid_claims,     // payload not a valid license claims object
   wrong_appliance,    // bound to another appliance
+  revoked,            // its serial is on the revocation list that applies
   not_yet_valid,      // now < nbf
   expired,            // now >= exp
   duplicate,          // its serial was already accepted earlier in the set

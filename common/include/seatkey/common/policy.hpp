@@ -83,6 +83,7 @@ enum class Reason {
   bad_signature,
   invalid_claims,
   wrong_appliance,
+  revoked,  // its serial is on the revocation list that applies (voided in the vendor's ledger)
   not_yet_valid,
   expired,
   duplicate,
@@ -91,12 +92,13 @@ enum class Reason {
   free_edition,
 };
 
-inline constexpr std::array<std::string_view, 11> kReasonNames{{
+inline constexpr std::array<std::string_view, 12> kReasonNames{{
     "malformed",
     "unknown_key",
     "bad_signature",
     "invalid_claims",
     "wrong_appliance",
+    "revoked",
     "not_yet_valid",
     "expired",
     "duplicate",
@@ -131,6 +133,7 @@ struct LicenseTerms {
   std::string_view serial;  // the caller keeps the text alive
   std::optional<UnixTime> not_before;
   std::optional<UnixTime> expires;
+  bool revoked = false;  // on the revocation list that applies (voided, on the vendor's side)
 };
 
 // Why one server license beat another under rule 2.
@@ -167,8 +170,9 @@ struct Outcome {
   bool licensed() const noexcept { return active_server.has_value(); }
 };
 
-// Rules 1 (validity in time and duplicates, in input order) and 2 to 5 at time `now`:
-//  - not_yet_valid / expired by validity_at();
+// Rules 1 (revocation, validity in time and duplicates, in input order) and 2 to 5 at time
+// `now`:
+//  - revoked when the license says so; then not_yet_valid / expired by validity_at();
 //  - duplicate: the serial of a license accepted earlier in the list;
 //  - rule 2: of the valid server licenses the one outranks() puts first is active, the others
 //    are superseded;
