@@ -30,13 +30,13 @@ class Run {
  public:
   using History = std::function<std::vector<LedgerEntry>(const std::string&)>;
 
-  Run(UnixTime now, std::int64_t first_serial, const SecretKey& key, std::string issuer, History history)
+  Run(UnixTime now, std::int64_t first_serial, const Signer& signer, std::string issuer, History history)
       : now_(now),
         serial_(first_serial),
-        key_(key),
+        signer_(signer),
         issuer_(std::move(issuer)),
         history_(std::move(history)),
-        key_id_(key.public_key().id()),
+        key_id_(signer.public_key().id()),
         footer_("{\"kid\":\"" + key_id_ + "\"}") {}
 
   IssueResult run(const std::vector<Order>& orders) {
@@ -123,7 +123,7 @@ class Run {
     return e;
   }
 
-  // Claims (checked by validate_license), then the token (SecretKey::sign verifies it).
+  // Claims (checked by validate_license), then the token (the Signer verifies it).
   void finish(LedgerEntry* e) const {
     License l;
     l.issuer = e->issuer;
@@ -139,7 +139,7 @@ class Run {
     l.expires = e->expires;
     auto valid = validate_license(std::move(l));
     if (!valid) throw_input_error("cannot build the license claims: " + valid.error().message);
-    auto token = key_.sign(to_payload_json(*valid), footer_);
+    auto token = signer_.sign(to_payload_json(*valid), footer_);
     if (!token) throw_ledger_error("signing failed: " + token.error().message);
     if (token->size() > kMaxTokenBytes) {
       throw_refusal("the token would be " + std::to_string(token->size()) + " bytes, over the verifier's " +
@@ -150,7 +150,7 @@ class Run {
 
   UnixTime now_;
   std::int64_t serial_;
-  const SecretKey& key_;
+  const Signer& signer_;
   std::string issuer_;
   History history_;
   std::string key_id_;
@@ -178,10 +178,15 @@ std::vector<std::string> IssueResult::tokens() const {
 
 IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>& orders,
                   const IssueOptions& options) {
+  return issue(ledger, KeySigner(key), orders, options);
+}
+
+IssueResult issue(Ledger& ledger, const Signer& signer, const std::vector<Order>& orders,
+                  const IssueOptions& options) {
   if (orders.empty()) throw_input_error("no orders to issue");
   check_issuer(options.issuer);
   Ledger::Transaction tx = ledger.begin();
-  const std::string& key_id = key.public_key().id();
+  const std::string& key_id = signer.public_key().id();
   if (!tx.knows_key(key_id)) {
     std::string known;
     for (const SigningKey& k : ledger.signing_keys()) known += (known.empty() ? "" : ", ") + k.key_id;
@@ -192,7 +197,7 @@ IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>
   }
   // The clock is read under the ledger's write lock, so later serials never get earlier times.
   const UnixTime now = options.now.value_or(unix_now());
-  Run run(now, tx.next_serial(), key, options.issuer,
+  Run run(now, tx.next_serial(), signer, options.issuer,
           [&tx](const std::string& appliance) { return tx.entries_for(appliance); });
   IssueResult result = run.run(orders);
   for (const auto& o : result.orders) {

@@ -185,6 +185,27 @@ TEST_CASE("issue: serials keep growing across transactions and ledgers reopened"
   CHECK(r.orders[0].entries[0].serial == 4);
 }
 
+TEST_CASE("issue: a signer that cannot sign - a ledger failure naming why, nothing recorded") {
+  // The signer of a server lives in another process: its answers can fail.
+  struct FailingSigner final : Signer {
+    explicit FailingSigner(const PublicKey& key) : key_(key) {}
+    const PublicKey& public_key() const override { return key_; }
+    Result<std::string> sign(std::string_view, std::string_view) const override {
+      return make_error(Errc::io_error, "the signer process is gone");
+    }
+    const PublicKey& key_;
+  };
+  Fixture f;
+  const auto before = test::ledger_snapshot(f.path);
+  auto e = test::error_of([&] {
+    (void)issue(f.ledger, FailingSigner(f.key.public_key()), {Order{server(Edition::vm)}}, at(kNow));
+  });
+  REQUIRE(e);
+  CHECK(e->kind() == Failure::Kind::ledger);
+  CHECK(test::contains(e->what(), "signing failed: the signer process is gone"));
+  CHECK(test::ledger_snapshot(f.path) == before);
+}
+
 TEST_CASE("issue: an unusable issuer name is an input error before anything is written") {
   Fixture f;
   IssueOptions opt = at(kNow);

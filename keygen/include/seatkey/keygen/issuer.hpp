@@ -1,6 +1,6 @@
 // Issuing: orders in, tokens out, all or nothing. One BEGIN IMMEDIATE transaction: check the
 // rules (cumulatively, in order) -> allocate serials -> check the order's effect on the
-// appliance over time -> build the claims (validate_license) -> sign (SecretKey::sign verifies
+// appliance over time -> build the claims (validate_license) -> sign (every Signer verifies
 // its own output) -> check the license file limits -> insert -> commit. Any failure rolls
 // back: nothing recorded, no token returned.
 #pragma once
@@ -13,6 +13,7 @@
 #include "seatkey/common/policy.hpp"
 #include "seatkey/keygen/ledger.hpp"
 #include "seatkey/keygen/orders.hpp"
+#include "seatkey/keygen/signer.hpp"
 #include "seatkey/signing/secret_key.hpp"
 
 namespace seatkey::keygen {
@@ -46,6 +47,9 @@ struct IssueResult {
 // Issues into an open ledger (Ledger::Access::read_write). Throws Failure (refused / input /
 // ledger); on a throw nothing was written. A key that is not one of the ledger's signing keys
 // is refused.
+IssueResult issue(Ledger& ledger, const Signer& signer, const std::vector<Order>& orders,
+                  const IssueOptions& options = {});
+// The same, signing in this process with `key`.
 IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>& orders,
                   const IssueOptions& options = {});
 
