@@ -113,6 +113,17 @@ TEST_CASE("state format: the documented text is what format_state() writes, and 
   CHECK(back == s);
 }
 
+TEST_CASE("state format: docs/format.md's example is what format_state() writes") {
+  const std::string doc = read_file(std::string(SEATKEY_SOURCE_DIR) + "/docs/format.md");
+  const auto section = doc.find("\n## The state file\n");
+  REQUIRE(section != std::string::npos);
+  const auto begin = doc.find("```json\n", section);
+  REQUIRE(begin != std::string::npos);
+  const auto end = doc.find("```\n", begin + 8);
+  REQUIRE(end != std::string::npos);
+  CHECK(doc.substr(begin + 8, end - begin - 8) == kText);
+}
+
 TEST_CASE("state format: times outside 0000..9999 are written clamped, so the file always reads back") {
   d::State s;
   s.high_water = 253402300799 + 1000;
