@@ -24,29 +24,32 @@ cat >expected <<'JSON'
 {
   "seatkey_state": 1,
   "high_water": "2026-11-28T10:00:00Z",
-  "last_good": {
-    "appliance": "001A2B3C4D5E",
-    "at": "2026-11-28T10:00:00Z",
-    "edition": "compact",
-    "server_license": "1001",
-    "included_users": 3,
-    "pack_users": 6,
-    "licensed_users": 9,
-    "max_users": 20,
-    "excess_users": 0,
-    "updates_until": "2027-12-31T23:59:59Z",
-    "good_until": "2027-01-01T00:00:00Z"
-  },
-  "grace": null
+  "good_appliance": "001A2B3C4D5E",
+  "good_at": "2026-11-28T10:00:00Z",
+  "good_edition": "compact",
+  "good_server_license": "1001",
+  "good_included_users": 3,
+  "good_pack_users": 6,
+  "good_licensed_users": 9,
+  "good_max_users": 20,
+  "good_excess_users": 0,
+  "good_updates_until": "2027-12-31T23:59:59Z",
+  "good_until": "2027-01-01T00:00:00Z"
 }
 JSON
 diff -u expected state.json >diff || fail "the state file differs: $(cat diff)"
 
-# Read back: no warning; the high-water mark follows the clock forward only.
-run "$VERIFY" --appliance "$APPLIANCE" --licenses acme.lic --now 2026-12-01T00:00:00Z --state state.json
-expect_rc 0 "the second boot"
+# Read back: no warning. A re-check within the hour that changes nothing leaves the file as it
+# is; an hour later the high-water mark moves; it never goes back.
+at_time() { run "$VERIFY" --appliance "$APPLIANCE" --licenses acme.lic --now "$1" --state state.json; } # TIME
+at_time 2026-11-28T10:59:59Z
+expect_rc 0 "a re-check within the hour"
 [ ! -s err ] || fail "warnings with a good state file: $(cat err)"
+diff -u expected state.json >diff || fail "a re-check within the hour rewrote the state file: $(cat diff)"
+at_time 2026-12-01T00:00:00Z
+expect_rc 0 "three days later"
 grep -q '"high_water": "2026-12-01T00:00:00Z",' state.json || fail "the high-water mark did not move"
+grep -q '"good_at": "2026-12-01T00:00:00Z",' state.json || fail "the last good evaluation's time did not move"
 boot --state state.json
 grep -q '"high_water": "2026-12-01T00:00:00Z",' state.json || fail "the high-water mark went back"
 expect_out "Clock:    the system clock (2026-11-28T10:00:00Z) is behind by 2 days"
@@ -61,15 +64,16 @@ damage() { # NAME CONTENT: state.json is CONTENT, the boot warns that it is dama
   expect_err "seatkey-verify: warning: state file state.json is damaged ($1): evaluated without one; it is rewritten"
   expect_out '"code": "state_damaged",'
   python3 -c 'import json,sys; json.load(open("state.json"))' || fail "damaged ($1): not rewritten"
-  grep -q '"licensed_users": 9,' state.json || fail "damaged ($1): the new state lacks the last good entitlement"
+  grep -q '"good_licensed_users": 9,' state.json || fail "damaged ($1): the new state lacks the last good entitlement"
 }
 damage "not valid JSON" ""
 damage "not valid JSON" "$(head -c 100 expected)"
 damage "not a JSON object" "[1, 2]"
 damage "seatkey_state is not 1 (a state file of another version)" '{"seatkey_state": 2}'
 damage "high_water is missing" '{"seatkey_state": 1}'
-damage "last_good.licensed_users is not a whole number" "$(sed 's/"licensed_users": 9/"licensed_users": "9"/' expected)"
-damage "grace.until is before grace.since" "$(sed 's/"grace": null/"grace": {"since": "2026-11-20T00:00:00Z", "until": "2026-11-19T00:00:00Z", "reason": "appliance_changed"}/' expected)"
+damage "good_licensed_users is not a whole number" "$(sed 's/"good_licensed_users": 9/"good_licensed_users": "9"/' expected)"
+damage "grace_until is before grace_since" "$(sed 's/"good_until": "2027-01-01T00:00:00Z"/&, "grace_since": "2026-11-20T00:00:00Z", "grace_until": "2026-11-19T00:00:00Z", "grace_reason": "appliance_changed"/' expected)"
+damage 'duplicated key "high_water"' "$(sed 's/"seatkey_state": 1,/&\n  "high_water": "2026-01-01T00:00:00Z",/' expected)"
 head -c 70000 /dev/zero | tr '\0' ' ' >state.json
 boot --state state.json
 expect_rc 0 "a state file over 64 KiB"
@@ -89,7 +93,7 @@ boot --state state.json --json
 expect_rc 0 "another appliance's state file"
 [ ! -s err ] || fail "another appliance's state file gave warnings: $(cat err)"
 expect_out '"grace": null,'
-grep -q "\"appliance\": \"$APPLIANCE\"" state.json || fail "the last good entitlement is not this appliance's now"
+grep -q "\"good_appliance\": \"$APPLIANCE\"" state.json || fail "the last good entitlement is not this appliance's now"
 
 # Not a regular file, or in a folder that does not exist: warned at once, never waited on.
 mkfifo fifo
@@ -109,12 +113,13 @@ expect_err "state file no-such-folder/state.json does not exist yet"
 expect_err "seatkey-verify: warning: state file no-such-folder/state.json was not updated: cannot open its folder no-such-folder: No such file or directory"
 expect_out '"code": "state_not_saved",'
 
-# A read-only folder (as nobody: root writes anywhere): not saved, a warning, the boot as ever.
+# A read-only folder (as nobody: root writes anywhere), a day later (a change to save): not
+# saved, a warning, the boot as ever.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   mkdir ro && cp expected ro/state.json && chmod 555 ro && chmod 644 ro/state.json && chmod 755 . &&
     chmod 644 acme.lic
   run setpriv --reuid=nobody --regid=nogroup --clear-groups "$VERIFY" --appliance "$APPLIANCE" \
-    --licenses acme.lic --now "$NOW" --state ro/state.json
+    --licenses acme.lic --now 2026-11-29T10:00:00Z --state ro/state.json
   expect_rc 0 "a read-only state folder"
   expect_err "seatkey-verify: warning: state file ro/state.json was not updated: cannot create ro/state.json.tmp: Permission denied"
   diff -u expected ro/state.json >/dev/null || fail "the read-only state file changed"

@@ -10,15 +10,16 @@
 
 N=40
 mint "$(server_payload 1001 compact)" "$(pack_payload 1002 5)" >acme.lic
-minutes_after() { date -u -d "$NOW $1 minutes" +%Y-%m-%dT%H:%M:%SZ; } # N: $NOW + N minutes
+hours_after() { date -u -d "$NOW $1 hours" +%Y-%m-%dT%H:%M:%SZ; } # N: $NOW + N hours
 
-# at_once ID NAME: N boot checks of appliance ID started together, the i-th at $NOW + i
-# minutes in a shuffled order; NAME-i.out/.err/.rc hold what each did.
+# at_once ID NAME: N boot checks of appliance ID started together, the i-th at $NOW + i hours
+# (each would rewrite the state file), in a shuffled order; NAME-i.out/.err/.rc hold what each
+# did.
 at_once() {
   local id=$1 name=$2 i
   for i in $(seq 1 $N | shuf); do
     (
-      "$VERIFY" --appliance "$id" --licenses acme.lic --state state.json --now "$(minutes_after "$i")" --json \
+      "$VERIFY" --appliance "$id" --licenses acme.lic --state state.json --now "$(hours_after "$i")" --json \
         >"$name-$i.out" 2>"$name-$i.err"
       echo $? >"$name-$i.rc"
     ) &
@@ -35,8 +36,8 @@ done
 expect_eq "$(cat first-*.err | grep -c 'does not exist yet')" 1 "(boot checks that found no state file)"
 expect_eq "$(cat first-*.err | grep -v 'does not exist yet' | wc -l)" 0 "(other warnings: $(cat first-*.err))"
 python3 -c 'import json; json.load(open("state.json"))' || fail "the state file is not whole"
-grep -q "\"high_water\": \"$(minutes_after $N)\"," state.json ||
-  fail "the high-water mark is not the latest clock $(minutes_after $N): $(grep high_water state.json)"
+grep -q "\"high_water\": \"$(hours_after $N)\"," state.json ||
+  fail "the high-water mark is not the latest clock $(hours_after $N): $(grep high_water state.json)"
 [ ! -e state.json.tmp ] || fail "a temporary file was left"
 
 # The appliance ID changes: 40 boot checks at once, one grace, the same for all.
@@ -48,7 +49,7 @@ done
 expect_eq "$(grep -h '"since":' moved-*.out | sort -u | wc -l)" 1 "(distinct grace starts)"
 expect_eq "$(grep -h '"until":' moved-*.out | sort -u | wc -l)" 1 "(distinct grace ends)"
 since=$(grep -h '"since":' moved-1.out | sed 's/.*"since": "\(.*\)",/\1/')
-grep -q "\"since\": \"$since\"," state.json || fail "the state file's grace is not the one reported"
+grep -q "\"grace_since\": \"$since\"," state.json || fail "the state file's grace is not the one reported"
 
 # A lock held by someone else for longer than the wait: a warning, the state not written.
 if command -v flock >/dev/null; then
@@ -57,7 +58,7 @@ if command -v flock >/dev/null; then
   holder=$!
   sleep 0.5
   start=$(date +%s)
-  run "$VERIFY" --appliance "$APPLIANCE" --licenses acme.lic --state state.json --now "$(minutes_after 500)"
+  run "$VERIFY" --appliance "$APPLIANCE" --licenses acme.lic --state state.json --now "$(hours_after 500)"
   waited=$(($(date +%s) - start))
   expect_rc 0 "a boot check that could not take the lock"
   expect_err "seatkey-verify: warning: state file state.json was not updated: another evaluation held the lock on . for 10000 ms"
@@ -68,10 +69,10 @@ if command -v flock >/dev/null; then
   flock . sleep 1 &
   holder=$!
   sleep 0.3
-  run "$VERIFY" --appliance "$APPLIANCE" --licenses acme.lic --state state.json --now "$(minutes_after 600)"
+  run "$VERIFY" --appliance "$APPLIANCE" --licenses acme.lic --state state.json --now "$(hours_after 600)"
   expect_rc 0 "a boot check that waited for the lock"
   [ ! -s err ] || fail "warnings after waiting for the lock: $(cat err)"
-  grep -q "\"high_water\": \"$(minutes_after 600)\"," state.json || fail "not saved after waiting for the lock"
+  grep -q "\"high_water\": \"$(hours_after 600)\"," state.json || fail "not saved after waiting for the lock"
   wait "$holder"
 else
   echo "note: no flock(1): the held-lock cases are left out"

@@ -41,24 +41,20 @@ d::State full_state() {
 const char* kText = R"({
   "seatkey_state": 1,
   "high_water": "2026-12-01T00:00:00Z",
-  "last_good": {
-    "appliance": "001A2B3C4D5E",
-    "at": "2026-11-28T10:00:00Z",
-    "edition": "compact",
-    "server_license": "1001",
-    "included_users": 3,
-    "pack_users": 18,
-    "licensed_users": 20,
-    "max_users": 20,
-    "excess_users": 1,
-    "updates_until": "2027-12-31T23:59:59Z",
-    "good_until": "2027-01-01T00:00:00Z"
-  },
-  "grace": {
-    "since": "2026-11-30T00:00:00Z",
-    "until": "2026-12-30T00:00:00Z",
-    "reason": "appliance_changed"
-  }
+  "good_appliance": "001A2B3C4D5E",
+  "good_at": "2026-11-28T10:00:00Z",
+  "good_edition": "compact",
+  "good_server_license": "1001",
+  "good_included_users": 3,
+  "good_pack_users": 18,
+  "good_licensed_users": 20,
+  "good_max_users": 20,
+  "good_excess_users": 1,
+  "good_updates_until": "2027-12-31T23:59:59Z",
+  "good_until": "2027-01-01T00:00:00Z",
+  "grace_since": "2026-11-30T00:00:00Z",
+  "grace_until": "2026-12-30T00:00:00Z",
+  "grace_reason": "appliance_changed"
 }
 )";
 
@@ -92,8 +88,7 @@ TEST_CASE("state format: the documented text is what format_state() writes, and 
   d::State small;
   small.high_water = 0;
   CHECK(d::format_state(small) ==
-        "{\n  \"seatkey_state\": 1,\n  \"high_water\": \"1970-01-01T00:00:00Z\",\n  \"last_good\": null,\n"
-        "  \"grace\": null\n}\n");
+        "{\n  \"seatkey_state\": 1,\n  \"high_water\": \"1970-01-01T00:00:00Z\"\n}\n");
   REQUIRE(d::parse_state(d::format_state(small), &back, &why));
   CHECK(back == small);
   d::State vm = full_state();
@@ -138,16 +133,16 @@ TEST_CASE("state format: times outside 0000..9999 are written clamped, so the fi
 
 TEST_CASE("state format: anything else is damaged, with the reason") {
   CHECK(why_damaged("") == "not valid JSON");
-  CHECK(why_damaged("[]") == "not a JSON object");
   CHECK(why_damaged("{\"seatkey_state\": 1") == "not valid JSON");
+  CHECK(why_damaged("[]") == "not a JSON object");
   CHECK(why_damaged(std::string("{\"seatkey_state\": 1}\0", 21)) ==
         "not valid JSON: a NUL byte at offset 20");
   CHECK(why_damaged(edited("{\n  \"seatkey_state\": 1,", "{\"seatkey_state\": 1, \"seatkey_state\": 1,")) ==
-        "not valid JSON: a duplicated key seatkey_state");
-  CHECK(why_damaged(edited("\"at\":", "\"at\": \"2026-11-28T10:00:00Z\", \"at\":")) ==
-        "not valid JSON: a duplicated key at");
-  CHECK(why_damaged(edited("\"seatkey_state\": 1,", "\"x\": [[[[[1]]]]], \"seatkey_state\": 1,")) ==
-        "not valid JSON: nested too deeply");
+        "duplicated key \"seatkey_state\"");
+  CHECK(why_damaged(edited("\"seatkey_state\": 1,", "\"x\": {\"a\": 1, \"a\": 2}, \"seatkey_state\": 1,")) ==
+        "duplicated key \"a\"");
+  CHECK(why_damaged(edited("\"seatkey_state\": 1,", "\"x\": " + std::string(16, '[') + std::string(16, ']') +
+                                                        ", \"seatkey_state\": 1,")) == "nested too deeply");
   CHECK(why_damaged(edited("\"seatkey_state\": 1", "\"seatkey_state\": 2")) ==
         "seatkey_state is not 1 (a state file of another version)");
   CHECK(why_damaged(edited("\"seatkey_state\": 1", "\"seatkey_state\": \"1\"")) ==
@@ -160,40 +155,71 @@ TEST_CASE("state format: anything else is damaged, with the reason") {
   CHECK(why_damaged(edited("2026-12-01T00:00:00Z", "10000-01-01T00:00:00Z")) ==
         "high_water is not an RFC 3339 time");
   CHECK(why_damaged(edited("\"001A2B3C4D5E\"", "\"00:1a:2b:3c:4d:5e\"")) ==
-        "last_good.appliance is not a canonical appliance ID");
+        "good_appliance is not a canonical appliance ID");
   CHECK(why_damaged(edited("\"compact\"", "\"gold\"")) ==
-        "last_good.edition is not one of free, compact, appliance, vm");
-  CHECK(why_damaged(edited("\"server_license\": \"1001\"", "\"server_license\": \"\"")) ==
-        "last_good.server_license is not a serial of 1 to 64 bytes");
-  CHECK(why_damaged(edited("\"licensed_users\": 20", "\"licensed_users\": -1")) ==
-        "last_good.licensed_users is not a whole number from 0 to 1000000");
-  CHECK(why_damaged(edited("\"licensed_users\": 20", "\"licensed_users\": 1000001")) ==
-        "last_good.licensed_users is not a whole number from 0 to 1000000");
-  CHECK(why_damaged(edited("\"licensed_users\": 20", "\"licensed_users\": 18446744073709551615")) ==
-        "last_good.licensed_users is not a whole number from 0 to 1000000");
-  CHECK(why_damaged(edited("\"licensed_users\": 20", "\"licensed_users\": 20.0")) ==
-        "last_good.licensed_users is not a whole number");
-  CHECK(why_damaged(edited("\"licensed_users\": 20", "\"licensed_users\": 0")) ==
-        "last_good.licensed_users is 0: a last good entitlement is licensed");
-  CHECK(why_damaged(edited("\"max_users\": 20", "\"max_users\": \"20\"")) ==
-        "last_good.max_users is not a whole number");
-  CHECK(why_damaged(edited("\"pack_users\": 18,", "")) == "last_good.pack_users is missing");
-  CHECK(why_damaged(
-            edited("\"good_until\": \"2027-01-01T00:00:00Z\"", "\"good_until\": \"2026-11-28T10:00:00Z\"")) ==
-        "last_good.good_until is not after last_good.at");
-  CHECK(why_damaged(edited("\"at\": \"2026-11-28T10:00:00Z\"", "\"at\": \"2026-12-02T00:00:00Z\"")) ==
-        "last_good.at is after high_water");
-  CHECK(why_damaged(edited("\"last_good\": {", "\"last_good\": [], \"x\": {")) ==
-        "last_good is neither an object nor null");
-  CHECK(why_damaged(edited("\"appliance_changed\"", "\"bored\"")) == "grace.reason is not a grace reason");
-  CHECK(why_damaged(edited("\"until\": \"2026-12-30T00:00:00Z\"", "\"until\": \"2026-11-29T00:00:00Z\"")) ==
-        "grace.until is before grace.since");
-  CHECK(why_damaged(edited("\"since\": \"2026-11-30T00:00:00Z\"", "\"since\": \"2026-12-02T00:00:00Z\"")) ==
-        "grace.since is after high_water");
+        "good_edition is not one of free, compact, appliance, vm");
+  CHECK(why_damaged(edited("\"good_server_license\": \"1001\"", "\"good_server_license\": \"\"")) ==
+        "good_server_license is not a license serial");
+  CHECK(why_damaged(edited("\"good_server_license\": \"1001\"", "\"good_server_license\": \"10 01\"")) ==
+        "good_server_license is not a license serial");
+  CHECK(why_damaged(edited("\"good_licensed_users\": 20", "\"good_licensed_users\": -1")) ==
+        "good_licensed_users is not a whole number from 0 to 1000000");
+  CHECK(why_damaged(edited("\"good_licensed_users\": 20", "\"good_licensed_users\": 1000001")) ==
+        "good_licensed_users is not a whole number from 0 to 1000000");
+  CHECK(why_damaged(edited("\"good_licensed_users\": 20", "\"good_licensed_users\": 18446744073709551615")) ==
+        "good_licensed_users is not a whole number from 0 to 1000000");
+  CHECK(why_damaged(edited("\"good_licensed_users\": 20", "\"good_licensed_users\": 20.0")) ==
+        "good_licensed_users is not a whole number");
+  CHECK(why_damaged(edited("\"good_licensed_users\": 20", "\"good_licensed_users\": 0")) ==
+        "good_licensed_users is 0: a last good entitlement is licensed");
+  CHECK(why_damaged(edited("\"good_max_users\": 20", "\"good_max_users\": \"20\"")) ==
+        "good_max_users is not a whole number");
+  CHECK(why_damaged(edited("\"good_pack_users\": 18,", "")) == "good_pack_users is missing");
+  CHECK(why_damaged(edited("\"good_until\": \"2027-01-01T00:00:00Z\"",
+                           "\"good_until\": \"2026-11-28T10:00:00Z\"")) == "good_until is not after good_at");
+  CHECK(why_damaged(edited("\"good_at\": \"2026-11-28T10:00:00Z\"",
+                           "\"good_at\": \"2026-12-02T00:00:00Z\"")) == "good_at is after high_water");
+  CHECK(why_damaged(edited("\"appliance_changed\"", "\"bored\"")) == "grace_reason is not a grace reason");
+  CHECK(why_damaged(edited("\"grace_until\": \"2026-12-30T00:00:00Z\"",
+                           "\"grace_until\": \"2026-11-29T00:00:00Z\"")) ==
+        "grace_until is before grace_since");
+  CHECK(why_damaged(edited("\"grace_since\": \"2026-11-30T00:00:00Z\"",
+                           "\"grace_since\": \"2026-12-02T00:00:00Z\"")) ==
+        "grace_since is after high_water");
+  CHECK(why_damaged(edited("\"grace_reason\": \"appliance_changed\"\n",
+                           "\"grace_reasons\": \"appliance_changed\"\n")) == "grace_reason is missing");
   const std::string no_last_good = d::format_state(d::State{at(kNow), std::nullopt, std::nullopt});
-  CHECK(why_damaged(no_last_good.substr(0, no_last_good.rfind("\"grace\"")) +
-                    "\"grace\": {\"since\": \"2026-11-01T00:00:00Z\", \"until\": \"2026-11-02T00:00:00Z\", "
-                    "\"reason\": \"licenses_damaged\"}}") == "a grace without a last good entitlement");
+  CHECK(why_damaged(no_last_good.substr(0, no_last_good.rfind('}')) +
+                    ", \"grace_since\": \"2026-11-01T00:00:00Z\", \"grace_until\": \"2026-11-02T00:00:00Z\", "
+                    "\"grace_reason\": \"licenses_damaged\"}") == "a grace without a last good entitlement");
+}
+
+TEST_CASE("state file: rewritten when anything changed, or when the high-water mark moved an hour") {
+  const d::State s = full_state();
+  d::State later = s;
+  *later.high_water += 3599;
+  later.last_good->at += 3599;
+  CHECK_FALSE(d::needs_saving(s, later));  // a re-check within the hour
+  CHECK_FALSE(d::needs_saving(s, s));
+  *later.high_water += 1;
+  CHECK(d::needs_saving(s, later));  // an hour later
+  d::State changed = s;
+  changed.last_good->licensed_users = 19;
+  CHECK(d::needs_saving(s, changed));
+  changed = s;
+  changed.last_good->good_until.reset();
+  CHECK(d::needs_saving(s, changed));
+  changed = s;
+  changed.grace.reset();
+  CHECK(d::needs_saving(s, changed));
+  changed = s;
+  changed.grace->until -= 1;
+  CHECK(d::needs_saving(s, changed));
+  changed = s;
+  changed.last_good.reset();
+  changed.grace.reset();
+  CHECK(d::needs_saving(s, changed));
+  CHECK(d::needs_saving(d::State{}, s));  // nothing valid on disk
 }
 
 TEST_CASE("state file: missing, written 0600 atomically, read back; damaged is empty with a warning") {

@@ -16,7 +16,7 @@
 
 #include "internal.hpp"
 #include "seatkey/common/appliance_id.hpp"
-#include "seatkey/common/json_keys.hpp"
+#include "seatkey/common/json_scan.hpp"
 #include "seatkey/common/policy.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/common/time.hpp"
@@ -32,10 +32,9 @@ bool LastGood::operator==(const LastGood& o) const {
 
 namespace {
 
-using Json = nlohmann::json;
+using seatkey::detail::JsonMember;
 
-constexpr int kStateVersion = 1;
-constexpr std::size_t kMaxStateDepth = 4;
+constexpr std::int64_t kStateVersion = 1;
 constexpr int kMaxUsers = 1000000;             // far above what 10,000 tokens can license
 constexpr UnixTime kFirstTime = -62167219200;  // 0000-01-01T00:00:00Z
 constexpr UnixTime kLastTime = 253402300799;   // 9999-12-31T23:59:59Z
@@ -43,32 +42,36 @@ constexpr UnixTime kDay = 86400;
 
 // ---- Parsing -------------------------------------------------------------------------------
 
-// Reads the members of one JSON object of the state; every problem is a sentence in *why.
-class Fields {
+// The members of the state's JSON object by name; every problem becomes a sentence in *why.
+class Members {
  public:
-  Fields(const Json& object, std::string where) : object_(object), where_(std::move(where)) {}
+  explicit Members(const std::vector<JsonMember>& members) : members_(members) {}
 
-  const Json* member(const char* name, std::string* why) const {
-    auto it = object_.find(name);
-    if (it == object_.end()) {
-      *why = where_ + name + " is missing";
-      return nullptr;
+  const JsonMember* find(std::string_view name) const {
+    for (const auto& m : members_) {
+      if (m.key == name) return &m;
     }
-    return &*it;
+    return nullptr;
+  }
+  const JsonMember* required(const char* name, std::string* why) const {
+    const JsonMember* m = find(name);
+    if (m == nullptr) *why = std::string(name) + " is missing";
+    return m;
   }
   bool time(const char* name, UnixTime* out, std::string* why) const {
-    const Json* v = member(name, why);
-    if (v == nullptr) return false;
-    if (!v->is_string()) return wrong(name, "an RFC 3339 time", why);
-    auto t = seatkey::parse_rfc3339(v->get_ref<const std::string&>());
+    const JsonMember* m = required(name, why);
+    if (m == nullptr) return false;
+    auto t = m->type == JsonMember::Type::string
+                 ? seatkey::parse_rfc3339(m->string)
+                 : seatkey::Result<UnixTime>(seatkey::Error{Errc::invalid_time, {}});
     if (!t) return wrong(name, "an RFC 3339 time", why);
     *out = *t;
     return true;
   }
   bool optional_time(const char* name, std::optional<UnixTime>* out, std::string* why) const {
-    const Json* v = member(name, why);
-    if (v == nullptr) return false;
-    if (v->is_null()) {
+    const JsonMember* m = required(name, why);
+    if (m == nullptr) return false;
+    if (m->type == JsonMember::Type::null) {
       out->reset();
       return true;
     }
@@ -78,95 +81,102 @@ class Fields {
     return true;
   }
   bool count(const char* name, int* out, std::string* why) const {
-    const Json* v = member(name, why);
-    if (v == nullptr) return false;
-    if (!v->is_number_integer()) return wrong(name, "a whole number", why);
-    const bool in_range = v->is_number_unsigned()
-                              ? v->get<std::uint64_t>() <= kMaxUsers
-                              : v->get<std::int64_t>() >= 0 && v->get<std::int64_t>() <= kMaxUsers;
-    if (!in_range) return wrong(name, "a whole number from 0 to 1000000", why);
-    *out = static_cast<int>(v->get<std::int64_t>());
+    const JsonMember* m = required(name, why);
+    if (m == nullptr) return false;
+    if (m->type != JsonMember::Type::integer) return wrong(name, "a whole number", why);
+    if (!m->integer_fits || m->integer < 0 || m->integer > kMaxUsers) {
+      return wrong(name, "a whole number from 0 to 1000000", why);
+    }
+    *out = static_cast<int>(m->integer);
+    return true;
+  }
+  bool optional_count(const char* name, std::optional<int>* out, std::string* why) const {
+    const JsonMember* m = required(name, why);
+    if (m == nullptr) return false;
+    if (m->type == JsonMember::Type::null) {
+      out->reset();
+      return true;
+    }
+    int n = 0;
+    if (!count(name, &n, why)) return false;
+    *out = n;
     return true;
   }
   bool string(const char* name, std::string* out, std::string* why) const {
-    const Json* v = member(name, why);
-    if (v == nullptr) return false;
-    if (!v->is_string()) return wrong(name, "a string", why);
-    *out = v->get<std::string>();
+    const JsonMember* m = required(name, why);
+    if (m == nullptr) return false;
+    if (m->type != JsonMember::Type::string) return wrong(name, "a string", why);
+    *out = m->string;
     return true;
   }
 
  private:
-  bool wrong(const char* name, const char* what, std::string* why) const {
-    *why = where_ + name + " is not " + what;
+  static bool wrong(const char* name, const char* what, std::string* why) {
+    *why = std::string(name) + " is not " + what;
     return false;
   }
 
-  const Json& object_;
-  std::string where_;
+  const std::vector<JsonMember>& members_;
 };
 
-bool parse_last_good(const Json& j, LastGood* g, std::string* why) {
-  if (!j.is_object()) {
-    *why = "last_good is neither an object nor null";
-    return false;
+// A serial as the claims allow it (docs/format.md: jti), so that it is written back as it is.
+bool is_serial(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '.' || c == ':';
+    if (!ok) return false;
   }
-  const Fields f(j, "last_good.");
+  return true;
+}
+
+bool parse_last_good(const Members& f, UnixTime high_water, LastGood* g, std::string* why) {
   std::string edition;
-  int max_users = 0;
-  if (!f.string("appliance", &g->appliance, why) || !f.time("at", &g->at, why) ||
-      !f.string("edition", &edition, why) || !f.string("server_license", &g->server_license, why) ||
-      !f.count("included_users", &g->included_users, why) || !f.count("pack_users", &g->pack_users, why) ||
-      !f.count("licensed_users", &g->licensed_users, why) ||
-      !f.count("excess_users", &g->excess_users, why) ||
-      !f.optional_time("updates_until", &g->updates_until, why) ||
+  if (!f.string("good_appliance", &g->appliance, why) || !f.time("good_at", &g->at, why) ||
+      !f.string("good_edition", &edition, why) || !f.string("good_server_license", &g->server_license, why) ||
+      !f.count("good_included_users", &g->included_users, why) ||
+      !f.count("good_pack_users", &g->pack_users, why) ||
+      !f.count("good_licensed_users", &g->licensed_users, why) ||
+      !f.optional_count("good_max_users", &g->max_users, why) ||
+      !f.count("good_excess_users", &g->excess_users, why) ||
+      !f.optional_time("good_updates_until", &g->updates_until, why) ||
       !f.optional_time("good_until", &g->good_until, why)) {
     return false;
   }
   auto canonical = seatkey::canonical_appliance_id(g->appliance);
   if (!canonical || *canonical != g->appliance) {
-    *why = "last_good.appliance is not a canonical appliance ID";
+    *why = "good_appliance is not a canonical appliance ID";
     return false;
   }
   const auto e = seatkey::parse_edition(edition);
   if (!e) {
-    *why = "last_good.edition is not one of " + seatkey::edition_list();
+    *why = "good_edition is not one of " + seatkey::edition_list();
     return false;
   }
   g->edition = to_api(*e);
-  if (g->server_license.empty() || g->server_license.size() > 64) {
-    *why = "last_good.server_license is not a serial of 1 to 64 bytes";
+  if (!is_serial(g->server_license)) {
+    *why = "good_server_license is not a license serial";
     return false;
-  }
-  const Json* m = f.member("max_users", why);
-  if (m == nullptr) return false;
-  if (m->is_null()) {
-    g->max_users.reset();
-  } else if (!f.count("max_users", &max_users, why)) {
-    return false;
-  } else {
-    g->max_users = max_users;
   }
   if (g->licensed_users < 1) {
-    *why = "last_good.licensed_users is 0: a last good entitlement is licensed";
+    *why = "good_licensed_users is 0: a last good entitlement is licensed";
+    return false;
+  }
+  if (g->at > high_water) {
+    *why = "good_at is after high_water";
     return false;
   }
   if (g->good_until && *g->good_until <= g->at) {
-    *why = "last_good.good_until is not after last_good.at";
+    *why = "good_until is not after good_at";
     return false;
   }
   return true;
 }
 
-bool parse_grace(const Json& j, GraceRecord* r, std::string* why) {
-  if (!j.is_object()) {
-    *why = "grace is neither an object nor null";
-    return false;
-  }
-  const Fields f(j, "grace.");
+bool parse_grace(const Members& f, UnixTime high_water, GraceRecord* r, std::string* why) {
   std::string reason;
-  if (!f.time("since", &r->since, why) || !f.time("until", &r->until, why) ||
-      !f.string("reason", &reason, why)) {
+  if (!f.time("grace_since", &r->since, why) || !f.time("grace_until", &r->until, why) ||
+      !f.string("grace_reason", &reason, why)) {
     return false;
   }
   bool known = false;
@@ -177,50 +187,15 @@ bool parse_grace(const Json& j, GraceRecord* r, std::string* why) {
     }
   }
   if (!known) {
-    *why = "grace.reason is not a grace reason";
+    *why = "grace_reason is not a grace reason";
     return false;
   }
   if (r->until < r->since) {
-    *why = "grace.until is before grace.since";
+    *why = "grace_until is before grace_since";
     return false;
   }
-  return true;
-}
-
-// The text parsed into a JSON document, refusing duplicated keys and deep nesting.
-bool parse_json(std::string_view text, Json* doc, std::string* why) {
-  if (std::string nul = seatkey::nul_byte_in(text); !nul.empty()) {
-    *why = "not valid JSON: " + nul;
-    return false;
-  }
-  seatkey::ObjectKeys keys;
-  std::string problem;
-  const auto callback = [&](int depth, Json::parse_event_t event, Json& parsed) {
-    if (!problem.empty()) return false;
-    if (static_cast<std::size_t>(depth) > kMaxStateDepth) {
-      problem = "nested too deeply";
-      return false;
-    }
-    switch (event) {
-      case Json::parse_event_t::object_start: keys.enter_object(); break;
-      case Json::parse_event_t::object_end: keys.leave_object(); break;
-      case Json::parse_event_t::key:
-        if (!keys.add(parsed.get_ref<const std::string&>())) {
-          problem = "a duplicated key " + parsed.get<std::string>().substr(0, 32);
-          return false;
-        }
-        break;
-      default: break;
-    }
-    return true;
-  };
-  *doc = Json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/false);
-  if (!problem.empty()) {
-    *why = "not valid JSON: " + problem;
-    return false;
-  }
-  if (doc->is_discarded()) {
-    *why = "not valid JSON";
+  if (r->since > high_water) {
+    *why = "grace_since is after high_water";
     return false;
   }
   return true;
@@ -232,24 +207,21 @@ std::string time_text(UnixTime t) {
   return seatkey::format_rfc3339(std::clamp(t, kFirstTime, kLastTime));
 }
 
-Json time_or_null(const std::optional<UnixTime>& t) {
-  return t ? Json(time_text(*t)) : Json(nullptr);
+nlohmann::ordered_json time_or_null(const std::optional<UnixTime>& t) {
+  return t ? nlohmann::ordered_json(time_text(*t)) : nlohmann::ordered_json(nullptr);
 }
 
 }  // namespace
 
 bool parse_state(std::string_view text, State* out, std::string* why) {
   try {
-    Json doc;
-    if (!parse_json(text, &doc, why)) return false;
-    if (!doc.is_object()) {
-      *why = "not a JSON object";
-      return false;
-    }
-    const Fields f(doc, "");
-    const Json* version = f.member("seatkey_state", why);
+    std::vector<JsonMember> members;
+    if (!seatkey::detail::scan_json_object(text, &members, why)) return false;
+    const Members f(members);
+    const JsonMember* version = f.required("seatkey_state", why);
     if (version == nullptr) return false;
-    if (!version->is_number_integer() || version->get<std::int64_t>() != kStateVersion) {
+    if (version->type != JsonMember::Type::integer || !version->integer_fits ||
+        version->integer != kStateVersion) {
       *why = "seatkey_state is not 1 (a state file of another version)";
       return false;
     }
@@ -257,35 +229,24 @@ bool parse_state(std::string_view text, State* out, std::string* why) {
     UnixTime high_water = 0;
     if (!f.time("high_water", &high_water, why)) return false;
     s.high_water = high_water;
-    const Json* last_good = f.member("last_good", why);
-    if (last_good == nullptr) return false;
-    if (!last_good->is_null()) {
+    // The last good entitlement's members are there together or not at all; so are the grace's.
+    if (f.find("good_appliance") != nullptr) {
       LastGood g;
-      if (!parse_last_good(*last_good, &g, why)) return false;
-      if (g.at > high_water) {
-        *why = "last_good.at is after high_water";
-        return false;
-      }
+      if (!parse_last_good(f, high_water, &g, why)) return false;
       s.last_good = std::move(g);
     }
-    const Json* grace = f.member("grace", why);
-    if (grace == nullptr) return false;
-    if (!grace->is_null()) {
+    if (f.find("grace_since") != nullptr) {
       GraceRecord r;
-      if (!parse_grace(*grace, &r, why)) return false;
+      if (!parse_grace(f, high_water, &r, why)) return false;
       if (!s.last_good) {
         *why = "a grace without a last good entitlement";
-        return false;
-      }
-      if (r.since > high_water) {
-        *why = "grace.since is after high_water";
         return false;
       }
       s.grace = r;
     }
     *out = std::move(s);
     return true;
-  } catch (const std::exception&) {  // out of memory, or a library surprise: not a valid state
+  } catch (const std::exception&) {  // out of memory: not a state this time
     *why = "cannot be read as a state";
     return false;
   }
@@ -297,32 +258,37 @@ std::string format_state(const State& state) {
   j["high_water"] = time_text(state.high_water.value_or(0));
   if (state.last_good) {
     const LastGood& g = *state.last_good;
-    nlohmann::ordered_json o;
-    o["appliance"] = g.appliance;
-    o["at"] = time_text(g.at);
-    o["edition"] = edition_name(g.edition);
-    o["server_license"] = g.server_license;
-    o["included_users"] = g.included_users;
-    o["pack_users"] = g.pack_users;
-    o["licensed_users"] = g.licensed_users;
-    o["max_users"] = g.max_users ? nlohmann::ordered_json(*g.max_users) : nlohmann::ordered_json(nullptr);
-    o["excess_users"] = g.excess_users;
-    o["updates_until"] = time_or_null(g.updates_until);
-    o["good_until"] = time_or_null(g.good_until);
-    j["last_good"] = std::move(o);
-  } else {
-    j["last_good"] = nullptr;
+    j["good_appliance"] = g.appliance;
+    j["good_at"] = time_text(g.at);
+    j["good_edition"] = edition_name(g.edition);
+    j["good_server_license"] = g.server_license;
+    j["good_included_users"] = g.included_users;
+    j["good_pack_users"] = g.pack_users;
+    j["good_licensed_users"] = g.licensed_users;
+    j["good_max_users"] =
+        g.max_users ? nlohmann::ordered_json(*g.max_users) : nlohmann::ordered_json(nullptr);
+    j["good_excess_users"] = g.excess_users;
+    j["good_updates_until"] = time_or_null(g.updates_until);
+    j["good_until"] = time_or_null(g.good_until);
   }
   if (state.grace) {
-    nlohmann::ordered_json o;
-    o["since"] = time_text(state.grace->since);
-    o["until"] = time_text(state.grace->until);
-    o["reason"] = grace_reason_name(state.grace->reason);
-    j["grace"] = std::move(o);
-  } else {
-    j["grace"] = nullptr;
+    j["grace_since"] = time_text(state.grace->since);
+    j["grace_until"] = time_text(state.grace->until);
+    j["grace_reason"] = grace_reason_name(state.grace->reason);
   }
   return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+bool needs_saving(const State& before, const State& after) {
+  if (!before.high_water || !after.high_water) return true;  // nothing valid on disk yet
+  if (!(before.grace == after.grace) || before.last_good.has_value() != after.last_good.has_value())
+    return true;
+  if (before.last_good) {
+    LastGood a = *after.last_good;
+    a.at = before.last_good->at;  // the last good evaluation's time may lag like the high-water mark
+    if (!(a == *before.last_good)) return true;
+  }
+  return *after.high_water < *before.high_water || *after.high_water - *before.high_water >= kHighWaterStep;
 }
 
 // ---- The file --------------------------------------------------------------------------------
@@ -417,6 +383,7 @@ void StateFile::save(const State& state, std::vector<Warning>* warnings) {
     not_saved(lock_problem_);
     return;
   }
+  if (!needs_saving(state_, state)) return;
   // The temporary file has one name: only the holder of the lock writes it, and one left by
   // a killed evaluation is removed here.
   const std::string temp = path_ + ".tmp";

@@ -56,9 +56,12 @@ struct State {
 
 // The most a state file may hold (it is about 600 bytes).
 inline constexpr std::size_t kMaxStateFileBytes = 64 * 1024;
+// How far the high-water mark moves before it alone makes the state file be rewritten.
+inline constexpr UnixTime kHighWaterStep = 3600;
 
-// Parses a state file's text. False with *why set when it is not a valid state: not JSON,
-// not an object, a duplicated key, another format version, a missing or mistyped field, a
+// Parses a state file's text: one flat JSON object (docs/format.md, "The state file"), read
+// with common's strict scanner. False with *why set when it is not a valid state: not JSON,
+// not an object, a duplicated key, another format version, a missing or mistyped member, a
 // time outside 0000..9999, or values that contradict each other (a grace without a last good
 // entitlement, a last good or grace time after the high-water mark, since after until).
 // Unknown members are ignored.
@@ -66,6 +69,12 @@ bool parse_state(std::string_view text, State* out, std::string* why);
 // The state file's text (JSON, one member per line); parse_state() reads it back equal.
 // Times are clamped to 0000-01-01T00:00:00Z..9999-12-31T23:59:59Z.
 std::string format_state(const State& state);
+// Whether `after` must replace `before` on disk: anything but the high-water mark and the
+// last good evaluation's time changed, or the high-water mark moved by kHighWaterStep or
+// more. A re-check within the hour that changes nothing writes nothing (no fsync at every
+// call for firmware that checks often); the high-water mark then lags the latest evaluation
+// by less than an hour.
+bool needs_saving(const State& before, const State& after);
 
 // The state file on disk for one evaluation: open() takes an exclusive lock on its folder
 // (waiting at most kLockWaitMillis) and reads it; save() writes the new state atomically
@@ -79,8 +88,9 @@ class StateFile {
   // damaged (each with its Warning in *warnings).
   void open(const std::string& path, std::vector<Warning>* warnings, int lock_wait_millis = kLockWaitMillis);
   const State& state() const { return state_; }
-  // Replaces the file with `state`; a Warning when it cannot (also when open() could not
-  // take the lock: then nothing is written, another evaluation holds it).
+  // Replaces the file with `state` when needs_saving() says so; a Warning when it cannot
+  // (also when open() could not take the lock: then nothing is written, another evaluation
+  // holds it).
   void save(const State& state, std::vector<Warning>* warnings);
 
  private:
