@@ -113,13 +113,14 @@ SEATKEY_VERIFIER_API void seatkey_options_free(seatkey_options* options);
 SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_now(seatkey_options* options, int64_t now);
 /* Another lower bound of the true time for the clock floor (it can only raise the floor). */
 SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_min_time(seatkey_options* options, int64_t min_time);
-/* The state file (high-water mark, last good entitlement, grace in progress), read before and
- * rewritten atomically after every evaluation; NULL or "" for none (then no grace). Its folder
- * must be writable and must not be writable by the PBX's administrators (docs/security.md).
- * A missing, unreadable, damaged or unwritable state file never fails an evaluation: it is a
- * warning (seatkey_entitlement_warning_*). With a state file, a license path that cannot be
- * read, or a set over the limits, is evaluated as no licenses (a warning) instead of an error,
- * so that grace can keep the last good entitlement. The path is copied. */
+/* The state file (high-water mark, last good entitlement, grace in progress), read before an
+ * evaluation and rewritten atomically after it when it changed (or its high-water mark moved an
+ * hour); NULL or "" for none (then no grace). Its folder must be writable, and must not be
+ * writable by the PBX's administrators (docs/security.md). A missing, unreadable, damaged or
+ * unwritable state file never fails an evaluation: it is a warning
+ * (seatkey_entitlement_warning_*). With a state file, a license path that cannot be read, or a
+ * set over the limits, is evaluated as no licenses (a warning) instead of an error, so that
+ * grace can keep the last good entitlement. The path is copied. */
 SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_state_path(seatkey_options* options,
                                                                    const char* path);
 /* Days of grace, 0 to 3650 (0: none). Firmware should keep the build's default. */
