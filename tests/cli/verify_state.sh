@@ -127,6 +127,11 @@ else
   echo "note: not root or no setpriv: the read-only folder case is left out"
 fi
 
+# A boot check that cannot run (an invalid appliance ID) leaves the state file alone.
+run "$VERIFY" --appliance 'no id!' --licenses acme.lic --now "$NOW" --state never.json
+expect_rc 2 "an invalid appliance ID with --state"
+[ ! -e never.json ] || fail "a boot check that could not run wrote a state file"
+
 # The state file's path on stderr is escaped like every other untrusted text.
 NAME=$'evil\e[31m\nstate'
 boot --state "$NAME"
