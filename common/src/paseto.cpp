@@ -22,8 +22,8 @@ Error malformed(std::string why) {
   return make_error(Errc::malformed, std::move(why));
 }
 
-Error oversized(std::size_t size) {
-  return malformed("token is " + std::to_string(size) + " bytes, over the 4096-byte limit");
+Error oversized(std::size_t size, TokenLimit limit) {
+  return malformed("token is " + std::to_string(size) + " bytes, over " + token_limit_text(limit));
 }
 
 }  // namespace
@@ -51,9 +51,12 @@ void V4PublicDecoder::clear() noexcept {
   footer_.clear();
 }
 
-const char* V4PublicDecoder::decode(std::string_view token) {
+const char* V4PublicDecoder::decode(std::string_view token, TokenLimit limit) {
   clear();
-  if (token.size() > kMaxTokenBytes) return "token is over the 4096-byte limit";
+  if (token.size() > max_token_bytes(limit)) {
+    return limit == TokenLimit::license ? "token is over the 4096-byte limit of a license"
+                                        : "token is over the 1048576-byte limit of a revocation list";
+  }
   if (token.substr(0, kV4PublicHeader.size()) != kV4PublicHeader) return "not a v4.public token";
   std::string_view body_text = token.substr(kV4PublicHeader.size());
   std::string_view footer_text;
@@ -83,10 +86,10 @@ bool V4PublicDecoder::signature_valid(const PublicKey& key, std::string_view imp
   return ed25519_verify(key, pae_, signature_);
 }
 
-Result<UnverifiedToken> decode_v4_public(std::string_view token) {
-  if (token.size() > kMaxTokenBytes) return oversized(token.size());
+Result<UnverifiedToken> decode_v4_public(std::string_view token, TokenLimit limit) {
+  if (token.size() > max_token_bytes(limit)) return oversized(token.size(), limit);
   V4PublicDecoder decoder;
-  if (const char* why = decoder.decode(token)) return malformed(why);
+  if (const char* why = decoder.decode(token, limit)) return malformed(why);
   return UnverifiedToken{std::string(decoder.payload()), std::string(decoder.signature()),
                          std::string(decoder.footer())};
 }
@@ -120,10 +123,10 @@ bool signature_valid(const PublicKey& key, const UnverifiedToken& token,
 }
 
 Result<VerifiedToken> verify_v4_public(const PublicKey& key, std::string_view token,
-                                       std::string_view implicit_assertion) {
-  if (token.size() > kMaxTokenBytes) return oversized(token.size());
+                                       std::string_view implicit_assertion, TokenLimit limit) {
+  if (token.size() > max_token_bytes(limit)) return oversized(token.size(), limit);
   V4PublicDecoder decoder;
-  if (const char* why = decoder.decode(token)) return malformed(why);
+  if (const char* why = decoder.decode(token, limit)) return malformed(why);
   if (!decoder.signature_valid(key, implicit_assertion)) {
     return make_error(Errc::bad_signature, "signature does not verify");
   }

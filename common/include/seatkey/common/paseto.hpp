@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "seatkey/common/limits.hpp"
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/result.hpp"
 
@@ -27,8 +28,8 @@ class V4PublicDecoder {
   // Splits "v4.public." body ["." footer] and decodes body and footer (strict base64url).
   // nullptr on success; otherwise a fixed description of what is malformed ("not a v4.public
   // token", "token body is not valid base64url", ...) and the views are empty. A token over
-  // kMaxTokenBytes is not decoded.
-  const char* decode(std::string_view token);
+  // max_token_bytes(limit) is not decoded.
+  const char* decode(std::string_view token, TokenLimit limit = TokenLimit::license);
 
   std::string_view payload() const noexcept { return payload_; }          // untrusted until verified
   std::string_view signature() const noexcept { return signature_; }      // 64 bytes
@@ -54,8 +55,8 @@ struct UnverifiedToken {
 };
 
 // V4PublicDecoder::decode() for one token; Errc::malformed with its description, and for a
-// token over kMaxTokenBytes the size.
-Result<UnverifiedToken> decode_v4_public(std::string_view token);
+// token over max_token_bytes(limit) its size and the limit.
+Result<UnverifiedToken> decode_v4_public(std::string_view token, TokenLimit limit = TokenLimit::license);
 
 // The `kid` of a footer that is the JSON object {"kid":"k4.pid...."} (other members
 // ignored); Errc::malformed otherwise. Untrusted: only used to choose a key.
@@ -71,7 +72,8 @@ struct VerifiedToken {
   std::string footer;
 };
 Result<VerifiedToken> verify_v4_public(const PublicKey& key, std::string_view token,
-                                       std::string_view implicit_assertion = {});
+                                       std::string_view implicit_assertion = {},
+                                       TokenLimit limit = TokenLimit::license);
 
 // A bare Ed25519 detached-signature check (the project's one wrapper of libsodium's).
 bool ed25519_verify(const PublicKey& key, std::string_view message, std::string_view signature);
