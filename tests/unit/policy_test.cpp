@@ -236,6 +236,10 @@ TEST_CASE("policy: the tables - names, parsing, pack sizes") {
   CHECK_FALSE(parse_edition("Compact"));
   CHECK(parse_kind("server") == LicenseKind::server);
   CHECK(parse_kind("users") == LicenseKind::users);
+  CHECK(parse_kind("revocation") == LicenseKind::revocation);
+  CHECK(is_license(LicenseKind::server));
+  CHECK(is_license(LicenseKind::users));
+  CHECK_FALSE(is_license(LicenseKind::revocation));
   CHECK_FALSE(parse_kind("pack"));
   CHECK(reason_name(Reason::free_edition) == "free_edition");
   CHECK(is_valid_pack_size(1));
