@@ -26,9 +26,8 @@ Error oversized(std::size_t size, TokenLimit limit) {
   return malformed("token is " + std::to_string(size) + " bytes, over " + token_limit_text(limit));
 }
 
-}  // namespace
-
-void pae_into(std::string* out, std::initializer_list<std::string_view> pieces) {
+template <class Pieces>
+void pae_of(std::string* out, const Pieces& pieces) {
   std::size_t total = 8;
   for (auto p : pieces) total += 8 + p.size();
   out->clear();
@@ -38,6 +37,16 @@ void pae_into(std::string* out, std::initializer_list<std::string_view> pieces) 
     append_le64(out, p.size());
     out->append(p);
   }
+}
+
+}  // namespace
+
+void pae_into(std::string* out, std::initializer_list<std::string_view> pieces) {
+  pae_of(out, pieces);
+}
+
+void pae_into(std::string* out, const std::vector<std::string_view>& pieces) {
+  pae_of(out, pieces);
 }
 
 std::string pae(std::initializer_list<std::string_view> pieces) {

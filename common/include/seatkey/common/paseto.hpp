@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "seatkey/common/limits.hpp"
 #include "seatkey/common/paserk.hpp"
@@ -18,6 +19,7 @@ inline constexpr std::size_t kEd25519SignatureSize = 64;
 // Pre-Authentication Encoding (PASETO Common.md): LE64(n) || (LE64(len) || piece)*, into *out
 // (its previous content is dropped; its capacity is reused).
 void pae_into(std::string* out, std::initializer_list<std::string_view> pieces);
+void pae_into(std::string* out, const std::vector<std::string_view>& pieces);
 std::string pae(std::initializer_list<std::string_view> pieces);
 
 // Decodes v4.public tokens into buffers it keeps from one token to the next, so that decoding
