@@ -12,6 +12,7 @@
 #include "output.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
+#include "takeback_commands.hpp"
 
 namespace {
 
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
   tool::Status status;
   tool::setup_key_commands(app, status);
   tool::setup_issue_commands(app, status);
+  tool::setup_takeback_commands(app, status);
   tool::setup_ledger_commands(app, status);
   tool::setup_inspect_command(app, status);
   // Messages name files, IDs and text from outside: never raw on the terminal.

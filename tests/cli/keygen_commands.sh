@@ -17,10 +17,11 @@ unknown_command() {
   expect_err_lacks "A subcommand is required"
   expect_no_out
 }
-TOP="key, issue, export, ledger, inspect"
+LEDGER_COMMANDS="list, show, verify, head, migrate, backup, init, add-key"
+TOP="key, issue, void, transfer, revocations, export, ledger, report, inspect"
 unknown_command isue "" "$TOP" isue server --appliance 00:1a:2b:3c:4d:5e --edition compact
 unknown_command frobnicate "" "$TOP" frobnicate
-unknown_command lst " for seatkey-keygen ledger" "list, init, add-key" ledger lst
+unknown_command lst " for seatkey-keygen ledger" "$LEDGER_COMMANDS" ledger lst
 unknown_command srever " for seatkey-keygen issue" "server, users, batch" issue srever --edition vm
 unknown_command nwe " for seatkey-keygen key" "new, public" key nwe --out x.key
 [ ! -e x.key ] || fail "a mistyped command wrote a file"
@@ -31,7 +32,10 @@ expect_rc 2
 expect_eq "$(cat err)" "seatkey-keygen: error: seatkey-keygen needs a command: $TOP (seatkey-keygen --help)"
 run "$KEYGEN" ledger
 expect_rc 2
-expect_eq "$(cat err)" "seatkey-keygen: error: seatkey-keygen ledger needs a command: list, init, add-key (seatkey-keygen ledger --help)"
+expect_eq "$(cat err)" "seatkey-keygen: error: seatkey-keygen ledger needs a command: $LEDGER_COMMANDS (seatkey-keygen ledger --help)"
+run "$KEYGEN" revocations
+expect_rc 2
+expect_eq "$(cat err)" "seatkey-keygen: error: seatkey-keygen revocations needs a command: issue, list (seatkey-keygen revocations --help)"
 
 # Options are still CLI11's to judge, with a pointer to --help.
 run "$KEYGEN" inspect --colour red x
