@@ -95,6 +95,13 @@ bool V4PublicDecoder::signature_valid(const PublicKey& key, std::string_view imp
   return ed25519_verify(key, pae_, signature_);
 }
 
+std::size_t v4_public_token_size(std::size_t payload_size, std::size_t footer_size) noexcept {
+  // base64url without padding: 4 characters per 3 bytes, 2 or 3 for the 1 or 2 left over.
+  const auto encoded = [](std::size_t n) { return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1); };
+  return kV4PublicHeader.size() + encoded(payload_size + kEd25519SignatureSize) +
+         (footer_size == 0 ? 0 : 1 + encoded(footer_size));
+}
+
 Result<UnverifiedToken> decode_v4_public(std::string_view token, TokenLimit limit) {
   if (token.size() > max_token_bytes(limit)) return oversized(token.size(), limit);
   V4PublicDecoder decoder;

@@ -6,6 +6,7 @@
 #include "issuing.hpp"
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/limits.hpp"
+#include "seatkey/common/paseto.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/license_file.hpp"
 #include "seatkey/keygen/rules.hpp"
@@ -174,12 +175,15 @@ void sign_license(const SecretKey& key, LedgerEntry* e) {
   l.expires = e->expires;
   auto valid = validate_license(std::move(l));
   if (!valid) throw_input_error("cannot build the license claims: " + valid.error().message);
-  auto token = key.sign(to_payload_json(*valid), footer_for(key));
-  if (!token) throw_ledger_error("signing failed: " + token.error().message);
-  if (token->size() > max_token_bytes(TokenLimit::license)) {
-    throw_refusal("the token would be " + std::to_string(token->size()) + " bytes, over the verifier's " +
+  const std::string payload = to_payload_json(*valid);
+  const std::string footer = footer_for(key);
+  const std::size_t size = v4_public_token_size(payload.size(), footer.size());
+  if (size > max_token_bytes(TokenLimit::license)) {
+    throw_refusal("the token would be " + std::to_string(size) + " bytes, over " +
                   token_limit_text(TokenLimit::license));
   }
+  auto token = key.sign(payload, footer);
+  if (!token) throw_ledger_error("signing failed: " + token.error().message);
   e->token = std::move(*token);
 }
 

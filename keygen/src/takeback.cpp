@@ -238,13 +238,16 @@ IssuedRevocationList issue_revocation_list(Ledger& ledger, const SecretKey& key,
   for (std::int64_t s : voided) r.revoked.push_back(std::to_string(s));
   auto valid = validate_revocation_list(r);
   if (!valid) throw_input_error("cannot build the revocation list's claims: " + valid.error().message);
-  auto token = key.sign(to_payload_json(*valid), detail::footer_for(key));
-  if (!token) throw_ledger_error("signing failed: " + token.error().message);
-  if (token->size() > max_token_bytes(TokenLimit::revocation_list)) {
-    throw_refusal("the revocation list would be " + std::to_string(token->size()) +
-                  " bytes, over the verifier's " + token_limit_text(TokenLimit::revocation_list) + " (" +
-                  std::to_string(voided.size()) + " serials)");
+  const std::string payload = to_payload_json(*valid);
+  const std::string footer = detail::footer_for(key);
+  const std::size_t size = v4_public_token_size(payload.size(), footer.size());
+  if (size > max_token_bytes(TokenLimit::revocation_list)) {
+    throw_refusal("the revocation list would be " + std::to_string(size) + " bytes, over " +
+                  token_limit_text(TokenLimit::revocation_list) + " (" + std::to_string(voided.size()) +
+                  " serials)");
   }
+  auto token = key.sign(payload, footer);
+  if (!token) throw_ledger_error("signing failed: " + token.error().message);
   LedgerEntry e;
   e.serial = std::stoll(r.serial);
   e.kind = LicenseKind::revocation;

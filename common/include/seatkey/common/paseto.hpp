@@ -49,6 +49,10 @@ class V4PublicDecoder {
   std::string_view payload_, signature_, footer_text_;
 };
 
+// The length of the v4.public token of a payload and a footer of these sizes (the footer
+// omitted when empty): what a signer checks against a TokenLimit before signing.
+std::size_t v4_public_token_size(std::size_t payload_size, std::size_t footer_size) noexcept;
+
 // A v4.public token decoded into its own strings, not yet verified.
 struct UnverifiedToken {
   std::string payload;    // message bytes (untrusted until verified)
