@@ -256,7 +256,7 @@ void setup_ledger_commands(CLI::App& app, Status& status) {
       app.add_subcommand("report", "what was sold, given away, replaced, transferred and voided in a period");
   add_ledger_option(cmd, &report->ledger);
   cmd->add_option("--since", report->since, "from this time (RFC 3339; default: the beginning)");
-  cmd->add_option("--until", report->until, "to this time, excluded (RFC 3339; default: now)");
+  cmd->add_option("--until", report->until, "to this time, excluded (RFC 3339; default: no end)");
   auto* csv = cmd->add_flag("--csv", report->csv, "CSV: one line per category, kind, edition and pack size");
   cmd->add_flag("--json", report->json, "a JSON object")->excludes(csv);
   cmd->footer(
@@ -643,10 +643,10 @@ nlohmann::ordered_json to_json(const ReportLine& l) {
 
 int run_report(const ReportOptions& opt) {
   const std::optional<UnixTime> since = opt_time_arg("--since", opt.since);
-  const UnixTime until = opt.until ? parse_time("--until", *opt.until) : unix_now();
-  if (since && *since >= until) {
+  const std::optional<UnixTime> until = opt_time_arg("--until", opt.until);
+  if (since && until && *since >= *until) {
     throw_input_error("--since " + format_rfc3339(*since) + " is not before --until " +
-                      format_rfc3339(until));
+                      format_rfc3339(*until));
   }
   const Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_only);
   print_warnings(ledger);
@@ -668,7 +668,7 @@ int run_report(const ReportOptions& opt) {
   if (opt.json) {
     nlohmann::ordered_json out;
     out["since"] = since ? nlohmann::ordered_json(format_rfc3339(*since)) : nullptr;
-    out["until"] = format_rfc3339(until);
+    out["until"] = until ? nlohmann::ordered_json(format_rfc3339(*until)) : nullptr;
     for (std::size_t c = 0; c < kReportCategoryNames.size(); ++c) {
       nlohmann::ordered_json lines = nlohmann::ordered_json::array();
       for (const ReportLine& l : r.lines) {
@@ -683,7 +683,7 @@ int run_report(const ReportOptions& opt) {
   }
   std::string out = "report of ledger " + terminal_safe(opt.ledger) + " from " +
                     (since ? format_rfc3339(*since) : std::string("the beginning")) + " to " +
-                    format_rfc3339(until) + "\n";
+                    (until ? format_rfc3339(*until) : "now (" + format_rfc3339(unix_now()) + ")") + "\n";
   for (std::size_t c = 0; c < kReportCategoryNames.size(); ++c) {
     out += "\n" + std::string(kTitles[c]) + "\n";
     bool any = false;
