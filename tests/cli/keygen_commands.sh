@@ -45,12 +45,13 @@ run "$KEYGEN" --frobnicate
 expect_rc 2
 
 # --help: exit 1 is a refusal (a rule, an unknown key, the development key), an export with
-# nothing on record, or a token that does not verify.
+# nothing on record, a ledger that does not verify, or a token that does not verify.
 run "$KEYGEN" --help
 expect_rc 0
-expect_out "1 refused, nothing written (an issuing rule, a key the ledger does not"
-expect_out "know, the development key without --allow-development-key), export of an appliance with no"
-expect_out "active server license on record, or inspect --public with a token that does not verify;"
+expect_out "1 refused, nothing written (an issuing rule, a void or transfer the"
+expect_out "ledger does not allow, a revocation list with nothing new, a key the ledger does not know,"
+expect_out "active server license on record, a ledger that does not verify, ledger show of a serial it"
+expect_out "does not have, or inspect --public with a token that does not verify; 2 usage or input"
 dev_key
 init_ledger
 keygen export --appliance 00:1a:2b:3c:4d:5e
