@@ -54,6 +54,8 @@ expect_rc 1
 expect_err "appliance 001A2B3C4D5E has no active server license on record: nothing to export"
 keygen ledger list --status transferred
 expect_eq "$(grep -cE '^ +[0-9]+  ' out)" 4 "(transferred rows)"
+refused "license 2 was transferred to 001A2B3C4D99 at " void 2 --reason again
+expect_err "(RMA 1234): a license is taken back once; nothing was voided"
 
 # --- Refused (exit 1), nothing written.
 refused "appliance 001A2B3C4D5E has no active server license on record: nothing to transfer" \

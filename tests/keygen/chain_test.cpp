@@ -50,11 +50,10 @@ struct Fixture {
     return verify_ledger(reader, options);
   }
   void tamper(const std::string& sql) {
-    test::raw_sql(
-        path,
-        "DROP TRIGGER licenses_no_update; DROP TRIGGER licenses_no_delete; DROP TRIGGER events_no_update; "
-        "DROP TRIGGER events_no_delete; " +
-            sql);
+    test::raw_sql(path,
+                  "DROP TRIGGER IF EXISTS licenses_no_update; DROP TRIGGER IF EXISTS licenses_no_delete; "
+                  "DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS events_no_delete; " +
+                      sql);
   }
   void fails_with(const std::string& problem) const {
     const VerifyResult r = verify();
@@ -264,6 +263,105 @@ TEST_CASE("verify: with the chain computed again, tokens and claims still tell; 
     f.fails_with("license 9 (chain position 7): signed by " + other->public_key().id() +
                  ", which is not a signing key of this ledger");
   }
+}
+
+TEST_CASE("verify: what each check finds, with the chain computed again after the edit") {
+  SUBCASE("a token signed by the right key but naming another in its footer") {
+    Fixture f;
+    const auto other = SecretKey::generate();
+    REQUIRE(other);
+    f.tamper("UPDATE licenses SET key_id = '" + other->public_key().id() + "' WHERE serial = 2");
+    rechain(f.path);
+    f.fails_with("license 2 (chain position 2): its token names the key \"" + std::string(kDevelopmentKeyId) +
+                 "\", the row \"" + other->public_key().id() + "\"");
+  }
+  SUBCASE("a token whose signature does not verify") {
+    Fixture f;
+    std::string token = f.ledger.entry(2)->token;
+    const std::size_t dot = token.rfind('.');
+    token[dot - 2] = token[dot - 2] == 'A' ? 'B' : 'A';  // inside the signature
+    f.tamper("UPDATE licenses SET token = '" + token + "' WHERE serial = 2");
+    rechain(f.path);
+    f.fails_with("license 2 (chain position 2): its token's signature does not verify with " +
+                 std::string(kDevelopmentKeyId) + ": the token was altered");
+  }
+  SUBCASE("a token that is not one") {
+    Fixture f;
+    f.tamper("UPDATE licenses SET token = 'v4.local.abc' WHERE serial = 2");
+    rechain(f.path);
+    f.fails_with("license 2 (chain position 2): its token is malformed: not a v4.public token");
+  }
+  SUBCASE("a signed token whose claims are invalid, or of another kind") {
+    Fixture f;
+    const std::string footer = "{\"kid\":\"" + std::string(kDevelopmentKeyId) + "\"}";
+    const std::string bad = *f.key.sign(R"({"iss":"seatkey","jti":"2"})", footer);
+    f.tamper("UPDATE licenses SET token = '" + bad + "' WHERE serial = 2");
+    rechain(f.path);
+    f.fails_with("license 2 (chain position 2): its token's claims are invalid: missing claim \"iat\"");
+    const std::string list = *f.key.sign(
+        R"({"iss":"seatkey","jti":"2","iat":"2026-11-18T11:06:40Z","kind":"revocation","seq":1,"revoked":[]})",
+        footer);
+    f.tamper("UPDATE licenses SET token = '" + list + "' WHERE serial = 2");
+    rechain(f.path);
+    f.fails_with("license 2 (chain position 2): its token is a revocation list, the row a user pack");
+  }
+  SUBCASE("a revocation list whose seq does not follow") {
+    Fixture f;
+    f.tamper("PRAGMA ignore_check_constraints = ON; UPDATE licenses SET revocation_seq = 2 WHERE serial = 5");
+    rechain(f.path);
+    f.fails_with("revocation list 5 (chain position 6): its token says seq 1, the row 2");
+  }
+  SUBCASE("an event for a license that is not there, and one that takes a license back twice") {
+    Fixture f;
+    f.tamper(
+        "INSERT INTO events (chain_seq, type, serial, at, who, chain_hash) VALUES (7, 'void', 99, "
+        "'2026-11-18T11:06:50Z', 'mallory', zeroblob(32))");
+    rechain(f.path);
+    f.fails_with(
+        "event 7 (void of license 99): it takes back serial 99, which is no license written before it");
+    Fixture g;
+    g.tamper(
+        "CREATE TABLE e2 AS SELECT * FROM events; "
+        "DROP TABLE events; CREATE TABLE events (chain_seq INTEGER PRIMARY KEY, type TEXT, serial INTEGER, "
+        "reason TEXT, at TEXT, who TEXT, transfer_to TEXT, chain_hash BLOB); INSERT INTO events SELECT * "
+        "FROM e2;"
+        "INSERT INTO events SELECT 7, type, serial, reason, at, who, transfer_to, chain_hash FROM e2;");
+    rechain(g.path);
+    g.fails_with("event 7 (void of license 3): it takes back license 3 a second time");
+  }
+  SUBCASE("a row that does not read") {
+    Fixture f;
+    f.tamper("UPDATE licenses SET expires = '10000-01-01T00:00:00Z' WHERE serial = 2");
+    rechain(f.path);
+    f.fails_with(
+        "license 2 (chain position 2): row 2 (appliance 001A2B3C4D5E) is corrupt: expires "
+        "\"10000-01-01T00:00:00Z\" is not an RFC 3339 time");
+  }
+  SUBCASE("a recorded public key that is not its k4.pid's") {
+    Fixture f;
+    const auto other = SecretKey::generate();
+    REQUIRE(other);
+    test::raw_sql(f.path, "DROP TRIGGER signing_keys_no_update; UPDATE signing_keys SET public_key = '" +
+                              other->public_key().to_paserk() + "'");
+    f.fails_with("license 1 (chain position 1): the ledger records for signing key " +
+                 std::string(kDevelopmentKeyId) + " a public key that is not that key's");
+  }
+}
+
+TEST_CASE("revocation lists: a list whose token does not read is named, not trusted") {
+  Fixture f;
+  f.tamper("UPDATE licenses SET token = 'v4.public.garbage' WHERE serial = 5");
+  auto e = test::error_of([&] { (void)revocation_lists(f.ledger); });
+  REQUIRE(e);
+  CHECK(e->kind() == Failure::Kind::ledger);
+  CHECK(test::contains(e->what(), "the token of revocation list 5 does not read"));
+  EventOptions ev;
+  ev.who = "alice";
+  (void)void_licenses(f.ledger, {2}, "refund", ev);
+  e = test::error_of([&] { (void)issue_revocation_list(f.ledger, f.key); });
+  REQUIRE(e);
+  CHECK(test::contains(e->what(),
+                       "the token of revocation list 5 does not read; run seatkey-keygen ledger verify"));
 }
 
 TEST_CASE("verify: a ledger from before the chain names ledger migrate; migrated ones verify") {
