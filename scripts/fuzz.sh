@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with Clang 14 (ASan + UBSan) in build-fuzz/ and runs each for
 # SECONDS (default 30). Seeds: fuzz/corpus/<target>/, inputs made from the official vectors,
-# licenses, license files and batch orders that the fuzz build's seatkey-keygen issues into a
-# throwaway ledger with the development key, and the state files its seatkey-verify writes
-# for them; all are made afresh at every run. New findings go to build-fuzz/corpus/<target>/,
-# crashes to build-fuzz/crashes/.
+# licenses, a revocation list, license files and batch orders that the fuzz build's
+# seatkey-keygen issues into a throwaway ledger with the development key, and the state files
+# its seatkey-verify writes for them; all are made afresh at every run. New findings go to
+# build-fuzz/corpus/<target>/, crashes to build-fuzz/crashes/.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,8 +20,8 @@ if ((${#targets[@]} == 0)); then
   mapfile -t targets < <(find "$build/fuzz" -maxdepth 1 -type f -executable -name 'fuzz_*' -printf '%f\n' | sort)
 fi
 
-# Seeds issued by the tool: a server license, packs and a batch into a scratch ledger, and
-# the appliance's exported license file.
+# Seeds issued by the tool: a server license, packs and a batch into a scratch ledger, a
+# revocation list, and the appliance's exported license file.
 seeds="$build/seeds"
 rm -rf "$seeds"
 tool="$seeds/tool"
@@ -46,6 +46,8 @@ keygen ledger init --allow-development-key || { cat "$tool/keygen.log" >&2; exit
     --updates-until 2027-12-31T23:59:59Z
   keygen issue users --appliance 00:1a:2b:3c:4d:5f --users 5 --count 3 --order SO-1005
   keygen issue batch --orders "$tool/orders.json"
+  keygen void 2 --reason "fuzz seed"
+  keygen revocations issue
 } >"$tool/issued.txt" || { cat "$tool/keygen.log" >&2; exit 1; }
 for id in 001A2B3C4D5F 001A2B3C4D5E 001A2B3C4D90; do
   keygen export --appliance "$id" >"$tool/$id.lic"

@@ -158,6 +158,23 @@ UnixTime parse_time(std::string_view what, std::string_view text) {
   return *t;
 }
 
+std::int64_t parse_serial(std::string_view typed) {
+  std::int64_t value = 0;
+  bool digits = !typed.empty() && typed.size() <= 18;
+  for (char c : typed) {
+    if (c < '0' || c > '9') {
+      digits = false;
+      break;
+    }
+    value = value * 10 + (c - '0');
+  }
+  if (!digits || value < 1) {
+    throw_input_error("not a serial: " + detail::quoted(typed) +
+                      " (serials are numbers from 1, as ledger list shows them)");
+  }
+  return value;
+}
+
 std::string check_text(std::string_view what, std::string_view text) {
   if (text.empty()) throw_input_error(std::string(what) + " is empty");
   if (text.size() > kMaxTextClaimBytes) {

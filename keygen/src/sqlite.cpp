@@ -54,6 +54,13 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int index, const void* data, std::size_t size) {
+  if (sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size), SQLITE_TRANSIENT) != SQLITE_OK) {
+    throw_sqlite(db_, path_, "bind");
+  }
+  return *this;
+}
+
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -82,6 +89,12 @@ std::string Statement::text(int column) const {
   const int n = sqlite3_column_bytes(stmt_, column);
   return p == nullptr ? std::string()
                       : std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+}
+
+std::string Statement::bytes(int column) const {
+  const void* p = sqlite3_column_blob(stmt_, column);
+  const int n = sqlite3_column_bytes(stmt_, column);
+  return p == nullptr ? std::string() : std::string(static_cast<const char*>(p), static_cast<std::size_t>(n));
 }
 
 std::optional<std::string> Statement::optional_text(int column) const {

@@ -88,6 +88,8 @@ TEST_CASE("names - every status, edition, kind and reason has its spec name, oth
   CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_NONE)) == "none");
   CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_SERVER)) == "server");
   CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_USERS)) == "users");
+  CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_REVOCATION)) == "revocation");
+  CHECK(SEATKEY_KIND_REVOCATION == 3);  // C values never change
   CHECK(std::string(seatkey_kind_name(static_cast<seatkey_kind>(99))) == "unknown");
 
   CHECK(std::string(seatkey_reason_name(SEATKEY_REASON_NONE)) == "none");

@@ -205,9 +205,10 @@ constexpr EnumMap<seatkey_edition, sv::Edition, 4> kEditionsC{{
 }};
 static_assert(covers_once(kEditionsC, seatkey::kEditions.size()),
               "seatkey_edition covers the editions table");
-constexpr EnumMap<seatkey_kind, sv::LicenseKind, 2> kKinds{{
+constexpr EnumMap<seatkey_kind, sv::LicenseKind, 3> kKinds{{
     {SEATKEY_KIND_SERVER, sv::LicenseKind::server},
     {SEATKEY_KIND_USERS, sv::LicenseKind::users},
+    {SEATKEY_KIND_REVOCATION, sv::LicenseKind::revocation},
 }};
 static_assert(covers_once(kKinds, seatkey::kKindNames.size()), "seatkey_kind covers the kinds table");
 

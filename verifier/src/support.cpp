@@ -104,9 +104,10 @@ static_assert(mirrors(std::array<std::pair<Edition, seatkey::Edition>, 4>{{
                       }},
                       seatkey::kEditions.size()),
               "verifier::Edition mirrors seatkey::Edition");
-static_assert(mirrors(std::array<std::pair<LicenseKind, seatkey::LicenseKind>, 2>{{
+static_assert(mirrors(std::array<std::pair<LicenseKind, seatkey::LicenseKind>, 3>{{
                           {LicenseKind::server, seatkey::LicenseKind::server},
                           {LicenseKind::users, seatkey::LicenseKind::users},
+                          {LicenseKind::revocation, seatkey::LicenseKind::revocation},
                       }},
                       seatkey::kKindNames.size()),
               "verifier::LicenseKind mirrors seatkey::LicenseKind");

@@ -272,9 +272,10 @@ SEATKEY_VERIFIER_API const seatkey_report* seatkey_entitlement_rejected(const se
 typedef enum seatkey_kind {
   SEATKEY_KIND_NONE = 0, /* unknown: the token did not verify or its claims did not parse */
   SEATKEY_KIND_SERVER = 1,
-  SEATKEY_KIND_USERS = 2
+  SEATKEY_KIND_USERS = 2,
+  SEATKEY_KIND_REVOCATION = 3 /* a revocation list; values never change: a later kind is added at the end */
 } seatkey_kind;
-/* "none", "server", "users"; "unknown" otherwise. */
+/* "none", "server", "users", "revocation"; "unknown" otherwise. */
 SEATKEY_VERIFIER_API const char* seatkey_kind_name(seatkey_kind kind);
 
 /* Why a license was rejected (the reason codes of docs/format.md); SEATKEY_REASON_NONE: accepted. */

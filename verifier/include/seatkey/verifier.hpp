@@ -158,8 +158,9 @@ SEATKEY_VERIFIER_API Expected<LicenseSet> load_licenses(const std::string& path)
 enum class Edition { free, compact, appliance, vm };
 SEATKEY_VERIFIER_API const char* edition_name(Edition edition) noexcept;  // "free", "compact", ...
 
-enum class LicenseKind { server, users };
-SEATKEY_VERIFIER_API const char* kind_name(LicenseKind kind) noexcept;  // "server", "users"
+// What a token is: a license (server, users) or a revocation list.
+enum class LicenseKind { server, users, revocation };
+SEATKEY_VERIFIER_API const char* kind_name(LicenseKind kind) noexcept;  // "server", "users", "revocation"
 
 // Why a token was rejected; the names are the reason codes of docs/format.md.
 enum class Reason {

@@ -19,6 +19,9 @@ struct JsonMember {
   bool integer_fits = false;  // integer within int64
   std::int64_t integer = 0;
   std::string string;
+  // An array: its string elements, in order, and whether every element was a string.
+  std::vector<std::string> strings;
+  bool only_strings = true;
 };
 
 const char* json_type_name(JsonMember::Type type) noexcept;

@@ -2,6 +2,7 @@
 // the command line's flags or parsed from an `issue batch` JSON list (schema below).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,8 @@ UnixTime parse_time(std::string_view what, std::string_view text);  // RFC 3339,
 // would have to escape (control characters: C0, DEL, C1; bidirectional formatting characters).
 std::string check_text(std::string_view what, std::string_view text);
 int check_count(long long count);
+// A serial as people type it: a decimal number from 1 (leading zeros allowed).
+std::int64_t parse_serial(std::string_view typed);
 
 // `issue batch --orders FILE`: a non-empty JSON array of order objects.
 //   {"type":"server", "appliance":ID, "edition":E, "customer"?, "order"?, "updates_until"?,
