@@ -220,7 +220,8 @@ constexpr EnumMap<seatkey_grace_reason, sv::GraceReason, 3> kGraceReasons{{
     {SEATKEY_GRACE_LICENSES_UNREADABLE, sv::GraceReason::licenses_unreadable},
     {SEATKEY_GRACE_LICENSES_DAMAGED, sv::GraceReason::licenses_damaged},
 }};
-static_assert(covers_once(kGraceReasons, kGraceReasonCount), "seatkey_grace_reason covers verifier::GraceReason");
+static_assert(covers_once(kGraceReasons, kGraceReasonCount),
+              "seatkey_grace_reason covers verifier::GraceReason");
 constexpr EnumMap<seatkey_warning, sv::WarningCode, 5> kWarnings{{
     {SEATKEY_WARNING_STATE_MISSING, sv::WarningCode::state_missing},
     {SEATKEY_WARNING_STATE_UNREADABLE, sv::WarningCode::state_unreadable},
@@ -541,7 +542,7 @@ bool seatkey_entitlement_clock_behind(const seatkey_entitlement* e) {
 
 const char* seatkey_grace_reason_name(seatkey_grace_reason reason) {
   if (reason == SEATKEY_GRACE_NONE) return "none";
-  const auto r = from_c<sv::GraceReason>(reason, kGraceReasons);
+  const auto r = from_c(kGraceReasons, reason);
   return r ? sv::grace_reason_name(*r) : "unknown";
 }
 
@@ -572,7 +573,7 @@ const seatkey_report* seatkey_entitlement_expiring(const seatkey_entitlement* e,
 
 const char* seatkey_warning_name(seatkey_warning warning) {
   if (warning == SEATKEY_WARNING_NONE) return "none";
-  const auto w = from_c<sv::WarningCode>(warning, kWarnings);
+  const auto w = from_c(kWarnings, warning);
   return w ? sv::warning_name(*w) : "unknown";
 }
 
