@@ -97,10 +97,10 @@ void check_license_file_limits(const ApplianceState& state) {
                   " tokens, over the " + std::to_string(kMaxLicenseSetTokens) +
                   " the verifier reads: it would refuse the whole file");
   }
-  if (bytes > kMaxLicenseSetBytes) {
+  if (bytes > kMaxLicensesBytes) {
     throw_refusal("appliance " + state.appliance() + "'s license file would be about " +
-                  std::to_string(bytes) + " bytes, over the " + std::to_string(kMaxLicenseSetBytes) +
-                  " the verifier reads: it would refuse the whole file");
+                  std::to_string(bytes) + " bytes, over the " + std::to_string(kMaxLicensesBytes) +
+                  " the verifier reads beside a revocation list: it would refuse the whole file");
   }
 }
 

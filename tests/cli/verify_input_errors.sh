@@ -83,18 +83,19 @@ run "${as_user[@]}" "$VERIFY" --appliance "$APPLIANCE" --now "$NOW" --licenses d
 expect_input_error "cannot read license file dir-locked/b.lic: Permission denied"
 chmod 644 dir-locked/b.lic
 
-# The set limits: over 4 MiB or 10,000 licenses, the whole set is refused.
-head -c $((4 * 1024 * 1024)) /dev/zero | tr '\0' '#' >exactly-4mib.lic
-verify --licenses exactly-4mib.lic
-expect_rc 1 "a 4 MiB set of comments"
-{ cat ok.lic; head -c $((4 * 1024 * 1024)) /dev/zero | tr '\0' '#'; } >over-4mib.lic
-verify --licenses over-4mib.lic
-expect_input_error "the license set is over the 4 MiB limit (at over-4mib.lic); refusing all of it"
+# The set limits: over 5 MiB (4 MiB of licenses and a 1 MiB revocation list) or 10,000
+# licenses, the whole set is refused.
+head -c $((5 * 1024 * 1024)) /dev/zero | tr '\0' '#' >exactly-5mib.lic
+verify --licenses exactly-5mib.lic
+expect_rc 1 "a 5 MiB set of comments"
+{ cat ok.lic; head -c $((5 * 1024 * 1024)) /dev/zero | tr '\0' '#'; } >over-5mib.lic
+verify --licenses over-5mib.lic
+expect_input_error "the license set is over the 5 MiB limit (at over-5mib.lic); refusing all of it"
 mkdir big-dir
-head -c $((3 * 1024 * 1024)) /dev/zero | tr '\0' '#' >big-dir/a.lic
+head -c $((4 * 1024 * 1024)) /dev/zero | tr '\0' '#' >big-dir/a.lic
 head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' '#' >big-dir/b.lic
 verify --licenses big-dir
-expect_input_error "the license set is over the 4 MiB limit (at big-dir/b.lic); refusing all of it"
+expect_input_error "the license set is over the 5 MiB limit (at big-dir/b.lic); refusing all of it"
 yes "v4.public.x" | head -n 10000 >10000.lic
 verify --licenses 10000.lic --json
 expect_rc 1 "10,000 licenses"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # "-" reads standard input: --licenses - (e.g. seatkey-keygen export ... | seatkey-verify
 # --licenses - ...), sources "stdin:LINE", and --appliance-file -. Standard input is bounded
-# like a file (4 MiB, 10,000 licenses; 4096 bytes for an ID): an endless one is refused, never
+# like a file (5 MiB, 10,000 licenses; 4096 bytes for an ID): an endless one is refused, never
 # read to the end. Both at once is a usage error.
 . "$SOURCE_DIR/tests/cli/lib.sh"
 . "$SOURCE_DIR/tests/cli/mint_lib.sh"
@@ -49,11 +49,11 @@ expect_out "Licenses: none found in stdin."
 verify_t --licenses - <&-
 expect_input_error "cannot read licenses from stdin: Bad file descriptor"
 
-# Endless inputs stop at 4 MiB, whatever they hold; 10,001 licenses are refused too.
+# Endless inputs stop at 5 MiB, whatever they hold; 10,001 licenses are refused too.
 verify_t --licenses - </dev/zero
-expect_input_error "the license set is over the 4 MiB limit (at stdin); refusing all of it"
+expect_input_error "the license set is over the 5 MiB limit (at stdin); refusing all of it"
 verify_t --licenses - < <(yes "v4.public.x")
-expect_input_error "the license set is over the 4 MiB limit (at stdin); refusing all of it"
+expect_input_error "the license set is over the 5 MiB limit (at stdin); refusing all of it"
 verify_t --licenses - < <(yes "v4.public.x" | head -n 10001)
 expect_input_error "the license set holds over 10,000 licenses (at stdin:10001); refusing all of it"
 verify_t --licenses - --json < <(yes "v4.public.x" | head -n 10000)

@@ -193,12 +193,12 @@ expect_out '"licensed_users": 16,' # 1 included + 5 (1002) + 5 (unknown claim) +
 verify --licenses hostile.lic
 expect_rc 0 "the hostile file, text output"
 
-# --- A 5 MiB file of 4 KiB licenses: refused as a whole (the 4 MiB limit), memory bounded.
+# --- A 5 MiB file of 4 KiB licenses: refused as a whole (the 5 MiB limit), memory bounded.
 for ((i = 0; i < 1300; i++)); do printf '%s\n' "$BIG_4096"; done >5mib.lic
 [ "$(stat -c %s 5mib.lic)" -gt $((5 * 1024 * 1024)) ] || fail "5mib.lic is not over 5 MiB"
 rss_run "$VERIFY" --appliance "$APPLIANCE" --now "$NOW" --licenses 5mib.lic --json
 expect_rc 2 "a 5 MiB license file"
-expect_err "the license set is over the 4 MiB limit (at 5mib.lic); refusing all of it"
+expect_err "the license set is over the 5 MiB limit (at 5mib.lic); refusing all of it"
 expect_no_out
 expect_rss_bounded "a 5 MiB license file"
 # The same as a directory of 5 files of 1 MiB.
@@ -206,13 +206,13 @@ mkdir 5mib
 split -n l/5 -d 5mib.lic 5mib/part-
 rss_run "$VERIFY" --appliance "$APPLIANCE" --now "$NOW" --licenses 5mib
 expect_rc 2 "a directory of 5 MiB"
-expect_err "over the 4 MiB limit"
+expect_err "over the 5 MiB limit"
 expect_rss_bounded "a directory of 5 MiB"
 
-# An endless standard input (--licenses - from /dev/zero) is read to 4 MiB and refused.
+# An endless standard input (--licenses - from /dev/zero) is read to 5 MiB and refused.
 rss_run "$VERIFY" --appliance "$APPLIANCE" --now "$NOW" --licenses - </dev/zero
 expect_rc 2 "/dev/zero on standard input"
-expect_err "the license set is over the 4 MiB limit (at stdin); refusing all of it"
+expect_err "the license set is over the 5 MiB limit (at stdin); refusing all of it"
 expect_no_out
 expect_rss_bounded "/dev/zero on standard input"
 

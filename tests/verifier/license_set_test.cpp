@@ -71,16 +71,18 @@ TEST_CASE("license text: a UTF-8 byte order mark - skipped at the very start onl
   CHECK(texts(v::parse_licenses(bom + bom + "tokA", "x").value()) == std::vector<std::string>{bom + "tokA"});
 }
 
-TEST_CASE("license text: limits - 10,000 tokens and 4 MiB are fine, one more is too_large") {
+TEST_CASE("license text: limits - 10,000 tokens and 5 MiB are fine, one more is too_large") {
   std::string lines;
   for (int i = 0; i < 10000; ++i) lines += "t\n";
   CHECK(v::parse_licenses(lines, "x").value().tokens.size() == 10000);
   check_error(v::parse_licenses(lines + "t\n", "x"), v::ErrorCode::too_large,
               "over 10,000 licenses (at x:10001)");
-  // Comments count towards the 4 MiB too: the limit is on the text.
-  std::string big(4 * 1024 * 1024, '#');
+  // Comments count towards the 5 MiB (4 MiB of licenses and a 1 MiB revocation list) too: the
+  // limit is on the text.
+  std::string big(5 * 1024 * 1024, '#');
   CHECK(v::parse_licenses(big, "x").ok());
-  check_error(v::parse_licenses(big + "\n", "x"), v::ErrorCode::too_large, "4 MiB");
+  check_error(v::parse_licenses(big + "\n", "x"), v::ErrorCode::too_large,
+              "the license set is over the 5 MiB limit (at x); refusing all of it");
 }
 
 TEST_CASE("load_licenses: a file - its lines with file:line sources") {
@@ -174,13 +176,12 @@ TEST_CASE("load_licenses: a missing path or a FIFO - io_error naming it") {
 
 TEST_CASE("load_licenses: limits over several files - the whole set is too_large, naming where") {
   TempDir d;
-  const std::string half(2 * 1024 * 1024, '#');
-  d.file("a.lic", half);
-  d.file("b.lic", half);
-  CHECK(v::load_licenses(d.path).ok());  // exactly 4 MiB
+  d.file("a.lic", std::string(4 * 1024 * 1024, '#'));
+  d.file("b.lic", std::string(1024 * 1024, '#'));
+  CHECK(v::load_licenses(d.path).ok());  // exactly 5 MiB
   d.file("c.lic", "\n");
   check_error(v::load_licenses(d.path), v::ErrorCode::too_large,
-              "over the 4 MiB limit (at " + d.path + "/c.lic)");
+              "over the 5 MiB limit (at " + d.path + "/c.lic)");
 
   TempDir t;
   std::string lines;
@@ -191,6 +192,6 @@ TEST_CASE("load_licenses: limits over several files - the whole set is too_large
               "over 10,000 licenses (at " + t.path + "/b.lic:4001)");
 
   TempDir h;
-  const std::string huge = h.file("huge.lic", std::string(5 * 1024 * 1024, 'A'));
-  check_error(v::load_licenses(huge), v::ErrorCode::too_large, "4 MiB");
+  const std::string huge = h.file("huge.lic", std::string(6 * 1024 * 1024, 'A'));
+  check_error(v::load_licenses(huge), v::ErrorCode::too_large, "5 MiB");
 }

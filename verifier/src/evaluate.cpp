@@ -106,7 +106,8 @@ std::optional<Error> check_set_limits(const LicenseSet& set) {
   std::size_t bytes = 0;
   for (const auto& t : set.tokens) bytes += t.token.size();
   if (bytes > kMaxLicenseSetBytes) {
-    return Error{ErrorCode::too_large, "the license set is over the 4 MiB limit; refusing all of it"};
+    return Error{ErrorCode::too_large, std::string("the license set is over the ") + kLicenseSetLimitText +
+                                           " limit; refusing all of it"};
   }
   return std::nullopt;
 }

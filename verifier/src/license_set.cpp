@@ -20,8 +20,8 @@ Error io_error(const std::string& path, int err) {
 }
 
 Error too_large_bytes(const std::string& where) {
-  return Error{ErrorCode::too_large,
-               "the license set is over the 4 MiB limit (at " + where + "); refusing all of it"};
+  return Error{ErrorCode::too_large, std::string("the license set is over the ") + kLicenseSetLimitText +
+                                         " limit (at " + where + "); refusing all of it"};
 }
 
 // Appends the tokens of `text` (from file `name`) to *set; *bytes counts the set's size.
@@ -48,7 +48,7 @@ std::optional<Error> append_lines(std::string_view text, const std::string& name
   return error;
 }
 
-// Reads one license file into *set, within what is left of the 4 MiB budget.
+// Reads one license file into *set, within what is left of the 5 MiB budget.
 std::optional<Error> append_file(const std::string& path, LicenseSet* set, std::size_t* bytes) {
   auto text = seatkey::read_file_bounded(path, kMaxLicenseSetBytes - *bytes);
   if (!text) return Error{ErrorCode::io_error, "cannot read license file " + text.error().message};

@@ -183,7 +183,7 @@ bool read_appliance_file(const std::string& path, std::string* id, std::string* 
 }
 
 // The license set at o.licenses; kStdin reads standard input, bounded like a file (an endless
-// input such as /dev/zero is too_large at 4 MiB), its sources "stdin:LINE".
+// input such as /dev/zero is too_large at 5 MiB), its sources "stdin:LINE".
 sv::Expected<sv::LicenseSet> load_license_set(const std::string& path) {
   if (path != kStdin) return sv::load_licenses(path);
   auto text = seatkey::read_fd_bounded(STDIN_FILENO, seatkey::kMaxLicenseSetBytes, "stdin");

@@ -50,7 +50,7 @@ typedef enum seatkey_status {
   SEATKEY_INVALID_APPLIANCE_ID = 3, /* outside the alphabet or 4-64 characters of an appliance ID */
   SEATKEY_INVALID_TIME = 4,         /* not an RFC 3339 time */
   SEATKEY_IO_ERROR = 5,             /* a path could not be read (the message names it) */
-  SEATKEY_TOO_LARGE = 6,            /* a license set over 4 MiB or 10,000 tokens */
+  SEATKEY_TOO_LARGE = 6,            /* a license set over 5 MiB or 10,000 tokens */
   SEATKEY_OUT_OF_MEMORY = 7,
   SEATKEY_INTERNAL_ERROR = 8
 } seatkey_status;

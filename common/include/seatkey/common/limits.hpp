@@ -25,8 +25,14 @@ static_assert(kMaxLicenseTokenBytes == 4096 && kMaxRevocationTokenBytes == 10485
 // What readers that know only licenses check (the same as max_token_bytes(TokenLimit::license)).
 inline constexpr std::size_t kMaxTokenBytes = kMaxLicenseTokenBytes;
 
-inline constexpr std::size_t kMaxLicenseSetBytes = 4 * 1024 * 1024;  // a license set over this is refused
-inline constexpr std::size_t kMaxLicenseSetTokens = 10000;           // as is one with more tokens
-inline constexpr std::size_t kMaxJsonDepth = 16;                     // deeper payloads are invalid claims
+// A license set holds up to 4 MiB of licenses and one revocation list of up to 1 MiB: a set
+// over 5 MiB is refused. What the vendor exports for one appliance (licenses only) stays
+// within kMaxLicensesBytes, so that a list fits beside it.
+inline constexpr std::size_t kMaxLicensesBytes = 4 * 1024 * 1024;
+inline constexpr const char* kLicenseSetLimitText = "5 MiB";
+inline constexpr std::size_t kMaxLicenseSetBytes = kMaxLicensesBytes + kMaxRevocationTokenBytes;
+inline constexpr std::size_t kMaxLicenseSetTokens = 10000;  // as is one with more tokens
+inline constexpr std::size_t kMaxJsonDepth = 16;            // deeper payloads are invalid claims
+static_assert(kMaxLicenseSetBytes == 5 * 1024 * 1024, "kLicenseSetLimitText names the limit");
 
 }  // namespace seatkey
