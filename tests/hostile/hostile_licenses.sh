@@ -160,8 +160,8 @@ for serial in "20 01" "20É1" "" "$(printf '%065d' 1)"; do
   add "$(mint "$(printf '{"iss":"V","jti":"%s","iat":"2026-11-02T09:00:00Z","kind":"users","appliance":"%s","users":5}' \
     "$serial" "$APPLIANCE")")" invalid_claims
 done
-# A token of exactly 4 KiB is read; 4 KiB + 1 is malformed unread. The size is reached with
-# an ignored claim and, when base64url cannot hit it, a space in the footer.
+# A license of exactly 4 KiB is read; 4 KiB + 1 is malformed (only a revocation list may be
+# larger). The size is reached with an ignored claim and, when base64url cannot hit it, a space in the footer.
 for size in 4096 4097; do
   read -r pad spaces < <(python3 - "$size" "$KID" <<'PY'
 import sys

@@ -735,3 +735,38 @@ TEST_CASE("new entitlement and report getters - NULL handles give 0, false, NULL
   CHECK_FALSE(seatkey_entitlement_grace(e.p, &t, &t));
   CHECK(seatkey_entitlement_clock(e.p) == now());
 }
+
+TEST_CASE(
+    "revocation lists - the seq of the one that applies, its report of kind revocation, revoked licenses") {
+  seatkey::RevocationList list;
+  list.issuer = "Example PBX Vendor";
+  list.serial = "9";
+  list.issued_at = at("2026-11-20T09:00:00Z");
+  list.seq = 4;
+  list.revoked = {"2"};
+  const std::string token = sign_payload(seatkey::to_payload_json(list));
+  Ent e;
+  REQUIRE(eval_text(lines({server("1", Edition::compact).token(), pack("2", 5).token(), token}), e) ==
+          SEATKEY_OK);
+  std::int64_t seq = 0;
+  REQUIRE(seatkey_entitlement_revocation_seq(e.p, &seq));
+  CHECK(seq == 4);
+  CHECK(seatkey_entitlement_revocation_seq(e.p, nullptr));
+  CHECK(seatkey_entitlement_licensed_users(e.p) == 3);
+  REQUIRE(seatkey_entitlement_accepted_count(e.p) == 2);
+  const seatkey_report* r = seatkey_entitlement_accepted(e.p, 1);
+  CHECK(seatkey_report_kind(r) == SEATKEY_KIND_REVOCATION);
+  CHECK(std::string(seatkey_report_serial(r)) == "9");
+  CHECK(seatkey_report_users(r) == 0);
+  REQUIRE(seatkey_entitlement_rejected_count(e.p) == 1);
+  const seatkey_report* revoked = seatkey_entitlement_rejected(e.p, 0);
+  CHECK(seatkey_report_reason(revoked) == SEATKEY_REASON_REVOKED);
+  CHECK(std::string(seatkey_reason_name(seatkey_report_reason(revoked))) == "revoked");
+
+  Ent none;  // no list: false, *seq untouched
+  REQUIRE(eval_text(lines({server("1", Edition::compact).token()}), none) == SEATKEY_OK);
+  seq = 42;
+  CHECK_FALSE(seatkey_entitlement_revocation_seq(none.p, &seq));
+  CHECK(seq == 42);
+  CHECK_FALSE(seatkey_entitlement_revocation_seq(nullptr, &seq));
+}

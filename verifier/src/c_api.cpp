@@ -540,6 +540,12 @@ bool seatkey_entitlement_clock_behind(const seatkey_entitlement* e) {
   return e && e->entitlement.clock_behind;
 }
 
+bool seatkey_entitlement_revocation_seq(const seatkey_entitlement* e, int64_t* seq) {
+  if (e == nullptr || !e->entitlement.revocation_seq) return false;
+  if (seq != nullptr) *seq = *e->entitlement.revocation_seq;
+  return true;
+}
+
 const char* seatkey_grace_reason_name(seatkey_grace_reason reason) {
   if (reason == SEATKEY_GRACE_NONE) return "none";
   const auto r = from_c(kGraceReasons, reason);

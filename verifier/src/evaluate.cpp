@@ -1,6 +1,7 @@
-// evaluate(): each token checked alone (format, key, signature, claims, binding), then the
-// clock floor and the state file, the licensing rules of seatkey::apply_rules() at
-// max(clock, clock floor), the grace rules, and the entitlement with one report per token.
+// evaluate(): each token checked alone (format, key, signature, claims, binding), the
+// revocation list that applies, then the clock floor and the state file, the licensing rules
+// of seatkey::apply_rules() at max(clock, clock floor), the grace rules, and the entitlement
+// with one report per token.
 #include <algorithm>
 #include <limits>
 #include <new>
@@ -32,6 +33,32 @@ struct TokenCheck {
   std::optional<std::size_t> terms_index;  // into the licenses apply_rules() decides on
 };
 
+// The tokens of an evaluation: the set's, then the revocation lists of the context (the one
+// built into this build, by default), reported after the set's.
+class Tokens {
+ public:
+  Tokens(const LicenseSet& set, const std::vector<LicenseToken>& lists) : set_(set), lists_(lists) {}
+  std::size_t size() const { return set_.tokens.size() + lists_.size(); }
+  const LicenseToken& operator[](std::size_t i) const {
+    return i < set_.tokens.size() ? set_.tokens[i] : lists_[i - set_.tokens.size()];
+  }
+  // Given by the context rather than found in the set: only a revocation list belongs there.
+  bool from_context(std::size_t i) const { return i >= set_.tokens.size(); }
+
+ private:
+  const LicenseSet& set_;
+  const std::vector<LicenseToken>& lists_;
+};
+
+// A revocation list whose signature and claims checked out.
+struct ListCandidate {
+  std::size_t token = 0;  // its index in Tokens
+  std::int64_t seq = 0;
+  UnixTime issued_at = 0;
+  std::string_view serial;  // points into its TokenCheck
+  std::size_t serial_count = 0;
+};
+
 // The licenses bound to this appliance, for apply_rules(), and where each came from.
 struct Candidates {
   std::vector<seatkey::LicenseTerms> terms;  // serials point into the TokenChecks
@@ -39,6 +66,9 @@ struct Candidates {
   std::vector<seatkey::License> servers;     // full claims of the server licenses ...
   std::vector<std::size_t> server_of_terms;  // ... server_of_terms[i] for a server terms[i]
   std::optional<UnixTime> latest_iat;        // of every token whose signature and claims checked out
+  std::vector<ListCandidate> lists;          // the revocation lists, in token order
+  std::optional<std::size_t> applicable;     // into lists: the one with the highest seq
+  std::vector<std::string> revoked;          // its serials, in compare_serials() order
 };
 
 bool is_well_formed_pid(std::string_view kid) {
@@ -114,20 +144,22 @@ std::optional<Error> check_set_limits(const LicenseSet& set) {
 
 // The checks of one token alone, in order: size, format, key, signature, claims, binding to
 // this appliance. Returns the claims when they parsed (also for a token bound to another
-// appliance: its report names the serial).
-std::optional<seatkey::License> check_token(std::string_view token, const std::string& appliance,
-                                            seatkey::V4PublicDecoder* decoder, KeyChoice* keys,
-                                            TokenCheck* c) {
+// appliance: its report names the serial). A token may take a revocation list's size until
+// its verified claims say what it is; a license over its own limit is then malformed.
+// `list_only`: a token of the context, where only a revocation list belongs.
+std::optional<seatkey::Claims> check_token(std::string_view token, const std::string& appliance,
+                                           bool list_only, seatkey::V4PublicDecoder* decoder, KeyChoice* keys,
+                                           TokenCheck* c) {
   const auto reject = [c](RuleReason r, std::string message) {
     c->reason = r;
     c->message = std::move(message);
   };
-  if (token.size() > kMaxTokenBytes) {
-    reject(RuleReason::malformed, "not a valid license: " + std::to_string(token.size()) +
-                                      " bytes, over the 4096-byte limit for one license (not read)");
+  if (token.size() > max_token_bytes(TokenLimit::revocation_list)) {
+    reject(RuleReason::malformed, "not a valid license: " + std::to_string(token.size()) + " bytes, over " +
+                                      token_limit_text(TokenLimit::revocation_list) + " (not read)");
     return std::nullopt;
   }
-  if (const char* why = decoder->decode(token)) {
+  if (const char* why = decoder->decode(token, TokenLimit::revocation_list)) {
     reject(RuleReason::malformed, std::string("not a valid license: ") + why);
     return std::nullopt;
   }
@@ -142,29 +174,73 @@ std::optional<seatkey::License> check_token(std::string_view token, const std::s
     reject(RuleReason::bad_signature, "the signature does not match: the license was altered or damaged");
     return std::nullopt;
   }
-  auto license = seatkey::parse_claims(decoder->payload());
-  if (!license) {
-    reject(RuleReason::invalid_claims, "the license content is invalid: " + license.error().message);
+  auto claims = seatkey::parse_token_claims(decoder->payload());
+  const bool is_list = claims && !seatkey::is_license(seatkey::kind_of(*claims));
+  if (!is_list && token.size() > max_token_bytes(TokenLimit::license)) {
+    reject(RuleReason::malformed, "not a valid license: " + std::to_string(token.size()) + " bytes, over " +
+                                      token_limit_text(TokenLimit::license) +
+                                      " (only a revocation list may be larger)");
     return std::nullopt;
   }
-  if (license->appliance != appliance) {
+  if (!claims) {
+    reject(RuleReason::invalid_claims, "the license content is invalid: " + claims.error().message);
+    return std::nullopt;
+  }
+  if (list_only && !is_list) {
+    reject(RuleReason::invalid_claims,
+           "a " + std::string(seatkey::kind_description(seatkey::kind_of(*claims))) +
+               " where only a revocation list belongs (a built-in revocation list)");
+    return std::nullopt;
+  }
+  if (const auto* license = std::get_if<seatkey::License>(&*claims);
+      license && license->appliance != appliance) {
     reject(RuleReason::wrong_appliance,
            "issued for appliance " + license->appliance + ", not for this one (" + appliance + ")");
   }
-  return std::move(*license);
+  return std::move(*claims);
 }
 
-// Every token alone; the ones bound to this appliance become the candidates of the rules.
-Candidates check_tokens(const LicenseSet& set, const std::string& appliance,
+// Does revocation list a replace revocation list b? The higher seq (lists are cumulative),
+// then the later issue time, then the larger serial, then the context's (built-in) list: the
+// same list in the set and built in is applied as the built-in one, which no file can remove.
+bool list_outranks(const ListCandidate& a, const ListCandidate& b, const Tokens& tokens) {
+  if (a.seq != b.seq) return a.seq > b.seq;
+  if (a.issued_at != b.issued_at) return a.issued_at > b.issued_at;
+  if (const int c = seatkey::compare_serials(a.serial, b.serial); c != 0) return c > 0;
+  return tokens.from_context(a.token) && !tokens.from_context(b.token);
+}
+
+// Takes the revocation list of token i into the candidates; keeps its serials if it is the
+// best one so far (only the best list's serials are kept: memory for one list at most).
+void add_list(std::size_t i, seatkey::RevocationList list, const TokenCheck& c, const Tokens& tokens,
+              Candidates* out) {
+  out->lists.push_back(ListCandidate{i, list.seq, list.issued_at, c.serial, list.revoked.size()});
+  if (!out->applicable || list_outranks(out->lists.back(), out->lists[*out->applicable], tokens)) {
+    out->applicable = out->lists.size() - 1;
+    out->revoked = std::move(list.revoked);
+  }
+}
+
+// Every token alone; the ones bound to this appliance become the candidates of the rules,
+// the revocation lists the candidates for the one that applies.
+Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
                         const detail::TrustStoreAccess::Impl* keys, std::vector<TokenCheck>* checks) {
   Candidates out;
   seatkey::V4PublicDecoder decoder;
   KeyChoice key_choice(keys);
-  for (std::size_t i = 0; i < set.tokens.size(); ++i) {
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
     TokenCheck& c = (*checks)[i];
-    auto license = check_token(set.tokens[i].token, appliance, &decoder, &key_choice, &c);
-    if (!license) continue;
+    auto claims = check_token(tokens[i].token, appliance, tokens.from_context(i), &decoder, &key_choice, &c);
+    if (!claims) continue;
     c.parsed = true;
+    if (auto* list = std::get_if<seatkey::RevocationList>(&*claims)) {
+      c.kind = seatkey::LicenseKind::revocation;
+      c.serial = list->serial;
+      out.latest_iat = std::max(out.latest_iat.value_or(list->issued_at), list->issued_at);
+      add_list(i, std::move(*list), c, tokens, &out);
+      continue;
+    }
+    auto* license = std::get_if<seatkey::License>(&*claims);
     c.kind = license->kind;
     c.users = license->users;
     c.expires = license->expires;
@@ -180,7 +256,36 @@ Candidates check_tokens(const LicenseSet& set, const std::string& appliance,
     out.server_of_terms.push_back(out.servers.size());
     if (license->kind == seatkey::LicenseKind::server) out.servers.push_back(std::move(*license));
   }
+  // The licenses the applicable list names are revoked (decided by apply_rules(), in the
+  // policy's order of reasons).
+  for (seatkey::LicenseTerms& l : out.terms) l.revoked = detail::is_revoked(out.revoked, l.serial);
   return out;
+}
+
+// "revocation list 1042 (seq 3) from licenses/revocations.lic"
+std::string list_text(const ListCandidate& list, const Tokens& tokens) {
+  return "revocation list " + std::string(list.serial) + " (seq " + std::to_string(list.seq) + ") from " +
+         tokens[list.token].source;
+}
+
+// The reports of the revocation lists: the applicable one accepted, the others superseded.
+void rule_on_lists(const Candidates& candidates, const Tokens& tokens, std::vector<TokenCheck>* checks) {
+  if (!candidates.applicable) return;
+  const ListCandidate& best = candidates.lists[*candidates.applicable];
+  for (std::size_t k = 0; k < candidates.lists.size(); ++k) {
+    const ListCandidate& list = candidates.lists[k];
+    TokenCheck& c = (*checks)[list.token];
+    if (k == *candidates.applicable) {
+      c.message = "the revocation list that applies: seq " + std::to_string(list.seq) + ", " +
+                  std::to_string(list.serial_count) + (list.serial_count == 1 ? " serial" : " serials") +
+                  " revoked";
+      continue;
+    }
+    c.reason = RuleReason::superseded;
+    c.message = (list.serial == best.serial && list.seq == best.seq ? "a copy of " : "replaced by ") +
+                list_text(best, tokens) +
+                (list.seq < best.seq ? " (a higher seq: lists are cumulative)" : "");
+  }
 }
 
 const char* why_text(seatkey::Precedence p) {
@@ -194,11 +299,11 @@ const char* why_text(seatkey::Precedence p) {
 
 // The words for a ruling of apply_rules() on candidate i.
 std::string ruling_message(const seatkey::Outcome& outcome, const Candidates& candidates, std::size_t i,
-                           const LicenseSet& set) {
+                           const Tokens& tokens) {
   const seatkey::Ruling& r = outcome.rulings[i];
   const seatkey::LicenseTerms& l = candidates.terms[i];
   const auto source_of = [&](std::size_t terms_index) -> const std::string& {
-    return set.tokens[candidates.token_index[terms_index]].source;
+    return tokens[candidates.token_index[terms_index]].source;
   };
   if (!r.reason) {
     if (l.kind == seatkey::LicenseKind::server) {
@@ -208,6 +313,8 @@ std::string ruling_message(const seatkey::Outcome& outcome, const Candidates& ca
     return "a user pack of " + seatkey::users_text(l.users);
   }
   switch (*r.reason) {
+    case RuleReason::revoked:
+      return "revoked by the vendor: named in " + list_text(candidates.lists[*candidates.applicable], tokens);
     case RuleReason::not_yet_valid: return "not valid before " + format_rfc3339(*l.not_before);
     case RuleReason::expired: return "expired at " + format_rfc3339(*l.expires);
     case RuleReason::duplicate:
@@ -251,14 +358,14 @@ Entitlement entitlement_of(std::string appliance, UnixTime now, const seatkey::O
 }
 
 // One report per token, in set order, accepted or rejected.
-void write_reports(const LicenseSet& set, std::vector<TokenCheck>* checks, const seatkey::Outcome& outcome,
+void write_reports(const Tokens& tokens, std::vector<TokenCheck>* checks, const seatkey::Outcome& outcome,
                    const Candidates& candidates, Entitlement* e) {
   std::size_t accepted = 0;
   for (std::size_t i = 0; i < checks->size(); ++i) {
     TokenCheck& c = (*checks)[i];
     if (c.terms_index) {
       c.reason = outcome.rulings[*c.terms_index].reason;
-      c.message = ruling_message(outcome, candidates, *c.terms_index, set);
+      c.message = ruling_message(outcome, candidates, *c.terms_index, tokens);
     }
     accepted += c.reason ? 0 : 1;
   }
@@ -267,11 +374,11 @@ void write_reports(const LicenseSet& set, std::vector<TokenCheck>* checks, const
   for (std::size_t i = 0; i < checks->size(); ++i) {
     TokenCheck& c = (*checks)[i];
     LicenseReport r;
-    r.source = set.tokens[i].source;
+    r.source = tokens[i].source;
     if (c.reason) r.reason = detail::to_api(*c.reason);
     if (c.parsed) {
       r.kind = detail::to_api(c.kind);
-      r.users = c.users;
+      if (seatkey::is_license(c.kind)) r.users = c.users;
       r.expires = c.expires;
       r.serial = std::move(c.serial);
     }
@@ -354,8 +461,15 @@ Entitlement evaluate_checked(const LicenseSet& set, std::string appliance, const
     warnings.push_back(
         {WarningCode::licenses_unreadable, unreadable->message + ": evaluated as no licenses"});
   }
-  std::vector<TokenCheck> checks(set.tokens.size());  // never reallocated: the terms point in
-  const Candidates candidates = check_tokens(set, appliance, detail::TrustStoreAccess::impl(trust), &checks);
+  std::vector<LicenseToken> built_in;
+  if (!context.revocation_lists) {
+    if (auto list = built_in_revocation_list()) built_in.push_back({std::string(*list), "built-in"});
+  }
+  const Tokens tokens(set, context.revocation_lists ? *context.revocation_lists : built_in);
+  std::vector<TokenCheck> checks(tokens.size());  // never reallocated: the terms point in
+  const Candidates candidates =
+      check_tokens(tokens, appliance, detail::TrustStoreAccess::impl(trust), &checks);
+  rule_on_lists(candidates, tokens, &checks);
 
   detail::StateFile state;
   if (!context.state_path.empty()) state.open(context.state_path, &warnings);
@@ -372,12 +486,13 @@ Entitlement evaluate_checked(const LicenseSet& set, std::string appliance, const
   e.clock = now;
   e.clock_floor = floor;
   e.clock_behind = floor && now < *floor;
-  write_reports(set, &checks, outcome, candidates, &e);
+  if (candidates.applicable) e.revocation_seq = candidates.lists[*candidates.applicable].seq;
+  write_reports(tokens, &checks, outcome, candidates, &e);
 
   if (!context.state_path.empty()) {
     const int grace_days = context.grace_days.value_or(default_grace_days());
     detail::GraceDecision d = detail::decide_grace(state.state(), e, good_until(candidates, outcome), t,
-                                                   grace_days, unreadable != nullptr);
+                                                   grace_days, unreadable != nullptr, candidates.revoked);
     if (d.grace) {
       detail::apply_last_good(*state.state().last_good, &e);
       e.grace = std::move(d.grace);

@@ -2,6 +2,7 @@
 // types and seatkey::common's.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -42,6 +43,20 @@ struct TrustStoreAccess {
 // Generated at configure time from SEATKEY_TRUSTED_KEYS (builtin_keys.cpp in the build dir).
 extern const std::string_view kBuiltInTrustedKeys[];
 extern const std::size_t kBuiltInTrustedKeyCount;
+
+// Generated from SEATKEY_REVOCATIONS (builtin_revocations.cpp in the build dir): the revocation
+// token built into this build, checked against the trusted keys when it was built; empty:
+// none.
+extern const std::string_view kBuiltInRevocationList;
+
+// Whether `serial` is in `revoked`, a revocation list's serials in compare_serials() order
+// (the claims parser refuses a list out of that order): a binary search.
+inline bool is_revoked(const std::vector<std::string>& revoked, std::string_view serial) noexcept {
+  auto it = std::lower_bound(
+      revoked.begin(), revoked.end(), serial,
+      [](const std::string& a, std::string_view b) { return seatkey::compare_serials(a, b) < 0; });
+  return it != revoked.end() && seatkey::compare_serials(*it, serial) == 0;
+}
 
 // The library's error for one of seatkey::common's.
 Error from_common(const seatkey::Error& error);

@@ -463,6 +463,16 @@ bool loss_is_the_licenses(const LastGood& g, const Entitlement& fresh, UnixTime 
   return false;
 }
 
+// Whether the vendor took back what the last good entitlement `g` counted: its server license
+// is on the revocation list that applies, or a license here was rejected as revoked (the
+// state keeps the server license's serial only, not the packs'). Grace never covers a
+// revocation, not even one that arrives during a grace period.
+bool loss_is_revoked(const LastGood& g, const Entitlement& fresh, const std::vector<std::string>& revoked) {
+  if (is_revoked(revoked, g.server_license)) return true;
+  return std::any_of(fresh.rejected.begin(), fresh.rejected.end(),
+                     [](const LicenseReport& r) { return r.reason == Reason::revoked; });
+}
+
 GraceReason reason_of(const LastGood& g, const Entitlement& fresh, bool unreadable) {
   if (fresh.appliance != g.appliance) return GraceReason::appliance_changed;
   if (unreadable) return GraceReason::licenses_unreadable;
@@ -490,7 +500,7 @@ std::string grace_message(const GraceRecord& r, const LastGood& g, const Entitle
 
 GraceDecision decide_grace(const State& before, const Entitlement& fresh,
                            const std::optional<UnixTime>& fresh_good_until, UnixTime t, int grace_days,
-                           bool unreadable) {
+                           bool unreadable, const std::vector<std::string>& revoked) {
   GraceDecision d;
   d.after = before;
   d.after.high_water = std::max(before.high_water.value_or(t), t);
@@ -507,7 +517,7 @@ GraceDecision decide_grace(const State& before, const Entitlement& fresh,
   }
   const LastGood& g = *before.last_good;
   const bool worse = !fresh.licensed || fresh.licensed_users < g.licensed_users;
-  if (!worse) {
+  if (!worse || loss_is_revoked(g, fresh, revoked)) {
     record_fresh();
     return d;
   }

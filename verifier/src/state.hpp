@@ -110,10 +110,11 @@ struct GraceDecision {
 
 // The grace rules (docs/format.md, "Grace") for an evaluation at `t` whose own result is
 // `fresh` (its grace unset), with `fresh_good_until` its LastGood::good_until, `unreadable`
-// when the license set could not be read.
+// when the license set could not be read, `revoked` the serials of the revocation list that
+// applied (in compare_serials() order).
 GraceDecision decide_grace(const State& before, const Entitlement& fresh,
                            const std::optional<UnixTime>& fresh_good_until, UnixTime t, int grace_days,
-                           bool unreadable);
+                           bool unreadable, const std::vector<std::string>& revoked);
 
 // Makes `e` the last good entitlement `g` (licensed, edition, server license, users, update
 // option), keeping its appliance, clock fields and reports.

@@ -41,6 +41,11 @@ int default_grace_days() noexcept {
   return SEATKEY_DEFAULT_GRACE_DAYS;
 }
 
+std::optional<std::string_view> built_in_revocation_list() noexcept {
+  if (detail::kBuiltInRevocationList.empty()) return std::nullopt;
+  return detail::kBuiltInRevocationList;
+}
+
 namespace {
 
 // The names of docs/format.md, in enum order.

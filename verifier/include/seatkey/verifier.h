@@ -212,6 +212,12 @@ SEATKEY_VERIFIER_API int64_t seatkey_entitlement_clock(const seatkey_entitlement
 SEATKEY_VERIFIER_API bool seatkey_entitlement_clock_floor(const seatkey_entitlement* e, int64_t* floor);
 /* The clock is behind the clock floor: the system clock is wrong (or was set back). */
 SEATKEY_VERIFIER_API bool seatkey_entitlement_clock_behind(const seatkey_entitlement* e);
+/* true and *seq set (when seq is not NULL) when a revocation list applies: the seq of the one
+ * with the highest seq among the list built into this build (CMake SEATKEY_REVOCATIONS) and the
+ * revocation tokens of the license set (docs/format.md, "Revocation lists"). Its report is the
+ * accepted one of kind SEATKEY_KIND_REVOCATION; the other lists are rejected
+ * SEATKEY_REASON_SUPERSEDED, the licenses it names SEATKEY_REASON_REVOKED. */
+SEATKEY_VERIFIER_API bool seatkey_entitlement_revocation_seq(const seatkey_entitlement* e, int64_t* seq);
 
 /* Why an evaluation is in grace (docs/format.md, "Grace"). */
 typedef enum seatkey_grace_reason {

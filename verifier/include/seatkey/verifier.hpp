@@ -164,7 +164,8 @@ SEATKEY_VERIFIER_API const char* kind_name(LicenseKind kind) noexcept;  // "serv
 
 // Why a token was rejected; the names are the reason codes of docs/format.md.
 enum class Reason {
-  malformed,          // not a v4.public token, bad base64url, over 4 KiB, bad footer/kid
+  malformed,          // not a v4.public token, bad base64url, over 4 KiB (a revocation list:
+                      // 1 MiB), bad footer/kid
   unknown_key,        // footer kid names no trusted key
   bad_signature,      // signature does not verify
   invalid_claims,     // payload not a valid license claims object
@@ -173,7 +174,8 @@ enum class Reason {
   not_yet_valid,      // now < nbf
   expired,            // now >= exp
   duplicate,          // its serial was already accepted earlier in the set
-  superseded,         // a server license that lost to another (rule 2)
+  superseded,         // a server license that lost to another (rule 2), or a revocation list
+                      // that is not the one that applies
   no_server_license,  // a pack, with no valid server license
   free_edition,       // a pack, while the active server license is free
 };
@@ -181,7 +183,7 @@ SEATKEY_VERIFIER_API const char* reason_name(Reason reason) noexcept;  // "malfo
 
 // One token's outcome. serial, kind, users and expires are set only for tokens whose
 // signature verified and whose claims parsed (never for malformed/unknown_key/bad_signature/
-// invalid_claims).
+// invalid_claims); users and expires never for a revocation list.
 struct LicenseReport {
   std::optional<std::string> serial;
   std::optional<LicenseKind> kind;
@@ -243,6 +245,9 @@ struct SEATKEY_VERIFIER_API Entitlement {
   UnixTime clock = 0;                         // the clock given (EvaluationContext::now)
   std::optional<UnixTime> clock_floor;        // the latest time known to have passed; nullopt: none
   bool clock_behind = false;                  // clock < clock_floor
+  // The seq of the revocation list that applies (the accepted report of kind revocation);
+  // nullopt: none.
+  std::optional<std::int64_t> revocation_seq;
   // Set while the state file's last good entitlement is kept: then licensed, edition,
   // server_license and the users fields are the last good ones, the reports are today's.
   std::optional<Grace> grace;
@@ -284,6 +289,11 @@ struct EvaluationContext {
   // Accepted licenses whose `exp` is at most this many days after the evaluation time are
   // listed in Entitlement::expiring; 0 to 3650.
   int warn_days = 30;
+  // Revocation lists besides those in the set (docs/format.md, "Revocation lists"): checked
+  // like the set's tokens (against `trust`) and reported after them with their source; only
+  // revocation tokens belong here. nullopt: the list built into this library
+  // (built_in_revocation_list(), source "built-in"), if it has one.
+  std::optional<std::vector<LicenseToken>> revocation_lists;
 };
 
 // Evaluates `set` for the appliance `appliance_id` (canonicalized first; an invalid one is
@@ -309,6 +319,9 @@ SEATKEY_VERIFIER_API Expected<Entitlement> evaluate(const LicenseSet& set, std::
 SEATKEY_VERIFIER_API std::optional<UnixTime> build_time() noexcept;
 // The grace days of an EvaluationContext that sets none (CMake SEATKEY_GRACE_DAYS, 30 by default).
 SEATKEY_VERIFIER_API int default_grace_days() noexcept;
+// The revocation token built into this build (CMake SEATKEY_REVOCATIONS, checked against the
+// built-in keys when it was built); nullopt when it has none.
+SEATKEY_VERIFIER_API std::optional<std::string_view> built_in_revocation_list() noexcept;
 
 // ---------------------------------------------------------------------------------------
 // Helpers for callers (the CLI uses them).
