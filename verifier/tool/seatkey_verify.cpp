@@ -28,6 +28,7 @@
 // 0 when not licensed. Entries whose token did not verify have null serial, kind and users.
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -274,6 +275,7 @@ void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
   j["clock"] = sv::format_time(e.clock);
   j["clock_floor"] = time_or_null(e.clock_floor);
   j["clock_behind"] = e.clock_behind;
+  j["revocation_seq"] = e.revocation_seq ? nlohmann::ordered_json(*e.revocation_seq) : nullptr;
   if (e.grace) {
     nlohmann::ordered_json g;
     g["since"] = sv::format_time(e.grace->since);
@@ -337,6 +339,7 @@ void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
 std::string describe(const sv::LicenseReport& r) {
   if (!r.serial || !r.kind) return "";
   if (*r.kind == sv::LicenseKind::server) return "server license " + *r.serial + ": ";
+  if (*r.kind == sv::LicenseKind::revocation) return "revocation list " + *r.serial + ": ";
   return "user pack " + *r.serial + " (" + seatkey::users_text(r.users.value_or(0)) + "): ";
 }
 
@@ -386,6 +389,18 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
     line << "Clock:    the system clock (" << sv::format_time(e.clock) << ") is behind by "
          << duration_text(*e.clock_floor - e.clock) << ": evaluated at " << sv::format_time(e.evaluated_at)
          << ", the latest time this appliance knows has passed.";
+    print_line(out, line);
+  }
+  if (e.revocation_seq) {
+    const auto list = std::find_if(e.accepted.begin(), e.accepted.end(), [](const sv::LicenseReport& r) {
+      return r.kind == sv::LicenseKind::revocation;
+    });
+    const auto revoked = std::count_if(e.rejected.begin(), e.rejected.end(), [](const sv::LicenseReport& r) {
+      return r.reason == sv::Reason::revoked;
+    });
+    line << "Revoked:  " << revoked << (revoked == 1 ? " license" : " licenses")
+         << " revoked by the vendor's revocation list " << *list->serial << " (seq " << *e.revocation_seq
+         << ", " << list->source << ").";
     print_line(out, line);
   }
   for (std::size_t i : e.expiring) {
