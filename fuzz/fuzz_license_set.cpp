@@ -1,7 +1,8 @@
 // License-set evaluation: parse_licenses + evaluate over sets of valid, mutated, re-signed and
-// duplicated tokens. Never crashes, and the entitlement keeps the invariants of
-// docs/format.md: every token accepted or rejected with exactly one reason, accepted serials
-// unique, licensed users = min(included + packs, max), the same input gives the same
+// duplicated tokens, revocation lists among them. Never crashes, and the entitlement keeps the
+// invariants of docs/format.md: every token accepted or rejected with exactly one reason,
+// accepted license serials unique, at most one revocation list accepted (the one whose seq is
+// revocation_seq), licensed users = min(included + packs, max), the same input gives the same
 // entitlement.
 //
 // The input is license text (so license files the tool exports are seeds). A line starting
@@ -80,6 +81,10 @@ Pool make_pool() {
       head + a + R"("jti":"10","kind":"server","edition":"compact","users":3,"extra":{"a":[1,2]}})",
       R"({"iss":"seatkey","iat":"2026-11-02T09:00:00Z","appliance":")" + a +
           R"("jti":"11","kind":"server","edition":"compact","users":3})",
+      // Revocation lists: an older and a newer one (cumulative), and an empty one.
+      R"({"iss":"seatkey","jti":"20","iat":"2026-11-03T09:00:00Z","kind":"revocation","seq":1,"revoked":["5","8"]})",
+      R"({"iss":"seatkey","jti":"21","iat":"2026-11-04T09:00:00Z","kind":"revocation","seq":2,"revoked":["1","5","8","9"]})",
+      R"({"iss":"seatkey","jti":"22","iat":"2026-11-04T09:00:00Z","kind":"revocation","seq":2,"revoked":[]})",
   };
   for (const auto& p : pool.payloads) pool.tokens.push_back(sign(pool.dev, p, footer_of(pool.dev)));
   return pool;
@@ -131,9 +136,15 @@ void check(bool condition) {
 void check_entitlement(const v::LicenseSet& set, const v::Entitlement& e) {
   check(e.accepted.size() + e.rejected.size() == set.tokens.size());
   std::set<std::string> serials;
-  int servers = 0, pack_users = 0;
+  int servers = 0, pack_users = 0, lists = 0;
   for (const auto& r : e.accepted) {
-    check(!r.reason && r.serial && r.kind && r.users);
+    check(!r.reason && r.serial && r.kind);
+    if (*r.kind == v::LicenseKind::revocation) {
+      check(!r.users && !r.expires);
+      ++lists;
+      continue;
+    }
+    check(r.users.has_value());
     check(serials.insert(*r.serial).second);
     if (*r.kind == v::LicenseKind::server) {
       ++servers;
@@ -147,7 +158,10 @@ void check_entitlement(const v::LicenseSet& set, const v::Entitlement& e) {
     const bool unverified = *r.reason == v::Reason::malformed || *r.reason == v::Reason::unknown_key ||
                             *r.reason == v::Reason::bad_signature || *r.reason == v::Reason::invalid_claims;
     check(unverified != r.serial.has_value());
+    check(*r.reason != v::Reason::revoked || e.revocation_seq.has_value());
+    check(r.kind != v::LicenseKind::revocation || *r.reason == v::Reason::superseded);
   }
+  check(lists == (e.revocation_seq ? 1 : 0));
   check(e.licensed == e.server_license.has_value());
   check(servers == (e.licensed ? 1 : 0));
   check(e.appliance == kAppliance);

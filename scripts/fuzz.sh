@@ -97,7 +97,11 @@ for tok in tokens:
 for f in sorted(glob.glob(f"{out}/tool/*.lic")):
     seeds["license_set"].append(open(f).read())
 seeds["license_set"].append("\n".join(tokens + tokens[:3]) + "\n")
-seeds["license_set"].append("".join(f"@{chr(i)}{chr(op)}\x00\x10\x41\n" for i in range(12) for op in range(8)))
+seeds["license_set"].append("".join(f"@{chr(i)}{chr(op)}\x00\x10\x41\n" for i in range(15) for op in range(8)))
+# The revocation list the tool issued (it revokes serial 2) beside the licenses of 001A2B3C4D5E.
+lists = [t for t, c in zip(tokens, seeds["claims"][-len(tokens):]) if '"kind":"revocation"' in c]
+for f in sorted(glob.glob(f"{out}/tool/001A2B3C4D5E.lic")):
+    seeds["license_set"].append(open(f).read() + "\n".join(lists) + "\n")
 seeds["orders"].append(open(f"{out}/tool/orders.json").read())
 for f in sorted(glob.glob(f"{out}/tool/state/*")):
     seeds["state"].append(open(f).read())
