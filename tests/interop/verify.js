@@ -1,7 +1,8 @@
 'use strict';
 // Independent check of seatkey-keygen's tokens: each must verify with the `paseto` npm package
 // (not seatkey's code) given only the k4.public key, carry the key's k4.pid as footer kid
-// (computed here with blakejs) and hold the license claims of docs/format.md.
+// (computed here with blakejs) and hold the claims of docs/format.md (licenses and revocation
+// lists).
 //   node verify.js PUBLIC_KEY_FILE TOKENS_FILE
 // TOKENS_FILE: one token per line; blank lines and '#' comments ignored. Exit 0 all verified.
 const fs = require('fs');
@@ -31,6 +32,19 @@ function checkClaims(p, where) {
   if (typeof p.iss !== 'string' || !p.iss) bad('iss');
   if (typeof p.jti !== 'string' || !/^[1-9][0-9]*$/.test(p.jti)) bad('jti is not a decimal serial');
   if (typeof p.iat !== 'string' || !RFC3339.test(p.iat)) bad('iat');
+  if (p.kind === 'revocation') {
+    // Bound to no appliance; seq 1 to 2^53 - 1; every revoked serial once, in numeric order.
+    for (const c of ['appliance', 'edition', 'users', 'customer', 'order', 'updates_until', 'nbf', 'exp']) {
+      if (c in p) bad(`${c} on a revocation list`);
+    }
+    if (!Number.isSafeInteger(p.seq) || p.seq < 1) bad('seq');
+    if (!Array.isArray(p.revoked)) bad('revoked');
+    for (const [i, serial] of p.revoked.entries()) {
+      if (typeof serial !== 'string' || !/^[1-9][0-9]*$/.test(serial)) bad('a revoked serial');
+      if (i > 0 && BigInt(p.revoked[i - 1]) >= BigInt(serial)) bad('revoked serials out of order or twice');
+    }
+    return;
+  }
   if (typeof p.appliance !== 'string' || !/^[A-Z0-9]{4,64}$/.test(p.appliance)) bad('appliance');
   for (const t of ['updates_until', 'exp', 'nbf']) {
     if (t in p && !RFC3339.test(p[t])) bad(t);
