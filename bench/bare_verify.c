@@ -24,8 +24,9 @@ int main(int argc, char** argv) {
     return 2;
   FILE* f = fopen(argv[2], "rb");
   if (!f) return 2;
-  static char line[8192];
-  static unsigned char body[4096], footer[4096], m2[8192];
+  /* Room for a revocation list (1 MiB), the largest token seatkey reads. */
+  static char line[(1 << 20) + 2];
+  static unsigned char body[1 << 20], footer[4096], m2[(1 << 20) + 4096];
   long ok = 0, total = 0;
   unsigned long long message_bytes = 0;
   while (fgets(line, sizeof line, f)) {

@@ -1,14 +1,15 @@
 // seatkey-bench-evaluate: evaluate() against bare Ed25519 verifies of the same messages.
 //
 //   seatkey-bench-evaluate [--licenses=FILE --appliance=ID --public=K4_PUBLIC_FILE]
-//                          [--packs=N] [--edition=NAME] [--pack-users=1|5] [--emit=FILE]
-//                          [Google Benchmark flags]
+//                          [--packs=N] [--edition=NAME] [--pack-users=1|5] [--revoked=N]
+//                          [--emit=FILE] [Google Benchmark flags]
 //
 // With --licenses, the set is that license file (scripts/bench.sh exports one from a ledger the
 // real seatkey-keygen filled). Without it, 1 server license of --edition (default appliance) +
 // N user packs of --pack-users each (default 1,000 of 5) are signed here with a fixed test
-// key, the same claims seatkey-keygen writes; --emit=FILE writes them (and FILE.pub, the
-// k4.public key) for the other benchmarks, then exits.
+// key, the same claims seatkey-keygen writes; --revoked=N adds a revocation list of N serials
+// (none of them the set's: every license stays accepted); --emit=FILE writes them (and
+// FILE.pub, the k4.public key) for the other benchmarks, then exits.
 //
 // BM_evaluate:    seatkey::verifier::evaluate() of the parsed set (rule 1 to 5, reports).
 // BM_bare_verify: crypto_sign_verify_detached over the PAE message (v4.public's m2) and the
@@ -70,7 +71,8 @@ std::string read_text(const std::string& path) {
 
 // 1 server license of `edition` + `packs` user packs of `pack_users` each for the fixture's
 // appliance, as seatkey-keygen signs them.
-std::string mint(int packs, seatkey::Edition edition, int pack_users, std::string* public_paserk) {
+std::string mint(int packs, seatkey::Edition edition, int pack_users, int revoked,
+                 std::string* public_paserk) {
   const std::string seed(32, '\x42');
   auto key = seatkey::SecretKey::from_seed(seed);
   if (!key) die("test key: " + key.error().message);
@@ -95,6 +97,18 @@ std::string mint(int packs, seatkey::Edition edition, int pack_users, std::strin
     if (!token) die("signing: " + token.error().message);
     text += *token + "\n";
   }
+  if (revoked > 0) {
+    seatkey::RevocationList list;
+    list.issuer = "seatkey";
+    list.serial = std::to_string(packs + 2);
+    list.issued_at = 1795860000;
+    list.seq = 1;
+    // Serials after the set's, as a vendor's list of voided licenses of other appliances.
+    for (int i = 0; i < revoked; ++i) list.revoked.push_back(std::to_string(1000000 + i));
+    auto token = key->sign(seatkey::to_payload_json(list), footer);
+    if (!token) die("signing the revocation list: " + token.error().message);
+    text += *token + "\n";
+  }
   return text;
 }
 
@@ -111,7 +125,7 @@ void prepare(const std::string& text, const std::string& public_paserk) {
   f.public_key = pk->bytes();
   f.now = sv::current_time();
   for (const auto& t : f.set.tokens) {
-    auto d = seatkey::decode_v4_public(t.token);
+    auto d = seatkey::decode_v4_public(t.token, seatkey::TokenLimit::revocation_list);
     if (!d) die(t.source + ": " + d.error().message);
     f.messages.push_back(seatkey::pae({seatkey::kV4PublicHeader, d->payload, d->footer, ""}));
     f.signatures.push_back(d->signature);
@@ -214,12 +228,14 @@ bool take(const std::string& arg, const char* name, std::string* value) {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (sodium_init() < 0) die("libsodium failed to initialize");
-  std::string licenses, public_file, emit, packs = "1000", edition_name = "appliance", pack_users = "5";
+  std::string licenses, public_file, emit, packs = "1000", edition_name = "appliance", pack_users = "5",
+                                           revoked = "0";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (!take(arg, "licenses", &licenses) && !take(arg, "appliance", &fixture().appliance) &&
         !take(arg, "public", &public_file) && !take(arg, "packs", &packs) && !take(arg, "emit", &emit) &&
-        !take(arg, "edition", &edition_name) && !take(arg, "pack-users", &pack_users)) {
+        !take(arg, "edition", &edition_name) && !take(arg, "pack-users", &pack_users) &&
+        !take(arg, "revoked", &revoked)) {
       die("unknown argument " + arg);
     }
   }
@@ -237,7 +253,9 @@ int main(int argc, char** argv) {
     if (!edition) die("--edition: unknown edition " + edition_name);
     const int users = std::atoi(pack_users.c_str());
     if (!seatkey::is_valid_pack_size(users)) die("--pack-users must be 1 or 5");
-    text = mint(n, *edition, users, &public_paserk);
+    const int r = std::atoi(revoked.c_str());
+    if (r < 0 || r > 60000) die("--revoked must be 0..60000 (a list of up to 1 MiB)");
+    text = mint(n, *edition, users, r, &public_paserk);
   }
   if (!emit.empty()) {
     std::ofstream(emit, std::ios::binary) << text;

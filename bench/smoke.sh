@@ -11,6 +11,10 @@ mkdir -p "$dir"
 "$bare_verify" "$(cat "$dir/set.lic.pub")" "$dir/set.lic" | grep -q '^4 of 4 verified'
 "$evaluate" --edition=compact --pack-users=1 --packs=2 --emit="$dir/compact.lic"
 "$bare_verify" "$(cat "$dir/compact.lic.pub")" "$dir/compact.lic" | grep -q '^3 of 3 verified'
+"$evaluate" --edition=compact --pack-users=1 --packs=2 --revoked=1000 --emit="$dir/revoked.lic"
+"$bare_verify" "$(cat "$dir/revoked.lic.pub")" "$dir/revoked.lic" | grep -q '^4 of 4 verified'
+"$evaluate" --edition=compact --pack-users=1 --packs=2 --revoked=1000 --benchmark_min_time=0.001 \
+  --benchmark_filter=BM_evaluate >/dev/null
 "$bare_sign" 3 200 | grep -q '^3 of 3 signed and verified'
 "$proc" 1 --prep true -- a "$bare_sign" 2 200 -- b "$bare_verify" "$(cat "$dir/set.lic.pub")" "$dir/set.lic" |
   awk 'NF == 6 { n++ } END { exit n == 2 ? 0 : 1 }'
