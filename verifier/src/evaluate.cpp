@@ -6,6 +6,7 @@
 #include <limits>
 #include <new>
 #include <optional>
+#include <variant>
 
 #include "internal.hpp"
 #include "seatkey/common/appliance_id.hpp"
@@ -240,6 +241,7 @@ Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
       add_list(i, std::move(*list), c, tokens, &out);
       continue;
     }
+    static_assert(std::variant_size_v<seatkey::Claims> == 2, "a new kind of claims is decided here");
     auto* license = std::get_if<seatkey::License>(&*claims);
     c.kind = license->kind;
     c.users = license->users;
