@@ -49,7 +49,7 @@ std::vector<Input> tokens_from_text(const std::string& text, const std::string& 
   return out;
 }
 
-// A license file is at most 4 MiB (the verifier's limit); inspect reads up to 16 MiB.
+// A license set is at most 5 MiB (the verifier's limit); inspect reads up to 16 MiB.
 constexpr std::size_t kMaxInspectBytes = 16u << 20;
 
 std::vector<Input> read_inputs(const std::string& input) {
