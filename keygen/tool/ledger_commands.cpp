@@ -8,12 +8,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "passphrase.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/key_file.hpp"
 #include "seatkey/keygen/ledger.hpp"
 #include "seatkey/keygen/license_file.hpp"
+#include "seatkey/keygen/passphrase.hpp"
 #include "seatkey/keygen/rules.hpp"
 
 namespace seatkey::keygen::tool {
