@@ -30,11 +30,13 @@ class Run {
  public:
   using History = std::function<std::vector<LedgerEntry>(const std::string&)>;
 
-  Run(UnixTime now, std::int64_t first_serial, const Signer& signer, std::string issuer, History history)
+  Run(UnixTime now, std::int64_t first_serial, const Signer& signer, std::string issuer,
+      std::optional<std::string> written_by, History history)
       : now_(now),
         serial_(first_serial),
         signer_(signer),
         issuer_(std::move(issuer)),
+        written_by_(std::move(written_by)),
         history_(std::move(history)),
         key_id_(signer.public_key().id()),
         footer_("{\"kid\":\"" + key_id_ + "\"}") {}
@@ -104,6 +106,7 @@ class Run {
       finish(&e);
       state.record(e);
     }
+    for (const LedgerEntry& e : out.entries) out.statuses.push_back(state.status_of(e));
     check_license_file_limits(state);
     out.after = summarize(state);
     return out;
@@ -120,6 +123,7 @@ class Run {
     e.issued_at = now_;
     e.issuer = issuer_;
     e.key_id = key_id_;
+    e.written_by = written_by_;
     return e;
   }
 
@@ -152,6 +156,7 @@ class Run {
   std::int64_t serial_;
   const Signer& signer_;
   std::string issuer_;
+  std::optional<std::string> written_by_;
   History history_;
   std::string key_id_;
   std::string footer_;
@@ -186,6 +191,15 @@ IssueResult issue(Ledger& ledger, const Signer& signer, const std::vector<Order>
   if (orders.empty()) throw_input_error("no orders to issue");
   check_issuer(options.issuer);
   Ledger::Transaction tx = ledger.begin();
+  IssueResult result = issue(ledger, tx, signer, orders, options);
+  tx.commit();
+  return result;
+}
+
+IssueResult issue(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
+                  const std::vector<Order>& orders, const IssueOptions& options) {
+  if (orders.empty()) throw_input_error("no orders to issue");
+  check_issuer(options.issuer);
   const std::string& key_id = signer.public_key().id();
   if (!tx.knows_key(key_id)) {
     std::string known;
@@ -197,13 +211,12 @@ IssueResult issue(Ledger& ledger, const Signer& signer, const std::vector<Order>
   }
   // The clock is read under the ledger's write lock, so later serials never get earlier times.
   const UnixTime now = options.now.value_or(unix_now());
-  Run run(now, tx.next_serial(), signer, options.issuer,
+  Run run(now, tx.next_serial(), signer, options.issuer, options.written_by,
           [&tx](const std::string& appliance) { return tx.entries_for(appliance); });
   IssueResult result = run.run(orders);
   for (const auto& o : result.orders) {
     for (const auto& e : o.entries) tx.insert(e);
   }
-  tx.commit();
   return result;
 }
 

@@ -77,6 +77,37 @@ CREATE TRIGGER signing_keys_no_update BEFORE UPDATE ON signing_keys
        OR NEW.origin IS NOT OLD.origin
   BEGIN SELECT RAISE(ABORT, 'a signing key is recorded once; only an unknown public key may be filled in'); END;
 )sql"},
+    // seatkey-server: its API tokens (only a hash of each; revoked, never removed), the name of
+    // the token that wrote each row, and its answers to POST requests with an Idempotency-Key
+    // (recorded in the transaction that wrote what they report). Only new tables and columns:
+    // it applies as it is on top of any rebuild of the licenses table before it.
+    {4, R"sql(
+ALTER TABLE licenses ADD COLUMN written_by TEXT;
+CREATE TABLE api_tokens (
+  name        TEXT PRIMARY KEY,
+  role        TEXT NOT NULL CHECK (role IN ('auditor', 'shop', 'clerk', 'admin')),
+  lookup_id   TEXT NOT NULL UNIQUE,
+  token_hash  BLOB NOT NULL CHECK (length(token_hash) = 32),
+  created_at  TEXT NOT NULL,
+  revoked_at  TEXT
+);
+CREATE TRIGGER api_tokens_no_delete BEFORE DELETE ON api_tokens
+  BEGIN SELECT RAISE(ABORT, 'API tokens are revoked, never removed: rows name the token that wrote them'); END;
+CREATE TRIGGER api_tokens_revoke_only BEFORE UPDATE ON api_tokens
+  WHEN OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL OR NEW.name IS NOT OLD.name
+       OR NEW.role IS NOT OLD.role OR NEW.lookup_id IS NOT OLD.lookup_id
+       OR NEW.token_hash IS NOT OLD.token_hash OR NEW.created_at IS NOT OLD.created_at
+  BEGIN SELECT RAISE(ABORT, 'an API token is only ever revoked, once'); END;
+CREATE TABLE idempotent_requests (
+  token_name      TEXT NOT NULL REFERENCES api_tokens (name),
+  idempotency_key TEXT NOT NULL,
+  request_hash    BLOB NOT NULL,
+  status          INTEGER NOT NULL,
+  response        TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  PRIMARY KEY (token_name, idempotency_key)
+);
+)sql"},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
@@ -84,13 +115,18 @@ static_assert(kLatestVersion == Ledger::kSchemaVersion, "Ledger::kSchemaVersion 
 
 constexpr const char* kSelectColumns =
     "SELECT serial, kind, appliance, edition, users, customer, order_ref, issued_at, updates_until, expires, "
-    "issuer, key_id, replaces, token FROM licenses";
+    "issuer, key_id, replaces, token, written_by FROM licenses";
+// Before version 4 (read as they are) there is no written_by column: every row is the CLI's.
+constexpr const char* kSelectColumnsBefore4 =
+    "SELECT serial, kind, appliance, edition, users, customer, order_ref, issued_at, updates_until, expires, "
+    "issuer, key_id, replaces, token, NULL FROM licenses";
+constexpr int kWrittenByVersion = 4;
 
 constexpr const char* kInsert =
     "INSERT INTO licenses (serial, kind, appliance, edition, users, customer, order_ref, issued_at, "
-    "updates_until, expires, issuer, key_id, replaces, token) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-    "?10, "
-    "?11, ?12, ?13, ?14)";
+    "updates_until, expires, issuer, key_id, replaces, token, written_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+    "?7, "
+    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
 std::optional<std::string> time_text(const std::optional<UnixTime>& t) {
   if (!t) return std::nullopt;
@@ -186,14 +222,41 @@ struct Ledger::Impl {
     e.key_id = s.text(11);
     if (!s.is_null(12)) e.replaces = s.integer(12);
     e.token = s.text(13);
+    e.written_by = s.optional_text(14);
     return e;
   }
 
   LedgerRows select(const std::optional<std::string>& appliance, bool strict) const {
-    std::string sql = kSelectColumns;
-    sql += appliance ? " WHERE appliance = ?1 ORDER BY serial" : " ORDER BY serial";
+    RowFilter filter;
+    filter.appliance = appliance;
+    return select(filter, strict);
+  }
+
+  LedgerRows select(const RowFilter& filter, bool strict) const {
+    std::string sql = version >= kWrittenByVersion ? kSelectColumns : kSelectColumnsBefore4;
+    std::string where;
+    const auto condition = [&where](const char* c) {
+      where += (where.empty() ? " WHERE " : " AND ") + std::string(c);
+    };
+    if (filter.appliance) condition("appliance = ?1");
+    if (filter.customer) condition("instr(lower(customer), lower(?2)) > 0");
+    if (filter.order) condition("order_ref = ?3");
+    // Times are written as fixed-width RFC 3339 UTC text: their order is the text's.
+    if (filter.since) condition("issued_at >= ?4");
+    if (filter.until) condition("issued_at < ?5");
+    if (filter.kind) condition("kind = ?6");
+    if (filter.after) condition("serial > ?7");
+    sql += where + " ORDER BY serial";
+    if (filter.limit) sql += " LIMIT ?8";
     Statement s(db, path, sql);
-    if (appliance) s.bind(1, std::string_view(*appliance));
+    if (filter.appliance) s.bind(1, std::string_view(*filter.appliance));
+    if (filter.customer) s.bind(2, std::string_view(*filter.customer));
+    if (filter.order) s.bind(3, std::string_view(*filter.order));
+    if (filter.since) s.bind(4, std::string_view(format_rfc3339(*filter.since)));
+    if (filter.until) s.bind(5, std::string_view(format_rfc3339(*filter.until)));
+    if (filter.kind) s.bind(6, kind_name(*filter.kind));
+    if (filter.after) s.bind(7, *filter.after);
+    if (filter.limit) s.bind(8, static_cast<std::int64_t>(*filter.limit));
     LedgerRows out;
     while (s.step()) {
       std::string why;
@@ -516,6 +579,110 @@ LedgerRows Ledger::rows(const std::optional<std::string>& appliance) const {
   return impl_->select(appliance, false);
 }
 
+LedgerRows Ledger::rows(const RowFilter& filter) const {
+  return impl_->select(filter, false);
+}
+
+namespace {
+
+ApiToken token_of(const Statement& s) {
+  ApiToken t;
+  t.name = s.text(0);
+  // The CHECK constraint keeps the role one of the names.
+  t.role = parse_role(s.text(1)).value_or(Role::auditor);
+  t.created_at = s.text(2);
+  t.revoked_at = s.optional_text(3);
+  return t;
+}
+
+}  // namespace
+
+SecureBuffer Ledger::create_api_token(const std::string& name, Role role) {
+  const std::string checked = check_token_name(name);
+  Impl& impl = *impl_;
+  if (impl.opened_for != Access::read_write) throw_input_error("ledger " + impl.path + " is open read-only");
+  NewBearer bearer = make_bearer();
+  impl.exec("BEGIN IMMEDIATE", "cannot lock the ledger to create an API token");
+  try {
+    {
+      Statement s(impl.db, impl.path, "SELECT revoked_at IS NOT NULL FROM api_tokens WHERE name = ?1");
+      s.bind(1, std::string_view(checked));
+      if (s.step()) {
+        throw_refusal("ledger " + impl.path + " already has " +
+                      (s.integer(0) != 0 ? std::string("a revoked") : std::string("an")) +
+                      " API token named " + detail::quoted(checked) +
+                      ": rows name the token that wrote them, so a name is never given to a second token");
+      }
+    }
+    Statement s(
+        impl.db, impl.path,
+        "INSERT INTO api_tokens (name, role, lookup_id, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, std::string_view(checked));
+    s.bind(2, role_name(role));
+    s.bind(3, std::string_view(bearer.lookup_id));
+    s.bind_blob(4, std::string_view(reinterpret_cast<const char*>(bearer.hash.data()), bearer.hash.size()));
+    s.bind(5, std::string_view(format_rfc3339(unix_now())));
+    s.step();
+    impl.exec("COMMIT", "cannot commit the API token");
+  } catch (...) {
+    sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return std::move(bearer.text);
+}
+
+std::vector<ApiToken> Ledger::api_tokens() const {
+  std::vector<ApiToken> out;
+  if (impl_->version < kWrittenByVersion) return out;  // read as it is: a ledger from before tokens
+  Statement s(impl_->db, impl_->path,
+              "SELECT name, role, created_at, revoked_at FROM api_tokens ORDER BY rowid");
+  while (s.step()) out.push_back(token_of(s));
+  return out;
+}
+
+ApiToken Ledger::revoke_api_token(const std::string& name) {
+  Impl& impl = *impl_;
+  if (impl.opened_for != Access::read_write) throw_input_error("ledger " + impl.path + " is open read-only");
+  impl.exec("BEGIN IMMEDIATE", "cannot lock the ledger to revoke an API token");
+  try {
+    ApiToken token;
+    {
+      Statement s(impl.db, impl.path,
+                  "SELECT name, role, created_at, revoked_at FROM api_tokens WHERE name = ?1");
+      s.bind(1, std::string_view(name));
+      if (!s.step()) throw_refusal("ledger " + impl.path + " has no API token named " + detail::quoted(name));
+      token = token_of(s);
+    }
+    if (token.revoked_at) {
+      throw_refusal("the API token " + detail::quoted(name) + " was revoked already, at " +
+                    *token.revoked_at);
+    }
+    token.revoked_at = format_rfc3339(unix_now());
+    Statement s(impl.db, impl.path, "UPDATE api_tokens SET revoked_at = ?2 WHERE name = ?1");
+    s.bind(1, std::string_view(name));
+    s.bind(2, std::string_view(*token.revoked_at));
+    s.step();
+    impl.exec("COMMIT", "cannot commit the revocation");
+    return token;
+  } catch (...) {
+    sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::optional<ApiToken> Ledger::authenticate(std::string_view bearer) const {
+  const auto id = bearer_lookup_id(bearer);
+  if (!id || impl_->version < kWrittenByVersion) return std::nullopt;
+  Statement s(impl_->db, impl_->path,
+              "SELECT name, role, created_at, revoked_at, token_hash FROM api_tokens WHERE lookup_id = ?1");
+  s.bind(1, std::string_view(*id));
+  if (!s.step()) return std::nullopt;
+  if (!bearer_matches(bearer, s.blob(4))) return std::nullopt;
+  ApiToken token = token_of(s);
+  if (token.revoked_at) return std::nullopt;
+  return token;
+}
+
 std::size_t Ledger::count() const {
   Statement s(impl_->db, impl_->path, "SELECT COUNT(*) FROM licenses");
   s.step();
@@ -577,6 +744,34 @@ void Ledger::Transaction::insert(const LedgerEntry& e) {
   s.bind(12, std::string_view(e.key_id));
   s.bind(13, e.replaces);
   s.bind(14, std::string_view(e.token));
+  s.bind(15, e.written_by);
+  s.step();
+}
+
+std::optional<StoredAnswer> Ledger::Transaction::find_answer(const std::string& token_name,
+                                                             const std::string& key) {
+  Impl& impl = *ledger_->impl_;
+  Statement s(impl.db, impl.path,
+              "SELECT request_hash, status, response FROM idempotent_requests "
+              "WHERE token_name = ?1 AND idempotency_key = ?2");
+  s.bind(1, std::string_view(token_name));
+  s.bind(2, std::string_view(key));
+  if (!s.step()) return std::nullopt;
+  return StoredAnswer{s.blob(0), static_cast<int>(s.integer(1)), s.text(2)};
+}
+
+void Ledger::Transaction::record_answer(const std::string& token_name, const std::string& key,
+                                        const StoredAnswer& answer) {
+  Impl& impl = *ledger_->impl_;
+  Statement s(impl.db, impl.path,
+              "INSERT INTO idempotent_requests (token_name, idempotency_key, request_hash, status, response, "
+              "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  s.bind(1, std::string_view(token_name));
+  s.bind(2, std::string_view(key));
+  s.bind_blob(3, answer.request_hash);
+  s.bind(4, static_cast<std::int64_t>(answer.status));
+  s.bind(5, std::string_view(answer.body));
+  s.bind(6, std::string_view(format_rfc3339(unix_now())));
   s.step();
 }
 

@@ -104,9 +104,11 @@ std::string ApplianceState::status_of(const LedgerEntry& entry) const {
   const auto it = index_of_.find(entry.serial);
   if (it == index_of_.end()) return "unknown";
   const std::optional<Reason>& reason = outcome_now().rulings[it->second].reason;
-  if (reason == Reason::expired) return "expired";
-  if (entry.kind == LicenseKind::users) return "valid";
-  return reason ? "superseded" : "active";
+  const LicenseStatus status = reason == Reason::expired          ? LicenseStatus::expired
+                               : entry.kind == LicenseKind::users ? LicenseStatus::valid
+                               : reason                           ? LicenseStatus::superseded
+                                                                  : LicenseStatus::active;
+  return std::string(license_status_name(status));
 }
 
 void check_server_order(const ApplianceState& state, const ServerOrder& order, UnixTime now) {

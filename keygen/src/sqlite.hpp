@@ -30,6 +30,7 @@ class Statement {
   Statement& bind(int index, const std::optional<std::string>& text);
   Statement& bind(int index, const std::optional<std::int64_t>& value);
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, std::string_view bytes);
 
   // true: a row is ready; false: done. SQLITE_BUSY and errors throw.
   bool step();
@@ -39,6 +40,7 @@ class Statement {
   std::int64_t integer(int column) const;
   std::string text(int column) const;
   std::optional<std::string> optional_text(int column) const;
+  std::string blob(int column) const;
 
  private:
   sqlite3* db_;

@@ -10,9 +10,11 @@
 
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/json.hpp"
 #include "seatkey/keygen/key_file.hpp"
 #include "seatkey/keygen/ledger.hpp"
 #include "seatkey/keygen/license_file.hpp"
+#include "seatkey/keygen/listing.hpp"
 #include "seatkey/keygen/passphrase.hpp"
 #include "seatkey/keygen/rules.hpp"
 
@@ -63,45 +65,6 @@ void add_key_options(CLI::App* cmd, KeyOptions* opt) {
   add_passphrase_file_option(cmd, &opt->passphrase_file);
   cmd->add_flag("--allow-development-key", opt->allow_development_key,
                 "accept the development key of keys/ (whose secret everyone has): test ledgers only");
-}
-
-nlohmann::ordered_json to_json(const SigningKey& k) {
-  nlohmann::ordered_json j;
-  j["key_id"] = k.key_id;
-  j["public_key"] = k.public_key ? nlohmann::ordered_json(*k.public_key) : nullptr;
-  j["development"] = k.development();
-  j["added_at"] = k.added_at;
-  j["origin"] = k.origin;
-  return j;
-}
-
-nlohmann::ordered_json to_json(const CorruptRow& c) {
-  nlohmann::ordered_json j;
-  j["serial"] = c.serial;
-  j["appliance"] = c.appliance;
-  j["status"] = "corrupt";
-  j["error"] = c.why;
-  return j;
-}
-
-nlohmann::ordered_json to_json(const LedgerEntry& e, const std::string& status) {
-  nlohmann::ordered_json j;
-  j["serial"] = e.serial;
-  j["kind"] = std::string(kind_name(e.kind));
-  j["appliance"] = e.appliance;
-  j["edition"] = e.edition ? nlohmann::ordered_json(std::string(edition_name(*e.edition))) : nullptr;
-  j["users"] = e.users;
-  j["customer"] = e.customer ? nlohmann::ordered_json(*e.customer) : nullptr;
-  j["order"] = e.order ? nlohmann::ordered_json(*e.order) : nullptr;
-  j["issued_at"] = format_rfc3339(e.issued_at);
-  j["updates_until"] = e.updates_until ? nlohmann::ordered_json(format_rfc3339(*e.updates_until)) : nullptr;
-  j["expires"] = e.expires ? nlohmann::ordered_json(format_rfc3339(*e.expires)) : nullptr;
-  j["replaces"] = e.replaces ? nlohmann::ordered_json(*e.replaces) : nullptr;
-  j["status"] = status;
-  j["issuer"] = e.issuer;
-  j["key_id"] = e.key_id;
-  j["token"] = e.token;
-  return j;
 }
 
 }  // namespace
@@ -213,46 +176,26 @@ int run_ledger_list(const LedgerListOptions& opt) {
   if (!opt.appliance.empty()) only = parse_appliance(opt.appliance);
   const Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_only);
   print_warnings(ledger);
-  const LedgerRows rows = ledger.rows(only);
+  ListingFilter filter;
+  filter.rows.appliance = only;
+  const Listing listing(ledger, filter, unix_now());
   const std::vector<SigningKey> keys = ledger.signing_keys();
   const bool development = ledger.is_development();
-  for (const CorruptRow& c : rows.corrupt)
+  for (const ListedRow& r : listing.rows()) {
+    if (r.corrupt == nullptr) continue;
     std::cerr << "seatkey-keygen: warning: ledger " << terminal_safe(opt.ledger) << ": "
-              << terminal_safe(c.why) << "\n";
-  // An appliance with a corrupt row cannot be judged: the row may be the license that decides.
-  std::map<std::string, std::int64_t> corrupt_in;
-  for (const CorruptRow& c : rows.corrupt) corrupt_in.emplace(c.appliance, c.serial);
-  const UnixTime now = unix_now();
-  std::map<std::string, std::vector<LedgerEntry>> by_appliance;
-  for (const auto& e : rows.entries) by_appliance[e.appliance].push_back(e);
-  std::map<std::string, ApplianceState> states;
-  for (const auto& [appliance, history] : by_appliance) {
-    if (corrupt_in.count(appliance) == 0) states.emplace(appliance, ApplianceState(appliance, history, now));
+              << terminal_safe(r.corrupt->why) << "\n";
   }
-  const auto status_of = [&](const LedgerEntry& e) -> std::string {
-    const auto it = states.find(e.appliance);
-    return it == states.end() ? "unknown" : it->second.status_of(e);
-  };
-
-  // Every row by serial, the corrupt ones in their place.
-  struct Row {
-    std::int64_t serial;
-    const LedgerEntry* entry;
-    const CorruptRow* corrupt;
-  };
-  std::vector<Row> all;
-  for (const auto& e : rows.entries) all.push_back({e.serial, &e, nullptr});
-  for (const auto& c : rows.corrupt) all.push_back({c.serial, nullptr, &c});
-  std::sort(all.begin(), all.end(), [](const Row& a, const Row& b) { return a.serial < b.serial; });
+  const std::vector<ListedRow>& all = listing.rows();
 
   if (opt.json) {
     nlohmann::ordered_json out;
     out["development_ledger"] = development;
     out["signing_keys"] = nlohmann::ordered_json::array();
-    for (const SigningKey& k : keys) out["signing_keys"].push_back(to_json(k));
+    for (const SigningKey& k : keys) out["signing_keys"].push_back(signing_key_json(k));
     out["licenses"] = nlohmann::ordered_json::array();
-    for (const Row& r : all)
-      out["licenses"].push_back(r.entry ? to_json(*r.entry, status_of(*r.entry)) : to_json(*r.corrupt));
+    for (const ListedRow& r : all)
+      out["licenses"].push_back(r.entry ? license_json(*r.entry, r.status) : corrupt_row_json(*r.corrupt));
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
@@ -265,7 +208,7 @@ int run_ledger_list(const LedgerListOptions& opt) {
     const std::vector<std::string> header{"SERIAL", "KIND",     "APPLIANCE", "EDITION", "USERS",
                                           "ISSUED", "CUSTOMER", "ORDER",     "EXPIRES", "STATUS"};
     std::vector<std::vector<std::string>> table{header};
-    for (const Row& r : all) {
+    for (const ListedRow& r : all) {
       if (r.corrupt != nullptr) {
         table.push_back({std::to_string(r.serial), "?", cell(r.corrupt->appliance), "?", "?", "?", "?", "?",
                          "?", "CORRUPT (see the warning)"});
@@ -275,7 +218,7 @@ int run_ledger_list(const LedgerListOptions& opt) {
       table.push_back({std::to_string(e.serial), std::string(kind_name(e.kind)), cell(e.appliance),
                        e.edition ? std::string(edition_name(*e.edition)) : "-", std::to_string(e.users),
                        format_rfc3339(e.issued_at), cell(e.customer.value_or("-"), 24),
-                       cell(e.order.value_or("-"), 16), e.expires ? opt_time(e.expires) : "-", status_of(e)});
+                       cell(e.order.value_or("-"), 16), e.expires ? opt_time(e.expires) : "-", r.status});
     }
     std::vector<std::size_t> widths(header.size(), 0);
     for (const auto& row : table) {
@@ -296,9 +239,9 @@ int run_ledger_list(const LedgerListOptions& opt) {
       out += line + "\n";
     }
     out += "\n";
-    for (const auto& [appliance, state] : states)
+    for (const auto& [appliance, state] : listing.appliances())
       out += terminal_safe(appliance) + ": " + describe_users(state) + "\n";
-    for (const auto& [appliance, serial] : corrupt_in) {
+    for (const auto& [appliance, serial] : listing.unjudged_appliances()) {
       out += terminal_safe(appliance) + ": unknown: row " + std::to_string(serial) +
              " is corrupt (see the warning)\n";
     }

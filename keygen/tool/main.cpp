@@ -12,6 +12,7 @@
 #include "output.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
+#include "token_commands.hpp"
 
 namespace {
 
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
   tool::setup_issue_commands(app, status);
   tool::setup_ledger_commands(app, status);
   tool::setup_inspect_command(app, status);
+  tool::setup_token_commands(app, status);
   // Messages name files, IDs and text from outside: never raw on the terminal.
   const auto error = [](const std::string& message) {
     std::cerr << "seatkey-keygen: " << seatkey::terminal_safe(message) << "\n";

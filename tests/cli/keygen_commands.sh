@@ -17,7 +17,7 @@ unknown_command() {
   expect_err_lacks "A subcommand is required"
   expect_no_out
 }
-TOP="key, issue, export, ledger, inspect"
+TOP="key, issue, export, ledger, inspect, token"
 unknown_command isue "" "$TOP" isue server --appliance 00:1a:2b:3c:4d:5e --edition compact
 unknown_command frobnicate "" "$TOP" frobnicate
 unknown_command lst " for seatkey-keygen ledger" "list, init, add-key" ledger lst

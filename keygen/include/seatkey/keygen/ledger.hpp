@@ -1,14 +1,22 @@
 // The back office's ledger: one SQLite row per issued token, in WAL mode with a busy timeout.
 // Serials are INTEGER PRIMARY KEY AUTOINCREMENT: allocated inside the BEGIN IMMEDIATE write
 // transaction that records the rows, so they are unique across concurrent issuers and never
-// reused, not even after a deletion or a crash. Schema (version 2):
+// reused, not even after a deletion or a crash. Schema (version 4):
 //   schema_version(version INTEGER)            every version the ledger was brought to; a
 //                                              newer ledger is refused, an older one migrated
 //   licenses(serial, kind, appliance, edition, users, customer, order_ref, issued_at,
-//            updates_until, expires, issuer, key_id, replaces, token)   times as RFC 3339 text
+//            updates_until, expires, issuer, key_id, replaces, token, written_by)
+//                                              times as RFC 3339 text; written_by (version 4)
+//                                              names the API token that wrote the row (NULL:
+//                                              seatkey-keygen)
 //   signing_keys(key_id, public_key, added_at, origin)   the keys this ledger issues with
 //                                              (version 2; a version 1 ledger's are the keys
 //                                              its rows were signed with, public key unknown)
+//   api_tokens(name, role, lookup_id, token_hash, created_at, revoked_at)   seatkey-server's
+//                                              bearer tokens, hashed (version 4)
+//   idempotent_requests(token_name, idempotency_key, request_hash, status, response,
+//            created_at)                       seatkey-server's answers to POST requests with
+//                                              an Idempotency-Key (version 4)
 // Only Ledger::create makes a ledger: its file, -wal and -shm are mode 0600, and a ledger that
 // group or others may write is never written.
 #pragma once
@@ -24,6 +32,8 @@
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/policy.hpp"
 #include "seatkey/common/time.hpp"
+#include "seatkey/keygen/api_tokens.hpp"
+#include "seatkey/signing/secure_buffer.hpp"
 
 namespace seatkey::keygen {
 
@@ -42,6 +52,7 @@ struct LedgerEntry {
   std::string key_id;                    // k4.pid of the signing key
   std::optional<std::int64_t> replaces;  // the server license an `--replace` one replaced
   std::string token;
+  std::optional<std::string> written_by;  // the API token that wrote it; nullopt: seatkey-keygen
 };
 
 // The development key in keys/ (keys/development.secret), whose secret everyone has:
@@ -65,6 +76,25 @@ struct CorruptRow {
   std::string why;        // "row 7 (appliance 001A2B3C4D5E) is corrupt: updates_until ..."
 };
 
+// Which rows Ledger::rows() reads; every field left empty matches every row.
+struct RowFilter {
+  std::optional<std::string> appliance;  // canonical ID
+  std::optional<std::string> customer;   // contains this text, ASCII letters in any case
+  std::optional<std::string> order;      // exactly this order reference
+  std::optional<UnixTime> since;         // issued at or after
+  std::optional<UnixTime> until;         // issued before
+  std::optional<LicenseKind> kind;
+  std::optional<std::int64_t> after;  // serials above this one
+  std::optional<std::size_t> limit;   // the first this many rows (by serial) that match
+};
+
+// An answer seatkey-server gave to a POST with an Idempotency-Key, kept to give it again.
+struct StoredAnswer {
+  std::string request_hash;  // what identifies the request (method, path, body)
+  int status = 0;
+  std::string body;
+};
+
 // Every row that could be read, and those that could not.
 struct LedgerRows {
   std::vector<LedgerEntry> entries;  // by serial
@@ -73,7 +103,7 @@ struct LedgerRows {
 
 class Ledger {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 4;
   enum class Access {
     read_only,   // list, export: the file must exist and be a ledger; older schemas are read as they are
     read_write,  // issue, add-key: the file must exist, be a ledger, and not be writable by group or others
@@ -120,7 +150,19 @@ class Ledger {
   std::vector<LedgerEntry> entries_for(const std::string& appliance) const;
   // Every row (or an appliance's), the corrupt ones set apart: for listing a damaged ledger.
   LedgerRows rows(const std::optional<std::string>& appliance = std::nullopt) const;
+  LedgerRows rows(const RowFilter& filter) const;
   std::size_t count() const;
+
+  // API tokens (seatkey-server). create_api_token() records a new token for `name` (checked with
+  // check_token_name) and returns its bearer text, which the ledger does not keep: the caller
+  // shows it once. Failure(refused) when a token of that name exists, also a revoked one: rows
+  // name the token that wrote them, so a name is never reused.
+  SecureBuffer create_api_token(const std::string& name, Role role);
+  std::vector<ApiToken> api_tokens() const;  // in the order they were created
+  // Failure(refused) when there is no such token or it is revoked already.
+  ApiToken revoke_api_token(const std::string& name);
+  // The unrevoked token whose bearer text this is (hashes compared in constant time), or nullopt.
+  std::optional<ApiToken> authenticate(std::string_view bearer) const;
 
   // One write transaction: BEGIN IMMEDIATE (retried while another issuer holds the ledger).
   // Rolls back on destruction unless commit() succeeded.
@@ -138,6 +180,10 @@ class Ledger {
     bool knows_key(const std::string& key_id);
     // Inserts with the entry's own serial, which must be >= next_serial().
     void insert(const LedgerEntry& entry);
+    // The answer recorded for this token's Idempotency-Key, if any.
+    std::optional<StoredAnswer> find_answer(const std::string& token_name, const std::string& key);
+    // Records the answer to a request, in this transaction: committed with what it wrote.
+    void record_answer(const std::string& token_name, const std::string& key, const StoredAnswer& answer);
     void commit();
 
    private:

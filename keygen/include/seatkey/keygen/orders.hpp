@@ -56,6 +56,10 @@ int check_count(long long count);
 // naming the order ("order 3: ...", counted from 1).
 std::vector<Order> parse_batch(std::string_view json_text);
 
+// One order as a JSON object of the fields above without "type", which `kind` gives (seatkey-server's
+// POST /v1/licenses/server and /users): the same checks and messages, without "order N: ".
+Order parse_order(std::string_view json_text, LicenseKind kind);
+
 // One line for people: "compact server license for 001A2B3C4D5E" / "2 packs of 5 users for ...".
 std::string describe(const Order& order);
 

@@ -7,9 +7,11 @@
 // no signing, no presentation.
 #pragma once
 
+#include <array>
 #include <deque>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -18,6 +20,14 @@
 #include "seatkey/keygen/orders.hpp"
 
 namespace seatkey::keygen {
+
+// What ApplianceState::status_of() says of a license on record, for the desk and for filters.
+enum class LicenseStatus { active, superseded, expired, valid };
+inline constexpr std::array<std::string_view, 4> kLicenseStatusNames{
+    {"active", "superseded", "expired", "valid"}};
+constexpr std::string_view license_status_name(LicenseStatus s) {
+  return kLicenseStatusNames[static_cast<std::size_t>(s)];
+}
 
 // One appliance's licenses on record, and what the verifier computes from them.
 class ApplianceState {
