@@ -29,6 +29,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "entitlement_json.hpp"
 #include "seatkey/common/file.hpp"
 #include "seatkey/common/limits.hpp"
 #include "seatkey/common/text.hpp"
@@ -160,17 +161,6 @@ std::string display_edition(sv::Edition e) {
   return "?";
 }
 
-nlohmann::ordered_json report_json(const sv::LicenseReport& r) {
-  nlohmann::ordered_json j;
-  j["serial"] = r.serial ? nlohmann::ordered_json(*r.serial) : nullptr;
-  j["kind"] = r.kind ? nlohmann::ordered_json(sv::kind_name(*r.kind)) : nullptr;
-  j["users"] = r.users ? nlohmann::ordered_json(*r.users) : nullptr;
-  j["source"] = r.source;
-  j["reason"] = r.reason ? nlohmann::ordered_json(sv::reason_name(*r.reason)) : nullptr;
-  j["message"] = r.message;
-  return j;
-}
-
 // Paths in `source` may be any bytes: invalid UTF-8 is shown as U+FFFD, never an error.
 std::string dump(const nlohmann::ordered_json& j) {
   return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
@@ -181,7 +171,7 @@ std::string dump(const nlohmann::ordered_json& j) {
 void print_reports(const std::vector<sv::LicenseReport>& reports, std::ostream& out) {
   out << "[\n";
   for (std::size_t i = 0; i < reports.size(); ++i) {
-    std::string text = dump(report_json(reports[i]));
+    std::string text = dump(sv::report_json(reports[i]));
     out << "    ";
     for (char c : text) {
       out.put(c);
@@ -192,20 +182,7 @@ void print_reports(const std::vector<sv::LicenseReport>& reports, std::ostream& 
 }
 
 void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
-  nlohmann::ordered_json j;
-  j["appliance"] = e.appliance;
-  j["licensed"] = e.licensed;
-  j["edition"] = e.edition ? nlohmann::ordered_json(sv::edition_name(*e.edition)) : nullptr;
-  j["server_license"] = e.server_license ? nlohmann::ordered_json(*e.server_license) : nullptr;
-  j["included_users"] = e.included_users;
-  j["pack_users"] = e.pack_users;
-  j["licensed_users"] = e.licensed_users;
-  j["max_users"] = e.max_users ? nlohmann::ordered_json(*e.max_users) : nullptr;
-  j["excess_users"] = e.excess_users;
-  j["updates_allowed"] = e.updates_allowed();
-  j["updates_until"] = e.updates_until ? nlohmann::ordered_json(sv::format_time(*e.updates_until)) : nullptr;
-  j["accepted"] = nlohmann::ordered_json::array();  // placeholders: printed by print_reports
-  j["rejected"] = nlohmann::ordered_json::array();
+  nlohmann::ordered_json j = sv::entitlement_json(e, false);  // the report lists: print_reports
   if (o.users) {
     j["current_users"] = *o.users;
     j["users_fit"] = e.licensed && *o.users <= e.licensed_users;
