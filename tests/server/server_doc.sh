@@ -30,6 +30,8 @@ done
 expect_eq "$(sqlite3 "$LEDGER" "SELECT COUNT(*) FROM licenses WHERE order_ref = 'SO-2002'")" 2 "(packs of the retried order)"
 expect_eq "$(sqlite3 "$LEDGER" "SELECT COUNT(DISTINCT written_by) || written_by FROM licenses")" 1webshop
 expect_eq "$(python3 -c 'import json; print(json.load(open("refused.json"))["status"])')" 409 "(the refusal)"
+grep -qF '"detail":"2 packs of 5 users for 001A2B3C4D5E would take the compact appliance to 23 users, over its maximum of 20 (it has 13: ' refused.json ||
+  fail "the refusal is not the one the doc shows: $(cat refused.json)"
 grep -q '"licensed":true,"edition":"compact"' all.out || fail "the appliance's entitlement is not shown"
 "$VERIFY" --licenses 001A2B3C4D5E.lic --appliance 001A2B3C4D5E --trusted-keys dev.public >verify.out 2>&1 ||
   fail "the downloaded license file does not verify: $(cat verify.out)"
