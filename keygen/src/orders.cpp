@@ -171,9 +171,9 @@ UnixTime parse_time(std::string_view what, std::string_view text) {
 
 std::int64_t parse_serial(std::string_view typed) {
   std::int64_t value = 0;
-  bool digits = !typed.empty() && typed.size() <= 18;
+  bool digits = !typed.empty() && typed.size() <= 18;  // 18 digits never overflow
   for (char c : typed) {
-    if (c < '0' || c > '9') {
+    if (!digits || c < '0' || c > '9') {
       digits = false;
       break;
     }

@@ -246,6 +246,16 @@ TEST_CASE("listing: pages for seatkey-server, statuses judged on each appliance'
   CHECK(acme.continue_after == std::optional<std::int64_t>(4));
 }
 
+TEST_CASE("orders: a serial of any length is read without overflow; over 18 digits it is none") {
+  CHECK(parse_serial("000000000000000007") == 7);
+  CHECK(parse_serial("999999999999999999") == 999999999999999999);
+  for (const std::string& typed : {std::string(19, '9'), std::string(30, '9'), std::string(200, '9')}) {
+    const auto e = test::error_of([&] { (void)parse_serial(typed); });
+    REQUIRE(e);
+    CHECK(test::contains(e->what(), "not a serial: \"" + typed + "\""));
+  }
+}
+
 TEST_CASE("orders: one order without its type, with the batch's checks and without \"order N\"") {
   const Order s =
       parse_order(R"({"appliance":"00:1a:2b:3c:4d:5e","edition":"compact","customer":"Acme"})", "server");
