@@ -7,6 +7,8 @@
 #                                       seatkeyConfig.cmake, seatkey-verifier.pc
 #   keygen       seatkey-keygen:        the vendor's back office tool, its man page (not built
 #                                       with SEATKEY_KEYGEN=OFF)
+#   server       seatkey-server:        the back office's HTTP server, its man page and systemd
+#                                       unit (not built with SEATKEY_SERVER=OFF)
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -66,6 +68,9 @@ set(CPACK_COMPONENTS_ALL runtime development)
 if(TARGET seatkey-keygen)  # not in a verifier-only build (SEATKEY_KEYGEN=OFF)
   list(APPEND CPACK_COMPONENTS_ALL keygen)
 endif()
+if(TARGET seatkey-server)
+  list(APPEND CPACK_COMPONENTS_ALL server)
+endif()
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
@@ -108,5 +113,19 @@ issues server licenses and user packs for PBX appliances under the licensing rul
 and keeps every issued license in an SQLite ledger.")
 set(CPACK_DEBIAN_KEYGEN_PACKAGE_NAME seatkey-keygen)
 set(CPACK_DEBIAN_KEYGEN_PACKAGE_SECTION admin)
+
+set(CPACK_COMPONENT_SERVER_DISPLAY_NAME "seatkey back-office server")
+set(CPACK_COMPONENT_SERVER_DESCRIPTION
+  "seatkey-server: the back office's HTTP API over one license ledger, the vendor key in a separate signer process")
+set(CPACK_DEBIAN_SERVER_DESCRIPTION "seatkey back-office server: the license ledger over HTTP
+seatkey-server serves one seatkey ledger over HTTP (JSON, OpenAPI) to the
+license desk, the web shop and the ERP: issuing with the rules of seatkey-keygen,
+listings, appliances and license files, bearer API tokens with roles, and
+idempotent retries. The vendor key lives in a separate signer process, never
+in the process that parses HTTP. Comes with a hardened systemd unit.")
+set(CPACK_DEBIAN_SERVER_PACKAGE_NAME seatkey-server)
+set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION admin)
+# Tokens are made and revoked with seatkey-keygen, on the same ledger.
+set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS "seatkey-keygen (= ${PROJECT_VERSION}-1)")
 
 include(CPack)

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   clang-14 libclang-rt-14-dev clang-format
   libsodium-dev libsqlite3-dev sqlite3 libcli11-dev nlohmann-json3-dev doctest-dev
-  libbenchmark-dev time python3
+  libbenchmark-dev time python3 libmicrohttpd-dev curl
   file man-db
 )
 

@@ -52,7 +52,7 @@ ChainHash next_chain_hash(const ChainHash& previous, std::string_view canonical)
 }
 
 ChainValues license_values(const LedgerEntry& e, std::int64_t chain_seq) {
-  return {
+  ChainValues values{
       std::to_string(chain_seq),
       std::to_string(e.serial),
       std::string(kind_name(e.kind)),
@@ -72,6 +72,8 @@ ChainValues license_values(const LedgerEntry& e, std::int64_t chain_seq) {
       text(e.revocation_seq),
       e.token,
   };
+  if (e.written_by) values.push_back(*e.written_by);
+  return values;
 }
 
 ChainValues event_values(const LedgerEvent& e, std::int64_t chain_seq) {

@@ -24,11 +24,13 @@ class Run {
  public:
   using History = std::function<std::vector<LedgerEntry>(const std::string&)>;
 
-  Run(UnixTime now, std::int64_t first_serial, const Signer& signer, std::string issuer, History history)
+  Run(UnixTime now, std::int64_t first_serial, const Signer& signer, std::string issuer,
+      std::optional<std::string> written_by, History history)
       : now_(now),
         serial_(first_serial),
         signer_(signer),
         issuer_(std::move(issuer)),
+        written_by_(std::move(written_by)),
         history_(std::move(history)),
         key_id_(signer.public_key().id()) {}
 
@@ -97,6 +99,7 @@ class Run {
       detail::sign_license(signer_, &e);
       state.record(e);
     }
+    for (const LedgerEntry& e : out.entries) out.statuses.push_back(state.status_of(e));
     check_license_file_limits(state);
     out.after = detail::summarize(state);
     return out;
@@ -113,6 +116,7 @@ class Run {
     e.issued_at = now_;
     e.issuer = issuer_;
     e.key_id = key_id_;
+    e.written_by = written_by_;
     return e;
   }
 
@@ -120,6 +124,7 @@ class Run {
   std::int64_t serial_;
   const Signer& signer_;
   std::string issuer_;
+  std::optional<std::string> written_by_;
   History history_;
   std::string key_id_;
   std::map<std::string, ApplianceState> states_;
@@ -207,16 +212,24 @@ IssueResult issue(Ledger& ledger, const Signer& signer, const std::vector<Order>
   if (orders.empty()) throw_input_error("no orders to issue");
   detail::check_issuer(options.issuer);
   Ledger::Transaction tx = ledger.begin();
+  IssueResult result = issue(ledger, tx, signer, orders, options);
+  tx.commit();
+  return result;
+}
+
+IssueResult issue(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
+                  const std::vector<Order>& orders, const IssueOptions& options) {
+  if (orders.empty()) throw_input_error("no orders to issue");
+  detail::check_issuer(options.issuer);
   detail::require_signing_key(ledger, tx, signer);
   // The clock is read under the ledger's write lock, so later serials never get earlier times.
   const UnixTime now = options.now.value_or(unix_now());
-  Run run(now, tx.next_serial(), signer, options.issuer,
+  Run run(now, tx.next_serial(), signer, options.issuer, options.written_by,
           [&tx](const std::string& appliance) { return tx.entries_for(appliance); });
   IssueResult result = run.run(orders);
   for (const auto& o : result.orders) {
     for (const auto& e : o.entries) tx.insert(e);
   }
-  tx.commit();
   return result;
 }
 

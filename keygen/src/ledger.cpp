@@ -9,6 +9,7 @@
 #include <cstring>
 #include <functional>
 #include <iterator>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -118,6 +119,39 @@ CREATE TABLE licenses_v3 (
 );
 )sql",
      chain_existing_rows},
+    // seatkey-server: its API tokens (only a hash of each; revoked, never removed), the name of
+    // the token that wrote each row, and its answers to POST requests with an Idempotency-Key
+    // (recorded in the transaction that wrote what they report). Only new tables and a column;
+    // a row's written_by joins its link's canonical bytes when it is set (chain.hpp), so the
+    // links written before keep their hashes.
+    {4, R"sql(
+ALTER TABLE licenses ADD COLUMN written_by TEXT;
+CREATE TABLE api_tokens (
+  name        TEXT PRIMARY KEY,
+  role        TEXT NOT NULL CHECK (role IN ('auditor', 'shop', 'clerk', 'admin')),
+  lookup_id   TEXT NOT NULL UNIQUE,
+  token_hash  BLOB NOT NULL CHECK (length(token_hash) = 32),
+  created_at  TEXT NOT NULL,
+  revoked_at  TEXT
+);
+CREATE TRIGGER api_tokens_no_delete BEFORE DELETE ON api_tokens
+  BEGIN SELECT RAISE(ABORT, 'API tokens are revoked, never removed: rows name the token that wrote them'); END;
+CREATE TRIGGER api_tokens_revoke_only BEFORE UPDATE ON api_tokens
+  WHEN OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL OR NEW.name IS NOT OLD.name
+       OR NEW.role IS NOT OLD.role OR NEW.lookup_id IS NOT OLD.lookup_id
+       OR NEW.token_hash IS NOT OLD.token_hash OR NEW.created_at IS NOT OLD.created_at
+  BEGIN SELECT RAISE(ABORT, 'an API token is only ever revoked, once'); END;
+CREATE TABLE idempotent_requests (
+  token_name      TEXT NOT NULL REFERENCES api_tokens (name),
+  idempotency_key TEXT NOT NULL,
+  request_hash    BLOB NOT NULL,
+  status          INTEGER NOT NULL,
+  response        TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  PRIMARY KEY (token_name, idempotency_key)
+);
+)sql",
+     nullptr},
 };
 
 // The second half of the rebuild, once the rows are in licenses_v3.
@@ -172,7 +206,9 @@ enum LicenseColumn {
   kToken,
   kChainHash,  // after the canonical columns
   kVoided,     // the type of the event that took it back, or NULL
+  kWrittenBy,  // the API token that wrote it (version 4), or NULL
 };
+constexpr int kWrittenByVersion = 4;
 static_assert(kToken + 1 == std::size(kLicenseColumns), "LicenseColumn follows kLicenseColumns");
 
 // The columns a schema version does not have yet read as NULL.
@@ -187,8 +223,9 @@ std::string select_licenses(int version) {
   std::string sql = "SELECT ";
   for (std::string_view c : kLicenseColumns)
     sql += std::string(column_exists(c, version) ? c : "NULL") + ", ";
-  sql += version >= 3 ? "chain_hash, (SELECT type FROM events WHERE events.serial = licenses.serial)"
-                      : "NULL, NULL";
+  sql += version >= 3 ? "chain_hash, (SELECT type FROM events WHERE events.serial = licenses.serial), "
+                      : "NULL, NULL, ";
+  sql += version >= kWrittenByVersion ? "written_by" : "NULL";
   return sql + " FROM licenses";
 }
 
@@ -244,12 +281,11 @@ struct Ledger::Impl {
   int version = 0;
   int migrated_from = 0;
   std::vector<std::string> warnings;
-  std::unique_ptr<Statement> insert;
-  std::unique_ptr<Statement> insert_event;
+  // Insert statements by their SQL (a row with written_by has one more column).
+  std::map<std::string, std::unique_ptr<Statement>> inserts;
 
   ~Impl() {
-    insert.reset();
-    insert_event.reset();
+    inserts.clear();
     if (db != nullptr) sqlite3_close_v2(db);
   }
 
@@ -330,6 +366,7 @@ struct Ledger::Impl {
     e.primary_appliance = s.optional_text(kPrimaryAppliance);
     if (!s.is_null(kRevocationSeq)) e.revocation_seq = s.integer(kRevocationSeq);
     e.token = s.text(kToken);
+    e.written_by = s.optional_text(kWrittenBy);
     e.chain_seq = s.is_null(kChainSeq) ? 0 : s.integer(kChainSeq);
     if (!s.is_null(kChainHash)) e.chain_hash = as_chain_hash(s.bytes(kChainHash));
     if (!s.is_null(kVoided)) {
@@ -448,11 +485,13 @@ struct Ledger::Impl {
   }
 
   // Inserts `values` (canonical order of `columns`) as the next link after *head.
-  void insert_link(std::unique_ptr<Statement>* cached, std::string_view table, ChainLinkType type,
-                   const std::string_view* columns, const ChainValues& values, ChainHead* head) {
-    if (!*cached) *cached = std::make_unique<Statement>(db, path, insert_sql(table, columns, values.size()));
+  void insert_link(std::string_view table, ChainLinkType type, const std::string_view* columns,
+                   const ChainValues& values, ChainHead* head) {
+    const std::string sql = insert_sql(table, columns, values.size());
+    std::unique_ptr<Statement>& cached = inserts[sql];
+    if (!cached) cached = std::make_unique<Statement>(db, path, sql);
     const ChainHash hash = next_chain_hash(head->hash, canonical_bytes(type, values));
-    Statement& s = **cached;
+    Statement& s = *cached;
     s.reset();
     for (std::size_t i = 0; i < values.size(); ++i) {
       const int index = static_cast<int>(i) + 1;
@@ -850,6 +889,106 @@ LedgerRows Ledger::rows(const std::optional<std::string>& appliance) const {
   return impl_->select(appliance, false);
 }
 
+namespace {
+
+ApiToken token_of(const Statement& s) {
+  ApiToken t;
+  t.name = s.text(0);
+  // The CHECK constraint keeps the role one of the names.
+  t.role = parse_role(s.text(1)).value_or(Role::auditor);
+  t.created_at = s.text(2);
+  t.revoked_at = s.optional_text(3);
+  return t;
+}
+
+}  // namespace
+
+SecureBuffer Ledger::create_api_token(const std::string& name, Role role) {
+  const std::string checked = check_token_name(name);
+  Impl& impl = *impl_;
+  if (impl.opened_for != Access::read_write) throw_input_error("ledger " + impl.path + " is open read-only");
+  NewBearer bearer = make_bearer();
+  impl.exec("BEGIN IMMEDIATE", "cannot lock the ledger to create an API token");
+  try {
+    {
+      Statement s(impl.db, impl.path, "SELECT revoked_at IS NOT NULL FROM api_tokens WHERE name = ?1");
+      s.bind(1, std::string_view(checked));
+      if (s.step()) {
+        throw_refusal("ledger " + impl.path + " already has " +
+                      (s.integer(0) != 0 ? std::string("a revoked") : std::string("an")) +
+                      " API token named " + detail::quoted(checked) +
+                      ": rows name the token that wrote them, so a name is never given to a second token");
+      }
+    }
+    Statement s(
+        impl.db, impl.path,
+        "INSERT INTO api_tokens (name, role, lookup_id, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, std::string_view(checked));
+    s.bind(2, role_name(role));
+    s.bind(3, std::string_view(bearer.lookup_id));
+    s.bind_blob(4, bearer.hash.data(), bearer.hash.size());
+    s.bind(5, std::string_view(format_rfc3339(unix_now())));
+    s.step();
+    impl.exec("COMMIT", "cannot commit the API token");
+  } catch (...) {
+    sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return std::move(bearer.text);
+}
+
+std::vector<ApiToken> Ledger::api_tokens() const {
+  std::vector<ApiToken> out;
+  if (impl_->version < kWrittenByVersion) return out;  // read as it is: a ledger from before tokens
+  Statement s(impl_->db, impl_->path,
+              "SELECT name, role, created_at, revoked_at FROM api_tokens ORDER BY rowid");
+  while (s.step()) out.push_back(token_of(s));
+  return out;
+}
+
+ApiToken Ledger::revoke_api_token(const std::string& name) {
+  Impl& impl = *impl_;
+  if (impl.opened_for != Access::read_write) throw_input_error("ledger " + impl.path + " is open read-only");
+  impl.exec("BEGIN IMMEDIATE", "cannot lock the ledger to revoke an API token");
+  try {
+    ApiToken token;
+    {
+      Statement s(impl.db, impl.path,
+                  "SELECT name, role, created_at, revoked_at FROM api_tokens WHERE name = ?1");
+      s.bind(1, std::string_view(name));
+      if (!s.step()) throw_refusal("ledger " + impl.path + " has no API token named " + detail::quoted(name));
+      token = token_of(s);
+    }
+    if (token.revoked_at) {
+      throw_refusal("the API token " + detail::quoted(name) + " was revoked already, at " +
+                    *token.revoked_at);
+    }
+    token.revoked_at = format_rfc3339(unix_now());
+    Statement s(impl.db, impl.path, "UPDATE api_tokens SET revoked_at = ?2 WHERE name = ?1");
+    s.bind(1, std::string_view(name));
+    s.bind(2, std::string_view(*token.revoked_at));
+    s.step();
+    impl.exec("COMMIT", "cannot commit the revocation");
+    return token;
+  } catch (...) {
+    sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::optional<ApiToken> Ledger::authenticate(std::string_view bearer) const {
+  const auto id = bearer_lookup_id(bearer);
+  if (!id || impl_->version < kWrittenByVersion) return std::nullopt;
+  Statement s(impl_->db, impl_->path,
+              "SELECT name, role, created_at, revoked_at, token_hash FROM api_tokens WHERE lookup_id = ?1");
+  s.bind(1, std::string_view(*id));
+  if (!s.step()) return std::nullopt;
+  if (!bearer_matches(bearer, s.bytes(4))) return std::nullopt;
+  ApiToken token = token_of(s);
+  if (token.revoked_at) return std::nullopt;
+  return token;
+}
+
 std::size_t Ledger::count() const {
   Statement s(impl_->db, impl_->path, "SELECT COUNT(*) FROM licenses");
   s.step();
@@ -889,6 +1028,7 @@ void Ledger::read_chain(const std::function<bool(const ChainLink&)>& visit) cons
           s.bytes(take_license ? static_cast<int>(kChainHash) : static_cast<int>(kEvChainHash)));
       const std::size_t n = take_license ? std::size(kLicenseColumns) : std::size(kEventColumns);
       for (std::size_t i = 0; i < n; ++i) link.values.push_back(s.optional_text(static_cast<int>(i)));
+      if (take_license && !s.is_null(kWrittenBy)) link.values.push_back(s.optional_text(kWrittenBy));
       if (take_license) {
         link.entry = impl.parse_row(s, &link.corrupt);
         more_licenses = licenses.step();
@@ -1020,15 +1160,41 @@ bool Ledger::Transaction::knows_key(const std::string& key_id) {
 void Ledger::Transaction::insert(const LedgerEntry& e) {
   Impl& impl = *ledger_->impl_;
   ChainHead& h = head();
-  impl.insert_link(&impl.insert, "licenses", ChainLinkType::license, kLicenseColumns.data(),
-                   license_values(e, h.seq + 1), &h);
+  const ChainValues values = license_values(e, h.seq + 1);
+  impl.insert_link("licenses", ChainLinkType::license, kLicenseColumnsWrittenBy.data(), values, &h);
 }
 
 void Ledger::Transaction::insert_event(const LedgerEvent& e) {
   Impl& impl = *ledger_->impl_;
   ChainHead& h = head();
-  impl.insert_link(&impl.insert_event, "events", ChainLinkType::event, kEventColumns.data(),
-                   event_values(e, h.seq + 1), &h);
+  impl.insert_link("events", ChainLinkType::event, kEventColumns.data(), event_values(e, h.seq + 1), &h);
+}
+
+std::optional<StoredAnswer> Ledger::Transaction::find_answer(const std::string& token_name,
+                                                             const std::string& key) {
+  Impl& impl = *ledger_->impl_;
+  Statement s(impl.db, impl.path,
+              "SELECT request_hash, status, response FROM idempotent_requests "
+              "WHERE token_name = ?1 AND idempotency_key = ?2");
+  s.bind(1, std::string_view(token_name));
+  s.bind(2, std::string_view(key));
+  if (!s.step()) return std::nullopt;
+  return StoredAnswer{s.bytes(0), static_cast<int>(s.integer(1)), s.text(2)};
+}
+
+void Ledger::Transaction::record_answer(const std::string& token_name, const std::string& key,
+                                        const StoredAnswer& answer) {
+  Impl& impl = *ledger_->impl_;
+  Statement s(impl.db, impl.path,
+              "INSERT INTO idempotent_requests (token_name, idempotency_key, request_hash, status, response, "
+              "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  s.bind(1, std::string_view(token_name));
+  s.bind(2, std::string_view(key));
+  s.bind_blob(3, answer.request_hash.data(), answer.request_hash.size());
+  s.bind(4, static_cast<std::int64_t>(answer.status));
+  s.bind(5, std::string_view(answer.body));
+  s.bind(6, std::string_view(format_rfc3339(unix_now())));
+  s.step();
 }
 
 void Ledger::Transaction::commit() {

@@ -19,19 +19,26 @@ constexpr int kMaxBatchDepth = 4;
 // The fields of one batch order, with its position for messages.
 class OrderFields {
  public:
-  OrderFields(const json& object, std::size_t index)
-      : object_(object), prefix_("order " + std::to_string(index)) {}
+  // `prefix` names the order in messages ("order 3"); empty for a request of one order.
+  OrderFields(const json& object, std::string prefix) : object_(object), prefix_(std::move(prefix)) {}
 
-  const std::string& prefix() const { return prefix_; }
-  [[noreturn]] void fail(const std::string& why) const { throw_input_error(prefix_ + ": " + why); }
+  [[noreturn]] void fail(const std::string& why) const {
+    throw_input_error(prefix_.empty() ? why : prefix_ + ": " + why);
+  }
 
-  void only(std::initializer_list<const char*> allowed) const {
+  // `skip`: a field the object may not have although the list names it (the type of a single
+  // order, which the request already says).
+  void only(std::initializer_list<const char*> allowed, const char* skip = nullptr) const {
     for (const auto& item : object_.items()) {
       bool known = false;
-      for (const char* name : allowed) known = known || item.key() == name;
+      for (const char* name : allowed)
+        known = known || (item.key() == name && (skip == nullptr || item.key() != skip));
       if (!known) {
         std::string list;
-        for (const char* name : allowed) list += std::string(list.empty() ? "" : ", ") + name;
+        for (const char* name : allowed) {
+          if (skip == nullptr || std::string_view(name) != skip)
+            list += std::string(list.empty() ? "" : ", ") + name;
+        }
         fail("unknown field " + detail::quoted(item.key()) + " (allowed here: " + list + ")");
       }
     }
@@ -102,13 +109,16 @@ std::optional<UnixTime> optional_time(const OrderFields& f, const char* name) {
   return f.checked([&] { return parse_time(name, *s); });
 }
 
-Order parse_one(const json& item, std::size_t index) {
-  OrderFields f(item, index);
+// One order object; `fixed_type` is the type a request for one order already says (the object
+// must then have no "type" field).
+Order parse_one(const json& item, const std::string& prefix, const char* fixed_type = nullptr) {
+  OrderFields f(item, prefix);
   if (!item.is_object()) f.fail(std::string("must be a JSON object, not ") + item.type_name());
-  const std::string type = *f.string("type", true);
+  const std::string type = fixed_type != nullptr ? fixed_type : *f.string("type", true);
   const std::string typed_appliance = *f.string("appliance", true);
   if (type == "server") {
-    f.only({"type", "appliance", "edition", "customer", "order", "updates_until", "expires", "replace"});
+    f.only({"type", "appliance", "edition", "customer", "order", "updates_until", "expires", "replace"},
+           fixed_type != nullptr ? "type" : nullptr);
     ServerOrder o;
     o.appliance = f.checked([&] { return parse_appliance(typed_appliance); });
     const std::string edition = *f.string("edition", true);
@@ -121,7 +131,8 @@ Order parse_one(const json& item, std::size_t index) {
     return o;
   }
   if (type == "users") {
-    f.only({"type", "appliance", "users", "count", "customer", "order", "expires"});
+    f.only({"type", "appliance", "users", "count", "customer", "order", "expires"},
+           fixed_type != nullptr ? "type" : nullptr);
     PackOrder o;
     o.appliance = f.checked([&] { return parse_appliance(typed_appliance); });
     o.users = *f.integer("users", true);
@@ -160,9 +171,9 @@ UnixTime parse_time(std::string_view what, std::string_view text) {
 
 std::int64_t parse_serial(std::string_view typed) {
   std::int64_t value = 0;
-  bool digits = !typed.empty() && typed.size() <= 18;
+  bool digits = !typed.empty() && typed.size() <= 18;  // 18 digits never overflow
   for (char c : typed) {
-    if (c < '0' || c > '9') {
+    if (!digits || c < '0' || c > '9') {
       digits = false;
       break;
     }
@@ -214,25 +225,32 @@ int check_count(long long count) {
   return static_cast<int>(count);
 }
 
-std::vector<Order> parse_batch(std::string_view json_text) {
-  if (json_text.size() > kMaxBatchFileBytes) throw_input_error("the orders file is larger than 16 MiB");
+namespace {
+
+// Parses JSON refusing NUL bytes, duplicated keys and deep nesting. `what` names the text in
+// messages ("orders file"); `item_name` the objects of a list in duplicated-key messages
+// ("order"), or null for one object.
+json parse_strict(std::string_view json_text, const std::string& what, const char* item_name) {
   if (std::string nul = nul_byte_in(json_text); !nul.empty()) {
-    throw_input_error("orders file is not valid JSON: " + nul);
+    throw_input_error(what + " is not valid JSON: " + nul);
   }
   ObjectKeys open_objects;
-  std::size_t order_index = 0;
+  std::size_t item_index = 0;
+  const int max_depth = item_name != nullptr ? kMaxBatchDepth : kMaxBatchDepth - 1;
   const auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (depth > kMaxBatchDepth) throw_input_error("orders file nests too deeply");
+    if (depth > max_depth) throw_input_error(what + " nests too deeply");
     switch (event) {
       case json::parse_event_t::object_start:
-        if (depth == 1) ++order_index;
+        if (depth == 1) ++item_index;
         open_objects.enter_object();
         break;
       case json::parse_event_t::key: {
         const auto& key = parsed.get_ref<const std::string&>();
         if (!open_objects.add(key)) {
-          throw_input_error("order " + std::to_string(order_index) + ": duplicated key " +
-                            detail::quoted(key));
+          throw_input_error((item_name != nullptr
+                                 ? std::string(item_name) + " " + std::to_string(item_index) + ": "
+                                 : std::string()) +
+                            "duplicated key " + detail::quoted(key));
         }
         break;
       }
@@ -241,14 +259,49 @@ std::vector<Order> parse_batch(std::string_view json_text) {
     }
     return true;
   };
-  json doc;
   try {
-    doc = json::parse(json_text.begin(), json_text.end(), callback);
+    return json::parse(json_text.begin(), json_text.end(), callback);
   } catch (const json::parse_error& e) {
-    throw_input_error(std::string("orders file is not valid JSON: ") + e.what());
+    throw_input_error(what + " is not valid JSON: " + e.what());
   } catch (const json::out_of_range& e) {  // a number beyond double's range, e.g. 1e999
-    throw_input_error(std::string("orders file is not valid JSON: ") + e.what());
+    throw_input_error(what + " is not valid JSON: " + e.what());
   }
+}
+
+}  // namespace
+
+std::map<std::string, std::string> parse_text_fields(std::string_view json_text, std::string_view what,
+                                                     std::initializer_list<const char*> allowed,
+                                                     std::initializer_list<const char*> required) {
+  const std::string name(what);
+  const json doc = parse_strict(json_text, name, nullptr);
+  if (!doc.is_object()) throw_input_error(name + " must be a JSON object, not " + doc.type_name());
+  const OrderFields f(doc, "");
+  f.only(allowed);
+  std::map<std::string, std::string> out;
+  for (const char* field : allowed) {
+    bool needed = false;
+    for (const char* r : required) needed = needed || std::string_view(r) == field;
+    if (auto v = f.string(field, needed)) out.emplace(field, std::move(*v));
+  }
+  return out;
+}
+
+Order parse_order(std::string_view json_text, std::string_view type) {
+  const json doc = parse_strict(json_text, "the order", nullptr);
+  if (!doc.is_object())
+    throw_input_error(std::string("the order must be a JSON object, not ") + doc.type_name());
+  if (doc.contains("type")) {
+    throw_input_error("unknown field \"type\": the request already says the kind of license (" +
+                      std::string(type) + ")");
+  }
+  const std::string fixed(type);
+  return parse_one(doc, "", fixed.c_str());
+}
+
+std::vector<Order> parse_batch(std::string_view json_text) {
+  if (json_text.size() > kMaxBatchFileBytes) throw_input_error("the orders file is larger than 16 MiB");
+  const json doc = parse_strict(json_text, "orders file", "order");
   if (!doc.is_array()) {
     throw_input_error(std::string("orders file must hold a JSON array of orders, not ") + doc.type_name());
   }
@@ -256,7 +309,7 @@ std::vector<Order> parse_batch(std::string_view json_text) {
   std::vector<Order> orders;
   std::size_t tokens = 0;
   for (std::size_t i = 0; i < doc.size(); ++i) {
-    orders.push_back(parse_one(doc[i], i + 1));
+    orders.push_back(parse_one(doc[i], "order " + std::to_string(i + 1)));
     if (const auto* p = std::get_if<PackOrder>(&orders.back())) {
       tokens += static_cast<std::size_t>(p->count);
     } else {

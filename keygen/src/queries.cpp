@@ -60,6 +60,12 @@ Listing list_ledger(const Ledger& ledger, const LedgerFilter& f, UnixTime now) {
   }
   const std::optional<std::int64_t> newest = f.appliance ? std::nullopt : newest_list(rows.entries);
   for (LedgerEntry& e : rows.entries) {
+    if (f.after && e.serial <= *f.after) continue;
+    if (f.limit && out.rows.size() >= *f.limit) {
+      // More rows may match.
+      if (!out.rows.empty()) out.continue_after = out.rows.back().entry.serial;
+      break;
+    }
     std::string status;
     if (e.kind == LicenseKind::revocation) {
       status = list_status(e, newest);

@@ -47,6 +47,14 @@ bool expired_at(const LedgerEntry& e, UnixTime now) {
 
 VoidResult void_licenses(Ledger& ledger, const std::vector<std::int64_t>& serials, const std::string& reason,
                          const EventOptions& options) {
+  Ledger::Transaction tx = ledger.begin();
+  VoidResult out = void_licenses(ledger, tx, serials, reason, options);
+  tx.commit();
+  return out;
+}
+
+VoidResult void_licenses(Ledger& ledger, Ledger::Transaction& tx, const std::vector<std::int64_t>& serials,
+                         const std::string& reason, const EventOptions& options) {
   if (serials.empty()) throw_input_error("no serial to void");
   std::set<std::int64_t> seen;
   for (std::int64_t s : serials) {
@@ -54,7 +62,6 @@ VoidResult void_licenses(Ledger& ledger, const std::vector<std::int64_t>& serial
   }
   const std::string why = check_text("--reason", reason);
   const std::string who = check_who(options.who);
-  Ledger::Transaction tx = ledger.begin();
   const UnixTime now = options.now.value_or(unix_now());
   VoidResult out;
   out.at = now;
@@ -90,7 +97,6 @@ VoidResult void_licenses(Ledger& ledger, const std::vector<std::int64_t>& serial
   for (const auto& appliance : appliances) {
     out.after.push_back(detail::summarize(ApplianceState(appliance, tx.entries_for(appliance), now)));
   }
-  tx.commit();
   return out;
 }
 
@@ -105,8 +111,17 @@ TransferResult transfer(Ledger& ledger, const SecretKey& key, const std::string&
   return transfer(ledger, KeySigner(key), from, to, options);
 }
 
-TransferResult transfer(Ledger& ledger, const Signer& signer, const std::string& from_typed,
-                        const std::string& to_typed, const TransferOptions& options) {
+TransferResult transfer(Ledger& ledger, const Signer& signer, const std::string& from, const std::string& to,
+                        const TransferOptions& options) {
+  Ledger::Transaction tx = ledger.begin();
+  TransferResult out = transfer(ledger, tx, signer, from, to, options);
+  tx.commit();
+  return out;
+}
+
+TransferResult transfer(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
+                        const std::string& from_typed, const std::string& to_typed,
+                        const TransferOptions& options) {
   const std::string from = parse_appliance(from_typed);
   const std::string to = parse_appliance(to_typed);
   std::optional<std::string> reason;
@@ -114,7 +129,6 @@ TransferResult transfer(Ledger& ledger, const Signer& signer, const std::string&
   const std::string who = check_who(options.event.who);
   detail::check_issuer(options.issuer);
   if (from == to) throw_refusal("--from and --to are the same appliance " + from + ": nothing to transfer");
-  Ledger::Transaction tx = ledger.begin();
   detail::require_signing_key(ledger, tx, signer);
   const UnixTime now = options.event.now.value_or(unix_now());
 
@@ -162,6 +176,7 @@ TransferResult transfer(Ledger& ledger, const Signer& signer, const std::string&
     e.issuer = options.issuer;
     e.key_id = signer.public_key().id();
     e.transferred_from = old.serial;
+    e.written_by = options.written_by;
     detail::sign_license(signer, &e);
     out.issued.push_back(std::move(e));
   };
@@ -199,7 +214,6 @@ TransferResult transfer(Ledger& ledger, const Signer& signer, const std::string&
     ev.transfer_to = to;
     tx.insert_event(ev);
   }
-  tx.commit();
   return out;
 }
 
@@ -210,8 +224,15 @@ IssuedRevocationList issue_revocation_list(Ledger& ledger, const SecretKey& key,
 
 IssuedRevocationList issue_revocation_list(Ledger& ledger, const Signer& signer,
                                            const IssueOptions& options) {
-  detail::check_issuer(options.issuer);
   Ledger::Transaction tx = ledger.begin();
+  IssuedRevocationList out = issue_revocation_list(ledger, tx, signer, options);
+  tx.commit();
+  return out;
+}
+
+IssuedRevocationList issue_revocation_list(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
+                                           const IssueOptions& options) {
+  detail::check_issuer(options.issuer);
   detail::require_signing_key(ledger, tx, signer);
   const UnixTime now = options.now.value_or(unix_now());
   const std::vector<std::int64_t> voided = tx.voided_serials();
@@ -267,8 +288,8 @@ IssuedRevocationList issue_revocation_list(Ledger& ledger, const Signer& signer,
   e.key_id = signer.public_key().id();
   e.revocation_seq = seq;
   e.token = std::move(*token);
+  e.written_by = options.written_by;
   tx.insert(e);
-  tx.commit();
   out.entry = std::move(e);
   out.claims = std::move(*valid);
   out.added = voided.size() - before;

@@ -7,12 +7,12 @@
 #include <unistd.h>
 
 #include "output.hpp"
-#include "passphrase.hpp"
 #include "seatkey/common/file.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/issuer.hpp"
 #include "seatkey/keygen/key_file.hpp"
+#include "seatkey/keygen/passphrase.hpp"
 
 namespace seatkey::keygen::tool {
 void add_issuing_options(CLI::App* cmd, IssuingOptions* opt) {

@@ -5,10 +5,10 @@
 #include <iostream>
 #include <memory>
 
-#include "passphrase.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/key_file.hpp"
+#include "seatkey/keygen/passphrase.hpp"
 
 namespace seatkey::keygen::tool {
 

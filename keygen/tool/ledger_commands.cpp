@@ -8,13 +8,14 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "passphrase.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/json.hpp"
 #include "seatkey/keygen/key_file.hpp"
 #include "seatkey/keygen/ledger.hpp"
 #include "seatkey/keygen/license_file.hpp"
 #include "seatkey/keygen/orders.hpp"
+#include "seatkey/keygen/passphrase.hpp"
 #include "seatkey/keygen/queries.hpp"
 #include "seatkey/keygen/rules.hpp"
 #include "seatkey/keygen/verify.hpp"
@@ -66,60 +67,6 @@ void add_key_options(CLI::App* cmd, KeyOptions* opt) {
   add_passphrase_file_option(cmd, &opt->passphrase_file);
   cmd->add_flag("--allow-development-key", opt->allow_development_key,
                 "accept the development key of keys/ (whose secret everyone has): test ledgers only");
-}
-
-nlohmann::ordered_json to_json(const SigningKey& k) {
-  nlohmann::ordered_json j;
-  j["key_id"] = k.key_id;
-  j["public_key"] = k.public_key ? nlohmann::ordered_json(*k.public_key) : nullptr;
-  j["development"] = k.development();
-  j["added_at"] = k.added_at;
-  j["origin"] = k.origin;
-  return j;
-}
-
-nlohmann::ordered_json to_json(const CorruptRow& c) {
-  nlohmann::ordered_json j;
-  j["serial"] = c.serial;
-  j["appliance"] = c.appliance;
-  j["status"] = "corrupt";
-  j["error"] = c.why;
-  return j;
-}
-
-nlohmann::ordered_json to_json(const LedgerEntry& e, const std::string& status) {
-  nlohmann::ordered_json j;
-  j["serial"] = e.serial;
-  j["kind"] = std::string(kind_name(e.kind));
-  j["appliance"] = e.appliance;
-  j["edition"] = e.edition ? nlohmann::ordered_json(std::string(edition_name(*e.edition))) : nullptr;
-  j["users"] = e.users;
-  j["customer"] = e.customer ? nlohmann::ordered_json(*e.customer) : nullptr;
-  j["order"] = e.order ? nlohmann::ordered_json(*e.order) : nullptr;
-  j["issued_at"] = format_rfc3339(e.issued_at);
-  j["updates_until"] = e.updates_until ? nlohmann::ordered_json(format_rfc3339(*e.updates_until)) : nullptr;
-  j["expires"] = e.expires ? nlohmann::ordered_json(format_rfc3339(*e.expires)) : nullptr;
-  j["replaces"] = e.replaces ? nlohmann::ordered_json(*e.replaces) : nullptr;
-  j["transferred_from"] = e.transferred_from ? nlohmann::ordered_json(*e.transferred_from) : nullptr;
-  j["revocation_seq"] = e.revocation_seq ? nlohmann::ordered_json(*e.revocation_seq) : nullptr;
-  j["status"] = status;
-  j["issuer"] = e.issuer;
-  j["key_id"] = e.key_id;
-  j["chain_seq"] = e.chain_seq > 0 ? nlohmann::ordered_json(e.chain_seq) : nullptr;
-  j["token"] = e.token;
-  return j;
-}
-
-nlohmann::ordered_json to_json(const LedgerEvent& ev) {
-  nlohmann::ordered_json j;
-  j["type"] = std::string(event_kind_name(ev.kind));
-  j["serial"] = ev.serial;
-  j["reason"] = ev.reason ? nlohmann::ordered_json(*ev.reason) : nullptr;
-  j["at"] = format_rfc3339(ev.at);
-  j["who"] = ev.who;
-  j["transfer_to"] = ev.transfer_to ? nlohmann::ordered_json(*ev.transfer_to) : nullptr;
-  j["chain_seq"] = ev.chain_seq;
-  return j;
 }
 
 std::optional<UnixTime> opt_time_arg(const char* what, const std::optional<std::string>& text) {
@@ -382,10 +329,11 @@ int run_ledger_list(const LedgerListOptions& opt) {
     nlohmann::ordered_json out;
     out["development_ledger"] = development;
     out["signing_keys"] = nlohmann::ordered_json::array();
-    for (const SigningKey& k : keys) out["signing_keys"].push_back(to_json(k));
+    for (const SigningKey& k : keys) out["signing_keys"].push_back(signing_key_json(k));
     out["licenses"] = nlohmann::ordered_json::array();
     for (const Row& r : all)
-      out["licenses"].push_back(r.listed ? to_json(r.listed->entry, r.listed->status) : to_json(*r.corrupt));
+      out["licenses"].push_back(r.listed ? license_json(r.listed->entry, r.listed->status)
+                                         : corrupt_row_json(*r.corrupt));
     print_dump(out);
     return 0;
   }
@@ -464,20 +412,8 @@ int run_ledger_show(const LedgerShowOptions& opt) {
     return 1;
   }
   const LedgerEntry& e = record->entry;
-  const auto serials = [](const std::vector<std::int64_t>& v) {
-    nlohmann::ordered_json j = nlohmann::ordered_json::array();
-    for (std::int64_t s : v) j.push_back(s);
-    return j;
-  };
   if (opt.json) {
-    nlohmann::ordered_json out = to_json(e, record->status);
-    out["chain_hash"] = e.chain_hash ? nlohmann::ordered_json(to_hex(*e.chain_hash)) : nullptr;
-    out["events"] = nlohmann::ordered_json::array();
-    for (const LedgerEvent& ev : record->events) out["events"].push_back(to_json(ev));
-    out["superseded_by"] = serials(record->superseded_by);
-    out["reissued_as"] = serials(record->reissued_as);
-    out["in_revocation_lists"] = serials(record->revoked_by);
-    if (record->revocation) out["revoked"] = record->revocation->revoked;
+    const nlohmann::ordered_json out = license_record_json(*record);
     print_dump(out);
     return 0;
   }
@@ -629,16 +565,6 @@ std::string line_label(const ReportLine& l) {
   return "user pack of " + users_text(l.users_per_pack);
 }
 
-nlohmann::ordered_json to_json(const ReportLine& l) {
-  nlohmann::ordered_json j;
-  j["kind"] = std::string(kind_name(l.kind));
-  j["edition"] = l.edition ? nlohmann::ordered_json(std::string(edition_name(*l.edition))) : nullptr;
-  j["users_per_pack"] = l.kind == LicenseKind::users ? nlohmann::ordered_json(l.users_per_pack) : nullptr;
-  j["licenses"] = l.licenses;
-  j["users"] = l.users;
-  return j;
-}
-
 }  // namespace
 
 int run_report(const ReportOptions& opt) {
@@ -666,18 +592,7 @@ int run_report(const ReportOptions& opt) {
     return 0;
   }
   if (opt.json) {
-    nlohmann::ordered_json out;
-    out["since"] = since ? nlohmann::ordered_json(format_rfc3339(*since)) : nullptr;
-    out["until"] = until ? nlohmann::ordered_json(format_rfc3339(*until)) : nullptr;
-    for (std::size_t c = 0; c < kReportCategoryNames.size(); ++c) {
-      nlohmann::ordered_json lines = nlohmann::ordered_json::array();
-      for (const ReportLine& l : r.lines) {
-        if (static_cast<std::size_t>(l.category) == c) lines.push_back(to_json(l));
-      }
-      out[std::string(kReportCategoryNames[c])] = std::move(lines);
-    }
-    out["appliances_transferred"] = r.appliances_transferred;
-    out["revocation_lists"] = r.revocation_lists;
+    const nlohmann::ordered_json out = report_json(r);
     print_dump(out);
     return 0;
   }

@@ -13,6 +13,7 @@
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "takeback_commands.hpp"
+#include "token_commands.hpp"
 
 namespace {
 
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
   tool::setup_takeback_commands(app, status);
   tool::setup_ledger_commands(app, status);
   tool::setup_inspect_command(app, status);
+  tool::setup_token_commands(app, status);
   // Messages name files, IDs and text from outside: never raw on the terminal.
   const auto error = [](const std::string& message) {
     std::cerr << "seatkey-keygen: " << seatkey::terminal_safe(message) << "\n";

@@ -6,6 +6,7 @@
 
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/json.hpp"
 #include "seatkey/keygen/license_file.hpp"
 #include "seatkey/keygen/takeback.hpp"
 
@@ -168,17 +169,7 @@ int run_revocations_list(const RevocationsListOptions& opt) {
     nlohmann::ordered_json out;
     out["revocation_lists"] = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < lists.size(); ++i) {
-      const RevocationListRecord& l = lists[i];
-      nlohmann::ordered_json j;
-      j["seq"] = l.claims.seq;
-      j["serial"] = l.entry.serial;
-      j["issued_at"] = format_rfc3339(l.entry.issued_at);
-      j["status"] = i + 1 == lists.size() ? "active" : "superseded";
-      j["revoked"] = l.claims.revoked;
-      j["issuer"] = l.entry.issuer;
-      j["key_id"] = l.entry.key_id;
-      j["token"] = l.entry.token;
-      out["revocation_lists"].push_back(std::move(j));
+      out["revocation_lists"].push_back(revocation_list_json(lists[i], i + 1 == lists.size()));
     }
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;

@@ -431,6 +431,65 @@ TEST_CASE("verify: a ledger from before the chain names ledger migrate; migrated
       "whose public key the ledger has not recorded"));
 }
 
+TEST_CASE("chain: a row's written_by is in its link; a migrated ledger keeps its hashes") {
+  test::TempDir dir;
+  const auto path = dir.file("schema2.db");
+  test::write_text(path, test::read_file(std::string(SEATKEY_SOURCE_DIR) + "/tests/fixtures/schema2.db"));
+  Ledger ledger = Ledger::open(path, Ledger::Access::read_write);
+  CHECK(ledger.migrated_from() == 2);
+  CHECK(ledger.schema_version() == Ledger::kSchemaVersion);
+  const SecretKey key = test::development_key();
+  (void)ledger.add_signing_key(key.public_key(), Ledger::DevelopmentKey::allow);
+  PackOrder p;
+  p.appliance = kAppliance;
+  p.users = 1;
+  IssueOptions o;
+  o.written_by = "webshop";
+  ServerOrder s;
+  s.appliance = kAppliance;
+  s.edition = Edition::vm;
+  const IssueResult r = issue(ledger, key, {Order{s}, Order{p}}, o);
+  const std::int64_t server = r.orders.at(0).entries.at(0).serial;
+  const std::int64_t pack = r.orders.at(1).entries.at(0).serial;
+  o.written_by.reset();
+  (void)issue(ledger, key, {Order{p}}, o);  // the command line's: no written_by
+  CHECK(test::ledger_snapshot(path, "SELECT serial, written_by FROM licenses WHERE serial > 9") ==
+        std::to_string(server) + "|webshop|\n" + std::to_string(pack) + "|webshop|\n" +
+            std::to_string(pack + 1) + "||\n");
+  // Only the rows that name a token have the column in their canonical bytes.
+  ledger.read_chain([&](const ChainLink& l) {
+    const bool named = l.entry && l.entry->written_by;
+    CHECK(l.values.size() == (named ? kLicenseColumnsWrittenBy.size() : kLicenseColumns.size()));
+    if (named) {
+      CHECK(l.values.back() == std::optional<std::string>("webshop"));
+    }
+    return true;
+  });
+  const auto verify = [&] { return verify_ledger(Ledger::open(path, Ledger::Access::read_only)); };
+  VerifyResult v = verify();
+  CHECK_MESSAGE(v.ok, v.problem);
+  CHECK(v.licenses == 12);
+  const auto tampered = [&](const std::string& sql, std::int64_t serial) {
+    const std::string before = test::ledger_snapshot(path, "SELECT serial, written_by FROM licenses");
+    test::raw_sql(path, "DROP TRIGGER IF EXISTS licenses_no_update; " + sql);
+    const VerifyResult t = verify();
+    CHECK_FALSE(t.ok);
+    CHECK_MESSAGE(test::contains(t.problem, "license " + std::to_string(serial) + " (chain position " +
+                                                std::to_string(serial) + ") does not match its chain hash"),
+                  t.problem);
+    CHECK(before != test::ledger_snapshot(path, "SELECT serial, written_by FROM licenses"));
+  };
+  SUBCASE("another token named") {
+    tampered("UPDATE licenses SET written_by = 'mallory' WHERE serial = " + std::to_string(server), server);
+  }
+  SUBCASE("the token's name cleared") {
+    tampered("UPDATE licenses SET written_by = NULL WHERE serial = " + std::to_string(pack), pack);
+  }
+  SUBCASE("a token named on a row from before") {
+    tampered("UPDATE licenses SET written_by = 'webshop' WHERE serial = 1", 1);
+  }
+}
+
 TEST_CASE("chain: a migration that fails half way leaves a schema 2 ledger exactly as it was") {
   test::TempDir dir;
   const auto path = dir.file("schema2.db");

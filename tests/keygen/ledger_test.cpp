@@ -42,18 +42,19 @@ void insert_committed(Ledger& ledger, int n) {
 
 }  // namespace
 
-TEST_CASE("ledger: a new ledger has schema version 3, no rows, an empty chain and its one signing key") {
+TEST_CASE(
+    "ledger: a new ledger has the latest schema version, no rows, an empty chain and its one signing key") {
   test::TempDir dir;
   const auto path = dir.file("l.db");
   auto ledger = new_ledger(path);
-  CHECK(ledger.schema_version() == 3);
+  CHECK(ledger.schema_version() == Ledger::kSchemaVersion);
   CHECK(ledger.migrated_from() == 0);
   CHECK(ledger.count() == 0);
   CHECK(ledger.entries().empty());
   CHECK(ledger.events().empty());
   CHECK(ledger.head().seq == 0);
   CHECK(to_hex(ledger.head().hash) == std::string(64, '0'));
-  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n3|\n");
+  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n3|\n4|\n");
   const auto keys = ledger.signing_keys();
   REQUIRE(keys.size() == 1);
   CHECK(keys[0].key_id == test::development_key().public_key().id());
@@ -260,10 +261,11 @@ TEST_CASE("ledger: a newer schema version is refused with a clear message") {
   test::TempDir dir;
   const auto path = dir.file("l.db");
   { auto ledger = new_ledger(path); }
-  test::raw_sql(path, "INSERT INTO schema_version VALUES (4)");
+  const std::string newer = std::to_string(Ledger::kSchemaVersion + 1);
+  test::raw_sql(path, "INSERT INTO schema_version VALUES (" + newer + ")");
   auto e = test::error_of([&] { (void)Ledger::open(path, Ledger::Access::read_write); });
   REQUIRE(e);
-  CHECK(test::contains(e->what(), "schema version 4, newer than"));
+  CHECK(test::contains(e->what(), "schema version " + newer + ", newer than"));
 }
 
 TEST_CASE("ledger: every field round-trips") {
@@ -457,7 +459,7 @@ TEST_CASE("ledger: a schema 1 ledger is read as it is, and migrated once, in one
   CHECK(test::ledger_snapshot(path) == before);
   {
     auto ledger = Ledger::open(path, Ledger::Access::read_write);
-    CHECK(ledger.schema_version() == 3);
+    CHECK(ledger.schema_version() == Ledger::kSchemaVersion);
     CHECK(ledger.migrated_from() == 1);
     // The chain over its rows, in serial order.
     CHECK(test::ledger_snapshot(path, "SELECT serial, chain_seq FROM licenses ORDER BY serial") ==
@@ -477,10 +479,10 @@ TEST_CASE("ledger: a schema 1 ledger is read as it is, and migrated once, in one
     CHECK(ledger.signing_keys()[0].public_key ==
           std::optional<std::string>(test::development_key().public_key().to_paserk()));
   }
-  // Once: a second open finds version 3.
-  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n3|\n");
+  // Once: a second open finds the latest version.
+  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n3|\n4|\n");
   CHECK(Ledger::open(path, Ledger::Access::read_write).migrated_from() == 0);
-  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n3|\n");
+  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n3|\n4|\n");
   CHECK(test::ledger_snapshot(path, "SELECT serial, key_id, token FROM licenses ORDER BY serial") ==
         rows_before);
 

@@ -37,6 +37,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "entitlement_json.hpp"
 #include "seatkey/common/file.hpp"
 #include "seatkey/common/limits.hpp"
 #include "seatkey/common/text.hpp"
@@ -202,16 +203,6 @@ std::string display_edition(sv::Edition e) {
   return "?";
 }
 
-nlohmann::ordered_json time_or_null(const std::optional<sv::UnixTime>& t) {
-  return t ? nlohmann::ordered_json(sv::format_time(*t)) : nlohmann::ordered_json(nullptr);
-}
-
-// Whole days from `from` to `to` (rounded down).
-std::int64_t days_between(sv::UnixTime from, sv::UnixTime to) {
-  const std::int64_t s = to - from;
-  return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
-}
-
 // "about 56 years", "3 days", "1 hour", "12 seconds": a span of time in words.
 std::string duration_text(std::int64_t seconds) {
   const auto count = [](std::int64_t n, const char* unit) {
@@ -226,18 +217,6 @@ std::string duration_text(std::int64_t seconds) {
   return count(seconds, "second");
 }
 
-nlohmann::ordered_json report_json(const sv::LicenseReport& r) {
-  nlohmann::ordered_json j;
-  j["serial"] = r.serial ? nlohmann::ordered_json(*r.serial) : nullptr;
-  j["kind"] = r.kind ? nlohmann::ordered_json(sv::kind_name(*r.kind)) : nullptr;
-  j["users"] = r.users ? nlohmann::ordered_json(*r.users) : nullptr;
-  j["expires"] = time_or_null(r.expires);
-  j["source"] = r.source;
-  j["reason"] = r.reason ? nlohmann::ordered_json(sv::reason_name(*r.reason)) : nullptr;
-  j["message"] = r.message;
-  return j;
-}
-
 // Paths in `source` may be any bytes: invalid UTF-8 is shown as U+FFFD, never an error.
 std::string dump(const nlohmann::ordered_json& j) {
   return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
@@ -248,7 +227,7 @@ std::string dump(const nlohmann::ordered_json& j) {
 void print_reports(const std::vector<sv::LicenseReport>& reports, std::ostream& out) {
   out << "[\n";
   for (std::size_t i = 0; i < reports.size(); ++i) {
-    std::string text = dump(report_json(reports[i]));
+    std::string text = dump(sv::report_json(reports[i]));
     out << "    ";
     for (char c : text) {
       out.put(c);
@@ -259,53 +238,7 @@ void print_reports(const std::vector<sv::LicenseReport>& reports, std::ostream& 
 }
 
 void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
-  nlohmann::ordered_json j;
-  j["appliance"] = e.appliance;
-  j["licensed"] = e.licensed;
-  j["edition"] = e.edition ? nlohmann::ordered_json(sv::edition_name(*e.edition)) : nullptr;
-  j["server_license"] = e.server_license ? nlohmann::ordered_json(*e.server_license) : nullptr;
-  j["included_users"] = e.included_users;
-  j["pack_users"] = e.pack_users;
-  j["licensed_users"] = e.licensed_users;
-  j["max_users"] = e.max_users ? nlohmann::ordered_json(*e.max_users) : nullptr;
-  j["excess_users"] = e.excess_users;
-  j["updates_allowed"] = e.updates_allowed();
-  j["updates_until"] = time_or_null(e.updates_until);
-  j["evaluated_at"] = sv::format_time(e.evaluated_at);
-  j["clock"] = sv::format_time(e.clock);
-  j["clock_floor"] = time_or_null(e.clock_floor);
-  j["clock_behind"] = e.clock_behind;
-  j["revocation_seq"] = e.revocation_seq ? nlohmann::ordered_json(*e.revocation_seq) : nullptr;
-  if (e.grace) {
-    nlohmann::ordered_json g;
-    g["since"] = sv::format_time(e.grace->since);
-    g["until"] = sv::format_time(e.grace->until);
-    g["reason"] = sv::grace_reason_name(e.grace->reason);
-    g["days_left"] = days_between(e.evaluated_at, e.grace->until);
-    g["message"] = e.grace->message;
-    j["grace"] = std::move(g);
-  } else {
-    j["grace"] = nullptr;
-  }
-  j["expiring"] = nlohmann::ordered_json::array();
-  for (std::size_t i : e.expiring) {
-    const sv::LicenseReport& r = e.accepted[i];
-    nlohmann::ordered_json x;
-    x["serial"] = *r.serial;
-    x["kind"] = sv::kind_name(*r.kind);
-    x["users"] = *r.users;
-    x["source"] = r.source;
-    x["expires"] = sv::format_time(*r.expires);
-    x["days_left"] = days_between(e.evaluated_at, *r.expires);
-    j["expiring"].push_back(std::move(x));
-  }
-  j["warnings"] = nlohmann::ordered_json::array();
-  for (const sv::Warning& w : e.warnings) {
-    j["warnings"].push_back(
-        nlohmann::ordered_json{{"code", sv::warning_name(w.code)}, {"message", w.message}});
-  }
-  j["accepted"] = nlohmann::ordered_json::array();  // placeholders: printed by print_reports
-  j["rejected"] = nlohmann::ordered_json::array();
+  nlohmann::ordered_json j = sv::entitlement_json(e, false);  // the report lists: print_reports
   if (o.users) {
     j["current_users"] = *o.users;
     j["users_fit"] = e.licensed && *o.users <= e.licensed_users;

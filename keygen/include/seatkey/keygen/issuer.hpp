@@ -23,6 +23,7 @@ inline constexpr std::string_view kDefaultIssuer = "seatkey";
 struct IssueOptions {
   std::string issuer = std::string(kDefaultIssuer);  // the `iss` claim
   std::optional<UnixTime> now;                       // issue time; default: the clock, read under the lock
+  std::optional<std::string> written_by;             // the API token issuing (recorded in each row)
 };
 
 // What the appliance has after an order, for the desk's summary.
@@ -34,6 +35,7 @@ struct ApplianceSummary {
 
 struct IssuedOrder {
   std::vector<LedgerEntry> entries;      // the new rows, tokens included, by serial
+  std::vector<std::string> statuses;     // each entry's status once the order is issued (status_of)
   std::optional<std::int64_t> replaced;  // a server license this one supersedes
   ApplianceSummary after;
 };
@@ -52,5 +54,10 @@ IssueResult issue(Ledger& ledger, const Signer& signer, const std::vector<Order>
 // The same, signing in this process with `key`.
 IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>& orders,
                   const IssueOptions& options = {});
+// The same inside a transaction of `ledger` that the caller commits (or rolls back): to record
+// more in the same transaction, e.g. a server's answer to the request. The rows are inserted
+// but nothing is committed.
+IssueResult issue(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
+                  const std::vector<Order>& orders, const IssueOptions& options = {});
 
 }  // namespace seatkey::keygen

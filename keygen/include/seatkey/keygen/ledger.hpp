@@ -3,20 +3,28 @@
 // BEGIN IMMEDIATE write transaction that records the rows, so they are unique across
 // concurrent issuers and never reused, not even after a deletion or a crash. Rows are never
 // updated or deleted (triggers); every row and event is a link of the hash chain (chain.hpp),
-// computed in the transaction that writes it. Schema (version 3):
+// computed in the transaction that writes it. Schema (version 4):
 //   schema_version(version INTEGER)            every version the ledger was brought to; a
 //                                              newer ledger is refused, an older one migrated
 //   licenses(serial, kind, appliance, edition, users, customer, order_ref, issued_at,
 //            updates_until, expires, issuer, key_id, replaces, transferred_from,
-//            primary_appliance, revocation_seq, token, chain_seq, chain_hash)
+//            primary_appliance, revocation_seq, token, chain_seq, chain_hash, written_by)
 //                                              every token: licenses and revocation lists
-//                                              (no appliance); times as RFC 3339 text
+//                                              (no appliance); times as RFC 3339 text;
+//                                              written_by (version 4) names the API token
+//                                              that wrote the row (NULL: seatkey-keygen)
 //   events(chain_seq, type, serial, reason, at, who, transfer_to, chain_hash)
 //                                              a license voided ("void") or taken back by a
-//                                              transfer ("transfer"), at most once
+//                                              transfer ("transfer"), at most once; who is
+//                                              the login name, or seatkey-server's API token
 //   signing_keys(key_id, public_key, added_at, origin)   the keys this ledger issues with
 //                                              (a version 1 ledger's are the keys its rows
 //                                              were signed with, public key unknown)
+//   api_tokens(name, role, lookup_id, token_hash, created_at, revoked_at)   seatkey-server's
+//                                              bearer tokens, hashed (version 4)
+//   idempotent_requests(token_name, idempotency_key, request_hash, status, response,
+//            created_at)                       seatkey-server's answers to POST requests with
+//                                              an Idempotency-Key (version 4)
 // Only Ledger::create makes a ledger: its file, -wal and -shm are mode 0600, and a ledger that
 // group or others may write is never written.
 #pragma once
@@ -34,7 +42,9 @@
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/policy.hpp"
 #include "seatkey/common/time.hpp"
+#include "seatkey/keygen/api_tokens.hpp"
 #include "seatkey/keygen/chain.hpp"
+#include "seatkey/signing/secure_buffer.hpp"
 
 namespace seatkey::keygen {
 
@@ -64,6 +74,7 @@ struct LedgerEntry {
   std::optional<std::string> primary_appliance;  // reserved for standby licenses (no such kind yet)
   std::optional<std::int64_t> revocation_seq;    // a revocation list's seq
   std::string token;
+  std::optional<std::string> written_by;  // the API token that wrote it; nullopt: seatkey-keygen
   // Read from the ledger (insert() ignores them): the row's chain position, and how it was
   // taken back, when an event did.
   std::int64_t chain_seq = 0;
@@ -76,7 +87,7 @@ struct LedgerEvent {
   std::int64_t serial = 0;                 // the license it takes back
   std::optional<std::string> reason;       // the desk's words
   UnixTime at = 0;                         // when it was recorded
-  std::string who;                         // who recorded it (the login name)
+  std::string who;                         // who recorded it (the login name, or an API token's)
   std::optional<std::string> transfer_to;  // a transfer: the appliance that got the licenses
   std::int64_t chain_seq = 0;              // set by the ledger when read
 };
@@ -114,6 +125,13 @@ struct CorruptRow {
   std::string why;        // "row 7 (appliance 001A2B3C4D5E) is corrupt: updates_until ..."
 };
 
+// An answer seatkey-server gave to a POST with an Idempotency-Key, kept to give it again.
+struct StoredAnswer {
+  std::string request_hash;  // what identifies the request (method, path, body)
+  int status = 0;
+  std::string body;
+};
+
 // Every row that could be read, and those that could not.
 struct LedgerRows {
   std::vector<LedgerEntry> entries;  // by serial
@@ -122,7 +140,7 @@ struct LedgerRows {
 
 class Ledger {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
   enum class Access {
     read_only,   // list, export: the file must exist and be a ledger; older schemas are read as they are
     read_write,  // issue, add-key: the file must exist, be a ledger, and not be writable by group or others
@@ -189,6 +207,17 @@ class Ledger {
   // made; on a failure no file is left behind.
   void backup(const std::string& path) const;
 
+  // API tokens (seatkey-server). create_api_token() records a new token for `name` (checked with
+  // check_token_name) and returns its bearer text, which the ledger does not keep: the caller
+  // shows it once. Failure(refused) when a token of that name exists, also a revoked one: rows
+  // name the token that wrote them, so a name is never reused.
+  SecureBuffer create_api_token(const std::string& name, Role role);
+  std::vector<ApiToken> api_tokens() const;  // in the order they were created
+  // Failure(refused) when there is no such token or it is revoked already.
+  ApiToken revoke_api_token(const std::string& name);
+  // The unrevoked token whose bearer text this is (hashes compared in constant time), or nullopt.
+  std::optional<ApiToken> authenticate(std::string_view bearer) const;
+
   // One write transaction: BEGIN IMMEDIATE (retried while another issuer holds the ledger).
   // Rolls back on destruction unless commit() succeeded.
   class Transaction {
@@ -213,6 +242,10 @@ class Ledger {
     void insert(const LedgerEntry& entry);
     // Records an event as the next link of the chain.
     void insert_event(const LedgerEvent& event);
+    // The answer recorded for this token's Idempotency-Key, if any.
+    std::optional<StoredAnswer> find_answer(const std::string& token_name, const std::string& key);
+    // Records the answer to a request, in this transaction: committed with what it wrote.
+    void record_answer(const std::string& token_name, const std::string& key, const StoredAnswer& answer);
     void commit();
 
    private:

@@ -23,7 +23,10 @@ struct LedgerFilter {
   std::optional<UnixTime> until;         // issued before
   std::optional<LicenseKind> kind;
   std::optional<Status> status;
-  bool any() const { return customer || order || since || until || kind || status; }
+  // Pages (seatkey-server): only serials above `after`, and at most `limit` rows.
+  std::optional<std::int64_t> after;
+  std::optional<std::size_t> limit;
+  bool any() const { return customer || order || since || until || kind || status || after || limit; }
 };
 
 struct ListedRow {
@@ -38,6 +41,8 @@ struct Listing {
   // appliances that cannot (a corrupt row of theirs: its serial).
   std::map<std::string, ApplianceState> appliances;
   std::map<std::string, std::int64_t> corrupt_in;
+  // With LedgerFilter::limit: the serial to continue after when the limit cut the list short.
+  std::optional<std::int64_t> continue_after;
 };
 
 // Statuses are judged at `now` from every row of each appliance (not only the matching ones).

@@ -35,11 +35,16 @@ struct VoidResult {
 // voided or transferred.
 VoidResult void_licenses(Ledger& ledger, const std::vector<std::int64_t>& serials, const std::string& reason,
                          const EventOptions& options);
+// The same inside a caller's write transaction (seatkey-server records its answer in it); the
+// caller commits.
+VoidResult void_licenses(Ledger& ledger, Ledger::Transaction& tx, const std::vector<std::int64_t>& serials,
+                         const std::string& reason, const EventOptions& options);
 
 struct TransferOptions {
   EventOptions event;
   std::optional<std::string> reason;
   std::string issuer = std::string(kDefaultIssuer);  // the new tokens' iss
+  std::optional<std::string> written_by;             // the API token transferring (recorded in each new row)
 };
 
 struct TransferResult {
@@ -63,6 +68,9 @@ TransferResult transfer(Ledger& ledger, const Signer& signer, const std::string&
                         const TransferOptions& options);
 TransferResult transfer(Ledger& ledger, const SecretKey& key, const std::string& from, const std::string& to,
                         const TransferOptions& options);
+// Inside a caller's write transaction; the caller commits.
+TransferResult transfer(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
+                        const std::string& from, const std::string& to, const TransferOptions& options);
 
 struct IssuedRevocationList {
   LedgerEntry entry;      // the row, token included (appliance empty, users 0)
@@ -78,6 +86,9 @@ IssuedRevocationList issue_revocation_list(Ledger& ledger, const Signer& signer,
                                            const IssueOptions& options = {});
 IssuedRevocationList issue_revocation_list(Ledger& ledger, const SecretKey& key,
                                            const IssueOptions& options = {});
+// Inside a caller's write transaction; the caller commits.
+IssuedRevocationList issue_revocation_list(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
+                                           const IssueOptions& options);
 
 struct RevocationListRecord {
   LedgerEntry entry;

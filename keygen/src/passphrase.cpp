@@ -1,4 +1,4 @@
-#include "passphrase.hpp"
+#include "seatkey/keygen/passphrase.hpp"
 
 #include <signal.h>
 #include <termios.h>
@@ -14,7 +14,7 @@
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/key_file.hpp"
 
-namespace seatkey::keygen::tool {
+namespace seatkey::keygen {
 namespace {
 
 constexpr std::size_t kMaxPassphraseBytes = 1024;
@@ -116,4 +116,4 @@ SecureBuffer obtain_passphrase(const std::string& file, const std::string& purpo
   return first;
 }
 
-}  // namespace seatkey::keygen::tool
+}  // namespace seatkey::keygen

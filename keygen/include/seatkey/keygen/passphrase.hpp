@@ -5,7 +5,7 @@
 
 #include "seatkey/signing/secure_buffer.hpp"
 
-namespace seatkey::keygen::tool {
+namespace seatkey::keygen {
 
 inline constexpr std::size_t kMinNewPassphraseBytes = 8;
 
@@ -16,4 +16,4 @@ inline constexpr std::size_t kMinNewPassphraseBytes = 8;
 SecureBuffer obtain_passphrase(const std::string& file, const std::string& purpose, bool confirm,
                                std::size_t min_bytes = 0);
 
-}  // namespace seatkey::keygen::tool
+}  // namespace seatkey::keygen

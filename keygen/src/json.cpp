@@ -1,0 +1,154 @@
+#include "seatkey/keygen/json.hpp"
+
+#include "seatkey/common/time.hpp"
+
+namespace seatkey::keygen {
+namespace {
+
+using nlohmann::ordered_json;
+
+template <class T>
+ordered_json or_null(const std::optional<T>& value) {
+  return value ? ordered_json(*value) : ordered_json(nullptr);
+}
+
+ordered_json time_or_null(const std::optional<UnixTime>& t) {
+  return t ? ordered_json(format_rfc3339(*t)) : ordered_json(nullptr);
+}
+
+}  // namespace
+
+ordered_json license_json(const LedgerEntry& e, std::string_view status) {
+  ordered_json j;
+  j["serial"] = e.serial;
+  j["kind"] = std::string(kind_name(e.kind));
+  j["appliance"] = e.appliance;
+  j["edition"] = e.edition ? ordered_json(std::string(edition_name(*e.edition))) : ordered_json(nullptr);
+  j["users"] = e.users;
+  j["customer"] = or_null(e.customer);
+  j["order"] = or_null(e.order);
+  j["issued_at"] = format_rfc3339(e.issued_at);
+  j["updates_until"] = time_or_null(e.updates_until);
+  j["expires"] = time_or_null(e.expires);
+  j["replaces"] = or_null(e.replaces);
+  j["transferred_from"] = or_null(e.transferred_from);
+  j["revocation_seq"] = or_null(e.revocation_seq);
+  j["status"] = std::string(status);
+  j["issuer"] = e.issuer;
+  j["key_id"] = e.key_id;
+  j["chain_seq"] = e.chain_seq > 0 ? ordered_json(e.chain_seq) : ordered_json(nullptr);
+  j["written_by"] = or_null(e.written_by);
+  j["token"] = e.token;
+  return j;
+}
+
+ordered_json event_json(const LedgerEvent& ev) {
+  ordered_json j;
+  j["type"] = std::string(event_kind_name(ev.kind));
+  j["serial"] = ev.serial;
+  j["reason"] = or_null(ev.reason);
+  j["at"] = format_rfc3339(ev.at);
+  j["who"] = ev.who;
+  j["transfer_to"] = or_null(ev.transfer_to);
+  j["chain_seq"] = ev.chain_seq;
+  return j;
+}
+
+ordered_json license_record_json(const LicenseRecord& record) {
+  const auto serials = [](const std::vector<std::int64_t>& v) {
+    ordered_json j = ordered_json::array();
+    for (std::int64_t s : v) j.push_back(s);
+    return j;
+  };
+  const LedgerEntry& e = record.entry;
+  ordered_json out = license_json(e, record.status);
+  out["chain_hash"] = e.chain_hash ? ordered_json(to_hex(*e.chain_hash)) : ordered_json(nullptr);
+  out["events"] = ordered_json::array();
+  for (const LedgerEvent& ev : record.events) out["events"].push_back(event_json(ev));
+  out["superseded_by"] = serials(record.superseded_by);
+  out["reissued_as"] = serials(record.reissued_as);
+  out["in_revocation_lists"] = serials(record.revoked_by);
+  if (record.revocation) out["revoked"] = record.revocation->revoked;
+  return out;
+}
+
+ordered_json corrupt_row_json(const CorruptRow& c) {
+  ordered_json j;
+  j["serial"] = c.serial;
+  j["appliance"] = c.appliance;
+  j["status"] = "corrupt";
+  j["error"] = c.why;
+  return j;
+}
+
+ordered_json signing_key_json(const SigningKey& k) {
+  ordered_json j;
+  j["key_id"] = k.key_id;
+  j["public_key"] = or_null(k.public_key);
+  j["development"] = k.development();
+  j["added_at"] = k.added_at;
+  j["origin"] = k.origin;
+  return j;
+}
+
+ordered_json api_token_json(const ApiToken& t) {
+  ordered_json j;
+  j["name"] = t.name;
+  j["role"] = std::string(role_name(t.role));
+  j["created_at"] = t.created_at;
+  j["revoked_at"] = or_null(t.revoked_at);
+  return j;
+}
+
+ordered_json appliance_summary_json(const ApplianceSummary& s) {
+  ordered_json j;
+  j["appliance"] = s.appliance;
+  j["edition"] = s.edition ? ordered_json(std::string(edition_name(*s.edition))) : ordered_json(nullptr);
+  j["included_users"] = s.users.included_users;
+  j["pack_users"] = s.users.pack_users;
+  j["licensed_users"] = s.users.licensed_users;
+  // As the verifier reports it: 0 without an active server license, null for unlimited.
+  j["max_users"] = s.edition ? or_null(s.users.max_users) : ordered_json(0);
+  j["excess_users"] = s.users.excess_users;
+  return j;
+}
+
+ordered_json revocation_list_json(const RevocationListRecord& list, bool newest) {
+  ordered_json j;
+  j["seq"] = list.claims.seq;
+  j["serial"] = list.entry.serial;
+  j["issued_at"] = format_rfc3339(list.entry.issued_at);
+  j["status"] = newest ? "active" : "superseded";
+  j["revoked"] = list.claims.revoked;
+  j["issuer"] = list.entry.issuer;
+  j["key_id"] = list.entry.key_id;
+  j["written_by"] = or_null(list.entry.written_by);
+  j["token"] = list.entry.token;
+  return j;
+}
+
+ordered_json report_json(const Report& r) {
+  ordered_json out;
+  out["since"] = time_or_null(r.since);
+  out["until"] = time_or_null(r.until);
+  for (std::size_t c = 0; c < kReportCategoryNames.size(); ++c) {
+    ordered_json lines = ordered_json::array();
+    for (const ReportLine& l : r.lines) {
+      if (static_cast<std::size_t>(l.category) != c) continue;
+      ordered_json j;
+      j["kind"] = std::string(kind_name(l.kind));
+      j["edition"] = l.edition ? ordered_json(std::string(edition_name(*l.edition))) : ordered_json(nullptr);
+      j["users_per_pack"] =
+          l.kind == LicenseKind::users ? ordered_json(l.users_per_pack) : ordered_json(nullptr);
+      j["licenses"] = l.licenses;
+      j["users"] = l.users;
+      lines.push_back(std::move(j));
+    }
+    out[std::string(kReportCategoryNames[c])] = std::move(lines);
+  }
+  out["appliances_transferred"] = r.appliances_transferred;
+  out["revocation_lists"] = r.revocation_lists;
+  return out;
+}
+
+}  // namespace seatkey::keygen

@@ -1,0 +1,261 @@
+// seatkey-server: one ledger over HTTP for the license desk, the web shop and the ERP
+// (docs/back-office.md, "The back office over HTTP"). Two processes: this one parses HTTP and
+// never holds the vendor key; a signer process forked before anything secret is read holds it
+// (seatkey/server/signer.hpp).
+//
+// Exit status: 0 stopped by SIGTERM or SIGINT (requests in flight finished); 1 refused at start
+// (the key is not one of the ledger's signing keys); 2 usage or input error at start; 3 the
+// signer process died: requests that needed a signature got 503 and the server stopped, so that
+// its supervisor (systemd: Restart=on-failure) starts it again with the key.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "http_text.hpp"
+#include "seatkey/common/file.hpp"
+#include "seatkey/common/text.hpp"
+#include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/ledger.hpp"
+#include "seatkey/keygen/orders.hpp"
+#include "seatkey/server/api.hpp"
+#include "seatkey/server/http_server.hpp"
+#include "seatkey/server/signer.hpp"
+
+namespace {
+
+using namespace seatkey;
+using namespace seatkey::server;
+
+constexpr int kStopped = 0, kRefused = 1, kInputError = 2, kSignerLost = 3;
+constexpr std::size_t kMaxTlsFileBytes = 1u << 20;
+
+struct Options {
+  std::string ledger;
+  std::string key;
+  std::string passphrase_file;
+  std::string listen = "127.0.0.1:8420";
+  std::string tls_cert;
+  std::string tls_key;
+  std::string issuer = "seatkey";
+  unsigned threads = 4;
+  unsigned max_connections = 512;
+  unsigned max_connections_per_address = 64;
+  unsigned shutdown_timeout = 30;
+  unsigned header_timeout = 10;
+  unsigned body_timeout = 30;
+};
+
+void log(const std::string& line) {
+  std::cerr << "seatkey-server: " << line << "\n" << std::flush;
+}
+
+std::string read_tls_file(const std::string& path, const char* what) {
+  auto text = read_file_bounded(path, kMaxTlsFileBytes);
+  if (!text) keygen::throw_input_error(std::string("cannot read ") + what + " " + text.error().message);
+  if (text->size() > kMaxTlsFileBytes)
+    keygen::throw_input_error(std::string(what) + " " + path + " is too large");
+  return std::move(*text);
+}
+
+// Waits for the signer to end after its socket closed; it is killed if it takes too long.
+int reap_signer(pid_t pid) {
+  int status = 0;
+  for (int i = 0; i < 500; ++i) {
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid || done < 0) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  return status;
+}
+
+std::string describe_exit(int status) {
+  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+  return "status " + std::to_string(status);
+}
+
+int serve(const Options& o) {
+  (void)keygen::check_text("the issuer (--issuer / SEATKEY_ISSUER)", o.issuer);
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    keygen::throw_input_error("--tls-cert and --tls-key go together (a certificate and its private key)");
+  }
+  // The signer first, while this process has read nothing secret and runs no thread.
+  const SignerProcess process = start_signer({o.key, o.passphrase_file});
+  RemoteSigner signer(process.fd, process.public_key);
+  const auto signer_status = [&signer] {
+    const auto stats = signer.stats();
+    return stats ? SignerStatus{true, stats->signatures, stats->refusals} : SignerStatus{};
+  };
+  try {
+    {
+      const keygen::Ledger ledger = keygen::Ledger::open(o.ledger, keygen::Ledger::Access::read_write);
+      for (const std::string& w : ledger.warnings()) log("warning: " + terminal_safe(w));
+      bool known = false;
+      for (const keygen::SigningKey& k : ledger.signing_keys())
+        known = known || k.key_id == process.public_key.id();
+      if (!known) {
+        keygen::throw_refusal("the key " + process.public_key.id() + " is not a signing key of ledger " +
+                              o.ledger + "; register it first: seatkey-keygen ledger add-key --ledger " +
+                              o.ledger + " --key " + o.key);
+      }
+      if (ledger.is_development()) {
+        log("warning: ledger " + terminal_safe(o.ledger) +
+            " issues with the development key of keys/, whose secret everyone has: for tests only");
+      }
+    }
+    HttpOptions http_options;
+    http_options.listen = o.listen;
+    if (!o.tls_cert.empty()) {
+      http_options.tls_cert_pem = read_tls_file(o.tls_cert, "--tls-cert");
+      http_options.tls_key_pem = read_tls_file(o.tls_key, "--tls-key");
+    }
+    http_options.threads = o.threads;
+    http_options.max_connections = o.max_connections;
+    http_options.max_connections_per_address = o.max_connections_per_address;
+    http_options.header_timeout = std::chrono::seconds(o.header_timeout);
+    http_options.body_timeout = std::chrono::seconds(o.body_timeout);
+    ApiOptions api_options;
+    api_options.ledger_path = o.ledger;
+    api_options.ledger_connections = o.threads;
+    api_options.issuer = o.issuer;
+    Api api(api_options, signer, signer_status);
+    HttpServer http(api, http_options);
+    log("listening on " + http.url() + " (ledger " + terminal_safe(o.ledger) + ", signing key " +
+        process.public_key.id() + ", signer process " + std::to_string(process.pid) + ")");
+
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    for (int sig : {SIGTERM, SIGINT, SIGCHLD}) sigaddset(&wanted, sig);
+    int exit_code = kStopped;
+    std::optional<int> signer_exit;
+    for (;;) {
+      const timespec second{1, 0};
+      const int sig = ::sigtimedwait(&wanted, nullptr, &second);
+      if (sig == SIGTERM || sig == SIGINT) {
+        log(std::string("stopping (") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+            "): no new connections; the requests in flight finish");
+        break;
+      }
+      if (sig == SIGCHLD || api.signer_lost() || !signer.alive()) {
+        int status = 0;
+        if (::waitpid(process.pid, &status, WNOHANG) == process.pid) {
+          signer_exit = status;
+        } else if (!api.signer_lost() && signer.alive()) {
+          continue;  // another child (none is expected)
+        }
+        log("error: the signer process is gone: requests that need a signature get 503; the server stops");
+        exit_code = kSignerLost;
+        break;
+      }
+    }
+    http.stop_accepting();
+    const bool idle =
+        http.wait_idle(std::chrono::steady_clock::now() + std::chrono::seconds(o.shutdown_timeout));
+    if (!idle)
+      log("warning: requests still in flight after " + std::to_string(o.shutdown_timeout) + " s: closed");
+    http.stop();
+    const SignerStatus last = signer_status();
+    signer.close();
+    const int status = signer_exit ? *signer_exit : reap_signer(process.pid);
+    log("stopped after " + std::to_string(http.requests()) + " requests; signer: " +
+        (last.alive ? std::to_string(last.signatures) + " signatures" : std::string("gone")) + ", " +
+        describe_exit(status));
+    return exit_code;
+  } catch (...) {
+    signer.close();
+    reap_signer(process.pid);
+    throw;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Every thread starts with these blocked; the main thread waits for them (sigtimedwait).
+  sigset_t blocked;
+  sigemptyset(&blocked);
+  for (int sig : {SIGTERM, SIGINT, SIGCHLD}) sigaddset(&blocked, sig);
+  ::pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  Options o;
+  CLI::App app{
+      "seatkey-server: the back office's HTTP API (JSON, OpenAPI at /v1/openapi.json) over one ledger",
+      "seatkey-server"};
+  app.set_version_flag("--version", std::string("seatkey-server ") + SEATKEY_VERSION);
+  app.add_option("--ledger", o.ledger, "the SQLite ledger (seatkey-keygen ledger init makes one)")
+      ->envname("SEATKEY_LEDGER")
+      ->required();
+  app.add_option("--key", o.key,
+                 "vendor key file (k4.secret-pw or k4.secret, mode 0600): read by the signer process")
+      ->envname("SEATKEY_KEY")
+      ->required();
+  app.add_option(
+      "--passphrase-file", o.passphrase_file,
+      "file whose first line is the key's passphrase (mode 0600); default: $SEATKEY_PASSPHRASE, else "
+      "asked on the terminal");
+  app.add_option("--listen", o.listen,
+                 "address and port to listen on, 127.0.0.1:8420 or [::1]:8420 (port 0: any)")
+      ->capture_default_str();
+  app.add_option("--tls-cert", o.tls_cert, "PEM certificate (chain): serve HTTPS (with --tls-key)");
+  app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
+  app.add_option("--issuer", o.issuer, "the tokens' iss claim (the vendor's name)")
+      ->envname("SEATKEY_ISSUER")
+      ->capture_default_str();
+  app.add_option("--threads", o.threads, "threads that serve requests (each with its own ledger connection)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--max-connections", o.max_connections, "connections at once; more are closed when accepted")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--max-connections-per-address", o.max_connections_per_address,
+                 "connections at once from one client address; more are closed when accepted")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--header-timeout", o.header_timeout,
+                 "seconds a connection has for a request's headers (from its start or its previous response)")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  app.add_option("--body-timeout", o.body_timeout, "seconds a request has for its body, after its headers")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  app.add_option("--shutdown-timeout", o.shutdown_timeout,
+                 "seconds the requests in flight get to finish after SIGTERM")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+  app.footer(
+      "\nThe vendor key is read, unlocked and used only by a signer process forked at start; this\n"
+      "process parses HTTP and never holds it. SIGTERM or SIGINT: stop accepting, finish the\n"
+      "requests in flight, exit 0. Exit 1: the key is not a signing key of the ledger; 2: usage or\n"
+      "input error; 3: the signer process died (the server stops; restart it).\n"
+      "\nExample:\n"
+      "  seatkey-server --ledger licenses.db --key vendor.key --passphrase-file passphrase.txt\n");
+  const auto error = [](const std::string& message) {
+    std::cerr << "seatkey-server: " << terminal_safe(message) << "\n";
+  };
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    error("error: " + std::string(e.what()) + " (run with --help for the usage)");
+    return kInputError;
+  }
+  try {
+    return serve(o);
+  } catch (const keygen::Failure& e) {
+    error((e.kind() == keygen::Failure::Kind::refused ? "refused: " : "error: ") + std::string(e.what()));
+    return e.kind() == keygen::Failure::Kind::refused ? kRefused : kInputError;
+  } catch (const std::exception& e) {
+    error("error: " + std::string(e.what()));
+    return kInputError;
+  }
+}
