@@ -1,7 +1,7 @@
 // The license desk's page driven in headless Chromium (puppeteer-core), as a clerk would use
 // it: sign in, issue a Compact server license (3 users) and a 5-user pack, see the appliance at
 // 8 users, download its license file, find the customer whose name is markup, void the pack
-// and see the appliance at 3 users again.
+// and see the appliance at 3 users again, transfer what is left to another appliance.
 //
 // Environment: DESK_URL (the server's base URL), DESK_TOKEN (a clerk's API token), CHROMIUM
 // (the browser), WORK_DIR (scratch: the browser's profile and the downloaded file). Prints one
@@ -172,7 +172,7 @@ async function main() {
     ok("a customer named " + hostile + " shows as text; no dialog fired");
 
     step = "checking every POST";
-    check(posts.length === 2, posts.length + " POST requests, not 2");
+    check(posts.length === 2, posts.length + " POST requests, not 2");  // the two issues so far
     for (const p of posts) check(uuid.test(p.key || ""), p.url + " carried Idempotency-Key " + p.key);
     check(new Set(posts.map((p) => p.key)).size === posts.length, "an Idempotency-Key was used twice");
     ok("every POST carried its own Idempotency-Key (a random UUID)");
@@ -188,6 +188,15 @@ async function main() {
     await status("License " + pack[0] + " voided.");
     await entitledUsers(3);
     ok("voided pack " + pack[0] + ": the appliance is at 3 users");
+
+    step = "transferring to a new appliance";
+    await fill("#transfer-to", "00:1a:2b:3c:4d:5f");
+    await fill("#transfer-reason", "RMA");
+    await page.click("#transfer button[type=submit]");
+    await status("transferred to 00:1a:2b:3c:4d:5f");
+    await page.waitForFunction(() => document.getElementById("appliance-id").textContent === "001A2B3C4D5F");
+    await entitledUsers(3);
+    ok("transferred " + canonical + " to 001A2B3C4D5F: the new appliance is at 3 users");
 
     check(problems.length === 0, problems.join("; "));
     ok("no script error and no Content-Security-Policy violation");

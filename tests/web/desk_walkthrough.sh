@@ -2,7 +2,7 @@
 # The license desk's page (GET /) in headless Chromium: seatkey-server on a scratch ledger with
 # the development key, a clerk's API token, and desk_walkthrough.js clicking through it. Then
 # the license file the browser downloaded is checked with seatkey-verify, and the ledger holds
-# exactly what the page issued.
+# exactly what the page issued and transferred.
 # Expects KEYGEN, VERIFY, SERVER, SOURCE_DIR, NODE and CHROMIUM (empty: not found) in the
 # environment; puppeteer-core in tests/web/node_modules (scripts/setup.sh installs both).
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
@@ -46,7 +46,8 @@ run "$VERIFY" --appliance "$A" --licenses browser/downloaded.lic --trusted-keys 
 expect_rc 0 "seatkey-verify of the downloaded file"
 expect_out "Users:    8 (3 included + 5 from user packs"
 
-# The ledger holds what the page issued, written by the clerk's token, and the void.
-expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(kind || ':' || users || ':' || customer || ':' || written_by, '|') FROM licenses ORDER BY serial")" \
-  "server:3:<img src=x onerror=alert(1)>:desk clerk|users:5:<img src=x onerror=alert(1)>:desk clerk" "(ledger rows)"
+# The ledger holds what the page issued, written by the clerk's token, and the transfer's new
+# server license in place of serial 1 (the void is an event beside the rows).
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(serial || ':' || kind || ':' || appliance || ':' || users || ':' || customer || ':' || written_by || ':' || ifnull(replaces, '-'), '|') FROM licenses ORDER BY serial")" \
+  "1:server:001A2B3C4D5E:3:<img src=x onerror=alert(1)>:desk clerk:-|2:users:001A2B3C4D5E:5:<img src=x onerror=alert(1)>:desk clerk:-|3:server:001A2B3C4D5F:3:<img src=x onerror=alert(1)>:desk clerk:1" "(ledger rows)"
 pass
