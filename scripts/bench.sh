@@ -200,7 +200,7 @@ bash "$root/bench/server_load.sh" "$keygen" "$root/$build_dir/server/seatkey-ser
   "$root/$build_dir/bench/seatkey-bench-server-load" "$root" "$work/server-load" 100 200 8 2000 \
   >server-load.txt 2>&1 || server_status=$?
 [ "$server_status" -ne 2 ] || { cat server-load.txt; exit 2; }
-read -r floor_p50 floor_rate <<<"$(sed -n 's/^  p50 \([0-9.]*\) ms, p99 [0-9.]* ms, \([0-9.]*\) issues\/s on one thread$/\1 \2/p' server-load.txt)"
+read -r floor_p50 floor_rate <<<"$(sed -n 's/^  p50 \([0-9.]*\) ms, p99 [0-9.]* ms, \([0-9.]*\) issues\/s on one thread.*/\1 \2/p' server-load.txt)"
 read -r p50 p99 <<<"$(sed -n 's/^  p50 \([0-9.]*\) ms, p99 \([0-9.]*\) ms; p50.*/\1 \2/p' server-load.txt)"
 rate=$(sed -n 's/^load: .*: \([0-9.]*\) issues\/s;.*/\1/p' server-load.txt)
 if [ -z "$floor_p50" ] || [ -z "$p50" ] || [ -z "$rate" ]; then cat server-load.txt; exit 2; fi
