@@ -37,7 +37,9 @@
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -59,7 +61,8 @@ struct Options {
   int port = 0;
   std::string token;  // a shop's API token
   int appliances = 100;
-  int rounds = 200;  // floor and HTTP pairs
+  int rounds = 200;    // floor and HTTP pairs
+  int server_pid = 0;  // for the server's CPU time (optional)
   int clients = 8;
   int total = 2000;
   std::string serials_out;
@@ -84,6 +87,29 @@ std::string appliance(int i) {
 
 double ms(Clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
+}
+
+// CPU time (user + system, all threads) of a process and its children's (the signer), from
+// /proc; 0 when it cannot be read.
+double process_cpu_ms(int pid) {
+  if (pid <= 0) return 0;
+  const auto stat_of = [](const std::string& id) {
+    std::ifstream in("/proc/" + id + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::size_t paren = text.rfind(')');
+    if (paren == std::string::npos) return 0.0;
+    std::istringstream fields(text.substr(paren + 2));
+    std::string f;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && fields >> f; ++i) {
+      if (i == 14 || i == 15) ticks += std::strtod(f.c_str(), nullptr);  // utime, stime
+    }
+    return ticks * 1000.0 / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  };
+  double total = stat_of(std::to_string(pid));
+  std::ifstream children("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  for (std::string child; children >> child;) total += stat_of(child);
+  return total;
 }
 
 double thread_cpu_ms() {
@@ -274,6 +300,8 @@ Options parse(int argc, char** argv) {
       o.appliances = number();
     else if (a == "--rounds")
       o.rounds = number();
+    else if (a == "--server-pid")
+      o.server_pid = number();
     else if (a == "--clients")
       o.clients = number();
     else if (a == "--total")
@@ -301,6 +329,7 @@ int main(int argc, char** argv) try {
   std::vector<double> each;
   std::vector<double> floor_each;
   std::vector<double> floor_cpu;
+  double server_cpu_start = 0;
   {
     Floor floor(o);
     Client c(o);
@@ -309,6 +338,7 @@ int main(int argc, char** argv) try {
       floor.issue_pack(i);
       if (c.issue_pack(i, &error) == 0) errors.push_back(error);
     }
+    server_cpu_start = process_cpu_ms(o.server_pid);
     for (int i = 0; i < o.rounds && errors.empty(); ++i) {
       for (int half = 0; half < 2; ++half) {
         const auto t = Clock::now();
@@ -330,6 +360,8 @@ int main(int argc, char** argv) try {
     std::printf("FAIL: a request failed: %s\n", errors.front().c_str());
     return 2;
   }
+  const double server_cpu_ms = (process_cpu_ms(o.server_pid) - server_cpu_start) /
+                               static_cast<double>(std::max<std::size_t>(1, each.size()));
   double floor_total_ms = 0;
   for (double t : floor_each) floor_total_ms += t;
   const double floor_p50 = percentile(floor_each, 0.5);
@@ -388,6 +420,12 @@ int main(int argc, char** argv) try {
       "floor's:\n"
       "  p50 %.2f ms, p99 %.2f ms; p50 / floor p50 = %.2fx (target <= 2.00x): %s\n",
       each.size(), p50, p99, latency_ratio, latency_ok ? "PASS" : "FAIL");
+  if (o.server_pid > 0) {
+    std::printf(
+        "  the server's CPU (HTTP process and signer): %.2f ms a request on average (floor's mean %.2f ms)\n",
+        server_cpu_ms,
+        std::accumulate(floor_cpu.begin(), floor_cpu.end(), 0.0) / static_cast<double>(floor_cpu.size()));
+  }
   std::printf(
       "load: %d clients, %d packs in %.2f s: %.1f issues/s; / floor rate = %.2f (target >= 0.50): %s\n",
       o.clients, o.total, seconds, rate, rate_ratio, rate_ok ? "PASS" : "FAIL");

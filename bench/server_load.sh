@@ -48,7 +48,7 @@ done
 
 status=0
 "$load" --key dev.key --floor-ledger floor.db --port "$port" --token "$token" --appliances "$appliances" \
-  --rounds "$rounds" --clients "$clients" --total "$total" --serials-out serials.txt ||
+  --rounds "$rounds" --server-pid "$server_pid" --clients "$clients" --total "$total" --serials-out serials.txt ||
   status=$?
 kill -TERM "$server_pid"
 wait "$server_pid" || die "seatkey-server did not stop cleanly: $(tail -5 server.log)"
