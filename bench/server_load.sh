@@ -6,7 +6,7 @@
 # checked: every serial once, every token verifies on its appliance, and the ledger's own check.
 # Usage: server_load.sh KEYGEN SERVER VERIFY LOAD SOURCE_DIR WORK_DIR [APPLIANCES ROUNDS CLIENTS TOTAL]
 # Exit status: the load program's (0 targets hold, 1 a target does not, 2 a failure), or 2 when
-# a check of the ledger fails.
+# a check of the ledger fails. SEATKEY_LOAD_TARGETS=off: a target missed is reported, exit 0.
 set -euo pipefail
 keygen=$(realpath "$1") server=$(realpath "$2") verify=$(realpath "$3") load=$(realpath "$4")
 source_dir=$(realpath "$5") work=$6
@@ -87,4 +87,10 @@ else
   chain="this seatkey-keygen has no ledger verify"
 fi
 echo "ledger: $rows rows, every serial once; $accepted tokens verify with seatkey-verify; $chain: PASS"
+# Under AddressSanitizer the ratios say how the sanitizer weighs on each side, not how the
+# server performs: the checks above still apply, the targets do not.
+if [ "$status" = 1 ] && [ "${SEATKEY_LOAD_TARGETS:-on}" = off ]; then
+  echo "targets not judged in this build (SEATKEY_LOAD_TARGETS=off: sanitizers)"
+  exit 0
+fi
 exit "$status"
