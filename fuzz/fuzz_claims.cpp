@@ -1,4 +1,6 @@
-// Claims parsing. Never crashes; accepted claims survive a write/parse round trip unchanged.
+// Claims parsing, every kind (licenses and revocation lists). Never crashes; accepted claims
+// survive a write/parse round trip unchanged, and parse_claims() agrees with
+// parse_token_claims() on what is a license.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -8,10 +10,16 @@
 using namespace seatkey;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto parsed = parse_claims(std::string_view(reinterpret_cast<const char*>(data), size));
-  if (!parsed) return 0;
+  const std::string_view payload(reinterpret_cast<const char*>(data), size);
+  auto parsed = parse_token_claims(payload);
+  const auto license = parse_claims(payload);
+  if (!parsed) {
+    if (license) std::abort();
+    return 0;
+  }
+  if (license.has_value() != is_license(kind_of(*parsed))) std::abort();
   const std::string json = to_payload_json(*parsed);
-  auto again = parse_claims(json);
-  if (!again || to_payload_json(*again) != json) std::abort();
+  auto again = parse_token_claims(json);
+  if (!again || kind_of(*again) != kind_of(*parsed) || to_payload_json(*again) != json) std::abort();
   return 0;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole story on one machine: build both tools, create a throwaway vendor key, issue a
-# Compact server license and user packs for a demo appliance, export its license file to
-# where a PBX keeps it, and run the appliance's boot check against it.
+# Compact server license and user packs for a demo appliance, void a pack sold by mistake and
+# sign the revocation list, verify the ledger, export the license file to where a PBX keeps
+# it, and run the appliance's boot check against it.
 #   scripts/demo.sh        (after scripts/setup.sh; works in build/, the demo in build/demo/)
 set -euo pipefail
 exec 2>&1  # one stream, in order: the tools tell the desk what they did on stderr
@@ -44,6 +45,16 @@ refused=$?
 set -e
 [ "$refused" -eq 1 ] || { echo "demo: expected the 21st user to be refused (exit 1), got $refused" >&2; exit 1; }
 show seatkey-keygen ledger list --appliance "$appliance"
+
+step "Back office: the last pack of 1 was sold by mistake: void it; its room is back for the right order"
+show seatkey-keygen void 6 --reason "sold by mistake, ticket 17"
+show seatkey-keygen issue users --appliance "$appliance" --users 1 --order SO-1004 >/dev/null
+show seatkey-keygen revocations issue >revocations.lic
+show seatkey-keygen revocations list
+
+step "Back office: the ledger proves it was not altered; its head is kept elsewhere"
+show seatkey-keygen ledger verify >head.txt
+cat head.txt
 
 step "Ship the license file to the PBX"
 seatkey-keygen export --appliance "$appliance" >"$demo/pbx/etc/seatkey/licenses/001A2B3C4D5E.lic"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with Clang 14 (ASan + UBSan) in build-fuzz/ and runs each for
 # SECONDS (default 30). Seeds: fuzz/corpus/<target>/, inputs made from the official vectors,
-# and licenses, license files and batch orders that the fuzz build's seatkey-keygen issues
-# into a throwaway ledger with the development key; all are made afresh at every run. New
-# findings go to build-fuzz/corpus/<target>/, crashes to build-fuzz/crashes/.
+# licenses, a revocation list, license files and batch orders that the fuzz build's
+# seatkey-keygen issues into a throwaway ledger with the development key, and the state files
+# its seatkey-verify writes for them; all are made afresh at every run. New findings go to
+# build-fuzz/corpus/<target>/, crashes to build-fuzz/crashes/.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +20,8 @@ if ((${#targets[@]} == 0)); then
   mapfile -t targets < <(find "$build/fuzz" -maxdepth 1 -type f -executable -name 'fuzz_*' -printf '%f\n' | sort)
 fi
 
-# Seeds issued by the tool: a server license, packs and a batch into a scratch ledger, and
-# the appliance's exported license file.
+# Seeds issued by the tool: a server license, packs and a batch into a scratch ledger, a
+# revocation list, and the appliance's exported license file.
 seeds="$build/seeds"
 rm -rf "$seeds"
 tool="$seeds/tool"
@@ -45,10 +46,28 @@ keygen ledger init --allow-development-key || { cat "$tool/keygen.log" >&2; exit
     --updates-until 2027-12-31T23:59:59Z
   keygen issue users --appliance 00:1a:2b:3c:4d:5f --users 5 --count 3 --order SO-1005
   keygen issue batch --orders "$tool/orders.json"
+  keygen void 2 --reason "fuzz seed"
+  keygen revocations issue
 } >"$tool/issued.txt" || { cat "$tool/keygen.log" >&2; exit 1; }
 for id in 001A2B3C4D5F 001A2B3C4D5E 001A2B3C4D90; do
   keygen export --appliance "$id" >"$tool/$id.lic"
 done
+
+# State files the fuzz build's seatkey-verify writes: a good boot (a Compact whose pack
+# expires: good_until set), the grace after the appliance ID changed, a grace used up, and the
+# VM edition (no maximum) with the license file gone.
+verify_state() { # STATE ID LICENSES NOW
+  ASAN_OPTIONS=detect_leaks=0 "$build/verifier/seatkey-verify" --trusted-keys keys/development.public \
+    --state "$1" --appliance "$2" --licenses "$3" --now "$4" >/dev/null 2>>"$tool/verify.log" || [ $? -eq 1 ]
+}
+mkdir -p "$tool/state"
+verify_state "$tool/state/good" 001A2B3C4D5E "$tool/001A2B3C4D5E.lic" 2026-11-28T10:00:00Z
+cp "$tool/state/good" "$tool/state/grace"
+verify_state "$tool/state/grace" 001A2B3C4D5F "$tool/001A2B3C4D5E.lic" 2026-11-29T10:00:00Z
+cp "$tool/state/grace" "$tool/state/used-up"
+verify_state "$tool/state/used-up" 001A2B3C4D5F "$tool/001A2B3C4D5E.lic" 2027-06-01T00:00:00Z
+verify_state "$tool/state/vm" 001A2B3C4D90 "$tool/001A2B3C4D90.lic" 2026-11-28T10:00:00Z
+verify_state "$tool/state/vm" 001A2B3C4D90 "$tool/missing.lic" 2026-11-30T10:00:00Z
 
 # One input a file, by the targets' names without "fuzz_": tokens, payloads, PASERK strings
 # and trusted-keys files from the vectors; license files, single licenses, their payloads
@@ -56,7 +75,7 @@ done
 python3 - "$seeds" <<'PY'
 import base64, glob, json, os, sys
 out = sys.argv[1]
-seeds = {k: [] for k in ("token", "claims", "paserk", "license_set", "trusted_keys", "orders")}
+seeds = {k: [] for k in ("token", "claims", "paserk", "license_set", "trusted_keys", "orders", "state")}
 for t in json.load(open("tests/vectors/paseto/v4.json"))["tests"]:
     if t.get("token"):
         seeds["token"].append(t["token"])
@@ -80,6 +99,8 @@ for f in sorted(glob.glob(f"{out}/tool/*.lic")):
 seeds["license_set"].append("\n".join(tokens + tokens[:3]) + "\n")
 seeds["license_set"].append("".join(f"@{chr(i)}{chr(op)}\x00\x10\x41\n" for i in range(12) for op in range(8)))
 seeds["orders"].append(open(f"{out}/tool/orders.json").read())
+for f in sorted(glob.glob(f"{out}/tool/state/*")):
+    seeds["state"].append(open(f).read())
 for kind, items in seeds.items():
     os.makedirs(f"{out}/{kind}", exist_ok=True)
     for i, s in enumerate(items):

@@ -12,8 +12,28 @@ namespace {
 using detail::JsonMember;
 using Type = JsonMember::Type;
 
+constexpr std::size_t kClaimCount = kClaimNames.size();
+static_assert(kClaimCount == static_cast<std::size_t>(Claim::revoked) + 1, "a name for every Claim");
+static_assert(kClaimUse.size() == kKindNames.size(), "a row of kClaimUse for every kind");
+
+constexpr bool every_kind_requires_the_common_claims() {
+  for (const auto& row : kClaimUse) {
+    for (Claim c : {Claim::iss, Claim::jti, Claim::iat, Claim::kind}) {
+      if (row[static_cast<std::size_t>(c)] != ClaimUse::required) return false;
+    }
+  }
+  return true;
+}
+// The kind claim decides which row applies: every row must require it (and what identifies a
+// token: iss, jti, iat).
+static_assert(every_kind_requires_the_common_claims(), "iss, jti, iat and kind are required on every kind");
+
 Error invalid(std::string why) {
   return make_error(Errc::invalid_claims, std::move(why));
+}
+
+std::string quoted(Claim c) {
+  return "\"" + std::string(claim_name(c)) + "\"";
 }
 
 bool is_serial_char(char c) {
@@ -21,26 +41,14 @@ bool is_serial_char(char c) {
          c == '.' || c == ':';
 }
 
-// The claims as found in the payload, before the cross-claim rules.
-struct Found {
-  const JsonMember* by_name[12] = {};
-};
-constexpr const char* kKnown[12] = {"iss",   "jti",      "iat",   "kind",          "appliance", "edition",
-                                    "users", "customer", "order", "updates_until", "nbf",       "exp"};
-enum Claim {
-  kIss,
-  kJti,
-  kIat,
-  kKind,
-  kAppliance,
-  kEdition,
-  kUsers,
-  kCustomer,
-  kOrder,
-  kUpdatesUntil,
-  kNbf,
-  kExp
-};
+// nullopt when `serial` is a valid serial, else what is wrong with it.
+std::optional<std::string> serial_problem(std::string_view serial) {
+  if (serial.empty() || serial.size() > kMaxSerialLength) return std::string("must be 1 to 64 characters");
+  for (char c : serial) {
+    if (!is_serial_char(c)) return std::string("has a character outside A-Z a-z 0-9 - _ . :");
+  }
+  return std::nullopt;
+}
 
 Result<std::string> want_string(const JsonMember& m) {
   if (m.type != Type::string) {
@@ -57,7 +65,7 @@ Result<UnixTime> want_time(const JsonMember& m) {
   return *t;
 }
 
-// "\"server\" or \"users\"".
+// "\"server\", \"users\" or \"revocation\"".
 std::string kind_list() {
   std::string out;
   for (std::size_t i = 0; i < kKindNames.size(); ++i) {
@@ -67,26 +75,123 @@ std::string kind_list() {
   return out;
 }
 
+// The claims present, by Claim.
+using Present = std::array<bool, kClaimCount>;
+
+// kClaimUse for `kind`: the first claim (in Claim order) that is required and missing, or
+// forbidden and present.
+std::optional<Error> check_presence(LicenseKind kind, const Present& present) {
+  for (std::size_t i = 0; i < kClaimCount; ++i) {
+    const ClaimUse use = kClaimUse[static_cast<std::size_t>(kind)][i];
+    const Claim c = static_cast<Claim>(i);
+    if (use == ClaimUse::required && !present[i]) {
+      return invalid("missing claim " + quoted(c) + ", which a " + std::string(kind_description(kind)) +
+                     " requires");
+    }
+    if (use == ClaimUse::forbidden && present[i]) {
+      return invalid("claim " + quoted(c) + " is not allowed on a " + std::string(kind_description(kind)));
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> check_issuer_and_serial(const std::string& issuer, const std::string& serial) {
+  if (issuer.empty()) return invalid("claim \"iss\" is empty");
+  if (!is_valid_utf8(issuer)) return invalid("a text claim is not valid UTF-8");
+  if (auto why = serial_problem(serial)) return invalid("claim \"jti\" " + *why);
+  return std::nullopt;
+}
+
+// The members of a scanned payload, by Claim (nullptr: absent).
+using Members = std::array<const JsonMember*, kClaimCount>;
+
+Result<License> license_from(LicenseKind kind, const Members& m) {
+  License l;
+  l.kind = kind;
+  auto appliance = want_string(*m[static_cast<std::size_t>(Claim::appliance)]);
+  if (!appliance) return appliance.error();
+  l.appliance = std::move(*appliance);
+  const JsonMember& users = *m[static_cast<std::size_t>(Claim::users)];
+  if (users.type != Type::integer || !users.integer_fits || users.integer < 0 || users.integer > 1000000) {
+    return invalid("claim \"users\" must be a small non-negative integer");
+  }
+  l.users = static_cast<int>(users.integer);
+  if (const JsonMember* e = m[static_cast<std::size_t>(Claim::edition)]) {
+    auto name = want_string(*e);
+    if (!name) return name.error();
+    l.edition = parse_edition(*name);
+    if (!l.edition) return invalid("claim \"edition\" is not one of " + edition_list());
+  }
+  for (auto [claim, field] : {std::pair{Claim::customer, &l.customer}, std::pair{Claim::order, &l.order}}) {
+    if (const JsonMember* member = m[static_cast<std::size_t>(claim)]) {
+      auto s = want_string(*member);
+      if (!s) return s.error();
+      *field = std::move(*s);
+    }
+  }
+  for (auto [claim, field] : {std::pair{Claim::updates_until, &l.updates_until},
+                              std::pair{Claim::nbf, &l.not_before}, std::pair{Claim::exp, &l.expires}}) {
+    if (const JsonMember* member = m[static_cast<std::size_t>(claim)]) {
+      auto t = want_time(*member);
+      if (!t) return t.error();
+      *field = *t;
+    }
+  }
+  return l;
+}
+
+Result<RevocationList> revocation_list_from(const Members& m) {
+  RevocationList r;
+  const JsonMember& seq = *m[static_cast<std::size_t>(Claim::seq)];
+  if (seq.type != Type::integer || !seq.integer_fits || seq.integer < 1 || seq.integer > kMaxRevocationSeq) {
+    return invalid("claim \"seq\" must be an integer from 1 to 9007199254740991");
+  }
+  r.seq = seq.integer;
+  const JsonMember& revoked = *m[static_cast<std::size_t>(Claim::revoked)];
+  if (revoked.type != Type::array || !revoked.only_strings) {
+    return invalid("claim \"revoked\" must be an array of serials (strings)");
+  }
+  r.revoked = revoked.strings;
+  return r;
+}
+
 }  // namespace
 
+LicenseKind kind_of(const Claims& claims) noexcept {
+  if (const auto* l = std::get_if<License>(&claims)) return l->kind;
+  return LicenseKind::revocation;
+}
+
+std::string_view kind_description(LicenseKind kind) noexcept {
+  switch (kind) {
+    case LicenseKind::server: return "server license";
+    case LicenseKind::users: return "user pack";
+    case LicenseKind::revocation: return "revocation list";
+  }
+  return "token";
+}
+
 Result<License> validate_license(License l) {
-  if (l.issuer.empty()) return invalid("claim \"iss\" is empty");
-  for (const std::string* text :
-       {&l.issuer, l.customer ? &*l.customer : nullptr, l.order ? &*l.order : nullptr}) {
+  if (!is_license(l.kind)) return invalid("a revocation list is not a license");
+  if (auto e = check_issuer_and_serial(l.issuer, l.serial)) return *e;
+  for (const std::string* text : {l.customer ? &*l.customer : nullptr, l.order ? &*l.order : nullptr}) {
     if (text != nullptr && !is_valid_utf8(*text)) return invalid("a text claim is not valid UTF-8");
   }
-  if (l.serial.empty() || l.serial.size() > kMaxSerialLength) {
-    return invalid("claim \"jti\" must be 1 to 64 characters");
-  }
-  for (char c : l.serial) {
-    if (!is_serial_char(c)) return invalid("claim \"jti\" has a character outside A-Z a-z 0-9 - _ . :");
-  }
+  Present present{};
+  for (Claim c : {Claim::iss, Claim::jti, Claim::iat, Claim::kind, Claim::appliance, Claim::users})
+    present[static_cast<std::size_t>(c)] = true;
+  present[static_cast<std::size_t>(Claim::edition)] = l.edition.has_value();
+  present[static_cast<std::size_t>(Claim::customer)] = l.customer.has_value();
+  present[static_cast<std::size_t>(Claim::order)] = l.order.has_value();
+  present[static_cast<std::size_t>(Claim::updates_until)] = l.updates_until.has_value();
+  present[static_cast<std::size_t>(Claim::nbf)] = l.not_before.has_value();
+  present[static_cast<std::size_t>(Claim::exp)] = l.expires.has_value();
+  if (auto e = check_presence(l.kind, present)) return *e;
   auto canonical = canonical_appliance_id(l.appliance);
   if (!canonical || *canonical != l.appliance) {
     return invalid("claim \"appliance\" is not a canonical appliance ID");
   }
   if (l.kind == LicenseKind::server) {
-    if (!l.edition) return invalid("server license without claim \"edition\"");
     const EditionRules& rules = rules_of(*l.edition);
     if (l.users != rules.included_users) {
       return invalid("claim \"users\" of a " + std::string(rules.name) + " server license must be " +
@@ -95,73 +200,84 @@ Result<License> validate_license(License l) {
     if (l.updates_until && !rules.updates) {
       return invalid("claim \"updates_until\" is not allowed on a free server license");
     }
-  } else {
-    if (l.edition) return invalid("claim \"edition\" is not allowed on a user pack");
-    if (l.updates_until) return invalid("claim \"updates_until\" is not allowed on a user pack");
-    if (!is_valid_pack_size(l.users)) return invalid("claim \"users\" of a user pack must be 1 or 5");
+  } else if (!is_valid_pack_size(l.users)) {
+    return invalid("claim \"users\" of a user pack must be 1 or 5");
   }
   return l;
 }
 
-Result<License> parse_claims(std::string_view payload) {
+Result<RevocationList> validate_revocation_list(RevocationList r) {
+  if (auto e = check_issuer_and_serial(r.issuer, r.serial)) return *e;
+  if (r.seq < 1 || r.seq > kMaxRevocationSeq) {
+    return invalid("claim \"seq\" must be an integer from 1 to 9007199254740991");
+  }
+  for (std::size_t i = 0; i < r.revoked.size(); ++i) {
+    if (auto why = serial_problem(r.revoked[i])) {
+      return invalid("claim \"revoked\": element " + std::to_string(i + 1) + " is not a serial: it " + *why);
+    }
+    // Serials only from here on: safe to quote.
+    if (i > 0 && compare_serials(r.revoked[i - 1], r.revoked[i]) >= 0) {
+      return invalid("claim \"revoked\" must list each serial once, in order: \"" + r.revoked[i] +
+                     "\" follows \"" + r.revoked[i - 1] + "\"");
+    }
+  }
+  return r;
+}
+
+Result<Claims> parse_token_claims(std::string_view payload) {
   std::vector<JsonMember> members;
   std::string why;
   if (!detail::scan_json_object(payload, &members, &why)) return invalid("payload: " + why);
-  Found f;
-  for (const auto& m : members) {
-    for (int i = 0; i < 12; ++i) {
-      if (m.key == kKnown[i]) f.by_name[i] = &m;
+  Members m{};
+  Present present{};
+  for (const auto& member : members) {
+    for (std::size_t i = 0; i < kClaimCount; ++i) {
+      if (member.key == kClaimNames[i]) {
+        m[i] = &member;
+        present[i] = true;
+      }
     }
   }
-  for (int required : {kIss, kJti, kIat, kKind, kAppliance, kUsers}) {
-    if (f.by_name[required] == nullptr)
-      return invalid(std::string("missing claim \"") + kKnown[required] + "\"");
+  for (Claim c : {Claim::iss, Claim::jti, Claim::iat, Claim::kind}) {
+    if (!present[static_cast<std::size_t>(c)]) return invalid("missing claim " + quoted(c));
   }
-  License l;
-  auto iss = want_string(*f.by_name[kIss]);
+  auto iss = want_string(*m[static_cast<std::size_t>(Claim::iss)]);
   if (!iss) return iss.error();
-  l.issuer = std::move(*iss);
-  auto jti = want_string(*f.by_name[kJti]);
+  auto jti = want_string(*m[static_cast<std::size_t>(Claim::jti)]);
   if (!jti) return jti.error();
-  l.serial = std::move(*jti);
-  auto iat = want_time(*f.by_name[kIat]);
+  auto iat = want_time(*m[static_cast<std::size_t>(Claim::iat)]);
   if (!iat) return iat.error();
-  l.issued_at = *iat;
-  auto kind = want_string(*f.by_name[kKind]);
-  if (!kind) return kind.error();
-  const std::optional<LicenseKind> parsed_kind = parse_kind(*kind);
-  if (!parsed_kind) return invalid("claim \"kind\" must be " + kind_list());
-  l.kind = *parsed_kind;
-  auto appliance = want_string(*f.by_name[kAppliance]);
-  if (!appliance) return appliance.error();
-  l.appliance = std::move(*appliance);
-  const JsonMember& users = *f.by_name[kUsers];
-  if (users.type != Type::integer || !users.integer_fits || users.integer < 0 || users.integer > 1000000) {
-    return invalid("claim \"users\" must be a small non-negative integer");
+  auto kind_text = want_string(*m[static_cast<std::size_t>(Claim::kind)]);
+  if (!kind_text) return kind_text.error();
+  const std::optional<LicenseKind> kind = parse_kind(*kind_text);
+  if (!kind) return invalid("claim \"kind\" must be " + kind_list());
+  if (auto e = check_presence(*kind, present)) return *e;
+
+  if (*kind == LicenseKind::revocation) {
+    auto r = revocation_list_from(m);
+    if (!r) return r.error();
+    r->issuer = std::move(*iss);
+    r->serial = std::move(*jti);
+    r->issued_at = *iat;
+    auto valid = validate_revocation_list(std::move(*r));
+    if (!valid) return valid.error();
+    return Claims{std::move(*valid)};
   }
-  l.users = static_cast<int>(users.integer);
-  if (const JsonMember* m = f.by_name[kEdition]) {
-    auto e = want_string(*m);
-    if (!e) return e.error();
-    l.edition = parse_edition(*e);
-    if (!l.edition) return invalid("claim \"edition\" is not one of " + edition_list());
-  }
-  for (auto [claim, field] : {std::pair{kCustomer, &l.customer}, std::pair{kOrder, &l.order}}) {
-    if (const JsonMember* m = f.by_name[claim]) {
-      auto s = want_string(*m);
-      if (!s) return s.error();
-      *field = std::move(*s);
-    }
-  }
-  for (auto [claim, field] : {std::pair{kUpdatesUntil, &l.updates_until}, std::pair{kNbf, &l.not_before},
-                              std::pair{kExp, &l.expires}}) {
-    if (const JsonMember* m = f.by_name[claim]) {
-      auto t = want_time(*m);
-      if (!t) return t.error();
-      *field = *t;
-    }
-  }
-  return validate_license(std::move(l));
+  auto l = license_from(*kind, m);
+  if (!l) return l.error();
+  l->issuer = std::move(*iss);
+  l->serial = std::move(*jti);
+  l->issued_at = *iat;
+  auto valid = validate_license(std::move(*l));
+  if (!valid) return valid.error();
+  return Claims{std::move(*valid)};
+}
+
+Result<License> parse_claims(std::string_view payload) {
+  auto claims = parse_token_claims(payload);
+  if (!claims) return claims.error();
+  if (auto* l = std::get_if<License>(&*claims)) return std::move(*l);
+  return invalid("claim \"kind\" is \"revocation\": a revocation list, not a license");
 }
 
 std::string to_payload_json(const License& l) {
@@ -179,6 +295,21 @@ std::string to_payload_json(const License& l) {
   if (l.not_before) j["nbf"] = format_rfc3339(*l.not_before);
   if (l.expires) j["exp"] = format_rfc3339(*l.expires);
   return j.dump();
+}
+
+std::string to_payload_json(const RevocationList& r) {
+  nlohmann::ordered_json j;
+  j["iss"] = r.issuer;
+  j["jti"] = r.serial;
+  j["iat"] = format_rfc3339(r.issued_at);
+  j["kind"] = std::string(kind_name(LicenseKind::revocation));
+  j["seq"] = r.seq;
+  j["revoked"] = r.revoked;
+  return j.dump();
+}
+
+std::string to_payload_json(const Claims& claims) {
+  return std::visit([](const auto& c) { return to_payload_json(c); }, claims);
 }
 
 }  // namespace seatkey

@@ -36,6 +36,7 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
   bool number_float(number_float_t, const string_t&) override { return value(JsonMember::Type::floating); }
   bool string(string_t& v) override {
     if (top_level_value()) members_->back().string = std::move(v);
+    if (in_top_level_array()) members_->back().strings.push_back(std::move(v));
     return value(JsonMember::Type::string);
   }
   bool binary(binary_t&) override { return fail("binary value"); }
@@ -68,14 +69,18 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
  private:
   // A value sits directly in the root object when exactly the root frame is open.
   bool top_level_value() const { return stack_.size() == 1 && stack_.back(); }
+  // A value is an element of an array that is a member of the root object.
+  bool in_top_level_array() const { return stack_.size() == 2 && !stack_.back(); }
 
   bool value(JsonMember::Type type) {
     if (stack_.empty()) return fail("not a JSON object");
     if (top_level_value()) members_->back().type = type;
+    if (in_top_level_array() && type != JsonMember::Type::string) members_->back().only_strings = false;
     return true;
   }
   bool enter(bool is_object, JsonMember::Type type) {
     if (top_level_value()) members_->back().type = type;
+    if (in_top_level_array()) members_->back().only_strings = false;
     if (stack_.size() >= kMaxJsonDepth) return fail("nested too deeply");
     if (stack_.empty()) {
       if (!is_object) return fail("not a JSON object");

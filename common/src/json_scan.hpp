@@ -1,28 +1,4 @@
-// Internal: a strict, bounded JSON object scan for footers and claims. Reads the top-level
-// members of one JSON object without building a DOM; fails on invalid JSON or UTF-8, a
-// duplicated key at any depth, or nesting deeper than kMaxJsonDepth.
+// The scanner's declarations are public: the verifier's state file reader uses it too.
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <vector>
-
-namespace seatkey::detail {
-
-struct JsonMember {
-  enum class Type { null, boolean, integer, floating, string, object, array };
-  std::string key;
-  Type type = Type::null;
-  bool boolean = false;
-  bool integer_fits = false;  // integer within int64
-  std::int64_t integer = 0;
-  std::string string;
-};
-
-const char* json_type_name(JsonMember::Type type) noexcept;
-
-// On failure returns false and sets *why to a short reason.
-bool scan_json_object(std::string_view text, std::vector<JsonMember>* members, std::string* why);
-
-}  // namespace seatkey::detail
+#include "seatkey/common/json_scan.hpp"

@@ -22,13 +22,12 @@ Error malformed(std::string why) {
   return make_error(Errc::malformed, std::move(why));
 }
 
-Error oversized(std::size_t size) {
-  return malformed("token is " + std::to_string(size) + " bytes, over the 4096-byte limit");
+Error oversized(std::size_t size, TokenLimit limit) {
+  return malformed("token is " + std::to_string(size) + " bytes, over " + token_limit_text(limit));
 }
 
-}  // namespace
-
-void pae_into(std::string* out, std::initializer_list<std::string_view> pieces) {
+template <class Pieces>
+void pae_of(std::string* out, const Pieces& pieces) {
   std::size_t total = 8;
   for (auto p : pieces) total += 8 + p.size();
   out->clear();
@@ -38,6 +37,16 @@ void pae_into(std::string* out, std::initializer_list<std::string_view> pieces) 
     append_le64(out, p.size());
     out->append(p);
   }
+}
+
+}  // namespace
+
+void pae_into(std::string* out, std::initializer_list<std::string_view> pieces) {
+  pae_of(out, pieces);
+}
+
+void pae_into(std::string* out, const std::vector<std::string_view>& pieces) {
+  pae_of(out, pieces);
 }
 
 std::string pae(std::initializer_list<std::string_view> pieces) {
@@ -51,9 +60,12 @@ void V4PublicDecoder::clear() noexcept {
   footer_.clear();
 }
 
-const char* V4PublicDecoder::decode(std::string_view token) {
+const char* V4PublicDecoder::decode(std::string_view token, TokenLimit limit) {
   clear();
-  if (token.size() > kMaxTokenBytes) return "token is over the 4096-byte limit";
+  if (token.size() > max_token_bytes(limit)) {
+    return limit == TokenLimit::license ? "token is over the 4096-byte limit of a license"
+                                        : "token is over the 1048576-byte limit of a revocation list";
+  }
   if (token.substr(0, kV4PublicHeader.size()) != kV4PublicHeader) return "not a v4.public token";
   std::string_view body_text = token.substr(kV4PublicHeader.size());
   std::string_view footer_text;
@@ -83,10 +95,17 @@ bool V4PublicDecoder::signature_valid(const PublicKey& key, std::string_view imp
   return ed25519_verify(key, pae_, signature_);
 }
 
-Result<UnverifiedToken> decode_v4_public(std::string_view token) {
-  if (token.size() > kMaxTokenBytes) return oversized(token.size());
+std::size_t v4_public_token_size(std::size_t payload_size, std::size_t footer_size) noexcept {
+  // base64url without padding: 4 characters per 3 bytes, 2 or 3 for the 1 or 2 left over.
+  const auto encoded = [](std::size_t n) { return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1); };
+  return kV4PublicHeader.size() + encoded(payload_size + kEd25519SignatureSize) +
+         (footer_size == 0 ? 0 : 1 + encoded(footer_size));
+}
+
+Result<UnverifiedToken> decode_v4_public(std::string_view token, TokenLimit limit) {
+  if (token.size() > max_token_bytes(limit)) return oversized(token.size(), limit);
   V4PublicDecoder decoder;
-  if (const char* why = decoder.decode(token)) return malformed(why);
+  if (const char* why = decoder.decode(token, limit)) return malformed(why);
   return UnverifiedToken{std::string(decoder.payload()), std::string(decoder.signature()),
                          std::string(decoder.footer())};
 }
@@ -120,10 +139,10 @@ bool signature_valid(const PublicKey& key, const UnverifiedToken& token,
 }
 
 Result<VerifiedToken> verify_v4_public(const PublicKey& key, std::string_view token,
-                                       std::string_view implicit_assertion) {
-  if (token.size() > kMaxTokenBytes) return oversized(token.size());
+                                       std::string_view implicit_assertion, TokenLimit limit) {
+  if (token.size() > max_token_bytes(limit)) return oversized(token.size(), limit);
   V4PublicDecoder decoder;
-  if (const char* why = decoder.decode(token)) return malformed(why);
+  if (const char* why = decoder.decode(token, limit)) return malformed(why);
   if (!decoder.signature_valid(key, implicit_assertion)) {
     return make_error(Errc::bad_signature, "signature does not verify");
   }

@@ -13,7 +13,7 @@ constexpr bool editions_in_enum_order() {
   return true;
 }
 static_assert(editions_in_enum_order(), "kEditions is indexed by Edition");
-static_assert(kKindNames.size() == static_cast<std::size_t>(LicenseKind::users) + 1,
+static_assert(kKindNames.size() == static_cast<std::size_t>(LicenseKind::revocation) + 1,
               "a name for every LicenseKind");
 static_assert(kReasonNames.size() == static_cast<std::size_t>(Reason::free_edition) + 1,
               "a name for every Reason");

@@ -3,8 +3,10 @@
 #include <functional>
 #include <map>
 
+#include "issuing.hpp"
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/limits.hpp"
+#include "seatkey/common/paseto.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/license_file.hpp"
 #include "seatkey/keygen/rules.hpp"
@@ -14,14 +16,6 @@ namespace {
 
 const std::string& appliance_of(const Order& order) {
   return std::visit([](const auto& o) -> const std::string& { return o.appliance; }, order);
-}
-
-ApplianceSummary summarize(const ApplianceState& state) {
-  ApplianceSummary s;
-  s.appliance = state.appliance();
-  if (const LedgerEntry* server = state.active_server()) s.edition = server->edition;
-  s.users = state.users();
-  return s;
 }
 
 // Applies the orders in turn to the appliances' states; every entry is signed (claims built
@@ -38,8 +32,7 @@ class Run {
         issuer_(std::move(issuer)),
         written_by_(std::move(written_by)),
         history_(std::move(history)),
-        key_id_(signer.public_key().id()),
-        footer_("{\"kid\":\"" + key_id_ + "\"}") {}
+        key_id_(signer.public_key().id()) {}
 
   IssueResult run(const std::vector<Order>& orders) {
     IssueResult result;
@@ -103,12 +96,12 @@ class Run {
     }
     check_effect(state, order, out.entries);
     for (LedgerEntry& e : out.entries) {
-      finish(&e);
+      detail::sign_license(signer_, &e);
       state.record(e);
     }
     for (const LedgerEntry& e : out.entries) out.statuses.push_back(state.status_of(e));
     check_license_file_limits(state);
-    out.after = summarize(state);
+    out.after = detail::summarize(state);
     return out;
   }
 
@@ -127,31 +120,6 @@ class Run {
     return e;
   }
 
-  // Claims (checked by validate_license), then the token (the Signer verifies it).
-  void finish(LedgerEntry* e) const {
-    License l;
-    l.issuer = e->issuer;
-    l.serial = std::to_string(e->serial);
-    l.issued_at = e->issued_at;
-    l.kind = e->kind;
-    l.appliance = e->appliance;
-    l.edition = e->edition;
-    l.users = e->users;
-    l.customer = e->customer;
-    l.order = e->order;
-    l.updates_until = e->updates_until;
-    l.expires = e->expires;
-    auto valid = validate_license(std::move(l));
-    if (!valid) throw_input_error("cannot build the license claims: " + valid.error().message);
-    auto token = signer_.sign(to_payload_json(*valid), footer_);
-    if (!token) throw_ledger_error("signing failed: " + token.error().message);
-    if (token->size() > kMaxTokenBytes) {
-      throw_refusal("the token would be " + std::to_string(token->size()) + " bytes, over the verifier's " +
-                    std::to_string(kMaxTokenBytes) + "-byte limit");
-    }
-    e->token = std::move(*token);
-  }
-
   UnixTime now_;
   std::int64_t serial_;
   const Signer& signer_;
@@ -159,9 +127,20 @@ class Run {
   std::optional<std::string> written_by_;
   History history_;
   std::string key_id_;
-  std::string footer_;
   std::map<std::string, ApplianceState> states_;
 };
+
+}  // namespace
+
+namespace detail {
+
+ApplianceSummary summarize(const ApplianceState& state) {
+  ApplianceSummary s;
+  s.appliance = state.appliance();
+  if (const LedgerEntry* server = state.active_server()) s.edition = server->edition;
+  s.users = state.users();
+  return s;
+}
 
 void check_issuer(const std::string& issuer) {
   try {
@@ -171,7 +150,49 @@ void check_issuer(const std::string& issuer) {
   }
 }
 
-}  // namespace
+void require_signing_key(const Ledger& ledger, Ledger::Transaction& tx, const Signer& signer) {
+  const std::string& key_id = signer.public_key().id();
+  if (tx.knows_key(key_id)) return;
+  std::string known;
+  for (const SigningKey& k : ledger.signing_keys()) known += (known.empty() ? "" : ", ") + k.key_id;
+  throw_refusal("the key " + key_id + " is not a signing key of ledger " + ledger.path() +
+                " (its keys: " + (known.empty() ? std::string("none") : known) +
+                "); to issue with a new key, first register it: seatkey-keygen ledger add-key --ledger " +
+                ledger.path() + " --key FILE");
+}
+
+std::string footer_for(const Signer& signer) {
+  return "{\"kid\":\"" + signer.public_key().id() + "\"}";
+}
+
+void sign_license(const Signer& signer, LedgerEntry* e) {
+  License l;
+  l.issuer = e->issuer;
+  l.serial = std::to_string(e->serial);
+  l.issued_at = e->issued_at;
+  l.kind = e->kind;
+  l.appliance = e->appliance;
+  l.edition = e->edition;
+  l.users = e->users;
+  l.customer = e->customer;
+  l.order = e->order;
+  l.updates_until = e->updates_until;
+  l.expires = e->expires;
+  auto valid = validate_license(std::move(l));
+  if (!valid) throw_input_error("cannot build the license claims: " + valid.error().message);
+  const std::string payload = to_payload_json(*valid);
+  const std::string footer = footer_for(signer);
+  const std::size_t size = v4_public_token_size(payload.size(), footer.size());
+  if (size > max_token_bytes(TokenLimit::license)) {
+    throw_refusal("the token would be " + std::to_string(size) + " bytes, over " +
+                  token_limit_text(TokenLimit::license));
+  }
+  auto token = signer.sign(payload, footer);
+  if (!token) throw_ledger_error("signing failed: " + token.error().message);
+  e->token = std::move(*token);
+}
+
+}  // namespace detail
 
 std::vector<std::string> IssueResult::tokens() const {
   std::vector<std::string> out;
@@ -189,7 +210,7 @@ IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>
 IssueResult issue(Ledger& ledger, const Signer& signer, const std::vector<Order>& orders,
                   const IssueOptions& options) {
   if (orders.empty()) throw_input_error("no orders to issue");
-  check_issuer(options.issuer);
+  detail::check_issuer(options.issuer);
   Ledger::Transaction tx = ledger.begin();
   IssueResult result = issue(ledger, tx, signer, orders, options);
   tx.commit();
@@ -199,16 +220,8 @@ IssueResult issue(Ledger& ledger, const Signer& signer, const std::vector<Order>
 IssueResult issue(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
                   const std::vector<Order>& orders, const IssueOptions& options) {
   if (orders.empty()) throw_input_error("no orders to issue");
-  check_issuer(options.issuer);
-  const std::string& key_id = signer.public_key().id();
-  if (!tx.knows_key(key_id)) {
-    std::string known;
-    for (const SigningKey& k : ledger.signing_keys()) known += (known.empty() ? "" : ", ") + k.key_id;
-    throw_refusal("the key " + key_id + " is not a signing key of ledger " + ledger.path() +
-                  " (its keys: " + (known.empty() ? std::string("none") : known) +
-                  "); to issue with a new key, first register it: seatkey-keygen ledger add-key --ledger " +
-                  ledger.path() + " --key FILE");
-  }
+  detail::check_issuer(options.issuer);
+  detail::require_signing_key(ledger, tx, signer);
   // The clock is read under the ledger's write lock, so later serials never get earlier times.
   const UnixTime now = options.now.value_or(unix_now());
   Run run(now, tx.next_serial(), signer, options.issuer, options.written_by,

@@ -31,12 +31,45 @@ ordered_json license_json(const LedgerEntry& e, std::string_view status) {
   j["updates_until"] = time_or_null(e.updates_until);
   j["expires"] = time_or_null(e.expires);
   j["replaces"] = or_null(e.replaces);
+  j["transferred_from"] = or_null(e.transferred_from);
+  j["revocation_seq"] = or_null(e.revocation_seq);
   j["status"] = std::string(status);
   j["issuer"] = e.issuer;
   j["key_id"] = e.key_id;
+  j["chain_seq"] = e.chain_seq > 0 ? ordered_json(e.chain_seq) : ordered_json(nullptr);
   j["written_by"] = or_null(e.written_by);
   j["token"] = e.token;
   return j;
+}
+
+ordered_json event_json(const LedgerEvent& ev) {
+  ordered_json j;
+  j["type"] = std::string(event_kind_name(ev.kind));
+  j["serial"] = ev.serial;
+  j["reason"] = or_null(ev.reason);
+  j["at"] = format_rfc3339(ev.at);
+  j["who"] = ev.who;
+  j["transfer_to"] = or_null(ev.transfer_to);
+  j["chain_seq"] = ev.chain_seq;
+  return j;
+}
+
+ordered_json license_record_json(const LicenseRecord& record) {
+  const auto serials = [](const std::vector<std::int64_t>& v) {
+    ordered_json j = ordered_json::array();
+    for (std::int64_t s : v) j.push_back(s);
+    return j;
+  };
+  const LedgerEntry& e = record.entry;
+  ordered_json out = license_json(e, record.status);
+  out["chain_hash"] = e.chain_hash ? ordered_json(to_hex(*e.chain_hash)) : ordered_json(nullptr);
+  out["events"] = ordered_json::array();
+  for (const LedgerEvent& ev : record.events) out["events"].push_back(event_json(ev));
+  out["superseded_by"] = serials(record.superseded_by);
+  out["reissued_as"] = serials(record.reissued_as);
+  out["in_revocation_lists"] = serials(record.revoked_by);
+  if (record.revocation) out["revoked"] = record.revocation->revoked;
+  return out;
 }
 
 ordered_json corrupt_row_json(const CorruptRow& c) {
@@ -78,6 +111,44 @@ ordered_json appliance_summary_json(const ApplianceSummary& s) {
   j["max_users"] = s.edition ? or_null(s.users.max_users) : ordered_json(0);
   j["excess_users"] = s.users.excess_users;
   return j;
+}
+
+ordered_json revocation_list_json(const RevocationListRecord& list, bool newest) {
+  ordered_json j;
+  j["seq"] = list.claims.seq;
+  j["serial"] = list.entry.serial;
+  j["issued_at"] = format_rfc3339(list.entry.issued_at);
+  j["status"] = newest ? "active" : "superseded";
+  j["revoked"] = list.claims.revoked;
+  j["issuer"] = list.entry.issuer;
+  j["key_id"] = list.entry.key_id;
+  j["written_by"] = or_null(list.entry.written_by);
+  j["token"] = list.entry.token;
+  return j;
+}
+
+ordered_json report_json(const Report& r) {
+  ordered_json out;
+  out["since"] = time_or_null(r.since);
+  out["until"] = time_or_null(r.until);
+  for (std::size_t c = 0; c < kReportCategoryNames.size(); ++c) {
+    ordered_json lines = ordered_json::array();
+    for (const ReportLine& l : r.lines) {
+      if (static_cast<std::size_t>(l.category) != c) continue;
+      ordered_json j;
+      j["kind"] = std::string(kind_name(l.kind));
+      j["edition"] = l.edition ? ordered_json(std::string(edition_name(*l.edition))) : ordered_json(nullptr);
+      j["users_per_pack"] =
+          l.kind == LicenseKind::users ? ordered_json(l.users_per_pack) : ordered_json(nullptr);
+      j["licenses"] = l.licenses;
+      j["users"] = l.users;
+      lines.push_back(std::move(j));
+    }
+    out[std::string(kReportCategoryNames[c])] = std::move(lines);
+  }
+  out["appliances_transferred"] = r.appliances_transferred;
+  out["revocation_lists"] = r.revocation_lists;
+  return out;
 }
 
 }  // namespace seatkey::keygen

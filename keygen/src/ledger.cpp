@@ -9,6 +9,7 @@
 #include <cstring>
 #include <functional>
 #include <iterator>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -31,7 +32,12 @@ constexpr int kBusyAttempts = 6;      // then we back off and try again, this ma
 struct Migration {
   int version;
   const char* statements;
+  // What SQL alone cannot do (the hash chain), run after the statements in the same
+  // transaction; nullptr when there is nothing.
+  void (*then)(Ledger::Impl& impl);
 };
+
+void chain_existing_rows(Ledger::Impl& impl);
 
 constexpr Migration kMigrations[] = {
     {1, R"sql(
@@ -57,7 +63,8 @@ CREATE TRIGGER licenses_no_update BEFORE UPDATE ON licenses
   BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
 CREATE TRIGGER licenses_no_delete BEFORE DELETE ON licenses
   BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-)sql"},
+)sql",
+     nullptr},
     // The keys the ledger issues with. A version 1 ledger knew none: its keys are the ones its
     // rows were signed with, public key unknown (a k4.pid is a hash of the public key, so the
     // ID alone recognises the key; `ledger add-key` with the key itself fills it in).
@@ -76,11 +83,47 @@ CREATE TRIGGER signing_keys_no_update BEFORE UPDATE ON signing_keys
   WHEN OLD.public_key IS NOT NULL OR NEW.key_id IS NOT OLD.key_id OR NEW.added_at IS NOT OLD.added_at
        OR NEW.origin IS NOT OLD.origin
   BEGIN SELECT RAISE(ABORT, 'a signing key is recorded once; only an unknown public key may be filled in'); END;
-)sql"},
+)sql",
+     nullptr},
+    // Taking licenses back and the hash chain. SQLite cannot alter a CHECK, so the licenses
+    // table is rebuilt (the statements make the new one; chain_existing_rows() copies the rows
+    // in serial order as the first links of the chain, then swaps the tables): revocation
+    // lists have no appliance and no users, a transfer's re-issue names what it stands in for,
+    // and the CHECKs already admit the standby kind and its primary_appliance, so that adding
+    // it needs no second rebuild. Events take licenses back; every row and event is a link.
+    {3, R"sql(
+CREATE TABLE licenses_v3 (
+  serial            INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind              TEXT NOT NULL CHECK (kind IN ('server', 'users', 'revocation', 'standby')),
+  appliance         TEXT,
+  edition           TEXT CHECK (edition IN ('free', 'compact', 'appliance', 'vm')),
+  users             INTEGER NOT NULL CHECK (users >= 0),
+  customer          TEXT,
+  order_ref         TEXT,
+  issued_at         TEXT NOT NULL,
+  updates_until     TEXT,
+  expires           TEXT,
+  issuer            TEXT NOT NULL,
+  key_id            TEXT NOT NULL,
+  replaces          INTEGER REFERENCES licenses (serial),
+  transferred_from  INTEGER REFERENCES licenses (serial),
+  primary_appliance TEXT,
+  revocation_seq    INTEGER UNIQUE CHECK (revocation_seq >= 1),
+  token             TEXT NOT NULL UNIQUE,
+  chain_seq         INTEGER NOT NULL UNIQUE CHECK (chain_seq >= 1),
+  chain_hash        BLOB NOT NULL CHECK (length(chain_hash) = 32),
+  CHECK ((kind = 'server') = (edition IS NOT NULL)),
+  CHECK ((kind = 'revocation') = (appliance IS NULL)),
+  CHECK ((kind = 'revocation') = (revocation_seq IS NOT NULL)),
+  CHECK ((kind = 'standby') = (primary_appliance IS NOT NULL))
+);
+)sql",
+     chain_existing_rows},
     // seatkey-server: its API tokens (only a hash of each; revoked, never removed), the name of
     // the token that wrote each row, and its answers to POST requests with an Idempotency-Key
-    // (recorded in the transaction that wrote what they report). Only new tables and columns:
-    // it applies as it is on top of any rebuild of the licenses table before it.
+    // (recorded in the transaction that wrote what they report). Only new tables and a column;
+    // a row's written_by joins its link's canonical bytes when it is set (chain.hpp), so the
+    // links written before keep their hashes.
     {4, R"sql(
 ALTER TABLE licenses ADD COLUMN written_by TEXT;
 CREATE TABLE api_tokens (
@@ -107,30 +150,114 @@ CREATE TABLE idempotent_requests (
   created_at      TEXT NOT NULL,
   PRIMARY KEY (token_name, idempotency_key)
 );
-)sql"},
+)sql",
+     nullptr},
 };
+
+// The second half of the rebuild, once the rows are in licenses_v3.
+constexpr const char* kSwapLicensesTable = R"sql(
+DROP TABLE licenses;
+ALTER TABLE licenses_v3 RENAME TO licenses;
+CREATE INDEX licenses_by_appliance ON licenses (appliance, serial);
+CREATE INDEX licenses_by_transferred_from ON licenses (transferred_from) WHERE transferred_from IS NOT NULL;
+CREATE TRIGGER licenses_no_update BEFORE UPDATE ON licenses
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER licenses_no_delete BEFORE DELETE ON licenses
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TABLE events (
+  chain_seq   INTEGER PRIMARY KEY CHECK (chain_seq >= 1),
+  type        TEXT NOT NULL CHECK (type IN ('void', 'transfer')),
+  serial      INTEGER NOT NULL UNIQUE REFERENCES licenses (serial),
+  reason      TEXT,
+  at          TEXT NOT NULL,
+  who         TEXT NOT NULL,
+  transfer_to TEXT,
+  chain_hash  BLOB NOT NULL CHECK (length(chain_hash) = 32),
+  CHECK ((type = 'transfer') = (transfer_to IS NOT NULL))
+);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+)sql";
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
 static_assert(kLatestVersion == Ledger::kSchemaVersion, "Ledger::kSchemaVersion is the last migration's");
 
-constexpr const char* kSelectColumns =
-    "SELECT serial, kind, appliance, edition, users, customer, order_ref, issued_at, updates_until, expires, "
-    "issuer, key_id, replaces, token, written_by FROM licenses";
-// Before version 4 (read as they are) there is no written_by column: every row is the CLI's.
-constexpr const char* kSelectColumnsBefore4 =
-    "SELECT serial, kind, appliance, edition, users, customer, order_ref, issued_at, updates_until, expires, "
-    "issuer, key_id, replaces, token, NULL FROM licenses";
+// Column indexes of what select_licenses() reads: kLicenseColumns, then these.
+enum LicenseColumn {
+  kChainSeq,
+  kSerial,
+  kKind,
+  kAppliance,
+  kEdition,
+  kUsers,
+  kCustomer,
+  kOrderRef,
+  kIssuedAt,
+  kUpdatesUntil,
+  kExpires,
+  kIssuer,
+  kKeyId,
+  kReplaces,
+  kTransferredFrom,
+  kPrimaryAppliance,
+  kRevocationSeq,
+  kToken,
+  kChainHash,  // after the canonical columns
+  kVoided,     // the type of the event that took it back, or NULL
+  kWrittenBy,  // the API token that wrote it (version 4), or NULL
+};
 constexpr int kWrittenByVersion = 4;
+static_assert(kToken + 1 == std::size(kLicenseColumns), "LicenseColumn follows kLicenseColumns");
 
-constexpr const char* kInsert =
-    "INSERT INTO licenses (serial, kind, appliance, edition, users, customer, order_ref, issued_at, "
-    "updates_until, expires, issuer, key_id, replaces, token, written_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-    "?7, "
-    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+// The columns a schema version does not have yet read as NULL.
+bool column_exists(std::string_view column, int version) {
+  if (version >= 3) return true;
+  return column != "chain_seq" && column != "transferred_from" && column != "primary_appliance" &&
+         column != "revocation_seq";
+}
 
-std::optional<std::string> time_text(const std::optional<UnixTime>& t) {
-  if (!t) return std::nullopt;
-  return format_rfc3339(*t);
+// "SELECT <every LicenseColumn> FROM licenses" for a ledger of `version`.
+std::string select_licenses(int version) {
+  std::string sql = "SELECT ";
+  for (std::string_view c : kLicenseColumns)
+    sql += std::string(column_exists(c, version) ? c : "NULL") + ", ";
+  sql += version >= 3 ? "chain_hash, (SELECT type FROM events WHERE events.serial = licenses.serial), "
+                      : "NULL, NULL, ";
+  sql += version >= kWrittenByVersion ? "written_by" : "NULL";
+  return sql + " FROM licenses";
+}
+
+std::string insert_sql(std::string_view table, const std::string_view* columns, std::size_t n) {
+  std::string names, params;
+  for (std::size_t i = 0; i < n; ++i) {
+    names += std::string(columns[i]) + ", ";
+    params += "?" + std::to_string(i + 1) + ", ";
+  }
+  return "INSERT INTO " + std::string(table) + " (" + names + "chain_hash) VALUES (" + params + "?" +
+         std::to_string(n + 1) + ")";
+}
+
+constexpr const char* kSelectEvents =
+    "SELECT chain_seq, type, serial, reason, at, who, transfer_to, chain_hash FROM events";
+enum EventColumn { kEvChainSeq, kEvType, kEvSerial, kEvReason, kEvAt, kEvWho, kEvTransferTo, kEvChainHash };
+static_assert(kEvTransferTo + 1 == std::size(kEventColumns), "EventColumn follows kEventColumns");
+
+// Which columns are integers (bound as such; their text is the decimal number).
+bool is_integer_column(std::string_view column) {
+  for (std::string_view c :
+       {"chain_seq", "serial", "users", "replaces", "transferred_from", "revocation_seq"}) {
+    if (c == column) return true;
+  }
+  return false;
+}
+
+std::optional<ChainHash> as_chain_hash(const std::string& bytes) {
+  if (bytes.size() != sizeof(ChainHash)) return std::nullopt;
+  ChainHash h{};
+  std::memcpy(h.data(), bytes.data(), h.size());
+  return h;
 }
 
 std::string how_to_create(const std::string& path) {
@@ -152,11 +279,13 @@ struct Ledger::Impl {
   std::string path;
   Access opened_for = Access::read_only;
   int version = 0;
+  int migrated_from = 0;
   std::vector<std::string> warnings;
-  std::unique_ptr<Statement> insert;
+  // Insert statements by their SQL (a row with written_by has one more column).
+  std::map<std::string, std::unique_ptr<Statement>> inserts;
 
   ~Impl() {
-    insert.reset();
+    inserts.clear();
     if (db != nullptr) sqlite3_close_v2(db);
   }
 
@@ -183,30 +312,42 @@ struct Ledger::Impl {
     }
   }
 
-  // A row, or nullopt with *why set when it cannot be read.
+  // The chain and the events exist from version 3 on.
+  void require_chain() const {
+    if (version >= 3) return;
+    throw_input_error("ledger " + path + " has schema version " + std::to_string(version) +
+                      ", from before the hash chain: seatkey-keygen ledger migrate --ledger " + path +
+                      " brings it to version " + std::to_string(kLatestVersion) +
+                      " and computes its chain (so does its next issue)");
+  }
+
+  // A row of select_licenses(), or nullopt with *why set when it cannot be read.
   std::optional<LedgerEntry> parse_row(const Statement& s, std::string* why) const {
     LedgerEntry e;
-    e.serial = s.integer(0);
-    e.appliance = s.text(2);
+    e.serial = s.integer(kSerial);
+    e.appliance = s.text(kAppliance);
+    const std::string kind = s.text(kKind);
     const auto corrupt = [&](const std::string& what) {
-      *why = "row " + std::to_string(e.serial) + " (appliance " + e.appliance + ") is corrupt: " + what;
+      *why = "row " + std::to_string(e.serial) +
+             (kind == kind_name(LicenseKind::revocation) ? std::string(" (revocation list)")
+                                                         : " (appliance " + e.appliance + ")") +
+             " is corrupt: " + what;
       return std::nullopt;
     };
-    const std::string kind = s.text(1);
     const auto parsed_kind = parse_kind(kind);
     if (!parsed_kind) return corrupt("kind \"" + kind + "\"");
     e.kind = *parsed_kind;
-    if (!s.is_null(3)) {
-      e.edition = parse_edition(s.text(3));
-      if (!e.edition) return corrupt("edition \"" + s.text(3) + "\"");
+    if (!s.is_null(kEdition)) {
+      e.edition = parse_edition(s.text(kEdition));
+      if (!e.edition) return corrupt("edition \"" + s.text(kEdition) + "\"");
     }
-    e.users = static_cast<int>(s.integer(4));
-    e.customer = s.optional_text(5);
-    e.order = s.optional_text(6);
+    e.users = static_cast<int>(s.integer(kUsers));
+    e.customer = s.optional_text(kCustomer);
+    e.order = s.optional_text(kOrderRef);
     static constexpr const char* kTimeColumns[] = {"issued_at", "updates_until", "expires"};
     std::optional<UnixTime> times[3];
     for (int i = 0; i < 3; ++i) {
-      auto text = s.optional_text(7 + i);
+      auto text = s.optional_text(kIssuedAt + i);
       if (!text) continue;
       auto t = parse_rfc3339(*text);
       if (!t) {
@@ -218,59 +359,154 @@ struct Ledger::Impl {
     e.issued_at = times[0].value_or(0);
     e.updates_until = times[1];
     e.expires = times[2];
-    e.issuer = s.text(10);
-    e.key_id = s.text(11);
-    if (!s.is_null(12)) e.replaces = s.integer(12);
-    e.token = s.text(13);
-    e.written_by = s.optional_text(14);
+    e.issuer = s.text(kIssuer);
+    e.key_id = s.text(kKeyId);
+    if (!s.is_null(kReplaces)) e.replaces = s.integer(kReplaces);
+    if (!s.is_null(kTransferredFrom)) e.transferred_from = s.integer(kTransferredFrom);
+    e.primary_appliance = s.optional_text(kPrimaryAppliance);
+    if (!s.is_null(kRevocationSeq)) e.revocation_seq = s.integer(kRevocationSeq);
+    e.token = s.text(kToken);
+    e.written_by = s.optional_text(kWrittenBy);
+    e.chain_seq = s.is_null(kChainSeq) ? 0 : s.integer(kChainSeq);
+    if (!s.is_null(kChainHash)) e.chain_hash = as_chain_hash(s.bytes(kChainHash));
+    if (!s.is_null(kVoided)) {
+      const std::string type = s.text(kVoided);
+      bool known = false;
+      for (std::size_t i = 0; i < kEventKindNames.size(); ++i) {
+        if (kEventKindNames[i] == type) {
+          e.voided = static_cast<EventKind>(i);
+          known = true;
+        }
+      }
+      if (!known) return corrupt("its event has type \"" + type + "\"");
+    }
     return e;
   }
 
-  LedgerRows select(const std::optional<std::string>& appliance, bool strict) const {
-    RowFilter filter;
-    filter.appliance = appliance;
-    return select(filter, strict);
+  // An event of kSelectEvents, or nullopt with *why set.
+  std::optional<LedgerEvent> parse_event(const Statement& s, std::string* why) const {
+    LedgerEvent e;
+    e.chain_seq = s.integer(kEvChainSeq);
+    const auto corrupt = [&](const std::string& what) {
+      *why = "event " + std::to_string(e.chain_seq) + " is corrupt: " + what;
+      return std::nullopt;
+    };
+    const std::string type = s.text(kEvType);
+    bool known = false;
+    for (std::size_t i = 0; i < kEventKindNames.size(); ++i) {
+      if (kEventKindNames[i] == type) {
+        e.kind = static_cast<EventKind>(i);
+        known = true;
+      }
+    }
+    if (!known) return corrupt("type \"" + type + "\"");
+    e.serial = s.integer(kEvSerial);
+    e.reason = s.optional_text(kEvReason);
+    const std::string at = s.text(kEvAt);
+    const auto t = parse_rfc3339(at);
+    if (!t) return corrupt("at \"" + at + "\" is not an RFC 3339 time in the years 0000-9999");
+    e.at = *t;
+    e.who = s.text(kEvWho);
+    e.transfer_to = s.optional_text(kEvTransferTo);
+    return e;
   }
 
-  LedgerRows select(const RowFilter& filter, bool strict) const {
-    std::string sql = version >= kWrittenByVersion ? kSelectColumns : kSelectColumnsBefore4;
-    std::string where;
-    const auto condition = [&where](const char* c) {
-      where += (where.empty() ? " WHERE " : " AND ") + std::string(c);
-    };
-    if (filter.appliance) condition("appliance = ?1");
-    if (filter.customer) condition("instr(lower(customer), lower(?2)) > 0");
-    if (filter.order) condition("order_ref = ?3");
-    // Times are written as fixed-width RFC 3339 UTC text: their order is the text's.
-    if (filter.since) condition("issued_at >= ?4");
-    if (filter.until) condition("issued_at < ?5");
-    if (filter.kind) condition("kind = ?6");
-    if (filter.after) condition("serial > ?7");
-    sql += where + " ORDER BY serial";
-    if (filter.limit) sql += " LIMIT ?8";
+  // The rows `where` selects (a clause after WHERE, or empty), by serial; `bind` binds its
+  // parameters.
+  LedgerRows select(const std::string& where, const std::function<void(Statement&)>& bind,
+                    bool strict) const {
+    std::string sql = select_licenses(version);
+    if (!where.empty()) sql += " WHERE " + where;
+    sql += " ORDER BY serial";
     Statement s(db, path, sql);
-    if (filter.appliance) s.bind(1, std::string_view(*filter.appliance));
-    if (filter.customer) s.bind(2, std::string_view(*filter.customer));
-    if (filter.order) s.bind(3, std::string_view(*filter.order));
-    if (filter.since) s.bind(4, std::string_view(format_rfc3339(*filter.since)));
-    if (filter.until) s.bind(5, std::string_view(format_rfc3339(*filter.until)));
-    if (filter.kind) s.bind(6, kind_name(*filter.kind));
-    if (filter.after) s.bind(7, *filter.after);
-    if (filter.limit) s.bind(8, static_cast<std::int64_t>(*filter.limit));
+    if (bind) bind(s);
     LedgerRows out;
     while (s.step()) {
       std::string why;
       if (auto e = parse_row(s, &why)) {
         out.entries.push_back(std::move(*e));
       } else if (strict) {
+        const std::string appliance = s.text(kAppliance);
         throw_ledger_error(
-            "ledger " + path + ": " + why + "; appliance " + s.text(2) +
+            "ledger " + path + ": " + why + "; " +
+            (appliance.empty() ? std::string("it") : "appliance " + appliance) +
             " cannot be judged until the row is repaired (docs/back-office.md, \"A corrupt row\")");
       } else {
-        out.corrupt.push_back({s.integer(0), s.text(2), why});
+        out.corrupt.push_back({s.integer(kSerial), s.text(kAppliance), why});
       }
     }
     return out;
+  }
+
+  LedgerRows select(const std::optional<std::string>& appliance, bool strict) const {
+    if (!appliance) return select("", {}, strict);
+    return select(
+        "appliance = ?1", [&](Statement& s) { s.bind(1, std::string_view(*appliance)); }, strict);
+  }
+
+  std::optional<LedgerEntry> select_one(std::int64_t serial) const {
+    auto rows = select(
+        "serial = ?1", [&](Statement& s) { s.bind(1, serial); }, true);
+    if (rows.entries.empty()) return std::nullopt;
+    return std::move(rows.entries.front());
+  }
+
+  std::vector<LedgerEvent> select_events(const std::optional<std::int64_t>& serial) const {
+    if (version < 3) return {};
+    Statement s(db, path,
+                std::string(kSelectEvents) + (serial ? " WHERE serial = ?1" : "") + " ORDER BY chain_seq");
+    if (serial) s.bind(1, *serial);
+    std::vector<LedgerEvent> out;
+    while (s.step()) {
+      std::string why;
+      auto e = parse_event(s, &why);
+      if (!e) throw_ledger_error("ledger " + path + ": " + why);
+      out.push_back(std::move(*e));
+    }
+    return out;
+  }
+
+  ChainHead read_head() const {
+    require_chain();
+    ChainHead head;
+    for (const char* sql : {"SELECT chain_seq, chain_hash FROM licenses ORDER BY chain_seq DESC LIMIT 1",
+                            "SELECT chain_seq, chain_hash FROM events ORDER BY chain_seq DESC LIMIT 1"}) {
+      Statement s(db, path, sql);
+      if (!s.step() || s.integer(0) <= head.seq) continue;
+      const auto hash = as_chain_hash(s.bytes(1));
+      if (!hash) {
+        throw_ledger_error("ledger " + path + ": the chain's newest link (position " +
+                           std::to_string(s.integer(0)) +
+                           ") has no 32-byte hash: run seatkey-keygen ledger verify");
+      }
+      head = {s.integer(0), *hash};
+    }
+    return head;
+  }
+
+  // Inserts `values` (canonical order of `columns`) as the next link after *head.
+  void insert_link(std::string_view table, ChainLinkType type, const std::string_view* columns,
+                   const ChainValues& values, ChainHead* head) {
+    const std::string sql = insert_sql(table, columns, values.size());
+    std::unique_ptr<Statement>& cached = inserts[sql];
+    if (!cached) cached = std::make_unique<Statement>(db, path, sql);
+    const ChainHash hash = next_chain_hash(head->hash, canonical_bytes(type, values));
+    Statement& s = *cached;
+    s.reset();
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      if (!values[i]) {
+        s.bind_null(index);
+      } else if (is_integer_column(columns[i])) {
+        s.bind(index, static_cast<std::int64_t>(std::stoll(*values[i])));
+      } else {
+        s.bind(index, std::string_view(*values[i]));
+      }
+    }
+    s.bind_blob(static_cast<int>(values.size()) + 1, hash.data(), hash.size());
+    s.step();
+    head->seq += 1;
+    head->hash = hash;
   }
 
   std::vector<SigningKey> keys() const {
@@ -306,6 +542,64 @@ struct Ledger::Impl {
     s.step();
   }
 };
+
+namespace {
+
+// Schema step 3: the rows of the old licenses table, in serial order, become the first links
+// of the chain in the rebuilt table (each copied by SQL as it is stored, its hash computed
+// over the same column text), then the tables are swapped and the AUTOINCREMENT counter
+// carried over, so that no serial is ever used again.
+void chain_existing_rows(Ledger::Impl& impl) {
+  std::int64_t counter = 0;
+  {
+    Statement s(impl.db, impl.path, "SELECT seq FROM sqlite_sequence WHERE name = 'licenses'");
+    if (s.step()) counter = s.integer(0);
+  }
+  // What the old table has of the canonical columns: chain_seq comes from here, the columns
+  // step 3 adds are NULL.
+  std::string columns;
+  for (std::string_view c : kLicenseColumns) {
+    if (c == "chain_seq") continue;
+    columns += std::string(columns.empty() ? "" : ", ") + (column_exists(c, 2) ? std::string(c) : "NULL");
+  }
+  Statement read(impl.db, impl.path, "SELECT " + columns + " FROM licenses ORDER BY serial");
+  std::string names;
+  for (std::string_view c : kLicenseColumns) names += std::string(c) + ", ";
+  std::string copied;
+  for (std::string_view c : kLicenseColumns) {
+    copied += c == "chain_seq" ? std::string("?2") : std::string(column_exists(c, 2) ? c : "NULL");
+    copied += ", ";
+  }
+  Statement copy(impl.db, impl.path,
+                 "INSERT INTO licenses_v3 (" + names + "chain_hash) SELECT " + copied +
+                     "?3 FROM licenses WHERE serial = ?1");
+  ChainHead head;
+  while (read.step()) {
+    ChainValues values{std::to_string(head.seq + 1)};
+    for (std::size_t i = 0; i + 1 < std::size(kLicenseColumns); ++i)
+      values.push_back(read.optional_text(static_cast<int>(i)));
+    const ChainHash hash = next_chain_hash(head.hash, canonical_bytes(ChainLinkType::license, values));
+    copy.reset();
+    copy.bind(1, read.integer(0));
+    copy.bind(2, head.seq + 1);
+    copy.bind_blob(3, hash.data(), hash.size());
+    copy.step();
+    head = {head.seq + 1, hash};
+  }
+  impl.exec(kSwapLicensesTable, "cannot rebuild the licenses table");
+  // The rename carried licenses_v3's counter over (the copied serials); an old counter above
+  // them (rows removed by hand) still counts.
+  Statement keep(impl.db, impl.path, "UPDATE sqlite_sequence SET seq = MAX(seq, ?1) WHERE name = 'licenses'");
+  keep.bind(1, counter);
+  keep.step();
+  if (sqlite3_changes(impl.db) == 0 && counter > 0) {
+    Statement add(impl.db, impl.path, "INSERT INTO sqlite_sequence (name, seq) VALUES ('licenses', ?1)");
+    add.bind(1, counter);
+    add.step();
+  }
+}
+
+}  // namespace
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::Ledger(Ledger&&) noexcept = default;
@@ -424,16 +718,24 @@ int Ledger::Impl::read_version() const {
 }
 
 void Ledger::Impl::migrate(const std::function<void()>& also) {
+  // A step that rebuilds a table drops the table other tables' foreign keys point at: SQLite's
+  // procedure for that turns the checks off around the transaction (inside one the pragma does
+  // nothing).
+  exec("PRAGMA foreign_keys=OFF", "PRAGMA foreign_keys");
   // Under the write lock, re-read: another issuer may have migrated it meanwhile.
   exec("BEGIN IMMEDIATE", "cannot lock the ledger to update its schema");
+  const int before = version;
   try {
     version = read_version();
     if (version > kLatestVersion) throw_input_error(path + " was changed to a newer schema meanwhile");
+    const int found = version;
     if (version == 0)
       exec("CREATE TABLE schema_version (version INTEGER NOT NULL)", "cannot create the schema");
     for (const Migration& m : kMigrations) {
       if (m.version <= version) continue;
-      exec(m.statements, ("cannot bring the schema to version " + std::to_string(m.version)).c_str());
+      const std::string what = "cannot bring the schema to version " + std::to_string(m.version);
+      exec(m.statements, what.c_str());
+      if (m.then != nullptr) m.then(*this);
       Statement s(db, path, "INSERT INTO schema_version (version) VALUES (?1)");
       s.bind(1, static_cast<std::int64_t>(m.version));
       s.step();
@@ -441,10 +743,14 @@ void Ledger::Impl::migrate(const std::function<void()>& also) {
     }
     if (also) also();
     exec("COMMIT", "cannot commit the schema");
+    if (found > 0 && found < version) migrated_from = found;
   } catch (...) {
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_exec(db, "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr);
+    version = before;
     throw;
   }
+  exec("PRAGMA foreign_keys=ON", "PRAGMA foreign_keys");
 }
 
 Ledger Ledger::open(const std::string& path, Access access) {
@@ -464,8 +770,8 @@ Ledger Ledger::open(const std::string& path, Access access) {
                       "): use a newer seatkey-keygen");
   }
   impl->set_pragmas(access);
-  // A read must not write: a read-only open reads an older schema as it is (every version has
-  // the licenses columns kSelectColumns reads; Impl::keys() knows where each keeps its keys).
+  // A read must not write: a read-only open reads an older schema as it is (select_licenses()
+  // reads the columns it lacks as NULL; Impl::keys() knows where each keeps its keys).
   if (access == Access::read_write && impl->version < kLatestVersion) impl->migrate();
   return Ledger(std::move(impl));
 }
@@ -567,6 +873,10 @@ int Ledger::schema_version() const {
   return impl_->version;
 }
 
+int Ledger::migrated_from() const {
+  return impl_->migrated_from;
+}
+
 std::vector<LedgerEntry> Ledger::entries() const {
   return impl_->select(std::nullopt, true).entries;
 }
@@ -577,10 +887,6 @@ std::vector<LedgerEntry> Ledger::entries_for(const std::string& appliance) const
 
 LedgerRows Ledger::rows(const std::optional<std::string>& appliance) const {
   return impl_->select(appliance, false);
-}
-
-LedgerRows Ledger::rows(const RowFilter& filter) const {
-  return impl_->select(filter, false);
 }
 
 namespace {
@@ -620,7 +926,7 @@ SecureBuffer Ledger::create_api_token(const std::string& name, Role role) {
     s.bind(1, std::string_view(checked));
     s.bind(2, role_name(role));
     s.bind(3, std::string_view(bearer.lookup_id));
-    s.bind_blob(4, std::string_view(reinterpret_cast<const char*>(bearer.hash.data()), bearer.hash.size()));
+    s.bind_blob(4, bearer.hash.data(), bearer.hash.size());
     s.bind(5, std::string_view(format_rfc3339(unix_now())));
     s.step();
     impl.exec("COMMIT", "cannot commit the API token");
@@ -677,7 +983,7 @@ std::optional<ApiToken> Ledger::authenticate(std::string_view bearer) const {
               "SELECT name, role, created_at, revoked_at, token_hash FROM api_tokens WHERE lookup_id = ?1");
   s.bind(1, std::string_view(*id));
   if (!s.step()) return std::nullopt;
-  if (!bearer_matches(bearer, s.blob(4))) return std::nullopt;
+  if (!bearer_matches(bearer, s.bytes(4))) return std::nullopt;
   ApiToken token = token_of(s);
   if (token.revoked_at) return std::nullopt;
   return token;
@@ -687,6 +993,111 @@ std::size_t Ledger::count() const {
   Statement s(impl_->db, impl_->path, "SELECT COUNT(*) FROM licenses");
   s.step();
   return static_cast<std::size_t>(s.integer(0));
+}
+
+std::optional<LedgerEntry> Ledger::entry(std::int64_t serial) const {
+  return impl_->select_one(serial);
+}
+
+std::vector<LedgerEvent> Ledger::events(const std::optional<std::int64_t>& serial) const {
+  impl_->require_chain();
+  return impl_->select_events(serial);
+}
+
+ChainHead Ledger::head() const {
+  return impl_->read_head();
+}
+
+void Ledger::read_chain(const std::function<bool(const ChainLink&)>& visit) const {
+  Impl& impl = *impl_;
+  impl.require_chain();
+  // One read transaction: both tables from the same snapshot while issuers keep writing.
+  impl.exec("BEGIN", "cannot read the ledger");
+  try {
+    Statement licenses(impl.db, impl.path, select_licenses(impl.version) + " ORDER BY chain_seq");
+    Statement events(impl.db, impl.path, std::string(kSelectEvents) + " ORDER BY chain_seq");
+    bool more_licenses = licenses.step(), more_events = events.step();
+    while (more_licenses || more_events) {
+      const bool take_license =
+          more_licenses && (!more_events || licenses.integer(kChainSeq) <= events.integer(kEvChainSeq));
+      Statement& s = take_license ? licenses : events;
+      ChainLink link;
+      link.type = take_license ? ChainLinkType::license : ChainLinkType::event;
+      link.seq = s.integer(take_license ? static_cast<int>(kChainSeq) : static_cast<int>(kEvChainSeq));
+      link.stored = as_chain_hash(
+          s.bytes(take_license ? static_cast<int>(kChainHash) : static_cast<int>(kEvChainHash)));
+      const std::size_t n = take_license ? std::size(kLicenseColumns) : std::size(kEventColumns);
+      for (std::size_t i = 0; i < n; ++i) link.values.push_back(s.optional_text(static_cast<int>(i)));
+      if (take_license && !s.is_null(kWrittenBy)) link.values.push_back(s.optional_text(kWrittenBy));
+      if (take_license) {
+        link.entry = impl.parse_row(s, &link.corrupt);
+        more_licenses = licenses.step();
+      } else {
+        link.event = impl.parse_event(s, &link.corrupt);
+        more_events = events.step();
+      }
+      if (!visit(link)) break;
+    }
+    impl.exec("COMMIT", "cannot end the read of the ledger");
+  } catch (...) {
+    sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void Ledger::backup(const std::string& path) const {
+  const Impl& impl = *impl_;
+  // Made here, exclusively and 0600 whatever the umask, like a ledger: the copy holds every
+  // customer and token. SQLite then writes into the empty file.
+  {
+    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      const int err = errno;
+      throw_input_error("cannot create the backup " + path + ": " + std::strerror(err) +
+                        (err == EEXIST ? " (a backup never replaces a file)" : ""));
+    }
+    const bool ok = ::fchmod(fd, 0600) == 0;
+    const int err = errno;
+    ::close(fd);
+    if (!ok) {
+      ::unlink(path.c_str());
+      throw_input_error("cannot create the backup " + path + ": " + std::strerror(err));
+    }
+  }
+  sqlite3* copy = nullptr;
+  std::string error;
+  if (sqlite3_open_v2(path.c_str(), &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    error = copy != nullptr ? sqlite3_errmsg(copy) : "out of memory";
+  } else {
+    sqlite3_busy_timeout(copy, kBusyTimeoutMs);
+    // All pages in one step: the copy is the snapshot of one read transaction of the ledger,
+    // which in WAL mode does not hold up the issuers. A busy ledger is tried again.
+    for (int attempt = 1; error.empty(); ++attempt) {
+      sqlite3_backup* b = sqlite3_backup_init(copy, "main", impl.db, "main");
+      if (b == nullptr) {
+        error = sqlite3_errmsg(copy);
+        break;
+      }
+      const int rc = sqlite3_backup_step(b, -1);
+      sqlite3_backup_finish(b);
+      if (rc == SQLITE_DONE) break;
+      if (!detail::is_busy(rc) || attempt == kBusyAttempts) {
+        error = sqlite3_errstr(rc);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+    }
+    if (error.empty() && sqlite3_errcode(copy) != SQLITE_OK && sqlite3_errcode(copy) != SQLITE_DONE) {
+      error = sqlite3_errmsg(copy);
+    }
+  }
+  sqlite3_close_v2(copy);
+  if (!error.empty()) {
+    for (const std::string& file : {path, path + "-journal", path + "-wal", path + "-shm"})
+      ::unlink(file.c_str());
+    throw_ledger_error("cannot back up ledger " + impl.path + " to " + path + ": " + error);
+  }
 }
 
 Ledger::Transaction Ledger::begin() {
@@ -717,35 +1128,46 @@ std::vector<LedgerEntry> Ledger::Transaction::entries_for(const std::string& app
   return ledger_->impl_->select(appliance, true).entries;
 }
 
+std::optional<LedgerEntry> Ledger::Transaction::entry(std::int64_t serial) {
+  return ledger_->impl_->select_one(serial);
+}
+
+std::vector<std::int64_t> Ledger::Transaction::voided_serials() {
+  Impl& impl = *ledger_->impl_;
+  Statement s(impl.db, impl.path, "SELECT serial FROM events ORDER BY serial");
+  std::vector<std::int64_t> out;
+  while (s.step()) out.push_back(s.integer(0));
+  return out;
+}
+
+std::optional<LedgerEntry> Ledger::Transaction::newest_revocation_list() {
+  auto rows = ledger_->impl_->select(
+      "serial = (SELECT serial FROM licenses WHERE kind = 'revocation' ORDER BY revocation_seq DESC LIMIT 1)",
+      {}, true);
+  if (rows.entries.empty()) return std::nullopt;
+  return std::move(rows.entries.front());
+}
+
+ChainHead& Ledger::Transaction::head() {
+  if (!head_) head_ = ledger_->impl_->read_head();
+  return *head_;
+}
+
 bool Ledger::Transaction::knows_key(const std::string& key_id) {
   return ledger_->impl_->has_key(key_id);
 }
 
 void Ledger::Transaction::insert(const LedgerEntry& e) {
   Impl& impl = *ledger_->impl_;
-  if (!impl.insert) impl.insert = std::make_unique<Statement>(impl.db, impl.path, kInsert);
-  Statement& s = *impl.insert;
-  s.reset();
-  s.bind(1, e.serial);
-  s.bind(2, kind_name(e.kind));
-  s.bind(3, std::string_view(e.appliance));
-  if (e.edition) {
-    s.bind(4, edition_name(*e.edition));
-  } else {
-    s.bind_null(4);
-  }
-  s.bind(5, static_cast<std::int64_t>(e.users));
-  s.bind(6, e.customer);
-  s.bind(7, e.order);
-  s.bind(8, std::string_view(format_rfc3339(e.issued_at)));
-  s.bind(9, time_text(e.updates_until));
-  s.bind(10, time_text(e.expires));
-  s.bind(11, std::string_view(e.issuer));
-  s.bind(12, std::string_view(e.key_id));
-  s.bind(13, e.replaces);
-  s.bind(14, std::string_view(e.token));
-  s.bind(15, e.written_by);
-  s.step();
+  ChainHead& h = head();
+  const ChainValues values = license_values(e, h.seq + 1);
+  impl.insert_link("licenses", ChainLinkType::license, kLicenseColumnsWrittenBy.data(), values, &h);
+}
+
+void Ledger::Transaction::insert_event(const LedgerEvent& e) {
+  Impl& impl = *ledger_->impl_;
+  ChainHead& h = head();
+  impl.insert_link("events", ChainLinkType::event, kEventColumns.data(), event_values(e, h.seq + 1), &h);
 }
 
 std::optional<StoredAnswer> Ledger::Transaction::find_answer(const std::string& token_name,
@@ -757,7 +1179,7 @@ std::optional<StoredAnswer> Ledger::Transaction::find_answer(const std::string& 
   s.bind(1, std::string_view(token_name));
   s.bind(2, std::string_view(key));
   if (!s.step()) return std::nullopt;
-  return StoredAnswer{s.blob(0), static_cast<int>(s.integer(1)), s.text(2)};
+  return StoredAnswer{s.bytes(0), static_cast<int>(s.integer(1)), s.text(2)};
 }
 
 void Ledger::Transaction::record_answer(const std::string& token_name, const std::string& key,
@@ -768,7 +1190,7 @@ void Ledger::Transaction::record_answer(const std::string& token_name, const std
               "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   s.bind(1, std::string_view(token_name));
   s.bind(2, std::string_view(key));
-  s.bind_blob(3, answer.request_hash);
+  s.bind_blob(3, answer.request_hash.data(), answer.request_hash.size());
   s.bind(4, static_cast<std::int64_t>(answer.status));
   s.bind(5, std::string_view(answer.body));
   s.bind(6, std::string_view(format_rfc3339(unix_now())));

@@ -18,6 +18,10 @@ std::size_t entry_bytes(const LedgerEntry& e) {
 
 }  // namespace
 
+std::string quoted(std::string_view text) {
+  return detail::quoted(text);
+}
+
 std::string describe(const LedgerEntry& e) {
   std::string out;
   if (e.kind == LicenseKind::server) {

@@ -169,6 +169,23 @@ UnixTime parse_time(std::string_view what, std::string_view text) {
   return *t;
 }
 
+std::int64_t parse_serial(std::string_view typed) {
+  std::int64_t value = 0;
+  bool digits = !typed.empty() && typed.size() <= 18;
+  for (char c : typed) {
+    if (c < '0' || c > '9') {
+      digits = false;
+      break;
+    }
+    value = value * 10 + (c - '0');
+  }
+  if (!digits || value < 1) {
+    throw_input_error("not a serial: " + detail::quoted(typed) +
+                      " (serials are numbers from 1, as ledger list shows them)");
+  }
+  return value;
+}
+
 std::string check_text(std::string_view what, std::string_view text) {
   if (text.empty()) throw_input_error(std::string(what) + " is empty");
   if (text.size() > kMaxTextClaimBytes) {
@@ -253,15 +270,33 @@ json parse_strict(std::string_view json_text, const std::string& what, const cha
 
 }  // namespace
 
-Order parse_order(std::string_view json_text, LicenseKind kind) {
+std::map<std::string, std::string> parse_text_fields(std::string_view json_text, std::string_view what,
+                                                     std::initializer_list<const char*> allowed,
+                                                     std::initializer_list<const char*> required) {
+  const std::string name(what);
+  const json doc = parse_strict(json_text, name, nullptr);
+  if (!doc.is_object()) throw_input_error(name + " must be a JSON object, not " + doc.type_name());
+  const OrderFields f(doc, "");
+  f.only(allowed);
+  std::map<std::string, std::string> out;
+  for (const char* field : allowed) {
+    bool needed = false;
+    for (const char* r : required) needed = needed || std::string_view(r) == field;
+    if (auto v = f.string(field, needed)) out.emplace(field, std::move(*v));
+  }
+  return out;
+}
+
+Order parse_order(std::string_view json_text, std::string_view type) {
   const json doc = parse_strict(json_text, "the order", nullptr);
   if (!doc.is_object())
     throw_input_error(std::string("the order must be a JSON object, not ") + doc.type_name());
   if (doc.contains("type")) {
     throw_input_error("unknown field \"type\": the request already says the kind of license (" +
-                      std::string(kind_name(kind)) + ")");
+                      std::string(type) + ")");
   }
-  return parse_one(doc, "", kind == LicenseKind::server ? "server" : "users");
+  const std::string fixed(type);
+  return parse_one(doc, "", fixed.c_str());
 }
 
 std::vector<Order> parse_batch(std::string_view json_text) {

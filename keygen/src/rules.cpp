@@ -35,6 +35,13 @@ const LedgerEntry* active_entry(const Outcome& outcome, const std::vector<Ledger
 
 }  // namespace
 
+std::optional<Status> parse_status(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < kStatusNames.size(); ++i) {
+    if (kStatusNames[i] == name) return static_cast<Status>(i);
+  }
+  return std::nullopt;
+}
+
 ApplianceState::ApplianceState(std::string appliance, std::vector<LedgerEntry> history, UnixTime now)
     : appliance_(std::move(appliance)), now_(now) {
   history_.reserve(history.size());
@@ -53,8 +60,10 @@ std::vector<LicenseTerms> ApplianceState::terms() const {
   out.reserve(history_.size());
   for (std::size_t i = 0; i < history_.size(); ++i) {
     const LedgerEntry& e = history_[i];
-    out.push_back(
-        LicenseTerms{e.kind, e.edition, e.users, e.issued_at, serials_[i], std::nullopt, e.expires});
+    // A voided license is revoked by the rules the appliance runs: a voided pack frees its
+    // room, a voided server license is no longer active.
+    out.push_back(LicenseTerms{e.kind, e.edition, e.users, e.issued_at, serials_[i], std::nullopt, e.expires,
+                               e.voided.has_value()});
   }
   return out;
 }
@@ -103,12 +112,13 @@ const UserCount& ApplianceState::users() const {
 std::string ApplianceState::status_of(const LedgerEntry& entry) const {
   const auto it = index_of_.find(entry.serial);
   if (it == index_of_.end()) return "unknown";
+  if (entry.voided)
+    return std::string(
+        status_name(*entry.voided == EventKind::voided ? Status::voided : Status::transferred));
   const std::optional<Reason>& reason = outcome_now().rulings[it->second].reason;
-  const LicenseStatus status = reason == Reason::expired          ? LicenseStatus::expired
-                               : entry.kind == LicenseKind::users ? LicenseStatus::valid
-                               : reason                           ? LicenseStatus::superseded
-                                                                  : LicenseStatus::active;
-  return std::string(license_status_name(status));
+  if (reason == Reason::expired) return std::string(status_name(Status::expired));
+  if (entry.kind == LicenseKind::users) return std::string(status_name(Status::active));
+  return std::string(status_name(reason ? Status::superseded : Status::active));
 }
 
 void check_server_order(const ApplianceState& state, const ServerOrder& order, UnixTime now) {

@@ -49,16 +49,15 @@ Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) 
   return value ? bind(index, *value) : bind_null(index);
 }
 
-Statement& Statement::bind_blob(int index, std::string_view bytes) {
-  if (sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT) !=
-      SQLITE_OK) {
-    throw_sqlite(db_, path_, "bind");
-  }
+Statement& Statement::bind_null(int index) {
+  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) throw_sqlite(db_, path_, "bind");
   return *this;
 }
 
-Statement& Statement::bind_null(int index) {
-  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) throw_sqlite(db_, path_, "bind");
+Statement& Statement::bind_blob(int index, const void* data, std::size_t size) {
+  if (sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size), SQLITE_TRANSIENT) != SQLITE_OK) {
+    throw_sqlite(db_, path_, "bind");
+  }
   return *this;
 }
 
@@ -92,7 +91,7 @@ std::string Statement::text(int column) const {
                       : std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
 }
 
-std::string Statement::blob(int column) const {
+std::string Statement::bytes(int column) const {
   const void* p = sqlite3_column_blob(stmt_, column);
   const int n = sqlite3_column_bytes(stmt_, column);
   return p == nullptr ? std::string() : std::string(static_cast<const char*>(p), static_cast<std::size_t>(n));

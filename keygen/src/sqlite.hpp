@@ -30,7 +30,7 @@ class Statement {
   Statement& bind(int index, const std::optional<std::string>& text);
   Statement& bind(int index, const std::optional<std::int64_t>& value);
   Statement& bind_null(int index);
-  Statement& bind_blob(int index, std::string_view bytes);
+  Statement& bind_blob(int index, const void* data, std::size_t size);
 
   // true: a row is ready; false: done. SQLITE_BUSY and errors throw.
   bool step();
@@ -40,7 +40,8 @@ class Statement {
   std::int64_t integer(int column) const;
   std::string text(int column) const;
   std::optional<std::string> optional_text(int column) const;
-  std::string blob(int column) const;
+  // The column's bytes as SQLite stores them (a BLOB's, or a TEXT's).
+  std::string bytes(int column) const;
 
  private:
   sqlite3* db_;

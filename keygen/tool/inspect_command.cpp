@@ -132,12 +132,23 @@ int run_inspect(const InspectOptions& opt) {
     ojson j;
     if (!in.source.empty()) j["source"] = in.source;
     j["verified"] = false;
-    const auto decoded = decode_v4_public(in.token);
+    // Decoded under the larger limit (a revocation list may take 1 MiB); a license over its
+    // own limit is malformed, as the verifier finds it once the claims say what it is.
+    const auto decoded = decode_v4_public(in.token, TokenLimit::revocation_list);
+    std::optional<Result<Claims>> claims;
+    if (decoded) claims = parse_token_claims(decoded->payload);
     Verdict verdict;
     if (!decoded) {
       verdict.error = std::string(errc_name(decoded.error().code)) + ": " + decoded.error().message;
     } else if (keys) {
       verdict = check_signature(*decoded, *keys, opt.public_file, &j);
+    }
+    const bool license_sized = decoded && (!*claims || is_license(kind_of(**claims)));
+    if (license_sized && in.token.size() > max_token_bytes(TokenLimit::license) &&
+        (verdict.ok || verdict.error.empty())) {
+      verdict = {false, "malformed: token is " + std::to_string(in.token.size()) + " bytes, over " +
+                            token_limit_text(TokenLimit::license) +
+                            " (only a revocation list may be larger)"};
     }
     if (verdict.ok) {
       j["verified"] = true;
@@ -160,8 +171,7 @@ int run_inspect(const InspectOptions& opt) {
       } else {
         as_json_or_text(decoded->footer, "footer", "footer_text", &j);
       }
-      const auto claims = parse_claims(decoded->payload);
-      j["license_claims"] = claims ? "valid" : "invalid: " + claims.error().message;
+      j["license_claims"] = *claims ? "valid" : "invalid: " + claims->error().message;
     }
     results.push_back(std::move(j));
   }

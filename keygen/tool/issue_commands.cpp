@@ -15,8 +15,6 @@
 #include "seatkey/keygen/passphrase.hpp"
 
 namespace seatkey::keygen::tool {
-namespace {
-
 void add_issuing_options(CLI::App* cmd, IssuingOptions* opt) {
   add_key_option(cmd, &opt->key);
   add_ledger_option(cmd, &opt->ledger);
@@ -25,6 +23,20 @@ void add_issuing_options(CLI::App* cmd, IssuingOptions* opt) {
       ->envname("SEATKEY_ISSUER")
       ->capture_default_str();
 }
+
+Ledger open_for_issuing(const IssuingOptions& opt) {
+  // The ledger first (it must exist: issue never creates one), before a passphrase is asked.
+  Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_write);
+  print_warnings(ledger);
+  return ledger;
+}
+
+SecretKey load_issuing_key(const IssuingOptions& opt) {
+  return load_key_file(opt.key,
+                       [&] { return obtain_passphrase(opt.passphrase_file, "the key " + opt.key, false); });
+}
+
+namespace {
 
 void add_text_options(CLI::App* cmd, std::optional<std::string>* customer,
                       std::optional<std::string>* order) {
@@ -43,11 +55,8 @@ std::optional<UnixTime> time(const char* what, const std::optional<std::string>&
 }
 
 int issue_orders(const IssuingOptions& opt, const std::vector<Order>& orders) {
-  // The ledger first (it must exist: issue never creates one), before a passphrase is asked.
-  Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_write);
-  print_warnings(ledger);
-  const SecretKey key = load_key_file(
-      opt.key, [&] { return obtain_passphrase(opt.passphrase_file, "the key " + opt.key, false); });
+  Ledger ledger = open_for_issuing(opt);
+  const SecretKey key = load_issuing_key(opt);
   IssueOptions options;
   options.issuer = opt.issuer;
   const IssueResult result = issue(ledger, key, orders, options);

@@ -46,6 +46,13 @@ struct IssueBatchOptions {
   std::string orders_file;
 };
 
+// --key, --ledger, --passphrase-file, --issuer.
+void add_issuing_options(CLI::App* cmd, IssuingOptions* opt);
+// The ledger, opened for writing (older schemas migrated) with its warnings printed: before
+// the key, so that no passphrase is asked for a ledger that is not there.
+Ledger open_for_issuing(const IssuingOptions& opt);
+SecretKey load_issuing_key(const IssuingOptions& opt);
+
 void setup_issue_commands(CLI::App& app, Status& status);
 int run_issue_server(const IssueServerOptions& opt);
 int run_issue_users(const IssueUsersOptions& opt);

@@ -14,9 +14,11 @@
 #include "seatkey/keygen/key_file.hpp"
 #include "seatkey/keygen/ledger.hpp"
 #include "seatkey/keygen/license_file.hpp"
-#include "seatkey/keygen/listing.hpp"
+#include "seatkey/keygen/orders.hpp"
 #include "seatkey/keygen/passphrase.hpp"
+#include "seatkey/keygen/queries.hpp"
 #include "seatkey/keygen/rules.hpp"
+#include "seatkey/keygen/verify.hpp"
 
 namespace seatkey::keygen::tool {
 namespace {
@@ -67,6 +69,41 @@ void add_key_options(CLI::App* cmd, KeyOptions* opt) {
                 "accept the development key of keys/ (whose secret everyone has): test ledgers only");
 }
 
+std::optional<UnixTime> opt_time_arg(const char* what, const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return parse_time(what, *text);
+}
+
+// A filter's text: what may be typed, checked like what is recorded.
+std::optional<std::string> opt_text_arg(const char* what, const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return check_text(what, *text);
+}
+
+void print_dump(const nlohmann::ordered_json& j) {
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+// "ledger licenses.db has schema version 2 ..." is an input error; verify and head need the chain.
+Ledger open_chained(const std::string& path) {
+  Ledger ledger = Ledger::open(path, Ledger::Access::read_only);
+  print_warnings(ledger);
+  (void)ledger.head();  // throws for a ledger from before the chain, naming `ledger migrate`
+  return ledger;
+}
+
+std::string kind_choices() {
+  std::string out;
+  for (std::string_view k : kKindNames) out += (out.empty() ? "" : "|") + std::string(k);
+  return out;
+}
+
+std::string status_choices() {
+  std::string out;
+  for (std::string_view k : kStatusNames) out += (out.empty() ? "" : "|") + std::string(k);
+  return out;
+}
+
 }  // namespace
 
 void setup_ledger_commands(CLI::App& app, Status& status) {
@@ -83,7 +120,8 @@ void setup_ledger_commands(CLI::App& app, Status& status) {
           {"seatkey-keygen export --ledger licenses.db --appliance 00:1a:2b:3c:4d:5e > 001A2B3C4D5E.lic"}));
   cmd->callback([exp, &status] { status.exit_code = run_export(*exp); });
 
-  CLI::App* ledger = app.add_subcommand("ledger", "create a ledger, register its signing keys, look into it");
+  CLI::App* ledger = app.add_subcommand(
+      "ledger", "create a ledger and register its keys; look into it, verify it, back it up");
   ledger->require_subcommand(1);
   ledger->footer(examples({"seatkey-keygen ledger init --ledger licenses.db --key vendor.key",
                            "seatkey-keygen ledger list --ledger licenses.db"}));
@@ -96,8 +134,85 @@ void setup_ledger_commands(CLI::App& app, Status& status) {
       "\nRows the ledger cannot read are listed as corrupt, with a warning on stderr; a ledger that\n"
       "issues with the development key says so.\n" +
       examples({"seatkey-keygen ledger list --ledger licenses.db --appliance 00:1a:2b:3c:4d:5e",
-                "seatkey-keygen ledger list --ledger licenses.db --json"}));
+                "seatkey-keygen ledger list --ledger licenses.db --customer acme --status active",
+                "seatkey-keygen ledger list --ledger licenses.db --since 2026-11-01T00:00:00Z --json"}));
+  cmd->add_option("--customer", list->customer, "only rows whose customer contains this text (any case)");
+  cmd->add_option("--order", list->order, "only rows whose order reference contains this text (any case)");
+  cmd->add_option("--since", list->since, "only rows issued at or after this time (RFC 3339)");
+  cmd->add_option("--until", list->until, "only rows issued before this time (RFC 3339)");
+  cmd->add_option("--kind", list->kind, "only this kind: " + kind_choices());
+  cmd->add_option("--status", list->status, "only rows with this status: " + status_choices());
   cmd->callback([list, &status] { status.exit_code = run_ledger_list(*list); });
+
+  auto show = std::make_shared<LedgerShowOptions>();
+  cmd =
+      ledger->add_subcommand("show", "everything the ledger knows about one license: fields, events, token");
+  add_ledger_option(cmd, &show->ledger);
+  cmd->add_option("serial", show->serial, "the license's serial")->required();
+  cmd->add_flag("--json", show->json, "a JSON object");
+  cmd->footer("\nExit 1 when the ledger has no such serial.\n" +
+              examples({"seatkey-keygen ledger show --ledger licenses.db 7"}));
+  cmd->callback([show, &status] { status.exit_code = run_ledger_show(*show); });
+
+  auto verify = std::make_shared<LedgerVerifyOptions>();
+  cmd = ledger->add_subcommand("verify",
+                               "prove the ledger was not altered: its hash chain, signatures and claims");
+  add_ledger_option(cmd, &verify->ledger);
+  cmd->add_option("--anchor", verify->anchor,
+                  "a head hash kept elsewhere (ledger head): it must be in the chain");
+  cmd->add_option("--public", verify->public_files,
+                  "public key file of a signing key the ledger knows only by its k4.pid (repeatable)");
+  cmd->footer(
+      "\nRecomputes the hash chain over every row and event, checks every token's signature with the\n"
+      "ledger's signing keys and its claims against its row, and that every event takes back a license\n"
+      "once. Exit 0 printing the head hash; exit 1 naming the first row that does not match (or an\n"
+      "anchor that is not in the chain); 2 for a ledger from before the chain (ledger migrate).\n" +
+      examples({"seatkey-keygen ledger verify --ledger licenses.db",
+                "seatkey-keygen ledger verify --ledger licenses.db --anchor \"$(cat head-2026-11.txt)\""}));
+  cmd->callback([verify, &status] { status.exit_code = run_ledger_verify(*verify); });
+
+  auto head = std::make_shared<LedgerOnlyOptions>();
+  cmd = ledger->add_subcommand("head", "print the hash chain's head, to keep elsewhere");
+  add_ledger_option(cmd, &head->ledger);
+  cmd->footer(
+      "\nThe head hash stands for every row and event before it: keep it outside the ledger's machine\n"
+      "(a ticket, a mail) and give it to ledger verify --anchor later.\n" +
+      examples({"seatkey-keygen ledger head --ledger licenses.db >> heads.txt"}));
+  cmd->callback([head, &status] { status.exit_code = run_ledger_head(*head); });
+
+  auto migrate = std::make_shared<LedgerOnlyOptions>();
+  cmd = ledger->add_subcommand("migrate", "bring an older ledger to the current schema, and print its head");
+  add_ledger_option(cmd, &migrate->ledger);
+  cmd->footer(
+      "\nIn one transaction; any write (issue, void, ...) does the same. The chain of an older ledger is\n"
+      "computed over its rows in serial order.\n" +
+      examples({"seatkey-keygen ledger migrate --ledger licenses.db"}));
+  cmd->callback([migrate, &status] { status.exit_code = run_ledger_migrate(*migrate); });
+
+  auto backup = std::make_shared<LedgerBackupOptions>();
+  cmd = ledger->add_subcommand("backup", "write a consistent copy of the ledger, also while issuers work");
+  add_ledger_option(cmd, &backup->ledger);
+  cmd->add_option("--out", backup->out, "the copy to create (mode 0600; never an existing file)")->required();
+  cmd->footer(
+      examples({"seatkey-keygen ledger backup --ledger licenses.db --out backup/licenses-$(date -u "
+                "+%Y%m%dT%H%M%SZ).db"}));
+  cmd->callback([backup, &status] { status.exit_code = run_ledger_backup(*backup); });
+
+  auto report = std::make_shared<ReportOptions>();
+  cmd =
+      app.add_subcommand("report", "what was sold, given away, replaced, transferred and voided in a period");
+  add_ledger_option(cmd, &report->ledger);
+  cmd->add_option("--since", report->since, "from this time (RFC 3339; default: the beginning)");
+  cmd->add_option("--until", report->until, "to this time, excluded (RFC 3339; default: no end)");
+  auto* csv = cmd->add_flag("--csv", report->csv, "CSV: one line per category, kind, edition and pack size");
+  cmd->add_flag("--json", report->json, "a JSON object")->excludes(csv);
+  cmd->footer(
+      "\nSales (commercial server licenses, also upgrades from free, and packs) by edition and pack size,\n"
+      "kept apart from free licenses, replacements (--replace), transfers (re-issued for another\n"
+      "appliance: not sold again) and voids (by the time they were voided).\n" +
+      examples({"seatkey-keygen report --ledger licenses.db --since 2026-11-01T00:00:00Z --until "
+                "2026-12-01T00:00:00Z"}));
+  cmd->callback([report, &status] { status.exit_code = run_report(*report); });
 
   auto init = std::make_shared<KeyOptions>();
   cmd = ledger->add_subcommand("init", "create a new ledger with its first signing key");
@@ -172,21 +287,43 @@ int run_export(const ExportOptions& opt) {
 }
 
 int run_ledger_list(const LedgerListOptions& opt) {
-  std::optional<std::string> only;
-  if (!opt.appliance.empty()) only = parse_appliance(opt.appliance);
+  LedgerFilter filter;
+  if (!opt.appliance.empty()) filter.appliance = parse_appliance(opt.appliance);
+  filter.customer = opt_text_arg("--customer", opt.customer);
+  filter.order = opt_text_arg("--order", opt.order);
+  filter.since = opt_time_arg("--since", opt.since);
+  filter.until = opt_time_arg("--until", opt.until);
+  if (opt.kind) {
+    filter.kind = parse_kind(*opt.kind);
+    if (!filter.kind)
+      throw_input_error("unknown kind " + terminal_safe(*opt.kind) + " (one of: " + kind_choices() + ")");
+  }
+  if (opt.status) {
+    filter.status = parse_status(*opt.status);
+    if (!filter.status) {
+      throw_input_error("unknown status " + terminal_safe(*opt.status) + " (one of: " + status_choices() +
+                        ")");
+    }
+  }
   const Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_only);
   print_warnings(ledger);
-  ListingFilter filter;
-  filter.rows.appliance = only;
-  const Listing listing(ledger, filter, unix_now());
+  const Listing listing = list_ledger(ledger, filter, unix_now());
   const std::vector<SigningKey> keys = ledger.signing_keys();
   const bool development = ledger.is_development();
-  for (const ListedRow& r : listing.rows()) {
-    if (r.corrupt == nullptr) continue;
+  for (const CorruptRow& c : listing.corrupt)
     std::cerr << "seatkey-keygen: warning: ledger " << terminal_safe(opt.ledger) << ": "
-              << terminal_safe(r.corrupt->why) << "\n";
-  }
-  const std::vector<ListedRow>& all = listing.rows();
+              << terminal_safe(c.why) << "\n";
+
+  // Every matching row by serial, the corrupt ones in their place.
+  struct Row {
+    std::int64_t serial;
+    const ListedRow* listed;
+    const CorruptRow* corrupt;
+  };
+  std::vector<Row> all;
+  for (const auto& r : listing.rows) all.push_back({r.entry.serial, &r, nullptr});
+  for (const auto& c : listing.corrupt) all.push_back({c.serial, nullptr, &c});
+  std::sort(all.begin(), all.end(), [](const Row& a, const Row& b) { return a.serial < b.serial; });
 
   if (opt.json) {
     nlohmann::ordered_json out;
@@ -194,31 +331,36 @@ int run_ledger_list(const LedgerListOptions& opt) {
     out["signing_keys"] = nlohmann::ordered_json::array();
     for (const SigningKey& k : keys) out["signing_keys"].push_back(signing_key_json(k));
     out["licenses"] = nlohmann::ordered_json::array();
-    for (const ListedRow& r : all)
-      out["licenses"].push_back(r.entry ? license_json(*r.entry, r.status) : corrupt_row_json(*r.corrupt));
-    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    for (const Row& r : all)
+      out["licenses"].push_back(r.listed ? license_json(r.listed->entry, r.listed->status)
+                                         : corrupt_row_json(*r.corrupt));
+    print_dump(out);
     return 0;
   }
   std::string out;
   if (development) out += development_notice(opt.ledger) + "\n\n";
   if (all.empty()) {
-    out += only ? "no licenses on record for appliance " + *only : std::string("the ledger is empty");
+    out += filter.any()       ? std::string("no licenses match")
+           : filter.appliance ? "no licenses on record for appliance " + *filter.appliance
+                              : std::string("the ledger is empty");
     out += "\n";
   } else {
     const std::vector<std::string> header{"SERIAL", "KIND",     "APPLIANCE", "EDITION", "USERS",
                                           "ISSUED", "CUSTOMER", "ORDER",     "EXPIRES", "STATUS"};
     std::vector<std::vector<std::string>> table{header};
-    for (const ListedRow& r : all) {
+    for (const Row& r : all) {
       if (r.corrupt != nullptr) {
         table.push_back({std::to_string(r.serial), "?", cell(r.corrupt->appliance), "?", "?", "?", "?", "?",
                          "?", "CORRUPT (see the warning)"});
         continue;
       }
-      const LedgerEntry& e = *r.entry;
-      table.push_back({std::to_string(e.serial), std::string(kind_name(e.kind)), cell(e.appliance),
-                       e.edition ? std::string(edition_name(*e.edition)) : "-", std::to_string(e.users),
-                       format_rfc3339(e.issued_at), cell(e.customer.value_or("-"), 24),
-                       cell(e.order.value_or("-"), 16), e.expires ? opt_time(e.expires) : "-", r.status});
+      const LedgerEntry& e = r.listed->entry;
+      const bool list = e.kind == LicenseKind::revocation;
+      table.push_back(
+          {std::to_string(e.serial), std::string(kind_name(e.kind)), list ? "-" : cell(e.appliance),
+           e.edition ? std::string(edition_name(*e.edition)) : "-", list ? "-" : std::to_string(e.users),
+           format_rfc3339(e.issued_at), cell(e.customer.value_or("-"), 24), cell(e.order.value_or("-"), 16),
+           e.expires ? opt_time(e.expires) : "-", r.listed->status});
     }
     std::vector<std::size_t> widths(header.size(), 0);
     for (const auto& row : table) {
@@ -239,9 +381,9 @@ int run_ledger_list(const LedgerListOptions& opt) {
       out += line + "\n";
     }
     out += "\n";
-    for (const auto& [appliance, state] : listing.appliances())
+    for (const auto& [appliance, state] : listing.appliances)
       out += terminal_safe(appliance) + ": " + describe_users(state) + "\n";
-    for (const auto& [appliance, serial] : listing.unjudged_appliances()) {
+    for (const auto& [appliance, serial] : listing.corrupt_in) {
       out += terminal_safe(appliance) + ": unknown: row " + std::to_string(serial) +
              " is corrupt (see the warning)\n";
     }
@@ -255,6 +397,229 @@ int run_ledger_list(const LedgerListOptions& opt) {
            (k.development() ? ", the DEVELOPMENT key" : "") + "\n";
   }
   if (keys.empty()) out += "no signing keys: register one with seatkey-keygen ledger add-key\n";
+  std::cout << out;
+  return 0;
+}
+
+int run_ledger_show(const LedgerShowOptions& opt) {
+  const std::int64_t serial = parse_serial(opt.serial);
+  const Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_only);
+  print_warnings(ledger);
+  const auto record = show_license(ledger, serial, unix_now());
+  if (!record) {
+    std::cerr << "seatkey-keygen: ledger " << terminal_safe(opt.ledger) << " has no license " << serial
+              << "\n";
+    return 1;
+  }
+  const LedgerEntry& e = record->entry;
+  if (opt.json) {
+    const nlohmann::ordered_json out = license_record_json(*record);
+    print_dump(out);
+    return 0;
+  }
+  const auto number_list = [](const std::vector<std::int64_t>& v) {
+    std::string s;
+    for (std::int64_t n : v) s += (s.empty() ? "" : ", ") + std::to_string(n);
+    return s;
+  };
+  std::string out;
+  const auto field = [&out](const char* name, const std::string& value) {
+    char pad[24];
+    std::snprintf(pad, sizeof pad, "%-18s", name);
+    out += std::string(pad) + value + "\n";
+  };
+  const auto text = [](const std::optional<std::string>& t) {
+    return t ? keygen::quoted(*t) : std::string("-");
+  };
+  out +=
+      (e.kind == LicenseKind::revocation ? "revocation list " : "license ") + std::to_string(e.serial) + "\n";
+  field("kind", std::string(kind_name(e.kind)));
+  field("status", record->status);
+  if (e.kind == LicenseKind::revocation) {
+    field("seq", std::to_string(e.revocation_seq.value_or(0)));
+    std::string revoked;
+    if (record->revocation) {
+      for (const std::string& r : record->revocation->revoked) revoked += (revoked.empty() ? "" : " ") + r;
+    }
+    field("revoked", revoked.empty() ? "-" : revoked);
+  } else {
+    field("appliance", terminal_safe(e.appliance));
+    field("edition", e.edition ? std::string(edition_name(*e.edition)) : "-");
+    field("users", std::to_string(e.users));
+    field("customer", text(e.customer));
+    field("order", text(e.order));
+    field("updates until", e.updates_until ? format_rfc3339(*e.updates_until) : "-");
+    field("expires", e.expires ? format_rfc3339(*e.expires) : "-");
+  }
+  field("issued", format_rfc3339(e.issued_at));
+  field("issuer", text(e.issuer));
+  field("key", terminal_safe(e.key_id));
+  if (e.kind != LicenseKind::revocation) {
+    field("replaces", e.replaces ? "server license " + std::to_string(*e.replaces) : "-");
+    field("superseded by", record->superseded_by.empty() ? "-" : number_list(record->superseded_by));
+    field("transferred from", e.transferred_from ? "license " + std::to_string(*e.transferred_from) : "-");
+    field("re-issued as", record->reissued_as.empty() ? "-" : number_list(record->reissued_as));
+    for (const LedgerEvent& ev : record->events) {
+      std::string what =
+          std::string(ev.kind == EventKind::voided ? "voided"
+                                                   : "transferred to " + terminal_safe(*ev.transfer_to)) +
+          " at " + format_rfc3339(ev.at) + " by " + text(ev.who);
+      if (ev.reason) what += ": " + text(ev.reason);
+      field("taken back", what);
+    }
+    if (ledger.schema_version() >= 3) {
+      field("revocation lists",
+            record->revoked_by.empty()
+                ? (record->events.empty() ? std::string("-") : "none yet (seatkey-keygen revocations issue)")
+                : number_list(record->revoked_by));
+    }
+  }
+  field("chain", e.chain_hash ? "position " + std::to_string(e.chain_seq) + ", hash " + to_hex(*e.chain_hash)
+                              : std::string("- (ledger migrate computes it)"));
+  out += "token\n" + e.token + "\n";
+  std::cout << out;
+  return 0;
+}
+
+int run_ledger_verify(const LedgerVerifyOptions& opt) {
+  VerifyOptions options;
+  if (opt.anchor) {
+    options.anchor = chain_hash_from_hex(*opt.anchor);
+    if (!options.anchor) {
+      throw_input_error("--anchor " + terminal_safe(*opt.anchor) +
+                        " is not a head hash (64 hexadecimal digits, as ledger head prints it)");
+    }
+  }
+  for (const std::string& file : opt.public_files) {
+    for (PublicKey& k : read_public_key_file(file)) options.public_keys.push_back(std::move(k));
+  }
+  const Ledger ledger = open_chained(opt.ledger);
+  const VerifyResult r = verify_ledger(ledger, options);
+  if (!r.ok) {
+    std::cerr << "seatkey-keygen: ledger " << terminal_safe(opt.ledger)
+              << " does not verify: " << terminal_safe(r.problem) << "\n";
+    return 1;
+  }
+  std::cout << to_hex(r.head.hash) << "\n";
+  const auto count = [](std::int64_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  std::string summary = "ledger " + terminal_safe(opt.ledger) +
+                        " verifies: " + count(r.head.seq, "link", "links") + " (" +
+                        count(r.licenses, "license", "licenses") + ", " +
+                        count(r.revocation_lists, "revocation list", "revocation lists") + ", " +
+                        count(r.events, "event", "events") +
+                        "), every token signed by a signing key of the ledger and equal to its row";
+  if (r.anchor_seq) summary += "; the anchor is chain position " + std::to_string(*r.anchor_seq);
+  std::cerr << summary << "\n";
+  for (const std::string& k : r.keys_from_options)
+    std::cerr << "  signing key " << k << " checked with the public key given by --public\n";
+  return 0;
+}
+
+int run_ledger_head(const LedgerOnlyOptions& opt) {
+  const Ledger ledger = open_chained(opt.ledger);
+  const ChainHead head = ledger.head();
+  std::cout << to_hex(head.hash) << "\n";
+  std::cerr << "chain head of ledger " << terminal_safe(opt.ledger) << " at position " << head.seq
+            << ": keep it elsewhere; ledger verify --anchor checks the ledger still holds it\n";
+  return 0;
+}
+
+int run_ledger_migrate(const LedgerOnlyOptions& opt) {
+  const Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_write);
+  print_warnings(ledger);
+  const ChainHead head = ledger.head();
+  if (ledger.migrated_from() > 0) {
+    std::cerr << "migrated ledger " << terminal_safe(opt.ledger) << " from schema version "
+              << ledger.migrated_from() << " to " << ledger.schema_version() << ": " << head.seq
+              << " rows chained\n";
+  } else {
+    std::cerr << "ledger " << terminal_safe(opt.ledger) << " already has schema version "
+              << ledger.schema_version() << "; nothing changed\n";
+  }
+  std::cout << to_hex(head.hash) << "\n";
+  return 0;
+}
+
+int run_ledger_backup(const LedgerBackupOptions& opt) {
+  const Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_only);
+  print_warnings(ledger);
+  ledger.backup(opt.out);
+  // What the copy holds, read from the copy.
+  const Ledger copy = Ledger::open(opt.out, Ledger::Access::read_only);
+  std::string what = std::to_string(copy.count()) + " rows";
+  if (copy.schema_version() >= 3) {
+    const ChainHead head = copy.head();
+    what += ", chain head " + to_hex(head.hash) + " at position " + std::to_string(head.seq);
+  }
+  std::cerr << "backed up ledger " << terminal_safe(opt.ledger) << " to " << terminal_safe(opt.out)
+            << " (mode 0600): " << what << "\n";
+  return 0;
+}
+
+namespace {
+
+std::string line_label(const ReportLine& l) {
+  if (l.kind == LicenseKind::server) return std::string(edition_name(*l.edition)) + " server license";
+  return "user pack of " + users_text(l.users_per_pack);
+}
+
+}  // namespace
+
+int run_report(const ReportOptions& opt) {
+  const std::optional<UnixTime> since = opt_time_arg("--since", opt.since);
+  const std::optional<UnixTime> until = opt_time_arg("--until", opt.until);
+  if (since && until && *since >= *until) {
+    throw_input_error("--since " + format_rfc3339(*since) + " is not before --until " +
+                      format_rfc3339(*until));
+  }
+  const Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_only);
+  print_warnings(ledger);
+  const Report r = make_report(ledger, since, until);
+  static constexpr const char* kTitles[] = {
+      "sales", "free licenses (not sold)", "replacements (--replace: not sold again)",
+      "transfers (re-issued for another appliance: not sold again)", "voids (taken back)"};
+  if (opt.csv) {
+    std::string out = "category,kind,edition,users_per_pack,licenses,users\n";
+    for (const ReportLine& l : r.lines) {
+      out += std::string(report_category_name(l.category)) + "," + std::string(kind_name(l.kind)) + "," +
+             (l.edition ? std::string(edition_name(*l.edition)) : "") + "," +
+             (l.kind == LicenseKind::users ? std::to_string(l.users_per_pack) : "") + "," +
+             std::to_string(l.licenses) + "," + std::to_string(l.users) + "\n";
+    }
+    std::cout << out;
+    return 0;
+  }
+  if (opt.json) {
+    const nlohmann::ordered_json out = report_json(r);
+    print_dump(out);
+    return 0;
+  }
+  std::string out = "report of ledger " + terminal_safe(opt.ledger) + " from " +
+                    (since ? format_rfc3339(*since) : std::string("the beginning")) + " to " +
+                    (until ? format_rfc3339(*until) : "now (" + format_rfc3339(unix_now()) + ")") + "\n";
+  for (std::size_t c = 0; c < kReportCategoryNames.size(); ++c) {
+    out += "\n" + std::string(kTitles[c]) + "\n";
+    bool any = false;
+    std::int64_t licenses = 0, users = 0;
+    for (const ReportLine& l : r.lines) {
+      if (static_cast<std::size_t>(l.category) != c) continue;
+      char line[128];
+      std::snprintf(line, sizeof line, "  %-28s %6lld licenses %7lld users\n", line_label(l).c_str(),
+                    static_cast<long long>(l.licenses), static_cast<long long>(l.users));
+      out += line;
+      licenses += l.licenses;
+      users += l.users;
+      any = true;
+    }
+    if (!any) out += "  none\n";
+    if (c == static_cast<std::size_t>(ReportCategory::transfer) && r.appliances_transferred > 0) {
+      out += "  (" + std::to_string(r.appliances_transferred) + " appliance" +
+             (r.appliances_transferred == 1 ? "" : "s") + " moved)\n";
+    }
+  }
+  out += "\nrevocation lists issued: " + std::to_string(r.revocation_lists) + "\n";
   std::cout << out;
   return 0;
 }

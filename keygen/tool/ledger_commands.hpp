@@ -1,8 +1,11 @@
-// `export` (an appliance's license file), `ledger list`, `ledger init` and `ledger add-key`.
+// `export` (an appliance's license file), `report`, and the `ledger` commands: init, add-key,
+// list, show, verify, head, migrate, backup.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "output.hpp"
 
@@ -16,6 +19,36 @@ struct ExportOptions {
 struct LedgerListOptions {
   std::string ledger;
   std::string appliance;  // empty: every appliance
+  std::optional<std::string> customer, order, since, until, kind, status;
+  bool json = false;
+};
+
+struct LedgerShowOptions {
+  std::string ledger;
+  std::string serial;
+  bool json = false;
+};
+
+struct LedgerVerifyOptions {
+  std::string ledger;
+  std::optional<std::string> anchor;
+  std::vector<std::string> public_files;
+};
+
+// `ledger head`, `ledger migrate`.
+struct LedgerOnlyOptions {
+  std::string ledger;
+};
+
+struct LedgerBackupOptions {
+  std::string ledger;
+  std::string out;
+};
+
+struct ReportOptions {
+  std::string ledger;
+  std::optional<std::string> since, until;
+  bool csv = false;
   bool json = false;
 };
 
@@ -32,5 +65,11 @@ int run_export(const ExportOptions& opt);
 int run_ledger_list(const LedgerListOptions& opt);
 int run_ledger_init(const KeyOptions& opt);
 int run_ledger_add_key(const KeyOptions& opt);
+int run_ledger_show(const LedgerShowOptions& opt);
+int run_ledger_verify(const LedgerVerifyOptions& opt);
+int run_ledger_head(const LedgerOnlyOptions& opt);
+int run_ledger_migrate(const LedgerOnlyOptions& opt);
+int run_ledger_backup(const LedgerBackupOptions& opt);
+int run_report(const ReportOptions& opt);
 
 }  // namespace seatkey::keygen::tool

@@ -12,6 +12,7 @@
 #include "output.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
+#include "takeback_commands.hpp"
 #include "token_commands.hpp"
 
 namespace {
@@ -53,11 +54,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("seatkey-keygen ") + SEATKEY_VERSION);
   app.footer(
-      "\nExit status: 0 ok; 1 refused, nothing written (an issuing rule, a key the ledger does not\n"
-      "know, the development key without --allow-development-key), export of an appliance with no\n"
-      "active server license on record, or inspect --public with a token that does not verify;\n"
-      "2 usage or input error. SEATKEY_KEY, SEATKEY_LEDGER, SEATKEY_PASSPHRASE and SEATKEY_ISSUER\n"
-      "supply --key, --ledger, the passphrase and --issuer.\n" +
+      "\nExit status: 0 ok; 1 refused, nothing written (an issuing rule, a void or transfer the\n"
+      "ledger does not allow, a revocation list with nothing new, a key the ledger does not know,\n"
+      "the development key without --allow-development-key), export of an appliance with no\n"
+      "active server license on record, a ledger that does not verify, ledger show of a serial it\n"
+      "does not have, or inspect --public with a token that does not verify; 2 usage or input\n"
+      "error. SEATKEY_KEY, SEATKEY_LEDGER, SEATKEY_PASSPHRASE and SEATKEY_ISSUER supply --key,\n"
+      "--ledger, the passphrase and --issuer.\n" +
       tool::examples({"seatkey-keygen key new --out vendor.key --public-out vendor.public",
                       "seatkey-keygen ledger init --ledger licenses.db --key vendor.key",
                       "seatkey-keygen issue server --key vendor.key --ledger licenses.db \\\n"
@@ -66,6 +69,7 @@ int main(int argc, char** argv) {
   tool::Status status;
   tool::setup_key_commands(app, status);
   tool::setup_issue_commands(app, status);
+  tool::setup_takeback_commands(app, status);
   tool::setup_ledger_commands(app, status);
   tool::setup_inspect_command(app, status);
   tool::setup_token_commands(app, status);

@@ -1,5 +1,8 @@
 #include "output.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <iostream>
 #include <ostream>
 
@@ -30,6 +33,12 @@ std::string examples(std::initializer_list<const char*> lines) {
   std::string out = lines.size() == 1 ? "\nExample:\n" : "\nExamples:\n";
   for (const char* line : lines) out += std::string("  ") + line + "\n";
   return out;
+}
+
+std::string login_name() {
+  const struct passwd* pw = ::getpwuid(::geteuid());
+  if (pw != nullptr && pw->pw_name != nullptr && *pw->pw_name != '\0') return pw->pw_name;
+  return "uid " + std::to_string(::geteuid());
 }
 
 std::string describe(const ApplianceSummary& s) {

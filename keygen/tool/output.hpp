@@ -34,6 +34,9 @@ void print_warnings(const Ledger& ledger);
 // `ledger list` of such a ledger says.
 std::string development_notice(const std::string& ledger);
 
+// Who runs the command, as events record it: the login name of the effective user.
+std::string login_name();
+
 // "compact, 3 users (3 included + 0 in packs, max 20)" for an ApplianceSummary.
 std::string describe(const ApplianceSummary& summary);
 

@@ -113,7 +113,8 @@ int run_token_list(const TokenListOptions& opt) {
   }
   std::size_t name_width = 4;
   for (const ApiToken& t : tokens) name_width = std::max(name_width, width(terminal_safe(t.name)));
-  std::string out = "NAME" + std::string(name_width - 4 + 2, ' ') + "ROLE     CREATED               REVOKED\n";
+  std::string out =
+      "NAME" + std::string(name_width - 4 + 2, ' ') + "ROLE     CREATED               REVOKED\n";
   for (const ApiToken& t : tokens) {
     const std::string name = terminal_safe(t.name);
     std::string role(role_name(t.role));

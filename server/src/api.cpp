@@ -16,8 +16,9 @@
 #include "seatkey/keygen/issuer.hpp"
 #include "seatkey/keygen/json.hpp"
 #include "seatkey/keygen/license_file.hpp"
-#include "seatkey/keygen/listing.hpp"
 #include "seatkey/keygen/orders.hpp"
+#include "seatkey/keygen/queries.hpp"
+#include "seatkey/keygen/takeback.hpp"
 #include "seatkey/verifier.hpp"
 #include "web.hpp"
 
@@ -53,17 +54,36 @@ enum Route {
   kOrders,
   kAppliance,
   kLicenseFile,
+  kIssueStandby,
+  kVoid,
+  kTransfers,
+  kRevocations,
+  kLatestRevocations,
+  kReport,
 };
 struct RouteRules {
   const char* method;         // GET routes also answer HEAD
   std::optional<Role> needs;  // nullopt: no token needed
 };
 constexpr RouteRules kRouteRules[] = {
-    {"GET", std::nullopt},  // the page needs no token: its API calls carry one
-    {"GET", std::nullopt},  {"GET", std::nullopt},  {"GET", Role::auditor},
-    {"GET", Role::auditor}, {"POST", Role::shop},   {"POST", Role::shop},
-    {"POST", Role::shop},   {"GET", Role::auditor}, {"GET", Role::shop},
+    {"GET", std::nullopt},   // kWeb: the page needs no token, its API calls carry one
+    {"GET", std::nullopt},   // kHealth
+    {"GET", std::nullopt},   // kOpenApi
+    {"GET", Role::auditor},  // kLicenses
+    {"GET", Role::auditor},  // kLicense
+    {"POST", Role::shop},    // kIssueServer
+    {"POST", Role::shop},    // kIssueUsers
+    {"POST", Role::shop},    // kOrders
+    {"GET", Role::auditor},  // kAppliance
+    {"GET", Role::shop},     // kLicenseFile
+    {"POST", Role::shop},    // kIssueStandby
+    {"POST", Role::clerk},   // kVoid
+    {"POST", Role::clerk},   // kTransfers
+    {"POST", Role::clerk},   // kRevocations
+    {"GET", Role::auditor},  // kLatestRevocations
+    {"GET", Role::auditor},  // kReport
 };
+static_assert(std::size(kRouteRules) == kReport + 1, "a rule for every route");
 
 std::optional<Route> match(const std::vector<std::string>& s) {
   const auto is = [&s](std::initializer_list<const char*> fixed, std::size_t size) {
@@ -81,6 +101,12 @@ std::optional<Route> match(const std::vector<std::string>& s) {
   if (is({"v1", "licenses"}, 2)) return kLicenses;
   if (is({"v1", "licenses", "server"}, 3)) return kIssueServer;
   if (is({"v1", "licenses", "users"}, 3)) return kIssueUsers;
+  if (is({"v1", "licenses", "standby"}, 3)) return kIssueStandby;
+  if (is({"v1", "licenses", nullptr, "void"}, 4)) return kVoid;
+  if (is({"v1", "transfers"}, 2)) return kTransfers;
+  if (is({"v1", "revocations"}, 2)) return kRevocations;
+  if (is({"v1", "revocations", "latest"}, 3)) return kLatestRevocations;
+  if (is({"v1", "report"}, 2)) return kReport;
   if (is({"v1", "licenses", nullptr}, 3)) return kLicense;
   if (is({"v1", "orders"}, 2)) return kOrders;
   if (is({"v1", "appliances", nullptr}, 3)) return kAppliance;
@@ -130,13 +156,12 @@ std::string appliance_of(std::string_view segment) {
   return keygen::parse_appliance(segment);
 }
 
+// A serial in a path, with seatkey-keygen's message for one that is not.
 std::int64_t serial_of(std::string_view segment) {
-  const auto serial = parse_serial(segment);
-  if (!serial) {
-    keygen::throw_input_error("invalid serial " + json_quoted(segment.substr(0, kMaxIdBytes)) +
-                              ": a serial is a positive decimal number");
+  if (segment.size() > kMaxIdBytes) {
+    keygen::throw_input_error("not a serial: " + std::to_string(segment.size()) + " characters");
   }
-  return *serial;
+  return keygen::parse_serial(segment);
 }
 
 std::string request_hash(std::string_view method, std::string_view path, std::string_view body) {
@@ -155,8 +180,11 @@ keygen::ApplianceSummary summary_of(const keygen::ApplianceState& state) {
   return s;
 }
 
-ordered_json listed_json(const keygen::ListedRow& r) {
-  return r.entry != nullptr ? keygen::license_json(*r.entry, r.status) : keygen::corrupt_row_json(*r.corrupt);
+template <std::size_t N>
+std::string names_of(const std::array<std::string_view, N>& names) {
+  std::string out;
+  for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
 }
 
 }  // namespace
@@ -349,67 +377,72 @@ struct Api::Impl {
     return json_response(s.alive ? 200 : 503, j);
   }
 
-  Response list(const Accepted& a, const detail::Target& target) {
-    keygen::ListingFilter filter;
-    filter.rows.limit = kDefaultListLimit;
+  // The query of GET /v1/licenses, read like `ledger list`'s options.
+  Response list(const detail::Target& target) {
+    keygen::LedgerFilter filter;
+    filter.limit = kDefaultListLimit;
     std::map<std::string, bool> seen;
     for (const auto& [name, value] : target.query) {
       if (seen[name]) keygen::throw_input_error("query parameter " + json_quoted(name) + " is given twice");
       seen[name] = true;
       if (name == "appliance") {
-        filter.rows.appliance = appliance_of(value);
+        filter.appliance = appliance_of(value);
       } else if (name == "customer") {
-        filter.rows.customer = keygen::check_text("customer", value);
+        filter.customer = keygen::check_text("customer", value);
       } else if (name == "order") {
-        filter.rows.order = keygen::check_text("order", value);
+        filter.order = keygen::check_text("order", value);
       } else if (name == "since") {
-        filter.rows.since = keygen::parse_time("since", value);
+        filter.since = keygen::parse_time("since", value);
       } else if (name == "until") {
-        filter.rows.until = keygen::parse_time("until", value);
+        filter.until = keygen::parse_time("until", value);
       } else if (name == "kind") {
-        filter.rows.kind = parse_kind(value);
-        if (!filter.rows.kind)
-          keygen::throw_input_error("unknown kind " + json_quoted(value) + " (one of: server, users)");
+        filter.kind = parse_kind(value);
+        if (!filter.kind) {
+          keygen::throw_input_error("unknown kind " + json_quoted(value) +
+                                    " (one of: " + names_of(kKindNames) + ")");
+        }
       } else if (name == "status") {
-        filter.status = value;
+        filter.status = keygen::parse_status(value);
+        if (!filter.status) {
+          keygen::throw_input_error("unknown status " + json_quoted(value) +
+                                    " (one of: " + names_of(keygen::kStatusNames) + ")");
+        }
       } else if (name == "after") {
         const auto after = parse_serial(value);
         if (!after) keygen::throw_input_error("after " + json_quoted(value) + " is not a serial");
-        filter.rows.after = after;
+        filter.after = after;
       } else if (name == "limit") {
         const auto limit = parse_serial(value);
         if (!limit || *limit > static_cast<std::int64_t>(kMaxListLimit)) {
           keygen::throw_input_error("limit " + json_quoted(value) + " is not a number from 1 to " +
                                     std::to_string(kMaxListLimit));
         }
-        filter.rows.limit = static_cast<std::size_t>(*limit);
+        filter.limit = static_cast<std::size_t>(*limit);
       } else {
         keygen::throw_input_error(
             "unknown query parameter " + json_quoted(name) +
             " (one of: appliance, customer, order, since, until, kind, status, after, limit)");
       }
     }
-    (void)a;
     auto lease = ledgers.acquire();
-    const keygen::Listing listing(*lease, filter, unix_now());
+    const keygen::Listing listing = keygen::list_ledger(*lease, filter, unix_now());
     ordered_json j;
     j["licenses"] = ordered_json::array();
-    for (const keygen::ListedRow& r : listing.rows()) j["licenses"].push_back(listed_json(r));
-    j["next_after"] =
-        listing.continue_after() ? ordered_json(*listing.continue_after()) : ordered_json(nullptr);
+    for (const keygen::ListedRow& r : listing.rows)
+      j["licenses"].push_back(keygen::license_json(r.entry, r.status));
+    j["corrupt"] = ordered_json::array();
+    for (const keygen::CorruptRow& c : listing.corrupt) j["corrupt"].push_back(keygen::corrupt_row_json(c));
+    j["next_after"] = listing.continue_after ? ordered_json(*listing.continue_after) : ordered_json(nullptr);
     return json_response(200, j);
   }
 
+  // Every field of a license, its events, what replaced it, and its token: `ledger show --json`.
   Response one_license(std::int64_t serial) {
-    keygen::ListingFilter filter;
-    filter.rows.after = serial - 1;
-    filter.rows.limit = 1;
     auto lease = ledgers.acquire();
-    const keygen::Listing listing(*lease, filter, unix_now());
-    if (listing.rows().empty() || listing.rows().front().serial != serial) {
+    const auto record = keygen::show_license(*lease, serial, unix_now());
+    if (!record)
       return problem(Problem::not_found, "no license with serial " + std::to_string(serial) + " on record");
-    }
-    return json_response(200, listed_json(listing.rows().front()));
+    return json_response(200, keygen::license_record_json(*record));
   }
 
   // The appliance's rows and state, or a problem when it has none (404) or a corrupt one.
@@ -420,23 +453,21 @@ struct Api::Impl {
   };
   ApplianceView appliance_view(keygen::Ledger& ledger, const std::string& appliance, UnixTime now) {
     ApplianceView v;
-    keygen::ListingFilter filter;
-    filter.rows.appliance = appliance;
-    const keygen::Listing listing(ledger, filter, now);
-    if (listing.rows().empty()) {
+    keygen::LedgerFilter filter;
+    filter.appliance = appliance;
+    const keygen::Listing listing = keygen::list_ledger(ledger, filter, now);
+    if (!listing.corrupt.empty()) {
+      keygen::throw_ledger_error("ledger " + options.ledger_path + ": " + listing.corrupt.front().why +
+                                 "; appliance " + appliance +
+                                 " cannot be judged until the row is repaired (docs/back-office.md, \"A "
+                                 "corrupt row\")");
+    }
+    if (listing.rows.empty()) {
       v.problem_response = problem(Problem::not_found, "no licenses on record for appliance " + appliance);
       return v;
     }
-    for (const keygen::ListedRow& r : listing.rows()) {
-      if (r.corrupt != nullptr) {
-        keygen::throw_ledger_error("ledger " + options.ledger_path + ": " + r.corrupt->why + "; appliance " +
-                                   appliance +
-                                   " cannot be judged until the row is repaired (docs/back-office.md, \"A "
-                                   "corrupt row\")");
-      }
-      v.rows.push_back(listed_json(r));
-    }
-    v.state.emplace(listing.appliances().at(appliance));
+    for (const keygen::ListedRow& r : listing.rows) v.rows.push_back(keygen::license_json(r.entry, r.status));
+    v.state.emplace(listing.appliances.at(appliance));
     return v;
   }
 
@@ -488,7 +519,11 @@ struct Api::Impl {
     return r;
   }
 
-  Response issue(const Accepted& a, const std::vector<keygen::Order>& orders, std::string_view body) {
+  // Runs `write` in one write transaction and, with an Idempotency-Key, records its answer in
+  // the same transaction: a retry (same token, key, path and body) gets the first answer and
+  // writes nothing; the same key for another request is refused. A refusal records nothing.
+  Response idempotent(const Accepted& a, std::string_view body,
+                      const std::function<Response(keygen::Ledger&, keygen::Ledger::Transaction&)>& write) {
     auto lease = ledgers.acquire();
     keygen::Ledger& ledger = *lease;
     keygen::Ledger::Transaction tx = ledger.begin();
@@ -501,7 +536,7 @@ struct Api::Impl {
               Problem::idempotency_key_reused,
               "Idempotency-Key " + json_quoted(*a.idempotency_key) + " of token " +
                   json_quoted(a.token->name) +
-                  " was used for another request (another path or body): nothing was issued; a new "
+                  " was used for another request (another path or body): nothing was written; a new "
                   "request needs a new key");
         }
         Response r{prior->status, std::string(kJson), prior->body, {}};
@@ -509,27 +544,128 @@ struct Api::Impl {
         return r;
       }
     }
-    keygen::IssueOptions options_for_issue;
-    options_for_issue.issuer = options.issuer;
-    options_for_issue.written_by = a.token->name;
-    const keygen::IssueResult result = keygen::issue(ledger, tx, signer, orders, options_for_issue);
-    ordered_json j;
-    j["licenses"] = ordered_json::array();
-    std::vector<std::string> appliances;
-    std::map<std::string, const keygen::ApplianceSummary*> after;
-    for (const keygen::IssuedOrder& o : result.orders) {
-      for (std::size_t i = 0; i < o.entries.size(); ++i)
-        j["licenses"].push_back(keygen::license_json(o.entries[i], o.statuses[i]));
-      if (after.count(o.after.appliance) == 0) appliances.push_back(o.after.appliance);
-      after[o.after.appliance] = &o.after;
-    }
-    j["appliances"] = ordered_json::array();
-    for (const std::string& id : appliances)
-      j["appliances"].push_back(keygen::appliance_summary_json(*after[id]));
-    const std::string text = dump(j);
-    if (a.idempotency_key) tx.record_answer(a.token->name, *a.idempotency_key, {fingerprint, 201, text});
+    Response r = write(ledger, tx);
+    if (a.idempotency_key)
+      tx.record_answer(a.token->name, *a.idempotency_key, {fingerprint, r.status, r.body});
     tx.commit();
-    return Response{201, std::string(kJson), text, {}};
+    return r;
+  }
+
+  Response issue(const Accepted& a, const std::vector<keygen::Order>& orders, std::string_view body) {
+    return idempotent(a, body, [&](keygen::Ledger& ledger, keygen::Ledger::Transaction& tx) {
+      keygen::IssueOptions options_for_issue;
+      options_for_issue.issuer = options.issuer;
+      options_for_issue.written_by = a.token->name;
+      const keygen::IssueResult result = keygen::issue(ledger, tx, signer, orders, options_for_issue);
+      ordered_json j;
+      j["licenses"] = ordered_json::array();
+      std::vector<std::string> appliances;
+      std::map<std::string, const keygen::ApplianceSummary*> after;
+      for (const keygen::IssuedOrder& o : result.orders) {
+        for (std::size_t i = 0; i < o.entries.size(); ++i)
+          j["licenses"].push_back(keygen::license_json(o.entries[i], o.statuses[i]));
+        if (after.count(o.after.appliance) == 0) appliances.push_back(o.after.appliance);
+        after[o.after.appliance] = &o.after;
+      }
+      j["appliances"] = ordered_json::array();
+      for (const std::string& id : appliances)
+        j["appliances"].push_back(keygen::appliance_summary_json(*after[id]));
+      return json_response(201, j);
+    });
+  }
+
+  // POST /v1/licenses/{serial}/void {"reason"}: `seatkey-keygen void SERIAL --reason`.
+  Response void_license(const Accepted& a, std::string_view body) {
+    const std::int64_t serial = serial_of(a.segments[2]);
+    auto fields = keygen::parse_text_fields(body, "the request", {"reason"}, {"reason"});
+    return idempotent(a, body, [&](keygen::Ledger& ledger, keygen::Ledger::Transaction& tx) {
+      keygen::EventOptions event;
+      event.who = a.token->name;
+      const keygen::VoidResult r = keygen::void_licenses(ledger, tx, {serial}, fields.at("reason"), event);
+      ordered_json j;
+      j["voided"] = ordered_json::array();
+      for (const keygen::LedgerEntry& e : r.voided)
+        j["voided"].push_back(keygen::license_json(e, keygen::status_name(keygen::Status::voided)));
+      j["at"] = format_rfc3339(r.at);
+      j["appliances"] = ordered_json::array();
+      for (const keygen::ApplianceSummary& s : r.after)
+        j["appliances"].push_back(keygen::appliance_summary_json(s));
+      return json_response(200, j);
+    });
+  }
+
+  // POST /v1/transfers {"from", "to", "reason"?}: `seatkey-keygen transfer`; 201 with the new
+  // appliance's licenses.
+  Response transfer(const Accepted& a, std::string_view body) {
+    auto fields = keygen::parse_text_fields(body, "the request", {"from", "to", "reason"}, {"from", "to"});
+    return idempotent(a, body, [&](keygen::Ledger& ledger, keygen::Ledger::Transaction& tx) {
+      keygen::TransferOptions o;
+      o.event.who = a.token->name;
+      if (fields.count("reason") != 0) o.reason = fields.at("reason");
+      o.issuer = options.issuer;
+      o.written_by = a.token->name;
+      const keygen::TransferResult r =
+          keygen::transfer(ledger, tx, signer, fields.at("from"), fields.at("to"), o);
+      ordered_json j;
+      j["from"] = r.from;
+      j["to"] = r.to;
+      j["licenses"] = ordered_json::array();
+      // Re-issued licenses are the new appliance's active server license and unexpired packs.
+      for (const keygen::LedgerEntry& e : r.issued)
+        j["licenses"].push_back(keygen::license_json(e, keygen::status_name(keygen::Status::active)));
+      j["taken_back"] = ordered_json::array();
+      for (const keygen::LedgerEntry& e : r.taken_back) j["taken_back"].push_back(e.serial);
+      j["appliances"] = ordered_json::array({keygen::appliance_summary_json(r.after)});
+      return json_response(201, j);
+    });
+  }
+
+  // POST /v1/revocations: `seatkey-keygen revocations issue`, the body an empty JSON object.
+  Response issue_revocations(const Accepted& a, std::string_view body) {
+    (void)keygen::parse_text_fields(body, "the request", {}, {});
+    return idempotent(a, body, [&](keygen::Ledger& ledger, keygen::Ledger::Transaction& tx) {
+      keygen::IssueOptions o;
+      o.issuer = options.issuer;
+      o.written_by = a.token->name;
+      const keygen::IssuedRevocationList r = keygen::issue_revocation_list(ledger, tx, signer, o);
+      ordered_json j = keygen::revocation_list_json({r.entry, r.claims}, true);
+      j["added"] = r.added;
+      return json_response(201, j);
+    });
+  }
+
+  Response latest_revocations() {
+    auto lease = ledgers.acquire();
+    const std::vector<keygen::RevocationListRecord> lists = keygen::revocation_lists(*lease);
+    if (lists.empty()) {
+      return problem(
+          Problem::not_found,
+          "no revocation lists yet (seatkey-keygen revocations issue or POST /v1/revocations signs one)");
+    }
+    return json_response(200, keygen::revocation_list_json(lists.back(), true));
+  }
+
+  // GET /v1/report?since=&until=: `seatkey-keygen report --json`.
+  Response report(const detail::Target& target) {
+    std::optional<UnixTime> since, until;
+    std::map<std::string, bool> seen;
+    for (const auto& [name, value] : target.query) {
+      if (seen[name]) keygen::throw_input_error("query parameter " + json_quoted(name) + " is given twice");
+      seen[name] = true;
+      if (name == "since") {
+        since = keygen::parse_time("since", value);
+      } else if (name == "until") {
+        until = keygen::parse_time("until", value);
+      } else {
+        keygen::throw_input_error("unknown query parameter " + json_quoted(name) + " (one of: since, until)");
+      }
+    }
+    if (since && until && *since >= *until) {
+      keygen::throw_input_error("since " + format_rfc3339(*since) + " is not before until " +
+                                format_rfc3339(*until));
+    }
+    auto lease = ledgers.acquire();
+    return json_response(200, keygen::report_json(keygen::make_report(*lease, since, until)));
   }
 };
 
@@ -568,7 +704,7 @@ std::optional<Response> Api::begin(const RequestHead& head, Accepted* accepted) 
   if (rules.needs) {
     if (auto refused = impl.authenticate(head, *rules.needs, accepted)) return refused;
   }
-  if (*route != kLicenses && !target->query.empty()) {
+  if (*route != kLicenses && *route != kReport && !target->query.empty()) {
     return problem(Problem::bad_input, "this resource takes no query parameters");
   }
   try {
@@ -576,10 +712,13 @@ std::optional<Response> Api::begin(const RequestHead& head, Accepted* accepted) 
       case kWeb: return web_response(*find_web_file(target->segments[0]));
       case kHealth: return impl.health();
       case kOpenApi: return Response{200, std::string(kJson), std::string(openapi_document()), {}};
-      case kLicenses: return impl.list(*accepted, *target);
+      case kLicenses: return impl.list(*target);
       case kLicense: return impl.one_license(serial_of(target->segments[2]));
       case kAppliance: return impl.appliance(target->segments[2]);
       case kLicenseFile: return impl.license_file(target->segments[2]);
+      case kLatestRevocations: return impl.latest_revocations();
+      case kReport: return impl.report(*target);
+      case kVoid: (void)serial_of(target->segments[2]); break;  // refused before the body is read
       default: break;
     }
     return impl.check_body_headers(head, accepted);
@@ -597,9 +736,14 @@ Response Api::finish(const Accepted& accepted, std::string_view body) {
   try {
     std::vector<keygen::Order> orders;
     switch (accepted.route) {
-      case kIssueServer: orders.push_back(keygen::parse_order(body, LicenseKind::server)); break;
-      case kIssueUsers: orders.push_back(keygen::parse_order(body, LicenseKind::users)); break;
+      case kIssueServer: orders.push_back(keygen::parse_order(body, kind_name(LicenseKind::server))); break;
+      case kIssueUsers: orders.push_back(keygen::parse_order(body, kind_name(LicenseKind::users))); break;
+      // The batch's order types: "standby" issues once the keygen's rules know the kind.
+      case kIssueStandby: orders.push_back(keygen::parse_order(body, "standby")); break;
       case kOrders: orders = keygen::parse_batch(body); break;
+      case kVoid: return impl.void_license(accepted, body);
+      case kTransfers: return impl.transfer(accepted, body);
+      case kRevocations: return impl.issue_revocations(accepted, body);
       default: return problem(Problem::internal_error, "no body expected here");
     }
     return impl.issue(accepted, orders, body);

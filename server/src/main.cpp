@@ -48,6 +48,8 @@ struct Options {
   unsigned max_connections = 512;
   unsigned max_connections_per_address = 64;
   unsigned shutdown_timeout = 30;
+  unsigned header_timeout = 10;
+  unsigned body_timeout = 30;
 };
 
 void log(const std::string& line) {
@@ -119,6 +121,8 @@ int serve(const Options& o) {
     http_options.threads = o.threads;
     http_options.max_connections = o.max_connections;
     http_options.max_connections_per_address = o.max_connections_per_address;
+    http_options.header_timeout = std::chrono::seconds(o.header_timeout);
+    http_options.body_timeout = std::chrono::seconds(o.body_timeout);
     ApiOptions api_options;
     api_options.ledger_path = o.ledger;
     api_options.ledger_connections = o.threads;
@@ -216,6 +220,13 @@ int main(int argc, char** argv) {
   app.add_option("--max-connections-per-address", o.max_connections_per_address,
                  "connections at once from one client address; more are closed when accepted")
       ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--header-timeout", o.header_timeout,
+                 "seconds a connection has for a request's headers (from its start or its previous response)")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  app.add_option("--body-timeout", o.body_timeout, "seconds a request has for its body, after its headers")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   app.add_option("--shutdown-timeout", o.shutdown_timeout,
                  "seconds the requests in flight get to finish after SIGTERM")

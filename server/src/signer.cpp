@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <utility>
+#include <variant>
 
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/paseto.hpp"
@@ -175,14 +177,16 @@ SignerService::SignerService(SecretKey key, Clock clock)
 
 std::optional<std::string> SignerService::refusal(std::string_view payload, std::string_view footer) const {
   if (footer != footer_) return "the footer is not {\"kid\":\"" + key_.public_key().id() + "\"}";
-  auto claims = parse_claims(payload);
-  if (!claims) return "not license claims: " + claims.error().message;
+  // Any kind of the token format (a license or a revocation list), each with its kind's rules.
+  auto claims = parse_token_claims(payload);
+  if (!claims) return "not seatkey claims: " + claims.error().message;
   if (to_payload_json(*claims) != payload) return "the claims are not written as seatkey-keygen writes them";
-  if (!is_decimal_serial(claims->serial)) return "jti is not a ledger serial (a decimal number)";
+  const auto [serial, issued_at] = std::visit(
+      [](const auto& c) { return std::pair<std::string, UnixTime>(c.serial, c.issued_at); }, *claims);
+  if (!is_decimal_serial(serial)) return "jti is not a ledger serial (a decimal number)";
   const UnixTime now = clock_();
-  if (claims->issued_at < now - kMaxIatBehind || claims->issued_at > now + kMaxIatAhead) {
-    return "iat " + format_rfc3339(claims->issued_at) + " is not the signer's time (" + format_rfc3339(now) +
-           ")";
+  if (issued_at < now - kMaxIatBehind || issued_at > now + kMaxIatAhead) {
+    return "iat " + format_rfc3339(issued_at) + " is not the signer's time (" + format_rfc3339(now) + ")";
   }
   return std::nullopt;
 }

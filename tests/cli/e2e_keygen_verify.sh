@@ -176,6 +176,31 @@ expect_field edition '"compact"'
 expect_field licensed_users 18
 expect_field excess_users 0
 
+# --- Taking back: a voided pack leaves the license file; a transfer moves the users -------------
+F=00:1a:2b:3c:4d:81
+G=00:1a:2b:3c:4d:82
+cp dev.public trusted.keys
+issued 1 issue server --appliance "$F" --edition compact --customer "Foxtrot AG"
+issued 3 issue users --appliance "$F" --users 5 --count 3
+pack=$(sqlite3 "$LEDGER" "SELECT MAX(serial) FROM licenses")
+keygen void "$pack" --reason refund
+expect_rc 0
+export_to "$F" f.lic
+boot --appliance "$F" --licenses f.lic --json
+expect_rc 0
+expect_field licensed_users 13
+expect_eq "$(accepted_count)" 3 "licenses in the exported file after the void"
+keygen transfer --from "$F" --to "$G" --reason "RMA 1234"
+expect_rc 0
+cp out g.lic
+boot --appliance "$G" --licenses g.lic --json
+expect_rc 0 "the new appliance's license file"
+expect_field edition '"compact"'
+expect_field licensed_users 13
+grep -q '^  "rejected": \[\]$' out || fail "the transferred licenses should all count"
+boot --appliance "$F" --licenses g.lic --json
+expect_rc 1 "the new file on the old appliance"
+
 # --- Input errors: exit 2 with a message on stderr, nothing on stdout -------------------------
 cp dev.public trusted.keys
 boot --appliance "$A" --licenses missing.lic

@@ -17,10 +17,11 @@ unknown_command() {
   expect_err_lacks "A subcommand is required"
   expect_no_out
 }
-TOP="key, issue, export, ledger, inspect, token"
+LEDGER_COMMANDS="list, show, verify, head, migrate, backup, init, add-key"
+TOP="key, issue, void, transfer, revocations, export, ledger, report, inspect, token"
 unknown_command isue "" "$TOP" isue server --appliance 00:1a:2b:3c:4d:5e --edition compact
 unknown_command frobnicate "" "$TOP" frobnicate
-unknown_command lst " for seatkey-keygen ledger" "list, init, add-key" ledger lst
+unknown_command lst " for seatkey-keygen ledger" "$LEDGER_COMMANDS" ledger lst
 unknown_command srever " for seatkey-keygen issue" "server, users, batch" issue srever --edition vm
 unknown_command nwe " for seatkey-keygen key" "new, public" key nwe --out x.key
 [ ! -e x.key ] || fail "a mistyped command wrote a file"
@@ -31,7 +32,10 @@ expect_rc 2
 expect_eq "$(cat err)" "seatkey-keygen: error: seatkey-keygen needs a command: $TOP (seatkey-keygen --help)"
 run "$KEYGEN" ledger
 expect_rc 2
-expect_eq "$(cat err)" "seatkey-keygen: error: seatkey-keygen ledger needs a command: list, init, add-key (seatkey-keygen ledger --help)"
+expect_eq "$(cat err)" "seatkey-keygen: error: seatkey-keygen ledger needs a command: $LEDGER_COMMANDS (seatkey-keygen ledger --help)"
+run "$KEYGEN" revocations
+expect_rc 2
+expect_eq "$(cat err)" "seatkey-keygen: error: seatkey-keygen revocations needs a command: issue, list (seatkey-keygen revocations --help)"
 
 # Options are still CLI11's to judge, with a pointer to --help.
 run "$KEYGEN" inspect --colour red x
@@ -41,12 +45,13 @@ run "$KEYGEN" --frobnicate
 expect_rc 2
 
 # --help: exit 1 is a refusal (a rule, an unknown key, the development key), an export with
-# nothing on record, or a token that does not verify.
+# nothing on record, a ledger that does not verify, or a token that does not verify.
 run "$KEYGEN" --help
 expect_rc 0
-expect_out "1 refused, nothing written (an issuing rule, a key the ledger does not"
-expect_out "know, the development key without --allow-development-key), export of an appliance with no"
-expect_out "active server license on record, or inspect --public with a token that does not verify;"
+expect_out "1 refused, nothing written (an issuing rule, a void or transfer the"
+expect_out "ledger does not allow, a revocation list with nothing new, a key the ledger does not know,"
+expect_out "active server license on record, a ledger that does not verify, ledger show of a serial it"
+expect_out "does not have, or inspect --public with a token that does not verify; 2 usage or input"
 dev_key
 init_ledger
 keygen export --appliance 00:1a:2b:3c:4d:5e

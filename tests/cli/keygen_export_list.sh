@@ -64,7 +64,7 @@ grep -qE '^signing key k4\.pid\.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW: re
 expect_out "SERIAL  KIND    APPLIANCE     EDITION  USERS  ISSUED"
 grep -qE '^ +1  server  001A2B3C4D5E  free +3  .*Acme GmbH .*superseded$' out || fail "serial 1 not superseded"
 grep -qE '^ +2  server  001A2B3C4D5E  compact +3  .*SO-2 .*active$' out || fail "serial 2 not active"
-grep -qE '^ +5  users   001A2B3C4D5E  - +1  .*2099-01-01T00:00:00Z  valid$' out || fail "serial 5 row"
+grep -qE '^ +5  users   001A2B3C4D5E  - +1  .*2099-01-01T00:00:00Z  active$' out || fail "serial 5 row"
 expect_out "001A2B3C4D5E: compact, 14 users (3 included + 11 in packs, max 20)"
 expect_out "OTHERBOX: vm, 1 user (1 included + 0 in packs, no maximum)"
 run "$KEYGEN" ledger list --ledger "$LEDGER" --appliance other-box

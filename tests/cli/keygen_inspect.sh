@@ -100,4 +100,23 @@ expect_err "this is a secret key (k4.secret); give its k4.public key instead"
 run "$KEYGEN" inspect --public missing.public "$good"
 expect_rc 2
 
+# A license over 4 KiB is malformed once its claims say it is a license; a revocation list of
+# that size is fine (up to 1 MiB).
+padding=$(head -c 5000 /dev/zero | tr '\0' 'x')
+big_pack=$("$MINT" --key "$SOURCE_DIR/keys/development.secret" \
+  '{"iss":"v","jti":"7","iat":"2026-11-01T09:00:00Z","kind":"users","appliance":"001A2B3C4D5E","users":5,"note":"'"$padding"'"}')
+big_list=$("$MINT" --key "$SOURCE_DIR/keys/development.secret" \
+  '{"iss":"v","jti":"8","iat":"2026-11-01T09:00:00Z","kind":"revocation","seq":1,"revoked":["7"],"note":"'"$padding"'"}')
+cp "$SOURCE_DIR/keys/development.public" dev.public
+run "$KEYGEN" inspect --public dev.public "$big_pack"
+expect_rc 1 "a 6 KiB license"
+expect_err "token: NOT VERIFIED: malformed: token is ${#big_pack} bytes, over the 4096-byte limit of a license (only a revocation list may be larger)"
+run "$KEYGEN" inspect --public dev.public "$big_list"
+expect_rc 0 "a 6 KiB revocation list"
+expect_out '"verified": true'
+expect_out '"license_claims": "valid"'
+run "$KEYGEN" inspect "$big_pack"
+expect_rc 2 "a 6 KiB license without --public"
+expect_err "token: malformed: token is ${#big_pack} bytes"
+
 pass

@@ -215,7 +215,7 @@ for cmd in "" "key" "key new" "key public" "issue" "issue server" "issue users" 
 done
 run "$KEYGEN"
 expect_rc 2
-expect_err "seatkey-keygen needs a command: key, issue, export, ledger, inspect"
+expect_err "seatkey-keygen needs a command: key, issue, void, transfer, revocations, export, ledger, report, inspect"
 run "$KEYGEN" frobnicate
 expect_rc 2
 expect_err "unknown command 'frobnicate'"

@@ -46,8 +46,9 @@ expect_eq "$(sqlite3 "$LEDGER" "SELECT updates_until FROM licenses WHERE applian
 # became in a tool that accepted it.
 issued 2 issue users --appliance "$A" --users 5 --count 2
 sqlite3 "$LEDGER" "INSERT INTO licenses (kind, appliance, edition, users, customer, issued_at, updates_until,
-  issuer, key_id, token) VALUES ('server', '001A2B3C4D5E', 'compact', 3, 'Acme GmbH', '2024-06-01T12:00:00Z',
-  '10000-01-01T23:58:59Z', 'seatkey', 'k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW', 'v4.public.bad')"
+  issuer, key_id, token, chain_seq, chain_hash) VALUES ('server', '001A2B3C4D5E', 'compact', 3, 'Acme GmbH',
+  '2024-06-01T12:00:00Z', '10000-01-01T23:58:59Z', 'seatkey', 'k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW',
+  'v4.public.bad', 900001, zeroblob(32))"
 bad=$(sqlite3 "$LEDGER" "SELECT MAX(serial) FROM licenses")
 why="row $bad (appliance 001A2B3C4D5E) is corrupt: updates_until \"10000-01-01T23:58:59Z\" is not an RFC 3339 time in the years 0000-9999"
 before=$(ledger_dump)

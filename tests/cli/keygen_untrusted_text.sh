@@ -45,10 +45,11 @@ issued 1 issue server --appliance vm-0002 --edition vm --customer "Müller & Sö
 evil_customer="Acme${ESC}[1;32m${RLO}HbmG"
 evil_order=$'SO-1\nUsers:    500'
 sqlite3 "$LEDGER" "INSERT INTO licenses (kind, appliance, edition, users, customer, order_ref, issued_at,
-  issuer, key_id, token) VALUES ('server', '001A2B3C4D70', 'vm', 1, '$evil_customer', '$evil_order',
-  '2024-06-01T12:00:00Z', 'seatkey', 'k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW', 'v4.public.x'),
+  issuer, key_id, token, chain_seq, chain_hash) VALUES ('server', '001A2B3C4D70', 'vm', 1, '$evil_customer',
+  '$evil_order', '2024-06-01T12:00:00Z', 'seatkey', 'k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW',
+  'v4.public.x', 900001, zeroblob(32)),
   ('server', '$ESC]0;owned$ESC\\', 'vm', 1, NULL, NULL, '2024-06-01T12:00:00Z', 'seatkey',
-  'k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW', 'v4.public.y')"
+  'k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW', 'v4.public.y', 900002, zeroblob(32))"
 keygen ledger list
 expect_rc 0
 raw_bytes_in out && fail "ledger list printed a control or bidirectional character raw"

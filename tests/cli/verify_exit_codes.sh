@@ -53,6 +53,19 @@ expect_rc 2 "--users many"
 expect_err "--users"
 verify --licenses licensed.lic stray-argument
 expect_rc 2 "a stray argument"
+verify --licenses licensed.lic --state -
+expect_rc 2 "--state -"
+expect_err "seatkey-verify: --state -: the state file is a file that is read and rewritten, not standard input"
+verify --licenses licensed.lic --state ''
+expect_rc 2 "--state ''"
+expect_err "seatkey-verify: --state: give the state file's path"
+for bad in "--grace-days -1" "--grace-days 3651" "--grace-days x" "--warn-days -1" "--warn-days 3651" "--warn-days x"; do
+  # shellcheck disable=SC2086 # an option and its value
+  verify --licenses licensed.lic --state st.json $bad
+  expect_rc 2 "$bad"
+  expect_err "${bad%% *}"
+  [ ! -e st.json ] || fail "$bad wrote a state file"
+done
 # 2: input errors
 verify --licenses missing.lic
 expect_rc 2 "a missing license file"
@@ -71,7 +84,7 @@ run "$VERIFY" --help
 expect_rc 0 "--help"
 expect_out "Example:"
 expect_out "seatkey-verify --appliance-file"
-expect_out "Exit status: 0 licensed, 1 not licensed, 2 usage or input error."
+expect_out "Exit status: 0 licensed (also in grace), 1 not licensed, 2 usage or input error."
 run "$VERIFY" --version
 expect_rc 0 "--version"
 expect_out "seatkey-verify 0."

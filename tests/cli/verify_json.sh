@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # seatkey-verify --json: every field of the entitlement (docs/format.md) with its exact name,
-# null where the format says so, each list entry {serial, kind, users, source, reason, message}.
+# null where the format says so, each list entry {serial, kind, users, expires, source, reason,
+# message}. (The clock floor, grace, expiry and warning fields in their own tests:
+# verify_clock_floor.sh, verify_state.sh, verify_grace.sh, verify_expiring.sh.)
 . "$SOURCE_DIR/tests/cli/lib.sh"
 . "$SOURCE_DIR/tests/cli/mint_lib.sh"
 
@@ -31,11 +33,19 @@ cat >expected <<'JSON'
   "excess_users": 3,
   "updates_allowed": true,
   "updates_until": "2027-12-31T00:00:00Z",
+  "evaluated_at": "2026-11-28T10:00:00Z",
+  "clock": "2026-11-28T10:00:00Z",
+  "clock_floor": "2026-11-02T09:00:00Z",
+  "clock_behind": false,
+  "grace": null,
+  "expiring": [],
+  "warnings": [],
   "accepted": [
     {
       "serial": "1002",
       "kind": "server",
       "users": 3,
+      "expires": null,
       "source": "lic.txt:3",
       "reason": null,
       "message": "the active server license: compact edition, 3 users included"
@@ -44,6 +54,7 @@ cat >expected <<'JSON'
       "serial": "1003",
       "kind": "users",
       "users": 5,
+      "expires": null,
       "source": "lic.txt:5",
       "reason": null,
       "message": "a user pack of 5 users"
@@ -52,6 +63,7 @@ cat >expected <<'JSON'
       "serial": "1004",
       "kind": "users",
       "users": 5,
+      "expires": null,
       "source": "lic.txt:6",
       "reason": null,
       "message": "a user pack of 5 users"
@@ -60,6 +72,7 @@ cat >expected <<'JSON'
       "serial": "1005",
       "kind": "users",
       "users": 5,
+      "expires": null,
       "source": "lic.txt:7",
       "reason": null,
       "message": "a user pack of 5 users"
@@ -68,6 +81,7 @@ cat >expected <<'JSON'
       "serial": "1006",
       "kind": "users",
       "users": 5,
+      "expires": null,
       "source": "lic.txt:8",
       "reason": null,
       "message": "a user pack of 5 users"
@@ -78,6 +92,7 @@ cat >expected <<'JSON'
       "serial": "1001",
       "kind": "server",
       "users": 3,
+      "expires": null,
       "source": "lic.txt:2",
       "reason": "superseded",
       "message": "replaced by the compact server license 1002 from lic.txt:3 (a commercial edition replaces Free)"
@@ -86,6 +101,7 @@ cat >expected <<'JSON'
       "serial": "1004",
       "kind": "users",
       "users": 5,
+      "expires": null,
       "source": "lic.txt:9",
       "reason": "duplicate",
       "message": "a copy of license 1004, already counted from lic.txt:6"
@@ -94,6 +110,7 @@ cat >expected <<'JSON'
       "serial": "1007",
       "kind": "users",
       "users": 1,
+      "expires": null,
       "source": "lic.txt:10",
       "reason": "wrong_appliance",
       "message": "issued for appliance 0099AABBCCDD, not for this one (001A2B3C4D5E)"
@@ -102,6 +119,7 @@ cat >expected <<'JSON'
       "serial": null,
       "kind": null,
       "users": null,
+      "expires": null,
       "source": "lic.txt:11",
       "reason": "malformed",
       "message": "not a valid license: token body is not valid base64url"
@@ -130,12 +148,20 @@ cat >expected <<'JSON'
   "excess_users": 0,
   "updates_allowed": false,
   "updates_until": null,
+  "evaluated_at": "2026-11-28T10:00:00Z",
+  "clock": "2026-11-28T10:00:00Z",
+  "clock_floor": "2026-11-02T09:00:00Z",
+  "clock_behind": false,
+  "grace": null,
+  "expiring": [],
+  "warnings": [],
   "accepted": [],
   "rejected": [
     {
       "serial": "1003",
       "kind": "users",
       "users": 5,
+      "expires": null,
       "source": "packs.lic:1",
       "reason": "no_server_license",
       "message": "a user pack counts only together with a valid server license, and there is none"

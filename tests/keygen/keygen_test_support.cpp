@@ -47,10 +47,16 @@ struct Db {
 }  // namespace
 
 std::string ledger_snapshot(const std::string& path) {
-  return ledger_snapshot(path,
-                         "SELECT serial, kind, appliance, users, token FROM licenses ORDER BY serial;"
-                         "SELECT name, seq FROM sqlite_sequence;"
-                         "SELECT version FROM schema_version;");
+  std::string out =
+      ledger_snapshot(path,
+                      "SELECT serial, kind, appliance, users, token FROM licenses ORDER BY serial;"
+                      "SELECT name, seq FROM sqlite_sequence;"
+                      "SELECT version FROM schema_version;");
+  // The events, on a ledger that has them.
+  if (ledger_snapshot(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'events'") == "1|\n") {
+    out += ledger_snapshot(path, "SELECT chain_seq, type, serial, reason FROM events ORDER BY chain_seq");
+  }
+  return out;
 }
 
 std::string ledger_snapshot(const std::string& path, const std::string& sql) {

@@ -25,8 +25,8 @@ class TempDir {
 // keys/development.secret, read directly (the checked-out file is 0644).
 SecretKey development_key();
 
-// Every row (serial and token) and the AUTOINCREMENT counter, read with plain SQLite: equal
-// snapshots mean nothing was written.
+// Every row (serial and token), every event and the AUTOINCREMENT counter, read with plain
+// SQLite: equal snapshots mean nothing was written.
 std::string ledger_snapshot(const std::string& path);
 // The rows of `sql` (columns separated by '|', one row a line), read with plain SQLite.
 std::string ledger_snapshot(const std::string& path, const std::string& sql);

@@ -42,14 +42,19 @@ void insert_committed(Ledger& ledger, int n) {
 
 }  // namespace
 
-TEST_CASE("ledger: a new ledger has the latest schema version, no rows and its one signing key") {
+TEST_CASE(
+    "ledger: a new ledger has the latest schema version, no rows, an empty chain and its one signing key") {
   test::TempDir dir;
   const auto path = dir.file("l.db");
   auto ledger = new_ledger(path);
   CHECK(ledger.schema_version() == Ledger::kSchemaVersion);
+  CHECK(ledger.migrated_from() == 0);
   CHECK(ledger.count() == 0);
   CHECK(ledger.entries().empty());
-  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n4|\n");
+  CHECK(ledger.events().empty());
+  CHECK(ledger.head().seq == 0);
+  CHECK(to_hex(ledger.head().hash) == std::string(64, '0'));
+  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n3|\n4|\n");
   const auto keys = ledger.signing_keys();
   REQUIRE(keys.size() == 1);
   CHECK(keys[0].key_id == test::development_key().public_key().id());
@@ -226,7 +231,11 @@ TEST_CASE("ledger: the schema's CHECKs list exactly the policy's editions and ki
   for (const auto& k : kKindNames)
     kinds += std::string(kinds.empty() ? "" : ", ") + "'" + std::string(k) + "'";
   CHECK(test::contains(schema, "edition IN (" + editions + ")"));
-  CHECK(test::contains(schema, "kind IN (" + kinds + ")"));
+  // 'standby' (redundancy pairs, with their primary_appliance) is admitted already, so that the
+  // policy can add it without a second rebuild of the table.
+  CHECK(test::contains(schema, "kind IN (" + kinds + ", 'standby')"));
+  CHECK(test::contains(schema, "CHECK ((kind = 'standby') = (primary_appliance IS NOT NULL))"));
+  CHECK(test::contains(schema, "CHECK ((kind = 'revocation') = (appliance IS NULL))"));
 }
 
 TEST_CASE("ledger: a file that is no SQLite database is refused as not a ledger") {
@@ -376,9 +385,10 @@ TEST_CASE("ledger: a corrupt row is named; the other rows and appliances still r
   // A time outside 0000-9999, as a tool that accepted "9999-12-31T23:59:59-23:59" recorded it.
   test::raw_sql(
       path,
-      "INSERT INTO licenses (kind, appliance, users, issued_at, updates_until, issuer, key_id, token) "
-      "SELECT kind, appliance, users, issued_at, '10000-01-01T23:58:59Z', issuer, key_id, 'v4.public.bad' "
-      "FROM licenses WHERE serial = 1");
+      "INSERT INTO licenses (kind, appliance, users, issued_at, updates_until, issuer, key_id, token, "
+      "chain_seq, "
+      "chain_hash) SELECT kind, appliance, users, issued_at, '10000-01-01T23:58:59Z', issuer, key_id, "
+      "'v4.public.bad', 900001, zeroblob(32) FROM licenses WHERE serial = 1");
   const std::string why =
       "row 4 (appliance 001A2B3C4D5E) is corrupt: updates_until \"10000-01-01T23:58:59Z\" is not an RFC 3339 "
       "time in the years 0000-9999";
@@ -402,11 +412,13 @@ TEST_CASE("ledger: a corrupt row is named; the other rows and appliances still r
   CHECK(rows.corrupt[0].why == why);
   CHECK(ledger.rows(std::string("OTHER1")).corrupt.empty());
   // A kind or an edition the ledger does not know is corrupt too (the CHECKs bypassed).
-  test::raw_sql(path,
-                "PRAGMA ignore_check_constraints = ON;"
-                "INSERT INTO licenses (kind, appliance, edition, users, issued_at, issuer, key_id, token) "
-                "VALUES ('server', 'X1', 'gold', 1, '2026-01-01T00:00:00Z', 's', 'k', 't1'),"
-                "       ('trial', 'X2', NULL, 1, '2026-01-01T00:00:00Z', 's', 'k', 't2')");
+  test::raw_sql(
+      path,
+      "PRAGMA ignore_check_constraints = ON;"
+      "INSERT INTO licenses (kind, appliance, edition, users, issued_at, issuer, key_id, token, "
+      "chain_seq, chain_hash) "
+      "VALUES ('server', 'X1', 'gold', 1, '2026-01-01T00:00:00Z', 's', 'k', 't1', 900002, zeroblob(32)),"
+      "       ('trial', 'X2', NULL, 1, '2026-01-01T00:00:00Z', 's', 'k', 't2', 900003, zeroblob(32))");
   const auto more = ledger.rows();
   REQUIRE(more.corrupt.size() == 3);
   CHECK(more.corrupt[1].why == "row 5 (appliance X1) is corrupt: edition \"gold\"");
@@ -448,6 +460,11 @@ TEST_CASE("ledger: a schema 1 ledger is read as it is, and migrated once, in one
   {
     auto ledger = Ledger::open(path, Ledger::Access::read_write);
     CHECK(ledger.schema_version() == Ledger::kSchemaVersion);
+    CHECK(ledger.migrated_from() == 1);
+    // The chain over its rows, in serial order.
+    CHECK(test::ledger_snapshot(path, "SELECT serial, chain_seq FROM licenses ORDER BY serial") ==
+          "1|1|\n2|2|\n3|3|\n4|4|\n5|5|\n6|6|\n");
+    CHECK(ledger.head().seq == 6);
     const auto keys = ledger.signing_keys();
     REQUIRE(keys.size() == 2);
     CHECK(keys[0].key_id == kDevelopmentKeyId);
@@ -463,9 +480,9 @@ TEST_CASE("ledger: a schema 1 ledger is read as it is, and migrated once, in one
           std::optional<std::string>(test::development_key().public_key().to_paserk()));
   }
   // Once: a second open finds the latest version.
-  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n4|\n");
-  (void)Ledger::open(path, Ledger::Access::read_write);
-  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n4|\n");
+  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n3|\n4|\n");
+  CHECK(Ledger::open(path, Ledger::Access::read_write).migrated_from() == 0);
+  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n3|\n4|\n");
   CHECK(test::ledger_snapshot(path, "SELECT serial, key_id, token FROM licenses ORDER BY serial") ==
         rows_before);
 

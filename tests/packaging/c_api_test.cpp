@@ -88,6 +88,8 @@ TEST_CASE("names - every status, edition, kind and reason has its spec name, oth
   CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_NONE)) == "none");
   CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_SERVER)) == "server");
   CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_USERS)) == "users");
+  CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_REVOCATION)) == "revocation");
+  CHECK(SEATKEY_KIND_REVOCATION == 3);  // C values never change
   CHECK(std::string(seatkey_kind_name(static_cast<seatkey_kind>(99))) == "unknown");
 
   CHECK(std::string(seatkey_reason_name(SEATKEY_REASON_NONE)) == "none");
@@ -524,4 +526,212 @@ TEST_CASE("time helpers - only years 0000-9999 in UTC parse, so 21 bytes hold ev
   REQUIRE(seatkey_format_time(kLast + 1, wide, sizeof wide));
   CHECK(std::string(wide) == "10000-01-01T00:00:00Z");
   CHECK(seatkey_parse_time(wide, &t, err, sizeof err) == SEATKEY_INVALID_TIME);
+}
+
+namespace {
+
+struct Options {
+  seatkey_options* p = nullptr;
+  Options() { REQUIRE(seatkey_options_new(&p, nullptr, 0) == SEATKEY_OK); }
+  ~Options() { seatkey_options_free(p); }
+};
+
+}  // namespace
+
+TEST_CASE("names - grace reasons and warnings have their docs/format.md names, others are unknown") {
+  CHECK(std::string(seatkey_grace_reason_name(SEATKEY_GRACE_NONE)) == "none");
+  CHECK(std::string(seatkey_grace_reason_name(SEATKEY_GRACE_APPLIANCE_CHANGED)) == "appliance_changed");
+  CHECK(std::string(seatkey_grace_reason_name(SEATKEY_GRACE_LICENSES_UNREADABLE)) == "licenses_unreadable");
+  CHECK(std::string(seatkey_grace_reason_name(SEATKEY_GRACE_LICENSES_DAMAGED)) == "licenses_damaged");
+  CHECK(std::string(seatkey_grace_reason_name(static_cast<seatkey_grace_reason>(4))) == "unknown");
+  CHECK(std::string(seatkey_warning_name(SEATKEY_WARNING_NONE)) == "none");
+  CHECK(std::string(seatkey_warning_name(SEATKEY_WARNING_STATE_MISSING)) == "state_missing");
+  CHECK(std::string(seatkey_warning_name(SEATKEY_WARNING_STATE_UNREADABLE)) == "state_unreadable");
+  CHECK(std::string(seatkey_warning_name(SEATKEY_WARNING_STATE_DAMAGED)) == "state_damaged");
+  CHECK(std::string(seatkey_warning_name(SEATKEY_WARNING_STATE_NOT_SAVED)) == "state_not_saved");
+  CHECK(std::string(seatkey_warning_name(SEATKEY_WARNING_LICENSES_UNREADABLE)) == "licenses_unreadable");
+  CHECK(std::string(seatkey_warning_name(static_cast<seatkey_warning>(6))) == "unknown");
+}
+
+TEST_CASE("options - new and free, setters check their range, NULL is invalid_argument") {
+  seatkey_options* o = nullptr;
+  char err[256];
+  CHECK(seatkey_options_new(nullptr, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_options_new: out is NULL");
+  REQUIRE(seatkey_options_new(&o, err, sizeof err) == SEATKEY_OK);
+  CHECK(seatkey_options_set_now(o, 5) == SEATKEY_OK);
+  CHECK(seatkey_options_set_min_time(o, 5) == SEATKEY_OK);
+  CHECK(seatkey_options_set_state_path(o, "/nonexistent/state.json") == SEATKEY_OK);
+  CHECK(seatkey_options_set_state_path(o, nullptr) == SEATKEY_OK);
+  CHECK(seatkey_options_set_grace_days(o, 0) == SEATKEY_OK);
+  CHECK(seatkey_options_set_grace_days(o, 3650) == SEATKEY_OK);
+  CHECK(seatkey_options_set_grace_days(o, -1) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_options_set_grace_days(o, 3651) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_options_set_warn_days(o, 0) == SEATKEY_OK);
+  CHECK(seatkey_options_set_warn_days(o, -1) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_options_set_warn_days(o, 3651) == SEATKEY_INVALID_ARGUMENT);
+  seatkey_options_free(o);
+  seatkey_options_free(nullptr);
+  CHECK(seatkey_options_set_now(nullptr, 0) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_options_set_min_time(nullptr, 0) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_options_set_state_path(nullptr, "x") == SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_options_set_grace_days(nullptr, 1) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_options_set_warn_days(nullptr, 1) == SEATKEY_INVALID_ARGUMENT);
+
+  CHECK(seatkey_default_grace_days() == 30);
+  std::int64_t t = 42;
+  CHECK_FALSE(seatkey_build_time(&t));  // not a firmware build
+  CHECK(t == 42);
+  CHECK_FALSE(seatkey_build_time(nullptr));
+}
+
+TEST_CASE("evaluate with options - the clock floor, expiry warnings and report expiry times") {
+  Options o;
+  const std::int64_t t = at("2026-12-01T00:00:00Z");
+  const std::string text = lines({server("1", Edition::compact).iat("2026-12-01T00:00:00Z").token(),
+                                  pack("2", 5).exp("2026-12-20T00:00:00Z").token(), pack("3", 1).token()});
+  REQUIRE(seatkey_options_set_now(o.p, 0) == SEATKEY_OK);
+  Ent e;
+  REQUIRE(seatkey_evaluate_text_with_options(text.data(), text.size(), "c.lic", kAppliance, nullptr, o.p,
+                                             &e.p, nullptr, 0) == SEATKEY_OK);
+  CHECK(seatkey_entitlement_licensed_users(e.p) == 9);
+  CHECK(seatkey_entitlement_clock(e.p) == 0);
+  std::int64_t floor = 0;
+  REQUIRE(seatkey_entitlement_clock_floor(e.p, &floor));
+  CHECK(floor == t);
+  CHECK(seatkey_entitlement_clock_floor(e.p, nullptr));
+  CHECK(seatkey_entitlement_clock_behind(e.p));
+  CHECK(seatkey_entitlement_evaluated_at(e.p) == t);
+  REQUIRE(seatkey_entitlement_expiring_count(e.p) == 1);
+  const seatkey_report* x = seatkey_entitlement_expiring(e.p, 0);
+  CHECK(x == seatkey_entitlement_accepted(e.p, 1));
+  std::int64_t expires = 0;
+  REQUIRE(seatkey_report_expires(x, &expires));
+  CHECK(expires == at("2026-12-20T00:00:00Z"));
+  CHECK(seatkey_report_expires(x, nullptr));
+  CHECK_FALSE(seatkey_report_expires(seatkey_entitlement_accepted(e.p, 0), &expires));
+  CHECK(seatkey_entitlement_expiring(e.p, 1) == nullptr);
+  CHECK_FALSE(seatkey_entitlement_grace(e.p, nullptr, nullptr));
+  CHECK(seatkey_entitlement_warning_count(e.p) == 0);
+
+  REQUIRE(seatkey_options_set_warn_days(o.p, 10) == SEATKEY_OK);
+  REQUIRE(seatkey_options_set_min_time(o.p, at("2026-12-05T00:00:00Z")) == SEATKEY_OK);
+  Ent later;
+  REQUIRE(seatkey_evaluate_text_with_options(text.data(), text.size(), nullptr, kAppliance, nullptr, o.p,
+                                             &later.p, nullptr, 0) == SEATKEY_OK);
+  CHECK(seatkey_entitlement_evaluated_at(later.p) == at("2026-12-05T00:00:00Z"));
+  CHECK(seatkey_entitlement_expiring_count(later.p) == 0);  // 15 days left, over 10
+}
+
+TEST_CASE("evaluate with options - a state file: grace after the ID changes, warnings, an unreadable path") {
+  Scratch dir;
+  const std::string lic =
+      dir.write("a.lic", lines({server("1", Edition::compact).token(), pack("2", 5).token()}));
+  const std::string state = dir.dir + "/state.json";
+  Options o;
+  REQUIRE(seatkey_options_set_state_path(o.p, state.c_str()) == SEATKEY_OK);
+  REQUIRE(seatkey_options_set_now(o.p, now()) == SEATKEY_OK);
+  {
+    Ent e;
+    REQUIRE(seatkey_evaluate_path_with_options(lic.c_str(), kAppliance, nullptr, o.p, &e.p, nullptr, 0) ==
+            SEATKEY_OK);
+    CHECK(seatkey_entitlement_licensed_users(e.p) == 8);
+    REQUIRE(seatkey_entitlement_warning_count(e.p) == 1);
+    CHECK(seatkey_entitlement_warning_code(e.p, 0) == SEATKEY_WARNING_STATE_MISSING);
+    CHECK(std::string(seatkey_entitlement_warning_message(e.p, 0)).find(state) != std::string::npos);
+    CHECK(seatkey_entitlement_warning_code(e.p, 1) == SEATKEY_WARNING_NONE);
+    CHECK(seatkey_entitlement_warning_message(e.p, 1) == nullptr);
+  }
+  REQUIRE(seatkey_options_set_now(o.p, now() + 86400) == SEATKEY_OK);
+  {
+    Ent e;
+    REQUIRE(seatkey_evaluate_path_with_options(lic.c_str(), kOtherAppliance, nullptr, o.p, &e.p, nullptr,
+                                               0) == SEATKEY_OK);
+    CHECK(seatkey_entitlement_licensed(e.p));
+    CHECK(seatkey_entitlement_licensed_users(e.p) == 8);
+    std::int64_t since = 0, until = 0;
+    REQUIRE(seatkey_entitlement_grace(e.p, &since, &until));
+    CHECK(since == now() + 86400);
+    CHECK(until == now() + 31 * 86400);
+    CHECK(seatkey_entitlement_grace(e.p, nullptr, nullptr));
+    CHECK(seatkey_entitlement_grace_reason(e.p) == SEATKEY_GRACE_APPLIANCE_CHANGED);
+    CHECK(std::string(seatkey_entitlement_grace_message(e.p)).find(kOtherAppliance) != std::string::npos);
+    CHECK(seatkey_entitlement_warning_count(e.p) == 0);
+  }
+  {
+    // The licenses gone: with a state file a warning, not an error; grace goes on.
+    Ent e;
+    const std::string missing = dir.dir + "/missing.lic";
+    REQUIRE(seatkey_evaluate_path_with_options(missing.c_str(), kOtherAppliance, nullptr, o.p, &e.p, nullptr,
+                                               0) == SEATKEY_OK);
+    CHECK(seatkey_entitlement_licensed(e.p));
+    CHECK(seatkey_entitlement_grace_reason(e.p) == SEATKEY_GRACE_APPLIANCE_CHANGED);
+    REQUIRE(seatkey_entitlement_warning_count(e.p) == 1);
+    CHECK(seatkey_entitlement_warning_code(e.p, 0) == SEATKEY_WARNING_LICENSES_UNREADABLE);
+    CHECK(std::string(seatkey_entitlement_warning_message(e.p, 0)).find(missing) != std::string::npos);
+    // Without one, the same path is an error as ever.
+    Options plain;
+    Ent none;
+    char err[512];
+    CHECK(seatkey_evaluate_path_with_options(missing.c_str(), kAppliance, nullptr, plain.p, &none.p, err,
+                                             sizeof err) == SEATKEY_IO_ERROR);
+    CHECK(std::string(err).find(missing) != std::string::npos);
+    CHECK(none.p == nullptr);
+  }
+}
+
+TEST_CASE("evaluate with options - NULL arguments and a bad ID are errors, out stays NULL") {
+  Options o;
+  char err[256];
+  Ent e;
+  CHECK(seatkey_evaluate_text_with_options("", 0, "t", kAppliance, nullptr, nullptr, &e.p, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_evaluate_text_with_options: options is NULL");
+  CHECK(seatkey_evaluate_text_with_options(nullptr, 3, "t", kAppliance, nullptr, o.p, &e.p, err,
+                                           sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_evaluate_text_with_options: text is NULL");
+  CHECK(seatkey_evaluate_text_with_options("", 0, "t", nullptr, nullptr, o.p, &e.p, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_evaluate_text_with_options: appliance_id is NULL");
+  CHECK(seatkey_evaluate_text_with_options("", 0, "t", kAppliance, nullptr, o.p, nullptr, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_evaluate_text_with_options("", 0, "t", "!", nullptr, o.p, &e.p, err, sizeof err) ==
+        SEATKEY_INVALID_APPLIANCE_ID);
+  CHECK(seatkey_evaluate_path_with_options(nullptr, kAppliance, nullptr, o.p, &e.p, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_evaluate_path_with_options: path is NULL");
+  CHECK(seatkey_evaluate_path_with_options("/x", nullptr, nullptr, o.p, &e.p, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_evaluate_path_with_options("/x", kAppliance, nullptr, nullptr, &e.p, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_evaluate_path_with_options: options is NULL");
+  CHECK(seatkey_evaluate_path_with_options("/x", kAppliance, nullptr, o.p, nullptr, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_evaluate_path_with_options("/nonexistent", "!", nullptr, o.p, &e.p, err, sizeof err) ==
+        SEATKEY_INVALID_APPLIANCE_ID);
+  CHECK(e.p == nullptr);
+}
+
+TEST_CASE("new entitlement and report getters - NULL handles give 0, false, NULL and NONE") {
+  std::int64_t t = 42;
+  CHECK(seatkey_entitlement_clock(nullptr) == 0);
+  CHECK_FALSE(seatkey_entitlement_clock_floor(nullptr, &t));
+  CHECK_FALSE(seatkey_entitlement_clock_behind(nullptr));
+  CHECK_FALSE(seatkey_entitlement_grace(nullptr, &t, &t));
+  CHECK(t == 42);
+  CHECK(seatkey_entitlement_grace_reason(nullptr) == SEATKEY_GRACE_NONE);
+  CHECK(seatkey_entitlement_grace_message(nullptr) == nullptr);
+  CHECK(seatkey_entitlement_expiring_count(nullptr) == 0);
+  CHECK(seatkey_entitlement_expiring(nullptr, 0) == nullptr);
+  CHECK(seatkey_entitlement_warning_count(nullptr) == 0);
+  CHECK(seatkey_entitlement_warning_code(nullptr, 0) == SEATKEY_WARNING_NONE);
+  CHECK(seatkey_entitlement_warning_message(nullptr, 0) == nullptr);
+  CHECK_FALSE(seatkey_report_expires(nullptr, &t));
+  CHECK(t == 42);
+  Ent e;  // an entitlement without a grace: the grace getters give nothing either
+  REQUIRE(eval_text(lines({server("1", Edition::compact).token()}), e) == SEATKEY_OK);
+  CHECK(seatkey_entitlement_grace_reason(e.p) == SEATKEY_GRACE_NONE);
+  CHECK(seatkey_entitlement_grace_message(e.p) == nullptr);
+  CHECK_FALSE(seatkey_entitlement_grace(e.p, &t, &t));
+  CHECK(seatkey_entitlement_clock(e.p) == now());
 }

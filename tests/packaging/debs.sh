@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# cpack -G DEB on this build: three packages (two without seatkey-keygen, SEATKEY_KEYGEN=OFF)
-# with the right names, Depends and contents; the runtime and vendor tool packages extracted
-# into a scratch root run from there.
+# cpack -G DEB on this build: four packages (two without seatkey-keygen and seatkey-server,
+# SEATKEY_KEYGEN=OFF) with the right names, Depends and contents; the runtime, vendor tool and
+# server packages extracted into a scratch root run from there.
 . "$SOURCE_DIR/tests/packaging/lib.sh"
 
 [ "$SANITIZE" = ON ] && skip "packages of a sanitizer build would depend on libasan/libubsan and are never" \
@@ -14,8 +14,10 @@ arch=$(dpkg --print-architecture)
 runtime="debs/seatkey-verifier_${VERSION}-1_${arch}.deb"
 dev="debs/seatkey-verifier-dev_${VERSION}-1_${arch}.deb"
 tool="debs/seatkey-keygen_${VERSION}-1_${arch}.deb"
+server="debs/seatkey-server_${VERSION}-1_${arch}.deb"
 debs=("$runtime" "$dev")
 [ -n "${KEYGEN:-}" ] && debs+=("$tool")
+[ -n "${SERVER:-}" ] && debs+=("$server")
 for deb in "${debs[@]}"; do
   [ -f "$deb" ] || fail "not made: $deb ($(ls debs))"
 done
@@ -57,6 +59,13 @@ if [ -n "${KEYGEN:-}" ]; then
   expect_no_depends "$tool" seatkey-verifier
   expect_eq "$(field "$tool" Package)" seatkey-keygen
 fi
+if [ -n "${SERVER:-}" ]; then
+  expect_depends "$server" "libmicrohttpd12" "libsodium23" "libsqlite3-0" "libc6" "libstdc++6"
+  expect_no_depends "$server" seatkey-verifier
+  expect_eq "$(field "$server" Package)" seatkey-server
+  expect_eq "$(field "$server" Section)" admin
+  expect_eq "$(field "$server" Recommends)" "seatkey-keygen (= $VERSION-1)"
+fi
 
 # contents DEB: its paths, one per line, without the leading '.' (symbolic links: the link).
 contents() { dpkg-deb -c "$1" | awk '{print $6}' | sed 's|^\./|/|'; }
@@ -91,6 +100,11 @@ if [ -n "${KEYGEN:-}" ]; then
   expect_files "$tool" /usr/bin/seatkey-keygen /usr/share/man/man1/seatkey-keygen\\.1
   expect_no_files "$tool" seatkey-verify libseatkey 'test-mint'
 fi
+if [ -n "${SERVER:-}" ]; then
+  expect_files "$server" /usr/bin/seatkey-server /usr/share/man/man1/seatkey-server\\.1 \
+    /usr/lib/systemd/system/seatkey-server\\.service
+  expect_no_files "$server" seatkey-verify seatkey-keygen libseatkey 'test-mint'
+fi
 
 # Unpacked into a scratch root, the programs run from there: seatkey-verify needs no
 # LD_LIBRARY_PATH (it is linked statically against the library, verifier/CMakeLists.txt).
@@ -112,6 +126,14 @@ if [ -n "${KEYGEN:-}" ]; then
   run env -u LD_LIBRARY_PATH root/usr/bin/seatkey-keygen --help
   expect_rc 0 "seatkey-keygen --help from the extracted package"
   expect_out "Subcommands:"
+fi
+if [ -n "${SERVER:-}" ]; then
+  run env -u LD_LIBRARY_PATH root/usr/bin/seatkey-server --help
+  expect_rc 0 "seatkey-server --help from the extracted package"
+  expect_out "--ledger"
+  # The unit runs the packaged program.
+  grep -q '^ExecStart=/usr/bin/seatkey-server ' root/usr/lib/systemd/system/seatkey-server.service ||
+    fail "the unit does not start /usr/bin/seatkey-server"
 fi
 # The development package's files point into /usr.
 expect_eq "$(sed -n 's/^prefix=//p' "$(find root -name seatkey-verifier.pc)")" /usr "(the packaged .pc's prefix)"

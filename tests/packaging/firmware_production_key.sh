@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # A firmware build with a production key (tests/packaging/production_test.public; its secret
-# was thrown away): only seatkey-verify is built. It has no --trusted-keys (not in --help, a
-# usage error when given), and it does not trust the development key.
+# was thrown away): only seatkey-verify is built. It has no --trusted-keys and no --grace-days
+# (not in --help, a usage error when given), it does not trust the development key, and its
+# build time is the clock floor of every evaluation.
 . "$SOURCE_DIR/tests/packaging/lib.sh"
 
 [ "$SANITIZE" = ON ] && skip "the firmware build is configured from scratch, independent of this" \
   "sanitizer build's flags; the normal build runs this test"
 
+# The build time (the clock floor) and the grace days are given explicitly.
 run "$CMAKE" -S "$SOURCE_DIR" -B fw -G Ninja -DSEATKEY_FIRMWARE=ON \
   "-DSEATKEY_TRUSTED_KEYS=$PACKAGING_DIR/production_test.public" \
+  -DSEATKEY_BUILD_TIME=2026-12-24T18:00:00Z -DSEATKEY_GRACE_DAYS=7 \
   -DSEATKEY_BUILD_TESTS=OFF -DSEATKEY_BUILD_BENCH=OFF "-DCMAKE_C_COMPILER=$CC" "-DCMAKE_CXX_COMPILER=$CXX" \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0 -DCMAKE_C_FLAGS_DEBUG=-O0
 expect_rc 0 "configuring a firmware build with a production key"
@@ -19,9 +22,17 @@ fw_verify=fw/verifier/seatkey-verify
 run "$fw_verify" --help
 expect_rc 0
 expect_out "--licenses PATH"
+expect_out "--state FILE"
 expect_out_lacks "--trusted-keys"
 expect_out_lacks "trusted-keys"
+expect_out_lacks "--grace-days"
 sed -n '/^Options:/,/^$/p' out
+
+run "$fw_verify" --appliance "$APPLIANCE" --licenses x.lic --state st.json --grace-days 3650
+expect_rc 2 "--grace-days given to a firmware build"
+expect_err "--grace-days"
+expect_no_out
+[ ! -e st.json ] || fail "a usage error wrote a state file"
 
 run "$fw_verify" --appliance "$APPLIANCE" --licenses x.lic --trusted-keys "$DEV_PUBLIC"
 expect_rc 2 "--trusted-keys given to a firmware build"
@@ -36,8 +47,16 @@ expect_rc 1 "development-signed licenses in a firmware build"
 expect_out '"licensed": false'
 [ "$(grep -c '"reason": "unknown_key"' out)" -eq 3 ] || fail "expected 3 unknown_key rejections"
 
+# The build time is the clock floor: a 1970 clock is evaluated at it (nothing else here is
+# known: the development key's licenses do not verify in this build).
+run "$fw_verify" --appliance "$APPLIANCE" --licenses licenses --now 1970-01-01T00:00:00Z --json
+expect_rc 1 "a firmware build at 1970"
+expect_out '"clock_floor": "2026-12-24T18:00:00Z",'
+expect_out '"evaluated_at": "2026-12-24T18:00:00Z",'
+expect_out '"clock_behind": true,'
+
 run "$fw_verify" --version
 expect_rc 0
-expect_out "seatkey-verify $VERSION"
+expect_out "seatkey-verify $VERSION (firmware build of 2026-12-24T18:00:00Z, the clock floor; 7 days of grace)"
 
 pass

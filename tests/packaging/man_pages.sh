@@ -53,8 +53,9 @@ if [ -z "${KEYGEN:-}" ]; then
   pass
 fi
 for cmd in "" "key" "key new" "key public" "issue" "issue server" "issue users" "issue batch" "export" \
-  "ledger" "ledger list" "ledger init" "ledger add-key" "inspect" "token" "token create" "token list" \
-  "token revoke"; do
+  "void" "transfer" "revocations" "revocations issue" "revocations list" "ledger" "ledger list" "ledger show" \
+  "ledger verify" "ledger head" "ledger migrate" "ledger backup" "ledger init" "ledger add-key" "report" \
+  "inspect" "token" "token create" "token list" "token revoke"; do
   # shellcheck disable=SC2086
   run "$KEYGEN" $cmd --help
   expect_rc 0 "seatkey-keygen $cmd --help"

@@ -10,10 +10,10 @@
 #include <thread>
 
 #include "keygen_test_support.hpp"
-#include "test_support.hpp"
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/paseto.hpp"
 #include "seatkey/server/signer.hpp"
+#include "test_support.hpp"
 
 using namespace seatkey;
 using namespace seatkey::server;
@@ -91,6 +91,18 @@ TEST_CASE("signer: signs license claims as the keygen writes them, with its own 
   CHECK(parsed(s.handle(sign_request(to_payload_json(server), footer_of(s.public_key())))).first ==
         Status::ok);
   CHECK(s.signatures() == 2);
+  // Revocation lists are seatkey claims too, with their kind's rules.
+  RevocationList list;
+  list.issuer = "seatkey";
+  list.serial = "19";
+  list.issued_at = kClock;
+  list.seq = 1;
+  list.revoked = {"2", "10"};
+  CHECK(parsed(s.handle(sign_request(to_payload_json(list), footer_of(s.public_key())))).first == Status::ok);
+  list.revoked = {"10", "2"};  // not in serial order: not as the keygen writes a list
+  CHECK(parsed(s.handle(sign_request(to_payload_json(list), footer_of(s.public_key())))).first ==
+        Status::refused);
+  CHECK(s.signatures() == 3);
 }
 
 TEST_CASE("signer: refuses anything but well-formed seatkey claims, names why, and keeps count") {
@@ -105,11 +117,11 @@ TEST_CASE("signer: refuses anything but well-formed seatkey claims, names why, a
   refused(good, "{\"kid\":\"k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiX\"}", "the footer is not");
   refused(good, "", "the footer is not");
   refused(good, footer + " ", "the footer is not");
-  refused("{}", footer, "not license claims: missing claim \"iss\"");
-  refused("not json", footer, "not license claims");
+  refused("{}", footer, "not seatkey claims: missing claim \"iss\"");
+  refused("not json", footer, "not seatkey claims");
   refused(
       R"({"iss":"seatkey","jti":"17","iat":"2026-11-18T06:13:20Z","kind":"users","appliance":"001A2B3C4D5E","users":7})",
-      footer, "not license claims: claim \"users\" of a user pack must be 1 or 5");
+      footer, "not seatkey claims: claim \"users\" of a user pack must be 1 or 5");
   refused(
       R"({"iss":"seatkey","jti":"17","iat":"2026-11-18T06:13:20Z","kind":"server","appliance":"001A2B3C4D5E","edition":"free","users":3,"updates_until":"2030-01-01T00:00:00Z"})",
       footer, "claim \"updates_until\" is not allowed on a free server license");

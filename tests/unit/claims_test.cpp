@@ -108,7 +108,7 @@ TEST_CASE("claims: every required claim missing is named") {
   for (const char* key : {"iss", "jti", "iat", "kind", "appliance", "users"}) {
     check_invalid(with(kPack, key, ""), std::string("missing claim \"") + key + "\"");
   }
-  check_invalid(with(kServer, "edition", ""), "without claim \"edition\"");
+  check_invalid(with(kServer, "edition", ""), "missing claim \"edition\", which a server license requires");
 }
 
 TEST_CASE("claims: a known claim of the wrong type is invalid") {
@@ -188,4 +188,123 @@ TEST_CASE("validate_license: the issuer's side refuses the same things and non-U
   bad.edition.reset();
   bad.users = 2;
   CHECK(validate_license(bad).error().message.find("1 or 5") != std::string::npos);
+}
+
+// ---- Revocation lists ----------------------------------------------------------------------
+
+namespace {
+
+const std::string kRevocation =
+    R"({"iss":"Vendor","jti":"2001","iat":"2026-11-28T10:00:00Z","kind":"revocation","seq":3,)"
+    R"("revoked":["2","17","101"]})";
+
+void check_invalid_list(const std::string& payload, const std::string& says) {
+  CAPTURE(payload);
+  auto r = parse_token_claims(payload);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == Errc::invalid_claims);
+  CHECK_MESSAGE(r.error().message.find(says) != std::string::npos, r.error().message);
+}
+
+}  // namespace
+
+TEST_CASE("claims: a revocation list parses into its seq and its serials, and round-trips") {
+  auto c = parse_token_claims(kRevocation);
+  REQUIRE(c);
+  CHECK(kind_of(*c) == LicenseKind::revocation);
+  const auto& r = std::get<RevocationList>(*c);
+  CHECK(r.issuer == "Vendor");
+  CHECK(r.serial == "2001");
+  CHECK(r.issued_at == 1795860000);
+  CHECK(r.seq == 3);
+  CHECK(r.revoked == std::vector<std::string>{"2", "17", "101"});
+  const std::string json = to_payload_json(*c);
+  CHECK(json == kRevocation);
+  auto again = parse_token_claims(json);
+  REQUIRE(again);
+  CHECK(to_payload_json(*again) == json);
+  // An empty list is a list; the largest seq every JSON reader holds exactly is allowed.
+  CHECK(parse_token_claims(with(kRevocation, "revoked", "[]")));
+  CHECK(parse_token_claims(with(kRevocation, "seq", "9007199254740991")));
+  // Unknown claims are ignored here too.
+  CHECK(parse_token_claims(with(kRevocation, "note", R"({"a":[1]})")));
+  // Licenses still parse as Claims, and parse_claims() is for licenses only.
+  auto l = parse_token_claims(kPack);
+  REQUIRE(l);
+  CHECK(kind_of(*l) == LicenseKind::users);
+  check_invalid(kRevocation, "a revocation list, not a license");
+}
+
+TEST_CASE("claims: each kind's required and forbidden claims come from one table") {
+  check_invalid_list(with(kRevocation, "seq", ""), "missing claim \"seq\", which a revocation list requires");
+  check_invalid_list(with(kRevocation, "revoked", ""),
+                     "missing claim \"revoked\", which a revocation list requires");
+  for (const char* claim :
+       {"appliance", "edition", "users", "customer", "order", "updates_until", "nbf", "exp"}) {
+    CAPTURE(claim);
+    const std::string value = std::string(claim) == "users" ? "5" : "\"2027-01-01T00:00:00Z\"";
+    check_invalid_list(with(kRevocation, claim, value),
+                       std::string("claim \"") + claim + "\" is not allowed on a revocation list");
+  }
+  check_invalid(with(kPack, "seq", "1"), "claim \"seq\" is not allowed on a user pack");
+  check_invalid(with(kServer, "revoked", "[]"), "claim \"revoked\" is not allowed on a server license");
+  // The table itself: the common claims on every kind, and what makes a license a license.
+  for (std::size_t k = 0; k < kKindNames.size(); ++k) {
+    const auto kind = static_cast<LicenseKind>(k);
+    for (Claim c : {Claim::iss, Claim::jti, Claim::iat, Claim::kind})
+      CHECK(claim_use(kind, c) == ClaimUse::required);
+    CHECK((claim_use(kind, Claim::appliance) == ClaimUse::required) == is_license(kind));
+    CHECK((claim_use(kind, Claim::seq) == ClaimUse::required) == !is_license(kind));
+  }
+}
+
+TEST_CASE("claims: a revocation list's seq and serials of the wrong type or value are invalid") {
+  for (const char* seq : {"0", "-1", "\"3\"", "3.0", "9007199254740992", "18446744073709551616", "null"}) {
+    CAPTURE(seq);
+    check_invalid_list(with(kRevocation, "seq", seq),
+                       "claim \"seq\" must be an integer from 1 to 9007199254740991");
+  }
+  for (const char* revoked : {"\"2\"", "{}", "[2]", "[\"2\",null]", "[[\"2\"]]", "[{\"a\":\"2\"}]"}) {
+    CAPTURE(revoked);
+    check_invalid_list(with(kRevocation, "revoked", revoked),
+                       "claim \"revoked\" must be an array of serials (strings)");
+  }
+  check_invalid_list(with(kRevocation, "revoked", "[\"2\",\"1 7\"]"),
+                     "claim \"revoked\": element 2 is not a serial: it has a character outside");
+  check_invalid_list(with(kRevocation, "revoked", "[\"\"]"), "element 1 is not a serial: it must be 1 to 64");
+  check_invalid_list(with(kRevocation, "revoked", "[\"17\",\"2\"]"),
+                     "claim \"revoked\" must list each serial once, in order: \"2\" follows \"17\"");
+  check_invalid_list(with(kRevocation, "revoked", "[\"2\",\"2\"]"), "\"2\" follows \"2\"");
+  check_invalid_list(with(kRevocation, "revoked", "[\"2\",\"02\"]"), "\"02\" follows \"2\"");
+  check_invalid_list(with(kRevocation, "kind", "\"revocations\""),
+                     "claim \"kind\" must be \"server\", \"users\" or \"revocation\"");
+  check_invalid_list(with(kRevocation, "jti", "\"\""), "\"jti\" must be 1 to 64");
+  check_invalid_list(kRevocation.substr(0, kRevocation.size() - 1) + R"(,"revoked":[]})",
+                     "duplicated key \"revoked\"");
+}
+
+TEST_CASE("validate_revocation_list: the issuer's side refuses the same things") {
+  RevocationList r;
+  r.issuer = "Vendor";
+  r.serial = "9";
+  r.issued_at = 1795860000;
+  r.seq = 1;
+  r.revoked = {"1", "3", "12"};
+  REQUIRE(validate_revocation_list(r));
+  auto bad = r;
+  bad.seq = 0;
+  CHECK(validate_revocation_list(bad).error().message.find("\"seq\"") != std::string::npos);
+  bad = r;
+  bad.revoked = {"3", "1"};
+  CHECK(validate_revocation_list(bad).error().message.find("in order") != std::string::npos);
+  bad = r;
+  bad.issuer = "";
+  CHECK(validate_revocation_list(bad).error().message.find("\"iss\" is empty") != std::string::npos);
+  bad = r;
+  bad.issuer = "\xc3\x28";
+  CHECK(validate_revocation_list(bad).error().message.find("UTF-8") != std::string::npos);
+  // And a License of kind revocation is no license.
+  License l;
+  l.kind = LicenseKind::revocation;
+  CHECK(validate_license(l).error().message == "a revocation list is not a license");
 }

@@ -54,3 +54,30 @@ TEST_CASE("pae: matches the PASETO Common.md examples") {
   CHECK(pae({""}) == std::string("\x01\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16));
   CHECK(pae({"test"}) == std::string("\x01\0\0\0\0\0\0\0\x04\0\0\0\0\0\0\0test", 20));
 }
+
+TEST_CASE("paseto: v4_public_token_size() is the length of the token sign() makes; limits name themselves") {
+  auto key = SecretKey::generate();
+  REQUIRE(key);
+  for (std::size_t payload : {0u, 1u, 2u, 3u, 4u, 100u, 4000u, 70000u}) {
+    for (std::size_t footer : {0u, 1u, 2u, 3u, 59u}) {
+      CAPTURE(payload);
+      CAPTURE(footer);
+      auto token = key->sign(std::string(payload, 'p'), std::string(footer, 'f'));
+      REQUIRE(token);
+      CHECK(token->size() == v4_public_token_size(payload, footer));
+    }
+  }
+  // A token between the two limits decodes only under the revocation list's.
+  auto big = key->sign(std::string(5000, 'p'), "{}");
+  REQUIRE(big);
+  CHECK(decode_v4_public(*big).error().message ==
+        "token is " + std::to_string(big->size()) + " bytes, over the 4096-byte limit of a license");
+  CHECK(decode_v4_public(*big, TokenLimit::revocation_list));
+  V4PublicDecoder decoder;
+  CHECK(std::string(decoder.decode(*big)) == "token is over the 4096-byte limit of a license");
+  CHECK(decoder.decode(*big, TokenLimit::revocation_list) == nullptr);
+  CHECK(verify_v4_public(key->public_key(), *big, {}, TokenLimit::revocation_list));
+  const std::string huge(kMaxRevocationTokenBytes + 1, 'v');
+  CHECK(std::string(decoder.decode(huge, TokenLimit::revocation_list)) ==
+        "token is over the 1048576-byte limit of a revocation list");
+}

@@ -2,11 +2,13 @@
 // decide for every license and for the users.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "seatkey/common/claims.hpp"
 #include "seatkey/common/policy.hpp"
 
 using namespace seatkey;
@@ -236,6 +238,10 @@ TEST_CASE("policy: the tables - names, parsing, pack sizes") {
   CHECK_FALSE(parse_edition("Compact"));
   CHECK(parse_kind("server") == LicenseKind::server);
   CHECK(parse_kind("users") == LicenseKind::users);
+  CHECK(parse_kind("revocation") == LicenseKind::revocation);
+  CHECK(is_license(LicenseKind::server));
+  CHECK(is_license(LicenseKind::users));
+  CHECK_FALSE(is_license(LicenseKind::revocation));
   CHECK_FALSE(parse_kind("pack"));
   CHECK(reason_name(Reason::free_edition) == "free_edition");
   CHECK(is_valid_pack_size(1));
@@ -268,7 +274,7 @@ TEST_CASE("policy: serial order - all-digit serials numerically, others byte-wis
     }
 }
 
-TEST_CASE("policy: docs/format.md - its edition and reason tables are the code's") {
+TEST_CASE("policy: docs/format.md - its edition, reason and claims-by-kind tables are the code's") {
   std::ifstream in(std::string(SEATKEY_SOURCE_DIR) + "/docs/format.md");
   REQUIRE(in);
   std::vector<std::string> lines;
@@ -312,4 +318,20 @@ TEST_CASE("policy: docs/format.md - its edition and reason tables are the code's
     CAPTURE(reasons[i]);
     CHECK(reasons[i].rfind("| `" + std::string(kReasonNames[i]) + "` |", 0) == 0);
   }
+  // Which kind carries which claim: the columns are the kinds, in the kinds table's order.
+  const auto claims = table("| claim | `server` |");
+  REQUIRE(claims.size() == kClaimNames.size());
+  for (std::size_t i = 0; i < kClaimNames.size(); ++i) {
+    CAPTURE(claims[i]);
+    const auto c = cells(claims[i]);
+    REQUIRE(c.size() == 1 + kKindNames.size());
+    CHECK(c[0] == "`" + std::string(kClaimNames[i]) + "`");
+    for (std::size_t k = 0; k < kKindNames.size(); ++k) {
+      const ClaimUse use = kClaimUse[k][i];
+      CHECK(c[1 + k] == (use == ClaimUse::required ? "R" : use == ClaimUse::optional ? "O" : "–"));
+    }
+  }
+  const std::size_t header =
+      std::find(lines.begin(), lines.end(), "| claim | `server` | `users` | `revocation` |") - lines.begin();
+  CHECK(header < lines.size());
 }

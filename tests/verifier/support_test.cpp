@@ -27,6 +27,7 @@ TEST_CASE("names: reasons, editions, kinds and error codes - are the spec's word
   CHECK(std::string(v::edition_name(v::Edition::vm)) == "vm");
   CHECK(std::string(v::kind_name(v::LicenseKind::server)) == "server");
   CHECK(std::string(v::kind_name(v::LicenseKind::users)) == "users");
+  CHECK(std::string(v::kind_name(v::LicenseKind::revocation)) == "revocation");
   CHECK(std::string(v::error_code_name(v::ErrorCode::too_large)) == "too_large");
   CHECK(std::string(v::error_code_name(v::ErrorCode::io_error)) == "io_error");
 }

@@ -5,7 +5,11 @@
 #include <doctest/doctest.h>
 #include <sodium.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -152,6 +156,26 @@ inline std::vector<std::string> outcomes(const v::Entitlement& e) {
   for (auto& p : all) out.push_back(p.second);
   return out;
 }
+
+// A scratch directory, removed with everything in it at the end of the test.
+struct ScratchDir {
+  std::string path;
+  ScratchDir() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string tmpl = std::string(tmp != nullptr ? tmp : "/tmp") + "/seatkey-test.XXXXXX";
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~ScratchDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  std::string file(const std::string& name) const { return path + "/" + name; }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(file(name), std::ios::binary) << text;
+    return file(name);
+  }
+};
 
 // The report of the token with source `source`.
 inline const v::LicenseReport& report_of(const v::Entitlement& e, const std::string& source) {

@@ -34,6 +34,10 @@ struct seatkey_entitlement {
   std::vector<seatkey_report> rejected;
 };
 
+struct seatkey_options {
+  sv::EvaluationContext context;
+};
+
 namespace {
 
 // Copies `message` into err[err_size], NUL-terminated, cut at a UTF-8 character boundary.
@@ -62,6 +66,7 @@ seatkey_status status_of(sv::ErrorCode code) noexcept {
     case sv::ErrorCode::too_large: return SEATKEY_TOO_LARGE;
     case sv::ErrorCode::out_of_memory: return SEATKEY_OUT_OF_MEMORY;
     case sv::ErrorCode::internal_error: return SEATKEY_INTERNAL_ERROR;
+    case sv::ErrorCode::invalid_argument: return SEATKEY_INVALID_ARGUMENT;
   }
   return SEATKEY_INTERNAL_ERROR;
 }
@@ -110,16 +115,18 @@ seatkey_status make_store(sv::Expected<sv::TrustStore> store, seatkey_trust_stor
   return SEATKEY_OK;
 }
 
-seatkey_status make_entitlement(const sv::LicenseSet& set, const char* appliance_id,
-                                const seatkey_trust_store* trust, std::int64_t now, seatkey_entitlement** out,
-                                char* err, std::size_t err_size) {
+// Evaluates `set` (a license set, or the error reading one) in `context` and hands out the
+// entitlement.
+seatkey_status make_entitlement(const sv::Expected<sv::LicenseSet>& set, const char* appliance_id,
+                                const seatkey_trust_store* trust, const sv::EvaluationContext& context,
+                                seatkey_entitlement** out, char* err, std::size_t err_size) {
   sv::TrustStore built_in;
   if (trust == nullptr) {
     auto b = sv::TrustStore::built_in();
     if (!b) return fail(b.error(), err, err_size);
     built_in = std::move(*b);
   }
-  auto e = sv::evaluate(set, appliance_id, trust != nullptr ? trust->store : built_in, now);
+  auto e = sv::evaluate(set, appliance_id, trust != nullptr ? trust->store : built_in, context);
   if (!e) return fail(e.error(), err, err_size);
   auto handle = std::make_unique<seatkey_entitlement>();
   handle->entitlement = std::move(*e);
@@ -129,6 +136,29 @@ seatkey_status make_entitlement(const sv::LicenseSet& set, const char* appliance
   for (const auto& r : handle->entitlement.rejected) handle->rejected.push_back(seatkey_report{&r});
   *out = handle.release();
   return SEATKEY_OK;
+}
+
+sv::EvaluationContext context_at(std::int64_t now) {
+  sv::EvaluationContext context;
+  context.now = now;
+  return context;
+}
+
+seatkey_status evaluate_text(const char* text, size_t size, const char* source_name, const char* appliance_id,
+                             const seatkey_trust_store* trust, const sv::EvaluationContext& context,
+                             seatkey_entitlement** out, char* err, size_t err_size) {
+  const std::string_view t = text != nullptr ? std::string_view(text, size) : std::string_view();
+  return make_entitlement(sv::parse_licenses(t, source_name != nullptr ? source_name : "licenses"),
+                          appliance_id, trust, context, out, err, err_size);
+}
+
+seatkey_status evaluate_path(const char* path, const char* appliance_id, const seatkey_trust_store* trust,
+                             const sv::EvaluationContext& context, seatkey_entitlement** out, char* err,
+                             size_t err_size) {
+  // Check the ID first: a wrong ID is the caller's problem even when the path is too.
+  auto id = sv::canonical_appliance_id(appliance_id);
+  if (!id) return fail(id.error(), err, err_size);
+  return make_entitlement(sv::load_licenses(path), appliance_id, trust, context, out, err, err_size);
 }
 
 // The C enums name the C++ API's enumerators (and so the policy's tables) with values that never
@@ -175,11 +205,31 @@ constexpr EnumMap<seatkey_edition, sv::Edition, 4> kEditionsC{{
 }};
 static_assert(covers_once(kEditionsC, seatkey::kEditions.size()),
               "seatkey_edition covers the editions table");
-constexpr EnumMap<seatkey_kind, sv::LicenseKind, 2> kKinds{{
+constexpr EnumMap<seatkey_kind, sv::LicenseKind, 3> kKinds{{
     {SEATKEY_KIND_SERVER, sv::LicenseKind::server},
     {SEATKEY_KIND_USERS, sv::LicenseKind::users},
+    {SEATKEY_KIND_REVOCATION, sv::LicenseKind::revocation},
 }};
 static_assert(covers_once(kKinds, seatkey::kKindNames.size()), "seatkey_kind covers the kinds table");
+
+// The grace reasons and warnings have no policy table: the C++ API's enums are theirs.
+constexpr std::size_t kGraceReasonCount = static_cast<std::size_t>(sv::GraceReason::licenses_damaged) + 1;
+constexpr std::size_t kWarningCount = static_cast<std::size_t>(sv::WarningCode::licenses_unreadable) + 1;
+constexpr EnumMap<seatkey_grace_reason, sv::GraceReason, 3> kGraceReasons{{
+    {SEATKEY_GRACE_APPLIANCE_CHANGED, sv::GraceReason::appliance_changed},
+    {SEATKEY_GRACE_LICENSES_UNREADABLE, sv::GraceReason::licenses_unreadable},
+    {SEATKEY_GRACE_LICENSES_DAMAGED, sv::GraceReason::licenses_damaged},
+}};
+static_assert(covers_once(kGraceReasons, kGraceReasonCount),
+              "seatkey_grace_reason covers verifier::GraceReason");
+constexpr EnumMap<seatkey_warning, sv::WarningCode, 5> kWarnings{{
+    {SEATKEY_WARNING_STATE_MISSING, sv::WarningCode::state_missing},
+    {SEATKEY_WARNING_STATE_UNREADABLE, sv::WarningCode::state_unreadable},
+    {SEATKEY_WARNING_STATE_DAMAGED, sv::WarningCode::state_damaged},
+    {SEATKEY_WARNING_STATE_NOT_SAVED, sv::WarningCode::state_not_saved},
+    {SEATKEY_WARNING_LICENSES_UNREADABLE, sv::WarningCode::licenses_unreadable},
+}};
+static_assert(covers_once(kWarnings, kWarningCount), "seatkey_warning covers verifier::WarningCode");
 
 template <class C, class Cpp, std::size_t N>
 C to_c(const EnumMap<C, Cpp, N>& map, Cpp value) noexcept {
@@ -294,6 +344,67 @@ const char* seatkey_trust_store_public_key(const seatkey_trust_store* store, siz
   return store && i < store->keys.size() ? store->keys[i].c_str() : nullptr;
 }
 
+// ---- Evaluation options
+
+seatkey_status seatkey_options_new(seatkey_options** out, char* err, size_t err_size) {
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  *out = nullptr;
+  return guarded(
+      [&] {
+        *out = new seatkey_options();
+        return SEATKEY_OK;
+      },
+      err, err_size);
+}
+
+void seatkey_options_free(seatkey_options* options) {
+  delete options;
+}
+
+seatkey_status seatkey_options_set_now(seatkey_options* options, int64_t now) {
+  if (options == nullptr) return SEATKEY_INVALID_ARGUMENT;
+  options->context.now = now;
+  return SEATKEY_OK;
+}
+
+seatkey_status seatkey_options_set_min_time(seatkey_options* options, int64_t min_time) {
+  if (options == nullptr) return SEATKEY_INVALID_ARGUMENT;
+  options->context.min_time = min_time;
+  return SEATKEY_OK;
+}
+
+seatkey_status seatkey_options_set_state_path(seatkey_options* options, const char* path) {
+  if (options == nullptr) return SEATKEY_INVALID_ARGUMENT;
+  return guarded(
+      [&] {
+        options->context.state_path = path != nullptr ? path : "";
+        return SEATKEY_OK;
+      },
+      nullptr, 0);
+}
+
+seatkey_status seatkey_options_set_grace_days(seatkey_options* options, int days) {
+  if (options == nullptr || days < 0 || days > sv::detail::kMaxContextDays) return SEATKEY_INVALID_ARGUMENT;
+  options->context.grace_days = days;
+  return SEATKEY_OK;
+}
+
+seatkey_status seatkey_options_set_warn_days(seatkey_options* options, int days) {
+  if (options == nullptr || days < 0 || days > sv::detail::kMaxContextDays) return SEATKEY_INVALID_ARGUMENT;
+  options->context.warn_days = days;
+  return SEATKEY_OK;
+}
+
+bool seatkey_build_time(int64_t* out) {
+  const auto t = sv::build_time();
+  if (t && out != nullptr) *out = *t;
+  return t.has_value();
+}
+
+int seatkey_default_grace_days(void) {
+  return sv::default_grace_days();
+}
+
 // ---- Evaluation
 
 seatkey_status seatkey_evaluate_text(const char* text, size_t size, const char* source_name,
@@ -305,10 +416,8 @@ seatkey_status seatkey_evaluate_text(const char* text, size_t size, const char* 
   if (appliance_id == nullptr) return null_argument(__func__, "appliance_id", err, err_size);
   return guarded(
       [&] {
-        const std::string_view t = text != nullptr ? std::string_view(text, size) : std::string_view();
-        auto set = sv::parse_licenses(t, source_name != nullptr ? source_name : "licenses");
-        if (!set) return fail(set.error(), err, err_size);
-        return make_entitlement(*set, appliance_id, trust, now, out, err, err_size);
+        return evaluate_text(text, size, source_name, appliance_id, trust, context_at(now), out, err,
+                             err_size);
       },
       err, err_size);
 }
@@ -321,15 +430,39 @@ seatkey_status seatkey_evaluate_path(const char* path, const char* appliance_id,
   if (path == nullptr) return null_argument(__func__, "path", err, err_size);
   if (appliance_id == nullptr) return null_argument(__func__, "appliance_id", err, err_size);
   return guarded(
+      [&] { return evaluate_path(path, appliance_id, trust, context_at(now), out, err, err_size); }, err,
+      err_size);
+}
+
+seatkey_status seatkey_evaluate_text_with_options(const char* text, size_t size, const char* source_name,
+                                                  const char* appliance_id, const seatkey_trust_store* trust,
+                                                  const seatkey_options* options, seatkey_entitlement** out,
+                                                  char* err, size_t err_size) {
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  *out = nullptr;
+  if (text == nullptr && size > 0) return null_argument(__func__, "text", err, err_size);
+  if (appliance_id == nullptr) return null_argument(__func__, "appliance_id", err, err_size);
+  if (options == nullptr) return null_argument(__func__, "options", err, err_size);
+  return guarded(
       [&] {
-        // Check the ID first: a wrong ID is the caller's problem even when the path is too.
-        auto id = sv::canonical_appliance_id(appliance_id);
-        if (!id) return fail(id.error(), err, err_size);
-        auto set = sv::load_licenses(path);
-        if (!set) return fail(set.error(), err, err_size);
-        return make_entitlement(*set, appliance_id, trust, now, out, err, err_size);
+        return evaluate_text(text, size, source_name, appliance_id, trust, options->context, out, err,
+                             err_size);
       },
       err, err_size);
+}
+
+seatkey_status seatkey_evaluate_path_with_options(const char* path, const char* appliance_id,
+                                                  const seatkey_trust_store* trust,
+                                                  const seatkey_options* options, seatkey_entitlement** out,
+                                                  char* err, size_t err_size) {
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  *out = nullptr;
+  if (path == nullptr) return null_argument(__func__, "path", err, err_size);
+  if (appliance_id == nullptr) return null_argument(__func__, "appliance_id", err, err_size);
+  if (options == nullptr) return null_argument(__func__, "options", err, err_size);
+  return guarded(
+      [&] { return evaluate_path(path, appliance_id, trust, options->context, out, err, err_size); }, err,
+      err_size);
 }
 
 void seatkey_entitlement_free(seatkey_entitlement* entitlement) {
@@ -393,6 +526,71 @@ int64_t seatkey_entitlement_evaluated_at(const seatkey_entitlement* e) {
   return e ? e->entitlement.evaluated_at : 0;
 }
 
+int64_t seatkey_entitlement_clock(const seatkey_entitlement* e) {
+  return e ? e->entitlement.clock : 0;
+}
+
+bool seatkey_entitlement_clock_floor(const seatkey_entitlement* e, int64_t* floor) {
+  if (e == nullptr || !e->entitlement.clock_floor) return false;
+  if (floor != nullptr) *floor = *e->entitlement.clock_floor;
+  return true;
+}
+
+bool seatkey_entitlement_clock_behind(const seatkey_entitlement* e) {
+  return e && e->entitlement.clock_behind;
+}
+
+const char* seatkey_grace_reason_name(seatkey_grace_reason reason) {
+  if (reason == SEATKEY_GRACE_NONE) return "none";
+  const auto r = from_c(kGraceReasons, reason);
+  return r ? sv::grace_reason_name(*r) : "unknown";
+}
+
+bool seatkey_entitlement_grace(const seatkey_entitlement* e, int64_t* since, int64_t* until) {
+  if (e == nullptr || !e->entitlement.grace) return false;
+  if (since != nullptr) *since = e->entitlement.grace->since;
+  if (until != nullptr) *until = e->entitlement.grace->until;
+  return true;
+}
+
+seatkey_grace_reason seatkey_entitlement_grace_reason(const seatkey_entitlement* e) {
+  if (e == nullptr || !e->entitlement.grace) return SEATKEY_GRACE_NONE;
+  return to_c(kGraceReasons, e->entitlement.grace->reason);
+}
+
+const char* seatkey_entitlement_grace_message(const seatkey_entitlement* e) {
+  return e && e->entitlement.grace ? e->entitlement.grace->message.c_str() : nullptr;
+}
+
+size_t seatkey_entitlement_expiring_count(const seatkey_entitlement* e) {
+  return e ? e->entitlement.expiring.size() : 0;
+}
+
+// One of the accepted reports, the same pointer seatkey_entitlement_accepted() gives.
+const seatkey_report* seatkey_entitlement_expiring(const seatkey_entitlement* e, size_t i) {
+  return e && i < e->entitlement.expiring.size() ? &e->accepted[e->entitlement.expiring[i]] : nullptr;
+}
+
+const char* seatkey_warning_name(seatkey_warning warning) {
+  if (warning == SEATKEY_WARNING_NONE) return "none";
+  const auto w = from_c(kWarnings, warning);
+  return w ? sv::warning_name(*w) : "unknown";
+}
+
+size_t seatkey_entitlement_warning_count(const seatkey_entitlement* e) {
+  return e ? e->entitlement.warnings.size() : 0;
+}
+
+seatkey_warning seatkey_entitlement_warning_code(const seatkey_entitlement* e, size_t i) {
+  if (e == nullptr || i >= e->entitlement.warnings.size()) return SEATKEY_WARNING_NONE;
+  return to_c(kWarnings, e->entitlement.warnings[i].code);
+}
+
+const char* seatkey_entitlement_warning_message(const seatkey_entitlement* e, size_t i) {
+  if (e == nullptr || i >= e->entitlement.warnings.size()) return nullptr;
+  return e->entitlement.warnings[i].message.c_str();
+}
+
 bool seatkey_entitlement_may_add_user(const seatkey_entitlement* e, int64_t current_users) {
   return e && e->entitlement.may_add_user(current_users);
 }
@@ -454,6 +652,13 @@ seatkey_reason seatkey_report_reason(const seatkey_report* r) {
 const char* seatkey_report_message(const seatkey_report* r) {
   const auto* p = report_of(r);
   return p ? p->message.c_str() : nullptr;
+}
+
+bool seatkey_report_expires(const seatkey_report* r, int64_t* expires) {
+  const auto* p = report_of(r);
+  if (p == nullptr || !p->expires) return false;
+  if (expires != nullptr) *expires = *p->expires;
+  return true;
 }
 
 // ---- Helpers

@@ -1,5 +1,8 @@
 // evaluate(): each token checked alone (format, key, signature, claims, binding), then the
-// licensing rules of seatkey::apply_rules(), then the entitlement and one report per token.
+// clock floor and the state file, the licensing rules of seatkey::apply_rules() at
+// max(clock, clock floor), the grace rules, and the entitlement with one report per token.
+#include <algorithm>
+#include <limits>
 #include <new>
 #include <optional>
 
@@ -10,6 +13,7 @@
 #include "seatkey/common/paseto.hpp"
 #include "seatkey/common/policy.hpp"
 #include "seatkey/common/text.hpp"
+#include "state.hpp"
 
 namespace seatkey::verifier {
 namespace {
@@ -20,9 +24,10 @@ using RuleReason = seatkey::Reason;  // the rules' reasons; the API's Reason mir
 struct TokenCheck {
   std::optional<RuleReason> reason;  // nullopt: passed the checks of the token alone
   std::string message;               // for a reason found here
-  bool parsed = false;               // the claims parsed: serial, kind and users are set
+  bool parsed = false;               // the claims parsed: serial, kind, users and expires are set
   seatkey::LicenseKind kind = seatkey::LicenseKind::users;
   int users = 0;
+  std::optional<UnixTime> expires;
   std::string serial;
   std::optional<std::size_t> terms_index;  // into the licenses apply_rules() decides on
 };
@@ -33,6 +38,7 @@ struct Candidates {
   std::vector<std::size_t> token_index;      // terms[i] is token token_index[i]
   std::vector<seatkey::License> servers;     // full claims of the server licenses ...
   std::vector<std::size_t> server_of_terms;  // ... server_of_terms[i] for a server terms[i]
+  std::optional<UnixTime> latest_iat;        // of every token whose signature and claims checked out
 };
 
 bool is_well_formed_pid(std::string_view kid) {
@@ -160,7 +166,10 @@ Candidates check_tokens(const LicenseSet& set, const std::string& appliance,
     c.parsed = true;
     c.kind = license->kind;
     c.users = license->users;
+    c.expires = license->expires;
     c.serial = license->serial;
+    // The vendor signed this issue time, whatever the token's fate: time has passed it.
+    out.latest_iat = std::max(out.latest_iat.value_or(license->issued_at), license->issued_at);
     if (c.reason) continue;
     c.terms_index = out.terms.size();
     out.token_index.push_back(i);
@@ -262,6 +271,7 @@ void write_reports(const LicenseSet& set, std::vector<TokenCheck>* checks, const
     if (c.parsed) {
       r.kind = detail::to_api(c.kind);
       r.users = c.users;
+      r.expires = c.expires;
       r.serial = std::move(c.serial);
     }
     r.message = std::move(c.message);
@@ -269,28 +279,160 @@ void write_reports(const LicenseSet& set, std::vector<TokenCheck>* checks, const
   }
 }
 
-}  // namespace
+// t + days, saturated at the ends of UnixTime.
+UnixTime plus_days(UnixTime t, int days) {
+  const UnixTime span = static_cast<UnixTime>(days) * 86400;
+  return t > std::numeric_limits<UnixTime>::max() - span ? std::numeric_limits<UnixTime>::max() : t + span;
+}
 
-Expected<Entitlement> evaluate(const LicenseSet& set, std::string_view appliance_id, const TrustStore& trust,
-                               UnixTime now) noexcept {
+// The first moment at which the outcome's entitlement gets worse on its own: the active
+// server license's exp, or the exp of an accepted pack that takes licensed users with it
+// (packs expiring in order; a pack the edition's maximum cut off takes none).
+std::optional<UnixTime> good_until(const Candidates& candidates, const seatkey::Outcome& outcome) {
+  if (!outcome.active_server) return std::nullopt;
+  const seatkey::LicenseTerms& server = candidates.terms[*outcome.active_server];
+  std::optional<UnixTime> until = server.expires;
+  std::vector<std::pair<UnixTime, int>> packs;  // exp, users of the accepted packs with an exp
+  for (std::size_t i = 0; i < candidates.terms.size(); ++i) {
+    const seatkey::LicenseTerms& l = candidates.terms[i];
+    if (!outcome.rulings[i].reason && l.kind == seatkey::LicenseKind::users && l.expires) {
+      packs.emplace_back(*l.expires, l.users);
+    }
+  }
+  std::sort(packs.begin(), packs.end());
+  long long pack_users = outcome.users.pack_users;
+  for (const auto& [exp, users] : packs) {
+    if (until && exp >= *until) break;
+    pack_users -= users;
+    if (seatkey::count_users(*server.edition, pack_users).licensed_users < outcome.users.licensed_users) {
+      until = exp;
+      break;
+    }
+  }
+  return until;
+}
+
+// The accepted licenses whose exp is at most warn_days after t, soonest first.
+std::vector<std::size_t> expiring_of(const std::vector<LicenseReport>& accepted, UnixTime t, int warn_days) {
+  const UnixTime limit = plus_days(t, warn_days);
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < accepted.size(); ++i) {
+    if (accepted[i].expires && *accepted[i].expires <= limit) out.push_back(i);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [&](std::size_t a, std::size_t b) { return *accepted[a].expires < *accepted[b].expires; });
+  return out;
+}
+
+std::optional<Error> check_context(const EvaluationContext& context) {
+  const auto out_of_range = [](const char* name, int value) {
+    return Error{ErrorCode::invalid_argument, std::string(name) + " must be 0 to " +
+                                                  std::to_string(detail::kMaxContextDays) + ", not " +
+                                                  std::to_string(value)};
+  };
+  if (context.grace_days && (*context.grace_days < 0 || *context.grace_days > detail::kMaxContextDays)) {
+    return out_of_range("grace_days", *context.grace_days);
+  }
+  if (context.warn_days < 0 || context.warn_days > detail::kMaxContextDays)
+    return out_of_range("warn_days", context.warn_days);
+  return std::nullopt;
+}
+
+// Whether a failure to read or take the license set becomes an empty set with a warning:
+// with a state file, so that grace can keep the last good entitlement.
+bool evaluated_as_empty(const Error& error, const EvaluationContext& context) {
+  return !context.state_path.empty() &&
+         (error.code == ErrorCode::io_error || error.code == ErrorCode::too_large);
+}
+
+// The evaluation; `unreadable` is the error that made `set` an empty stand-in, or nullptr.
+Entitlement evaluate_checked(const LicenseSet& set, std::string appliance, const TrustStore& trust,
+                             const EvaluationContext& context, const Error* unreadable) {
+  std::vector<Warning> warnings;
+  if (unreadable != nullptr) {
+    warnings.push_back(
+        {WarningCode::licenses_unreadable, unreadable->message + ": evaluated as no licenses"});
+  }
+  std::vector<TokenCheck> checks(set.tokens.size());  // never reallocated: the terms point in
+  const Candidates candidates = check_tokens(set, appliance, detail::TrustStoreAccess::impl(trust), &checks);
+
+  detail::StateFile state;
+  if (!context.state_path.empty()) state.open(context.state_path, &warnings);
+
+  const UnixTime now = context.now ? *context.now : current_time();
+  std::optional<UnixTime> floor = candidates.latest_iat;
+  for (const std::optional<UnixTime>& t : {build_time(), context.min_time, state.state().high_water}) {
+    if (t) floor = std::max(floor.value_or(*t), *t);
+  }
+  const UnixTime t = std::max(now, floor.value_or(now));
+
+  const seatkey::Outcome outcome = seatkey::apply_rules(candidates.terms, t);
+  Entitlement e = entitlement_of(std::move(appliance), t, outcome, candidates);
+  e.clock = now;
+  e.clock_floor = floor;
+  e.clock_behind = floor && now < *floor;
+  write_reports(set, &checks, outcome, candidates, &e);
+
+  if (!context.state_path.empty()) {
+    const int grace_days = context.grace_days.value_or(default_grace_days());
+    detail::GraceDecision d = detail::decide_grace(state.state(), e, good_until(candidates, outcome), t,
+                                                   grace_days, unreadable != nullptr);
+    if (d.grace) {
+      detail::apply_last_good(*state.state().last_good, &e);
+      e.grace = std::move(d.grace);
+    }
+    state.save(d.after, &warnings);
+  }
+  e.expiring = expiring_of(e.accepted, t, context.warn_days);
+  e.warnings = std::move(warnings);
+  return e;
+}
+
+template <class F>
+Expected<Entitlement> guarded(F&& f) noexcept {
   try {
-    auto appliance = seatkey::canonical_appliance_id(appliance_id);
-    if (!appliance) return detail::from_common(appliance.error());
-    if (auto too_large = check_set_limits(set)) return std::move(*too_large);
-
-    std::vector<TokenCheck> checks(set.tokens.size());  // never reallocated: the terms point in
-    const Candidates candidates =
-        check_tokens(set, *appliance, detail::TrustStoreAccess::impl(trust), &checks);
-    const seatkey::Outcome outcome = seatkey::apply_rules(candidates.terms, now);
-
-    Entitlement e = entitlement_of(std::move(*appliance), now, outcome, candidates);
-    write_reports(set, &checks, outcome, candidates, &e);
-    return e;
+    return f();
   } catch (const std::bad_alloc&) {
     return Error{ErrorCode::out_of_memory, "out of memory"};
   } catch (const std::exception& ex) {
     return Error{ErrorCode::internal_error, std::string("internal error: ") + ex.what()};
   }
+}
+
+Expected<Entitlement> evaluate_set(const LicenseSet* set, const Error* load_error,
+                                   std::string_view appliance_id, const TrustStore& trust,
+                                   const EvaluationContext& context) {
+  if (auto bad = check_context(context)) return std::move(*bad);
+  auto appliance = seatkey::canonical_appliance_id(appliance_id);
+  if (!appliance) return detail::from_common(appliance.error());
+  std::optional<Error> too_large;
+  if (set != nullptr) too_large = check_set_limits(*set);
+  const Error* unreadable = load_error != nullptr ? load_error : too_large ? &*too_large : nullptr;
+  if (unreadable == nullptr) return evaluate_checked(*set, std::move(*appliance), trust, context, nullptr);
+  if (!evaluated_as_empty(*unreadable, context)) return *unreadable;
+  return evaluate_checked(LicenseSet{}, std::move(*appliance), trust, context, unreadable);
+}
+
+}  // namespace
+
+Expected<Entitlement> evaluate(const LicenseSet& set, std::string_view appliance_id, const TrustStore& trust,
+                               const EvaluationContext& context) noexcept {
+  return guarded([&] { return evaluate_set(&set, nullptr, appliance_id, trust, context); });
+}
+
+Expected<Entitlement> evaluate(const Expected<LicenseSet>& set, std::string_view appliance_id,
+                               const TrustStore& trust, const EvaluationContext& context) noexcept {
+  return guarded([&] {
+    return set ? evaluate_set(&*set, nullptr, appliance_id, trust, context)
+               : evaluate_set(nullptr, &set.error(), appliance_id, trust, context);
+  });
+}
+
+Expected<Entitlement> evaluate(const LicenseSet& set, std::string_view appliance_id, const TrustStore& trust,
+                               UnixTime now) noexcept {
+  EvaluationContext context;
+  context.now = now;
+  return evaluate(set, appliance_id, trust, context);
 }
 
 }  // namespace seatkey::verifier

@@ -46,6 +46,9 @@ extern const std::size_t kBuiltInTrustedKeyCount;
 // The library's error for one of seatkey::common's.
 Error from_common(const seatkey::Error& error);
 
+// The range of EvaluationContext::grace_days and warn_days: 0 to this many days.
+inline constexpr int kMaxContextDays = 3650;
+
 // The API's enums mirror the policy's tables value for value (support.cpp checks it at
 // compile time).
 inline Reason to_api(seatkey::Reason r) noexcept {

@@ -19,8 +19,50 @@ const char* error_code_name(ErrorCode code) noexcept {
     case ErrorCode::too_large: return "too_large";
     case ErrorCode::out_of_memory: return "out_of_memory";
     case ErrorCode::internal_error: return "internal_error";
+    case ErrorCode::invalid_argument: return "invalid_argument";
   }
   return "internal_error";
+}
+
+// The build's settings (verifier/CMakeLists.txt defines them for this file only).
+#ifndef SEATKEY_DEFAULT_GRACE_DAYS
+#error "SEATKEY_DEFAULT_GRACE_DAYS is set by verifier/CMakeLists.txt"
+#endif
+
+std::optional<UnixTime> build_time() noexcept {
+#ifdef SEATKEY_BUILD_TIME_UNIX
+  return static_cast<UnixTime>(SEATKEY_BUILD_TIME_UNIX);
+#else
+  return std::nullopt;
+#endif
+}
+
+int default_grace_days() noexcept {
+  return SEATKEY_DEFAULT_GRACE_DAYS;
+}
+
+namespace {
+
+// The names of docs/format.md, in enum order.
+constexpr std::array<const char*, 3> kGraceReasonNames{
+    {"appliance_changed", "licenses_unreadable", "licenses_damaged"}};
+static_assert(kGraceReasonNames.size() == static_cast<std::size_t>(GraceReason::licenses_damaged) + 1,
+              "a name for every GraceReason");
+constexpr std::array<const char*, 5> kWarningNames{
+    {"state_missing", "state_unreadable", "state_damaged", "state_not_saved", "licenses_unreadable"}};
+static_assert(kWarningNames.size() == static_cast<std::size_t>(WarningCode::licenses_unreadable) + 1,
+              "a name for every WarningCode");
+
+}  // namespace
+
+const char* grace_reason_name(GraceReason reason) noexcept {
+  const auto i = static_cast<std::size_t>(reason);
+  return i < kGraceReasonNames.size() ? kGraceReasonNames[i] : "unknown";
+}
+
+const char* warning_name(WarningCode code) noexcept {
+  const auto i = static_cast<std::size_t>(code);
+  return i < kWarningNames.size() ? kWarningNames[i] : "unknown";
 }
 
 namespace {
@@ -62,9 +104,10 @@ static_assert(mirrors(std::array<std::pair<Edition, seatkey::Edition>, 4>{{
                       }},
                       seatkey::kEditions.size()),
               "verifier::Edition mirrors seatkey::Edition");
-static_assert(mirrors(std::array<std::pair<LicenseKind, seatkey::LicenseKind>, 2>{{
+static_assert(mirrors(std::array<std::pair<LicenseKind, seatkey::LicenseKind>, 3>{{
                           {LicenseKind::server, seatkey::LicenseKind::server},
                           {LicenseKind::users, seatkey::LicenseKind::users},
+                          {LicenseKind::revocation, seatkey::LicenseKind::revocation},
                       }},
                       seatkey::kKindNames.size()),
               "verifier::LicenseKind mirrors seatkey::LicenseKind");

@@ -3,19 +3,33 @@
 // (nlohmann::json), so that the library keeps its standard-library-only API.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "seatkey/verifier.hpp"
 
 namespace seatkey::verifier {
 
-// serial, kind, users (null for a token that did not verify), source, reason (null: accepted),
-// message.
+inline nlohmann::ordered_json time_or_null(const std::optional<UnixTime>& t) {
+  return t ? nlohmann::ordered_json(format_time(*t)) : nlohmann::ordered_json(nullptr);
+}
+
+// Whole days from `from` to `to` (rounded down).
+inline std::int64_t days_between(UnixTime from, UnixTime to) {
+  const std::int64_t s = to - from;
+  return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
+}
+
+// serial, kind, users (null for a token that did not verify), expires, source, reason (null:
+// accepted), message.
 inline nlohmann::ordered_json report_json(const LicenseReport& r) {
   nlohmann::ordered_json j;
   j["serial"] = r.serial ? nlohmann::ordered_json(*r.serial) : nullptr;
   j["kind"] = r.kind ? nlohmann::ordered_json(kind_name(*r.kind)) : nullptr;
   j["users"] = r.users ? nlohmann::ordered_json(*r.users) : nullptr;
+  j["expires"] = time_or_null(r.expires);
   j["source"] = r.source;
   j["reason"] = r.reason ? nlohmann::ordered_json(reason_name(*r.reason)) : nullptr;
   j["message"] = r.message;
@@ -37,7 +51,38 @@ inline nlohmann::ordered_json entitlement_json(const Entitlement& e, bool with_r
   j["max_users"] = e.max_users ? nlohmann::ordered_json(*e.max_users) : nullptr;
   j["excess_users"] = e.excess_users;
   j["updates_allowed"] = e.updates_allowed();
-  j["updates_until"] = e.updates_until ? nlohmann::ordered_json(format_time(*e.updates_until)) : nullptr;
+  j["updates_until"] = time_or_null(e.updates_until);
+  j["evaluated_at"] = format_time(e.evaluated_at);
+  j["clock"] = format_time(e.clock);
+  j["clock_floor"] = time_or_null(e.clock_floor);
+  j["clock_behind"] = e.clock_behind;
+  if (e.grace) {
+    nlohmann::ordered_json g;
+    g["since"] = format_time(e.grace->since);
+    g["until"] = format_time(e.grace->until);
+    g["reason"] = grace_reason_name(e.grace->reason);
+    g["days_left"] = days_between(e.evaluated_at, e.grace->until);
+    g["message"] = e.grace->message;
+    j["grace"] = std::move(g);
+  } else {
+    j["grace"] = nullptr;
+  }
+  j["expiring"] = nlohmann::ordered_json::array();
+  for (std::size_t i : e.expiring) {
+    const LicenseReport& r = e.accepted[i];
+    nlohmann::ordered_json x;
+    x["serial"] = *r.serial;
+    x["kind"] = kind_name(*r.kind);
+    x["users"] = *r.users;
+    x["source"] = r.source;
+    x["expires"] = format_time(*r.expires);
+    x["days_left"] = days_between(e.evaluated_at, *r.expires);
+    j["expiring"].push_back(std::move(x));
+  }
+  j["warnings"] = nlohmann::ordered_json::array();
+  for (const Warning& w : e.warnings) {
+    j["warnings"].push_back(nlohmann::ordered_json{{"code", warning_name(w.code)}, {"message", w.message}});
+  }
   j["accepted"] = nlohmann::ordered_json::array();
   j["rejected"] = nlohmann::ordered_json::array();
   if (with_reports) {

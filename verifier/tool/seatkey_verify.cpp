@@ -1,18 +1,25 @@
 // seatkey-verify: the appliance's boot check (docs/firmware.md).
 //
 //   seatkey-verify --appliance ID|--appliance-file F --licenses PATH
-//       [--trusted-keys FILE] [--now TIME] [--users N] [--json]
+//       [--trusted-keys FILE] [--state FILE] [--grace-days N] [--warn-days N] [--now TIME]
+//       [--users N] [--json]
 //
 // "-" as F or PATH reads standard input (one of them at most), within the same limits as a
 // file. Everything printed for people goes through terminal_safe(): file names, sources and
 // messages may hold any bytes, and a file named "a\nUsers: 500\e[1;32m" must not forge
 // lines or colours. --json prints the exact text, JSON-escaped.
 //
-// Exit status: 0 licensed (a valid server license is active), 1 not licensed, 2 usage or
-// input error (message on stderr). --users N reports whether N users fit the license and
-// whether one more may be added; it does not change the exit status: a PBX with more users
-// than licensed still has a valid license (it boots, it may not add users), and a boot script
-// that must know reads the "users_fit" field of --json.
+// --now stands in for the system clock; like it, it cannot take the evaluation before the
+// clock floor (the newest verified license's issue time, a firmware build's time, the state
+// file's high-water mark). --state keeps that high-water mark and the last good entitlement
+// for grace; its problems, and licenses it lets be unreadable, are warnings on stderr, never
+// a failed boot check.
+//
+// Exit status: 0 licensed (a valid server license is active, or grace keeps the last good
+// entitlement), 1 not licensed, 2 usage or input error (message on stderr). --users N reports whether N users
+// fit the license and whether one more may be added; it does not change the exit status: a PBX with more
+// users than licensed still has a valid license (it boots, it may not add users), and a boot script that must
+// know reads the "users_fit" field of --json.
 //
 // --json prints the entitlement with the field names and order of docs/format.md; with
 // --users N it adds "current_users", "users_fit" (N <= licensed_users) and "may_add_user"
@@ -52,6 +59,10 @@ struct Options {
   std::string licenses;
   std::string trusted_keys;
   std::string now;
+  std::string state;
+  bool state_given = false;
+  std::optional<int> grace_days;
+  int warn_days = 30;
   std::optional<std::int64_t> users;
   bool json = false;
 };
@@ -80,7 +91,30 @@ void setup(CLI::App& app, Options& o) {
                  "Trust the k4.public keys in FILE instead of the keys built into this program")
       ->type_name("FILE");
 #endif
-  app.add_option("--now", o.now, "Evaluate at this RFC 3339 time instead of the current time")
+  app.add_option_function<std::string>(
+         "--state",
+         [&o](const std::string& path) {
+           o.state = path;
+           o.state_given = true;
+         },
+         "Keep the clock's high-water mark and the last good entitlement in FILE (created\n"
+         "0600; its folder must be writable), for the clock floor and grace")
+      ->type_name("FILE");
+#if SEATKEY_VERIFY_GRACE_DAYS_OPTION
+  app.add_option_function<int>(
+         "--grace-days", [&o](const int& n) { o.grace_days = n; },
+         "With --state: days the last good entitlement is kept after it was lost other than by\n"
+         "expiry (default " +
+             std::to_string(sv::default_grace_days()) + ", 0: no grace)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 3650));
+#endif
+  app.add_option("--warn-days", o.warn_days, "Name the licenses that expire within N days (default 30)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 3650));
+  app.add_option("--now", o.now,
+                 "Evaluate at this RFC 3339 time instead of the system clock (never before the\n"
+                 "clock floor)")
       ->type_name("TIME");
   app.add_option_function<std::int64_t>(
          "--users", [&o](const std::int64_t& n) { o.users = n; },
@@ -88,12 +122,19 @@ void setup(CLI::App& app, Options& o) {
       ->type_name("N")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--json", o.json, "Print the entitlement as JSON");
-  app.set_version_flag("--version", std::string(kProgram) + " " + SEATKEY_VERSION);
+  std::string version = std::string(kProgram) + " " + SEATKEY_VERSION;
+  if (const auto built = sv::build_time()) {  // a firmware build: what it enforces
+    version += " (firmware build of " + sv::format_time(*built) + ", the clock floor; " +
+               std::to_string(sv::default_grace_days()) + " days of grace)";
+  }
+  app.set_version_flag("--version", version);
   app.footer(
       "Example:\n"
       "  seatkey-verify --appliance-file /etc/machine-id --licenses /etc/seatkey/licenses --users 12\n"
+      "  seatkey-verify --appliance-file /etc/machine-id --licenses /etc/seatkey/licenses "
+      "--state /var/lib/seatkey/state\n"
       "\n"
-      "Exit status: 0 licensed, 1 not licensed, 2 usage or input error.");
+      "Exit status: 0 licensed (also in grace), 1 not licensed, 2 usage or input error.");
   // CLI11 quotes what was typed (an option's value may hold any bytes).
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
     return std::string(kProgram) + ": " + seatkey::terminal_safe(e.what()) +
@@ -161,6 +202,20 @@ std::string display_edition(sv::Edition e) {
   return "?";
 }
 
+// "about 56 years", "3 days", "1 hour", "12 seconds": a span of time in words.
+std::string duration_text(std::int64_t seconds) {
+  const auto count = [](std::int64_t n, const char* unit) {
+    return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
+  };
+  constexpr std::int64_t kDay = 86400;
+  constexpr std::int64_t kYear = 31556952;  // 365.2425 days
+  if (seconds >= 2 * kYear) return "about " + count(seconds / kYear, "year");
+  if (seconds >= kDay) return count(seconds / kDay, "day");
+  if (seconds >= 3600) return count(seconds / 3600, "hour");
+  if (seconds >= 60) return count(seconds / 60, "minute");
+  return count(seconds, "second");
+}
+
 // Paths in `source` may be any bytes: invalid UTF-8 is shown as U+FFFD, never an error.
 std::string dump(const nlohmann::ordered_json& j) {
   return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
@@ -188,8 +243,8 @@ void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
     j["users_fit"] = e.licensed && *o.users <= e.licensed_users;
     j["may_add_user"] = e.may_add_user(*o.users);
   }
-  // The members are scalars (or the report lists): the object printed member by member is
-  // exactly dump()'s output.
+  // The object printed member by member (the report lists one report at a time) is exactly
+  // dump()'s output.
   out << "{\n";
   bool first = true;
   for (const auto& [key, value] : j.items()) {
@@ -201,7 +256,11 @@ void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
     if (reports != nullptr && !reports->empty()) {
       print_reports(*reports, out);
     } else {
-      out << dump(value);
+      // A nested object or list, as dump() indents it one level down.
+      for (char c : dump(value)) {
+        out.put(c);
+        if (c == '\n') out << "  ";
+      }
     }
   }
   out << "\n}\n";
@@ -221,9 +280,16 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
   std::ostringstream line;
   if (e.licensed) {
     const std::string edition = display_edition(*e.edition);
-    line << "Appliance " << e.appliance << " is licensed: " << edition << " edition, "
-         << users_text(e.licensed_users) << " (server license " << *e.server_license << ").";
+    line << "Appliance " << e.appliance << " is licensed" << (e.grace ? " IN GRACE" : "") << ": " << edition
+         << " edition, " << users_text(e.licensed_users) << " (server license " << *e.server_license << ").";
     print_line(out, line);
+    if (e.grace) {
+      line << "Grace:    " << duration_text(e.grace->until - e.evaluated_at) << " left, until "
+           << sv::format_time(e.grace->until) << " (since " << sv::format_time(e.grace->since) << ", "
+           << sv::grace_reason_name(e.grace->reason) << "): " << e.grace->message
+           << "; after that it is not licensed.";
+      print_line(out, line);
+    }
     line << "Users:    " << e.licensed_users << " (" << e.included_users << " included";
     if (e.pack_users > 0) line << " + " << e.pack_users << " from user packs";
     if (e.excess_users > 0) {
@@ -248,6 +314,20 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
     print_line(out, line);
   } else {
     line << "Appliance " << e.appliance << " is NOT licensed: no valid server license was found.";
+    print_line(out, line);
+  }
+  if (e.clock_behind) {
+    line << "Clock:    the system clock (" << sv::format_time(e.clock) << ") is behind by "
+         << duration_text(*e.clock_floor - e.clock) << ": evaluated at " << sv::format_time(e.evaluated_at)
+         << ", the latest time this appliance knows has passed.";
+    print_line(out, line);
+  }
+  for (std::size_t i : e.expiring) {
+    const sv::LicenseReport& r = e.accepted[i];
+    std::string what = describe(r);
+    what.resize(what.size() - 2);  // without its ": "
+    line << "Expiring: " << what << " expires " << sv::format_time(*r.expires) << ", in "
+         << duration_text(*r.expires - e.evaluated_at) << " (" << r.source << ").";
     print_line(out, line);
   }
   if (o.users) {
@@ -280,6 +360,12 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
 }
 
 int run(const Options& o, std::ostream& out, std::ostream& err) {
+  if (o.state_given && o.state.empty()) return input_error(err, "--state: give the state file's path");
+  if (o.state == kStdin) {
+    input_error(err, "--state -: the state file is a file that is read and rewritten, not standard input");
+    print_line(err, "Run with --help for more information.");
+    return kInputError;
+  }
   if (o.appliance_file == kStdin && o.licenses == kStdin) {
     input_error(err, "--appliance-file - and --licenses - cannot both read standard input");
     print_line(err, "Run with --help for more information.");
@@ -300,23 +386,28 @@ int run(const Options& o, std::ostream& out, std::ostream& err) {
   auto id = sv::canonical_appliance_id(typed_id);
   if (!id) return input_error(err, id_origin + ": " + id.error().message);
 
-  sv::UnixTime now = sv::current_time();
+  sv::EvaluationContext context;
+  context.now = sv::current_time();
   if (!o.now.empty()) {
     auto t = sv::parse_time(o.now);
     if (!t) return input_error(err, "--now: " + t.error().message);
-    now = *t;
+    context.now = *t;
   }
+  context.state_path = o.state;
+  context.grace_days = o.grace_days;
+  context.warn_days = o.warn_days;
 
   auto trust =
       o.trusted_keys.empty() ? sv::TrustStore::built_in() : sv::TrustStore::load_file(o.trusted_keys);
   if (!trust) return input_error(err, trust.error().message);
 
+  // With --state an unreadable license set is a warning (grace may carry the appliance).
   auto set = load_license_set(o.licenses);
-  if (!set) return input_error(err, set.error().message);
-
-  auto entitlement = sv::evaluate(*set, *id, *trust, now);
+  auto entitlement = sv::evaluate(set, *id, *trust, context);
   if (!entitlement) return input_error(err, entitlement.error().message);
-  *set = sv::LicenseSet{};  // the tokens are no longer needed: less memory while printing
+  if (set) *set = sv::LicenseSet{};  // the tokens are no longer needed: less memory while printing
+  for (const sv::Warning& w : entitlement->warnings)
+    print_line(err, std::string(kProgram) + ": warning: " + w.message);
 
   if (o.json) {
     print_json(*entitlement, o, out);

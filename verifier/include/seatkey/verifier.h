@@ -15,8 +15,10 @@
  *    (NUL-terminated, truncated to fit) for the person who supplied the input. A NULL where
  *    a pointer is required is SEATKEY_INVALID_ARGUMENT. Getters given a NULL handle or an
  *    index out of range return 0, false, NULL or the *_NONE value; they never crash.
- *  - Thread safety: no global mutable state; handles are immutable once made, so any number
- *    of threads may read the same handle; freeing one must not race with reading it.
+ *  - Thread safety: no global mutable state; handles are immutable once made (but for the
+ *    setters of seatkey_options), so any number of threads may read the same handle; freeing
+ *    or setting one must not race with reading it. Evaluations with the same state file, in
+ *    any threads or processes, take turns on a lock of its folder.
  */
 #ifndef SEATKEY_VERIFIER_H
 #define SEATKEY_VERIFIER_H
@@ -92,6 +94,47 @@ SEATKEY_VERIFIER_API size_t seatkey_trust_store_size(const seatkey_trust_store* 
 SEATKEY_VERIFIER_API const char* seatkey_trust_store_key_id(const seatkey_trust_store* store, size_t i);
 SEATKEY_VERIFIER_API const char* seatkey_trust_store_public_key(const seatkey_trust_store* store, size_t i);
 
+/* ---- Evaluation options -------------------------------------------------------------- */
+
+/* What an evaluation needs besides the licenses, the appliance ID and the keys: the clock,
+ * the state file, the grace and warning periods (docs/firmware.md, docs/format.md). A new
+ * handle holds the defaults: the system clock when the evaluation runs, no state file, this
+ * build's grace days (seatkey_default_grace_days()), 30 warning days. The setters return
+ * SEATKEY_INVALID_ARGUMENT for a NULL handle or a value out of range, and leave the handle
+ * as it was. A handle may be used for any number of evaluations. */
+typedef struct seatkey_options seatkey_options;
+
+SEATKEY_VERIFIER_API seatkey_status seatkey_options_new(seatkey_options** out, char* err, size_t err_size);
+SEATKEY_VERIFIER_API void seatkey_options_free(seatkey_options* options);
+/* The clock (Unix seconds) instead of the system clock. The rules apply at max(now, clock
+ * floor): the clock floor is the latest of the issue time of every license whose signature
+ * verified, this build's time (firmware builds: seatkey_build_time()), min_time and the
+ * state file's high-water mark. */
+SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_now(seatkey_options* options, int64_t now);
+/* Another lower bound of the true time for the clock floor (it can only raise the floor). */
+SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_min_time(seatkey_options* options, int64_t min_time);
+/* The state file (high-water mark, last good entitlement, grace in progress), read before an
+ * evaluation and rewritten atomically after it when it changed (or its high-water mark moved an
+ * hour); NULL or "" for none (then no grace). Its folder must be writable, and must not be
+ * writable by the PBX's administrators (docs/security.md). A missing, unreadable, damaged or
+ * unwritable state file never fails an evaluation: it is a warning
+ * (seatkey_entitlement_warning_*). With a state file, a license path that cannot be read, or a
+ * set over the limits, is evaluated as no licenses (a warning) instead of an error, so that
+ * grace can keep the last good entitlement. The path is copied. */
+SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_state_path(seatkey_options* options,
+                                                                   const char* path);
+/* Days of grace, 0 to 3650 (0: none). Firmware should keep the build's default. */
+SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_grace_days(seatkey_options* options, int days);
+/* Accepted licenses expiring within this many days (0 to 3650) of the evaluation time are
+ * listed by seatkey_entitlement_expiring(). */
+SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_warn_days(seatkey_options* options, int days);
+
+/* The build time compiled into a firmware build (the clock floor of every evaluation): true
+ * and *out set in firmware builds (when out is not NULL), false in other builds. */
+SEATKEY_VERIFIER_API bool seatkey_build_time(int64_t* out);
+/* The days of grace of a new seatkey_options (CMake SEATKEY_GRACE_DAYS, 30 by default). */
+SEATKEY_VERIFIER_API int seatkey_default_grace_days(void);
+
 /* ---- Evaluation --------------------------------------------------------------------- */
 
 typedef struct seatkey_entitlement seatkey_entitlement;
@@ -116,6 +159,17 @@ SEATKEY_VERIFIER_API seatkey_status seatkey_evaluate_path(const char* path, cons
                                                           const seatkey_trust_store* trust, int64_t now,
                                                           seatkey_entitlement** out, char* err,
                                                           size_t err_size);
+/* The same with `options` (required; seatkey_options_new()) instead of `now`: the clock, the
+ * state file and grace, the warning days. Errors as above, and SEATKEY_INVALID_ARGUMENT for a
+ * NULL options; with a state file, an unreadable path or a set over the limits is not an error
+ * (see seatkey_options_set_state_path). */
+SEATKEY_VERIFIER_API seatkey_status seatkey_evaluate_text_with_options(
+    const char* text, size_t size, const char* source_name, const char* appliance_id,
+    const seatkey_trust_store* trust, const seatkey_options* options, seatkey_entitlement** out, char* err,
+    size_t err_size);
+SEATKEY_VERIFIER_API seatkey_status seatkey_evaluate_path_with_options(
+    const char* path, const char* appliance_id, const seatkey_trust_store* trust,
+    const seatkey_options* options, seatkey_entitlement** out, char* err, size_t err_size);
 SEATKEY_VERIFIER_API void seatkey_entitlement_free(seatkey_entitlement* entitlement);
 
 typedef enum seatkey_edition {
@@ -149,8 +203,60 @@ SEATKEY_VERIFIER_API bool seatkey_entitlement_updates_until(const seatkey_entitl
  * release_time <= updates_until when there is one. */
 SEATKEY_VERIFIER_API bool seatkey_entitlement_updates_allowed(const seatkey_entitlement* e,
                                                               int64_t release_time);
-/* The `now` the entitlement was evaluated at. */
+/* The time the rules were applied at: max(clock, clock floor). */
 SEATKEY_VERIFIER_API int64_t seatkey_entitlement_evaluated_at(const seatkey_entitlement* e);
+/* The clock the evaluation was given (the `now` argument or option, or the system clock). */
+SEATKEY_VERIFIER_API int64_t seatkey_entitlement_clock(const seatkey_entitlement* e);
+/* true and *floor set (when floor is not NULL) when a clock floor is known: the latest time
+ * known to have passed (licenses' issue times, the build time, the state file). */
+SEATKEY_VERIFIER_API bool seatkey_entitlement_clock_floor(const seatkey_entitlement* e, int64_t* floor);
+/* The clock is behind the clock floor: the system clock is wrong (or was set back). */
+SEATKEY_VERIFIER_API bool seatkey_entitlement_clock_behind(const seatkey_entitlement* e);
+
+/* Why an evaluation is in grace (docs/format.md, "Grace"). */
+typedef enum seatkey_grace_reason {
+  SEATKEY_GRACE_NONE = 0,                /* not in grace */
+  SEATKEY_GRACE_APPLIANCE_CHANGED = 1,   /* the appliance ID is not the last good one's */
+  SEATKEY_GRACE_LICENSES_UNREADABLE = 2, /* the license set could not be read */
+  SEATKEY_GRACE_LICENSES_DAMAGED = 3     /* licenses that counted before no longer do */
+} seatkey_grace_reason;
+/* "none", "appliance_changed", "licenses_unreadable", "licenses_damaged"; "unknown" otherwise. */
+SEATKEY_VERIFIER_API const char* seatkey_grace_reason_name(seatkey_grace_reason reason);
+/* true while the state file's last good entitlement is kept (then licensed, the edition, the
+ * server license and the users are the last good ones); *since (the first worse evaluation)
+ * and *until (the end of the grace) are set when not NULL. */
+SEATKEY_VERIFIER_API bool seatkey_entitlement_grace(const seatkey_entitlement* e, int64_t* since,
+                                                    int64_t* until);
+/* SEATKEY_GRACE_NONE when not in grace. */
+SEATKEY_VERIFIER_API seatkey_grace_reason seatkey_entitlement_grace_reason(const seatkey_entitlement* e);
+/* A sentence for the admin; NULL when not in grace. */
+SEATKEY_VERIFIER_API const char* seatkey_entitlement_grace_message(const seatkey_entitlement* e);
+
+/* The accepted licenses that expire within the warning days of the evaluation time, soonest
+ * first: each is the same pointer seatkey_entitlement_accepted() gives for it
+ * (seatkey_report_expires() gives the time). */
+SEATKEY_VERIFIER_API size_t seatkey_entitlement_expiring_count(const seatkey_entitlement* e);
+SEATKEY_VERIFIER_API const seatkey_report* seatkey_entitlement_expiring(const seatkey_entitlement* e,
+                                                                        size_t i);
+
+/* What the admin should know that did not stop the evaluation (about the state file, or a
+ * license set that could not be read). */
+typedef enum seatkey_warning {
+  SEATKEY_WARNING_NONE = 0,
+  SEATKEY_WARNING_STATE_MISSING = 1,      /* no state file yet: a new one is written */
+  SEATKEY_WARNING_STATE_UNREADABLE = 2,   /* the state file could not be read */
+  SEATKEY_WARNING_STATE_DAMAGED = 3,      /* the state file is not a valid state: ignored, rewritten */
+  SEATKEY_WARNING_STATE_NOT_SAVED = 4,    /* the state file could not be written */
+  SEATKEY_WARNING_LICENSES_UNREADABLE = 5 /* the license set could not be read: evaluated as none */
+} seatkey_warning;
+/* "none", "state_missing", "state_unreadable", "state_damaged", "state_not_saved",
+ * "licenses_unreadable"; "unknown" otherwise. */
+SEATKEY_VERIFIER_API const char* seatkey_warning_name(seatkey_warning warning);
+SEATKEY_VERIFIER_API size_t seatkey_entitlement_warning_count(const seatkey_entitlement* e);
+/* SEATKEY_WARNING_NONE and NULL when i >= count. The message names paths: escape control and
+ * bidi characters before showing it on a terminal. */
+SEATKEY_VERIFIER_API seatkey_warning seatkey_entitlement_warning_code(const seatkey_entitlement* e, size_t i);
+SEATKEY_VERIFIER_API const char* seatkey_entitlement_warning_message(const seatkey_entitlement* e, size_t i);
 /* One more user may be created: licensed and 0 <= current_users < licensed_users. */
 SEATKEY_VERIFIER_API bool seatkey_entitlement_may_add_user(const seatkey_entitlement* e,
                                                            int64_t current_users);
@@ -166,9 +272,10 @@ SEATKEY_VERIFIER_API const seatkey_report* seatkey_entitlement_rejected(const se
 typedef enum seatkey_kind {
   SEATKEY_KIND_NONE = 0, /* unknown: the token did not verify or its claims did not parse */
   SEATKEY_KIND_SERVER = 1,
-  SEATKEY_KIND_USERS = 2
+  SEATKEY_KIND_USERS = 2,
+  SEATKEY_KIND_REVOCATION = 3 /* a revocation list; values never change: a later kind is added at the end */
 } seatkey_kind;
-/* "none", "server", "users"; "unknown" otherwise. */
+/* "none", "server", "users", "revocation"; "unknown" otherwise. */
 SEATKEY_VERIFIER_API const char* seatkey_kind_name(seatkey_kind kind);
 
 /* Why a license was rejected (the reason codes of docs/format.md); SEATKEY_REASON_NONE: accepted. */
@@ -201,6 +308,8 @@ SEATKEY_VERIFIER_API int seatkey_report_users(const seatkey_report* r);
 SEATKEY_VERIFIER_API const char* seatkey_report_source(const seatkey_report* r); /* "file:line" */
 SEATKEY_VERIFIER_API seatkey_reason seatkey_report_reason(const seatkey_report* r);
 SEATKEY_VERIFIER_API const char* seatkey_report_message(const seatkey_report* r); /* for the admin */
+/* true and *expires set (when not NULL) when the license has an `exp` (and verified). */
+SEATKEY_VERIFIER_API bool seatkey_report_expires(const seatkey_report* r, int64_t* expires);
 
 /* ---- Helpers ------------------------------------------------------------------------ */
 

@@ -2,12 +2,14 @@
 //
 // Contract:
 //  - evaluate() turns a license set, the appliance's own ID, a trust store of vendor public
-//    keys and the current time into an Entitlement. Every token ends up accepted or rejected
-//    with exactly one Reason, by the rules of docs/format.md, in order.
+//    keys and an EvaluationContext (the clock, the state file, grace and warning periods) into
+//    an Entitlement. Every token ends up accepted or rejected with exactly one Reason, by the
+//    rules of docs/format.md, in order, at max(clock, clock floor).
 //  - A token's signature is checked (with the key its footer `kid` names) before anything in
 //    its payload is read; nothing from a token that did not verify is reported.
 //  - No function throws: failures come back as an Error in an Expected. No global mutable
-//    state; the same inputs always give the same Entitlement, lists in input order.
+//    state. Without a state file the same inputs always give the same Entitlement, lists in
+//    input order; with one, the state file is an input too, and evaluate() rewrites it.
 //  - Self-contained C++17: this header uses the standard library only.
 #pragma once
 
@@ -44,6 +46,7 @@ enum class ErrorCode {
   too_large,             // a license set over 4 MiB or 10,000 tokens
   out_of_memory,
   internal_error,
+  invalid_argument,  // an EvaluationContext value out of range (the message names it)
 };
 SEATKEY_VERIFIER_API const char* error_code_name(ErrorCode code) noexcept;
 
@@ -155,8 +158,9 @@ SEATKEY_VERIFIER_API Expected<LicenseSet> load_licenses(const std::string& path)
 enum class Edition { free, compact, appliance, vm };
 SEATKEY_VERIFIER_API const char* edition_name(Edition edition) noexcept;  // "free", "compact", ...
 
-enum class LicenseKind { server, users };
-SEATKEY_VERIFIER_API const char* kind_name(LicenseKind kind) noexcept;  // "server", "users"
+// What a token is: a license (server, users) or a revocation list.
+enum class LicenseKind { server, users, revocation };
+SEATKEY_VERIFIER_API const char* kind_name(LicenseKind kind) noexcept;  // "server", "users", "revocation"
 
 // Why a token was rejected; the names are the reason codes of docs/format.md.
 enum class Reason {
@@ -175,19 +179,52 @@ enum class Reason {
 };
 SEATKEY_VERIFIER_API const char* reason_name(Reason reason) noexcept;  // "malformed", ...
 
-// One token's outcome. serial, kind and users are set only for tokens whose signature
-// verified and whose claims parsed (never for malformed/unknown_key/bad_signature/
+// One token's outcome. serial, kind, users and expires are set only for tokens whose
+// signature verified and whose claims parsed (never for malformed/unknown_key/bad_signature/
 // invalid_claims).
 struct LicenseReport {
   std::optional<std::string> serial;
   std::optional<LicenseKind> kind;
   std::optional<int> users;
-  std::string source;            // "file:line"
-  std::optional<Reason> reason;  // nullopt: accepted
-  std::string message;           // a sentence for an admin
+  std::optional<UnixTime> expires;  // the license's `exp`; nullopt: none (or not verified)
+  std::string source;               // "file:line"
+  std::optional<Reason> reason;     // nullopt: accepted
+  std::string message;              // a sentence for an admin
   // source (a file name) and message (which may quote another report's source) are exact
   // data and may hold any bytes: escape control and bidi characters before showing them on a
   // terminal.
+};
+
+// Why an evaluation keeps the last good entitlement of the state file (docs/format.md, "Grace").
+enum class GraceReason {
+  appliance_changed,    // the appliance ID is not the last good one's (a moved VM, a replaced board)
+  licenses_unreadable,  // the license set could not be read (missing, unreadable, over the limits)
+  licenses_damaged,     // licenses that counted at the last good evaluation no longer do
+};
+SEATKEY_VERIFIER_API const char* grace_reason_name(GraceReason reason) noexcept;  // "appliance_changed", ...
+
+// A grace period in progress: the entitlement is the state file's last good one until `until`.
+struct Grace {
+  UnixTime since = 0;  // the first worse evaluation
+  UnixTime until = 0;  // the grace ends here: since + grace days, never past the last good
+                       // entitlement's own first expiry
+  GraceReason reason = GraceReason::licenses_damaged;
+  std::string message;  // a sentence for an admin (may quote a file name: escape before printing)
+};
+
+// Something the admin should know that did not stop the evaluation.
+enum class WarningCode {
+  state_missing,        // no state file yet: evaluated without one, a new one written
+  state_unreadable,     // the state file could not be read (not a regular file, permissions)
+  state_damaged,        // the state file is not a valid state: evaluated as without one
+  state_not_saved,      // the state file could not be written (the message says why)
+  licenses_unreadable,  // the license set could not be read: evaluated as an empty set
+};
+SEATKEY_VERIFIER_API const char* warning_name(WarningCode code) noexcept;  // "state_missing", ...
+
+struct Warning {
+  WarningCode code = WarningCode::state_damaged;
+  std::string message;  // one line for an admin (names paths: escape before printing)
 };
 
 // Exported: its member functions live in the library.
@@ -202,9 +239,18 @@ struct SEATKEY_VERIFIER_API Entitlement {
   std::optional<int> max_users;               // nullopt: unlimited; 0 when not licensed
   int excess_users = 0;                       // what the max_users cap cut off
   std::optional<UnixTime> updates_until;      // the active server license's update option
-  UnixTime evaluated_at = 0;                  // the `now` of the evaluation
-  std::vector<LicenseReport> accepted;        // in set order
-  std::vector<LicenseReport> rejected;        // in set order
+  UnixTime evaluated_at = 0;                  // the rules' time: max(clock, clock_floor)
+  UnixTime clock = 0;                         // the clock given (EvaluationContext::now)
+  std::optional<UnixTime> clock_floor;        // the latest time known to have passed; nullopt: none
+  bool clock_behind = false;                  // clock < clock_floor
+  // Set while the state file's last good entitlement is kept: then licensed, edition,
+  // server_license and the users fields are the last good ones, the reports are today's.
+  std::optional<Grace> grace;
+  std::vector<std::size_t> expiring;    // indices into accepted: expiring within the warning days,
+                                        // soonest first
+  std::vector<Warning> warnings;        // in the order they arose
+  std::vector<LicenseReport> accepted;  // in set order
+  std::vector<LicenseReport> rejected;  // in set order
 
   // A firmware released at release_time may be installed: licensed, not free, and
   // release_time <= updates_until when there is one.
@@ -215,11 +261,54 @@ struct SEATKEY_VERIFIER_API Entitlement {
   bool may_add_user(std::int64_t current_users) const noexcept;
 };
 
+// What an evaluation needs besides the licenses, the appliance ID and the keys
+// (docs/firmware.md, docs/format.md "Clock floor", "The state file", "Grace").
+struct EvaluationContext {
+  // The clock: nullopt reads current_time() when evaluate() runs. The rules are applied at
+  // max(now, clock floor); the clock floor is the latest of: the `iat` of every token whose
+  // signature verified and whose claims parsed, this library's build time (firmware builds,
+  // see build_time()), min_time, and the state file's high-water mark.
+  std::optional<UnixTime> now;
+  // Another lower bound of the true time for the clock floor (it can only raise the floor).
+  std::optional<UnixTime> min_time;
+  // The state file (high-water mark, last good entitlement, grace in progress): read before
+  // the evaluation and rewritten atomically after it when it changed (or its high-water mark
+  // moved an hour), under a lock on its folder. Empty: none
+  // (then no grace). A missing, unreadable or damaged one counts as empty, with a Warning;
+  // one that cannot be written is a Warning too: a state file never fails an evaluation.
+  // With a state file, a license set that could not be read or is over the limits is
+  // evaluated as an empty set (a Warning), so that grace can keep the last good entitlement.
+  std::string state_path;
+  // Days of grace, 0 to 3650 (0: none); nullopt: default_grace_days().
+  std::optional<int> grace_days;
+  // Accepted licenses whose `exp` is at most this many days after the evaluation time are
+  // listed in Entitlement::expiring; 0 to 3650.
+  int warn_days = 30;
+};
+
 // Evaluates `set` for the appliance `appliance_id` (canonicalized first; an invalid one is
-// ErrorCode::invalid_appliance_id) at time `now`, trusting the keys of `trust`. A set over
-// the limits is ErrorCode::too_large. Rejections of single tokens are never errors.
+// ErrorCode::invalid_appliance_id), trusting the keys of `trust`, in `context`. A set over
+// the limits is ErrorCode::too_large (without a state file); a context value out of range is
+// ErrorCode::invalid_argument. Rejections of single tokens are never errors.
+SEATKEY_VERIFIER_API Expected<Entitlement> evaluate(const LicenseSet& set, std::string_view appliance_id,
+                                                    const TrustStore& trust,
+                                                    const EvaluationContext& context) noexcept;
+// The same for what load_licenses() (or the caller's own reader) returned: an error is
+// returned as it is without a state file; with one, it becomes a Warning and the set is
+// evaluated as empty (grace reason licenses_unreadable).
+SEATKEY_VERIFIER_API Expected<Entitlement> evaluate(const Expected<LicenseSet>& set,
+                                                    std::string_view appliance_id, const TrustStore& trust,
+                                                    const EvaluationContext& context) noexcept;
+// evaluate() at `now`, without a state file, with the default warning days.
 SEATKEY_VERIFIER_API Expected<Entitlement> evaluate(const LicenseSet& set, std::string_view appliance_id,
                                                     const TrustStore& trust, UnixTime now) noexcept;
+
+// This build's time, the clock floor of every evaluation: set in firmware builds
+// (SEATKEY_FIRMWARE=ON: SEATKEY_BUILD_TIME, else SOURCE_DATE_EPOCH, else the configure time),
+// nullopt in other builds.
+SEATKEY_VERIFIER_API std::optional<UnixTime> build_time() noexcept;
+// The grace days of an EvaluationContext that sets none (CMake SEATKEY_GRACE_DAYS, 30 by default).
+SEATKEY_VERIFIER_API int default_grace_days() noexcept;
 
 // ---------------------------------------------------------------------------------------
 // Helpers for callers (the CLI uses them).

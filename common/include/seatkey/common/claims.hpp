@@ -1,9 +1,16 @@
-// The license claims (docs/format.md), parsed into a typed struct and written back.
+// The claims of every token seatkey signs (docs/format.md): licenses (server licenses, user
+// packs) and revocation lists, parsed into typed structs and written back. Which claims each
+// kind requires, allows or forbids is one table, kClaimUse; parsing and the issuer's checks
+// both apply it.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include "seatkey/common/policy.hpp"
 #include "seatkey/common/result.hpp"
@@ -12,15 +19,18 @@
 namespace seatkey {
 
 inline constexpr std::size_t kMaxSerialLength = 64;
+// The largest `seq` of a revocation list: 2^53 - 1, exact in every JSON reader.
+inline constexpr std::int64_t kMaxRevocationSeq = 9007199254740991;
 
+// A server license or a user pack.
 struct License {
-  std::string issuer;      // iss
-  std::string serial;      // jti: non-empty, at most kMaxSerialLength bytes
-  UnixTime issued_at = 0;  // iat
-  LicenseKind kind = LicenseKind::server;
-  std::string appliance;           // canonical appliance ID
-  std::optional<Edition> edition;  // server only
-  int users = 0;                   // server: the edition's included users; users: 1 or 5
+  std::string issuer;                      // iss
+  std::string serial;                      // jti: non-empty, at most kMaxSerialLength bytes
+  UnixTime issued_at = 0;                  // iat
+  LicenseKind kind = LicenseKind::server;  // server or users
+  std::string appliance;                   // canonical appliance ID
+  std::optional<Edition> edition;          // server only
+  int users = 0;                           // server: the edition's included users; users: 1 or 5
   std::optional<std::string> customer;
   std::optional<std::string> order;
   std::optional<UnixTime> updates_until;  // server, never on free
@@ -28,15 +38,99 @@ struct License {
   std::optional<UnixTime> expires;        // exp
 };
 
-// Parses a verified payload. Errc::invalid_claims (message names the claim) when it is not
-// a JSON object, has a duplicated key at any depth, nests deeper than kMaxJsonDepth, lacks a
-// required claim, or has a known claim of the wrong type or value. Unknown claims are ignored.
+// A revocation list (kind "revocation"): the serials the vendor took back, bound to no
+// appliance. Lists are cumulative: each names every serial ever voided, and its seq is one
+// more than the previous list's, so the highest seq is the newest.
+struct RevocationList {
+  std::string issuer;                // iss
+  std::string serial;                // jti: a serial like a license's
+  UnixTime issued_at = 0;            // iat
+  std::int64_t seq = 0;              // 1 to kMaxRevocationSeq
+  std::vector<std::string> revoked;  // serials, each once, in compare_serials() order
+};
+
+// The claims of any token.
+using Claims = std::variant<License, RevocationList>;
+LicenseKind kind_of(const Claims& claims) noexcept;
+
+// ---- Which kind carries which claim ----------------------------------------------------------
+
+enum class Claim {
+  iss,
+  jti,
+  iat,
+  kind,
+  appliance,
+  edition,
+  users,
+  customer,
+  order,
+  updates_until,
+  nbf,
+  exp,
+  seq,
+  revoked,
+};
+inline constexpr std::array<std::string_view, 14> kClaimNames{{
+    "iss",
+    "jti",
+    "iat",
+    "kind",
+    "appliance",
+    "edition",
+    "users",
+    "customer",
+    "order",
+    "updates_until",
+    "nbf",
+    "exp",
+    "seq",
+    "revoked",
+}};
+constexpr std::string_view claim_name(Claim c) {
+  return kClaimNames[static_cast<std::size_t>(c)];
+}
+
+enum class ClaimUse { required, optional, forbidden };
+
+// kClaimUse[kind][claim], kinds in LicenseKind order, claims in Claim order. Rules that depend
+// on a claim's value (the users of an edition, no updates_until on free, the pack sizes, the
+// order of `revoked`) are checked after it.
+inline constexpr std::array<std::array<ClaimUse, 14>, 3> kClaimUse = [] {
+  constexpr ClaimUse R = ClaimUse::required, O = ClaimUse::optional, F = ClaimUse::forbidden;
+  return std::array<std::array<ClaimUse, 14>, 3>{{
+      //  iss jti iat kind appliance edition users customer order updates_until nbf exp seq revoked
+      {{R, R, R, R, R, R, R, O, O, O, O, O, F, F}},  // server
+      {{R, R, R, R, R, F, R, O, O, F, O, O, F, F}},  // users
+      {{R, R, R, R, F, F, F, F, F, F, F, F, R, R}},  // revocation
+  }};
+}();
+constexpr ClaimUse claim_use(LicenseKind kind, Claim claim) {
+  return kClaimUse[static_cast<std::size_t>(kind)][static_cast<std::size_t>(claim)];
+}
+// "server license", "user pack", "revocation list": what messages call a kind.
+std::string_view kind_description(LicenseKind kind) noexcept;
+
+// ---- Parsing and writing ---------------------------------------------------------------------
+
+// Parses a verified payload of any kind. Errc::invalid_claims (the message names the claim)
+// when it is not a JSON object, has a duplicated key at any depth, nests deeper than
+// kMaxJsonDepth, lacks a claim its kind requires, carries one its kind forbids, or has a known
+// claim of the wrong type or value. Unknown claims are ignored.
+Result<Claims> parse_token_claims(std::string_view payload);
+
+// parse_token_claims() for a reader that wants a license: a revocation list is
+// Errc::invalid_claims too.
 Result<License> parse_claims(std::string_view payload);
 
-// Checks the same rules on a License built in code (the issuer's side).
+// The same rules on claims built in code (the issuer's side); also refuses text that is not
+// valid UTF-8.
 Result<License> validate_license(License license);
+Result<RevocationList> validate_revocation_list(RevocationList list);
 
-// Compact JSON, claims in a fixed order; round-trips through parse_claims.
+// Compact JSON, claims in a fixed order (Claim order); round-trips through parse_token_claims.
 std::string to_payload_json(const License& license);
+std::string to_payload_json(const RevocationList& list);
+std::string to_payload_json(const Claims& claims);
 
 }  // namespace seatkey

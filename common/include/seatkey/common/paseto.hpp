@@ -5,7 +5,9 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "seatkey/common/limits.hpp"
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/result.hpp"
 
@@ -17,6 +19,7 @@ inline constexpr std::size_t kEd25519SignatureSize = 64;
 // Pre-Authentication Encoding (PASETO Common.md): LE64(n) || (LE64(len) || piece)*, into *out
 // (its previous content is dropped; its capacity is reused).
 void pae_into(std::string* out, std::initializer_list<std::string_view> pieces);
+void pae_into(std::string* out, const std::vector<std::string_view>& pieces);
 std::string pae(std::initializer_list<std::string_view> pieces);
 
 // Decodes v4.public tokens into buffers it keeps from one token to the next, so that decoding
@@ -27,8 +30,8 @@ class V4PublicDecoder {
   // Splits "v4.public." body ["." footer] and decodes body and footer (strict base64url).
   // nullptr on success; otherwise a fixed description of what is malformed ("not a v4.public
   // token", "token body is not valid base64url", ...) and the views are empty. A token over
-  // kMaxTokenBytes is not decoded.
-  const char* decode(std::string_view token);
+  // max_token_bytes(limit) is not decoded.
+  const char* decode(std::string_view token, TokenLimit limit = TokenLimit::license);
 
   std::string_view payload() const noexcept { return payload_; }          // untrusted until verified
   std::string_view signature() const noexcept { return signature_; }      // 64 bytes
@@ -46,6 +49,10 @@ class V4PublicDecoder {
   std::string_view payload_, signature_, footer_text_;
 };
 
+// The length of the v4.public token of a payload and a footer of these sizes (the footer
+// omitted when empty): what a signer checks against a TokenLimit before signing.
+std::size_t v4_public_token_size(std::size_t payload_size, std::size_t footer_size) noexcept;
+
 // A v4.public token decoded into its own strings, not yet verified.
 struct UnverifiedToken {
   std::string payload;    // message bytes (untrusted until verified)
@@ -54,8 +61,8 @@ struct UnverifiedToken {
 };
 
 // V4PublicDecoder::decode() for one token; Errc::malformed with its description, and for a
-// token over kMaxTokenBytes the size.
-Result<UnverifiedToken> decode_v4_public(std::string_view token);
+// token over max_token_bytes(limit) its size and the limit.
+Result<UnverifiedToken> decode_v4_public(std::string_view token, TokenLimit limit = TokenLimit::license);
 
 // The `kid` of a footer that is the JSON object {"kid":"k4.pid...."} (other members
 // ignored); Errc::malformed otherwise. Untrusted: only used to choose a key.
@@ -71,7 +78,8 @@ struct VerifiedToken {
   std::string footer;
 };
 Result<VerifiedToken> verify_v4_public(const PublicKey& key, std::string_view token,
-                                       std::string_view implicit_assertion = {});
+                                       std::string_view implicit_assertion = {},
+                                       TokenLimit limit = TokenLimit::license);
 
 // A bare Ed25519 detached-signature check (the project's one wrapper of libsodium's).
 bool ed25519_verify(const PublicKey& key, std::string_view message, std::string_view signature);

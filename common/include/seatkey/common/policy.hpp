@@ -52,16 +52,23 @@ std::optional<Edition> parse_edition(std::string_view name) noexcept;
 // "free, compact, appliance, vm" (or with another separator), for help texts and messages.
 std::string edition_list(std::string_view separator = ", ");
 
-// ---- Kinds of license ----------------------------------------------------------------------
+// ---- Kinds of token ------------------------------------------------------------------------
 
-enum class LicenseKind { server, users };
+// What a token is (its `kind` claim). Server licenses and user packs are licenses, bound to an
+// appliance, and are what the rules below decide on; a revocation list is bound to none and
+// names the serials the vendor took back. Each kind's claims are in claims.cpp.
+enum class LicenseKind { server, users, revocation };
 
-inline constexpr std::array<std::string_view, 2> kKindNames{{"server", "users"}};
+inline constexpr std::array<std::string_view, 3> kKindNames{{"server", "users", "revocation"}};
 
 constexpr std::string_view kind_name(LicenseKind k) {
   return kKindNames[static_cast<std::size_t>(k)];
 }
 std::optional<LicenseKind> parse_kind(std::string_view name) noexcept;
+// A license (bound to an appliance, counted by apply_rules()), not a revocation list.
+constexpr bool is_license(LicenseKind k) {
+  return k != LicenseKind::revocation;
+}
 
 // The users a pack may carry.
 inline constexpr std::array<int, 2> kPackSizes{{1, 5}};
@@ -123,8 +130,9 @@ int compare_serials(std::string_view a, std::string_view b) noexcept;
 std::optional<Reason> validity_at(const std::optional<UnixTime>& not_before,
                                   const std::optional<UnixTime>& expires, UnixTime t) noexcept;
 
-// What the rules read of a license whose signature and claims checked out and which is bound
-// to the appliance being evaluated.
+// What the rules read of a license (a server license or a user pack: never a revocation
+// list) whose signature and claims checked out and which is bound to the appliance being
+// evaluated.
 struct LicenseTerms {
   LicenseKind kind = LicenseKind::users;
   std::optional<Edition> edition;  // server licenses

@@ -8,12 +8,20 @@
 #include "seatkey/keygen/api_tokens.hpp"
 #include "seatkey/keygen/issuer.hpp"
 #include "seatkey/keygen/ledger.hpp"
+#include "seatkey/keygen/queries.hpp"
+#include "seatkey/keygen/takeback.hpp"
 
 namespace seatkey::keygen {
 
 // serial, kind, appliance, edition, users, customer, order, issued_at, updates_until, expires,
-// replaces, status, issuer, key_id, written_by, token (absent values are null).
+// replaces, transferred_from, revocation_seq, status, issuer, key_id, chain_seq, written_by,
+// token (absent values are null).
 nlohmann::ordered_json license_json(const LedgerEntry& entry, std::string_view status);
+// type, serial, reason, at, who, transfer_to, chain_seq.
+nlohmann::ordered_json event_json(const LedgerEvent& event);
+// What `ledger show --json` prints: license_json(), then chain_hash, events, superseded_by,
+// reissued_as, in_revocation_lists, and a revocation list's revoked serials.
+nlohmann::ordered_json license_record_json(const LicenseRecord& record);
 // serial, appliance, status ("corrupt"), error.
 nlohmann::ordered_json corrupt_row_json(const CorruptRow& row);
 // key_id, public_key, development, added_at, origin.
@@ -24,5 +32,12 @@ nlohmann::ordered_json api_token_json(const ApiToken& token);
 // licensed_users, max_users (null: unlimited; 0 without a server license), excess_users: what the appliance
 // counts after an order.
 nlohmann::ordered_json appliance_summary_json(const ApplianceSummary& summary);
+
+// seq, serial, issued_at, status ("active" for the newest list, else "superseded"), revoked,
+// issuer, key_id, written_by, token: what `revocations list --json` lists.
+nlohmann::ordered_json revocation_list_json(const RevocationListRecord& list, bool newest);
+// since, until, one array per report category (kind, edition, users_per_pack, licenses, users),
+// appliances_transferred, revocation_lists: `report --json`.
+nlohmann::ordered_json report_json(const Report& report);
 
 }  // namespace seatkey::keygen

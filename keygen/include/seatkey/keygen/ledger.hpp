@@ -1,17 +1,25 @@
-// The back office's ledger: one SQLite row per issued token, in WAL mode with a busy timeout.
-// Serials are INTEGER PRIMARY KEY AUTOINCREMENT: allocated inside the BEGIN IMMEDIATE write
-// transaction that records the rows, so they are unique across concurrent issuers and never
-// reused, not even after a deletion or a crash. Schema (version 4):
+// The back office's ledger: one SQLite row per issued token and one per event, in WAL mode
+// with a busy timeout. Serials are INTEGER PRIMARY KEY AUTOINCREMENT: allocated inside the
+// BEGIN IMMEDIATE write transaction that records the rows, so they are unique across
+// concurrent issuers and never reused, not even after a deletion or a crash. Rows are never
+// updated or deleted (triggers); every row and event is a link of the hash chain (chain.hpp),
+// computed in the transaction that writes it. Schema (version 4):
 //   schema_version(version INTEGER)            every version the ledger was brought to; a
 //                                              newer ledger is refused, an older one migrated
 //   licenses(serial, kind, appliance, edition, users, customer, order_ref, issued_at,
-//            updates_until, expires, issuer, key_id, replaces, token, written_by)
-//                                              times as RFC 3339 text; written_by (version 4)
-//                                              names the API token that wrote the row (NULL:
-//                                              seatkey-keygen)
+//            updates_until, expires, issuer, key_id, replaces, transferred_from,
+//            primary_appliance, revocation_seq, token, chain_seq, chain_hash, written_by)
+//                                              every token: licenses and revocation lists
+//                                              (no appliance); times as RFC 3339 text;
+//                                              written_by (version 4) names the API token
+//                                              that wrote the row (NULL: seatkey-keygen)
+//   events(chain_seq, type, serial, reason, at, who, transfer_to, chain_hash)
+//                                              a license voided ("void") or taken back by a
+//                                              transfer ("transfer"), at most once; who is
+//                                              the login name, or seatkey-server's API token
 //   signing_keys(key_id, public_key, added_at, origin)   the keys this ledger issues with
-//                                              (version 2; a version 1 ledger's are the keys
-//                                              its rows were signed with, public key unknown)
+//                                              (a version 1 ledger's are the keys its rows
+//                                              were signed with, public key unknown)
 //   api_tokens(name, role, lookup_id, token_hash, created_at, revoked_at)   seatkey-server's
 //                                              bearer tokens, hashed (version 4)
 //   idempotent_requests(token_name, idempotency_key, request_hash, status, response,
@@ -21,7 +29,9 @@
 // group or others may write is never written.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,26 +43,65 @@
 #include "seatkey/common/policy.hpp"
 #include "seatkey/common/time.hpp"
 #include "seatkey/keygen/api_tokens.hpp"
+#include "seatkey/keygen/chain.hpp"
 #include "seatkey/signing/secure_buffer.hpp"
 
 namespace seatkey::keygen {
 
+// How a license was taken back: `void` (refunded, sold by mistake) or `transfer` (re-issued
+// for another appliance). Either way it goes into the next revocation list.
+enum class EventKind { voided, transferred };
+inline constexpr std::array<std::string_view, 2> kEventKindNames{{"void", "transfer"}};
+constexpr std::string_view event_kind_name(EventKind k) {
+  return kEventKindNames[static_cast<std::size_t>(k)];
+}
+
 struct LedgerEntry {
   std::int64_t serial = 0;  // the token's jti, in decimal
   LicenseKind kind = LicenseKind::server;
-  std::string appliance;           // canonical
+  std::string appliance;           // canonical; empty for a revocation list (bound to none)
   std::optional<Edition> edition;  // server licenses only
-  int users = 0;
+  int users = 0;                   // 0 on a revocation list
   std::optional<std::string> customer;
   std::optional<std::string> order;
   UnixTime issued_at = 0;
   std::optional<UnixTime> updates_until;
   std::optional<UnixTime> expires;
   std::string issuer;
-  std::string key_id;                    // k4.pid of the signing key
-  std::optional<std::int64_t> replaces;  // the server license an `--replace` one replaced
+  std::string key_id;                            // k4.pid of the signing key
+  std::optional<std::int64_t> replaces;          // the server license this one superseded when issued
+  std::optional<std::int64_t> transferred_from;  // a transfer's re-issue: the license it stands in for
+  std::optional<std::string> primary_appliance;  // reserved for standby licenses (no such kind yet)
+  std::optional<std::int64_t> revocation_seq;    // a revocation list's seq
   std::string token;
   std::optional<std::string> written_by;  // the API token that wrote it; nullopt: seatkey-keygen
+  // Read from the ledger (insert() ignores them): the row's chain position, and how it was
+  // taken back, when an event did.
+  std::int64_t chain_seq = 0;
+  std::optional<ChainHash> chain_hash;
+  std::optional<EventKind> voided;
+};
+
+struct LedgerEvent {
+  EventKind kind = EventKind::voided;
+  std::int64_t serial = 0;                 // the license it takes back
+  std::optional<std::string> reason;       // the desk's words
+  UnixTime at = 0;                         // when it was recorded
+  std::string who;                         // who recorded it (the login name, or an API token's)
+  std::optional<std::string> transfer_to;  // a transfer: the appliance that got the licenses
+  std::int64_t chain_seq = 0;              // set by the ledger when read
+};
+
+// One link of the hash chain as stored, for `ledger verify`: its columns as text, what they
+// read as, and the hash stored with it.
+struct ChainLink {
+  ChainLinkType type = ChainLinkType::license;
+  std::int64_t seq = 0;              // chain_seq as stored
+  std::optional<ChainHash> stored;   // chain_hash as stored (nullopt: not 32 bytes)
+  ChainValues values;                // canonical order (chain.hpp)
+  std::optional<LedgerEntry> entry;  // a license row that reads
+  std::optional<LedgerEvent> event;  // an event that reads
+  std::string corrupt;               // why the row does not read (neither is set)
 };
 
 // The development key in keys/ (keys/development.secret), whose secret everyone has:
@@ -74,18 +123,6 @@ struct CorruptRow {
   std::int64_t serial = 0;
   std::string appliance;  // as stored
   std::string why;        // "row 7 (appliance 001A2B3C4D5E) is corrupt: updates_until ..."
-};
-
-// Which rows Ledger::rows() reads; every field left empty matches every row.
-struct RowFilter {
-  std::optional<std::string> appliance;  // canonical ID
-  std::optional<std::string> customer;   // contains this text, ASCII letters in any case
-  std::optional<std::string> order;      // exactly this order reference
-  std::optional<UnixTime> since;         // issued at or after
-  std::optional<UnixTime> until;         // issued before
-  std::optional<LicenseKind> kind;
-  std::optional<std::int64_t> after;  // serials above this one
-  std::optional<std::size_t> limit;   // the first this many rows (by serial) that match
 };
 
 // An answer seatkey-server gave to a POST with an Idempotency-Key, kept to give it again.
@@ -144,14 +181,31 @@ class Ledger {
 
   const std::string& path() const;
   int schema_version() const;
+  // The version this open brought the ledger from (0 when it migrated nothing).
+  int migrated_from() const;
 
   // Every row, by serial; Failure(ledger) naming the first row that cannot be read.
   std::vector<LedgerEntry> entries() const;
   std::vector<LedgerEntry> entries_for(const std::string& appliance) const;
   // Every row (or an appliance's), the corrupt ones set apart: for listing a damaged ledger.
   LedgerRows rows(const std::optional<std::string>& appliance = std::nullopt) const;
-  LedgerRows rows(const RowFilter& filter) const;
   std::size_t count() const;
+  // One row (nullopt when there is none); Failure(ledger) when it cannot be read.
+  std::optional<LedgerEntry> entry(std::int64_t serial) const;
+  // The events, in chain order; or those of one license.
+  std::vector<LedgerEvent> events(const std::optional<std::int64_t>& serial = std::nullopt) const;
+
+  // The chain's newest link. The chain and the events exist from schema version 3 on: on an
+  // older ledger (read as it is) these throw Failure(input) naming `ledger migrate`.
+  ChainHead head() const;
+  // Every link in chain order (licenses and events merged by chain_seq), read in one snapshot,
+  // until `visit` returns false.
+  void read_chain(const std::function<bool(const ChainLink&)>& visit) const;
+
+  // A consistent copy at `path` (never an existing file; mode 0600) by SQLite's online backup,
+  // while other connections keep writing. Failure(input) when the file exists or cannot be
+  // made; on a failure no file is left behind.
+  void backup(const std::string& path) const;
 
   // API tokens (seatkey-server). create_api_token() records a new token for `name` (checked with
   // check_token_name) and returns its bearer text, which the ledger does not keep: the caller
@@ -176,10 +230,18 @@ class Ledger {
     // The serial the next insert() should use: above every serial ever allocated.
     std::int64_t next_serial();
     std::vector<LedgerEntry> entries_for(const std::string& appliance);
+    std::optional<LedgerEntry> entry(std::int64_t serial);
+    // Every serial an event took back, ascending.
+    std::vector<std::int64_t> voided_serials();
+    // The revocation list with the highest seq, if any.
+    std::optional<LedgerEntry> newest_revocation_list();
     // Whether `key_id` is one of the ledger's signing keys.
     bool knows_key(const std::string& key_id);
-    // Inserts with the entry's own serial, which must be >= next_serial().
+    // Inserts with the entry's own serial, which must be >= next_serial(), as the next link of
+    // the chain.
     void insert(const LedgerEntry& entry);
+    // Records an event as the next link of the chain.
+    void insert_event(const LedgerEvent& event);
     // The answer recorded for this token's Idempotency-Key, if any.
     std::optional<StoredAnswer> find_answer(const std::string& token_name, const std::string& key);
     // Records the answer to a request, in this transaction: committed with what it wrote.
@@ -189,8 +251,10 @@ class Ledger {
    private:
     friend class Ledger;
     explicit Transaction(Ledger* ledger) : ledger_(ledger) {}
+    ChainHead& head();  // read once, then kept as links are added
     Ledger* ledger_;
     bool open_ = true;
+    std::optional<ChainHead> head_;
   };
   Transaction begin();
 

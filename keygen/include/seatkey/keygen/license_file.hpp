@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "seatkey/common/policy.hpp"
 #include "seatkey/keygen/ledger.hpp"
@@ -15,6 +16,10 @@ namespace seatkey::keygen {
 
 // "server license 12: compact, 3 users included, customer \"Acme\", order \"SO-1\", issued ..."
 std::string describe(const LedgerEntry& entry);
+
+// Text from outside as every line the desk reads shows it: "\"Acme GmbH\"", JSON-quoted, with
+// control and bidirectional formatting characters escaped.
+std::string quoted(std::string_view text);
 
 // ", customer \"Acme\", order \"SO-1\"" (what the entry has; quoted, escaped): how every line
 // the desk reads names them.

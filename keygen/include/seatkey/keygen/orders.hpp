@@ -2,6 +2,9 @@
 // the command line's flags or parsed from an `issue batch` JSON list (schema below).
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +49,8 @@ UnixTime parse_time(std::string_view what, std::string_view text);  // RFC 3339,
 // would have to escape (control characters: C0, DEL, C1; bidirectional formatting characters).
 std::string check_text(std::string_view what, std::string_view text);
 int check_count(long long count);
+// A serial as people type it: a decimal number from 1 (leading zeros allowed).
+std::int64_t parse_serial(std::string_view typed);
 
 // `issue batch --orders FILE`: a non-empty JSON array of order objects.
 //   {"type":"server", "appliance":ID, "edition":E, "customer"?, "order"?, "updates_until"?,
@@ -56,9 +61,18 @@ int check_count(long long count);
 // naming the order ("order 3: ...", counted from 1).
 std::vector<Order> parse_batch(std::string_view json_text);
 
-// One order as a JSON object of the fields above without "type", which `kind` gives (seatkey-server's
-// POST /v1/licenses/server and /users): the same checks and messages, without "order N: ".
-Order parse_order(std::string_view json_text, LicenseKind kind);
+// One order as a JSON object of the fields above without "type", which `type` gives (seatkey-server's
+// POST /v1/licenses/server, /users and /standby): the same checks and messages, without "order N: ";
+// a type the batch does not know is refused as the batch refuses it.
+Order parse_order(std::string_view json_text, std::string_view type);
+
+// The text fields of one JSON object (seatkey-server's void and transfer requests), read with
+// the batch's strictness: text that is no JSON object, duplicated keys, an unknown field, a
+// missing `required` one or one that is not a string are Failure(input); `what` names the text
+// in messages ("the request"). Absent fields are absent from the map; values are not checked.
+std::map<std::string, std::string> parse_text_fields(std::string_view json_text, std::string_view what,
+                                                     std::initializer_list<const char*> allowed,
+                                                     std::initializer_list<const char*> required);
 
 // One line for people: "compact server license for 001A2B3C4D5E" / "2 packs of 5 users for ...".
 std::string describe(const Order& order);

@@ -21,13 +21,16 @@
 
 namespace seatkey::keygen {
 
-// What ApplianceState::status_of() says of a license on record, for the desk and for filters.
-enum class LicenseStatus { active, superseded, expired, valid };
-inline constexpr std::array<std::string_view, 4> kLicenseStatusNames{
-    {"active", "superseded", "expired", "valid"}};
-constexpr std::string_view license_status_name(LicenseStatus s) {
-  return kLicenseStatusNames[static_cast<std::size_t>(s)];
+// Where a license stands in the ledger: it counts (a server license that is active, a pack
+// that has not expired), it lost to another server license, it expired, or an event took it
+// back. A revocation list is active while it is the newest, superseded after.
+enum class Status { active, superseded, expired, voided, transferred };
+inline constexpr std::array<std::string_view, 5> kStatusNames{
+    {"active", "superseded", "expired", "voided", "transferred"}};
+constexpr std::string_view status_name(Status s) {
+  return kStatusNames[static_cast<std::size_t>(s)];
 }
+std::optional<Status> parse_status(std::string_view name) noexcept;
 
 // One appliance's licenses on record, and what the verifier computes from them.
 class ApplianceState {
@@ -52,7 +55,8 @@ class ApplianceState {
   std::vector<const LedgerEntry*> counted_packs() const;
   // The users the appliance has now (zero without an active server license).
   const UserCount& users() const;
-  // "active", "superseded", "expired" (a server license); "valid", "expired" (a pack).
+  // Its Status name: "active", "superseded" (a server license), "expired", "voided",
+  // "transferred".
   std::string status_of(const LedgerEntry& entry) const;
 
   // Adds freshly issued entries (the rules of a batch apply cumulatively, in order).

@@ -61,8 +61,9 @@ class SignerService {
 
   const PublicKey& public_key() const { return key_.public_key(); }
   // The response body to one request body; nullopt when the request breaks the protocol (the
-  // connection must close). A sign request is signed only when the payload is license claims
-  // that parse_claims() accepts, written exactly as to_payload_json() writes them, with a
+  // connection must close). A sign request is signed only when the payload is claims of a kind
+  // of the token format (a license or a revocation list) that parse_token_claims() accepts,
+  // written exactly as to_payload_json() writes them, with a
   // decimal serial as jti and an iat within [clock - kMaxIatBehind, clock + kMaxIatAhead], and
   // the footer is exactly {"kid":"<this key's k4.pid>"}; anything else is refused with the reason.
   std::optional<std::string> handle(std::string_view request);

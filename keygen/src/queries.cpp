@@ -1,0 +1,184 @@
+#include "seatkey/keygen/queries.hpp"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "seatkey/keygen/takeback.hpp"
+
+namespace seatkey::keygen {
+namespace {
+
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// `part` in `text`, ASCII letters compared in any case.
+bool contains_folded(const std::optional<std::string>& text, const std::string& part) {
+  if (!text) return false;
+  const auto it = std::search(text->begin(), text->end(), part.begin(), part.end(),
+                              [](char a, char b) { return ascii_lower(a) == ascii_lower(b); });
+  return it != text->end() || part.empty();
+}
+
+bool in_period(UnixTime t, const std::optional<UnixTime>& since, const std::optional<UnixTime>& until) {
+  return (!since || t >= *since) && (!until || t < *until);
+}
+
+// The serial of the newest revocation list, if any.
+std::optional<std::int64_t> newest_list(const std::vector<LedgerEntry>& entries) {
+  std::optional<std::int64_t> serial;
+  std::int64_t seq = 0;
+  for (const LedgerEntry& e : entries) {
+    if (e.kind == LicenseKind::revocation && e.revocation_seq && *e.revocation_seq > seq) {
+      seq = *e.revocation_seq;
+      serial = e.serial;
+    }
+  }
+  return serial;
+}
+
+std::string list_status(const LedgerEntry& e, const std::optional<std::int64_t>& newest) {
+  return std::string(status_name(newest == e.serial ? Status::active : Status::superseded));
+}
+
+}  // namespace
+
+Listing list_ledger(const Ledger& ledger, const LedgerFilter& f, UnixTime now) {
+  LedgerRows rows = ledger.rows(f.appliance);
+  Listing out;
+  out.corrupt = std::move(rows.corrupt);
+  for (const CorruptRow& c : out.corrupt) out.corrupt_in.emplace(c.appliance, c.serial);
+  std::map<std::string, std::vector<LedgerEntry>> by_appliance;
+  for (const LedgerEntry& e : rows.entries) {
+    if (e.kind != LicenseKind::revocation) by_appliance[e.appliance].push_back(e);
+  }
+  std::map<std::string, ApplianceState> states;
+  for (auto& [appliance, history] : by_appliance) {
+    if (out.corrupt_in.count(appliance) == 0)
+      states.emplace(appliance, ApplianceState(appliance, std::move(history), now));
+  }
+  const std::optional<std::int64_t> newest = f.appliance ? std::nullopt : newest_list(rows.entries);
+  for (LedgerEntry& e : rows.entries) {
+    if (f.after && e.serial <= *f.after) continue;
+    if (f.limit && out.rows.size() >= *f.limit) {
+      // More rows may match.
+      if (!out.rows.empty()) out.continue_after = out.rows.back().entry.serial;
+      break;
+    }
+    std::string status;
+    if (e.kind == LicenseKind::revocation) {
+      status = list_status(e, newest);
+    } else {
+      const auto it = states.find(e.appliance);
+      status = it == states.end() ? "unknown" : it->second.status_of(e);
+    }
+    if (f.customer && !contains_folded(e.customer, *f.customer)) continue;
+    if (f.order && !contains_folded(e.order, *f.order)) continue;
+    if (!in_period(e.issued_at, f.since, f.until)) continue;
+    if (f.kind && e.kind != *f.kind) continue;
+    if (f.status && status != status_name(*f.status)) continue;
+    if (e.kind != LicenseKind::revocation) {
+      if (const auto it = states.find(e.appliance); it != states.end()) out.appliances.emplace(*it);
+    }
+    out.rows.push_back({std::move(e), std::move(status)});
+  }
+  // Only the appliances of what matched cannot be judged.
+  if (f.any()) {
+    std::set<std::string> shown;
+    for (const ListedRow& r : out.rows) shown.insert(r.entry.appliance);
+    for (auto it = out.corrupt_in.begin(); it != out.corrupt_in.end();) {
+      it = shown.count(it->first) ? std::next(it) : out.corrupt_in.erase(it);
+    }
+  }
+  return out;
+}
+
+std::optional<LicenseRecord> show_license(const Ledger& ledger, std::int64_t serial, UnixTime now) {
+  auto entry = ledger.entry(serial);
+  if (!entry) return std::nullopt;
+  LicenseRecord r;
+  const std::vector<LedgerEntry> all = ledger.entries();
+  if (entry->kind == LicenseKind::revocation) {
+    r.status = list_status(*entry, newest_list(all));
+    for (RevocationListRecord& list : revocation_lists(ledger)) {
+      if (list.entry.serial == serial) r.revocation = std::move(list.claims);
+    }
+  } else {
+    std::vector<LedgerEntry> history;
+    for (const LedgerEntry& e : all) {
+      if (e.kind != LicenseKind::revocation && e.appliance == entry->appliance) history.push_back(e);
+      if (e.replaces == serial) r.superseded_by.push_back(e.serial);
+      if (e.transferred_from == serial) r.reissued_as.push_back(e.serial);
+    }
+    r.status = ApplianceState(entry->appliance, std::move(history), now).status_of(*entry);
+    if (ledger.schema_version() >= 3) {
+      r.events = ledger.events(serial);
+      const std::string text = std::to_string(serial);
+      for (const RevocationListRecord& list : revocation_lists(ledger)) {
+        if (std::binary_search(
+                list.claims.revoked.begin(), list.claims.revoked.end(), text,
+                [](const std::string& a, const std::string& b) { return compare_serials(a, b) < 0; })) {
+          r.revoked_by.push_back(list.entry.serial);
+        }
+      }
+    }
+  }
+  r.entry = std::move(*entry);
+  return r;
+}
+
+Report make_report(const Ledger& ledger, const std::optional<UnixTime>& since,
+                   const std::optional<UnixTime>& until) {
+  Report report;
+  report.since = since;
+  report.until = until;
+  const std::vector<LedgerEntry> all = ledger.entries();
+  std::map<std::int64_t, const LedgerEntry*> by_serial;
+  for (const LedgerEntry& e : all) by_serial.emplace(e.serial, &e);
+
+  // Keyed by what orders the lines: category, kind, edition (or pack size).
+  std::map<std::tuple<int, int, int>, ReportLine> lines;
+  const auto add = [&](ReportCategory category, const LedgerEntry& e) {
+    const int sub = e.kind == LicenseKind::server ? static_cast<int>(*e.edition) : e.users;
+    ReportLine& line = lines[{static_cast<int>(category), static_cast<int>(e.kind), sub}];
+    line.category = category;
+    line.kind = e.kind;
+    line.edition = e.edition;
+    line.users_per_pack = e.kind == LicenseKind::users ? e.users : 0;
+    line.licenses += 1;
+    line.users += e.users;
+  };
+  for (const LedgerEntry& e : all) {
+    if (!in_period(e.issued_at, since, until)) continue;
+    if (e.kind == LicenseKind::revocation) {
+      ++report.revocation_lists;
+      continue;
+    }
+    if (!is_license(e.kind)) continue;
+    ReportCategory category = ReportCategory::sale;
+    if (e.transferred_from) {
+      category = ReportCategory::transfer;
+      if (e.kind == LicenseKind::server) ++report.appliances_transferred;
+    } else if (e.kind == LicenseKind::server && !is_commercial(*e.edition)) {
+      category = ReportCategory::free;
+    } else if (e.replaces) {
+      const auto replaced = by_serial.find(*e.replaces);
+      const bool commercial = replaced != by_serial.end() && replaced->second->edition &&
+                              is_commercial(*replaced->second->edition);
+      if (commercial) category = ReportCategory::replacement;
+    }
+    add(category, e);
+  }
+  if (ledger.schema_version() >= 3) {
+    for (const LedgerEvent& ev : ledger.events()) {
+      if (ev.kind != EventKind::voided || !in_period(ev.at, since, until)) continue;
+      const auto e = by_serial.find(ev.serial);
+      if (e != by_serial.end()) add(ReportCategory::void_, *e->second);
+    }
+  }
+  for (auto& [key, line] : lines) report.lines.push_back(line);
+  return report;
+}
+
+}  // namespace seatkey::keygen

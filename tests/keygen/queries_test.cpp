@@ -1,0 +1,199 @@
+// Finding things: ledger list's filters and statuses, ledger show, and the report that keeps
+// sales apart from free licenses, replacements, transfers and voids.
+#include <doctest/doctest.h>
+
+#include "keygen_test_support.hpp"
+#include "seatkey/keygen/issuer.hpp"
+#include "seatkey/keygen/queries.hpp"
+#include "seatkey/keygen/takeback.hpp"
+
+using namespace seatkey;
+using namespace seatkey::keygen;
+using test::kNow;
+
+namespace {
+
+constexpr UnixTime kDay = 86400;
+
+// A month of a desk: day 0 Acme's Compact and packs; day 1 Beta's free, upgraded on day 2;
+// day 3 Acme's Compact re-issued (--replace); day 4 a pack voided, Gamma's VM; day 5 Gamma
+// moved to a new VM; day 6 a revocation list.
+struct Desk {
+  test::TempDir dir;
+  std::string path = dir.file("ledger.db");
+  SecretKey key = test::development_key();
+  Ledger ledger = Ledger::create(path, key.public_key(), Ledger::DevelopmentKey::allow);
+
+  void order(Order o, UnixTime t) {
+    IssueOptions opt;
+    opt.now = t;
+    (void)issue(ledger, key, {std::move(o)}, opt);
+  }
+  static ServerOrder server(const char* appliance, Edition e, const char* customer, const char* order_ref,
+                            bool replace = false) {
+    ServerOrder o;
+    o.appliance = appliance;
+    o.edition = e;
+    o.customer = customer;
+    o.order = order_ref;
+    o.replace = replace;
+    return o;
+  }
+  static PackOrder packs(const char* appliance, int users, int count, const char* order_ref) {
+    PackOrder o;
+    o.appliance = appliance;
+    o.users = users;
+    o.count = count;
+    o.order = order_ref;
+    return o;
+  }
+
+  Desk() {
+    order(Order{server("ACME0001", Edition::compact, "Acme GmbH", "SO-1")}, kNow);                   // 1
+    order(Order{packs("ACME0001", 5, 2, "SO-2")}, kNow);                                             // 2-3
+    order(Order{packs("ACME0001", 1, 1, "SO-2")}, kNow);                                             // 4
+    order(Order{server("BETA0001", Edition::free, "Beta KG", "SO-3")}, kNow + kDay);                 // 5
+    order(Order{server("BETA0001", Edition::vm, "Beta KG", "SO-4")}, kNow + 2 * kDay);               // 6
+    order(Order{server("ACME0001", Edition::compact, "Acme GmbH", "SO-5", true)}, kNow + 3 * kDay);  // 7
+    EventOptions ev;
+    ev.who = "alice";
+    ev.now = kNow + 4 * kDay;
+    (void)void_licenses(ledger, {3}, "refund", ev);
+    order(Order{server("GAMMA001", Edition::vm, "Gamma AG", "SO-6")}, kNow + 4 * kDay);  // 8
+    order(Order{packs("GAMMA001", 5, 1, "SO-6")}, kNow + 4 * kDay);                      // 9
+    TransferOptions t;
+    t.event.who = "bob";
+    t.event.now = kNow + 5 * kDay;
+    (void)transfer(ledger, key, "GAMMA001", "GAMMA002", t);  // 10-11
+    IssueOptions o;
+    o.now = kNow + 6 * kDay;
+    (void)issue_revocation_list(ledger, key, o);  // 12
+  }
+
+  std::vector<std::int64_t> serials(const LedgerFilter& f, UnixTime now = kNow + 10 * kDay) const {
+    std::vector<std::int64_t> out;
+    for (const ListedRow& r : list_ledger(ledger, f, now).rows) out.push_back(r.entry.serial);
+    return out;
+  }
+};
+
+using Serials = std::vector<std::int64_t>;
+
+}  // namespace
+
+TEST_CASE("ledger list: each filter, alone and together, and the statuses") {
+  Desk d;
+  LedgerFilter all;
+  const Listing listing = list_ledger(d.ledger, all, kNow + 10 * kDay);
+  std::vector<std::string> statuses;
+  for (const auto& r : listing.rows) statuses.push_back(r.status);
+  CHECK(statuses == std::vector<std::string>{"superseded", "active", "voided", "active", "superseded",
+                                             "active", "active", "transferred", "transferred", "active",
+                                             "active", "active"});
+  CHECK(listing.appliances.size() == 4);
+
+  LedgerFilter f;
+  f.customer = "acme";
+  CHECK(d.serials(f) == Serials{1, 2, 3, 4, 7});
+  f.customer = "GMBH";
+  CHECK(d.serials(f) == Serials{1, 2, 3, 4, 7});
+  f = {};
+  f.order = "so-2";
+  CHECK(d.serials(f) == Serials{2, 3, 4});
+  f = {};
+  f.since = kNow + kDay;
+  f.until = kNow + 4 * kDay;
+  CHECK(d.serials(f) == Serials{5, 6, 7});
+  f = {};
+  f.kind = LicenseKind::server;
+  CHECK(d.serials(f) == Serials{1, 5, 6, 7, 8, 10});
+  f.kind = LicenseKind::revocation;
+  CHECK(d.serials(f) == Serials{12});
+  f = {};
+  f.status = Status::voided;
+  CHECK(d.serials(f) == Serials{3});
+  f.status = Status::transferred;
+  CHECK(d.serials(f) == Serials{8, 9});
+  f.status = Status::superseded;
+  CHECK(d.serials(f) == Serials{1, 5});
+  f.status = Status::expired;
+  CHECK(d.serials(f).empty());
+  f.status = Status::active;
+  f.customer = "acme";
+  f.kind = LicenseKind::users;
+  CHECK(d.serials(f) == Serials{2, 4});
+  f = {};
+  f.appliance = "GAMMA002";
+  CHECK(d.serials(f) == Serials{10, 11});
+  // Only the appliances of the rows that matched are summed up.
+  f = {};
+  f.customer = "Beta";
+  const Listing beta = list_ledger(d.ledger, f, kNow + 10 * kDay);
+  REQUIRE(beta.appliances.size() == 1);
+  CHECK(beta.appliances.begin()->first == "BETA0001");
+}
+
+TEST_CASE("ledger show: a license's events, what replaced it, its re-issue and the lists that revoke it") {
+  Desk d;
+  auto r = show_license(d.ledger, 3, kNow + 10 * kDay);
+  REQUIRE(r);
+  CHECK(r->status == "voided");
+  REQUIRE(r->events.size() == 1);
+  CHECK(r->events[0].reason == std::optional<std::string>("refund"));
+  CHECK(r->revoked_by == Serials{12});
+  r = show_license(d.ledger, 1, kNow + 10 * kDay);
+  REQUIRE(r);
+  CHECK(r->superseded_by == Serials{7});
+  CHECK(r->revoked_by.empty());
+  r = show_license(d.ledger, 8, kNow + 10 * kDay);
+  REQUIRE(r);
+  CHECK(r->status == "transferred");
+  CHECK(r->reissued_as == Serials{10});
+  CHECK(r->events[0].transfer_to == std::optional<std::string>("GAMMA002"));
+  r = show_license(d.ledger, 12, kNow + 10 * kDay);
+  REQUIRE(r);
+  CHECK(r->status == "active");
+  REQUIRE(r->revocation);
+  CHECK(r->revocation->revoked == std::vector<std::string>{"3", "8", "9"});
+  CHECK_FALSE(show_license(d.ledger, 99, kNow));
+}
+
+TEST_CASE("report: sales by edition and pack size, apart from free, replacements, transfers and voids") {
+  Desk d;
+  const auto line = [](const Report& r, ReportCategory c, LicenseKind k, std::optional<Edition> e, int pack) {
+    for (const ReportLine& l : r.lines) {
+      if (l.category == c && l.kind == k && l.edition == e && l.users_per_pack == pack) return l;
+    }
+    return ReportLine{c, k, e, pack, 0, 0};
+  };
+  const Report all = make_report(d.ledger, std::nullopt, kNow + 10 * kDay);
+  // Sold: Acme's Compact (1), Beta's upgrade to vm (6), Gamma's vm (8); packs 2-3 of 5, 4 and 9.
+  CHECK(line(all, ReportCategory::sale, LicenseKind::server, Edition::compact, 0).licenses == 1);
+  CHECK(line(all, ReportCategory::sale, LicenseKind::server, Edition::vm, 0).licenses == 2);
+  CHECK(line(all, ReportCategory::sale, LicenseKind::users, std::nullopt, 5).licenses == 3);
+  CHECK(line(all, ReportCategory::sale, LicenseKind::users, std::nullopt, 5).users == 15);
+  CHECK(line(all, ReportCategory::sale, LicenseKind::users, std::nullopt, 1).licenses == 1);
+  CHECK(line(all, ReportCategory::free, LicenseKind::server, Edition::free, 0).licenses == 1);
+  CHECK(line(all, ReportCategory::free, LicenseKind::server, Edition::free, 0).users == 3);
+  CHECK(line(all, ReportCategory::replacement, LicenseKind::server, Edition::compact, 0).licenses == 1);
+  CHECK(line(all, ReportCategory::transfer, LicenseKind::server, Edition::vm, 0).licenses == 1);
+  CHECK(line(all, ReportCategory::transfer, LicenseKind::users, std::nullopt, 5).licenses == 1);
+  CHECK(line(all, ReportCategory::void_, LicenseKind::users, std::nullopt, 5).licenses == 1);
+  CHECK(all.appliances_transferred == 1);
+  CHECK(all.revocation_lists == 1);
+  std::int64_t licenses = 0;
+  for (const ReportLine& l : all.lines) licenses += l.licenses;
+  CHECK(licenses == 11 + 1);  // every license row once, and the void
+  // The lines come in order: categories, then server licenses by edition, then packs by size.
+  CHECK(all.lines.front().category == ReportCategory::sale);
+  CHECK(all.lines.front().edition == Edition::compact);
+  CHECK(all.lines.back().category == ReportCategory::void_);
+
+  // A period: day 4 alone has Gamma's sale and the void, nothing of day 5.
+  const Report day4 = make_report(d.ledger, kNow + 4 * kDay, kNow + 5 * kDay);
+  CHECK(line(day4, ReportCategory::sale, LicenseKind::server, Edition::vm, 0).licenses == 1);
+  CHECK(line(day4, ReportCategory::void_, LicenseKind::users, std::nullopt, 5).licenses == 1);
+  CHECK(line(day4, ReportCategory::transfer, LicenseKind::server, Edition::vm, 0).licenses == 0);
+  CHECK(line(day4, ReportCategory::sale, LicenseKind::server, Edition::compact, 0).licenses == 0);
+  CHECK(day4.appliances_transferred == 0);
+}

@@ -1,0 +1,102 @@
+// Checks seatkey-server's recorded responses against its OpenAPI 3.1 document with Ajv (JSON
+// Schema 2020-12): every response's status is documented for its operation, its content type is
+// the documented one, and its body validates against the documented schema. Every operation of
+// the document must have been recorded at least once.
+//   node validate.js openapi.json responses.jsonl
+// responses.jsonl: one {"method", "path", "status", "content_type", "body"} per line.
+"use strict";
+const fs = require("fs");
+const Ajv2020 = require("ajv/dist/2020");
+
+const [docFile, recordFile] = process.argv.slice(2);
+const doc = JSON.parse(fs.readFileSync(docFile, "utf8"));
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+ajv.addSchema({ $id: "openapi.json", components: doc.components });
+
+// "/v1/licenses/{serial}" -> a regex over a path without its query.
+const operations = [];
+for (const [template, item] of Object.entries(doc.paths)) {
+  const re = new RegExp("^" + template.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "[^/]+") + "$");
+  for (const [method, op] of Object.entries(item)) {
+    operations.push({ template, method: method.toUpperCase(), re, op, seen: 0 });
+  }
+}
+const deref = (o) => {
+  while (o && o.$ref) {
+    const parts = o.$ref.replace(/^#\//, "").split("/");
+    o = parts.reduce((x, p) => x[p], doc);
+  }
+  return o;
+};
+
+let failures = 0, checked = 0;
+const fail = (what) => {
+  failures++;
+  console.error("openapi: " + what);
+};
+const lines = fs.readFileSync(recordFile, "utf8").split("\n").filter((l) => l.trim());
+for (const line of lines) {
+  const r = JSON.parse(line);
+  const path = r.path.split("?")[0];
+  const name = `${r.method} ${r.path} -> ${r.status}`;
+  // Exact paths win over templates (/v1/licenses/server over /v1/licenses/{serial}).
+  const candidates = operations.filter((o) => o.method === r.method && o.re.test(path));
+  candidates.sort((a, b) => (a.template.includes("{") ? 1 : 0) - (b.template.includes("{") ? 1 : 0));
+  const found = candidates[0];
+  if (!found) {
+    // Paths outside the API (tricks, unknown resources) must be documented problems anyway.
+    if (r.status === 404 || r.status === 400 || r.status === 414 || r.status === 405) {
+      if (!r.content_type.startsWith("application/problem+json")) fail(`${name}: not a problem`);
+      continue;
+    }
+    fail(`${name}: no such operation in the document`);
+    continue;
+  }
+  found.seen++;
+  const response = deref(found.op.responses[String(r.status)]);
+  if (!response) {
+    fail(`${name}: status ${r.status} is not documented for ${found.method} ${found.template}`);
+    continue;
+  }
+  const media = r.content_type.split(";")[0].trim();
+  const content = response.content && response.content[media];
+  if (!content) {
+    fail(`${name}: content type ${media} is not documented (${Object.keys(response.content || {})})`);
+    continue;
+  }
+  if (!content.schema || !media.endsWith("json")) {
+    checked++;
+    continue;
+  }
+  let body;
+  try {
+    body = JSON.parse(r.body);
+  } catch (e) {
+    fail(`${name}: the body is not JSON: ${e.message}`);
+    continue;
+  }
+  const validate = compiled(content.schema);
+  if (!validate(body)) {
+    fail(`${name}: ${ajv.errorsText(validate.errors, { separator: "; " })}\n  body: ${r.body.slice(0, 400)}`);
+    continue;
+  }
+  checked++;
+}
+
+// An operation never recorded is a part of the document no test holds to the server.
+for (const o of operations) {
+  if (o.seen === 0) fail(`${o.method} ${o.template}: never recorded`);
+}
+if (failures > 0) {
+  console.error(`openapi: ${failures} problems in ${lines.length} responses`);
+  process.exit(1);
+}
+console.log(`openapi: ${checked} responses of ${operations.length} operations match ${docFile}`);
+
+// A response schema, its references pointed into the document.
+function compiled(schema) {
+  const text = JSON.stringify(schema).split('"#/components/').join('"openapi.json#/components/');
+  const cache = compiled.cache || (compiled.cache = new Map());
+  if (!cache.has(text)) cache.set(text, ajv.compile(JSON.parse(text)));
+  return cache.get(text);
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# seatkey-server's endpoints against a real server: issuing, finding, voiding, transferring and
+# revocation lists do what seatkey-keygen does, refuse with its messages (problem+json), record
+# the API token's name, and leave a ledger that verifies.
+. "$SOURCE_DIR/tests/server/lib.sh"
+
+dev_key
+init_ledger
+SHOP=$(make_token shop webshop)
+CLERK=$(make_token clerk desk)
+AUDITOR=$(make_token auditor erp)
+start_server
+
+# Issue: 201 with the rows, the token's name recorded in each.
+api POST /v1/licenses/server "$SHOP" "{\"appliance\":\"$A\",\"edition\":\"compact\",\"customer\":\"Acme GmbH\",\"order\":\"SO-1\"}"
+expect_status 201
+expect_eq "$(json 'd["licenses"][0]["serial"]')" 1
+expect_eq "$(json 'd["licenses"][0]["written_by"]')" webshop
+expect_eq "$(json 'd["appliances"][0]["licensed_users"]')" 3
+api POST /v1/licenses/users "$SHOP" "{\"appliance\":\"$A\",\"users\":5,\"count\":2,\"order\":\"SO-2\"}"
+expect_status 201
+expect_eq "$(json '[l["serial"] for l in d["licenses"]]')" "[2, 3]"
+expect_eq "$(json 'd["appliances"][0]["licensed_users"]')" 13
+api POST /v1/orders "$SHOP" '[{"type":"server","appliance":"vm-0042","edition":"vm","customer":"Beta KG"},
+  {"type":"users","appliance":"vm-0042","users":1}]'
+expect_status 201
+expect_eq "$(json '[l["kind"] for l in d["licenses"]]')" '["server", "users"]'
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(written_by) FROM licenses")" "webshop,webshop,webshop,webshop,webshop"
+
+# The rules refuse with seatkey-keygen's words (409), input errors with its words (400), and
+# nothing is written.
+before=$(ledger_dump)
+api POST /v1/licenses/users "$SHOP" "{\"appliance\":\"$A\",\"users\":5,\"count\":2}"
+expect_problem 409 refused "=$(cli_message issue users --appliance "$A" --users 5 --count 2)"
+api POST /v1/licenses/server "$SHOP" "{\"appliance\":\"$A\",\"edition\":\"gold\"}"
+expect_problem 400 bad-input '=unknown edition "gold" (one of: free, compact, appliance, vm)'
+api POST /v1/licenses/users "$SHOP" '{"appliance":"x","users":5}'
+expect_problem 400 bad-input "invalid appliance ID"
+# standby goes through the batch's order parser: what it says of a standby order, the server says.
+echo '[{"type":"standby","appliance":"00:1a:2b:3c:4d:99"}]' >standby.json
+api POST /v1/licenses/standby "$SHOP" '{"appliance":"00:1a:2b:3c:4d:99"}'
+batch_says=$(cli_message issue batch --orders standby.json)
+if [ "$STATUS" = 400 ]; then
+  expect_problem 400 bad-input "=${batch_says#order 1: }"
+fi
+[ "$(ledger_dump)" = "$before" ] || [ "$STATUS" = 201 ] || fail "a refused request changed the ledger"
+
+# Finding things: the filters of ledger list, one license with every field.
+# (packs without a customer carry the server license's)
+api GET "/v1/licenses?customer=acme" "$AUDITOR"
+expect_status 200
+expect_eq "$(json '[l["serial"] for l in d["licenses"]]')" "[1, 2, 3]"
+api GET "/v1/licenses?order=SO-2&kind=users&status=active" "$AUDITOR"
+expect_eq "$(json '[l["serial"] for l in d["licenses"]]')" "[2, 3]"
+api GET "/v1/licenses?limit=2" "$AUDITOR"
+expect_eq "$(json '[[l["serial"] for l in d["licenses"]], d["next_after"]]')" "[[1, 2], 2]"
+api GET "/v1/licenses?after=2&limit=10" "$AUDITOR"
+expect_eq "$(json '[[l["serial"] for l in d["licenses"]], d["next_after"]]')" "[[3, 4, 5], null]"
+api GET "/v1/licenses?status=happy" "$AUDITOR"
+expect_problem 400 bad-input '=unknown status "happy" (one of: active, superseded, expired, voided, transferred)'
+api GET "/v1/licenses?since=yesterday" "$AUDITOR"
+# (the query parameter is since, the option --since)
+expect_problem 400 bad-input "=$(cli_message ledger list --since yesterday | sed 's/^--//')"
+api GET /v1/licenses/2 "$AUDITOR"
+expect_status 200
+expect_eq "$(json '[d["serial"], d["kind"], d["users"], d["order"], d["status"], d["written_by"], d["events"]]')" \
+  '[2, "users", 5, "SO-2", "active", "webshop", []]'
+expect_eq "$(json 'd["token"]')" "$(sqlite3 "$LEDGER" "SELECT token FROM licenses WHERE serial = 2")"
+api GET /v1/licenses/99 "$AUDITOR"
+expect_problem 404 not-found "=no license with serial 99 on record"
+
+# Void: clerk only, the event names the token; the CLI's refusals.
+api POST /v1/licenses/2/void "$SHOP" '{"reason":"refund"}'
+expect_problem 403 forbidden '=this needs role clerk or above; the token "webshop" has role shop'
+api POST /v1/licenses/2/void "$CLERK" '{"reason":"refund, ticket 4711"}'
+expect_status 200
+expect_eq "$(json '[[v["serial"], v["status"]] for v in d["voided"]]')" '[[2, "voided"]]'
+expect_eq "$(json 'd["appliances"][0]["licensed_users"]')" 8
+expect_eq "$(sqlite3 "$LEDGER" "SELECT type, serial, reason, who FROM events")" "void|2|refund, ticket 4711|desk"
+api POST /v1/licenses/2/void "$CLERK" '{"reason":"again"}'
+expect_problem 409 refused "=$(cli_message void 2 --reason again)"
+api POST /v1/licenses/99/void "$CLERK" '{"reason":"x"}'
+expect_problem 409 refused "=$(cli_message void 99 --reason x)"
+api POST /v1/licenses/2/void "$CLERK" '{"why":"x"}'
+expect_problem 400 bad-input '=unknown field "why" (allowed here: reason)'
+api POST /v1/licenses/2/void "$CLERK" '{}'
+expect_problem 400 bad-input '=missing field "reason"'
+api GET /v1/licenses/2 "$AUDITOR"
+expect_eq "$(json '[d["status"], [[e["type"], e["who"]] for e in d["events"]]]')" '["voided", [["void", "desk"]]]'
+
+# Transfer: 201 with the new appliance's licenses; refusals as the CLI's.
+api POST /v1/transfers "$CLERK" "{\"from\":\"$A\",\"to\":\"00:1a:2b:3c:4d:99\",\"reason\":\"RMA 1234\"}"
+expect_status 201
+expect_eq "$(json '[d["from"], d["to"], [[l["kind"], l["transferred_from"], l["written_by"]] for l in d["licenses"]]]')" \
+  '["001A2B3C4D5E", "001A2B3C4D99", [["server", 1, "desk"], ["users", 3, "desk"]]]'
+expect_eq "$(json 'd["appliances"][0]["licensed_users"]')" 8
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(who) FROM events WHERE type = 'transfer'")" "desk,desk"
+api POST /v1/transfers "$CLERK" "{\"from\":\"$A\",\"to\":\"00:1a:2b:3c:4d:98\"}"
+expect_problem 409 refused "=$(cli_message transfer --from "$A" --to 00:1a:2b:3c:4d:98)"
+api POST /v1/transfers "$CLERK" '{"from":"vm-0042"}'
+expect_problem 400 bad-input '=missing field "to"'
+
+# Revocation lists: the next one signed and recorded; the newest one read back.
+api GET /v1/revocations/latest "$AUDITOR"
+expect_problem 404 not-found "no revocation lists yet"
+api POST /v1/revocations "$CLERK" '{}'
+expect_status 201
+expect_eq "$(json '[d["seq"], d["revoked"], d["added"], d["status"], d["written_by"]]')" '[1, ["1", "2", "3"], 3, "active", "desk"]'
+list_token=$(json 'd["token"]')
+api POST /v1/revocations "$CLERK" '{}'
+expect_problem 409 refused "=$(cli_message revocations issue)"
+api GET /v1/revocations/latest "$AUDITOR"
+expect_status 200
+expect_eq "$(json 'd["token"]')" "$list_token"
+
+# The report of a period, as report --json.
+api GET "/v1/report?since=2000-01-01T00:00:00Z" "$AUDITOR"
+expect_status 200
+keygen report --json --since 2000-01-01T00:00:00Z
+expect_eq "$(json 'd')" "$(python3 -c 'import json; print(json.dumps(json.load(open("out"))))')" "(report)"
+api GET "/v1/report?since=2030-01-01T00:00:00Z&until=2020-01-01T00:00:00Z" "$AUDITOR"
+expect_problem 400 bad-input "is not before until"
+
+# The appliance as it would see itself, and its license file (voided pack left out).
+api GET /v1/appliances/001A2B3C4D99 "$AUDITOR"
+expect_status 200
+expect_eq "$(json '[d["entitlement"]["licensed"], d["entitlement"]["licensed_users"]]')" "[true, 8]"
+api GET /v1/appliances/001A2B3C4D99/license-file "$SHOP"
+expect_status 200
+expect_header "content-type: text/plain"
+"$VERIFY" --licenses out --appliance 001A2B3C4D99 --trusted-keys dev.public >verify.out 2>&1 ||
+  fail "seatkey-verify refused the license file: $(cat verify.out)"
+
+# What the server wrote verifies, row by row and token by token.
+stop_server
+keygen ledger verify
+expect_rc 0 "ledger verify"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT COUNT(*) FROM licenses WHERE written_by IS NULL")" 0
+pass

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Bearer API tokens: no token or a wrong one is 401, a role that may not is 403 (auditor reads,
+# shop also issues and exports, clerk also voids, transfers and signs revocation lists), a
+# revoked token no longer works, and ten wrong tokens from one address in a minute make it 429.
+. "$SOURCE_DIR/tests/server/lib.sh"
+
+dev_key
+init_ledger
+AUDITOR=$(make_token auditor erp)
+SHOP=$(make_token shop webshop)
+CLERK=$(make_token clerk desk)
+ADMIN=$(make_token admin boss)
+GONE=$(make_token shop old-shop)
+"$KEYGEN" token revoke --ledger "$LEDGER" --name old-shop >/dev/null 2>&1 || fail "token revoke"
+start_server
+before=$(ledger_dump)
+
+# No token, a malformed one, an unknown one, a revoked one: 401 with WWW-Authenticate.
+api GET /v1/licenses
+expect_problem 401 unauthorized "=this needs a bearer token: send Authorization: Bearer <token> (seatkey-keygen token create makes one)"
+expect_header 'WWW-Authenticate: Bearer realm="seatkey-server"'
+for token in "not-a-token" "${SHOP%?}x" "$GONE"; do
+  api GET /v1/licenses "$token"
+  expect_problem 401 unauthorized "=the bearer token is not valid: unknown, revoked or mistyped (Authorization: Bearer <token>, once)"
+  expect_header 'error="invalid_token"'
+done
+api GET /v1/licenses - "" -H "Authorization: Basic $(printf 'a:b' | base64)"
+expect_problem 401 unauthorized "the bearer token is not valid"
+# Two Authorization headers are refused, even when one is good.
+api GET /v1/licenses "$SHOP" "" -H "Authorization: Bearer $AUDITOR"
+expect_problem 401 unauthorized "the bearer token is not valid"
+
+# Roles: each may what the ones before it may.
+order="{\"appliance\":\"$A\",\"edition\":\"free\"}"
+api POST /v1/licenses/server "$AUDITOR" "$order"
+expect_problem 403 forbidden '=this needs role shop or above; the token "erp" has role auditor'
+api GET /v1/appliances/$A/license-file "$AUDITOR"
+expect_problem 403 forbidden '=this needs role shop or above; the token "erp" has role auditor'
+api POST /v1/licenses/1/void "$SHOP" '{"reason":"x"}'
+expect_problem 403 forbidden '=this needs role clerk or above; the token "webshop" has role shop'
+api POST /v1/transfers "$SHOP" '{"from":"a1a1","to":"b1b1"}'
+expect_problem 403 forbidden "needs role clerk"
+api POST /v1/revocations "$SHOP" '{}'
+expect_problem 403 forbidden "needs role clerk"
+[ "$(ledger_dump)" = "$before" ] || fail "a refused request changed the ledger"
+for token in "$AUDITOR" "$SHOP" "$CLERK" "$ADMIN"; do
+  api GET /v1/licenses "$token"
+  expect_status 200
+done
+api POST /v1/licenses/server "$SHOP" "$order"
+expect_status 201
+api POST /v1/licenses/1/void "$CLERK" '{"reason":"x"}'
+expect_status 200
+api POST /v1/revocations "$ADMIN" '{}'
+expect_status 201
+# No token needed: health and the API's description.
+api GET /healthz
+expect_status 200
+expect_eq "$(json 'd["status"]')" ok
+api GET /v1/openapi.json
+expect_status 200
+
+# Failed attempts are limited per address: 10 a minute, then 429 for every request from there
+# that needs a token, the good token too, with Retry-After. (A new server starts counting anew.)
+stop_server
+start_server
+for i in 1 2 3 4 5 6 7 8 9; do
+  api GET /v1/licenses "wrong-$i"
+  expect_status 401
+done
+api GET /v1/licenses "$AUDITOR"
+expect_status 200 "(a good token before the limit)"
+api GET /v1/licenses "wrong-10"
+expect_status 401
+api GET /v1/licenses "wrong-11"
+expect_problem 429 too-many-requests "too many requests with a wrong token from 127.0.0.1; try again in"
+expect_header "Retry-After: "
+api GET /v1/licenses "$AUDITOR"
+expect_problem 429 too-many-requests "too many requests with a wrong token"
+# Health needs no token and is not limited.
+api GET /healthz
+expect_status 200
+pass

@@ -1,0 +1,331 @@
+// Grace (docs/format.md, "Grace"): boots of one appliance with a state file, through the public
+// API, one scenario per test.
+#include <doctest/doctest.h>
+
+#include "token_kit.hpp"
+
+using namespace seatkey;
+using namespace seatkey::test;
+
+namespace {
+
+constexpr UnixTime kDay = 86400;
+const UnixTime kT0 = at("2026-11-28T10:00:00Z");  // the first boot of every scenario
+
+// One appliance's boots, each with its clock, license set and ID, sharing one state file.
+struct Appliance {
+  ScratchDir dir;
+  int grace_days = 30;
+
+  std::string state() const { return dir.file("state.json"); }
+
+  v::Entitlement boot(const v::Expected<v::LicenseSet>& set, UnixTime now,
+                      const std::string& id = kAppliance) {
+    v::EvaluationContext c;
+    c.now = now;
+    c.state_path = state();
+    c.grace_days = grace_days;
+    auto e = v::evaluate(set, id, dev_trust(), c);
+    REQUIRE_MESSAGE(e.ok(), (e.ok() ? std::string() : e.error().message));
+    for (const auto& w : e->warnings) {
+      // A state file is made at the first boot; after that it is always read and written.
+      CHECK_MESSAGE(w.code != v::WarningCode::state_damaged, w.message);
+      CHECK_MESSAGE(w.code != v::WarningCode::state_not_saved, w.message);
+    }
+    return std::move(*e);
+  }
+};
+
+// A Compact with 3 + 5 users; its licenses.
+std::vector<std::string> compact8() {
+  return {server("1001", Edition::compact).token(), pack("1002", 5).token()};
+}
+
+v::Expected<v::LicenseSet> missing() {
+  return v::Error{v::ErrorCode::io_error,
+                  "cannot read licenses /etc/seatkey/licenses: No such file or directory"};
+}
+
+void check_in_grace(const v::Entitlement& e, UnixTime since, UnixTime until, v::GraceReason reason) {
+  CHECK(e.licensed);
+  CHECK(e.licensed_users == 8);
+  CHECK(e.edition == v::Edition::compact);
+  CHECK(e.server_license == "1001");
+  REQUIRE(e.grace);
+  CHECK(e.grace->since == since);
+  CHECK(e.grace->until == until);
+  CHECK(e.grace->reason == reason);
+  CHECK_FALSE(e.grace->message.empty());
+}
+
+}  // namespace
+
+TEST_CASE(
+    "grace: the appliance ID changes after a good boot - 30 days from the first worse boot, then "
+    "unlicensed") {
+  Appliance a;
+  const auto set = set_of(compact8());
+  v::Entitlement e = a.boot(set, kT0);
+  CHECK(e.licensed_users == 8);
+  CHECK_FALSE(e.grace);
+  REQUIRE(e.warnings.size() == 1);
+  CHECK(e.warnings[0].code == v::WarningCode::state_missing);
+
+  const UnixTime t1 = kT0 + 2 * kDay;
+  const UnixTime until = t1 + 30 * kDay;
+  e = a.boot(set, t1, kOtherAppliance);
+  check_in_grace(e, t1, until, v::GraceReason::appliance_changed);
+  CHECK(e.appliance == kOtherAppliance);
+  CHECK(outcomes(e) == std::vector<std::string>{"wrong_appliance", "wrong_appliance"});
+  CHECK(e.grace->message.find(kAppliance) != std::string::npos);
+  CHECK(e.grace->message.find(kOtherAppliance) != std::string::npos);
+  CHECK(e.warnings.empty());
+
+  // Ten more boots over the next days, the license files deleted and restored in between:
+  // the same since and until every time.
+  for (int i = 1; i <= 10; ++i) {
+    CAPTURE(i);
+    const bool deleted = i % 3 == 0;
+    e = deleted ? a.boot(missing(), t1 + i * kDay, kOtherAppliance)
+                : a.boot(set, t1 + i * kDay, kOtherAppliance);
+    check_in_grace(e, t1, until, v::GraceReason::appliance_changed);
+  }
+  e = a.boot(set, until - 1, kOtherAppliance);
+  check_in_grace(e, t1, until, v::GraceReason::appliance_changed);
+  e = a.boot(set, until, kOtherAppliance);
+  CHECK_FALSE(e.licensed);
+  CHECK_FALSE(e.grace);
+  // Used up: later boots, the clock set back into the grace, the files deleted: no grace.
+  for (UnixTime now : {until + kDay, t1 + kDay, kT0}) {
+    e = a.boot(set, now, kOtherAppliance);
+    CHECK_FALSE(e.licensed);
+    CHECK_FALSE(e.grace);
+    CHECK(e.evaluated_at >= until);
+  }
+  e = a.boot(missing(), until + 2 * kDay, kOtherAppliance);
+  CHECK_FALSE(e.licensed);
+  CHECK_FALSE(e.grace);
+
+  // The old ID again (the VM moved back): licensed, and a later move gets a grace of its own.
+  e = a.boot(set, until + 3 * kDay);
+  CHECK(e.licensed_users == 8);
+  CHECK_FALSE(e.grace);
+  e = a.boot(set, until + 4 * kDay, kOtherAppliance);
+  check_in_grace(e, until + 4 * kDay, until + 34 * kDay, v::GraceReason::appliance_changed);
+}
+
+TEST_CASE("grace: an expired pack never gets grace; the fewer users are the new last good entitlement") {
+  Appliance a;
+  const UnixTime exp = kT0 + 10 * kDay;
+  Lic rental = pack("1003", 5);
+  rental.l.expires = exp;
+  const auto set =
+      set_of({server("1001", Edition::compact).token(), pack("1002", 5).token(), rental.token()});
+  CHECK(a.boot(set, kT0).licensed_users == 13);
+  v::Entitlement e = a.boot(set, exp);
+  CHECK(e.licensed_users == 8);
+  CHECK_FALSE(e.grace);
+  CHECK(report_of(e, "t:3").reason == v::Reason::expired);
+  // With the rental's file gone too, or the clock set back: still 8, never 13.
+  e = a.boot(set_of({server("1001", Edition::compact).token(), pack("1002", 5).token()}), exp + kDay);
+  CHECK(e.licensed_users == 8);
+  CHECK_FALSE(e.grace);
+  e = a.boot(set, kT0);
+  CHECK(e.licensed_users == 8);
+  CHECK(e.evaluated_at == exp + kDay);
+}
+
+TEST_CASE("grace: never past the last good licenses' first expiry, even when the loss is a damaged file") {
+  Appliance a;
+  const UnixTime exp = kT0 + 10 * kDay;
+  Lic rental = pack("1003", 5);
+  rental.l.expires = exp;
+  CHECK(a.boot(set_of({server("1001", Edition::compact).token(), rental.token()}), kT0).licensed_users == 8);
+  // The file is lost a day later: grace, but only until the rental would have ended.
+  v::Entitlement e = a.boot(missing(), kT0 + kDay);
+  check_in_grace(e, kT0 + kDay, exp, v::GraceReason::licenses_unreadable);
+  e = a.boot(missing(), exp);
+  CHECK_FALSE(e.licensed);
+  CHECK_FALSE(e.grace);
+  // Lost on the day of the expiry: no grace at all.
+  Appliance b;
+  b.boot(set_of({server("1001", Edition::compact).token(), rental.token()}), kT0);
+  e = b.boot(missing(), exp);
+  CHECK_FALSE(e.licensed);
+  CHECK_FALSE(e.grace);
+  // A pack that the Compact's maximum cut off takes no users when it expires: no limit.
+  Appliance c;
+  std::vector<std::string> full = {server("1001", Edition::compact).token()};
+  for (int i = 0; i < 4; ++i) full.push_back(pack(std::to_string(2000 + i), 5).token());
+  full.push_back(rental.token());  // 3 + 25 users, capped at 20
+  CHECK(c.boot(set_of(full), kT0).licensed_users == 20);
+  e = c.boot(missing(), exp + kDay);
+  CHECK(e.licensed_users == 20);
+  REQUIRE(e.grace);
+  CHECK(e.grace->until == exp + 31 * kDay);
+}
+
+TEST_CASE("grace: a server license with an exp limits grace to it") {
+  Appliance a;
+  Lic trial = server("1001", Edition::compact);
+  trial.l.expires = kT0 + 5 * kDay;
+  a.boot(set_of({trial.token(), pack("1002", 5).token()}), kT0);
+  v::Entitlement e = a.boot(set_of({"v4.public.damaged"}), kT0 + kDay);
+  check_in_grace(e, kT0 + kDay, kT0 + 5 * kDay, v::GraceReason::licenses_damaged);
+  CHECK(outcomes(e) == std::vector<std::string>{"malformed"});
+}
+
+TEST_CASE("grace: a damaged license file, restored - the grace ends; damaged again later - a new grace") {
+  Appliance a;
+  const auto good = set_of(compact8());
+  a.boot(good, kT0);
+  std::string altered = compact8()[0];
+  altered[30] = altered[30] == 'A' ? 'B' : 'A';
+  const auto damaged = set_of({altered, compact8()[1]});
+  v::Entitlement e = a.boot(damaged, kT0 + kDay);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::licenses_damaged);
+  CHECK(outcomes(e) == std::vector<std::string>{"bad_signature", "no_server_license"});
+  e = a.boot(good, kT0 + 2 * kDay);
+  CHECK_FALSE(e.grace);
+  CHECK(e.licensed_users == 8);
+  e = a.boot(damaged, kT0 + 40 * kDay);
+  check_in_grace(e, kT0 + 40 * kDay, kT0 + 70 * kDay, v::GraceReason::licenses_damaged);
+}
+
+TEST_CASE(
+    "grace: a pack removed keeps the users until the grace ends; then fewer users are the new baseline") {
+  Appliance a;
+  a.boot(set_of(compact8()), kT0);
+  const auto server_only = set_of({compact8()[0]});
+  v::Entitlement e = a.boot(server_only, kT0 + kDay);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::licenses_damaged);
+  CHECK(e.accepted.size() == 1);  // the reports are today's
+  e = a.boot(server_only, kT0 + 31 * kDay);
+  CHECK(e.licensed_users == 3);
+  CHECK_FALSE(e.grace);
+  // 3 users is now the last good entitlement: losing the server license too starts a grace
+  // that keeps 3, never 8.
+  e = a.boot(missing(), kT0 + 32 * kDay);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 3);
+  CHECK(e.grace->since == kT0 + 32 * kDay);
+}
+
+TEST_CASE("grace: licenses for the new appliance ID end the grace and become the last good entitlement") {
+  Appliance a;
+  a.boot(set_of(compact8()), kT0);
+  REQUIRE(a.boot(set_of(compact8()), kT0 + kDay, kOtherAppliance).grace);
+  const auto moved = set_of({server("3001", Edition::vm).appliance(kOtherAppliance).token()});
+  // Fewer users (a VM edition's 1) than the last good 8: still in grace.
+  v::Entitlement e = a.boot(moved, kT0 + 2 * kDay, kOtherAppliance);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 8);
+  // As many users as before: the new licenses count, the grace is over.
+  auto moved8 = set_of({server("3001", Edition::vm).appliance(kOtherAppliance).token(),
+                        pack("3002", 5).appliance(kOtherAppliance).token(),
+                        pack("3003", 1).appliance(kOtherAppliance).token(),
+                        pack("3004", 1).appliance(kOtherAppliance).token()});
+  e = a.boot(moved8, kT0 + 3 * kDay, kOtherAppliance);
+  CHECK_FALSE(e.grace);
+  CHECK(e.edition == v::Edition::vm);
+  CHECK(e.licensed_users == 8);
+  // Back on the old ID with only the new ID's licenses: grace keeps the VM edition's 8.
+  e = a.boot(moved8, kT0 + 4 * kDay);
+  REQUIRE(e.grace);
+  CHECK(e.grace->reason == v::GraceReason::appliance_changed);
+  CHECK(e.edition == v::Edition::vm);
+  CHECK(e.server_license == "3001");
+}
+
+TEST_CASE("grace: a newer server license from the vendor that gives fewer users is no case for grace") {
+  Appliance a;
+  a.boot(
+      set_of({server("1001", Edition::appliance).token(), pack("1002", 5).token(), pack("1003", 5).token()}),
+      kT0);
+  // A Compact server license issued later (3 included) supersedes the Appliance one.
+  auto replaced = set_of({server("1001", Edition::appliance).token(),
+                          server("1004", Edition::compact).iat("2026-11-29T00:00:00Z").token()});
+  v::Entitlement e = a.boot(replaced, kT0 + 2 * kDay);
+  CHECK(report_of(e, "t:1").reason == v::Reason::superseded);
+  CHECK(e.licensed_users == 3);
+  CHECK_FALSE(e.grace);
+}
+
+TEST_CASE("grace: none without a state file, with a missing or damaged one, or with 0 grace days") {
+  v::EvaluationContext c;
+  c.now = kT0;
+  auto e = v::evaluate(missing(), kAppliance, dev_trust(), c);
+  REQUIRE_FALSE(e.ok());  // no state file: an unreadable set stays an error
+  CHECK(e.error().code == v::ErrorCode::io_error);
+
+  Appliance a;
+  v::Entitlement first = a.boot(missing(), kT0);
+  CHECK_FALSE(first.licensed);
+  CHECK_FALSE(first.grace);
+  REQUIRE(first.warnings.size() == 2);
+  CHECK(first.warnings[0].code == v::WarningCode::licenses_unreadable);
+  CHECK(first.warnings[0].message ==
+        "cannot read licenses /etc/seatkey/licenses: No such file or directory: evaluated as no licenses");
+  CHECK(first.warnings[1].code == v::WarningCode::state_missing);
+
+  Appliance b;
+  b.boot(set_of(compact8()), kT0);
+  b.dir.write("state.json", "{ damaged");
+  c.state_path = b.state();
+  auto damaged = v::evaluate(set_of({compact8()[1]}), kAppliance, dev_trust(), c);
+  REQUIRE(damaged.ok());
+  CHECK_FALSE(damaged->licensed);
+  CHECK_FALSE(damaged->grace);
+  REQUIRE(damaged->warnings.size() == 1);
+  CHECK(damaged->warnings[0].code == v::WarningCode::state_damaged);
+
+  Appliance z;
+  z.grace_days = 0;
+  z.boot(set_of(compact8()), kT0);
+  v::Entitlement none = z.boot(missing(), kT0 + kDay);
+  CHECK_FALSE(none.licensed);
+  CHECK_FALSE(none.grace);
+}
+
+TEST_CASE("grace: fewer grace days in a later build shorten a grace in progress, more never lengthen it") {
+  Appliance a;
+  a.boot(set_of(compact8()), kT0);
+  REQUIRE(a.boot(missing(), kT0 + kDay).grace->until == kT0 + 31 * kDay);
+  a.grace_days = 10;
+  v::Entitlement e = a.boot(missing(), kT0 + 2 * kDay);
+  REQUIRE(e.grace);
+  CHECK(e.grace->until == kT0 + 11 * kDay);
+  a.grace_days = 60;
+  e = a.boot(missing(), kT0 + 3 * kDay);
+  REQUIRE(e.grace);
+  CHECK(e.grace->until == kT0 + 11 * kDay);
+  e = a.boot(missing(), kT0 + 11 * kDay);
+  CHECK_FALSE(e.licensed);
+}
+
+TEST_CASE("state file: the high-water mark is the clock floor - a clock set back does not revive an expiry") {
+  Appliance a;
+  Lic rental = pack("1003", 5);
+  rental.l.expires = kT0 + kDay;
+  const auto set = set_of({server("1001", Edition::compact).token(), rental.token()});
+  CHECK(a.boot(set, kT0 + 2 * kDay).licensed_users == 3);
+  v::Entitlement e = a.boot(set, kT0 - 365 * kDay);
+  CHECK(e.licensed_users == 3);
+  CHECK(e.clock_behind);
+  CHECK(*e.clock_floor == kT0 + 2 * kDay);
+  CHECK(e.evaluated_at == kT0 + 2 * kDay);
+  CHECK(report_of(e, "t:2").reason == v::Reason::expired);
+  // A set over the limits with a state file is a warning and an empty set, not an error.
+  std::string huge;
+  for (int i = 0; i < 10001; ++i) huge += "x\n";
+  e = a.boot(v::parse_licenses(huge, "huge"), kT0 + 3 * kDay);
+  REQUIRE(e.grace);
+  CHECK(e.grace->reason == v::GraceReason::licenses_unreadable);
+  CHECK(e.licensed_users == 3);
+  CHECK(e.warnings.at(0).code == v::WarningCode::licenses_unreadable);
+  v::LicenseSet big;
+  for (int i = 0; i < 10001; ++i) big.tokens.push_back({"x", "t:" + std::to_string(i + 1)});
+  e = a.boot(big, kT0 + 4 * kDay);
+  REQUIRE(e.grace);
+  CHECK(e.warnings.at(0).message.find("over the limit of 10,000") != std::string::npos);
+}

@@ -1,0 +1,122 @@
+// Private to libseatkey-verifier: the state file (docs/format.md, "The state file") and the
+// grace rules that read and write it (docs/format.md, "Grace").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "seatkey/common/file.hpp"
+#include "seatkey/verifier.hpp"
+
+namespace seatkey::verifier::detail {
+
+// The last evaluation that was licensed without grace, as the state file keeps it.
+struct LastGood {
+  std::string appliance;  // canonical
+  UnixTime at = 0;        // its evaluated_at
+  Edition edition = Edition::free;
+  std::string server_license;
+  int included_users = 0;
+  int pack_users = 0;
+  int licensed_users = 0;
+  std::optional<int> max_users;  // nullopt: unlimited
+  int excess_users = 0;
+  std::optional<UnixTime> updates_until;
+  // The first moment at which this entitlement gets worse on its own: the active server
+  // license's exp, or the exp of a pack without which fewer users are licensed, whichever is
+  // first. Grace never lasts past it (a loss from then on may be the expiry).
+  std::optional<UnixTime> good_until;
+
+  bool operator==(const LastGood& o) const;
+};
+
+// A grace period, in progress or (until > the evaluation time) used up.
+struct GraceRecord {
+  UnixTime since = 0;
+  UnixTime until = 0;
+  GraceReason reason = GraceReason::licenses_damaged;
+
+  bool operator==(const GraceRecord& o) const {
+    return since == o.since && until == o.until && reason == o.reason;
+  }
+};
+
+struct State {
+  std::optional<UnixTime> high_water;  // nullopt only for the empty state
+  std::optional<LastGood> last_good;
+  std::optional<GraceRecord> grace;  // set only with last_good
+
+  bool empty() const { return !high_water && !last_good && !grace; }
+  bool operator==(const State& o) const {
+    return high_water == o.high_water && last_good == o.last_good && grace == o.grace;
+  }
+};
+
+// The most a state file may hold (it is about 600 bytes).
+inline constexpr std::size_t kMaxStateFileBytes = 64 * 1024;
+// How far the high-water mark moves before it alone makes the state file be rewritten.
+inline constexpr UnixTime kHighWaterStep = 3600;
+
+// Parses a state file's text: one flat JSON object (docs/format.md, "The state file"), read
+// with common's strict scanner. False with *why set when it is not a valid state: not JSON,
+// not an object, a duplicated key, another format version, a missing or mistyped member, a
+// time outside 0000..9999, or values that contradict each other (a grace without a last good
+// entitlement, a last good or grace time after the high-water mark, since after until).
+// Unknown members are ignored.
+bool parse_state(std::string_view text, State* out, std::string* why);
+// The state file's text (JSON, one member per line); parse_state() reads it back equal.
+// Times are clamped to 0000-01-01T00:00:00Z..9999-12-31T23:59:59Z.
+std::string format_state(const State& state);
+// Whether `after` must replace `before` on disk: anything but the high-water mark and the
+// last good evaluation's time changed, or the high-water mark moved by kHighWaterStep or
+// more. A re-check within the hour that changes nothing writes nothing (no fsync at every
+// call for firmware that checks often); the high-water mark then lags the latest evaluation
+// by less than an hour.
+bool needs_saving(const State& before, const State& after);
+
+// The state file on disk for one evaluation: open() takes an exclusive lock on its folder
+// (waiting at most kLockWaitMillis) and reads it; save() writes the new state atomically
+// (temporary file in the same folder, fsync, rename, fsync of the folder) while the lock is
+// held. Problems never fail the evaluation: they become Warnings.
+class StateFile {
+ public:
+  static constexpr int kLockWaitMillis = 10000;
+
+  // Locks and reads `path`; the state is empty when the file is missing, unreadable or
+  // damaged (each with its Warning in *warnings).
+  void open(const std::string& path, std::vector<Warning>* warnings, int lock_wait_millis = kLockWaitMillis);
+  const State& state() const { return state_; }
+  // Replaces the file with `state` when needs_saving() says so; a Warning when it cannot
+  // (also when open() could not take the lock: then nothing is written, another evaluation
+  // holds it).
+  void save(const State& state, std::vector<Warning>* warnings);
+
+ private:
+  std::string path_;
+  std::string folder_;
+  seatkey::FileDescriptor folder_fd_;  // open and locked while locked_
+  bool locked_ = false;
+  std::string lock_problem_;
+  State state_;
+};
+
+// What the grace rules decided for one evaluation.
+struct GraceDecision {
+  std::optional<Grace> grace;  // set: the entitlement is `before.last_good`'s, in grace
+  State after;                 // the state to save
+};
+
+// The grace rules (docs/format.md, "Grace") for an evaluation at `t` whose own result is
+// `fresh` (its grace unset), with `fresh_good_until` its LastGood::good_until, `unreadable`
+// when the license set could not be read.
+GraceDecision decide_grace(const State& before, const Entitlement& fresh,
+                           const std::optional<UnixTime>& fresh_good_until, UnixTime t, int grace_days,
+                           bool unreadable);
+
+// Makes `e` the last good entitlement `g` (licensed, edition, server license, users, update
+// option), keeping its appliance, clock fields and reports.
+void apply_last_good(const LastGood& g, Entitlement* e);
+
+}  // namespace seatkey::verifier::detail
