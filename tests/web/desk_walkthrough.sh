@@ -2,7 +2,7 @@
 # The license desk's page (GET /) in headless Chromium: seatkey-server on a scratch ledger with
 # the development key, a clerk's API token, and desk_walkthrough.js clicking through it. Then
 # the license file the browser downloaded is checked with seatkey-verify, and the ledger holds
-# exactly what the page issued and transferred.
+# exactly what the page issued, voided and transferred (and its chain verifies).
 # Expects KEYGEN, VERIFY, SERVER, SOURCE_DIR, NODE and CHROMIUM (empty: not found) in the
 # environment; puppeteer-core in tests/web/node_modules (scripts/setup.sh installs both).
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
@@ -46,8 +46,12 @@ run "$VERIFY" --appliance "$A" --licenses browser/downloaded.lic --trusted-keys 
 expect_rc 0 "seatkey-verify of the downloaded file"
 expect_out "Users:    8 (3 included + 5 from user packs"
 
-# The ledger holds what the page issued, written by the clerk's token, and the transfer's new
-# server license in place of serial 1 (the void is an event beside the rows).
-expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(serial || ':' || kind || ':' || appliance || ':' || users || ':' || customer || ':' || written_by || ':' || ifnull(replaces, '-'), '|') FROM licenses ORDER BY serial")" \
+# The ledger holds what the page issued, written by the clerk's token, the transfer's new
+# server license for serial 1, and the void and the transfer as events by the same token.
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(serial || ':' || kind || ':' || appliance || ':' || users || ':' || customer || ':' || written_by || ':' || ifnull(transferred_from, '-'), '|') FROM licenses ORDER BY serial")" \
   "1:server:001A2B3C4D5E:3:<img src=x onerror=alert(1)>:desk clerk:-|2:users:001A2B3C4D5E:5:<img src=x onerror=alert(1)>:desk clerk:-|3:server:001A2B3C4D5F:3:<img src=x onerror=alert(1)>:desk clerk:1" "(ledger rows)"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(type || ':' || serial || ':' || reason || ':' || who || ':' || ifnull(transfer_to, '-'), '|') FROM events ORDER BY chain_seq")" \
+  "void:2:customer returned the pack:desk clerk:-|transfer:1:RMA:desk clerk:001A2B3C4D5F" "(ledger events)"
+run "$KEYGEN" ledger verify --ledger "$LEDGER"
+expect_rc 0 "ledger verify after the walk-through"
 pass
