@@ -4,8 +4,9 @@
 //   floor   one 5-user pack issued in this process with the keygen library: the rules, the
 //           signature and its check, a one-row SQLite commit (keygen::issue, what every
 //           request of the server does at its core, without HTTP and the signer process);
-//   latency one pack per POST /v1/licenses/users over HTTP, one client, one request at a time:
-//           p50 and p99;
+//   latency one pack per POST /v1/licenses/users over HTTP, one client, one request at a time,
+//           alternating with the floor's issues (pairs: both see the same disk and load): p50
+//           and p99 of each, and the server's CPU a request (HTTP process and signer);
 //   load    CLIENTS concurrent clients issuing TOTAL packs in all: issues per second, errors,
 //           distinct serials.
 //
