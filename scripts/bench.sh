@@ -3,7 +3,7 @@
 # (CMAKE_BUILD_TYPE=Release, no tests, no sanitizers), measures seatkey against the bare
 # libsodium work side by side in the same run, and prints the table of ratios with the targets
 # (docs/performance.md).
-#   scripts/bench.sh                        about 2 minutes on 2 cores
+#   scripts/bench.sh                        about 2 minutes on 2 cores (and 9: seatkey-server under load)
 #   SEATKEY_BENCH_RUNS=51 scripts/bench.sh  more process runs per command (default 21; 10 times as
 #                                           many for the short boot check of 6)
 #   SEATKEY_BENCH_EVAL_SECONDS=30 ...        longer evaluate() vs bare verify pairs (default 10)
@@ -270,13 +270,34 @@ row "9 the same as 6 + a 20,000-serial revocation list (CPU)" "$(ms "$a" 2)" "$(
   "$(verdict "$r" 1.60)"
 row "  against 6 without the list (CPU)" "$(ms "$a" 2)" "$(ms "$c" 2)" "$(ratio "$a" "$c")x" "" ""
 
+# --- 10. seatkey-server: one pack over HTTP, and 8 clients issuing 2,000, against the floor ---------
+# bench/server_load.sh: the floor (keygen::issue in-process) paired with one client's POSTs,
+# then 8 keep-alive clients; the ledger checked afterwards (every serial once, every token
+# verifies on its appliance).
+server_status=0
+bash "$root/bench/server_load.sh" "$keygen" "$root/$build_dir/server/seatkey-server" "$verify" \
+  "$root/$build_dir/bench/seatkey-bench-server-load" "$root" "$work/server-load" 100 200 8 2000 \
+  >server-load.txt 2>&1 || server_status=$?
+[ "$server_status" -ne 2 ] || { cat server-load.txt; exit 2; }
+read -r floor_p50 floor_rate <<<"$(sed -n 's/^  p50 \([0-9.]*\) ms, p99 [0-9.]* ms, \([0-9.]*\) issues\/s on one thread.*/\1 \2/p' server-load.txt)"
+read -r p50 p99 <<<"$(sed -n 's/^  p50 \([0-9.]*\) ms, p99 \([0-9.]*\) ms; p50.*/\1 \2/p' server-load.txt)"
+rate=$(sed -n 's/^load: .*: \([0-9.]*\) issues\/s;.*/\1/p' server-load.txt)
+if [ -z "$floor_p50" ] || [ -z "$p50" ] || [ -z "$rate" ]; then cat server-load.txt; exit 2; fi
+r=$(ratio "$p50" "$floor_p50")
+row "10 one pack over HTTP, p50 (p99 $(ms "$p99"))" "$(ms "$p50" 2)" "$(ms "$floor_p50" 2)" "${r}x" "<= 2.00x" "$(verdict "$r" 2.00)"
+r=$(ratio "$rate" "$floor_rate")
+row "  8 clients, 2,000 packs: issues/s vs the floor's one thread" "$rate/s" "$floor_rate/s" "${r}x" ">= 0.50x" \
+  "$(awk -v r="$r" 'BEGIN { print (r >= 0.5 ? "PASS" : "FAIL") }')"
+row "  2,000 answered, no error, distinct serials, all verify" "" "" "" "" \
+  "$(grep -q '^ledger: .*: PASS$' server-load.txt && grep -q ' 0 errors, 2000 distinct serials of 2000, .*PASS$' server-load.txt && echo PASS || echo FAIL)"
+
 # --- the table ----------------------------------------------------------------------------------
 compiler=$(awk -F= '$1 == "CMAKE_CXX_COMPILER:FILEPATH" { print $2 }' "$root/$build_dir/CMakeCache.txt")
 echo "seatkey benchmarks: $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg);" \
   "$(basename "$compiler") $("$compiler" -dumpfullversion), CMAKE_BUILD_TYPE=Release in $build_dir"
 echo "medians: ${eval_seconds} s of alternating evaluate()/bare pairs (1); $runs process runs interleaved (2, 4)," \
-  "$(( (runs + 1) / 2 )) (3), $((runs * 10)) (6, 7, 8, 9);" \
+  "$(( (runs + 1) / 2 )) (3), $((runs * 10)) (6, 7, 8, 9); 200 floor/HTTP pairs (10);" \
   "wall clock unless marked CPU"
 printf '%-60s %14s %14s %9s %9s  %s\n' "measure" "seatkey" "baseline" "ratio" "target" "result"
 printf '%s\n' "${results[@]}"

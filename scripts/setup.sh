@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   clang-14 libclang-rt-14-dev clang-format
   libsodium-dev libsqlite3-dev sqlite3 libcli11-dev nlohmann-json3-dev doctest-dev
-  libbenchmark-dev time python3 libmicrohttpd-dev curl
+  libbenchmark-dev time python3 libmicrohttpd-dev curl chromium
   file man-db
 )
 
@@ -28,4 +28,13 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# puppeteer-core drives Chromium in the desk page's test: installed from tests/web's lock into
+# tests/web/node_modules (npm ci, no install scripts), again only when the lock changed.
+web="$(dirname "$0")/../tests/web"
+if ! cmp -s "$web/package-lock.json" "$web/node_modules/.seatkey-lock.json"; then
+  echo "setup: npm ci in tests/web (puppeteer-core)"
+  (cd "$web" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  cp "$web/package-lock.json" "$web/node_modules/.seatkey-lock.json"
 fi

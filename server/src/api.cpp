@@ -20,6 +20,7 @@
 #include "seatkey/keygen/queries.hpp"
 #include "seatkey/keygen/takeback.hpp"
 #include "seatkey/verifier.hpp"
+#include "web.hpp"
 
 namespace seatkey::server {
 namespace {
@@ -43,6 +44,7 @@ Response json_response(int status, const ordered_json& j) {
 
 // The routes: what each path is, which method it takes and which role it needs.
 enum Route {
+  kWeb,  // the desk's page and its files (server/web/)
   kHealth,
   kOpenApi,
   kLicenses,
@@ -64,6 +66,7 @@ struct RouteRules {
   std::optional<Role> needs;  // nullopt: no token needed
 };
 constexpr RouteRules kRouteRules[] = {
+    {"GET", std::nullopt},   // kWeb: the page needs no token, its API calls carry one
     {"GET", std::nullopt},   // kHealth
     {"GET", std::nullopt},   // kOpenApi
     {"GET", Role::auditor},  // kLicenses
@@ -92,6 +95,7 @@ std::optional<Route> match(const std::vector<std::string>& s) {
     }
     return true;
   };
+  if (s.size() == 1 && find_web_file(s[0]) != nullptr) return kWeb;
   if (is({"healthz"}, 1)) return kHealth;
   if (is({"v1", "openapi.json"}, 2)) return kOpenApi;
   if (is({"v1", "licenses"}, 2)) return kLicenses;
@@ -705,6 +709,7 @@ std::optional<Response> Api::begin(const RequestHead& head, Accepted* accepted) 
   }
   try {
     switch (*route) {
+      case kWeb: return web_response(*find_web_file(target->segments[0]));
       case kHealth: return impl.health();
       case kOpenApi: return Response{200, std::string(kJson), std::string(openapi_document()), {}};
       case kLicenses: return impl.list(*target);

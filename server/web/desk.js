@@ -1,0 +1,373 @@
+// The license desk: a page over seatkey-server's API (/v1/openapi.json). No framework and no
+// build step. Everything the ledger says (customers, orders, IDs, messages) is untrusted text:
+// it reaches the page only through textContent, never as markup, and the server's
+// Content-Security-Policy refuses inline script besides.
+"use strict";
+
+(() => {
+  const TOKEN_KEY = "seatkey-desk-token";
+  const $ = (id) => document.getElementById(id);
+
+  // The bearer token lives in this tab's sessionStorage: gone when the tab closes, never sent
+  // by the browser on its own (a cookie would be, to any request a page elsewhere triggers).
+  const token = () => sessionStorage.getItem(TOKEN_KEY);
+
+  function say(text, kind) {
+    const status = $("status");
+    status.textContent = text;
+    status.className = kind || "";
+  }
+
+  class ApiError extends Error {
+    constructor(status, detail) {
+      super(detail);
+      this.status = status;
+    }
+  }
+
+  // One API call. POSTs carry a fresh Idempotency-Key, so that a retry of the same click can
+  // never issue twice. Refusals are problem+json: their detail is the CLI's message.
+  async function api(method, path, body) {
+    const headers = { Accept: "application/json" };
+    const t = token();
+    if (t) headers.Authorization = "Bearer " + t;
+    const init = { method, headers, cache: "no-store", credentials: "omit" };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      headers["Idempotency-Key"] = crypto.randomUUID();
+      init.body = JSON.stringify(body);
+    }
+    const response = await fetch(path, init);
+    const type = response.headers.get("Content-Type") || "";
+    if (!response.ok) {
+      let detail = response.status + " " + response.statusText;
+      if (type.startsWith("application/problem+json") || type.startsWith("application/json")) {
+        const problem = await response.json().catch(() => null);
+        if (problem && typeof problem.detail === "string") detail = problem.detail;
+      }
+      if (response.status === 401) signOut(false);
+      throw new ApiError(response.status, detail);
+    }
+    return type.startsWith("application/json") ? response.json() : response.text();
+  }
+
+  const segment = (text) => encodeURIComponent(text.trim());
+  const show = (value) => (value === null || value === undefined ? "—" : String(value));
+
+  function cell(row, text) {
+    const td = document.createElement("td");
+    td.textContent = show(text);
+    row.appendChild(td);
+    return td;
+  }
+
+  function clear(element) {
+    while (element.firstChild) element.removeChild(element.firstChild);
+  }
+
+  // --- signing in -------------------------------------------------------------------------
+
+  function signedIn(name) {
+    $("sign-in-panel").hidden = true;
+    $("desk").hidden = false;
+    $("who").hidden = false;
+    $("who-text").textContent = name;
+  }
+
+  function signOut(byHand) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    $("desk").hidden = true;
+    $("who").hidden = true;
+    $("sign-in-panel").hidden = false;
+    if (!byHand) say("Signed out: the server did not accept the token.", "error");
+  }
+
+  // A token is checked by a read every role may make.
+  async function checkToken() {
+    await api("GET", "/v1/licenses?limit=1");
+  }
+
+  $("sign-in").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const typed = $("token").value.trim();
+    if (!typed) return;
+    sessionStorage.setItem(TOKEN_KEY, typed);
+    $("token").value = "";
+    try {
+      await checkToken();
+      signedIn("Signed in");
+      say("Signed in.", "ok");
+    } catch (e) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      say("Sign-in failed: " + e.message, "error");
+    }
+  });
+
+  $("sign-out").addEventListener("click", () => {
+    signOut(true);
+    say("Signed out.", "ok");
+  });
+
+  // --- finding ----------------------------------------------------------------------------
+
+  function listLicenses(title, licenses) {
+    $("results").hidden = false;
+    $("results-title").textContent = title;
+    const body = $("results-table").tBodies[0];
+    clear(body);
+    for (const l of licenses) {
+      const row = document.createElement("tr");
+      cell(row, l.serial);
+      cell(row, l.kind);
+      const applianceCell = cell(row, "");
+      const link = document.createElement("button");
+      link.type = "button";
+      link.className = "link";
+      link.textContent = show(l.appliance);
+      link.addEventListener("click", () => openAppliance(l.appliance));
+      applianceCell.replaceChildren(link);
+      cell(row, l.edition);
+      cell(row, l.users);
+      cell(row, l.customer);
+      cell(row, l.order);
+      cell(row, l.issued_at);
+      cell(row, l.status);
+      body.appendChild(row);
+    }
+  }
+
+  $("find").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const by = $("find-by").value;
+    const text = $("find-text").value.trim();
+    if (!text) return;
+    try {
+      if (by === "appliance") {
+        await openAppliance(text);
+        return;
+      }
+      const answer = await api("GET", "/v1/licenses?" + new URLSearchParams({ [by]: text }));
+      const n = answer.licenses.length;
+      listLicenses(n + (n === 1 ? " license" : " licenses") + " for " + by + " " + JSON.stringify(text),
+                   answer.licenses);
+      say(n ? "" : "Nothing on record for that " + by + ".", n ? "" : "error");
+    } catch (e) {
+      say(e.message, "error");
+    }
+  });
+
+  // --- one appliance ----------------------------------------------------------------------
+
+  let current = null;  // the appliance shown
+
+  function term(list, name, value) {
+    const dt = document.createElement("dt");
+    dt.textContent = name;
+    const dd = document.createElement("dd");
+    dd.textContent = show(value);
+    list.append(dt, dd);
+    return dd;
+  }
+
+  function showAppliance(a) {
+    current = a.appliance;
+    $("appliance").hidden = false;
+    $("appliance-id").textContent = a.appliance;
+    $("issue-appliance").value = a.appliance;
+    const e = a.entitlement;
+    const list = $("entitlement");
+    clear(list);
+    term(list, "Licensed", e.licensed ? "yes" : "no");
+    term(list, "Edition", e.edition);
+    term(list, "Server license", e.server_license);
+    term(list, "Included users", e.included_users);
+    term(list, "Pack users", e.pack_users);
+    term(list, "Licensed users", e.licensed_users).id = "licensed-users";
+    term(list, "Most users", e.max_users === null ? "unlimited" : e.max_users);
+    term(list, "Updates", e.updates_allowed ? (e.updates_until ? "until " + e.updates_until : "allowed")
+                                            : "not allowed");
+    for (const r of e.rejected || []) {
+      term(list, "Rejected " + show(r.serial), r.message);
+    }
+    const body = $("appliance-licenses").tBodies[0];
+    clear(body);
+    for (const l of a.licenses) {
+      const row = document.createElement("tr");
+      row.dataset.serial = String(l.serial);
+      cell(row, l.serial);
+      cell(row, l.kind);
+      cell(row, l.edition);
+      cell(row, l.users);
+      cell(row, l.customer);
+      cell(row, l.order);
+      cell(row, l.issued_at);
+      cell(row, l.status);
+      const actions = cell(row, "");
+      actions.textContent = "";
+      if (l.status === "active" || l.status === "valid") {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "void";
+        button.textContent = "Void…";
+        button.addEventListener("click", () => askVoid(l.serial));
+        actions.appendChild(button);
+      }
+      body.appendChild(row);
+    }
+    $("void").hidden = true;
+  }
+
+  async function openAppliance(id) {
+    try {
+      showAppliance(await api("GET", "/v1/appliances/" + segment(id)));
+      say("", "");
+    } catch (e) {
+      say(e.message, "error");
+    }
+  }
+
+  $("refresh").addEventListener("click", () => current && openAppliance(current));
+
+  // The license file is fetched with the token and handed to the browser as a download: a
+  // plain link could not carry the Authorization header.
+  $("download").addEventListener("click", async () => {
+    if (!current) return;
+    try {
+      const text = await api("GET", "/v1/appliances/" + segment(current) + "/license-file");
+      const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = current.replace(/[^A-Za-z0-9_-]/g, "_") + ".lic";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      say("License file for " + current + " downloaded.", "ok");
+    } catch (e) {
+      say(e.message, "error");
+    }
+  });
+
+  let voiding = null;
+
+  function askVoid(serial) {
+    voiding = serial;
+    $("void-serial").textContent = String(serial);
+    $("void").hidden = false;
+    $("void-reason").focus();
+  }
+
+  $("void-cancel").addEventListener("click", () => {
+    voiding = null;
+    $("void").hidden = true;
+  });
+
+  $("void").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (voiding === null) return;
+    const serial = voiding;
+    try {
+      await api("POST", "/v1/licenses/" + segment(String(serial)) + "/void",
+                { reason: $("void-reason").value.trim() });
+      $("void-reason").value = "";
+      voiding = null;
+      await openAppliance(current);
+      say("License " + serial + " voided.", "ok");
+    } catch (e) {
+      say(e.message, "error");
+    }
+  });
+
+  $("transfer").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!current) return;
+    const order = { from: current, to: $("transfer-to").value.trim() };
+    const reason = $("transfer-reason").value.trim();
+    if (reason) order.reason = reason;
+    try {
+      await api("POST", "/v1/transfers", order);
+      $("transfer-to").value = "";
+      $("transfer-reason").value = "";
+      await openAppliance(order.to);
+      say("Licenses of " + order.from + " transferred to " + order.to + ".", "ok");
+    } catch (e) {
+      say(e.message, "error");
+    }
+  });
+
+  // --- issuing ----------------------------------------------------------------------------
+
+  function kind() {
+    return document.querySelector('#issue input[name="kind"]:checked').value;
+  }
+
+  function showKind() {
+    const server = kind() === "server";
+    for (const el of document.querySelectorAll(".server-only")) el.hidden = !server;
+    for (const el of document.querySelectorAll(".users-only")) el.hidden = server;
+  }
+  for (const radio of document.querySelectorAll('#issue input[name="kind"]')) {
+    radio.addEventListener("change", showKind);
+  }
+
+  // The editions are the API's own list (its OpenAPI document), not a second copy here.
+  async function loadEditions() {
+    const select = $("issue-edition");
+    try {
+      const doc = await api("GET", "/v1/openapi.json");
+      clear(select);
+      for (const name of doc.components.schemas.Edition.enum) {
+        const option = document.createElement("option");
+        option.value = option.textContent = name;
+        select.appendChild(option);
+      }
+    } catch (e) {
+      say("Could not load the editions: " + e.message, "error");
+    }
+  }
+
+  $("issue").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const k = kind();
+    const order = { appliance: $("issue-appliance").value.trim() };
+    const optional = (field, id) => {
+      const v = $(id).value.trim();
+      if (v) order[field] = v;
+    };
+    if (k === "server") {
+      order.edition = $("issue-edition").value;
+      optional("updates_until", "issue-updates");
+      if ($("issue-replace").checked) order.replace = true;
+    } else {
+      order.users = Number($("issue-users").value);
+      order.count = Number($("issue-count").value);
+    }
+    optional("customer", "issue-customer");
+    optional("order", "issue-order");
+    try {
+      const answer = await api("POST", "/v1/licenses/" + k, order);
+      const list = $("issued-list");
+      clear(list);
+      for (const l of answer.licenses) {
+        const item = document.createElement("li");
+        item.textContent = "serial " + l.serial + ": " + l.kind +
+                           (l.edition ? " " + l.edition : "") + ", " + l.users + " users";
+        list.appendChild(item);
+      }
+      $("issued").hidden = false;
+      await openAppliance(order.appliance);
+      const n = answer.licenses.length;
+      say("Issued " + n + (n === 1 ? " license" : " licenses") + " for " + order.appliance + ".", "ok");
+    } catch (e) {
+      say(e.message, "error");
+    }
+  });
+
+  // --- start ------------------------------------------------------------------------------
+
+  showKind();
+  loadEditions();
+  if (token()) {
+    checkToken().then(() => signedIn("Signed in"), () => signOut(false));
+  }
+})();

@@ -1,0 +1,211 @@
+// The license desk's page driven in headless Chromium (puppeteer-core), as a clerk would use
+// it: sign in, issue a Compact server license (3 users) and a 5-user pack, see the appliance at
+// 8 users, download its license file, find the customer whose name is markup, void the pack
+// and see the appliance at 3 users again, transfer what is left to another appliance.
+//
+// Environment: DESK_URL (the server's base URL), DESK_TOKEN (a clerk's API token), CHROMIUM
+// (the browser), WORK_DIR (scratch: the browser's profile and the downloaded file). Prints one
+// "ok: ..." line per step; the first failed step ends it with exit status 1.
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const puppeteer = require("puppeteer-core");
+
+const url = process.env.DESK_URL;
+const token = process.env.DESK_TOKEN;
+const workDir = process.env.WORK_DIR;
+const appliance = "00:1a:2b:3c:4d:5e";
+const canonical = "001A2B3C4D5E";
+const hostile = "<img src=x onerror=alert(1)>";
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+let step = "starting Chromium";
+const ok = (what) => console.log("ok: " + what);
+function check(condition, what) {
+  if (!condition) throw new Error(what);
+}
+
+async function main() {
+  const args = ["--headless=new", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+                "--disable-dev-shm-usage"];
+  // Chromium refuses to start as root with its sandbox on (CI runs as root).
+  if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM,
+    headless: true,
+    userDataDir: path.join(workDir, "profile"),
+    args,
+  });
+  const dialogs = [];
+  const problems = [];
+  const posts = [];
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(15000);
+    page.on("dialog", async (d) => {
+      dialogs.push(d.message());
+      await d.dismiss();
+    });
+    page.on("pageerror", (e) => problems.push("page error: " + e.message));
+    page.on("console", (m) => {
+      // A refused API call (the wrong token's 401) is logged as a failed load: expected.
+      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
+        problems.push("console error: " + m.text());
+      }
+    });
+    page.on("request", (r) => {
+      if (r.method() === "POST") posts.push({ url: r.url(), key: r.headers()["idempotency-key"] });
+    });
+    const downloads = path.join(workDir, "downloads");
+    fs.mkdirSync(downloads);
+    const cdp = await page.createCDPSession();
+    await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+
+    step = "loading the page";
+    const response = await page.goto(url + "/", { waitUntil: "networkidle0" });
+    check(response.status() === 200, "GET / answered " + response.status());
+    const headers = response.headers();
+    const csp = headers["content-security-policy"] || "";
+    check(csp.includes("default-src 'self'") && !csp.includes("unsafe-inline"),
+          "Content-Security-Policy is not strict: " + JSON.stringify(csp));
+    check(headers["x-content-type-options"] === "nosniff", "X-Content-Type-Options is not nosniff");
+    check(await page.$eval("#sign-in-panel", (e) => !e.hidden), "the sign-in form is not shown");
+    check(await page.$eval("#desk", (e) => e.hidden), "the desk is shown before signing in");
+    ok("GET / serves the page with a strict Content-Security-Policy and nosniff");
+
+    // Status lines are the page's only feedback: wait for the expected one.
+    const status = async (text) => {
+      try {
+        await page.waitForFunction((t) => document.getElementById("status").textContent.includes(t),
+                                   {}, text);
+      } catch (e) {
+        const shown = await page.$eval("#status", (s) => s.textContent);
+        throw new Error("status line never said " + JSON.stringify(text) + "; it says " +
+                        JSON.stringify(shown));
+      }
+    };
+    const entitledUsers = async (n) => {
+      try {
+        await page.waitForFunction(
+            (n) => { const e = document.getElementById("licensed-users");
+                     return e && !document.getElementById("appliance").hidden && e.textContent === n; },
+            {}, String(n));
+      } catch (e) {
+        const shown = await page.$eval("#entitlement", (s) => s.innerText).catch(() => "(none)");
+        throw new Error("the appliance is not at " + n + " users; the page shows: " + shown);
+      }
+    };
+    const fill = async (selector, text) => {
+      await page.$eval(selector, (e) => { e.value = ""; });
+      await page.type(selector, text);
+    };
+
+    step = "signing in";
+    await fill("#token", "seatkey-api.wrong.wrong");
+    await page.click("#sign-in button[type=submit]");
+    await status("Sign-in failed: the bearer token is not valid");
+    check(await page.$eval("#desk", (e) => e.hidden), "a wrong token opened the desk");
+    ok("a wrong token is refused with the server's message");
+    await fill("#token", token);
+    await page.click("#sign-in button[type=submit]");
+    await status("Signed in.");
+    check(await page.evaluate(() => Object.values(sessionStorage).length === 1 &&
+                                    Object.values(sessionStorage)[0].startsWith("seatkey-api.")),
+          "the token is not in sessionStorage");
+    check(await page.evaluate(() => document.cookie === ""), "the page set a cookie");
+    ok("signed in; the token is in sessionStorage, no cookie");
+
+    step = "issuing a server license";
+    const editions = await page.$$eval("#issue-edition option", (os) => os.map((o) => o.value));
+    check(editions.includes("compact"), "the edition list lacks compact: " + editions);
+    await fill("#issue-appliance", appliance);
+    await page.click('#issue input[value="server"]');
+    await page.select("#issue-edition", "compact");
+    await fill("#issue-customer", hostile);
+    await fill("#issue-order", "PO-4711");
+    await page.click("#issue button[type=submit]");
+    await status("Issued 1 license for " + appliance);
+    await entitledUsers(3);
+    ok("issued a compact server license: the appliance is at 3 users");
+
+    step = "issuing a pack";
+    await page.click('#issue input[value="users"]');
+    await fill("#issue-users", "5");
+    await fill("#issue-count", "1");
+    await fill("#issue-customer", "");
+    await page.click("#issue button[type=submit]");
+    await status("Issued 1 license for " + canonical);
+    await entitledUsers(8);
+    const rows = await page.$$eval("#appliance-licenses tbody tr", (rs) => rs.map((r) => r.dataset.serial));
+    check(rows.length === 2, "the appliance lists " + rows.length + " licenses, not 2");
+    ok("issued a 5-user pack: the appliance is at 8 users");
+
+    step = "downloading the license file";
+    await page.click("#download");
+    await status("License file for " + canonical + " downloaded.");
+    const file = path.join(downloads, canonical + ".lic");
+    for (let i = 0; i < 100 && !fs.existsSync(file); ++i) await new Promise((r) => setTimeout(r, 100));
+    check(fs.existsSync(file), "no " + canonical + ".lic in the download folder: " + fs.readdirSync(downloads));
+    fs.copyFileSync(file, path.join(workDir, "downloaded.lic"));
+    ok("downloaded " + canonical + ".lic");
+
+    step = "finding a customer whose name is markup";
+    await page.select("#find-by", "customer");
+    await fill("#find-text", "onerror");
+    await page.click("#find button[type=submit]");
+    await page.waitForFunction(() => !document.getElementById("results").hidden);
+    const customers = await page.$$eval("#results-table tbody tr", (rs) => rs.map((r) => r.cells[5].textContent));
+    check(customers.length === 2 && customers.every((c) => c === hostile),
+          "the customer column is not the name as text: " + JSON.stringify(customers));
+    check(await page.$$eval("img", (is) => is.length) === 0, "the customer's name became an <img> element");
+    const title = await page.$eval("#results-title", (e) => e.textContent);
+    check(title.startsWith("2 licenses for customer"), "results title: " + title);
+    // The appliance's own table shows it as text too.
+    await page.click("#results-table tbody tr button.link");
+    await entitledUsers(8);
+    const shown = await page.$$eval("#appliance-licenses tbody tr", (rs) => rs.map((r) => r.cells[4].textContent));
+    check(shown.includes(hostile), "the appliance's table does not show the customer as text: " + shown);
+    check(await page.$$eval("img", (is) => is.length) === 0, "an <img> element appeared");
+    await new Promise((r) => setTimeout(r, 300));  // an onerror handler would have fired by now
+    check(dialogs.length === 0, "a dialog fired: " + JSON.stringify(dialogs));
+    ok("a customer named " + hostile + " shows as text; no dialog fired");
+
+    step = "checking every POST";
+    check(posts.length === 2, posts.length + " POST requests, not 2");  // the two issues so far
+    for (const p of posts) check(uuid.test(p.key || ""), p.url + " carried Idempotency-Key " + p.key);
+    check(new Set(posts.map((p) => p.key)).size === posts.length, "an Idempotency-Key was used twice");
+    ok("every POST carried its own Idempotency-Key (a random UUID)");
+
+    step = "voiding the pack";
+    const pack = await page.$$eval("#appliance-licenses tbody tr",
+                                   (rs) => rs.filter((r) => r.cells[1].textContent === "users")
+                                             .map((r) => r.dataset.serial));
+    check(pack.length === 1, "not one pack listed: " + pack);
+    await page.click(`#appliance-licenses tr[data-serial="${pack[0]}"] button.void`);
+    await fill("#void-reason", "customer returned the pack");
+    await page.click("#void button[type=submit]");
+    await status("License " + pack[0] + " voided.");
+    await entitledUsers(3);
+    ok("voided pack " + pack[0] + ": the appliance is at 3 users");
+
+    step = "transferring to a new appliance";
+    await fill("#transfer-to", "00:1a:2b:3c:4d:5f");
+    await fill("#transfer-reason", "RMA");
+    await page.click("#transfer button[type=submit]");
+    await status("transferred to 00:1a:2b:3c:4d:5f");
+    await page.waitForFunction(() => document.getElementById("appliance-id").textContent === "001A2B3C4D5F");
+    await entitledUsers(3);
+    ok("transferred " + canonical + " to 001A2B3C4D5F: the new appliance is at 3 users");
+
+    check(problems.length === 0, problems.join("; "));
+    ok("no script error and no Content-Security-Policy violation");
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.error("FAIL (" + step + "): " + e.message);
+  process.exit(1);
+});

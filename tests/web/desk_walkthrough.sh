@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The license desk's page (GET /) in headless Chromium: seatkey-server on a scratch ledger with
+# the development key, a clerk's API token, and desk_walkthrough.js clicking through it. Then
+# the license file the browser downloaded is checked with seatkey-verify, and the ledger holds
+# exactly what the page issued, voided and transferred (and its chain verifies).
+# Expects KEYGEN, VERIFY, SERVER, SOURCE_DIR, NODE and CHROMIUM (empty: not found) in the
+# environment; puppeteer-core in tests/web/node_modules (scripts/setup.sh installs both).
+. "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
+
+if [ -z "${CHROMIUM:-}" ] || ! [ -x "$CHROMIUM" ]; then
+  echo "SKIP: no Chromium (scripts/setup.sh installs Debian's chromium package)"
+  exit 77
+fi
+modules="$SOURCE_DIR/tests/web/node_modules"
+[ -d "$modules/puppeteer-core" ] ||
+  fail "puppeteer-core is not installed in $modules: run scripts/setup.sh (npm ci from tests/web/package-lock.json)"
+
+dev_key
+init_ledger
+keygen token create --role clerk --name "desk clerk"
+expect_rc 0 "token create"
+clerk_token=$(cat out)
+
+# The server on a free port; its log says where it listens.
+"$SERVER" --ledger "$LEDGER" --key dev.key --listen 127.0.0.1:0 >server.out 2>server.log </dev/null &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+url=""
+for _ in $(seq 100); do
+  url=$(sed -n 's/.*listening on \(http:\/\/[^ ]*\).*/\1/p' server.log)
+  [ -n "$url" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat server.log >&2; fail "seatkey-server did not start"; }
+  sleep 0.1
+done
+[ -n "$url" ] || { cat server.log >&2; fail "seatkey-server never said where it listens"; }
+url=${url%/}
+
+mkdir browser
+run env DESK_URL="$url" DESK_TOKEN="$clerk_token" CHROMIUM="$CHROMIUM" WORK_DIR="$PWD/browser" \
+  NODE_PATH="$modules" "$NODE" "$SOURCE_DIR/tests/web/desk_walkthrough.js"
+cat out
+[ "$RC" -eq 0 ] || { echo "--- server log:" >&2; tail -20 server.log >&2; fail "the walk-through failed"; }
+
+# What the browser downloaded is the appliance's license file: it verifies on the appliance.
+run "$VERIFY" --appliance "$A" --licenses browser/downloaded.lic --trusted-keys dev.public
+expect_rc 0 "seatkey-verify of the downloaded file"
+expect_out "Users:    8 (3 included + 5 from user packs"
+
+# The ledger holds what the page issued, written by the clerk's token, the transfer's new
+# server license for serial 1, and the void and the transfer as events by the same token.
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(serial || ':' || kind || ':' || appliance || ':' || users || ':' || customer || ':' || written_by || ':' || ifnull(transferred_from, '-'), '|') FROM licenses ORDER BY serial")" \
+  "1:server:001A2B3C4D5E:3:<img src=x onerror=alert(1)>:desk clerk:-|2:users:001A2B3C4D5E:5:<img src=x onerror=alert(1)>:desk clerk:-|3:server:001A2B3C4D5F:3:<img src=x onerror=alert(1)>:desk clerk:1" "(ledger rows)"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(type || ':' || serial || ':' || reason || ':' || who || ':' || ifnull(transfer_to, '-'), '|') FROM events ORDER BY chain_seq")" \
+  "void:2:customer returned the pack:desk clerk:-|transfer:1:RMA:desk clerk:001A2B3C4D5F" "(ledger events)"
+run "$KEYGEN" ledger verify --ledger "$LEDGER"
+expect_rc 0 "ledger verify after the walk-through"
+pass
