@@ -263,6 +263,7 @@ void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
   j["licensed"] = e.licensed;
   j["edition"] = e.edition ? nlohmann::ordered_json(sv::edition_name(*e.edition)) : nullptr;
   j["server_license"] = e.server_license ? nlohmann::ordered_json(*e.server_license) : nullptr;
+  j["standby_for"] = e.standby_for ? nlohmann::ordered_json(*e.standby_for) : nullptr;
   j["included_users"] = e.included_users;
   j["pack_users"] = e.pack_users;
   j["licensed_users"] = e.licensed_users;
@@ -291,7 +292,7 @@ void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
     nlohmann::ordered_json x;
     x["serial"] = *r.serial;
     x["kind"] = sv::kind_name(*r.kind);
-    x["users"] = *r.users;
+    x["users"] = r.users ? nlohmann::ordered_json(*r.users) : nullptr;
     x["source"] = r.source;
     x["expires"] = sv::format_time(*r.expires);
     x["days_left"] = days_between(e.evaluated_at, *r.expires);
@@ -332,11 +333,12 @@ void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
   out << "\n}\n";
 }
 
-// "user pack 1007 (5 users): ", "server license 1001: ", or nothing for a token that did
-// not verify (nothing in it can be believed).
+// "user pack 1007 (5 users): ", "server license 1001: ", "standby license 1009: ", or nothing
+// for a token that did not verify (nothing in it can be believed).
 std::string describe(const sv::LicenseReport& r) {
   if (!r.serial || !r.kind) return "";
   if (*r.kind == sv::LicenseKind::server) return "server license " + *r.serial + ": ";
+  if (*r.kind == sv::LicenseKind::standby) return "standby license " + *r.serial + ": ";
   return "user pack " + *r.serial + " (" + seatkey::users_text(r.users.value_or(0)) + "): ";
 }
 
@@ -347,7 +349,9 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
   if (e.licensed) {
     const std::string edition = display_edition(*e.edition);
     line << "Appliance " << e.appliance << " is licensed" << (e.grace ? " IN GRACE" : "") << ": " << edition
-         << " edition, " << users_text(e.licensed_users) << " (server license " << *e.server_license << ").";
+         << " edition, " << users_text(e.licensed_users) << " (server license " << *e.server_license;
+    if (e.standby_for) line << "; standby for " << *e.standby_for;
+    line << ").";
     print_line(out, line);
     if (e.grace) {
       line << "Grace:    " << duration_text(e.grace->until - e.evaluated_at) << " left, until "
@@ -379,7 +383,9 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
     }
     print_line(out, line);
   } else {
-    line << "Appliance " << e.appliance << " is NOT licensed: no valid server license was found.";
+    line << "Appliance " << e.appliance << " is NOT licensed: no valid server license was found";
+    if (e.standby_for) line << " (standby for " << *e.standby_for << ": only its licenses count here)";
+    line << ".";
     print_line(out, line);
   }
   if (e.clock_behind) {
