@@ -87,7 +87,7 @@ TEST_CASE("batch: wrong types, missing fields and bad values are input errors") 
   CHECK(test::contains(input_error(R"([{"type":"users","appliance":"AAAA","users":5,"customer":"a\nb"}])"),
                        "control character"));
   CHECK(test::contains(input_error(R"([{"type":"license","appliance":"AAAA"}])"),
-                       "\"type\" must be \"server\" or \"users\""));
+                       "\"type\" must be \"server\", \"users\" or \"standby\""));
   CHECK(test::contains(input_error(R"([42])"), "order 1: must be a JSON object"));
 }
 

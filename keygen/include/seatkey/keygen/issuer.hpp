@@ -23,6 +23,9 @@ inline constexpr std::string_view kDefaultIssuer = "seatkey";
 struct IssueOptions {
   std::string issuer = std::string(kDefaultIssuer);  // the `iss` claim
   std::optional<UnixTime> now;                       // issue time; default: the clock, read under the lock
+  // Who records the void event of a standby license that `replace` takes back (the login name
+  // at the desk, an API token's name on a server); empty: the issuer name.
+  std::string who;
 };
 
 // What the appliance has after an order, for the desk's summary.
@@ -35,7 +38,8 @@ struct ApplianceSummary {
 struct IssuedOrder {
   std::vector<LedgerEntry> entries;      // the new rows, tokens included, by serial
   std::optional<std::int64_t> replaced;  // a server license this one supersedes
-  ApplianceSummary after;
+  std::vector<LedgerEntry> voided;       // a standby order's --replace: the standby licenses it voided
+  ApplianceSummary after;                // a standby order: the primary's licenses, which the standby counts
 };
 
 struct IssueResult {

@@ -31,6 +31,10 @@ std::string describe_users(const ApplianceState& state);
 
 // Throws Failure(refused) when the appliance has no active server license on record.
 std::string license_file_text(const ApplianceState& state);
+// A standby's license file: its standby license naming `primary`, then the primary's license
+// file (license_file_text(primary)). Throws Failure(refused) when that standby license is not
+// active, or the primary has no active server license.
+std::string standby_license_file_text(const ApplianceState& standby, const ApplianceState& primary);
 
 // Throws Failure(refused) when the appliance's license file would be more than the verifier
 // reads (10,000 tokens, 4 MiB): the appliance would refuse the whole file.
