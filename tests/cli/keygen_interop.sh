@@ -27,6 +27,8 @@ issued 3 issue users --appliance "$A" --users 5 --count 3 --expires 2099-01-01T0
 cat out >>dev-tokens.txt
 issued 1 issue users --appliance "$A" --users 1
 cat out >>dev-tokens.txt
+issued 1 issue standby --appliance 00:1a:2b:3c:4d:5f --primary "$A" --order SO-3
+cat out >>dev-tokens.txt
 cat >orders.json <<'JSON'
 [{"type": "server", "appliance": "vm-0042", "edition": "vm", "customer": "Acme", "expires": "2099-06-30T12:00:00Z"},
  {"type": "users", "appliance": "vm-0042", "users": 5, "count": 20},
@@ -40,13 +42,13 @@ cp out exported.lic
 
 run "$NODE" "$INTEROP_DIR/verify.js" dev.public dev-tokens.txt
 expect_rc 0 "node verify.js (development key)"
-expect_out "interop: 29 tokens verified"
+expect_out "interop: 30 tokens verified"
 run "$NODE" "$INTEROP_DIR/verify.js" dev.public exported.lic
 expect_rc 0 "node verify.js (exported license file)"
 sqlite3 "$LEDGER" "SELECT token FROM licenses" >all.txt
 run "$NODE" "$INTEROP_DIR/verify.js" dev.public all.txt
 expect_rc 0 "node verify.js (the whole ledger)"
-expect_out "interop: 29 tokens verified with paseto@3.1.4 (kid k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW)"
+expect_out "interop: 30 tokens verified with paseto@3.1.4 (kid k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW)"
 
 printf 'interop test passphrase\n' >pw.txt && chmod 600 pw.txt
 run "$KEYGEN" key new --out vendor.key --passphrase-file pw.txt --insecure-fast-kdf --public-out vendor.public
