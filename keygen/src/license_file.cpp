@@ -61,6 +61,10 @@ std::string describe_users(const std::optional<Edition>& edition, const UserCoun
 }
 
 std::string describe_users(const ApplianceState& state) {
+  if (const LedgerEntry* standby = state.active_standby()) {
+    return "the standby of " + *standby->primary_appliance + " (standby license " +
+           std::to_string(standby->serial) + "), counting its licenses";
+  }
   const LedgerEntry* server = state.active_server();
   return describe_users(server ? server->edition : std::nullopt, state.users());
 }

@@ -426,9 +426,10 @@ int run_ledger_list(const LedgerListOptions& opt) {
                                                           : std::string());
       table.push_back({std::to_string(e.serial), std::string(kind_name(e.kind)), appliance,
                        e.edition ? std::string(edition_name(*e.edition)) : "-",
-                       list ? "-" : std::to_string(e.users), format_rfc3339(e.issued_at),
-                       cell(e.customer.value_or("-"), 24), cell(e.order.value_or("-"), 16),
-                       e.expires ? opt_time(e.expires) : "-", r.listed->status});
+                       list || e.primary_appliance ? "-" : std::to_string(e.users),
+                       format_rfc3339(e.issued_at), cell(e.customer.value_or("-"), 24),
+                       cell(e.order.value_or("-"), 16), e.expires ? opt_time(e.expires) : "-",
+                       r.listed->status});
     }
     std::vector<std::size_t> widths(header.size(), 0);
     for (const auto& row : table) {

@@ -31,7 +31,9 @@ expect_eq "$(sqlite3 "$LEDGER" "SELECT kind, appliance, primary_appliance, users
 # Listed and shown with its primary.
 keygen ledger list --appliance "$S"
 expect_rc 0
-grep -qE '^ +5  standby +00AABBCCDDEE \(standby of 001A2B3C4D5E\) .* active$' out || fail "standby 5 not listed"
+grep -qE '^ +5  standby +00AABBCCDDEE \(standby of 001A2B3C4D5E\) +- +- +[0-9T:-]+Z .* active$' out ||
+  fail "standby 5 not listed (no edition, no users)"
+expect_out "00AABBCCDDEE: the standby of 001A2B3C4D5E (standby license 5), counting its licenses"
 keygen ledger show 5
 expect_rc 0
 expect_out "kind              standby"

@@ -25,7 +25,9 @@ std::string quoted(std::string_view text);
 // the desk reads names them.
 std::string describe_customer_and_order(const LedgerEntry& entry);
 
-// "compact, 13 users (3 included + 10 in packs, max 20)", "no active server license".
+// "compact, 13 users (3 included + 10 in packs, max 20)", "no active server license"; of an
+// appliance that is a standby: "the standby of 001A2B3C4D5E (standby license 7), counting its
+// licenses".
 std::string describe_users(const std::optional<Edition>& edition, const UserCount& users);
 std::string describe_users(const ApplianceState& state);
 
