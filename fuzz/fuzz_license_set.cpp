@@ -85,6 +85,10 @@ Pool make_pool() {
       R"({"iss":"seatkey","jti":"20","iat":"2026-11-03T09:00:00Z","kind":"revocation","seq":1,"revoked":["5","8"]})",
       R"({"iss":"seatkey","jti":"21","iat":"2026-11-04T09:00:00Z","kind":"revocation","seq":2,"revoked":["1","5","8","9"]})",
       R"({"iss":"seatkey","jti":"22","iat":"2026-11-04T09:00:00Z","kind":"revocation","seq":2,"revoked":[]})",
+      // A standby of 0099AABBCCDD, that primary's server license, and a standby of another.
+      head + a + R"("jti":"12","kind":"standby","primary":"0099AABBCCDD"})",
+      head + R"(0099AABBCCDD","jti":"13","kind":"server","edition":"vm","users":1})",
+      head + a + R"("jti":"14","kind":"standby","primary":"00CAFE000003","exp":"2026-12-01T00:00:00Z"})",
   };
   for (const auto& p : pool.payloads) pool.tokens.push_back(sign(pool.dev, p, footer_of(pool.dev)));
   return pool;
@@ -136,7 +140,7 @@ void check(bool condition) {
 void check_entitlement(const v::LicenseSet& set, const v::Entitlement& e) {
   check(e.accepted.size() + e.rejected.size() == set.tokens.size());
   std::set<std::string> serials;
-  int servers = 0, pack_users = 0, lists = 0;
+  int servers = 0, standbys = 0, pack_users = 0, lists = 0;
   for (const auto& r : e.accepted) {
     check(!r.reason && r.serial && r.kind);
     if (*r.kind == v::LicenseKind::revocation) {
@@ -144,15 +148,19 @@ void check_entitlement(const v::LicenseSet& set, const v::Entitlement& e) {
       ++lists;
       continue;
     }
-    check(r.users.has_value());
+    check(r.users.has_value() == (*r.kind != v::LicenseKind::standby));
     check(serials.insert(*r.serial).second);
     if (*r.kind == v::LicenseKind::server) {
       ++servers;
       check(e.server_license == r.serial);
+    } else if (*r.kind == v::LicenseKind::standby) {
+      ++standbys;
     } else {
       pack_users += *r.users;
     }
   }
+  // One standby license applies at most, and then the entitlement names its primary.
+  check(standbys <= 1 && e.standby_for.has_value() == (standbys == 1));
   for (const auto& r : e.rejected) {
     check(r.reason.has_value() && !r.message.empty());
     const bool unverified = *r.reason == v::Reason::malformed || *r.reason == v::Reason::unknown_key ||

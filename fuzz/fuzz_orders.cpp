@@ -37,6 +37,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check(k::parse_appliance(server->appliance) == server->appliance);
       check_text(server->customer);
       check_text(server->order);
+    } else if (const auto* standby = std::get_if<k::StandbyOrder>(&order)) {
+      check(k::parse_appliance(standby->appliance) == standby->appliance);
+      check(k::parse_appliance(standby->primary) == standby->primary);
+      check_text(standby->customer);
+      check_text(standby->order);
     } else {
       const auto& pack = std::get<k::PackOrder>(order);
       check(k::parse_appliance(pack.appliance) == pack.appliance);

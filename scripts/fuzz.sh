@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with Clang 14 (ASan + UBSan) in build-fuzz/ and runs each for
 # SECONDS (default 30). Seeds: fuzz/corpus/<target>/, inputs made from the official vectors,
-# licenses, a revocation list, license files and batch orders that the fuzz build's
+# licenses, a standby license, a revocation list, license files and batch orders that the fuzz build's
 # seatkey-keygen issues into a throwaway ledger with the development key, and the state files
 # its seatkey-verify writes for them; all are made afresh at every run. New findings go to
 # build-fuzz/corpus/<target>/, crashes to build-fuzz/crashes/.
@@ -20,8 +20,9 @@ if ((${#targets[@]} == 0)); then
   mapfile -t targets < <(find "$build/fuzz" -maxdepth 1 -type f -executable -name 'fuzz_*' -printf '%f\n' | sort)
 fi
 
-# Seeds issued by the tool: a server license, packs and a batch into a scratch ledger, a
-# revocation list, and the appliance's exported license file.
+# Seeds issued by the tool: a server license, packs and a batch (with a standby license) into a
+# scratch ledger, a revocation list, and the appliances' exported license files (the standby's
+# holds its standby license and its primary's licenses).
 seeds="$build/seeds"
 rm -rf "$seeds"
 tool="$seeds/tool"
@@ -33,7 +34,9 @@ cat >"$tool/orders.json" <<'JSON'
  {"type": "users", "appliance": "00:1a:2b:3c:4d:90", "users": 5, "count": 2, "order": "SO-1004"},
  {"type": "server", "appliance": "001A2B3C4D5E", "edition": "compact", "order": "SO-1",
   "updates_until": "2027-12-31T23:59:59Z", "expires": "2030-01-01T00:00:00Z", "replace": false},
- {"type": "users", "appliance": "001a2b3c4d5e", "users": 1, "customer": "Acme", "expires": "2030-01-01T00:00:00Z"}]
+ {"type": "users", "appliance": "001a2b3c4d5e", "users": 1, "customer": "Acme", "expires": "2030-01-01T00:00:00Z"},
+ {"type": "standby", "appliance": "00:1a:2b:3c:4d:91", "primary": "00:1a:2b:3c:4d:90", "order": "SO-1006",
+  "replace": false}]
 JSON
 keygen() {
   ASAN_OPTIONS=detect_leaks=0 SEATKEY_KEY="$tool/dev.key" SEATKEY_LEDGER="$tool/ledger.db" \
@@ -49,7 +52,7 @@ keygen ledger init --allow-development-key || { cat "$tool/keygen.log" >&2; exit
   keygen void 2 --reason "fuzz seed"
   keygen revocations issue
 } >"$tool/issued.txt" || { cat "$tool/keygen.log" >&2; exit 1; }
-for id in 001A2B3C4D5F 001A2B3C4D5E 001A2B3C4D90; do
+for id in 001A2B3C4D5F 001A2B3C4D5E 001A2B3C4D90 001A2B3C4D91; do
   keygen export --appliance "$id" >"$tool/$id.lic"
 done
 

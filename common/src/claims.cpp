@@ -13,7 +13,7 @@ using detail::JsonMember;
 using Type = JsonMember::Type;
 
 constexpr std::size_t kClaimCount = kClaimNames.size();
-static_assert(kClaimCount == static_cast<std::size_t>(Claim::revoked) + 1, "a name for every Claim");
+static_assert(kClaimCount == static_cast<std::size_t>(Claim::primary) + 1, "a name for every Claim");
 static_assert(kClaimUse.size() == kKindNames.size(), "a row of kClaimUse for every kind");
 
 constexpr bool every_kind_requires_the_common_claims() {
@@ -111,18 +111,21 @@ Result<License> license_from(LicenseKind kind, const Members& m) {
   auto appliance = want_string(*m[static_cast<std::size_t>(Claim::appliance)]);
   if (!appliance) return appliance.error();
   l.appliance = std::move(*appliance);
-  const JsonMember& users = *m[static_cast<std::size_t>(Claim::users)];
-  if (users.type != Type::integer || !users.integer_fits || users.integer < 0 || users.integer > 1000000) {
-    return invalid("claim \"users\" must be a small non-negative integer");
+  if (const JsonMember* users = m[static_cast<std::size_t>(Claim::users)]) {
+    if (users->type != Type::integer || !users->integer_fits || users->integer < 0 ||
+        users->integer > 1000000) {
+      return invalid("claim \"users\" must be a small non-negative integer");
+    }
+    l.users = static_cast<int>(users->integer);
   }
-  l.users = static_cast<int>(users.integer);
   if (const JsonMember* e = m[static_cast<std::size_t>(Claim::edition)]) {
     auto name = want_string(*e);
     if (!name) return name.error();
     l.edition = parse_edition(*name);
     if (!l.edition) return invalid("claim \"edition\" is not one of " + edition_list());
   }
-  for (auto [claim, field] : {std::pair{Claim::customer, &l.customer}, std::pair{Claim::order, &l.order}}) {
+  for (auto [claim, field] : {std::pair{Claim::customer, &l.customer}, std::pair{Claim::order, &l.order},
+                              std::pair{Claim::primary, &l.primary}}) {
     if (const JsonMember* member = m[static_cast<std::size_t>(claim)]) {
       auto s = want_string(*member);
       if (!s) return s.error();
@@ -167,6 +170,7 @@ std::string_view kind_description(LicenseKind kind) noexcept {
     case LicenseKind::server: return "server license";
     case LicenseKind::users: return "user pack";
     case LicenseKind::revocation: return "revocation list";
+    case LicenseKind::standby: return "standby license";
   }
   return "token";
 }
@@ -178,8 +182,11 @@ Result<License> validate_license(License l) {
     if (text != nullptr && !is_valid_utf8(*text)) return invalid("a text claim is not valid UTF-8");
   }
   Present present{};
-  for (Claim c : {Claim::iss, Claim::jti, Claim::iat, Claim::kind, Claim::appliance, Claim::users})
+  for (Claim c : {Claim::iss, Claim::jti, Claim::iat, Claim::kind, Claim::appliance})
     present[static_cast<std::size_t>(c)] = true;
+  // A standby license carries no users: its struct's 0 is no claim.
+  present[static_cast<std::size_t>(Claim::users)] = l.kind != LicenseKind::standby || l.users != 0;
+  present[static_cast<std::size_t>(Claim::primary)] = l.primary.has_value();
   present[static_cast<std::size_t>(Claim::edition)] = l.edition.has_value();
   present[static_cast<std::size_t>(Claim::customer)] = l.customer.has_value();
   present[static_cast<std::size_t>(Claim::order)] = l.order.has_value();
@@ -199,6 +206,16 @@ Result<License> validate_license(License l) {
     }
     if (l.updates_until && !rules.updates) {
       return invalid("claim \"updates_until\" is not allowed on a free server license");
+    }
+  } else if (l.kind == LicenseKind::standby) {
+    // A primary's ID is shown to admins and compared byte for byte: canonical only, like the
+    // appliance's. A standby of itself would make its own licenses count twice over.
+    auto primary = canonical_appliance_id(*l.primary);
+    if (!primary || *primary != *l.primary)
+      return invalid("claim \"primary\" is not a canonical appliance ID");
+    if (*l.primary == l.appliance) {
+      return invalid(
+          "claim \"primary\" names the standby's own appliance: a standby license pairs two appliances");
     }
   } else if (!is_valid_pack_size(l.users)) {
     return invalid("claim \"users\" of a user pack must be 1 or 5");
@@ -288,12 +305,13 @@ std::string to_payload_json(const License& l) {
   j["kind"] = std::string(kind_name(l.kind));
   j["appliance"] = l.appliance;
   if (l.edition) j["edition"] = std::string(edition_name(*l.edition));
-  j["users"] = l.users;
+  if (l.kind != LicenseKind::standby) j["users"] = l.users;
   if (l.customer) j["customer"] = *l.customer;
   if (l.order) j["order"] = *l.order;
   if (l.updates_until) j["updates_until"] = format_rfc3339(*l.updates_until);
   if (l.not_before) j["nbf"] = format_rfc3339(*l.not_before);
   if (l.expires) j["exp"] = format_rfc3339(*l.expires);
+  if (l.primary) j["primary"] = *l.primary;
   return j.dump();
 }
 

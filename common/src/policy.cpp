@@ -13,7 +13,7 @@ constexpr bool editions_in_enum_order() {
   return true;
 }
 static_assert(editions_in_enum_order(), "kEditions is indexed by Edition");
-static_assert(kKindNames.size() == static_cast<std::size_t>(LicenseKind::revocation) + 1,
+static_assert(kKindNames.size() == static_cast<std::size_t>(LicenseKind::standby) + 1,
               "a name for every LicenseKind");
 static_assert(kReasonNames.size() == static_cast<std::size_t>(Reason::free_edition) + 1,
               "a name for every Reason");
@@ -112,18 +112,42 @@ Outcome apply_rules(const std::vector<LicenseTerms>& licenses, UnixTime now) {
   Outcome out;
   out.rulings.resize(licenses.size());
 
-  // Validity in time, then duplicates of serials accepted earlier in the list.
+  // Revocation, validity in time, then duplicates of serials accepted earlier in the list.
   std::unordered_map<std::string_view, std::size_t> first_accepted;
   first_accepted.reserve(licenses.size());
-  for (std::size_t i = 0; i < licenses.size(); ++i) {
+  const auto check_alone = [&](std::size_t i) {
     Ruling& r = out.rulings[i];
-    r.reason = licenses[i].revoked ? Reason::revoked
-                                   : validity_at(licenses[i].not_before, licenses[i].expires, now);
-    if (r.reason) continue;
+    r.reason =
+        licenses[i].revoked ? Reason::revoked : validity_at(licenses[i].not_before, licenses[i].expires, now);
+    if (r.reason) return;
     auto [it, inserted] = first_accepted.emplace(licenses[i].serial, i);
     if (!inserted) {
       r.reason = Reason::duplicate;
       r.related = it->second;
+    }
+  };
+
+  // Standby: the standby license that applies decides whose licenses take part.
+  for (std::size_t i = 0; i < licenses.size(); ++i) {
+    if (licenses[i].kind != LicenseKind::standby) continue;
+    check_alone(i);
+    if (out.rulings[i].reason) continue;
+    if (!out.active_standby || outranks(licenses[i], licenses[*out.active_standby])) out.active_standby = i;
+  }
+  const std::string_view counted = out.active_standby ? licenses[*out.active_standby].primary : "";
+  for (std::size_t i = 0; i < licenses.size(); ++i) {
+    Ruling& r = out.rulings[i];
+    if (licenses[i].kind != LicenseKind::standby) {
+      if (licenses[i].primary != counted) {
+        r.reason = Reason::wrong_appliance;
+        r.related = out.active_standby.value_or(0);
+      } else {
+        check_alone(i);
+      }
+    } else if (!r.reason && i != *out.active_standby) {
+      r.reason = Reason::superseded;
+      r.related = *out.active_standby;
+      outranks(licenses[*out.active_standby], licenses[i], &r.precedence);
     }
   }
 

@@ -25,13 +25,14 @@ class Run {
   using History = std::function<std::vector<LedgerEntry>(const std::string&)>;
 
   Run(UnixTime now, std::int64_t first_serial, const Signer& signer, std::string issuer,
-      std::optional<std::string> written_by, History history)
+      std::optional<std::string> written_by, History history, History standbys)
       : now_(now),
         serial_(first_serial),
         signer_(signer),
         issuer_(std::move(issuer)),
         written_by_(std::move(written_by)),
         history_(std::move(history)),
+        standbys_(std::move(standbys)),
         key_id_(signer.public_key().id()) {}
 
   IssueResult run(const std::vector<Order>& orders) {
@@ -57,7 +58,40 @@ class Run {
     return it->second;
   }
 
+  // Every standby license naming `primary`: on record, and issued earlier in this run.
+  std::vector<LedgerEntry>& standbys_of(const std::string& primary) {
+    auto it = standbys_of_.find(primary);
+    if (it == standbys_of_.end()) it = standbys_of_.emplace(primary, standbys_(primary)).first;
+    return it->second;
+  }
+
+  IssuedOrder apply_standby(const StandbyOrder& o) {
+    ApplianceState& state = state_for(o.appliance);
+    const ApplianceState& primary = state_for(o.primary);
+    std::vector<LedgerEntry>& of_primary = standbys_of(o.primary);
+    IssuedOrder out;
+    out.voided = check_standby_order(state, primary, of_primary, o, now_);
+    LedgerEntry e = base_entry(o.appliance, o.customer, o.order, o.expires);
+    e.kind = LicenseKind::standby;
+    e.primary_appliance = o.primary;
+    detail::sign_license(signer_, &e);
+    // The replaced standby licenses are voided: in their appliances' states (the same one when
+    // a standby license is reissued) and in the primary's list.
+    for (const LedgerEntry& old : out.voided) {
+      state_for(old.appliance).record_taken_back(old.serial, EventKind::voided);
+      for (LedgerEntry& listed : of_primary) {
+        if (listed.serial == old.serial) listed.voided = EventKind::voided;
+      }
+    }
+    state.record(e);
+    of_primary.push_back(e);
+    out.entries.push_back(std::move(e));
+    out.after = detail::summarize(primary);
+    return out;
+  }
+
   IssuedOrder apply(const Order& order) {
+    if (const auto* standby = std::get_if<StandbyOrder>(&order)) return apply_standby(*standby);
     ApplianceState& state = state_for(appliance_of(order));
     IssuedOrder out;
     if (const auto* s = std::get_if<ServerOrder>(&order)) {
@@ -126,8 +160,10 @@ class Run {
   std::string issuer_;
   std::optional<std::string> written_by_;
   History history_;
+  History standbys_;
   std::string key_id_;
   std::map<std::string, ApplianceState> states_;
+  std::map<std::string, std::vector<LedgerEntry>> standbys_of_;  // by primary
 };
 
 }  // namespace
@@ -178,6 +214,7 @@ void sign_license(const Signer& signer, LedgerEntry* e) {
   l.order = e->order;
   l.updates_until = e->updates_until;
   l.expires = e->expires;
+  l.primary = e->primary_appliance;
   auto valid = validate_license(std::move(l));
   if (!valid) throw_input_error("cannot build the license claims: " + valid.error().message);
   const std::string payload = to_payload_json(*valid);
@@ -224,10 +261,25 @@ IssueResult issue(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
   detail::require_signing_key(ledger, tx, signer);
   // The clock is read under the ledger's write lock, so later serials never get earlier times.
   const UnixTime now = options.now.value_or(unix_now());
-  Run run(now, tx.next_serial(), signer, options.issuer, options.written_by,
-          [&tx](const std::string& appliance) { return tx.entries_for(appliance); });
+  Run run(
+      now, tx.next_serial(), signer, options.issuer, options.written_by,
+      [&tx](const std::string& appliance) { return tx.entries_for(appliance); },
+      [&tx](const std::string& primary) { return tx.standbys_of(primary); });
   IssueResult result = run.run(orders);
+  std::optional<std::string> who;
   for (const auto& o : result.orders) {
+    for (const auto& old : o.voided) {
+      if (!who)
+        who = check_text("who",
+                         !options.who.empty() ? options.who : options.written_by.value_or(options.issuer));
+      LedgerEvent ev;
+      ev.kind = EventKind::voided;
+      ev.serial = old.serial;
+      ev.reason = "replaced by standby license " + std::to_string(o.entries.front().serial);
+      ev.at = now;
+      ev.who = *who;
+      tx.insert_event(ev);
+    }
     for (const auto& e : o.entries) tx.insert(e);
   }
   return result;

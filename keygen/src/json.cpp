@@ -33,6 +33,7 @@ ordered_json license_json(const LedgerEntry& e, std::string_view status) {
   j["replaces"] = or_null(e.replaces);
   j["transferred_from"] = or_null(e.transferred_from);
   j["revocation_seq"] = or_null(e.revocation_seq);
+  j["primary"] = or_null(e.primary_appliance);
   j["status"] = std::string(status);
   j["issuer"] = e.issuer;
   j["key_id"] = e.key_id;

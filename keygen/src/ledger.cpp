@@ -444,6 +444,15 @@ struct Ledger::Impl {
         "appliance = ?1", [&](Statement& s) { s.bind(1, std::string_view(*appliance)); }, strict);
   }
 
+  // The standby licenses naming `primary` (none before schema version 3, which has no such column).
+  std::vector<LedgerEntry> select_standbys(const std::string& primary) const {
+    if (version < 3) return {};
+    return select(
+               "kind = 'standby' AND primary_appliance = ?1",
+               [&](Statement& s) { s.bind(1, std::string_view(primary)); }, true)
+        .entries;
+  }
+
   std::optional<LedgerEntry> select_one(std::int64_t serial) const {
     auto rows = select(
         "serial = ?1", [&](Statement& s) { s.bind(1, serial); }, true);
@@ -885,6 +894,10 @@ std::vector<LedgerEntry> Ledger::entries_for(const std::string& appliance) const
   return impl_->select(appliance, true).entries;
 }
 
+std::vector<LedgerEntry> Ledger::standbys_of(const std::string& primary) const {
+  return impl_->select_standbys(primary);
+}
+
 LedgerRows Ledger::rows(const std::optional<std::string>& appliance) const {
   return impl_->select(appliance, false);
 }
@@ -1126,6 +1139,10 @@ std::int64_t Ledger::Transaction::next_serial() {
 
 std::vector<LedgerEntry> Ledger::Transaction::entries_for(const std::string& appliance) {
   return ledger_->impl_->select(appliance, true).entries;
+}
+
+std::vector<LedgerEntry> Ledger::Transaction::standbys_of(const std::string& primary) {
+  return ledger_->impl_->select_standbys(primary);
 }
 
 std::optional<LedgerEntry> Ledger::Transaction::entry(std::int64_t serial) {

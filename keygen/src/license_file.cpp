@@ -30,6 +30,8 @@ std::string describe(const LedgerEntry& e) {
           users_text(e.users) + " included";
     if (e.updates_until) out += ", updates until " + format_rfc3339(*e.updates_until);
     if (!rules.updates) out += ", no updates";
+  } else if (e.kind == LicenseKind::standby) {
+    out = "standby license " + std::to_string(e.serial) + ": the standby of " + *e.primary_appliance;
   } else {
     out = "user pack " + std::to_string(e.serial) + ": " + users_text(e.users);
   }
@@ -59,6 +61,10 @@ std::string describe_users(const std::optional<Edition>& edition, const UserCoun
 }
 
 std::string describe_users(const ApplianceState& state) {
+  if (const LedgerEntry* standby = state.active_standby()) {
+    return "the standby of " + *standby->primary_appliance + " (standby license " +
+           std::to_string(standby->serial) + "), counting its licenses";
+  }
   const LedgerEntry* server = state.active_server();
   return describe_users(server ? server->edition : std::nullopt, state.users());
 }
@@ -84,6 +90,29 @@ std::string license_file_text(const ApplianceState& state) {
   add(*server);
   for (const LedgerEntry* pack : state.counted_packs()) add(*pack);
   return out;
+}
+
+std::string standby_license_file_text(const ApplianceState& standby, const ApplianceState& primary) {
+  const LedgerEntry* license = standby.active_standby();
+  if (license == nullptr || *license->primary_appliance != primary.appliance()) {
+    throw_refusal("appliance " + standby.appliance() + " has no active standby license for " +
+                  primary.appliance() + " on record: nothing to export");
+  }
+  std::string body;
+  try {
+    body = license_file_text(primary);
+  } catch (const Failure& e) {
+    if (e.kind() != Failure::Kind::refused) throw;
+    throw_refusal("appliance " + standby.appliance() + " is the standby of " + primary.appliance() +
+                  " (standby license " + std::to_string(license->serial) + "), but " + e.what());
+  }
+  std::string out;
+  out += "# seatkey license file for appliance " + standby.appliance() + ", the standby of " +
+         primary.appliance() + "\n";
+  out += "# It counts the licenses of its primary " + primary.appliance() + " that follow.\n";
+  out += "# " + describe(*license) + "\n";
+  out += license->token + "\n";
+  return out + body;
 }
 
 void check_license_file_limits(const ApplianceState& state) {

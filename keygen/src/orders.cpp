@@ -143,7 +143,19 @@ Order parse_one(const json& item, const std::string& prefix, const char* fixed_t
     o.expires = optional_time(f, "expires");
     return o;
   }
-  f.fail("field \"type\" must be \"server\" or \"users\", not " + detail::quoted(type));
+  if (type == "standby") {
+    f.only({"type", "appliance", "primary", "customer", "order", "expires", "replace"});
+    StandbyOrder o;
+    o.appliance = f.checked([&] { return parse_appliance(typed_appliance); });
+    const std::string primary = *f.string("primary", true);
+    o.primary = f.checked([&] { return parse_appliance(primary); });
+    o.customer = optional_text<std::string>(f, "customer");
+    o.order = optional_text<std::string>(f, "order");
+    o.expires = optional_time(f, "expires");
+    o.replace = f.boolean("replace");
+    return o;
+  }
+  f.fail("field \"type\" must be \"server\", \"users\" or \"standby\", not " + detail::quoted(type));
 }
 
 }  // namespace
@@ -326,6 +338,9 @@ std::vector<Order> parse_batch(std::string_view json_text) {
 std::string describe(const Order& order) {
   if (const auto* s = std::get_if<ServerOrder>(&order)) {
     return std::string(edition_name(s->edition)) + " server license for " + s->appliance;
+  }
+  if (const auto* s = std::get_if<StandbyOrder>(&order)) {
+    return "standby license for " + s->appliance + ", the standby of " + s->primary;
   }
   const auto& p = std::get<PackOrder>(order);
   return std::to_string(p.count) + (p.count == 1 ? " pack of " : " packs of ") + std::to_string(p.users) +

@@ -28,6 +28,24 @@ void check_expiry(const std::optional<UnixTime>& expires, UnixTime now) {
   }
 }
 
+// "standby license 12 (the standby of 001A2B3C4D5E on 00AABBCCDDEE, issued ...)"
+std::string standby_text(const LedgerEntry& e) {
+  return "standby license " + std::to_string(e.serial) + " (appliance " + e.appliance + ", the standby of " +
+         *e.primary_appliance + ", issued " + format_rfc3339(e.issued_at) + ")";
+}
+
+// A standby counts its primary's licenses, never its own: licenses issued for it would be
+// sold for nothing.
+void refuse_on_a_standby(const ApplianceState& state) {
+  const LedgerEntry* standby = state.active_standby();
+  if (standby == nullptr) return;
+  throw_refusal("appliance " + state.appliance() + " is the standby of " + *standby->primary_appliance +
+                " (standby license " + std::to_string(standby->serial) +
+                "): a standby counts only its primary's licenses, so its own would not count; issue for " +
+                *standby->primary_appliance + ", or void the standby license first (seatkey-keygen void " +
+                std::to_string(standby->serial) + ")");
+}
+
 // The entry behind terms index i of `entries`.
 const LedgerEntry* active_entry(const Outcome& outcome, const std::vector<LedgerEntry>& entries) {
   return outcome.active_server ? &entries[*outcome.active_server] : nullptr;
@@ -64,6 +82,9 @@ std::vector<LicenseTerms> ApplianceState::terms() const {
     // room, a voided server license is no longer active.
     out.push_back(LicenseTerms{e.kind, e.edition, e.users, e.issued_at, serials_[i], std::nullopt, e.expires,
                                e.voided.has_value()});
+    // The ledger's history of an appliance holds its own licenses and its standby licenses:
+    // a standby license names its primary; the appliance's own licenses have none.
+    if (e.primary_appliance) out.back().primary = *e.primary_appliance;
   }
   return out;
 }
@@ -83,6 +104,18 @@ const Outcome& ApplianceState::outcome_now() const {
 
 const LedgerEntry* ApplianceState::active_server() const {
   return active_entry(outcome_now(), history_);
+}
+
+const LedgerEntry* ApplianceState::active_standby() const {
+  const Outcome& outcome = outcome_now();
+  return outcome.active_standby ? &history_[*outcome.active_standby] : nullptr;
+}
+
+void ApplianceState::record_taken_back(std::int64_t serial, EventKind kind) {
+  const auto it = index_of_.find(serial);
+  if (it == index_of_.end()) return;
+  history_[it->second].voided = kind;
+  now_outcome_.reset();
 }
 
 const LedgerEntry* ApplianceState::expired_server() const {
@@ -122,6 +155,7 @@ std::string ApplianceState::status_of(const LedgerEntry& entry) const {
 }
 
 void check_server_order(const ApplianceState& state, const ServerOrder& order, UnixTime now) {
+  refuse_on_a_standby(state);
   const EditionRules& rules = rules_of(order.edition);
   if (order.updates_until && !rules.updates) {
     throw_refusal("a " + std::string(rules.name) + " server license cannot carry --updates-until: the " +
@@ -157,6 +191,7 @@ void check_server_order(const ApplianceState& state, const ServerOrder& order, U
 }
 
 void check_pack_order(const ApplianceState& state, const PackOrder& order, UnixTime now) {
+  refuse_on_a_standby(state);
   if (!is_valid_pack_size(order.users)) {
     throw_refusal("a user pack holds exactly 1 or 5 users, not " + std::to_string(order.users));
   }
@@ -224,6 +259,73 @@ void check_effect(const ApplianceState& state, const Order& order, const std::ve
                   std::to_string(without.users.pack_users) + " in packs; room for " + std::to_string(room) +
                   " more)");
   }
+}
+
+std::vector<LedgerEntry> check_standby_order(const ApplianceState& standby, const ApplianceState& primary,
+                                             const std::vector<LedgerEntry>& of_primary,
+                                             const StandbyOrder& order, UnixTime now) {
+  const std::string& s = standby.appliance();
+  const std::string& p = primary.appliance();
+  if (s == p) {
+    throw_refusal("a standby license pairs two appliances, but --appliance and --primary are both " + s);
+  }
+  check_expiry(order.expires, now);
+  if (const LedgerEntry* its = primary.active_standby()) {
+    throw_refusal("appliance " + p + " is itself the standby of " + *its->primary_appliance + " (" +
+                  standby_text(*its) + "): the primary of a standby must run on licenses of its own");
+  }
+  const LedgerEntry* server = primary.active_server();
+  if (server == nullptr) {
+    throw_refusal("primary " + p + " has no active server license on record" + expired_note(primary) +
+                  ": a standby runs on its primary's licenses; issue the primary's server license first");
+  }
+  if (!is_commercial(*server->edition)) {
+    throw_refusal("primary " + p + " runs the " + std::string(edition_name(*server->edition)) +
+                  " edition (server license " + std::to_string(server->serial) +
+                  "): a standby needs a primary with a commercial server license");
+  }
+
+  // The primary's standby licenses that count now (one at most, unless the ledger was written
+  // by hand): replaced, or in the way.
+  std::vector<LedgerEntry> current;
+  for (const LedgerEntry& e : of_primary) {
+    if (!e.voided && !(e.expires && *e.expires <= now)) current.push_back(e);
+  }
+  if (!current.empty() && !order.replace) {
+    throw_refusal("primary " + p + " already has " + standby_text(current.front()) +
+                  "; one standby per primary: give --replace to replace it (it is voided)");
+  }
+  if (current.empty() && order.replace) {
+    throw_refusal(
+        "nothing to replace: primary " + p +
+        " has no active standby license on record; check the appliance IDs, or issue without --replace");
+  }
+  const auto replaced = [&](std::int64_t serial) {
+    for (const LedgerEntry& e : current) {
+      if (e.serial == serial) return true;
+    }
+    return false;
+  };
+
+  if (const LedgerEntry* its = standby.active_standby(); its != nullptr && !replaced(its->serial)) {
+    throw_refusal("appliance " + s + " is already the standby of " + *its->primary_appliance + " (" +
+                  standby_text(*its) + "); void that standby license first (seatkey-keygen void " +
+                  std::to_string(its->serial) + ")");
+  }
+  std::string own;
+  int owned = 0;
+  for (const LedgerEntry& e : standby.history()) {
+    if (e.kind == LicenseKind::standby || e.voided || (e.expires && *e.expires <= now)) continue;
+    own += (own.empty() ? "" : ", ") + std::to_string(e.serial);
+    ++owned;
+  }
+  if (!own.empty()) {
+    throw_refusal("appliance " + s + " has licenses of its own on record (serial" +
+                  (owned == 1 ? " " : "s ") + own +
+                  "): a standby counts only its primary's licenses, so they would no longer count; void or "
+                  "transfer them first");
+  }
+  return current;
 }
 
 }  // namespace seatkey::keygen

@@ -172,6 +172,9 @@ class Verifier {
       return differs("updates_until", time_text(l.updates_until), time_text(e.updates_until));
     }
     if (l.expires != e.expires) return differs("exp", time_text(l.expires), time_text(e.expires));
+    if (l.primary != e.primary_appliance) {
+      return differs("primary", opt_text(l.primary), opt_text(e.primary_appliance));
+    }
     if (l.not_before) return differs("nbf", time_text(l.not_before), "has none");
     return "";
   }

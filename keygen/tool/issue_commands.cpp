@@ -59,6 +59,7 @@ int issue_orders(const IssuingOptions& opt, const std::vector<Order>& orders) {
   const SecretKey key = load_issuing_key(opt);
   IssueOptions options;
   options.issuer = opt.issuer;
+  options.who = login_name();
   const IssueResult result = issue(ledger, key, orders, options);
   // Recorded and committed: only now are the tokens printed.
   std::string out;
@@ -86,7 +87,8 @@ std::string read_orders_file(const std::string& path) {
 }  // namespace
 
 void setup_issue_commands(CLI::App& app, Status& status) {
-  CLI::App* issue = app.add_subcommand("issue", "issue server licenses and user packs into the ledger");
+  CLI::App* issue =
+      app.add_subcommand("issue", "issue server licenses, user packs and standby licenses into the ledger");
   issue->require_subcommand(1);
   issue->footer(
       "\nIssued tokens are signed, verified, recorded in the ledger and only then printed on stdout,\n"
@@ -137,6 +139,27 @@ void setup_issue_commands(CLI::App& app, Status& status) {
                 "      --appliance 00:1a:2b:3c:4d:5e --users 5 --count 2 --order SO-1002 >> acme.lic"}));
   cmd->callback([users, &status] { status.exit_code = run_issue_users(*users); });
 
+  auto standby = std::make_shared<IssueStandbyOptions>();
+  cmd = issue->add_subcommand("standby", "make an appliance the standby of a primary (a redundancy pair)");
+  add_issuing_options(cmd, &standby->issuing);
+  cmd->add_option("--appliance", standby->appliance, "the standby appliance's ID")->required();
+  cmd->add_option("--primary", standby->primary,
+                  "the primary appliance's ID, whose licenses the standby counts")
+      ->required();
+  add_text_options(cmd, &standby->customer, &standby->order);
+  cmd->add_option("--expires", standby->expires, "end of validity, RFC 3339");
+  cmd->add_flag("--replace", standby->replace,
+                "replace the primary's current standby license (it is voided in the same transaction)");
+  cmd->footer(
+      "\nThe standby counts the primary's licenses as its own (export --appliance of the standby writes\n"
+      "its standby license and the primary's licenses). Refused unless the primary has an active\n"
+      "commercial server license; for the same appliance twice; for a standby with licenses of its own\n"
+      "or that is already another primary's standby; and when the primary already has a standby,\n"
+      "unless --replace.\n" +
+      examples({"seatkey-keygen issue standby --key vendor.key --ledger licenses.db \\\n"
+                "      --appliance 00:1a:2b:3c:4d:5f --primary 00:1a:2b:3c:4d:5e"}));
+  cmd->callback([standby, &status] { status.exit_code = run_issue_standby(*standby); });
+
   auto batch = std::make_shared<IssueBatchOptions>();
   cmd = issue->add_subcommand("batch", "issue a JSON list of orders, all or nothing");
   add_issuing_options(cmd, &batch->issuing);
@@ -148,7 +171,9 @@ void setup_issue_commands(CLI::App& app, Status& status) {
       "  {\"type\":\"server\", \"appliance\":ID, \"edition\":E, \"customer\"?, \"order\"?,\n"
       "   \"updates_until\"?, \"expires\"?, \"replace\"?: bool}\n"
       "  {\"type\":\"users\", \"appliance\":ID, \"users\":1|5, \"count\"?: N, \"customer\"?, \"order\"?,\n"
-      "   \"expires\"?}\n" +
+      "   \"expires\"?}\n"
+      "  {\"type\":\"standby\", \"appliance\":ID, \"primary\":ID, \"customer\"?, \"order\"?, \"expires\"?,\n"
+      "   \"replace\"?: bool}\n" +
       examples({"seatkey-keygen issue batch --key vendor.key --ledger licenses.db --orders orders.json",
                 "  with orders.json: "
                 "[{\"type\":\"server\",\"appliance\":\"00:1a:2b:3c:4d:5e\",\"edition\":\"compact\"},",
@@ -177,6 +202,17 @@ int run_issue_users(const IssueUsersOptions& opt) {
   o.customer = text("--customer", opt.customer);
   o.order = text("--order", opt.order);
   o.expires = time("--expires", opt.expires);
+  return issue_orders(opt.issuing, {Order{o}});
+}
+
+int run_issue_standby(const IssueStandbyOptions& opt) {
+  StandbyOrder o;
+  o.appliance = parse_appliance(opt.appliance);
+  o.primary = parse_appliance(opt.primary);
+  o.customer = text("--customer", opt.customer);
+  o.order = text("--order", opt.order);
+  o.expires = time("--expires", opt.expires);
+  o.replace = opt.replace;
   return issue_orders(opt.issuing, {Order{o}});
 }
 

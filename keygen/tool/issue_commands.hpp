@@ -1,4 +1,4 @@
-// `issue server`, `issue users`, `issue batch`.
+// `issue server`, `issue users`, `issue standby`, `issue batch`.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -41,6 +41,16 @@ struct IssueUsersOptions {
   std::optional<std::string> expires;
 };
 
+struct IssueStandbyOptions {
+  IssuingOptions issuing;
+  std::string appliance;
+  std::string primary;
+  std::optional<std::string> customer;
+  std::optional<std::string> order;
+  std::optional<std::string> expires;
+  bool replace = false;
+};
+
 struct IssueBatchOptions {
   IssuingOptions issuing;
   std::string orders_file;
@@ -56,6 +66,7 @@ SecretKey load_issuing_key(const IssuingOptions& opt);
 void setup_issue_commands(CLI::App& app, Status& status);
 int run_issue_server(const IssueServerOptions& opt);
 int run_issue_users(const IssueUsersOptions& opt);
+int run_issue_standby(const IssueStandbyOptions& opt);
 int run_issue_batch(const IssueBatchOptions& opt);
 
 }  // namespace seatkey::keygen::tool

@@ -279,6 +279,16 @@ int run_export(const ExportOptions& opt) {
   print_warnings(ledger);
   const UnixTime now = unix_now();
   const ApplianceState state(appliance, ledger.entries_for(appliance), now);
+  if (const LedgerEntry* standby = state.active_standby()) {
+    // A standby's file: its standby license and its primary's licenses, which it counts.
+    const std::string& p = *standby->primary_appliance;
+    const ApplianceState primary(p, ledger.entries_for(p), now);
+    std::cout << standby_license_file_text(state, primary) << std::flush;
+    const std::size_t tokens = 2 + primary.counted_packs().size();
+    std::cerr << "exported the license file of appliance " << appliance << ", the standby of " << p << ": "
+              << describe_users(primary) << ", " << tokens << " tokens\n";
+    return 0;
+  }
   std::cout << license_file_text(state) << std::flush;
   const std::size_t tokens = 1 + state.counted_packs().size();
   std::cerr << "exported the license file of appliance " << appliance << ": " << describe_users(state) << ", "
@@ -356,11 +366,17 @@ int run_ledger_list(const LedgerListOptions& opt) {
       }
       const LedgerEntry& e = r.listed->entry;
       const bool list = e.kind == LicenseKind::revocation;
-      table.push_back(
-          {std::to_string(e.serial), std::string(kind_name(e.kind)), list ? "-" : cell(e.appliance),
-           e.edition ? std::string(edition_name(*e.edition)) : "-", list ? "-" : std::to_string(e.users),
-           format_rfc3339(e.issued_at), cell(e.customer.value_or("-"), 24), cell(e.order.value_or("-"), 16),
-           e.expires ? opt_time(e.expires) : "-", r.listed->status});
+      // A standby license's appliance cell names its primary too: the pair is what it sells.
+      const std::string appliance =
+          list ? "-"
+               : cell(e.appliance) + (e.primary_appliance ? " (standby of " + cell(*e.primary_appliance) + ")"
+                                                          : std::string());
+      table.push_back({std::to_string(e.serial), std::string(kind_name(e.kind)), appliance,
+                       e.edition ? std::string(edition_name(*e.edition)) : "-",
+                       list || e.primary_appliance ? "-" : std::to_string(e.users),
+                       format_rfc3339(e.issued_at), cell(e.customer.value_or("-"), 24),
+                       cell(e.order.value_or("-"), 16), e.expires ? opt_time(e.expires) : "-",
+                       r.listed->status});
     }
     std::vector<std::size_t> widths(header.size(), 0);
     for (const auto& row : table) {
@@ -444,6 +460,7 @@ int run_ledger_show(const LedgerShowOptions& opt) {
     field("revoked", revoked.empty() ? "-" : revoked);
   } else {
     field("appliance", terminal_safe(e.appliance));
+    if (e.primary_appliance) field("standby of", terminal_safe(*e.primary_appliance));
     field("edition", e.edition ? std::string(edition_name(*e.edition)) : "-");
     field("users", std::to_string(e.users));
     field("customer", text(e.customer));
@@ -562,6 +579,7 @@ namespace {
 
 std::string line_label(const ReportLine& l) {
   if (l.kind == LicenseKind::server) return std::string(edition_name(*l.edition)) + " server license";
+  if (l.kind == LicenseKind::standby) return "standby license";
   return "user pack of " + users_text(l.users_per_pack);
 }
 

@@ -74,6 +74,17 @@ void print_issue_summary(std::ostream& out, const IssueResult& result, const std
       out << "  for appliance " << terminal_safe(first.appliance);
       if (o.replaced) out << ", superseding server license " << *o.replaced;
       out << "\n";
+    } else if (first.kind == LicenseKind::standby) {
+      out << "issued " << describe(first) << "\n";
+      out << "  appliance " << terminal_safe(first.appliance) << " is the standby of "
+          << terminal_safe(*first.primary_appliance);
+      for (const LedgerEntry& old : o.voided) {
+        out << ", replacing standby license " << old.serial << " (voided; appliance "
+            << terminal_safe(old.appliance) << ")";
+      }
+      out << "\n";
+      out << "  primary " << terminal_safe(o.after.appliance) << " now: " << describe(o.after) << "\n";
+      continue;
     } else {
       const std::size_t n = o.entries.size();
       out << "issued " << n << (n == 1 ? " user pack" : " user packs") << " of " << users_text(first.users)

@@ -22,7 +22,7 @@ TOP="key, issue, void, transfer, revocations, export, ledger, report, inspect, t
 unknown_command isue "" "$TOP" isue server --appliance 00:1a:2b:3c:4d:5e --edition compact
 unknown_command frobnicate "" "$TOP" frobnicate
 unknown_command lst " for seatkey-keygen ledger" "$LEDGER_COMMANDS" ledger lst
-unknown_command srever " for seatkey-keygen issue" "server, users, batch" issue srever --edition vm
+unknown_command srever " for seatkey-keygen issue" "server, users, standby, batch" issue srever --edition vm
 unknown_command nwe " for seatkey-keygen key" "new, public" key nwe --out x.key
 [ ! -e x.key ] || fail "a mistyped command wrote a file"
 

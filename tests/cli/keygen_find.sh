@@ -49,7 +49,7 @@ expect_rc 0
 expect_out '"status": "voided",'
 expect_eq "$(grep -c '"serial":' out)" 1
 # Input errors.
-input_error "unknown kind pack (one of: server|users|revocation)" ledger list --kind pack
+input_error "unknown kind pack (one of: server|users|revocation|standby)" ledger list --kind pack
 input_error "unknown status valid (one of: active|superseded|expired|voided|transferred)" ledger list --status valid
 input_error '--since "yesterday" is not' ledger list --since yesterday
 input_error "--customer contains a control character" ledger list --customer $'a\x1bb'

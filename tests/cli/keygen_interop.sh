@@ -27,6 +27,8 @@ issued 3 issue users --appliance "$A" --users 5 --count 3 --expires 2099-01-01T0
 cat out >>dev-tokens.txt
 issued 1 issue users --appliance "$A" --users 1
 cat out >>dev-tokens.txt
+issued 1 issue standby --appliance 00:1a:2b:3c:4d:5f --primary "$A" --order SO-3
+cat out >>dev-tokens.txt
 cat >orders.json <<'JSON'
 [{"type": "server", "appliance": "vm-0042", "edition": "vm", "customer": "Acme", "expires": "2099-06-30T12:00:00Z"},
  {"type": "users", "appliance": "vm-0042", "users": 5, "count": 20},

@@ -22,6 +22,12 @@ pack_payload() {
     "$1" "${3:-$APPLIANCE}" "$2" "${4:-}"
 }
 
+# standby_payload SERIAL PRIMARY [APPLIANCE] [EXTRA_MEMBERS]: APPLIANCE the standby of PRIMARY
+standby_payload() {
+  printf '{"iss":"Example PBX Vendor","jti":"%s","iat":"2026-11-03T09:00:00Z","kind":"standby","appliance":"%s","primary":"%s"%s}' \
+    "$1" "${3:-$APPLIANCE}" "$2" "${4:-}"
+}
+
 # mint [--key FILE] [mint options] PAYLOAD...: tokens on stdout (development key by default).
 mint() {
   local key="$DEV_SECRET"

@@ -26,6 +26,7 @@ cat >expected <<'JSON'
   "licensed": true,
   "edition": "compact",
   "server_license": "1002",
+  "standby_for": null,
   "included_users": 3,
   "pack_users": 20,
   "licensed_users": 20,
@@ -142,6 +143,7 @@ cat >expected <<'JSON'
   "licensed": false,
   "edition": null,
   "server_license": null,
+  "standby_for": null,
   "included_users": 0,
   "pack_users": 0,
   "licensed_users": 0,
@@ -217,6 +219,23 @@ expect_rc 1 "--users 0 unlicensed"
 expect_out '"users_fit": false,'
 verify --licenses lic.txt --json
 expect_out_lacks '"current_users"'
+
+# A standby: the primary's licenses count, "standby_for" names the primary, the standby
+# license has no users; the standby's own server license is wrong_appliance.
+{
+  mint "$(standby_payload 1010 "$OTHER_APPLIANCE")"
+  mint "$(server_payload 1011 vm "$OTHER_APPLIANCE")" "$(pack_payload 1012 5 "$OTHER_APPLIANCE")"
+  mint "$(server_payload 1013 compact)"
+} >standby.lic
+verify --licenses standby.lic --json
+expect_rc 0 "a standby of a licensed primary"
+expect_out '"server_license": "1011",'
+expect_out "\"standby_for\": \"$OTHER_APPLIANCE\","
+expect_out '"licensed_users": 6,'
+expect_out '"kind": "standby",'
+[ "$(grep -c '"users": null,' out)" -eq 1 ] || fail "the standby license should have null users"
+expect_out '"reason": "wrong_appliance",'
+expect_out "issued for this appliance, but this appliance is the standby of $OTHER_APPLIANCE (standby license 1010 from standby.lic:1): only the primary's licenses count on a standby"
 
 # Unverified tokens report nothing from their payload.
 {

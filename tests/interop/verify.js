@@ -56,6 +56,10 @@ function checkClaims(p, where) {
   } else if (p.kind === 'users') {
     if ('edition' in p || 'updates_until' in p) bad('server claims on a pack');
     if (p.users !== 1 && p.users !== 5) bad('pack size');
+  } else if (p.kind === 'standby') {
+    if ('users' in p || 'edition' in p || 'updates_until' in p) bad('users or server claims on a standby');
+    if (typeof p.primary !== 'string' || !/^[A-Z0-9]{4,64}$/.test(p.primary)) bad('primary');
+    if (p.primary === p.appliance) bad('a standby of itself');
   } else {
     bad('kind');
   }

@@ -201,6 +201,21 @@ TEST_CASE("verify: with the chain computed again, tokens and claims still tell; 
     rechain(f.path);
     f.fails_with("license 2 (chain position 2): its token says customer \"Acme GmbH\", the row \"Beta KG\"");
   }
+  SUBCASE("a standby license's primary edited and the chain recomputed: the token names the primary") {
+    Fixture f;
+    StandbyOrder s;
+    s.appliance = "00AABBCCDDEE";
+    s.primary = kAppliance;
+    IssueOptions o;
+    o.now = kNow + 3;
+    (void)issue(f.ledger, f.key, {Order{s}}, o);  // serial 6, link 7
+    CHECK(f.verify().ok);
+    f.tamper("UPDATE licenses SET primary_appliance = '00FFFFFFFFFF' WHERE serial = 6");
+    f.fails_with("license 6 (chain position 7) does not match its chain hash");
+    rechain(f.path);
+    f.fails_with(
+        "license 6 (chain position 7): its token says primary \"001A2B3C4D5E\", the row \"00FFFFFFFFFF\"");
+  }
   SUBCASE("tokens swapped and the chain recomputed: the serial differs") {
     Fixture f;
     f.tamper(kSwapTokens);

@@ -231,9 +231,7 @@ TEST_CASE("ledger: the schema's CHECKs list exactly the policy's editions and ki
   for (const auto& k : kKindNames)
     kinds += std::string(kinds.empty() ? "" : ", ") + "'" + std::string(k) + "'";
   CHECK(test::contains(schema, "edition IN (" + editions + ")"));
-  // 'standby' (redundancy pairs, with their primary_appliance) is admitted already, so that the
-  // policy can add it without a second rebuild of the table.
-  CHECK(test::contains(schema, "kind IN (" + kinds + ", 'standby')"));
+  CHECK(test::contains(schema, "kind IN (" + kinds + ")"));
   CHECK(test::contains(schema, "CHECK ((kind = 'standby') = (primary_appliance IS NOT NULL))"));
   CHECK(test::contains(schema, "CHECK ((kind = 'revocation') = (appliance IS NULL))"));
 }

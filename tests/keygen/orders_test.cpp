@@ -45,6 +45,29 @@ TEST_CASE("batch: server and pack orders parse with every field") {
   CHECK(describe(orders[0]) == "compact server license for 001A2B3C4D5E");
 }
 
+TEST_CASE("batch: a standby order parses with every field; its primary is required and canonicalized") {
+  const auto orders = parse_batch(R"([
+    {"type":"standby","appliance":"00:aa:bb:cc:dd:ee","primary":"00-1a-2b-3c-4d-5e","customer":"Acme",
+     "order":"SO-3","expires":"2030-01-01T00:00:00Z","replace":true}
+  ])");
+  REQUIRE(orders.size() == 1);
+  const auto& s = std::get<StandbyOrder>(orders[0]);
+  CHECK(s.appliance == "00AABBCCDDEE");
+  CHECK(s.primary == "001A2B3C4D5E");
+  CHECK(s.customer == std::optional<std::string>("Acme"));
+  CHECK(s.order == std::optional<std::string>("SO-3"));
+  CHECK(s.expires == parse_rfc3339("2030-01-01T00:00:00Z").value());
+  CHECK(s.replace);
+  CHECK(describe(orders[0]) == "standby license for 00AABBCCDDEE, the standby of 001A2B3C4D5E");
+  CHECK(test::contains(input_error(R"([{"type":"standby","appliance":"AAAA"}])"),
+                       "order 1: missing field \"primary\""));
+  CHECK(test::contains(input_error(R"([{"type":"standby","appliance":"AAAA","primary":"a b"}])"),
+                       "order 1: invalid appliance ID \"a b\""));
+  CHECK(test::contains(
+      input_error(R"([{"type":"standby","appliance":"AAAA","primary":"BBBB","edition":"vm"}])"),
+      "order 1: unknown field \"edition\""));
+}
+
 TEST_CASE("batch: duplicated keys are refused, naming the order") {
   CHECK(test::contains(input_error(R"([{"type":"users","appliance":"AAAA","users":1,"users":5}])"),
                        "order 1: duplicated key \"users\""));
@@ -87,7 +110,7 @@ TEST_CASE("batch: wrong types, missing fields and bad values are input errors") 
   CHECK(test::contains(input_error(R"([{"type":"users","appliance":"AAAA","users":5,"customer":"a\nb"}])"),
                        "control character"));
   CHECK(test::contains(input_error(R"([{"type":"license","appliance":"AAAA"}])"),
-                       "\"type\" must be \"server\" or \"users\""));
+                       "\"type\" must be \"server\", \"users\" or \"standby\""));
   CHECK(test::contains(input_error(R"([42])"), "order 1: must be a JSON object"));
 }
 

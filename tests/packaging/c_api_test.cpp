@@ -89,6 +89,7 @@ TEST_CASE("names - every status, edition, kind and reason has its spec name, oth
   CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_SERVER)) == "server");
   CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_USERS)) == "users");
   CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_REVOCATION)) == "revocation");
+  CHECK(std::string(seatkey_kind_name(SEATKEY_KIND_STANDBY)) == "standby");
   CHECK(SEATKEY_KIND_REVOCATION == 3);  // C values never change
   CHECK(std::string(seatkey_kind_name(static_cast<seatkey_kind>(99))) == "unknown");
 
@@ -401,6 +402,7 @@ TEST_CASE("entitlement and report getters - NULL handles give 0, false, NULL and
   CHECK_FALSE(seatkey_entitlement_licensed(nullptr));
   CHECK(seatkey_entitlement_edition(nullptr) == SEATKEY_EDITION_NONE);
   CHECK(seatkey_entitlement_server_license(nullptr) == nullptr);
+  CHECK(seatkey_entitlement_standby_for(nullptr) == nullptr);
   CHECK(seatkey_entitlement_included_users(nullptr) == 0);
   CHECK(seatkey_entitlement_pack_users(nullptr) == 0);
   CHECK(seatkey_entitlement_licensed_users(nullptr) == 0);
@@ -769,4 +771,27 @@ TEST_CASE(
   CHECK_FALSE(seatkey_entitlement_revocation_seq(none.p, &seq));
   CHECK(seq == 42);
   CHECK_FALSE(seatkey_entitlement_revocation_seq(nullptr, &seq));
+}
+
+TEST_CASE("evaluate text - a standby: the primary's licenses count, standby_for names the primary") {
+  const std::string text = lines({
+      standby("300", kOtherAppliance).token(),
+      server("100", Edition::vm).appliance(kOtherAppliance).token(),
+      pack("101", 5).appliance(kOtherAppliance).token(),
+  });
+  Ent e;
+  REQUIRE(eval_text(text, e) == SEATKEY_OK);
+  CHECK(seatkey_entitlement_licensed(e.p));
+  REQUIRE(seatkey_entitlement_standby_for(e.p) != nullptr);
+  CHECK(std::string(seatkey_entitlement_standby_for(e.p)) == kOtherAppliance);
+  CHECK(std::string(seatkey_entitlement_server_license(e.p)) == "100");
+  CHECK(seatkey_entitlement_licensed_users(e.p) == 6);
+  REQUIRE(seatkey_entitlement_accepted_count(e.p) == 3);
+  const seatkey_report* r = seatkey_entitlement_accepted(e.p, 0);
+  CHECK(seatkey_report_kind(r) == SEATKEY_KIND_STANDBY);
+  CHECK(seatkey_report_users(r) == 0);
+  // Not a standby: NULL.
+  Ent own;
+  REQUIRE(eval_text(lines({server("100", Edition::vm).token()}), own) == SEATKEY_OK);
+  CHECK(seatkey_entitlement_standby_for(own.p) == nullptr);
 }

@@ -277,7 +277,7 @@ TEST_CASE("claims: a revocation list's seq and serials of the wrong type or valu
   check_invalid_list(with(kRevocation, "revoked", "[\"2\",\"2\"]"), "\"2\" follows \"2\"");
   check_invalid_list(with(kRevocation, "revoked", "[\"2\",\"02\"]"), "\"02\" follows \"2\"");
   check_invalid_list(with(kRevocation, "kind", "\"revocations\""),
-                     "claim \"kind\" must be \"server\", \"users\" or \"revocation\"");
+                     "claim \"kind\" must be \"server\", \"users\", \"revocation\" or \"standby\"");
   check_invalid_list(with(kRevocation, "jti", "\"\""), "\"jti\" must be 1 to 64");
   check_invalid_list(kRevocation.substr(0, kRevocation.size() - 1) + R"(,"revoked":[]})",
                      "duplicated key \"revoked\"");
@@ -307,4 +307,82 @@ TEST_CASE("validate_revocation_list: the issuer's side refuses the same things")
   License l;
   l.kind = LicenseKind::revocation;
   CHECK(validate_license(l).error().message == "a revocation list is not a license");
+}
+
+namespace {
+
+const std::string kStandby =
+    R"({"iss":"Vendor","jti":"3001","iat":"2026-11-28T10:00:00Z","kind":"standby","appliance":"00AABBCCDDEE",)"
+    R"("primary":"001A2B3C4D5E"})";
+
+}  // namespace
+
+TEST_CASE("claims: a standby license names its primary, carries no users, and round-trips") {
+  auto s = parse_claims(with(with(kStandby, "exp", "\"2027-01-01T00:00:00Z\""), "customer", "\"Acme\""));
+  REQUIRE(s);
+  CHECK(s->kind == LicenseKind::standby);
+  CHECK(is_license(s->kind));
+  CHECK(s->appliance == "00AABBCCDDEE");
+  CHECK(s->primary == "001A2B3C4D5E");
+  CHECK(s->users == 0);
+  CHECK_FALSE(s->edition);
+  CHECK(s->expires == parse_rfc3339("2027-01-01T00:00:00Z").value());
+  CHECK(s->customer == "Acme");
+  CHECK(kind_description(LicenseKind::standby) == "standby license");
+  // Written back without a users claim, primary last (claim order), and read back the same.
+  CHECK(to_payload_json(*parse_claims(kStandby)) == kStandby);
+  auto again = parse_claims(to_payload_json(*s));
+  REQUIRE(again);
+  CHECK(to_payload_json(*again) == to_payload_json(*s));
+  CHECK(again->primary == s->primary);
+  // Other kinds have no primary.
+  CHECK_FALSE(parse_claims(kServer)->primary);
+}
+
+TEST_CASE("claims: a standby license's forbidden, missing and wrong claims are invalid") {
+  check_invalid(with(kStandby, "primary", ""), "missing claim \"primary\", which a standby license requires");
+  check_invalid(with(kStandby, "appliance", ""),
+                "missing claim \"appliance\", which a standby license requires");
+  check_invalid(with(kStandby, "users", "5"), "claim \"users\" is not allowed on a standby license");
+  check_invalid(with(kStandby, "users", "0"), "claim \"users\" is not allowed on a standby license");
+  check_invalid(with(kStandby, "edition", "\"compact\""),
+                "claim \"edition\" is not allowed on a standby license");
+  check_invalid(with(kStandby, "updates_until", "\"2027-01-01T00:00:00Z\""),
+                "claim \"updates_until\" is not allowed on a standby license");
+  check_invalid(with(kStandby, "seq", "1"), "claim \"seq\" is not allowed on a standby license");
+  check_invalid(with(kPack, "primary", "\"001A2B3C4D5E\""),
+                "claim \"primary\" is not allowed on a user pack");
+  check_invalid(with(kServer, "primary", "\"00AABBCCDDEE\""),
+                "claim \"primary\" is not allowed on a server license");
+  check_invalid(with(kStandby, "primary", "42"), "claim \"primary\" must be a string, not");
+  for (const char* primary : {"\"00:1a:2b:3c:4d:5e\"", "\"001a2b3c4d5e\"", "\"ABC\"", "\"00 1A\"", "\"\""}) {
+    CAPTURE(primary);
+    check_invalid(with(kStandby, "primary", primary), "claim \"primary\" is not a canonical appliance ID");
+  }
+  check_invalid(with(kStandby, "primary", "\"00AABBCCDDEE\""),
+                "claim \"primary\" names the standby's own appliance");
+}
+
+TEST_CASE("validate_license: the issuer's side refuses a standby license's wrong claims too") {
+  License l;
+  l.issuer = "Vendor";
+  l.serial = "7";
+  l.issued_at = 1795860000;
+  l.kind = LicenseKind::standby;
+  l.appliance = "00AABBCCDDEE";
+  l.primary = "001A2B3C4D5E";
+  REQUIRE(validate_license(l));
+  auto bad = l;
+  bad.users = 1;
+  CHECK(validate_license(bad).error().message.find("\"users\" is not allowed on a standby") !=
+        std::string::npos);
+  bad = l;
+  bad.primary.reset();
+  CHECK(validate_license(bad).error().message.find("missing claim \"primary\"") != std::string::npos);
+  bad = l;
+  bad.primary = l.appliance;
+  CHECK(validate_license(bad).error().message.find("own appliance") != std::string::npos);
+  bad = l;
+  bad.edition = Edition::vm;
+  CHECK(validate_license(bad).error().message.find("\"edition\" is not allowed") != std::string::npos);
 }

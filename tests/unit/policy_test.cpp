@@ -332,6 +332,82 @@ TEST_CASE("policy: docs/format.md - its edition, reason and claims-by-kind table
     }
   }
   const std::size_t header =
-      std::find(lines.begin(), lines.end(), "| claim | `server` | `users` | `revocation` |") - lines.begin();
+      std::find(lines.begin(), lines.end(), "| claim | `server` | `users` | `revocation` | `standby` |") -
+      lines.begin();
   CHECK(header < lines.size());
+}
+
+namespace {
+
+LicenseTerms standby(const char* serial, const char* primary, UnixTime iat,
+                     std::optional<UnixTime> exp = std::nullopt) {
+  LicenseTerms l{LicenseKind::standby, std::nullopt, 0, iat, serial, std::nullopt, exp};
+  l.primary = primary;
+  return l;
+}
+// A license bound to the primary `primary`, seen from its standby.
+LicenseTerms of(const char* primary, LicenseTerms l) {
+  l.primary = primary;
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("policy: standby - the standby license that applies decides whose licenses count") {
+  const LicenseTerms p_server = of("P", server("1", kCompact, T - 20));
+  const LicenseTerms p_pack = of("P", pack("2", 5));
+  const LicenseTerms own_server = server("3", kVm, T - 20);
+
+  // The primary's licenses count, the standby's own are wrong_appliance (related: the standby).
+  auto out = apply_rules({p_server, p_pack, own_server, standby("9", "P", T - 5)}, T);
+  REQUIRE(out.active_standby == 3u);
+  REQUIRE(out.active_server == 0u);
+  CHECK_FALSE(out.rulings[1].reason);
+  CHECK(out.users.licensed_users == 8);
+  CHECK(out.rulings[2].reason == Reason::wrong_appliance);
+  CHECK(out.rulings[2].related == 3);
+  CHECK_FALSE(out.rulings[3].reason);
+
+  // Without a standby license (none, expired, revoked, not yet valid) the primary's are
+  // wrong_appliance and the appliance's own count.
+  for (const LicenseTerms& s : {standby("9", "P", T - 5, T), revoked(standby("9", "P", T - 5)), [] {
+                                  auto l = standby("9", "P", T - 5);
+                                  l.not_before = T + 1;
+                                  return l;
+                                }()}) {
+    out = apply_rules({p_server, p_pack, own_server, s}, T);
+    CHECK_FALSE(out.active_standby);
+    CHECK(out.rulings[0].reason == Reason::wrong_appliance);
+    CHECK(out.rulings[1].reason == Reason::wrong_appliance);
+    REQUIRE(out.active_server == 2u);
+    CHECK(out.users.licensed_users == 1);
+    CHECK(out.rulings[3].reason);
+  }
+  CHECK(apply_rules({p_server, standby("9", "P", T - 5, T)}, T).rulings[1].reason == Reason::expired);
+  CHECK(apply_rules({p_server}, T).rulings[0].reason == Reason::wrong_appliance);
+
+  // Two standby licenses: rule 2's order (the later issue time, then the larger serial); the
+  // other is superseded, and the licenses of its primary do not count.
+  const LicenseTerms q_server = of("Q", server("4", kVm, T - 20));
+  out = apply_rules({p_server, q_server, standby("9", "P", T - 5), standby("8", "Q", T - 6)}, T);
+  REQUIRE(out.active_standby == 2u);
+  CHECK(out.rulings[3].reason == Reason::superseded);
+  CHECK(out.rulings[3].related == 2);
+  CHECK(out.rulings[3].precedence == Precedence::issued_later);
+  CHECK(out.active_server == 0u);
+  CHECK(out.rulings[1].reason == Reason::wrong_appliance);
+  out = apply_rules({p_server, q_server, standby("8", "P", T - 5), standby("9", "Q", T - 5)}, T);
+  REQUIRE(out.active_standby == 3u);
+  CHECK(out.rulings[2].precedence == Precedence::larger_serial);
+  CHECK(out.active_server == 1u);
+
+  // A copy of the standby license is a duplicate; a standby of a primary without a server
+  // license leaves the appliance unlicensed (its own licenses still do not count).
+  out = apply_rules({standby("9", "P", T - 5), standby("9", "P", T - 5), own_server}, T);
+  CHECK(out.rulings[1].reason == Reason::duplicate);
+  CHECK(out.rulings[2].reason == Reason::wrong_appliance);
+  CHECK_FALSE(out.licensed());
+
+  // The standby's nbf and exp are moments at which the outcome changes.
+  CHECK(later_change_points({standby("9", "P", T - 5, T + 50)}, T) == std::vector<UnixTime>{T + 50});
 }

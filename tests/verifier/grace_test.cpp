@@ -329,3 +329,28 @@ TEST_CASE("state file: the high-water mark is the clock floor - a clock set back
   REQUIRE(e.grace);
   CHECK(e.warnings.at(0).message.find("over the limit of 10,000") != std::string::npos);
 }
+
+TEST_CASE("grace: a standby license that expires ends the standby without grace; a damaged file gets grace") {
+  Appliance a;
+  const UnixTime exp = kT0 + 10 * kDay;
+  const std::string primary = kOtherAppliance;
+  const auto set = set_of({standby("1005", primary).exp("2026-12-08T10:00:00Z").token(),
+                           server("1001", Edition::compact).appliance(primary).token(),
+                           pack("1002", 5).appliance(primary).token()});
+  v::Entitlement e = a.boot(set, kT0);
+  CHECK(e.licensed_users == 8);
+  CHECK(e.standby_for == primary);
+  // The standby license's exp ends the standby: the licenses of the primary no longer count,
+  // and no grace keeps them.
+  e = a.boot(set, exp);
+  CHECK_FALSE(e.licensed);
+  CHECK_FALSE(e.grace);
+  CHECK_FALSE(e.standby_for);
+  CHECK(report_of(e, "t:1").reason == v::Reason::expired);
+  CHECK(report_of(e, "t:2").reason == v::Reason::wrong_appliance);
+  // Before it expires, a lost license file is grace as on any appliance, up to that exp.
+  Appliance b;
+  CHECK(b.boot(set, kT0).licensed_users == 8);
+  e = b.boot(missing(), kT0 + kDay);
+  check_in_grace(e, kT0 + kDay, exp, v::GraceReason::licenses_unreadable);
+}

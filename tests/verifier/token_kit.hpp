@@ -124,6 +124,18 @@ inline Lic pack(std::string serial, int users) {
   return x;
 }
 
+// A standby license: this appliance (kAppliance) the standby of `primary`.
+inline Lic standby(std::string serial, std::string primary) {
+  Lic x;
+  x.l.issuer = "Example PBX Vendor";
+  x.l.serial = std::move(serial);
+  x.l.issued_at = at("2026-11-03T09:00:00Z");
+  x.l.kind = LicenseKind::standby;
+  x.l.appliance = kAppliance;
+  x.l.primary = std::move(primary);
+  return x;
+}
+
 // A set of tokens with sources "t:1", "t:2", ...
 inline v::LicenseSet set_of(const std::vector<std::string>& tokens) {
   v::LicenseSet s;

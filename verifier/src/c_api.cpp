@@ -205,10 +205,11 @@ constexpr EnumMap<seatkey_edition, sv::Edition, 4> kEditionsC{{
 }};
 static_assert(covers_once(kEditionsC, seatkey::kEditions.size()),
               "seatkey_edition covers the editions table");
-constexpr EnumMap<seatkey_kind, sv::LicenseKind, 3> kKinds{{
+constexpr EnumMap<seatkey_kind, sv::LicenseKind, 4> kKinds{{
     {SEATKEY_KIND_SERVER, sv::LicenseKind::server},
     {SEATKEY_KIND_USERS, sv::LicenseKind::users},
     {SEATKEY_KIND_REVOCATION, sv::LicenseKind::revocation},
+    {SEATKEY_KIND_STANDBY, sv::LicenseKind::standby},
 }};
 static_assert(covers_once(kKinds, seatkey::kKindNames.size()), "seatkey_kind covers the kinds table");
 
@@ -489,6 +490,10 @@ seatkey_edition seatkey_entitlement_edition(const seatkey_entitlement* e) {
 
 const char* seatkey_entitlement_server_license(const seatkey_entitlement* e) {
   return e && e->entitlement.server_license ? e->entitlement.server_license->c_str() : nullptr;
+}
+
+const char* seatkey_entitlement_standby_for(const seatkey_entitlement* e) {
+  return e && e->entitlement.standby_for ? e->entitlement.standby_for->c_str() : nullptr;
 }
 
 int seatkey_entitlement_included_users(const seatkey_entitlement* e) {

@@ -6,6 +6,7 @@
 #include <limits>
 #include <new>
 #include <optional>
+#include <unordered_set>
 #include <variant>
 
 #include "internal.hpp"
@@ -31,6 +32,8 @@ struct TokenCheck {
   int users = 0;
   std::optional<UnixTime> expires;
   std::string serial;
+  // A standby license: the primary it names; a license bound to a primary: that appliance.
+  std::string primary;
   std::optional<std::size_t> terms_index;  // into the licenses apply_rules() decides on
 };
 
@@ -222,13 +225,17 @@ void add_list(std::size_t i, seatkey::RevocationList list, const TokenCheck& c, 
   }
 }
 
-// Every token alone; the ones bound to this appliance become the candidates of the rules,
-// the revocation lists the candidates for the one that applies.
+// Every token alone; the ones bound to this appliance become the candidates of the rules, and
+// so do the server licenses and packs bound to a primary that a standby license bound to this
+// appliance names (apply_rules() decides which appliance's licenses count); the revocation
+// lists become the candidates for the one that applies.
 Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
                         const detail::TrustStoreAccess::Impl* keys, std::vector<TokenCheck>* checks) {
   Candidates out;
   seatkey::V4PublicDecoder decoder;
   KeyChoice key_choice(keys);
+  std::vector<std::pair<std::size_t, seatkey::License>> staged;  // in set order
+  std::unordered_set<std::string> primaries;                     // named by the standby licenses bound here
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     TokenCheck& c = (*checks)[i];
     auto claims = check_token(tokens[i].token, appliance, tokens.from_context(i), &decoder, &key_choice, &c);
@@ -249,14 +256,29 @@ Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
     c.serial = license->serial;
     // The vendor signed this issue time, whatever the token's fate: time has passed it.
     out.latest_iat = std::max(out.latest_iat.value_or(license->issued_at), license->issued_at);
-    if (c.reason) continue;
+    const bool standby = license->kind == seatkey::LicenseKind::standby;
+    if (c.reason && (standby || c.reason != RuleReason::wrong_appliance)) continue;
+    if (standby) primaries.insert(*license->primary);
+    staged.emplace_back(i, std::move(*license));
+  }
+  for (auto& [i, license] : staged) {
+    TokenCheck& c = (*checks)[i];
+    if (license.kind == seatkey::LicenseKind::standby) {
+      c.primary = *license.primary;
+    } else if (license.appliance != appliance) {
+      if (primaries.count(license.appliance) == 0) continue;  // stays wrong_appliance
+      c.reason.reset();
+      c.message.clear();
+      c.primary = license.appliance;
+    }
     c.terms_index = out.terms.size();
     out.token_index.push_back(i);
-    out.terms.push_back(seatkey::LicenseTerms{license->kind, license->edition, license->users,
-                                              license->issued_at, c.serial, license->not_before,
-                                              license->expires});
+    out.terms.push_back(seatkey::LicenseTerms{license.kind, license.edition, license.users, license.issued_at,
+                                              c.serial, license.not_before, license.expires});
+    // A standby license's primary; a license bound to a primary: that primary.
+    out.terms.back().primary = c.primary;
     out.server_of_terms.push_back(out.servers.size());
-    if (license->kind == seatkey::LicenseKind::server) out.servers.push_back(std::move(*license));
+    if (license.kind == seatkey::LicenseKind::server) out.servers.push_back(std::move(license));
   }
   // The licenses the applicable list names are revoked (decided by apply_rules(), in the
   // policy's order of reasons).
@@ -299,15 +321,39 @@ const char* why_text(seatkey::Precedence p) {
   return "";
 }
 
+// Why a license of candidate i is wrong_appliance under the standby rule.
+std::string binding_message(const seatkey::Outcome& outcome, const Candidates& candidates, std::size_t i,
+                            const std::string& appliance, const std::string& active_source) {
+  const seatkey::LicenseTerms& l = candidates.terms[i];
+  if (!outcome.active_standby) {
+    return "issued for appliance " + std::string(l.primary) + ", not for this one (" + appliance +
+           "); it counts here only while a valid standby license names " + std::string(l.primary) +
+           " as the primary";
+  }
+  const seatkey::LicenseTerms& standby = candidates.terms[*outcome.active_standby];
+  const std::string runs_as = "this appliance is the standby of " + std::string(standby.primary) +
+                              " (standby license " + std::string(standby.serial) + " from " + active_source +
+                              ")";
+  if (l.primary.empty()) {
+    return "issued for this appliance, but " + runs_as + ": only the primary's licenses count on a standby";
+  }
+  return "issued for appliance " + std::string(l.primary) + ", not for this one (" + appliance + "); " +
+         runs_as;
+}
+
 // The words for a ruling of apply_rules() on candidate i.
 std::string ruling_message(const seatkey::Outcome& outcome, const Candidates& candidates, std::size_t i,
-                           const Tokens& tokens) {
+                           const Tokens& tokens, const std::string& appliance) {
   const seatkey::Ruling& r = outcome.rulings[i];
   const seatkey::LicenseTerms& l = candidates.terms[i];
   const auto source_of = [&](std::size_t terms_index) -> const std::string& {
     return tokens[candidates.token_index[terms_index]].source;
   };
   if (!r.reason) {
+    if (l.kind == seatkey::LicenseKind::standby) {
+      return "the active standby license: this appliance is the standby of " + std::string(l.primary) +
+             " and counts its licenses";
+    }
     if (l.kind == seatkey::LicenseKind::server) {
       return "the active server license: " + std::string(seatkey::edition_name(*l.edition)) + " edition, " +
              seatkey::users_text(l.users) + " included";
@@ -315,6 +361,9 @@ std::string ruling_message(const seatkey::Outcome& outcome, const Candidates& ca
     return "a user pack of " + seatkey::users_text(l.users);
   }
   switch (*r.reason) {
+    case RuleReason::wrong_appliance:
+      return binding_message(outcome, candidates, i, appliance,
+                             outcome.active_standby ? source_of(*outcome.active_standby) : std::string());
     case RuleReason::revoked:
       return "revoked by the vendor: named in " + list_text(candidates.lists[*candidates.applicable], tokens);
     case RuleReason::not_yet_valid: return "not valid before " + format_rfc3339(*l.not_before);
@@ -323,6 +372,11 @@ std::string ruling_message(const seatkey::Outcome& outcome, const Candidates& ca
       return "a copy of license " + std::string(l.serial) + ", already counted from " + source_of(r.related);
     case RuleReason::superseded: {
       const seatkey::LicenseTerms& active = candidates.terms[r.related];
+      if (l.kind == seatkey::LicenseKind::standby) {
+        return "replaced by the standby license " + std::string(active.serial) + " (standby of " +
+               std::string(active.primary) + ") from " + source_of(r.related) + " (" +
+               why_text(r.precedence) + ")";
+      }
       return "replaced by the " + std::string(seatkey::edition_name(*active.edition)) + " server license " +
              std::string(active.serial) + " from " + source_of(r.related) + " (" + why_text(r.precedence) +
              ")";
@@ -340,6 +394,7 @@ Entitlement entitlement_of(std::string appliance, UnixTime now, const seatkey::O
   Entitlement e;
   e.appliance = std::move(appliance);
   e.evaluated_at = now;
+  if (outcome.active_standby) e.standby_for = std::string(candidates.terms[*outcome.active_standby].primary);
   if (!outcome.active_server) {
     e.max_users = 0;
     return e;
@@ -367,7 +422,7 @@ void write_reports(const Tokens& tokens, std::vector<TokenCheck>* checks, const 
     TokenCheck& c = (*checks)[i];
     if (c.terms_index) {
       c.reason = outcome.rulings[*c.terms_index].reason;
-      c.message = ruling_message(outcome, candidates, *c.terms_index, tokens);
+      c.message = ruling_message(outcome, candidates, *c.terms_index, tokens, e->appliance);
     }
     accepted += c.reason ? 0 : 1;
   }
@@ -380,7 +435,8 @@ void write_reports(const Tokens& tokens, std::vector<TokenCheck>* checks, const 
     if (c.reason) r.reason = detail::to_api(*c.reason);
     if (c.parsed) {
       r.kind = detail::to_api(c.kind);
-      if (seatkey::is_license(c.kind)) r.users = c.users;
+      // A revocation list and a standby license carry no users.
+      if (seatkey::is_license(c.kind) && c.kind != seatkey::LicenseKind::standby) r.users = c.users;
       r.expires = c.expires;
       r.serial = std::move(c.serial);
     }
@@ -396,12 +452,18 @@ UnixTime plus_days(UnixTime t, int days) {
 }
 
 // The first moment at which the outcome's entitlement gets worse on its own: the active
-// server license's exp, or the exp of an accepted pack that takes licensed users with it
-// (packs expiring in order; a pack the edition's maximum cut off takes none).
+// server license's exp, the exp of the standby license that applies, or the exp of an accepted
+// pack that takes licensed users with it (packs expiring in order; a pack the edition's
+// maximum cut off takes none).
 std::optional<UnixTime> good_until(const Candidates& candidates, const seatkey::Outcome& outcome) {
   if (!outcome.active_server) return std::nullopt;
   const seatkey::LicenseTerms& server = candidates.terms[*outcome.active_server];
   std::optional<UnixTime> until = server.expires;
+  if (outcome.active_standby) {
+    if (const auto& exp = candidates.terms[*outcome.active_standby].expires) {
+      until = std::min(until.value_or(*exp), *exp);
+    }
+  }
   std::vector<std::pair<UnixTime, int>> packs;  // exp, users of the accepted packs with an exp
   for (std::size_t i = 0; i < candidates.terms.size(); ++i) {
     const seatkey::LicenseTerms& l = candidates.terms[i];

@@ -109,10 +109,11 @@ static_assert(mirrors(std::array<std::pair<Edition, seatkey::Edition>, 4>{{
                       }},
                       seatkey::kEditions.size()),
               "verifier::Edition mirrors seatkey::Edition");
-static_assert(mirrors(std::array<std::pair<LicenseKind, seatkey::LicenseKind>, 3>{{
+static_assert(mirrors(std::array<std::pair<LicenseKind, seatkey::LicenseKind>, 4>{{
                           {LicenseKind::server, seatkey::LicenseKind::server},
                           {LicenseKind::users, seatkey::LicenseKind::users},
                           {LicenseKind::revocation, seatkey::LicenseKind::revocation},
+                          {LicenseKind::standby, seatkey::LicenseKind::standby},
                       }},
                       seatkey::kKindNames.size()),
               "verifier::LicenseKind mirrors seatkey::LicenseKind");

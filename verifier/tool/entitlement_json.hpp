@@ -45,6 +45,7 @@ inline nlohmann::ordered_json entitlement_json(const Entitlement& e, bool with_r
   j["licensed"] = e.licensed;
   j["edition"] = e.edition ? nlohmann::ordered_json(edition_name(*e.edition)) : nullptr;
   j["server_license"] = e.server_license ? nlohmann::ordered_json(*e.server_license) : nullptr;
+  j["standby_for"] = e.standby_for ? nlohmann::ordered_json(*e.standby_for) : nullptr;
   j["included_users"] = e.included_users;
   j["pack_users"] = e.pack_users;
   j["licensed_users"] = e.licensed_users;
@@ -74,7 +75,7 @@ inline nlohmann::ordered_json entitlement_json(const Entitlement& e, bool with_r
     nlohmann::ordered_json x;
     x["serial"] = *r.serial;
     x["kind"] = kind_name(*r.kind);
-    x["users"] = *r.users;
+    x["users"] = r.users ? nlohmann::ordered_json(*r.users) : nullptr;
     x["source"] = r.source;
     x["expires"] = format_time(*r.expires);
     x["days_left"] = days_between(e.evaluated_at, *r.expires);

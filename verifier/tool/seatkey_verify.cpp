@@ -267,12 +267,13 @@ void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
   out << "\n}\n";
 }
 
-// "user pack 1007 (5 users): ", "server license 1001: ", or nothing for a token that did
-// not verify (nothing in it can be believed).
+// "user pack 1007 (5 users): ", "server license 1001: ", "standby license 1009: ", or nothing
+// for a token that did not verify (nothing in it can be believed).
 std::string describe(const sv::LicenseReport& r) {
   if (!r.serial || !r.kind) return "";
   if (*r.kind == sv::LicenseKind::server) return "server license " + *r.serial + ": ";
   if (*r.kind == sv::LicenseKind::revocation) return "revocation list " + *r.serial + ": ";
+  if (*r.kind == sv::LicenseKind::standby) return "standby license " + *r.serial + ": ";
   return "user pack " + *r.serial + " (" + seatkey::users_text(r.users.value_or(0)) + "): ";
 }
 
@@ -283,7 +284,9 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
   if (e.licensed) {
     const std::string edition = display_edition(*e.edition);
     line << "Appliance " << e.appliance << " is licensed" << (e.grace ? " IN GRACE" : "") << ": " << edition
-         << " edition, " << users_text(e.licensed_users) << " (server license " << *e.server_license << ").";
+         << " edition, " << users_text(e.licensed_users) << " (server license " << *e.server_license;
+    if (e.standby_for) line << "; standby for " << *e.standby_for;
+    line << ").";
     print_line(out, line);
     if (e.grace) {
       line << "Grace:    " << duration_text(e.grace->until - e.evaluated_at) << " left, until "
@@ -315,7 +318,9 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
     }
     print_line(out, line);
   } else {
-    line << "Appliance " << e.appliance << " is NOT licensed: no valid server license was found.";
+    line << "Appliance " << e.appliance << " is NOT licensed: no valid server license was found";
+    if (e.standby_for) line << " (standby for " << *e.standby_for << ": only its licenses count here)";
+    line << ".";
     print_line(out, line);
   }
   if (e.clock_behind) {

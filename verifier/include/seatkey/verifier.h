@@ -191,6 +191,9 @@ SEATKEY_VERIFIER_API bool seatkey_entitlement_licensed(const seatkey_entitlement
 SEATKEY_VERIFIER_API seatkey_edition seatkey_entitlement_edition(const seatkey_entitlement* e);
 /* The active server license's serial; NULL when not licensed. */
 SEATKEY_VERIFIER_API const char* seatkey_entitlement_server_license(const seatkey_entitlement* e);
+/* The primary's canonical appliance ID while a standby license applies (this appliance is that
+ * primary's standby and counts its licenses: docs/format.md, "Standby"); NULL otherwise. */
+SEATKEY_VERIFIER_API const char* seatkey_entitlement_standby_for(const seatkey_entitlement* e);
 SEATKEY_VERIFIER_API int seatkey_entitlement_included_users(const seatkey_entitlement* e);
 SEATKEY_VERIFIER_API int seatkey_entitlement_pack_users(const seatkey_entitlement* e);
 SEATKEY_VERIFIER_API int seatkey_entitlement_licensed_users(const seatkey_entitlement* e);
@@ -279,9 +282,10 @@ typedef enum seatkey_kind {
   SEATKEY_KIND_NONE = 0, /* unknown: the token did not verify or its claims did not parse */
   SEATKEY_KIND_SERVER = 1,
   SEATKEY_KIND_USERS = 2,
-  SEATKEY_KIND_REVOCATION = 3 /* a revocation list; values never change: a later kind is added at the end */
+  SEATKEY_KIND_REVOCATION = 3, /* a revocation list; values never change: a later kind is added at the end */
+  SEATKEY_KIND_STANDBY = 4     /* a standby license: this appliance is the standby of a primary */
 } seatkey_kind;
-/* "none", "server", "users", "revocation"; "unknown" otherwise. */
+/* "none", "server", "users", "revocation", "standby"; "unknown" otherwise. */
 SEATKEY_VERIFIER_API const char* seatkey_kind_name(seatkey_kind kind);
 
 /* Why a license was rejected (the reason codes of docs/format.md); SEATKEY_REASON_NONE: accepted. */
@@ -305,7 +309,8 @@ typedef enum seatkey_reason {
 SEATKEY_VERIFIER_API const char* seatkey_reason_name(seatkey_reason reason);
 
 /* A report's fields. serial, kind and users are known only for licenses whose signature
- * verified and whose claims parsed: otherwise NULL, SEATKEY_KIND_NONE and 0. source (a file
+ * verified and whose claims parsed: otherwise NULL, SEATKEY_KIND_NONE and 0 (users is 0 on a
+ * standby license too). source (a file
  * name) and message (which may quote another report's source) are exact data and may hold
  * any bytes: escape control and bidi characters before showing them on a terminal. */
 SEATKEY_VERIFIER_API const char* seatkey_report_serial(const seatkey_report* r);

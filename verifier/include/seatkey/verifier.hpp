@@ -158,9 +158,9 @@ SEATKEY_VERIFIER_API Expected<LicenseSet> load_licenses(const std::string& path)
 enum class Edition { free, compact, appliance, vm };
 SEATKEY_VERIFIER_API const char* edition_name(Edition edition) noexcept;  // "free", "compact", ...
 
-// What a token is: a license (server, users) or a revocation list.
-enum class LicenseKind { server, users, revocation };
-SEATKEY_VERIFIER_API const char* kind_name(LicenseKind kind) noexcept;  // "server", "users", "revocation"
+// What a token is: a license (server, users, standby) or a revocation list.
+enum class LicenseKind { server, users, revocation, standby };
+SEATKEY_VERIFIER_API const char* kind_name(LicenseKind kind) noexcept;  // "server", "users", ...
 
 // Why a token was rejected; the names are the reason codes of docs/format.md.
 enum class Reason {
@@ -183,7 +183,8 @@ SEATKEY_VERIFIER_API const char* reason_name(Reason reason) noexcept;  // "malfo
 
 // One token's outcome. serial, kind, users and expires are set only for tokens whose
 // signature verified and whose claims parsed (never for malformed/unknown_key/bad_signature/
-// invalid_claims); users and expires never for a revocation list.
+// invalid_claims); users and expires never for a revocation list, users never for a standby
+// license, which carries none.
 struct LicenseReport {
   std::optional<std::string> serial;
   std::optional<LicenseKind> kind;
@@ -235,16 +236,20 @@ struct SEATKEY_VERIFIER_API Entitlement {
   bool licensed = false;  // a valid server license is active
   std::optional<Edition> edition;
   std::optional<std::string> server_license;  // serial of the active server license
-  int included_users = 0;                     // the edition's included users
-  int pack_users = 0;                         // sum of the accepted packs' users (before the cap)
-  int licensed_users = 0;                     // min(included + pack, max); 0 when not licensed
-  std::optional<int> max_users;               // nullopt: unlimited; 0 when not licensed
-  int excess_users = 0;                       // what the max_users cap cut off
-  std::optional<UnixTime> updates_until;      // the active server license's update option
-  UnixTime evaluated_at = 0;                  // the rules' time: max(clock, clock_floor)
-  UnixTime clock = 0;                         // the clock given (EvaluationContext::now)
-  std::optional<UnixTime> clock_floor;        // the latest time known to have passed; nullopt: none
-  bool clock_behind = false;                  // clock < clock_floor
+  // While a standby license applies: the primary's canonical appliance ID. This appliance is
+  // then that primary's standby, and the licenses that count (the edition, the users) are the
+  // primary's; its own do not (docs/format.md, "Standby").
+  std::optional<std::string> standby_for;
+  int included_users = 0;                 // the edition's included users
+  int pack_users = 0;                     // sum of the accepted packs' users (before the cap)
+  int licensed_users = 0;                 // min(included + pack, max); 0 when not licensed
+  std::optional<int> max_users;           // nullopt: unlimited; 0 when not licensed
+  int excess_users = 0;                   // what the max_users cap cut off
+  std::optional<UnixTime> updates_until;  // the active server license's update option
+  UnixTime evaluated_at = 0;              // the rules' time: max(clock, clock_floor)
+  UnixTime clock = 0;                     // the clock given (EvaluationContext::now)
+  std::optional<UnixTime> clock_floor;    // the latest time known to have passed; nullopt: none
+  bool clock_behind = false;              // clock < clock_floor
   // The seq of the revocation list that applies (the accepted report of kind revocation);
   // nullopt: none.
   std::optional<std::int64_t> revocation_seq;

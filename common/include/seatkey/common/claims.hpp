@@ -1,7 +1,7 @@
 // The claims of every token seatkey signs (docs/format.md): licenses (server licenses, user
-// packs) and revocation lists, parsed into typed structs and written back. Which claims each
-// kind requires, allows or forbids is one table, kClaimUse; parsing and the issuer's checks
-// both apply it.
+// packs, standby licenses) and revocation lists, parsed into typed structs and written back. Which claims
+// each kind requires, allows or forbids is one table, kClaimUse; parsing and the issuer's checks both apply
+// it.
 #pragma once
 
 #include <array>
@@ -22,20 +22,21 @@ inline constexpr std::size_t kMaxSerialLength = 64;
 // The largest `seq` of a revocation list: 2^53 - 1, exact in every JSON reader.
 inline constexpr std::int64_t kMaxRevocationSeq = 9007199254740991;
 
-// A server license or a user pack.
+// A server license, a user pack or a standby license.
 struct License {
   std::string issuer;                      // iss
   std::string serial;                      // jti: non-empty, at most kMaxSerialLength bytes
   UnixTime issued_at = 0;                  // iat
-  LicenseKind kind = LicenseKind::server;  // server or users
+  LicenseKind kind = LicenseKind::server;  // server, users or standby
   std::string appliance;                   // canonical appliance ID
   std::optional<Edition> edition;          // server only
-  int users = 0;                           // server: the edition's included users; users: 1 or 5
+  int users = 0;  // server: the edition's included users; users: 1 or 5; standby: 0 (no claim)
   std::optional<std::string> customer;
   std::optional<std::string> order;
   std::optional<UnixTime> updates_until;  // server, never on free
   std::optional<UnixTime> not_before;     // nbf
   std::optional<UnixTime> expires;        // exp
+  std::optional<std::string> primary;     // standby only: the primary's canonical appliance ID
 };
 
 // A revocation list (kind "revocation"): the serials the vendor took back, bound to no
@@ -70,8 +71,9 @@ enum class Claim {
   exp,
   seq,
   revoked,
+  primary,
 };
-inline constexpr std::array<std::string_view, 14> kClaimNames{{
+inline constexpr std::array<std::string_view, 15> kClaimNames{{
     "iss",
     "jti",
     "iat",
@@ -86,6 +88,7 @@ inline constexpr std::array<std::string_view, 14> kClaimNames{{
     "exp",
     "seq",
     "revoked",
+    "primary",
 }};
 constexpr std::string_view claim_name(Claim c) {
   return kClaimNames[static_cast<std::size_t>(c)];
@@ -95,20 +98,22 @@ enum class ClaimUse { required, optional, forbidden };
 
 // kClaimUse[kind][claim], kinds in LicenseKind order, claims in Claim order. Rules that depend
 // on a claim's value (the users of an edition, no updates_until on free, the pack sizes, the
-// order of `revoked`) are checked after it.
-inline constexpr std::array<std::array<ClaimUse, 14>, 3> kClaimUse = [] {
+// order of `revoked`, a standby's primary other than its appliance) are checked after it.
+inline constexpr std::array<std::array<ClaimUse, 15>, 4> kClaimUse = [] {
   constexpr ClaimUse R = ClaimUse::required, O = ClaimUse::optional, F = ClaimUse::forbidden;
-  return std::array<std::array<ClaimUse, 14>, 3>{{
+  return std::array<std::array<ClaimUse, 15>, 4>{{
       //  iss jti iat kind appliance edition users customer order updates_until nbf exp seq revoked
-      {{R, R, R, R, R, R, R, O, O, O, O, O, F, F}},  // server
-      {{R, R, R, R, R, F, R, O, O, F, O, O, F, F}},  // users
-      {{R, R, R, R, F, F, F, F, F, F, F, F, R, R}},  // revocation
+      //  primary
+      {{R, R, R, R, R, R, R, O, O, O, O, O, F, F, F}},  // server
+      {{R, R, R, R, R, F, R, O, O, F, O, O, F, F, F}},  // users
+      {{R, R, R, R, F, F, F, F, F, F, F, F, R, R, F}},  // revocation
+      {{R, R, R, R, R, F, F, O, O, F, O, O, F, F, R}},  // standby
   }};
 }();
 constexpr ClaimUse claim_use(LicenseKind kind, Claim claim) {
   return kClaimUse[static_cast<std::size_t>(kind)][static_cast<std::size_t>(claim)];
 }
-// "server license", "user pack", "revocation list": what messages call a kind.
+// "server license", "user pack", "revocation list", "standby license": what messages call a kind.
 std::string_view kind_description(LicenseKind kind) noexcept;
 
 // ---- Parsing and writing ---------------------------------------------------------------------

@@ -54,18 +54,20 @@ std::string edition_list(std::string_view separator = ", ");
 
 // ---- Kinds of token ------------------------------------------------------------------------
 
-// What a token is (its `kind` claim). Server licenses and user packs are licenses, bound to an
-// appliance, and are what the rules below decide on; a revocation list is bound to none and
-// names the serials the vendor took back. Each kind's claims are in claims.cpp.
-enum class LicenseKind { server, users, revocation };
+// What a token is (its `kind` claim). Server licenses, user packs and standby licenses are
+// licenses, bound to an appliance, and are what the rules below decide on; a revocation list is
+// bound to none and names the serials the vendor took back. A standby license makes its
+// appliance the standby of a primary appliance (a redundancy pair): it carries no users of its
+// own. Each kind's claims are in claims.cpp.
+enum class LicenseKind { server, users, revocation, standby };
 
-inline constexpr std::array<std::string_view, 3> kKindNames{{"server", "users", "revocation"}};
+inline constexpr std::array<std::string_view, 4> kKindNames{{"server", "users", "revocation", "standby"}};
 
 constexpr std::string_view kind_name(LicenseKind k) {
   return kKindNames[static_cast<std::size_t>(k)];
 }
 std::optional<LicenseKind> parse_kind(std::string_view name) noexcept;
-// A license (bound to an appliance, counted by apply_rules()), not a revocation list.
+// A license (bound to an appliance, decided on by apply_rules()), not a revocation list.
 constexpr bool is_license(LicenseKind k) {
   return k != LicenseKind::revocation;
 }
@@ -130,9 +132,10 @@ int compare_serials(std::string_view a, std::string_view b) noexcept;
 std::optional<Reason> validity_at(const std::optional<UnixTime>& not_before,
                                   const std::optional<UnixTime>& expires, UnixTime t) noexcept;
 
-// What the rules read of a license (a server license or a user pack: never a revocation
-// list) whose signature and claims checked out and which is bound to the appliance being
-// evaluated.
+// What the rules read of a license (a server license, a user pack or a standby license: never
+// a revocation list) whose signature and claims checked out, and which is bound to the
+// appliance being evaluated or (a server license or pack) to a primary that a standby license
+// bound to it names.
 struct LicenseTerms {
   LicenseKind kind = LicenseKind::users;
   std::optional<Edition> edition;  // server licenses
@@ -142,6 +145,10 @@ struct LicenseTerms {
   std::optional<UnixTime> not_before;
   std::optional<UnixTime> expires;
   bool revoked = false;  // on the revocation list that applies (voided, on the vendor's side)
+  // A standby license: the primary it names. A server license or pack: empty when it is bound
+  // to the appliance being evaluated, else the appliance it is bound to (a primary, whose
+  // licenses count only through a standby license naming it).
+  std::string_view primary = {};
 };
 
 // Why one server license beat another under rule 2.
@@ -174,12 +181,22 @@ struct Outcome {
   std::vector<Ruling> rulings;               // one per license, in input order
   std::optional<std::size_t> active_server;  // index of the active server license
   UserCount users;                           // zero when there is no active server license
+  // Index of the standby license that applies: then the licenses that count are its
+  // primary's, and the appliance is that primary's standby.
+  std::optional<std::size_t> active_standby;
 
   bool licensed() const noexcept { return active_server.has_value(); }
 };
 
 // Rules 1 (revocation, validity in time and duplicates, in input order) and 2 to 5 at time
-// `now`:
+// `now`, after the standby rule:
+//  - standby: of the standby licenses that are valid (not revoked, within nbf/exp, no
+//    duplicate) the one outranks() puts first applies (the later issue time, then the larger
+//    serial); the others are superseded. While one applies, exactly the licenses bound to its
+//    primary take part in the rules below: the appliance's own licenses and those of any other
+//    primary are wrong_appliance (related: the standby license). Without one, the licenses of
+//    a primary are wrong_appliance and the appliance's own take part. One appliance's
+//    licenses count, never a mix: a standby mirrors its primary, it does not add to it;
 //  - revoked when the license says so; then not_yet_valid / expired by validity_at();
 //  - duplicate: the serial of a license accepted earlier in the list;
 //  - rule 2: of the valid server licenses the one outranks() puts first is active, the others

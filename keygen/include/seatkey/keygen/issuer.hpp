@@ -24,6 +24,9 @@ struct IssueOptions {
   std::string issuer = std::string(kDefaultIssuer);  // the `iss` claim
   std::optional<UnixTime> now;                       // issue time; default: the clock, read under the lock
   std::optional<std::string> written_by;             // the API token issuing (recorded in each row)
+  // Who records the void event of a standby license that `replace` takes back (the login name
+  // at the desk); empty: the API token issuing (written_by), else the issuer name.
+  std::string who;
 };
 
 // What the appliance has after an order, for the desk's summary.
@@ -37,7 +40,8 @@ struct IssuedOrder {
   std::vector<LedgerEntry> entries;      // the new rows, tokens included, by serial
   std::vector<std::string> statuses;     // each entry's status once the order is issued (status_of)
   std::optional<std::int64_t> replaced;  // a server license this one supersedes
-  ApplianceSummary after;
+  std::vector<LedgerEntry> voided;       // a standby order's --replace: the standby licenses it voided
+  ApplianceSummary after;                // a standby order: the primary's licenses, which the standby counts
 };
 
 struct IssueResult {

@@ -71,7 +71,7 @@ struct LedgerEntry {
   std::string key_id;                            // k4.pid of the signing key
   std::optional<std::int64_t> replaces;          // the server license this one superseded when issued
   std::optional<std::int64_t> transferred_from;  // a transfer's re-issue: the license it stands in for
-  std::optional<std::string> primary_appliance;  // reserved for standby licenses (no such kind yet)
+  std::optional<std::string> primary_appliance;  // a standby license: its primary (canonical)
   std::optional<std::int64_t> revocation_seq;    // a revocation list's seq
   std::string token;
   std::optional<std::string> written_by;  // the API token that wrote it; nullopt: seatkey-keygen
@@ -187,6 +187,8 @@ class Ledger {
   // Every row, by serial; Failure(ledger) naming the first row that cannot be read.
   std::vector<LedgerEntry> entries() const;
   std::vector<LedgerEntry> entries_for(const std::string& appliance) const;
+  // Every standby license naming `primary`, by serial (whatever appliance it is bound to).
+  std::vector<LedgerEntry> standbys_of(const std::string& primary) const;
   // Every row (or an appliance's), the corrupt ones set apart: for listing a damaged ledger.
   LedgerRows rows(const std::optional<std::string>& appliance = std::nullopt) const;
   std::size_t count() const;
@@ -230,6 +232,7 @@ class Ledger {
     // The serial the next insert() should use: above every serial ever allocated.
     std::int64_t next_serial();
     std::vector<LedgerEntry> entries_for(const std::string& appliance);
+    std::vector<LedgerEntry> standbys_of(const std::string& primary);
     std::optional<LedgerEntry> entry(std::int64_t serial);
     // Every serial an event took back, ascending.
     std::vector<std::int64_t> voided_serials();

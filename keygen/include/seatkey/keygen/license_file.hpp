@@ -25,12 +25,18 @@ std::string quoted(std::string_view text);
 // the desk reads names them.
 std::string describe_customer_and_order(const LedgerEntry& entry);
 
-// "compact, 13 users (3 included + 10 in packs, max 20)", "no active server license".
+// "compact, 13 users (3 included + 10 in packs, max 20)", "no active server license"; of an
+// appliance that is a standby: "the standby of 001A2B3C4D5E (standby license 7), counting its
+// licenses".
 std::string describe_users(const std::optional<Edition>& edition, const UserCount& users);
 std::string describe_users(const ApplianceState& state);
 
 // Throws Failure(refused) when the appliance has no active server license on record.
 std::string license_file_text(const ApplianceState& state);
+// A standby's license file: its standby license naming `primary`, then the primary's license
+// file (license_file_text(primary)). Throws Failure(refused) when that standby license is not
+// active, or the primary has no active server license.
+std::string standby_license_file_text(const ApplianceState& standby, const ApplianceState& primary);
 
 // Throws Failure(refused) when the appliance's license file would be more than the verifier
 // reads (10,000 tokens, 4 MiB): the appliance would refuse the whole file.

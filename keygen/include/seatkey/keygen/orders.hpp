@@ -1,4 +1,5 @@
-// What the license desk asks for: a server license or user packs for one appliance. Built by
+// What the license desk asks for: a server license, user packs or a standby license for one
+// appliance. Built by
 // the command line's flags or parsed from an `issue batch` JSON list (schema below).
 #pragma once
 
@@ -39,7 +40,18 @@ struct PackOrder {
   std::optional<UnixTime> expires;
 };
 
-using Order = std::variant<ServerOrder, PackOrder>;
+// A standby license: `appliance` becomes the standby of `primary` (a redundancy pair) and
+// counts the primary's licenses.
+struct StandbyOrder {
+  std::string appliance;  // canonical: the standby
+  std::string primary;    // canonical
+  std::optional<std::string> customer;
+  std::optional<std::string> order;
+  std::optional<UnixTime> expires;
+  bool replace = false;  // explicitly replaces the primary's current standby license (voided)
+};
+
+using Order = std::variant<ServerOrder, PackOrder, StandbyOrder>;
 
 // Input checks shared by the flags and the batch file; each throws Failure(input).
 std::string parse_appliance(std::string_view typed);  // canonical ID, or the error naming what is wrong
@@ -57,6 +69,8 @@ std::int64_t parse_serial(std::string_view typed);
 //    "expires"?, "replace"?: bool}
 //   {"type":"users", "appliance":ID, "users":1|5, "count"?: N (default 1), "customer"?,
 //    "order"?, "expires"?}
+//   {"type":"standby", "appliance":ID, "primary":ID, "customer"?, "order"?, "expires"?,
+//    "replace"?: bool}
 // Unknown fields, duplicated keys (at any depth), wrong types and bad values are Failure(input)
 // naming the order ("order 3: ...", counted from 1).
 std::vector<Order> parse_batch(std::string_view json_text);
@@ -74,7 +88,8 @@ std::map<std::string, std::string> parse_text_fields(std::string_view json_text,
                                                      std::initializer_list<const char*> allowed,
                                                      std::initializer_list<const char*> required);
 
-// One line for people: "compact server license for 001A2B3C4D5E" / "2 packs of 5 users for ...".
+// One line for people: "compact server license for 001A2B3C4D5E" / "2 packs of 5 users for ..."
+// / "standby license for 00AABBCCDDEE, the standby of 001A2B3C4D5E".
 std::string describe(const Order& order);
 
 }  // namespace seatkey::keygen

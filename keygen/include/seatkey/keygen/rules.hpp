@@ -49,6 +49,9 @@ class ApplianceState {
 
   // At now: the active server license (rule 2's pick among the valid ones), or nullptr.
   const LedgerEntry* active_server() const;
+  // At now: the standby license that applies (the appliance is then its primary's standby, and
+  // its own licenses do not count), or nullptr.
+  const LedgerEntry* active_standby() const;
   // The server license whose expiry most recently passed, for messages when none is active.
   const LedgerEntry* expired_server() const;
   // The packs that count now, by serial.
@@ -61,6 +64,8 @@ class ApplianceState {
 
   // Adds freshly issued entries (the rules of a batch apply cumulatively, in order).
   void record(const LedgerEntry& entry);
+  // Marks an entry taken back by an event recorded in the same transaction.
+  void record_taken_back(std::int64_t serial, EventKind kind);
 
  private:
   const Outcome& outcome_now() const;
@@ -83,8 +88,23 @@ class ApplianceState {
 //    replace (most likely a mistyped appliance ID);
 //  - packs: sizes other than 1 and 5; an expiry not in the future; no active server license
 //    on record; an active server license of an edition without packs.
+//  - either, for an appliance that is a standby now: its own licenses would not count;
 void check_server_order(const ApplianceState& state, const ServerOrder& order, UnixTime now);
 void check_pack_order(const ApplianceState& state, const PackOrder& order, UnixTime now);
+
+// A standby license for `standby` (the appliance) naming `primary`; `of_primary`: every
+// standby license on record naming the primary (also those issued earlier in the batch).
+// Throws Failure(refused) when: the two are the same appliance; the expiry is not in the
+// future; the primary is itself a standby now, or has no active commercial server license (a
+// standby runs on its primary's licenses, and a free or unlicensed primary has none to share);
+// the standby appliance has licenses of its own that could count (a server license or pack
+// neither taken back nor expired: they would stop counting), or is already the standby of
+// another primary; the primary already has an active standby license (bound to any appliance)
+// and `replace` is not set; `replace` with no standby license to replace. Returns the standby
+// licenses that `replace` takes back (voided in the same transaction).
+std::vector<LedgerEntry> check_standby_order(const ApplianceState& standby, const ApplianceState& primary,
+                                             const std::vector<LedgerEntry>& of_primary,
+                                             const StandbyOrder& order, UnixTime now);
 
 // Throws Failure(refused) when the order's new licenses `added` (built for `order`, not yet
 // recorded in `state`) would not count as sold on the appliance: a new server license that is
