@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (license) std::abort();
     return 0;
   }
-  if (license.has_value() != is_license(kind_of(*parsed))) std::abort();
+  if (static_cast<bool>(license) != is_license(kind_of(*parsed))) std::abort();
   const std::string json = to_payload_json(*parsed);
   auto again = parse_token_claims(json);
   if (!again || kind_of(*again) != kind_of(*parsed) || to_payload_json(*again) != json) std::abort();

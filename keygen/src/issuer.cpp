@@ -85,6 +85,7 @@ class Run {
     }
     state.record(e);
     of_primary.push_back(e);
+    out.statuses.push_back(state.status_of(e));
     out.entries.push_back(std::move(e));
     out.after = detail::summarize(primary);
     return out;

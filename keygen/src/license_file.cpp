@@ -133,4 +133,12 @@ void check_license_file_limits(const ApplianceState& state) {
   }
 }
 
+std::string export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now) {
+  if (const LedgerEntry* standby = state.active_standby()) {
+    const std::string& p = *standby->primary_appliance;
+    return standby_license_file_text(state, ApplianceState(p, ledger.entries_for(p), now));
+  }
+  return license_file_text(state);
+}
+
 }  // namespace seatkey::keygen

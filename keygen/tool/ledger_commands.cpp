@@ -283,7 +283,7 @@ int run_export(const ExportOptions& opt) {
     // A standby's file: its standby license and its primary's licenses, which it counts.
     const std::string& p = *standby->primary_appliance;
     const ApplianceState primary(p, ledger.entries_for(p), now);
-    std::cout << standby_license_file_text(state, primary) << std::flush;
+    std::cout << export_license_file(ledger, state, now) << std::flush;
     const std::size_t tokens = 2 + primary.counted_packs().size();
     std::cerr << "exported the license file of appliance " << appliance << ", the standby of " << p << ": "
               << describe_users(primary) << ", " << tokens << " tokens\n";

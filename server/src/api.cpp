@@ -482,7 +482,7 @@ struct Api::Impl {
     // library, trusting the ledger's signing keys.
     std::string file;
     try {
-      file = keygen::license_file_text(*v.state);
+      file = keygen::export_license_file(ledger, *v.state, now);
     } catch (const Failure& e) {
       if (e.kind() != Failure::Kind::refused) throw;  // no active server license: nothing to export
     }
@@ -514,7 +514,7 @@ struct Api::Impl {
     auto lease = ledgers.acquire();
     ApplianceView v = appliance_view(*lease, id, now);
     if (v.problem_response) return *v.problem_response;
-    Response r{200, "text/plain; charset=utf-8", keygen::license_file_text(*v.state), {}};
+    Response r{200, "text/plain; charset=utf-8", keygen::export_license_file(*lease, *v.state, now), {}};
     r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + id + ".lic\""});
     return r;
   }

@@ -47,13 +47,13 @@ cp out exported.lic
 
 run "$NODE" "$INTEROP_DIR/verify.js" dev.public dev-tokens.txt
 expect_rc 0 "node verify.js (development key)"
-expect_out "interop: 30 tokens verified"
+expect_out "interop: 31 tokens verified"
 run "$NODE" "$INTEROP_DIR/verify.js" dev.public exported.lic
 expect_rc 0 "node verify.js (exported license file)"
 sqlite3 "$LEDGER" "SELECT token FROM licenses" >all.txt
 run "$NODE" "$INTEROP_DIR/verify.js" dev.public all.txt
 expect_rc 0 "node verify.js (the whole ledger)"
-expect_out "interop: 30 tokens verified with paseto@3.1.4 (kid k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW)"
+expect_out "interop: 31 tokens verified with paseto@3.1.4 (kid k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW)"
 
 printf 'interop test passphrase\n' >pw.txt && chmod 600 pw.txt
 run "$KEYGEN" key new --out vendor.key --passphrase-file pw.txt --insecure-fast-kdf --public-out vendor.public

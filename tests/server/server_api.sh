@@ -131,6 +131,21 @@ expect_header "content-type: text/plain"
 "$VERIFY" --licenses out --appliance 001A2B3C4D99 --trusted-keys dev.public >verify.out 2>&1 ||
   fail "seatkey-verify refused the license file: $(cat verify.out)"
 
+# A standby of that appliance: 201 with the standby license, and the standby sees itself as the
+# primary's standby with its users; its license file verifies on it.
+api POST /v1/licenses/standby "$SHOP" '{"appliance":"00:1a:2b:3c:4d:aa","primary":"001A2B3C4D99"}'
+expect_status 201
+expect_eq "$(json '[[l["kind"], l["appliance"], l["primary"], l["written_by"]] for l in d["licenses"]]')" \
+  '[["standby", "001A2B3C4DAA", "001A2B3C4D99", "webshop"]]'
+api GET /v1/appliances/001A2B3C4DAA "$AUDITOR"
+expect_status 200
+expect_eq "$(json '[d["entitlement"]["standby_for"], d["entitlement"]["licensed_users"]]')" '["001A2B3C4D99", 8]'
+api GET /v1/appliances/001A2B3C4DAA/license-file "$SHOP"
+expect_status 200
+"$VERIFY" --licenses out --appliance 001A2B3C4DAA --trusted-keys dev.public >verify.out 2>&1 ||
+  fail "seatkey-verify refused the standby's license file: $(cat verify.out)"
+grep -q 'standby for 001A2B3C4D99' verify.out || fail "the standby's boot check does not say whose standby it is: $(cat verify.out)"
+
 # What the server wrote verifies, row by row and token by token.
 stop_server
 keygen ledger verify

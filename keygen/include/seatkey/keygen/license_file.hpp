@@ -37,6 +37,10 @@ std::string license_file_text(const ApplianceState& state);
 // file (license_file_text(primary)). Throws Failure(refused) when that standby license is not
 // active, or the primary has no active server license.
 std::string standby_license_file_text(const ApplianceState& standby, const ApplianceState& primary);
+// What `export` writes for the appliance of `state` (read from `ledger` at `now`): while it holds
+// an active standby license, its standby license file with the primary's licenses read from the
+// ledger; otherwise license_file_text(state). The same Failure(refused) cases.
+std::string export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now);
 
 // Throws Failure(refused) when the appliance's license file would be more than the verifier
 // reads (10,000 tokens, 4 MiB): the appliance would refuse the whole file.
