@@ -132,7 +132,7 @@ TEST_CASE("key file: no key, two keys, a public key or a garbage line are refuse
                        "cannot read key file"));
 }
 
-TEST_CASE("passphrase file: the first line is the passphrase; empty or unsafe files are refused") {
+TEST_CASE("passphrase file: the first line is the passphrase, empty or unsafe files are refused") {
   test::TempDir dir;
   const auto path = dir.file("pw");
   test::write_text(path, "s3cret passphrase\r\nsecond line\n");
@@ -143,7 +143,7 @@ TEST_CASE("passphrase file: the first line is the passphrase; empty or unsafe fi
   CHECK(test::contains(input_error([&] { (void)read_passphrase_file(path); }), "chmod 600"));
 }
 
-TEST_CASE("public key file: k4.public lines with comments; secret keys and junk refused") {
+TEST_CASE("public key file: k4.public lines with comments, secret keys and junk refused") {
   test::TempDir dir;
   const auto path = dir.file("pub");
   const auto dev_pub = test::read_file(std::string(SEATKEY_SOURCE_DIR) + "/keys/development.public");

@@ -368,7 +368,7 @@ TEST_CASE("ledger: a second connection waits for the first writer instead of fai
   CHECK(rows[1].serial == 2);
 }
 
-TEST_CASE("ledger: a corrupt row is named; the other rows and appliances still read") {
+TEST_CASE("ledger: a corrupt row is named, the other rows and appliances still read") {
   test::TempDir dir;
   const auto path = dir.file("l.db");
   auto ledger = new_ledger(path);

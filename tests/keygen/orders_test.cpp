@@ -45,7 +45,7 @@ TEST_CASE("batch: server and pack orders parse with every field") {
   CHECK(describe(orders[0]) == "compact server license for 001A2B3C4D5E");
 }
 
-TEST_CASE("batch: a standby order parses with every field; its primary is required and canonicalized") {
+TEST_CASE("batch: a standby order parses with every field, its primary is required and canonicalized") {
   const auto orders = parse_batch(R"([
     {"type":"standby","appliance":"00:aa:bb:cc:dd:ee","primary":"00-1a-2b-3c-4d-5e","customer":"Acme",
      "order":"SO-3","expires":"2030-01-01T00:00:00Z","replace":true}

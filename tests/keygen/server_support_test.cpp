@@ -155,7 +155,7 @@ TEST_CASE("api tokens: a name is never given twice, names are checked, rows are 
   CHECK_FALSE(role_allows(Role::clerk, Role::admin));
 }
 
-TEST_CASE("issue: rows name the API token that wrote them; answers are recorded in the same transaction") {
+TEST_CASE("issue: rows name the API token that wrote them, answers are recorded in the same transaction") {
   Fixture f;
   (void)f.ledger.create_api_token("webshop", Role::shop);
   KeySigner signer(f.key);
@@ -246,7 +246,7 @@ TEST_CASE("listing: pages for seatkey-server, statuses judged on each appliance'
   CHECK(acme.continue_after == std::optional<std::int64_t>(4));
 }
 
-TEST_CASE("orders: a serial of any length is read without overflow; over 18 digits it is none") {
+TEST_CASE("orders: a serial of any length is read without overflow, over 18 digits it is none") {
   CHECK(parse_serial("000000000000000007") == 7);
   CHECK(parse_serial("999999999999999999") == 999999999999999999);
   for (const std::string& typed : {std::string(19, '9'), std::string(30, '9'), std::string(200, '9')}) {

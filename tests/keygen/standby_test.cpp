@@ -211,7 +211,7 @@ TEST_CASE("standby: a batch applies the rules in order - server, standby, a seco
   CHECK(g.ledger.entry(2)->voided == EventKind::voided);
 }
 
-TEST_CASE("standby: export writes the standby license and the primary's licenses; the verifier counts them") {
+TEST_CASE("standby: export writes the standby license and the primary's licenses, the verifier counts them") {
   Fixture f;
   f.issue_one(server(kPrimary, Edition::compact));
   f.issue_one(packs(kPrimary, 5, 2));

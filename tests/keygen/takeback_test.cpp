@@ -93,7 +93,7 @@ verifier::Entitlement evaluate_tokens(const std::vector<std::string>& tokens, co
 
 }  // namespace
 
-TEST_CASE("void: an event per serial, the rows unchanged; the license leaves the rules and export") {
+TEST_CASE("void: an event per serial, the rows unchanged, the license leaves the rules and export") {
   Fixture f;
   f.server(Edition::compact);
   f.packs(5, 3);  // 2-4
@@ -135,7 +135,7 @@ TEST_CASE("void: an event per serial, the rows unchanged; the license leaves the
   f.verifies();
 }
 
-TEST_CASE("void: a voided server license is no longer active; packs then have nothing to count with") {
+TEST_CASE("void: a voided server license is no longer active, packs then have nothing to count with") {
   Fixture f;
   f.server(Edition::vm);
   f.packs(5, 1);
@@ -154,7 +154,7 @@ TEST_CASE("void: a voided server license is no longer active; packs then have no
   CHECK(f.state().users().licensed_users == 6);
 }
 
-TEST_CASE("void: all or nothing; unknown, repeated, revocation-list and already taken back serials refused") {
+TEST_CASE("void: all or nothing, unknown, repeated, revocation-list and already taken back serials refused") {
   Fixture f;
   f.server(Edition::compact);
   f.packs(5, 2);
@@ -192,7 +192,7 @@ TEST_CASE("void: all or nothing; unknown, repeated, revocation-list and already 
   input({3}, "refund", "", "the name recorded with the event: who is empty");
 }
 
-TEST_CASE("transfer: new serials, the same terms, links to what they stand in for; the old ones taken back") {
+TEST_CASE("transfer: new serials, the same terms, links to what they stand in for, the old ones taken back") {
   Fixture f;
   f.server(Edition::free);               // 1
   f.server(Edition::compact);            // 2 supersedes 1

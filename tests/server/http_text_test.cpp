@@ -7,7 +7,7 @@
 
 using namespace seatkey::server::detail;
 
-TEST_CASE("request targets: segments and query decoded; escapes, NUL, controls and non-UTF-8 refused") {
+TEST_CASE("request targets: segments and query decoded, escapes, NUL, controls and non-UTF-8 refused") {
   std::string why;
   auto t = parse_target("/v1/licenses?customer=Acme+GmbH&order=SO%2D1&kind", &why);
   REQUIRE(t);

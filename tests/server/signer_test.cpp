@@ -71,7 +71,7 @@ bool closes(int fd) {
 
 }  // namespace
 
-TEST_CASE("signer: signs license claims as the keygen writes them, with its own kid; the token verifies") {
+TEST_CASE("signer: signs license claims as the keygen writes them, with its own kid, the token verifies") {
   SignerService s = service();
   const std::string payload = to_payload_json(pack());
   const auto [status, token] = parsed(s.handle(sign_request(payload, footer_of(s.public_key()))));
@@ -162,7 +162,7 @@ TEST_CASE("signer: a request that breaks the protocol gets no answer: the connec
   CHECK(s.refusals() == 0);
 }
 
-TEST_CASE("signer frames: too large, empty or unknown frames close the connection; good ones are answered") {
+TEST_CASE("signer frames: too large, empty or unknown frames close the connection, good ones are answered") {
   SUBCASE("a good request, then the server closes") {
     SocketPair p;
     SignerService s = service();

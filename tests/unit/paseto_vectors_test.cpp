@@ -55,7 +55,7 @@ TEST_CASE("pae: matches the PASETO Common.md examples") {
   CHECK(pae({"test"}) == std::string("\x01\0\0\0\0\0\0\0\x04\0\0\0\0\0\0\0test", 20));
 }
 
-TEST_CASE("paseto: v4_public_token_size() is the length of the token sign() makes; limits name themselves") {
+TEST_CASE("paseto: v4_public_token_size() is the length of the token sign() makes, limits name themselves") {
   auto key = SecretKey::generate();
   REQUIRE(key);
   for (std::size_t payload : {0u, 1u, 2u, 3u, 4u, 100u, 4000u, 70000u}) {

@@ -54,7 +54,7 @@ TEST_CASE("lines: trimmed, blank and '#' lines skipped, 1-based numbers, a leadi
   CHECK(seen == 2);  // f returning false stops the walk
 }
 
-TEST_CASE("utf-8: well-formed accepted; overlong, surrogates, truncated and too large refused") {
+TEST_CASE("utf-8: well-formed accepted, overlong, surrogates, truncated and too large refused") {
   CHECK(is_valid_utf8(""));
   CHECK(is_valid_utf8("Müller GmbH ☎ 𝄞"));
   CHECK_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
@@ -64,7 +64,7 @@ TEST_CASE("utf-8: well-formed accepted; overlong, surrogates, truncated and too 
   CHECK_FALSE(is_valid_utf8("\xFF"));
 }
 
-TEST_CASE("terminal_safe: controls, C1, bidi overrides and bad bytes escaped; the rest kept") {
+TEST_CASE("terminal_safe: controls, C1, bidi overrides and bad bytes escaped, the rest kept") {
   CHECK(terminal_safe("Acme GmbH, Müller") == "Acme GmbH, Müller");
   CHECK(terminal_safe("b\nUsers:    500\x1b[1;32m") == "b\\x0aUsers:    500\\x1b[1;32m");
   CHECK(terminal_safe("\t\r\x7f") == "\\x09\\x0d\\x7f");
@@ -82,7 +82,7 @@ TEST_CASE("users_text: singular and plural") {
   CHECK(users_text(20) == "20 users");
 }
 
-TEST_CASE("json keys: a key twice in one object is found; the same key in two objects is not") {
+TEST_CASE("json keys: a key twice in one object is found, the same key in two objects is not") {
   ObjectKeys keys;
   keys.enter_object();
   CHECK(keys.add("a"));
@@ -96,7 +96,7 @@ TEST_CASE("json keys: a key twice in one object is found; the same key in two ob
   CHECK(nul_byte_in(std::string_view("{}\0x", 4)) == "a NUL byte at offset 2");
 }
 
-TEST_CASE("files: bounded reading; a FIFO, a device and a directory refused at once") {
+TEST_CASE("files: bounded reading, a FIFO, a device and a directory refused at once") {
   const std::string dir = scratch_dir();
   const std::string file = dir + "/f.txt";
   std::ofstream(file) << "0123456789";

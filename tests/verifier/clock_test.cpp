@@ -97,7 +97,7 @@ TEST_CASE("clock floor: iat of every token whose signature and claims checked ou
   CHECK(floor_of({sign_payload(bad.payload())}) == base);
 }
 
-TEST_CASE("clock floor: a clock after the floor is used as it is; min_time only raises the floor") {
+TEST_CASE("clock floor: a clock after the floor is used as it is, min_time only raises the floor") {
   const auto set = set_of({server("1001", Edition::compact).token(), pack("1002", 5).token()});
   const UnixTime now = at(kNow);
   v::Entitlement e = evaluate_at(set, at_time(now));

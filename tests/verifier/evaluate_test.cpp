@@ -359,7 +359,7 @@ TEST_CASE("evaluate: may_add_user - true while current users are below licensed 
   CHECK_FALSE(full.may_add_user(3));
 }
 
-TEST_CASE("evaluate: reports of verified tokens - carry serial, kind and users; others carry none") {
+TEST_CASE("evaluate: reports of verified tokens - carry serial, kind and users, others carry none") {
   const std::string good = c3("1001").token();
   const auto e = evaluate_ok(set_of({
       good,                                                                 // t:1 accepted
@@ -495,7 +495,7 @@ TEST_CASE("evaluate: unknown claims - are ignored") {
   CHECK(e.server_license == "77");
 }
 
-TEST_CASE("evaluate: key rotation - A and B trusted verify both; only B trusted rejects A's as unknown_key") {
+TEST_CASE("evaluate: key rotation - A and B trusted verify both, only B trusted rejects A's as unknown_key") {
   const std::vector<std::string> tokens = {server("1001", Edition::compact).token(key_a()),
                                            pack("1002", 5).token(key_a()), pack("1003", 5).token(key_b()),
                                            pack("1004", 1).token(key_b())};

@@ -114,7 +114,7 @@ TEST_CASE(
   check_in_grace(e, until + 4 * kDay, until + 34 * kDay, v::GraceReason::appliance_changed);
 }
 
-TEST_CASE("grace: an expired pack never gets grace; the fewer users are the new last good entitlement") {
+TEST_CASE("grace: an expired pack never gets grace, the fewer users are the new last good entitlement") {
   Appliance a;
   const UnixTime exp = kT0 + 10 * kDay;
   Lic rental = pack("1003", 5);
@@ -175,7 +175,7 @@ TEST_CASE("grace: a server license with an exp limits grace to it") {
   CHECK(outcomes(e) == std::vector<std::string>{"malformed"});
 }
 
-TEST_CASE("grace: a damaged license file, restored - the grace ends; damaged again later - a new grace") {
+TEST_CASE("grace: a damaged license file, restored - the grace ends, damaged again later - a new grace") {
   Appliance a;
   const auto good = set_of(compact8());
   a.boot(good, kT0);
@@ -193,7 +193,7 @@ TEST_CASE("grace: a damaged license file, restored - the grace ends; damaged aga
 }
 
 TEST_CASE(
-    "grace: a pack removed keeps the users until the grace ends; then fewer users are the new baseline") {
+    "grace: a pack removed keeps the users until the grace ends, then fewer users are the new baseline") {
   Appliance a;
   a.boot(set_of(compact8()), kT0);
   const auto server_only = set_of({compact8()[0]});
@@ -330,7 +330,7 @@ TEST_CASE("state file: the high-water mark is the clock floor - a clock set back
   CHECK(e.warnings.at(0).message.find("over the limit of 10,000") != std::string::npos);
 }
 
-TEST_CASE("grace: a standby license that expires ends the standby without grace; a damaged file gets grace") {
+TEST_CASE("grace: a standby license that expires ends the standby without grace, a damaged file gets grace") {
   Appliance a;
   const UnixTime exp = kT0 + 10 * kDay;
   const std::string primary = kOtherAppliance;

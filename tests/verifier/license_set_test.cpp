@@ -98,7 +98,7 @@ TEST_CASE("load_licenses: a file - its lines with file:line sources") {
 }
 
 TEST_CASE(
-    "load_licenses: a directory - regular files in name order; dotfiles, subdirectories, FIFOs skipped") {
+    "load_licenses: a directory - regular files in name order, dotfiles, subdirectories, FIFOs skipped") {
   TempDir d;
   d.file("b.lic", "B1\nB2\n");
   d.file("a.lic", "A1\n");

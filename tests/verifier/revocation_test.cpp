@@ -54,7 +54,7 @@ bool contains(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("revocation: a license the list names is revoked; the list is accepted, its seq reported") {
+TEST_CASE("revocation: a license the list names is revoked, the list is accepted, its seq reported") {
   const auto e = evaluate_ok(set_of(plus(compact13(), {revocation("2001", 1, {"1003", "77"})})));
   CHECK(outcomes(e) == std::vector<std::string>{"accepted", "accepted", "revoked", "accepted"});
   CHECK(e.licensed_users == 8);
@@ -80,7 +80,7 @@ TEST_CASE("revocation: no list, or only lists that do not verify - revocation_se
   CHECK(e.licensed_users == 13);
 }
 
-TEST_CASE("revocation: the highest seq applies, whatever the order; the others are superseded") {
+TEST_CASE("revocation: the highest seq applies, whatever the order, the others are superseded") {
   // Lists are cumulative: seq 3 names 1002 only (1003 was restored); seq 2 named both.
   const std::string older = revocation("2002", 2, {"1002", "1003"});
   const std::string newest = revocation("2003", 3, {"1002"});
@@ -121,7 +121,7 @@ TEST_CASE("revocation: a revoked server license - the appliance is not licensed,
 }
 
 TEST_CASE(
-    "revocation: a serial is named exactly - 0042 is not 42, a-7 is not A-7; found in a list of any order") {
+    "revocation: a serial is named exactly - 0042 is not 42, a-7 is not A-7, found in a list of any order") {
   // The list is in compare_serials() order (numeric values first by size): 9 < 0042 < 42 < 100.
   const auto e =
       evaluate_ok(set_of({server("1001", Edition::vm).token(), pack("42", 1).token(), pack("A-7", 1).token(),
@@ -206,7 +206,7 @@ TEST_CASE("revocation: the built-in list applies without any list in the folder"
         "revoked by the vendor: named in revocation list 2001 (seq 1) from built-in");
 }
 
-TEST_CASE("revocation: a newer list in the folder replaces the built-in one; an older one does not") {
+TEST_CASE("revocation: a newer list in the folder replaces the built-in one, an older one does not") {
   const std::string built_in = revocation("2002", 2, {"1002"});
   // Newer: seq 3 names 1002 and 1003 (lists are cumulative).
   auto e = evaluate_with(set_of(plus(compact13(), {revocation("2003", 3, {"1002", "1003"})})), {built_in});
@@ -333,4 +333,23 @@ TEST_CASE("revocation and grace: a list that arrives during a grace period ends 
   e = b.boot({}, t0 + 7200, {revocation("2001", 1, {"1001"})});
   CHECK_FALSE(e.grace);
   CHECK_FALSE(e.licensed);
+}
+
+TEST_CASE(
+    "revocation: a revoked standby license ends the standby and a revoked primary pack stops counting") {
+  constexpr const char* primary = "0099AABBCCDD";
+  const std::vector<std::string> pair = {standby("3001", primary).token(),
+                                         server("2001", Edition::compact).appliance(primary).token(),
+                                         pack("2002", 5).appliance(primary).token()};
+  // The primary's pack revoked: the standby still runs as the primary's standby, without it.
+  const auto pack_revoked = evaluate_ok(set_of(plus(pair, {revocation("4001", 1, {"2002"})})));
+  CHECK(pack_revoked.standby_for == std::optional<std::string>(primary));
+  CHECK(pack_revoked.licensed_users == 3);
+  CHECK(outcomes(pack_revoked) == std::vector<std::string>{"accepted", "accepted", "revoked", "accepted"});
+  // The standby license revoked: no standby, so the primary's licenses are another appliance's.
+  const auto standby_revoked = evaluate_ok(set_of(plus(pair, {revocation("4001", 1, {"3001"})})));
+  CHECK_FALSE(standby_revoked.standby_for);
+  CHECK_FALSE(standby_revoked.licensed);
+  CHECK(outcomes(standby_revoked) ==
+        std::vector<std::string>{"revoked", "wrong_appliance", "wrong_appliance", "accepted"});
 }

@@ -222,7 +222,7 @@ TEST_CASE("state file: rewritten when anything changed, or when the high-water m
   CHECK(d::needs_saving(d::State{}, s));  // nothing valid on disk
 }
 
-TEST_CASE("state file: missing, written 0600 atomically, read back; damaged is empty with a warning") {
+TEST_CASE("state file: missing, written 0600 atomically, read back, damaged is empty with a warning") {
   ScratchDir dir;
   const std::string path = dir.file("state.json");
   {
@@ -268,7 +268,7 @@ TEST_CASE("state file: missing, written 0600 atomically, read back; damaged is e
         "state file " + path + " is damaged (over 64 KiB): evaluated without one; it is rewritten");
 }
 
-TEST_CASE("state file: a directory or FIFO is unreadable at once; a FIFO is replaced, a directory is not") {
+TEST_CASE("state file: a directory or FIFO is unreadable at once, a FIFO is replaced, a directory is not") {
   ScratchDir dir;
   REQUIRE(::mkdir(dir.file("a-dir").c_str(), 0700) == 0);
   REQUIRE(::mkfifo(dir.file("a-fifo").c_str(), 0600) == 0);
