@@ -620,15 +620,12 @@ int run_report(const ReportOptions& opt) {
   for (std::size_t c = 0; c < kReportCategoryNames.size(); ++c) {
     out += "\n" + std::string(kTitles[c]) + "\n";
     bool any = false;
-    std::int64_t licenses = 0, users = 0;
     for (const ReportLine& l : r.lines) {
       if (static_cast<std::size_t>(l.category) != c) continue;
       char line[128];
       std::snprintf(line, sizeof line, "  %-28s %6lld licenses %7lld users\n", line_label(l).c_str(),
                     static_cast<long long>(l.licenses), static_cast<long long>(l.users));
       out += line;
-      licenses += l.licenses;
-      users += l.users;
       any = true;
     }
     if (!any) out += "  none\n";
