@@ -57,34 +57,12 @@ inline constexpr std::array<std::string_view, 18> kLicenseColumns{{
 // the columns above, in the canonical bytes only when it is set, so that the links written
 // before it (and by seatkey-keygen, which sets none) keep their bytes, while setting or
 // clearing it by hand still changes them.
-inline constexpr std::array<std::string_view, 19> kLicenseColumnsWrittenBy{{
-    "chain_seq",
-    "serial",
-    "kind",
-    "appliance",
-    "edition",
-    "users",
-    "customer",
-    "order_ref",
-    "issued_at",
-    "updates_until",
-    "expires",
-    "issuer",
-    "key_id",
-    "replaces",
-    "transferred_from",
-    "primary_appliance",
-    "revocation_seq",
-    "token",
-    "written_by",
-}};
-constexpr bool extends_license_columns() {
-  for (std::size_t i = 0; i < kLicenseColumns.size(); ++i) {
-    if (kLicenseColumnsWrittenBy[i] != kLicenseColumns[i]) return false;
-  }
-  return true;
-}
-static_assert(extends_license_columns(), "kLicenseColumnsWrittenBy is kLicenseColumns, then written_by");
+inline constexpr auto kLicenseColumnsWrittenBy = [] {
+  std::array<std::string_view, kLicenseColumns.size() + 1> columns{};
+  for (std::size_t i = 0; i < kLicenseColumns.size(); ++i) columns[i] = kLicenseColumns[i];
+  columns.back() = "written_by";
+  return columns;
+}();
 inline constexpr std::array<std::string_view, 7> kEventColumns{{
     "chain_seq",
     "type",
