@@ -738,8 +738,7 @@ Response Api::finish(const Accepted& accepted, std::string_view body) {
     switch (accepted.route) {
       case kIssueServer: orders.push_back(keygen::parse_order(body, kind_name(LicenseKind::server))); break;
       case kIssueUsers: orders.push_back(keygen::parse_order(body, kind_name(LicenseKind::users))); break;
-      // The batch's order types: "standby" issues once the keygen's rules know the kind.
-      case kIssueStandby: orders.push_back(keygen::parse_order(body, "standby")); break;
+      case kIssueStandby: orders.push_back(keygen::parse_order(body, kind_name(LicenseKind::standby))); break;
       case kOrders: orders = keygen::parse_batch(body); break;
       case kVoid: return impl.void_license(accepted, body);
       case kTransfers: return impl.transfer(accepted, body);

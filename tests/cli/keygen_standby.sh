@@ -110,4 +110,21 @@ printf '[{"type":"standby","appliance":"0011223344CC","primary":"0011223344AA","
 input_error 'order 1: unknown field "users" (allowed here: type, appliance, primary, customer, order, expires, replace)' \
   issue batch --orders bad.json
 
+# --- After a transfer of the primary, the standby is paired again as docs/back-office.md says:
+# void its standby license (the refusal names it), then issue one for the new primary.
+Q=00CAFE0000AA
+keygen transfer --from "$A" --to "$Q" --reason "RMA"
+expect_rc 0 "transfer of the primary"
+refused "appliance 00AABBCCDDFF is already the standby of 001A2B3C4D5E (standby license 6" \
+  issue standby --appliance "$T" --primary "$Q"
+expect_err "void that standby license first (seatkey-keygen void 6)"
+keygen void 6 --reason "primary transferred"
+expect_rc 0 "void of the old standby license"
+issued 1 issue standby --appliance "$T" --primary "$Q"
+keygen export --appliance "$T"
+expect_rc 0
+expect_out "the standby of 00CAFE0000AA"
+keygen ledger verify
+expect_rc 0 "the chain verifies after the re-pairing"
+
 pass
