@@ -47,6 +47,12 @@ class Run {
                       "order " + std::to_string(i + 1) + " (" + describe(orders[i]) + "): " + e.what());
       }
     }
+    // A later order may have superseded or voided what an earlier one issued (a server license
+    // or a standby license replaced in the same batch): each status as of the whole batch.
+    for (IssuedOrder& o : result.orders) {
+      for (std::size_t k = 0; k < o.entries.size(); ++k)
+        o.statuses[k] = state_for(o.entries[k].appliance).status_of(o.entries[k]);
+    }
     return result;
   }
 

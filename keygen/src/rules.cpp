@@ -145,9 +145,10 @@ const UserCount& ApplianceState::users() const {
 std::string ApplianceState::status_of(const LedgerEntry& entry) const {
   const auto it = index_of_.find(entry.serial);
   if (it == index_of_.end()) return "unknown";
-  if (entry.voided)
-    return std::string(
-        status_name(*entry.voided == EventKind::voided ? Status::voided : Status::transferred));
+  // This state's copy: it knows what was taken back since `entry` was read.
+  const std::optional<EventKind>& voided = history_[it->second].voided;
+  if (voided)
+    return std::string(status_name(*voided == EventKind::voided ? Status::voided : Status::transferred));
   const std::optional<Reason>& reason = outcome_now().rulings[it->second].reason;
   if (reason == Reason::expired) return std::string(status_name(Status::expired));
   if (entry.kind == LicenseKind::users) return std::string(status_name(Status::active));

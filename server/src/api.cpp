@@ -570,6 +570,12 @@ struct Api::Impl {
       j["appliances"] = ordered_json::array();
       for (const std::string& id : appliances)
         j["appliances"].push_back(keygen::appliance_summary_json(*after[id]));
+      // What a standby order's replace took back, as the command line reports it.
+      j["voided"] = ordered_json::array();
+      for (const keygen::IssuedOrder& o : result.orders) {
+        for (const keygen::LedgerEntry& old : o.voided)
+          j["voided"].push_back(keygen::license_json(old, "voided"));
+      }
       return json_response(201, j);
     });
   }

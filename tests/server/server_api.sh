@@ -146,6 +146,16 @@ expect_status 200
   fail "seatkey-verify refused the standby's license file: $(cat verify.out)"
 grep -q 'standby for 001A2B3C4D99' verify.out || fail "the standby's boot check does not say whose standby it is: $(cat verify.out)"
 
+# A batch that replaces that standby twice: the answer names what it voided, and each license's
+# status is the one after the whole batch (the first new standby is voided by the second).
+first_standby=$(sqlite3 "$LEDGER" "SELECT max(serial) FROM licenses WHERE kind = 'standby'")
+api POST /v1/orders "$SHOP" '[{"type":"standby","appliance":"00:1a:2b:3c:4d:ab","primary":"001A2B3C4D99","replace":true},
+  {"type":"standby","appliance":"00:1a:2b:3c:4d:ac","primary":"001A2B3C4D99","replace":true}]'
+expect_status 201
+expect_eq "$(json '[[l["appliance"], l["status"]] for l in d["licenses"]]')" \
+  '[["001A2B3C4DAB", "voided"], ["001A2B3C4DAC", "active"]]'
+expect_eq "$(json '[l["serial"] for l in d["voided"]]')" "[$first_standby, $((first_standby + 1))]"
+
 # What the server wrote verifies, row by row and token by token.
 stop_server
 keygen ledger verify
