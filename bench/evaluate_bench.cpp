@@ -31,9 +31,9 @@
 #include <vector>
 
 #include "seatkey/common/claims.hpp"
-#include "seatkey/common/policy.hpp"
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/paseto.hpp"
+#include "seatkey/common/policy.hpp"
 #include "seatkey/signing/secret_key.hpp"
 #include "seatkey/verifier.hpp"
 
