@@ -371,14 +371,8 @@ struct Ledger::Impl {
     if (!s.is_null(kChainHash)) e.chain_hash = as_chain_hash(s.bytes(kChainHash));
     if (!s.is_null(kVoided)) {
       const std::string type = s.text(kVoided);
-      bool known = false;
-      for (std::size_t i = 0; i < kEventKindNames.size(); ++i) {
-        if (kEventKindNames[i] == type) {
-          e.voided = static_cast<EventKind>(i);
-          known = true;
-        }
-      }
-      if (!known) return corrupt("its event has type \"" + type + "\"");
+      e.voided = event_kind_named(type);
+      if (!e.voided) return corrupt("its event has type \"" + type + "\"");
     }
     return e;
   }
@@ -392,14 +386,9 @@ struct Ledger::Impl {
       return std::nullopt;
     };
     const std::string type = s.text(kEvType);
-    bool known = false;
-    for (std::size_t i = 0; i < kEventKindNames.size(); ++i) {
-      if (kEventKindNames[i] == type) {
-        e.kind = static_cast<EventKind>(i);
-        known = true;
-      }
-    }
-    if (!known) return corrupt("type \"" + type + "\"");
+    const std::optional<EventKind> kind = event_kind_named(type);
+    if (!kind) return corrupt("type \"" + type + "\"");
+    e.kind = *kind;
     e.serial = s.integer(kEvSerial);
     e.reason = s.optional_text(kEvReason);
     const std::string at = s.text(kEvAt);

@@ -55,6 +55,13 @@ inline constexpr std::array<std::string_view, 2> kEventKindNames{{"void", "trans
 constexpr std::string_view event_kind_name(EventKind k) {
   return kEventKindNames[static_cast<std::size_t>(k)];
 }
+// The kind an event's type names; nullopt for a name not in kEventKindNames.
+inline std::optional<EventKind> event_kind_named(std::string_view name) {
+  for (std::size_t i = 0; i < kEventKindNames.size(); ++i) {
+    if (kEventKindNames[i] == name) return static_cast<EventKind>(i);
+  }
+  return std::nullopt;
+}
 
 struct LedgerEntry {
   std::int64_t serial = 0;  // the token's jti, in decimal
