@@ -5,184 +5,25 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <functional>
 #include <iterator>
 #include <map>
-#include <random>
-#include <thread>
 
+#include "database.hpp"
+#include "postgres.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "sqlite.hpp"
 #include "text.hpp"
 
 namespace seatkey::keygen {
 
+using detail::column_exists;
 using detail::Statement;
 
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;  // SQLite waits this long for a lock, per attempt
-constexpr int kBusyAttempts = 6;      // then we back off and try again, this many times
-
-// The schema, as the steps that build it: a new ledger runs all of them, an older one the steps
-// above its version, each step in one transaction with the new version number. A step is never
-// edited once released (ledgers in the field ran it); a change of the schema is a new step.
-struct Migration {
-  int version;
-  const char* statements;
-  // What SQL alone cannot do (the hash chain), run after the statements in the same
-  // transaction; nullptr when there is nothing.
-  void (*then)(Ledger::Impl& impl);
-};
-
-void chain_existing_rows(Ledger::Impl& impl);
-
-constexpr Migration kMigrations[] = {
-    {1, R"sql(
-CREATE TABLE licenses (
-  serial        INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind          TEXT NOT NULL CHECK (kind IN ('server', 'users')),
-  appliance     TEXT NOT NULL,
-  edition       TEXT CHECK (edition IN ('free', 'compact', 'appliance', 'vm')),
-  users         INTEGER NOT NULL CHECK (users > 0),
-  customer      TEXT,
-  order_ref     TEXT,
-  issued_at     TEXT NOT NULL,
-  updates_until TEXT,
-  expires       TEXT,
-  issuer        TEXT NOT NULL,
-  key_id        TEXT NOT NULL,
-  replaces      INTEGER REFERENCES licenses (serial),
-  token         TEXT NOT NULL UNIQUE,
-  CHECK ((kind = 'server') = (edition IS NOT NULL))
-);
-CREATE INDEX licenses_by_appliance ON licenses (appliance, serial);
-CREATE TRIGGER licenses_no_update BEFORE UPDATE ON licenses
-  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-CREATE TRIGGER licenses_no_delete BEFORE DELETE ON licenses
-  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-)sql",
-     nullptr},
-    // The keys the ledger issues with. A version 1 ledger knew none: its keys are the ones its
-    // rows were signed with, public key unknown (a k4.pid is a hash of the public key, so the
-    // ID alone recognises the key; `ledger add-key` with the key itself fills it in).
-    {2, R"sql(
-CREATE TABLE signing_keys (
-  key_id      TEXT PRIMARY KEY,
-  public_key  TEXT UNIQUE,
-  added_at    TEXT NOT NULL,
-  origin      TEXT NOT NULL CHECK (origin IN ('init', 'add-key', 'migrated'))
-);
-INSERT INTO signing_keys (key_id, public_key, added_at, origin)
-  SELECT key_id, NULL, MIN(issued_at), 'migrated' FROM licenses GROUP BY key_id ORDER BY MIN(serial);
-CREATE TRIGGER signing_keys_no_delete BEFORE DELETE ON signing_keys
-  BEGIN SELECT RAISE(ABORT, 'signing keys are never removed from the ledger'); END;
-CREATE TRIGGER signing_keys_no_update BEFORE UPDATE ON signing_keys
-  WHEN OLD.public_key IS NOT NULL OR NEW.key_id IS NOT OLD.key_id OR NEW.added_at IS NOT OLD.added_at
-       OR NEW.origin IS NOT OLD.origin
-  BEGIN SELECT RAISE(ABORT, 'a signing key is recorded once; only an unknown public key may be filled in'); END;
-)sql",
-     nullptr},
-    // Taking licenses back and the hash chain. SQLite cannot alter a CHECK, so the licenses
-    // table is rebuilt (the statements make the new one; chain_existing_rows() copies the rows
-    // in serial order as the first links of the chain, then swaps the tables): revocation
-    // lists have no appliance and no users, a transfer's re-issue names what it stands in for,
-    // and the CHECKs already admit the standby kind and its primary_appliance, so that adding
-    // it needs no second rebuild. Events take licenses back; every row and event is a link.
-    {3, R"sql(
-CREATE TABLE licenses_v3 (
-  serial            INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind              TEXT NOT NULL CHECK (kind IN ('server', 'users', 'revocation', 'standby')),
-  appliance         TEXT,
-  edition           TEXT CHECK (edition IN ('free', 'compact', 'appliance', 'vm')),
-  users             INTEGER NOT NULL CHECK (users >= 0),
-  customer          TEXT,
-  order_ref         TEXT,
-  issued_at         TEXT NOT NULL,
-  updates_until     TEXT,
-  expires           TEXT,
-  issuer            TEXT NOT NULL,
-  key_id            TEXT NOT NULL,
-  replaces          INTEGER REFERENCES licenses (serial),
-  transferred_from  INTEGER REFERENCES licenses (serial),
-  primary_appliance TEXT,
-  revocation_seq    INTEGER UNIQUE CHECK (revocation_seq >= 1),
-  token             TEXT NOT NULL UNIQUE,
-  chain_seq         INTEGER NOT NULL UNIQUE CHECK (chain_seq >= 1),
-  chain_hash        BLOB NOT NULL CHECK (length(chain_hash) = 32),
-  CHECK ((kind = 'server') = (edition IS NOT NULL)),
-  CHECK ((kind = 'revocation') = (appliance IS NULL)),
-  CHECK ((kind = 'revocation') = (revocation_seq IS NOT NULL)),
-  CHECK ((kind = 'standby') = (primary_appliance IS NOT NULL))
-);
-)sql",
-     chain_existing_rows},
-    // seatkey-server: its API tokens (only a hash of each; revoked, never removed), the name of
-    // the token that wrote each row, and its answers to POST requests with an Idempotency-Key
-    // (recorded in the transaction that wrote what they report). Only new tables and a column;
-    // a row's written_by joins its link's canonical bytes when it is set (chain.hpp), so the
-    // links written before keep their hashes.
-    {4, R"sql(
-ALTER TABLE licenses ADD COLUMN written_by TEXT;
-CREATE TABLE api_tokens (
-  name        TEXT PRIMARY KEY,
-  role        TEXT NOT NULL CHECK (role IN ('auditor', 'shop', 'clerk', 'admin')),
-  lookup_id   TEXT NOT NULL UNIQUE,
-  token_hash  BLOB NOT NULL CHECK (length(token_hash) = 32),
-  created_at  TEXT NOT NULL,
-  revoked_at  TEXT
-);
-CREATE TRIGGER api_tokens_no_delete BEFORE DELETE ON api_tokens
-  BEGIN SELECT RAISE(ABORT, 'API tokens are revoked, never removed: rows name the token that wrote them'); END;
-CREATE TRIGGER api_tokens_revoke_only BEFORE UPDATE ON api_tokens
-  WHEN OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL OR NEW.name IS NOT OLD.name
-       OR NEW.role IS NOT OLD.role OR NEW.lookup_id IS NOT OLD.lookup_id
-       OR NEW.token_hash IS NOT OLD.token_hash OR NEW.created_at IS NOT OLD.created_at
-  BEGIN SELECT RAISE(ABORT, 'an API token is only ever revoked, once'); END;
-CREATE TABLE idempotent_requests (
-  token_name      TEXT NOT NULL REFERENCES api_tokens (name),
-  idempotency_key TEXT NOT NULL,
-  request_hash    BLOB NOT NULL,
-  status          INTEGER NOT NULL,
-  response        TEXT NOT NULL,
-  created_at      TEXT NOT NULL,
-  PRIMARY KEY (token_name, idempotency_key)
-);
-)sql",
-     nullptr},
-};
-
-// The second half of the rebuild, once the rows are in licenses_v3.
-constexpr const char* kSwapLicensesTable = R"sql(
-DROP TABLE licenses;
-ALTER TABLE licenses_v3 RENAME TO licenses;
-CREATE INDEX licenses_by_appliance ON licenses (appliance, serial);
-CREATE INDEX licenses_by_transferred_from ON licenses (transferred_from) WHERE transferred_from IS NOT NULL;
-CREATE TRIGGER licenses_no_update BEFORE UPDATE ON licenses
-  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-CREATE TRIGGER licenses_no_delete BEFORE DELETE ON licenses
-  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-CREATE TABLE events (
-  chain_seq   INTEGER PRIMARY KEY CHECK (chain_seq >= 1),
-  type        TEXT NOT NULL CHECK (type IN ('void', 'transfer')),
-  serial      INTEGER NOT NULL UNIQUE REFERENCES licenses (serial),
-  reason      TEXT,
-  at          TEXT NOT NULL,
-  who         TEXT NOT NULL,
-  transfer_to TEXT,
-  chain_hash  BLOB NOT NULL CHECK (length(chain_hash) = 32),
-  CHECK ((type = 'transfer') = (transfer_to IS NOT NULL))
-);
-CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-)sql";
-
-constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
-static_assert(kLatestVersion == Ledger::kSchemaVersion, "Ledger::kSchemaVersion is the last migration's");
+constexpr int kLatestVersion = Ledger::kSchemaVersion;
 
 // Column indexes of what select_licenses() reads: kLicenseColumns, then these.
 enum LicenseColumn {
@@ -210,13 +51,6 @@ enum LicenseColumn {
 };
 constexpr int kWrittenByVersion = 4;
 static_assert(kToken + 1 == std::size(kLicenseColumns), "LicenseColumn follows kLicenseColumns");
-
-// The columns a schema version does not have yet read as NULL.
-bool column_exists(std::string_view column, int version) {
-  if (version >= 3) return true;
-  return column != "chain_seq" && column != "transferred_from" && column != "primary_appliance" &&
-         column != "revocation_seq";
-}
 
 // "SELECT <every LicenseColumn> FROM licenses" for a ledger of `version`.
 std::string select_licenses(int version) {
@@ -275,8 +109,8 @@ void refuse_development_key(const PublicKey& key, Ledger::DevelopmentKey develop
 }  // namespace
 
 struct Ledger::Impl {
-  sqlite3* db = nullptr;
-  std::string path;
+  std::unique_ptr<detail::Database> db;  // declared first: the statements below go before it
+  std::string path;                      // how messages name the ledger (db->name())
   Access opened_for = Access::read_only;
   int version = 0;
   int migrated_from = 0;
@@ -284,31 +118,28 @@ struct Ledger::Impl {
   // Insert statements by their SQL (a row with written_by has one more column).
   std::map<std::string, std::unique_ptr<Statement>> inserts;
 
-  ~Impl() {
-    inserts.clear();
-    if (db != nullptr) sqlite3_close_v2(db);
-  }
+  ~Impl() { inserts.clear(); }
 
-  [[noreturn]] void fail(const std::string& what) const { detail::throw_sqlite(db, path, what); }
-
-  // Opening, by phase.
-  void connect(Access access);
-  void set_pragmas(Access access);
-  int read_version() const;  // 0 for an empty database
   // Brings the schema to kLatestVersion in one write transaction; `also` runs in it before the
   // commit (a new ledger's first signing key).
   void migrate(const std::function<void()>& also = {});
+  // A new ledger at `location` (a new SQLite file, or an empty PostgreSQL database) with the
+  // current schema and what `fill` writes, in one transaction: on a failure nothing is left.
+  static std::unique_ptr<Impl> create(const std::string& location, const std::function<void(Impl&)>& fill);
 
-  // Runs SQL without results, retrying (with a random back-off) while the ledger is busy.
-  void exec(const char* sql, const char* what) const {
-    std::minstd_rand jitter(std::random_device{}());
-    for (int attempt = 1;; ++attempt) {
-      char* message = nullptr;
-      const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
-      sqlite3_free(message);
-      if (rc == SQLITE_OK) return;
-      if (!detail::is_busy(rc) || attempt == kBusyAttempts) fail(what);
-      std::this_thread::sleep_for(std::chrono::milliseconds(10 + jitter() % 90));
+  // Runs `body` in a write transaction (every other writer excluded) and commits; rolls back
+  // when it throws.
+  template <typename Body>
+  auto in_write_transaction(const std::string& what, Body body) {
+    if (opened_for != Access::read_write) throw_input_error("ledger " + path + " is open read-only");
+    db->begin_write("cannot lock the ledger to " + what);
+    try {
+      auto result = body();
+      db->commit("cannot commit (" + what + ")");
+      return result;
+    } catch (...) {
+      db->rollback();
+      throw;
     }
   }
 
@@ -407,7 +238,7 @@ struct Ledger::Impl {
     std::string sql = select_licenses(version);
     if (!where.empty()) sql += " WHERE " + where;
     sql += " ORDER BY serial";
-    Statement s(db, path, sql);
+    Statement s(*db, sql);
     if (bind) bind(s);
     LedgerRows out;
     while (s.step()) {
@@ -451,7 +282,7 @@ struct Ledger::Impl {
 
   std::vector<LedgerEvent> select_events(const std::optional<std::int64_t>& serial) const {
     if (version < 3) return {};
-    Statement s(db, path,
+    Statement s(*db,
                 std::string(kSelectEvents) + (serial ? " WHERE serial = ?1" : "") + " ORDER BY chain_seq");
     if (serial) s.bind(1, *serial);
     std::vector<LedgerEvent> out;
@@ -469,7 +300,7 @@ struct Ledger::Impl {
     ChainHead head;
     for (const char* sql : {"SELECT chain_seq, chain_hash FROM licenses ORDER BY chain_seq DESC LIMIT 1",
                             "SELECT chain_seq, chain_hash FROM events ORDER BY chain_seq DESC LIMIT 1"}) {
-      Statement s(db, path, sql);
+      Statement s(*db, sql);
       if (!s.step() || s.integer(0) <= head.seq) continue;
       const auto hash = as_chain_hash(s.bytes(1));
       if (!hash) {
@@ -487,7 +318,7 @@ struct Ledger::Impl {
                    const ChainValues& values, ChainHead* head) {
     const std::string sql = insert_sql(table, columns, values.size());
     std::unique_ptr<Statement>& cached = inserts[sql];
-    if (!cached) cached = std::make_unique<Statement>(db, path, sql);
+    if (!cached) cached = std::make_unique<Statement>(*db, sql);
     const ChainHash hash = next_chain_hash(head->hash, canonical_bytes(type, values));
     Statement& s = *cached;
     s.reset();
@@ -507,14 +338,114 @@ struct Ledger::Impl {
     head->hash = hash;
   }
 
+  // Every link in chain order (licenses and events merged by chain_seq), in the caller's
+  // transaction, until `visit` returns false.
+  void visit_chain(const std::function<bool(const ChainLink&)>& visit) const {
+    Statement licenses(*db, select_licenses(version) + " ORDER BY chain_seq");
+    Statement events(*db, std::string(kSelectEvents) + " ORDER BY chain_seq");
+    bool more_licenses = licenses.step(), more_events = events.step();
+    while (more_licenses || more_events) {
+      const bool take_license =
+          more_licenses && (!more_events || licenses.integer(kChainSeq) <= events.integer(kEvChainSeq));
+      Statement& s = take_license ? licenses : events;
+      ChainLink link;
+      link.type = take_license ? ChainLinkType::license : ChainLinkType::event;
+      link.seq = s.integer(take_license ? static_cast<int>(kChainSeq) : static_cast<int>(kEvChainSeq));
+      link.stored = as_chain_hash(
+          s.bytes(take_license ? static_cast<int>(kChainHash) : static_cast<int>(kEvChainHash)));
+      const std::size_t n = take_license ? std::size(kLicenseColumns) : std::size(kEventColumns);
+      for (std::size_t i = 0; i < n; ++i) link.values.push_back(s.optional_text(static_cast<int>(i)));
+      if (take_license && !s.is_null(kWrittenBy)) link.values.push_back(s.optional_text(kWrittenBy));
+      if (take_license) {
+        link.entry = parse_row(s, &link.corrupt);
+        more_licenses = licenses.step();
+      } else {
+        link.event = parse_event(s, &link.corrupt);
+        more_events = events.step();
+      }
+      if (!visit(link)) break;
+    }
+  }
+
+  // Copies everything `from` holds (in its read transaction) into this new, empty ledger (in
+  // its schema transaction): signing keys and API tokens in the order they were added, every
+  // link of the chain, the stored answers and the serial counter. Each link's hash is computed
+  // again over its columns as it is written here and must be the one stored in `from`: the
+  // copy's chain is the source's, link for link, or nothing is copied.
+  ChainHead copy_from(const Impl& from) {
+    const std::string order = " ORDER BY " + std::string(from.db->insertion_order());
+    {
+      Statement read(*from.db, "SELECT key_id, public_key, added_at, origin FROM signing_keys" + order);
+      Statement write(
+          *db, "INSERT INTO signing_keys (key_id, public_key, added_at, origin) VALUES (?1, ?2, ?3, ?4)");
+      while (read.step()) {
+        write.reset();
+        for (int i = 0; i < 4; ++i) write.bind(i + 1, read.optional_text(i));
+        write.step();
+      }
+    }
+    {
+      Statement read(
+          *from.db,
+          "SELECT name, role, lookup_id, token_hash, created_at, revoked_at FROM api_tokens" + order);
+      Statement write(*db,
+                      "INSERT INTO api_tokens (name, role, lookup_id, token_hash, created_at, revoked_at) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      while (read.step()) {
+        write.reset();
+        for (int i : {0, 1, 2, 4, 5}) write.bind(i + 1, read.optional_text(i));
+        const std::string hash = read.bytes(3);
+        write.bind_blob(4, hash.data(), hash.size());
+        write.step();
+      }
+    }
+    ChainHead head;
+    from.visit_chain([&](const ChainLink& link) {
+      const auto broken = [&](const std::string& why) {
+        throw_ledger_error("ledger " + from.path + " does not verify at position " +
+                           std::to_string(link.seq) + ": " + why +
+                           "; nothing was copied (seatkey-keygen ledger verify --ledger " + from.path +
+                           " names what is wrong)");
+      };
+      if (link.seq != head.seq + 1) broken("the link after position " + std::to_string(head.seq));
+      if (!link.corrupt.empty()) broken(link.corrupt);
+      if (!link.stored || next_chain_hash(head.hash, canonical_bytes(link.type, link.values)) != *link.stored)
+        broken("its hash is not the one of its columns");
+      if (link.type == ChainLinkType::license) {
+        insert_link("licenses", link.type, kLicenseColumnsWrittenBy.data(), link.values, &head);
+      } else {
+        insert_link("events", link.type, kEventColumns.data(), link.values, &head);
+      }
+      return true;
+    });
+    {
+      Statement read(*from.db,
+                     "SELECT token_name, idempotency_key, request_hash, status, response, created_at "
+                     "FROM idempotent_requests ORDER BY created_at, token_name, idempotency_key");
+      Statement write(*db,
+                      "INSERT INTO idempotent_requests (token_name, idempotency_key, request_hash, status, "
+                      "response, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      while (read.step()) {
+        write.reset();
+        for (int i : {0, 1, 4, 5}) write.bind(i + 1, read.optional_text(i));
+        const std::string hash = read.bytes(2);
+        write.bind_blob(3, hash.data(), hash.size());
+        write.bind(4, read.integer(3));
+        write.step();
+      }
+    }
+    db->keep_serials_above(from.db->next_serial() - 1);
+    return head;
+  }
+
   std::vector<SigningKey> keys() const {
     // A version 1 ledger (read as it is) has the keys its rows were signed with, as its
     // migration will register them.
-    Statement s(db, path,
-                version >= 2
-                    ? "SELECT key_id, public_key, added_at, origin FROM signing_keys ORDER BY rowid"
-                    : "SELECT key_id, NULL, MIN(issued_at), 'migrated' FROM licenses GROUP BY key_id "
-                      "ORDER BY MIN(serial)");
+    Statement s(*db, version >= 2
+                         ? "SELECT key_id, public_key, added_at, origin FROM signing_keys ORDER BY " +
+                               std::string(db->insertion_order())
+                         : "SELECT key_id, NULL, MIN(issued_at), 'migrated' FROM licenses GROUP BY key_id "
+                           "ORDER BY MIN(serial)");
     std::vector<SigningKey> out;
     while (s.step()) out.push_back({s.text(0), s.optional_text(1), s.text(2), s.text(3)});
     return out;
@@ -523,7 +454,7 @@ struct Ledger::Impl {
   // The signing key registered as `key_id`, if any; *public_key_known tells whether its public
   // key is recorded.
   bool has_key(const std::string& key_id, bool* public_key_known = nullptr) const {
-    Statement s(db, path, "SELECT public_key IS NOT NULL FROM signing_keys WHERE key_id = ?1");
+    Statement s(*db, "SELECT public_key IS NOT NULL FROM signing_keys WHERE key_id = ?1");
     s.bind(1, std::string_view(key_id));
     if (!s.step()) return false;
     if (public_key_known != nullptr) *public_key_known = s.integer(0) != 0;
@@ -531,7 +462,7 @@ struct Ledger::Impl {
   }
 
   void insert_key(const PublicKey& key, const char* origin) {
-    Statement s(db, path,
+    Statement s(*db,
                 "INSERT INTO signing_keys (key_id, public_key, added_at, origin) VALUES (?1, ?2, ?3, ?4)");
     s.bind(1, std::string_view(key.id()));
     s.bind(2, std::string_view(key.to_paserk()));
@@ -541,63 +472,14 @@ struct Ledger::Impl {
   }
 };
 
-namespace {
-
-// Schema step 3: the rows of the old licenses table, in serial order, become the first links
-// of the chain in the rebuilt table (each copied by SQL as it is stored, its hash computed
-// over the same column text), then the tables are swapped and the AUTOINCREMENT counter
-// carried over, so that no serial is ever used again.
-void chain_existing_rows(Ledger::Impl& impl) {
-  std::int64_t counter = 0;
-  {
-    Statement s(impl.db, impl.path, "SELECT seq FROM sqlite_sequence WHERE name = 'licenses'");
-    if (s.step()) counter = s.integer(0);
-  }
-  // What the old table has of the canonical columns: chain_seq comes from here, the columns
-  // step 3 adds are NULL.
-  std::string columns;
-  for (std::string_view c : kLicenseColumns) {
-    if (c == "chain_seq") continue;
-    columns += std::string(columns.empty() ? "" : ", ") + (column_exists(c, 2) ? std::string(c) : "NULL");
-  }
-  Statement read(impl.db, impl.path, "SELECT " + columns + " FROM licenses ORDER BY serial");
-  std::string names;
-  for (std::string_view c : kLicenseColumns) names += std::string(c) + ", ";
-  std::string copied;
-  for (std::string_view c : kLicenseColumns) {
-    copied += c == "chain_seq" ? std::string("?2") : std::string(column_exists(c, 2) ? c : "NULL");
-    copied += ", ";
-  }
-  Statement copy(impl.db, impl.path,
-                 "INSERT INTO licenses_v3 (" + names + "chain_hash) SELECT " + copied +
-                     "?3 FROM licenses WHERE serial = ?1");
-  ChainHead head;
-  while (read.step()) {
-    ChainValues values{std::to_string(head.seq + 1)};
-    for (std::size_t i = 0; i + 1 < std::size(kLicenseColumns); ++i)
-      values.push_back(read.optional_text(static_cast<int>(i)));
-    const ChainHash hash = next_chain_hash(head.hash, canonical_bytes(ChainLinkType::license, values));
-    copy.reset();
-    copy.bind(1, read.integer(0));
-    copy.bind(2, head.seq + 1);
-    copy.bind_blob(3, hash.data(), hash.size());
-    copy.step();
-    head = {head.seq + 1, hash};
-  }
-  impl.exec(kSwapLicensesTable, "cannot rebuild the licenses table");
-  // The rename carried licenses_v3's counter over (the copied serials); an old counter above
-  // them (rows removed by hand) still counts.
-  Statement keep(impl.db, impl.path, "UPDATE sqlite_sequence SET seq = MAX(seq, ?1) WHERE name = 'licenses'");
-  keep.bind(1, counter);
-  keep.step();
-  if (sqlite3_changes(impl.db) == 0 && counter > 0) {
-    Statement add(impl.db, impl.path, "INSERT INTO sqlite_sequence (name, seq) VALUES ('licenses', ?1)");
-    add.bind(1, counter);
-    add.step();
-  }
+std::string ledger_name(std::string_view location) {
+  if (detail::is_postgresql_url(location)) return detail::url_without_password(location);
+  return std::string(location);
 }
 
-}  // namespace
+bool is_ledger_url(std::string_view location) {
+  return detail::is_postgresql_url(location);
+}
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::Ledger(Ledger&&) noexcept = default;
@@ -658,107 +540,68 @@ void check_access(const std::string& path, Ledger::Access access, std::vector<st
 
 }  // namespace
 
-void Ledger::Impl::connect(Access access) {
-  // Never SQLITE_OPEN_CREATE: only create() makes a ledger, and makes its file itself.
-  const int flags =
-      SQLITE_OPEN_NOMUTEX | (access == Access::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    if (db == nullptr) throw_ledger_error("cannot open ledger " + path + ": out of memory");
-    throw_input_error("cannot open ledger " + path + ": " + sqlite3_errmsg(db));
-  }
-  sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
-}
-
-void Ledger::Impl::set_pragmas(Access access) {
-  if (access != Access::read_only) {
-    // WAL: readers never block the issuer; FULL: a committed serial survives a power cut.
-    std::string mode;
-    for (int attempt = 1; mode != "wal"; ++attempt) {
-      try {
-        Statement s(db, path, "PRAGMA journal_mode=WAL");
-        if (s.step()) mode = s.text(0);
-        if (mode != "wal")
-          throw_ledger_error("ledger " + path + " cannot use WAL mode (journal mode " + mode + ")");
-      } catch (const Failure& e) {
-        if (attempt == kBusyAttempts || std::string(e.what()).find("busy") == std::string::npos) throw;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
-      }
-    }
-    exec("PRAGMA synchronous=FULL", "PRAGMA synchronous");
-    // A batch of 10,000 tokens touches about 9 MiB of pages: with SQLite's default 2 MiB cache
-    // it spills pages into the WAL mid-transaction and writes them again at commit. The cache
-    // grows only as far as a transaction needs it.
-    exec("PRAGMA cache_size=-65536", "PRAGMA cache_size");
-  }
-  exec("PRAGMA foreign_keys=ON", "PRAGMA foreign_keys");
-}
-
-int Ledger::Impl::read_version() const {
-  {
-    Statement tables(db, path, "SELECT COUNT(*) FROM sqlite_master");
-    if (tables.step() && tables.integer(0) == 0) return 0;  // an empty database: a new ledger
-  }
-  sqlite3_stmt* probe = nullptr;
-  const int rc = sqlite3_prepare_v2(db, "SELECT MAX(version) FROM schema_version", -1, &probe, nullptr);
-  sqlite3_finalize(probe);
-  if (rc != SQLITE_OK) {
-    if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_NOTADB ||
-        std::string(sqlite3_errmsg(db)).find("no such table") != std::string::npos) {
-      throw_input_error(path + " is not a seatkey ledger");
-    }
-    fail("cannot read the schema version");
-  }
-  Statement s(db, path, "SELECT MAX(version) FROM schema_version");
-  const int found = s.step() && !s.is_null(0) ? static_cast<int>(s.integer(0)) : 0;
-  if (found < 1) throw_input_error(path + " is not a seatkey ledger (no schema version)");
-  return found;
-}
-
 void Ledger::Impl::migrate(const std::function<void()>& also) {
-  // A step that rebuilds a table drops the table other tables' foreign keys point at: SQLite's
-  // procedure for that turns the checks off around the transaction (inside one the pragma does
-  // nothing).
-  exec("PRAGMA foreign_keys=OFF", "PRAGMA foreign_keys");
   // Under the write lock, re-read: another issuer may have migrated it meanwhile.
-  exec("BEGIN IMMEDIATE", "cannot lock the ledger to update its schema");
+  db->begin_schema_change("cannot lock the ledger to update its schema");
   const int before = version;
   try {
-    version = read_version();
+    version = db->read_version();
     if (version > kLatestVersion) throw_input_error(path + " was changed to a newer schema meanwhile");
     const int found = version;
     if (version == 0)
-      exec("CREATE TABLE schema_version (version INTEGER NOT NULL)", "cannot create the schema");
-    for (const Migration& m : kMigrations) {
+      db->exec("CREATE TABLE schema_version (version INTEGER NOT NULL)", "cannot create the schema");
+    for (const detail::Migration& m : db->migrations()) {
       if (m.version <= version) continue;
-      const std::string what = "cannot bring the schema to version " + std::to_string(m.version);
-      exec(m.statements, what.c_str());
-      if (m.then != nullptr) m.then(*this);
-      Statement s(db, path, "INSERT INTO schema_version (version) VALUES (?1)");
+      db->exec(m.statements, "cannot bring the schema to version " + std::to_string(m.version));
+      if (m.then != nullptr) m.then(*db);
+      Statement s(*db, "INSERT INTO schema_version (version) VALUES (?1)");
       s.bind(1, static_cast<std::int64_t>(m.version));
       s.step();
       version = m.version;
     }
+    if (version != kLatestVersion) {
+      throw_ledger_error("ledger " + path + ": the schema steps end at version " + std::to_string(version) +
+                         ", not " + std::to_string(kLatestVersion));
+    }
     if (also) also();
-    exec("COMMIT", "cannot commit the schema");
+    db->commit("cannot commit the schema");
     if (found > 0 && found < version) migrated_from = found;
   } catch (...) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    sqlite3_exec(db, "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr);
+    db->rollback();
+    db->end_schema_change();
     version = before;
     throw;
   }
-  exec("PRAGMA foreign_keys=ON", "PRAGMA foreign_keys");
+  db->end_schema_change();
 }
 
-Ledger Ledger::open(const std::string& path, Access access) {
+namespace {
+
+// What a ledger location names: a PostgreSQL database (a postgresql:// URL) or a SQLite file,
+// which must be one its owner alone may write (check_access) before anything opens it.
+std::unique_ptr<detail::Database> connect(const std::string& location, Ledger::Access access,
+                                          std::vector<std::string>* warnings) {
+  const bool read_only = access == Ledger::Access::read_only;
+  if (detail::is_postgresql_url(location)) return detail::connect_postgresql(location, read_only);
+  check_access(location, access, warnings);
+  return std::make_unique<detail::SqliteDatabase>(location, read_only);
+}
+
+void set_pragmas(detail::Database& db, Ledger::Access access) {
+  if (db.is_postgresql()) return;
+  static_cast<detail::SqliteDatabase&>(db).set_pragmas(access == Ledger::Access::read_only);
+}
+
+}  // namespace
+
+Ledger Ledger::open(const std::string& location, Access access) {
   auto impl = std::make_unique<Impl>();
-  impl->path = path;
   impl->opened_for = access;
-  check_access(path, access, &impl->warnings);
-  impl->connect(access);
+  impl->db = connect(location, access, &impl->warnings);
+  impl->path = impl->db->name();
+  const std::string& path = impl->path;
   // The version first: nothing (not even WAL mode) is written to a file that is no ledger.
-  impl->version = impl->read_version();
+  impl->version = impl->db->read_version();
   if (impl->version == 0) {
     throw_input_error(path + " is not a seatkey ledger (an empty database; " + how_to_create(path) + ")");
   }
@@ -767,15 +610,18 @@ Ledger Ledger::open(const std::string& path, Access access) {
                       ", newer than this seatkey-keygen understands (" + std::to_string(kLatestVersion) +
                       "): use a newer seatkey-keygen");
   }
-  impl->set_pragmas(access);
+  set_pragmas(*impl->db, access);
   // A read must not write: a read-only open reads an older schema as it is (select_licenses()
   // reads the columns it lacks as NULL; Impl::keys() knows where each keeps its keys).
   if (access == Access::read_write && impl->version < kLatestVersion) impl->migrate();
   return Ledger(std::move(impl));
 }
 
-Ledger Ledger::create(const std::string& path, const PublicKey& key, DevelopmentKey development) {
-  refuse_development_key(key, development);
+namespace {
+
+// Makes the file of a new SQLite ledger, exclusively and 0600 whatever the umask (SQLite gives
+// the -wal and -shm files it creates the ledger's mode), never over an existing file.
+void create_ledger_file(const std::string& path) {
   struct stat st {};
   const auto exists = [&] {
     throw_input_error(path +
@@ -790,62 +636,74 @@ Ledger Ledger::create(const std::string& path, const PublicKey& key, Development
                         "ledger must not start from another's write-ahead log)");
     }
   }
-  // The file is made here, exclusively and 0600 whatever the umask; SQLite gives the -wal and
-  // -shm files it creates the ledger's mode.
-  {
-    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      if (errno == EEXIST) exists();
-      throw_input_error("cannot create ledger " + path + ": " + std::strerror(errno));
-    }
-    const bool chmod_ok = ::fchmod(fd, 0600) == 0;
-    const int chmod_errno = errno;
-    ::close(fd);
-    if (!chmod_ok) {
-      ::unlink(path.c_str());
-      throw_input_error("cannot create ledger " + path + ": " + std::strerror(chmod_errno));
-    }
+  const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) exists();
+    throw_input_error("cannot create ledger " + path + ": " + std::strerror(errno));
   }
+  const bool chmod_ok = ::fchmod(fd, 0600) == 0;
+  const int chmod_errno = errno;
+  ::close(fd);
+  if (!chmod_ok) {
+    ::unlink(path.c_str());
+    throw_input_error("cannot create ledger " + path + ": " + std::strerror(chmod_errno));
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Ledger::Impl> Ledger::Impl::create(const std::string& location,
+                                                   const std::function<void(Impl&)>& fill) {
   auto impl = std::make_unique<Impl>();
-  impl->path = path;
   impl->opened_for = Access::read_write;
+  if (detail::is_postgresql_url(location)) {
+    // The database exists (its administrator made it); the ledger is its tables, all made in
+    // one transaction with what `fill` writes, so a failure leaves the database as it was.
+    impl->db = detail::connect_postgresql(location, false);
+    impl->path = impl->db->name();
+    if (impl->db->read_version() != 0) {
+      throw_input_error(impl->path +
+                        " already holds a seatkey ledger: a new ledger is never made over an existing one");
+    }
+    impl->migrate([&] { fill(*impl); });
+    return impl;
+  }
+  create_ledger_file(location);
   try {
-    check_access(path, Access::read_write, &impl->warnings);
-    impl->connect(Access::read_write);
-    impl->set_pragmas(Access::read_write);
-    impl->migrate([&] { impl->insert_key(key, "init"); });
+    check_access(location, Access::read_write, &impl->warnings);
+    impl->db = std::make_unique<detail::SqliteDatabase>(location, false);
+    impl->path = impl->db->name();
+    set_pragmas(*impl->db, Access::read_write);
+    impl->migrate([&] { fill(*impl); });
   } catch (...) {
     impl.reset();  // closes the database before its files go
-    for (const std::string& file : ledger_files(path)) ::unlink(file.c_str());
+    for (const std::string& file : ledger_files(location)) ::unlink(file.c_str());
     throw;
   }
-  return Ledger(std::move(impl));
+  return impl;
+}
+
+Ledger Ledger::create(const std::string& location, const PublicKey& key, DevelopmentKey development) {
+  refuse_development_key(key, development);
+  return Ledger(Impl::create(location, [&](Impl& impl) { impl.insert_key(key, "init"); }));
 }
 
 Ledger::KeyAdded Ledger::add_signing_key(const PublicKey& key, DevelopmentKey development) {
   refuse_development_key(key, development);
   Impl& impl = *impl_;
-  if (impl.opened_for != Access::read_write) throw_input_error("ledger " + impl.path + " is open read-only");
-  impl.exec("BEGIN IMMEDIATE", "cannot lock the ledger to add a signing key");
-  try {
+  return impl.in_write_transaction("add a signing key", [&] {
     bool public_key_known = false;
-    KeyAdded result = KeyAdded::already_known;
     if (!impl.has_key(key.id(), &public_key_known)) {
       impl.insert_key(key, "add-key");
-      result = KeyAdded::added;
-    } else if (!public_key_known) {
-      Statement s(impl.db, impl.path, "UPDATE signing_keys SET public_key = ?2 WHERE key_id = ?1");
-      s.bind(1, std::string_view(key.id()));
-      s.bind(2, std::string_view(key.to_paserk()));
-      s.step();
-      result = KeyAdded::public_key_recorded;
+      return KeyAdded::added;
     }
-    impl.exec("COMMIT", "cannot commit the signing key");
-    return result;
-  } catch (...) {
-    sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+    if (public_key_known) return KeyAdded::already_known;
+    Statement s(*impl.db, "UPDATE signing_keys SET public_key = ?2 WHERE key_id = ?1");
+    s.bind(1, std::string_view(key.id()));
+    s.bind(2, std::string_view(key.to_paserk()));
+    s.step();
+    return KeyAdded::public_key_recorded;
+  });
 }
 
 std::vector<SigningKey> Ledger::signing_keys() const {
@@ -908,12 +766,10 @@ ApiToken token_of(const Statement& s) {
 SecureBuffer Ledger::create_api_token(const std::string& name, Role role) {
   const std::string checked = check_token_name(name);
   Impl& impl = *impl_;
-  if (impl.opened_for != Access::read_write) throw_input_error("ledger " + impl.path + " is open read-only");
   NewBearer bearer = make_bearer();
-  impl.exec("BEGIN IMMEDIATE", "cannot lock the ledger to create an API token");
-  try {
+  impl.in_write_transaction("create an API token", [&] {
     {
-      Statement s(impl.db, impl.path, "SELECT revoked_at IS NOT NULL FROM api_tokens WHERE name = ?1");
+      Statement s(*impl.db, "SELECT revoked_at IS NOT NULL FROM api_tokens WHERE name = ?1");
       s.bind(1, std::string_view(checked));
       if (s.step()) {
         throw_refusal("ledger " + impl.path + " already has " +
@@ -923,7 +779,7 @@ SecureBuffer Ledger::create_api_token(const std::string& name, Role role) {
       }
     }
     Statement s(
-        impl.db, impl.path,
+        *impl.db,
         "INSERT INTO api_tokens (name, role, lookup_id, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
     s.bind(1, std::string_view(checked));
     s.bind(2, role_name(role));
@@ -931,32 +787,26 @@ SecureBuffer Ledger::create_api_token(const std::string& name, Role role) {
     s.bind_blob(4, bearer.hash.data(), bearer.hash.size());
     s.bind(5, std::string_view(format_rfc3339(unix_now())));
     s.step();
-    impl.exec("COMMIT", "cannot commit the API token");
-  } catch (...) {
-    sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+    return true;
+  });
   return std::move(bearer.text);
 }
 
 std::vector<ApiToken> Ledger::api_tokens() const {
   std::vector<ApiToken> out;
   if (impl_->version < kWrittenByVersion) return out;  // read as it is: a ledger from before tokens
-  Statement s(impl_->db, impl_->path,
-              "SELECT name, role, created_at, revoked_at FROM api_tokens ORDER BY rowid");
+  Statement s(*impl_->db, "SELECT name, role, created_at, revoked_at FROM api_tokens ORDER BY " +
+                              std::string(impl_->db->insertion_order()));
   while (s.step()) out.push_back(token_of(s));
   return out;
 }
 
 ApiToken Ledger::revoke_api_token(const std::string& name) {
   Impl& impl = *impl_;
-  if (impl.opened_for != Access::read_write) throw_input_error("ledger " + impl.path + " is open read-only");
-  impl.exec("BEGIN IMMEDIATE", "cannot lock the ledger to revoke an API token");
-  try {
+  return impl.in_write_transaction("revoke an API token", [&] {
     ApiToken token;
     {
-      Statement s(impl.db, impl.path,
-                  "SELECT name, role, created_at, revoked_at FROM api_tokens WHERE name = ?1");
+      Statement s(*impl.db, "SELECT name, role, created_at, revoked_at FROM api_tokens WHERE name = ?1");
       s.bind(1, std::string_view(name));
       if (!s.step()) throw_refusal("ledger " + impl.path + " has no API token named " + detail::quoted(name));
       token = token_of(s);
@@ -966,22 +816,18 @@ ApiToken Ledger::revoke_api_token(const std::string& name) {
                     *token.revoked_at);
     }
     token.revoked_at = format_rfc3339(unix_now());
-    Statement s(impl.db, impl.path, "UPDATE api_tokens SET revoked_at = ?2 WHERE name = ?1");
+    Statement s(*impl.db, "UPDATE api_tokens SET revoked_at = ?2 WHERE name = ?1");
     s.bind(1, std::string_view(name));
     s.bind(2, std::string_view(*token.revoked_at));
     s.step();
-    impl.exec("COMMIT", "cannot commit the revocation");
     return token;
-  } catch (...) {
-    sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
 
 std::optional<ApiToken> Ledger::authenticate(std::string_view bearer) const {
   const auto id = bearer_lookup_id(bearer);
   if (!id || impl_->version < kWrittenByVersion) return std::nullopt;
-  Statement s(impl_->db, impl_->path,
+  Statement s(*impl_->db,
               "SELECT name, role, created_at, revoked_at, token_hash FROM api_tokens WHERE lookup_id = ?1");
   s.bind(1, std::string_view(*id));
   if (!s.step()) return std::nullopt;
@@ -992,7 +838,7 @@ std::optional<ApiToken> Ledger::authenticate(std::string_view bearer) const {
 }
 
 std::size_t Ledger::count() const {
-  Statement s(impl_->db, impl_->path, "SELECT COUNT(*) FROM licenses");
+  Statement s(*impl_->db, "SELECT COUNT(*) FROM licenses");
   s.step();
   return static_cast<std::size_t>(s.integer(0));
 }
@@ -1014,96 +860,84 @@ void Ledger::read_chain(const std::function<bool(const ChainLink&)>& visit) cons
   Impl& impl = *impl_;
   impl.require_chain();
   // One read transaction: both tables from the same snapshot while issuers keep writing.
-  impl.exec("BEGIN", "cannot read the ledger");
+  impl.db->begin_read("cannot read the ledger");
   try {
-    Statement licenses(impl.db, impl.path, select_licenses(impl.version) + " ORDER BY chain_seq");
-    Statement events(impl.db, impl.path, std::string(kSelectEvents) + " ORDER BY chain_seq");
-    bool more_licenses = licenses.step(), more_events = events.step();
-    while (more_licenses || more_events) {
-      const bool take_license =
-          more_licenses && (!more_events || licenses.integer(kChainSeq) <= events.integer(kEvChainSeq));
-      Statement& s = take_license ? licenses : events;
-      ChainLink link;
-      link.type = take_license ? ChainLinkType::license : ChainLinkType::event;
-      link.seq = s.integer(take_license ? static_cast<int>(kChainSeq) : static_cast<int>(kEvChainSeq));
-      link.stored = as_chain_hash(
-          s.bytes(take_license ? static_cast<int>(kChainHash) : static_cast<int>(kEvChainHash)));
-      const std::size_t n = take_license ? std::size(kLicenseColumns) : std::size(kEventColumns);
-      for (std::size_t i = 0; i < n; ++i) link.values.push_back(s.optional_text(static_cast<int>(i)));
-      if (take_license && !s.is_null(kWrittenBy)) link.values.push_back(s.optional_text(kWrittenBy));
-      if (take_license) {
-        link.entry = impl.parse_row(s, &link.corrupt);
-        more_licenses = licenses.step();
-      } else {
-        link.event = impl.parse_event(s, &link.corrupt);
-        more_events = events.step();
-      }
-      if (!visit(link)) break;
-    }
-    impl.exec("COMMIT", "cannot end the read of the ledger");
+    impl.visit_chain(visit);
+    impl.db->commit("cannot end the read of the ledger");
   } catch (...) {
-    sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    impl.db->rollback();
     throw;
   }
 }
 
-void Ledger::backup(const std::string& path) const {
-  const Impl& impl = *impl_;
-  // Made here, exclusively and 0600 whatever the umask, like a ledger: the copy holds every
-  // customer and token. SQLite then writes into the empty file.
-  {
-    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      const int err = errno;
-      throw_input_error("cannot create the backup " + path + ": " + std::strerror(err) +
-                        (err == EEXIST ? " (a backup never replaces a file)" : ""));
-    }
-    const bool ok = ::fchmod(fd, 0600) == 0;
+namespace {
+
+// Makes the file a backup goes into, exclusively and 0600 whatever the umask, like a ledger:
+// the copy holds every customer and token.
+void create_backup_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
     const int err = errno;
-    ::close(fd);
-    if (!ok) {
-      ::unlink(path.c_str());
-      throw_input_error("cannot create the backup " + path + ": " + std::strerror(err));
-    }
+    throw_input_error("cannot create the backup " + path + ": " + std::strerror(err) +
+                      (err == EEXIST ? " (a backup never replaces a file)" : ""));
   }
-  sqlite3* copy = nullptr;
-  std::string error;
-  if (sqlite3_open_v2(path.c_str(), &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
-    error = copy != nullptr ? sqlite3_errmsg(copy) : "out of memory";
-  } else {
-    sqlite3_busy_timeout(copy, kBusyTimeoutMs);
-    // All pages in one step: the copy is the snapshot of one read transaction of the ledger,
-    // which in WAL mode does not hold up the issuers. A busy ledger is tried again.
-    for (int attempt = 1; error.empty(); ++attempt) {
-      sqlite3_backup* b = sqlite3_backup_init(copy, "main", impl.db, "main");
-      if (b == nullptr) {
-        error = sqlite3_errmsg(copy);
-        break;
-      }
-      const int rc = sqlite3_backup_step(b, -1);
-      sqlite3_backup_finish(b);
-      if (rc == SQLITE_DONE) break;
-      if (!detail::is_busy(rc) || attempt == kBusyAttempts) {
-        error = sqlite3_errstr(rc);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
-    }
-    if (error.empty() && sqlite3_errcode(copy) != SQLITE_OK && sqlite3_errcode(copy) != SQLITE_DONE) {
-      error = sqlite3_errmsg(copy);
-    }
-  }
-  sqlite3_close_v2(copy);
-  if (!error.empty()) {
-    for (const std::string& file : {path, path + "-journal", path + "-wal", path + "-shm"})
-      ::unlink(file.c_str());
-    throw_ledger_error("cannot back up ledger " + impl.path + " to " + path + ": " + error);
+  const bool ok = ::fchmod(fd, 0600) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!ok) {
+    ::unlink(path.c_str());
+    throw_input_error("cannot create the backup " + path + ": " + std::strerror(err));
   }
 }
 
+}  // namespace
+
+void Ledger::backup(const std::string& path) const {
+  const Impl& impl = *impl_;
+  if (impl.db->is_postgresql()) {
+    // A PostgreSQL ledger is backed up into a SQLite ledger: the same rows, keys and tokens
+    // read in one snapshot, its chain checked link by link as it is written (copy_to). The
+    // file is a ledger of its own, and `ledger copy` brings it back into a database.
+    if (detail::is_postgresql_url(path)) {
+      throw_input_error(
+          "ledger backup writes a file: to copy into a database, use seatkey-keygen ledger copy");
+    }
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0) {
+      throw_input_error("cannot create the backup " + path +
+                        ": File exists (a backup never replaces a file)");
+    }
+    copy_to(path);
+    return;
+  }
+  create_backup_file(path);
+  static_cast<const detail::SqliteDatabase&>(*impl.db).backup_into(path);
+}
+
+ChainHead Ledger::copy_to(const std::string& destination) const {
+  Impl& source = *impl_;
+  source.require_chain();
+  if (source.version < kLatestVersion) {
+    throw_input_error("ledger " + source.path + " has schema version " + std::to_string(source.version) +
+                      ": seatkey-keygen ledger migrate --ledger " + source.path + " brings it to version " +
+                      std::to_string(kLatestVersion) + " before it is copied");
+  }
+  ChainHead copied;
+  // The source is read in one snapshot while its issuers keep writing; the destination is
+  // made and filled in one transaction, so a failure leaves no destination behind.
+  source.db->begin_read("cannot read the ledger");
+  try {
+    Impl::create(destination, [&](Impl& target) { copied = target.copy_from(source); });
+    source.db->commit("cannot end the read of the ledger");
+  } catch (...) {
+    source.db->rollback();
+    throw;
+  }
+  return copied;
+}
+
 Ledger::Transaction Ledger::begin() {
-  impl_->exec("BEGIN IMMEDIATE", "cannot lock the ledger for issuing");
+  impl_->db->begin_write("cannot lock the ledger for issuing");
   return Transaction(this);
 }
 
@@ -1112,18 +946,11 @@ Ledger::Transaction::Transaction(Transaction&& other) noexcept : ledger_(other.l
 }
 
 Ledger::Transaction::~Transaction() {
-  if (open_ && sqlite3_get_autocommit(ledger_->impl_->db) == 0) {
-    sqlite3_exec(ledger_->impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
+  if (open_) ledger_->impl_->db->rollback();
 }
 
 std::int64_t Ledger::Transaction::next_serial() {
-  Impl& impl = *ledger_->impl_;
-  Statement s(impl.db, impl.path,
-              "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'licenses'), 0), "
-              "COALESCE((SELECT MAX(serial) FROM licenses), 0)) + 1");
-  s.step();
-  return s.integer(0);
+  return ledger_->impl_->db->next_serial();
 }
 
 std::vector<LedgerEntry> Ledger::Transaction::entries_for(const std::string& appliance) {
@@ -1140,7 +967,7 @@ std::optional<LedgerEntry> Ledger::Transaction::entry(std::int64_t serial) {
 
 std::vector<std::int64_t> Ledger::Transaction::voided_serials() {
   Impl& impl = *ledger_->impl_;
-  Statement s(impl.db, impl.path, "SELECT serial FROM events ORDER BY serial");
+  Statement s(*impl.db, "SELECT serial FROM events ORDER BY serial");
   std::vector<std::int64_t> out;
   while (s.step()) out.push_back(s.integer(0));
   return out;
@@ -1179,7 +1006,7 @@ void Ledger::Transaction::insert_event(const LedgerEvent& e) {
 std::optional<StoredAnswer> Ledger::Transaction::find_answer(const std::string& token_name,
                                                              const std::string& key) {
   Impl& impl = *ledger_->impl_;
-  Statement s(impl.db, impl.path,
+  Statement s(*impl.db,
               "SELECT request_hash, status, response FROM idempotent_requests "
               "WHERE token_name = ?1 AND idempotency_key = ?2");
   s.bind(1, std::string_view(token_name));
@@ -1191,7 +1018,7 @@ std::optional<StoredAnswer> Ledger::Transaction::find_answer(const std::string& 
 void Ledger::Transaction::record_answer(const std::string& token_name, const std::string& key,
                                         const StoredAnswer& answer) {
   Impl& impl = *ledger_->impl_;
-  Statement s(impl.db, impl.path,
+  Statement s(*impl.db,
               "INSERT INTO idempotent_requests (token_name, idempotency_key, request_hash, status, response, "
               "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   s.bind(1, std::string_view(token_name));
@@ -1204,7 +1031,7 @@ void Ledger::Transaction::record_answer(const std::string& token_name, const std
 }
 
 void Ledger::Transaction::commit() {
-  ledger_->impl_->exec("COMMIT", "cannot commit");
+  ledger_->impl_->db->commit("cannot commit");
   open_ = false;
 }
 

@@ -1,52 +1,60 @@
-// Internal: a thin RAII layer over the SQLite C API for the ledger. Every failure throws
-// Failure(ledger) naming the ledger file and SQLite's message.
+// Internal: the ledger's SQLite database (database.hpp). A ledger file in WAL mode with a busy
+// timeout; its write transactions are BEGIN IMMEDIATE, retried with a random back-off while
+// another issuer holds the file. Every failure throws Failure(ledger) naming the file and
+// SQLite's message.
 #pragma once
 
 #include <sqlite3.h>
 
-#include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
+
+#include "database.hpp"
 
 namespace seatkey::keygen::detail {
 
-[[noreturn]] void throw_sqlite(int code, const std::string& message, const std::string& path,
-                               const std::string& what);
-[[noreturn]] void throw_sqlite(sqlite3* db, const std::string& path, const std::string& what);
 inline bool is_busy(int rc) {
   return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
 }
 
-class Statement {
+class SqliteDatabase final : public Database {
  public:
-  Statement(sqlite3* db, const std::string& path, std::string_view sql);
-  ~Statement();
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
+  static constexpr int kBusyTimeoutMs = 5000;  // SQLite waits this long for a lock, per attempt
+  static constexpr int kBusyAttempts = 6;      // then we back off and try again, this many times
 
-  Statement& bind(int index, std::int64_t value);
-  Statement& bind(int index, std::string_view text);
-  Statement& bind(int index, const std::optional<std::string>& text);
-  Statement& bind(int index, const std::optional<std::int64_t>& value);
-  Statement& bind_null(int index);
-  Statement& bind_blob(int index, const void* data, std::size_t size);
+  // Opens an existing file (never creates one); read_only opens it SQLITE_OPEN_READONLY.
+  // Failure(input) when SQLite cannot open it.
+  SqliteDatabase(const std::string& path, bool read_only);
+  ~SqliteDatabase() override;
 
-  // true: a row is ready; false: done. SQLITE_BUSY and errors throw.
-  bool step();
-  void reset();  // ready to run again; bindings cleared
+  bool is_postgresql() const override { return false; }
+  std::unique_ptr<Cursor> prepare(std::string_view sql) override;
+  void exec(std::string_view sql, const std::string& what) override;
+  void begin_write(const std::string& what) override;
+  void begin_read(const std::string& what) override;
+  void commit(const std::string& what) override;
+  void rollback() noexcept override;
+  bool in_transaction() const override;
+  int read_version() override;
+  const std::vector<Migration>& migrations() const override;
+  void begin_schema_change(const std::string& what) override;
+  void end_schema_change() override;
+  std::int64_t next_serial() override;
+  void keep_serials_above(std::int64_t serial) override;
+  std::string_view insertion_order() const override { return "rowid"; }
 
-  bool is_null(int column) const;
-  std::int64_t integer(int column) const;
-  std::string text(int column) const;
-  std::optional<std::string> optional_text(int column) const;
-  // The column's bytes as SQLite stores them (a BLOB's, or a TEXT's).
-  std::string bytes(int column) const;
+  // WAL mode, synchronous=FULL and a cache for big batches (writers); foreign keys on.
+  void set_pragmas(bool read_only);
+  sqlite3* handle() const { return db_; }
+  // Copies the whole database into the empty file at `path` by SQLite's online backup, as one
+  // snapshot, while other connections keep writing; on a failure the file is removed.
+  void backup_into(const std::string& path) const;
+  [[noreturn]] void fail(const std::string& what) const;
 
  private:
-  sqlite3* db_;
-  const std::string& path_;
-  sqlite3_stmt* stmt_ = nullptr;
+  sqlite3* db_ = nullptr;
 };
+
+[[noreturn]] void throw_sqlite(int code, const std::string& message, const std::string& path,
+                               const std::string& what);
 
 }  // namespace seatkey::keygen::detail

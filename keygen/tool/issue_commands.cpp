@@ -67,10 +67,11 @@ int issue_orders(const IssuingOptions& opt, const std::vector<Order>& orders) {
     for (const auto& e : o.entries) out += e.token + "\n";
   }
   std::cout << out << std::flush;
-  print_issue_summary(std::cerr, result, opt.ledger);
+  print_issue_summary(std::cerr, result, ledger_name(opt.ledger));
   if (!std::cout) {
     std::cerr << "seatkey-keygen: error: the tokens could not be written to stdout; they are recorded in "
-              << terminal_safe(opt.ledger) << ": get them with seatkey-keygen export or ledger list --json\n";
+              << terminal_safe(ledger_name(opt.ledger))
+              << ": get them with seatkey-keygen export or ledger list --json\n";
     return 2;
   }
   return 0;

@@ -194,9 +194,32 @@ void setup_ledger_commands(CLI::App& app, Status& status) {
   add_ledger_option(cmd, &backup->ledger);
   cmd->add_option("--out", backup->out, "the copy to create (mode 0600; never an existing file)")->required();
   cmd->footer(
+      "\nA SQLite ledger is copied page by page (SQLite's online backup). A PostgreSQL ledger is\n"
+      "copied into a new SQLite ledger file, as ledger copy does; for the whole database, pg_dump\n"
+      "works too.\n" +
       examples({"seatkey-keygen ledger backup --ledger licenses.db --out backup/licenses-$(date -u "
-                "+%Y%m%dT%H%M%SZ).db"}));
+                "+%Y%m%dT%H%M%SZ).db",
+                "seatkey-keygen ledger backup --ledger postgresql://desk@db.example/licenses --out "
+                "licenses-$(date -u +%Y%m%d).db"}));
   cmd->callback([backup, &status] { status.exit_code = run_ledger_backup(*backup); });
+
+  auto copy = std::make_shared<LedgerCopyOptions>();
+  cmd = ledger->add_subcommand("copy", "copy a ledger into a new one: SQLite to PostgreSQL or back");
+  cmd->add_option("--from", copy->from, "the ledger to copy: a SQLite file, or a postgresql:// URL")
+      ->required();
+  cmd->add_option("--to", copy->to,
+                  "the new ledger: a SQLite file that does not exist yet (mode 0600), or a postgresql:// "
+                  "URL of an empty database")
+      ->required();
+  cmd->footer(
+      "\nCopies the signing keys, API tokens, every license and event, the answers kept for\n"
+      "Idempotency-Key and the serial counter, reading the source in one snapshot and writing the\n"
+      "copy in one transaction: a failure leaves no copy. Each link of the hash chain is computed\n"
+      "again as it is written and must equal the source's; the copy is then verified like ledger\n"
+      "verify, and its head (printed) is the source's. Exit 1 when the source does not verify.\n" +
+      examples({"seatkey-keygen ledger copy --from licenses.db --to postgresql://desk@db.example/licenses",
+                "seatkey-keygen ledger copy --from postgresql://desk@db.example/licenses --to licenses.db"}));
+  cmd->callback([copy, &status] { status.exit_code = run_ledger_copy(*copy); });
 
   auto report = std::make_shared<ReportOptions>();
   cmd =
@@ -237,16 +260,18 @@ void setup_ledger_commands(CLI::App& app, Status& status) {
 
 int run_ledger_init(const KeyOptions& opt) {
   struct stat st {};
-  if (::lstat(opt.ledger.c_str(), &st) == 0) {  // before the passphrase is asked
+  if (!is_ledger_url(opt.ledger) &&
+      ::lstat(opt.ledger.c_str(), &st) == 0) {  // before the passphrase is asked
     throw_input_error(opt.ledger +
                       " already exists: ledger init makes a new ledger and never touches an existing file");
   }
   const SecretKey key = load_key(opt);
   const Ledger ledger = Ledger::create(opt.ledger, key.public_key(), development(opt));
-  std::cerr << "created ledger " << terminal_safe(opt.ledger) << " (mode 0600, schema version "
+  std::cerr << "created ledger " << terminal_safe(ledger_name(opt.ledger)) << " ("
+            << (is_ledger_url(opt.ledger) ? "" : "mode 0600, ") << "schema version "
             << ledger.schema_version() << ") with the signing key " << key.public_key().id() << "\n";
   if (ledger.is_development())
-    std::cerr << "seatkey-keygen: warning: " << development_notice(opt.ledger) << "\n";
+    std::cerr << "seatkey-keygen: warning: " << development_notice(ledger_name(opt.ledger)) << "\n";
   return 0;
 }
 
@@ -257,19 +282,20 @@ int run_ledger_add_key(const KeyOptions& opt) {
   const std::string id = key.public_key().id();
   switch (ledger.add_signing_key(key.public_key(), development(opt))) {
     case Ledger::KeyAdded::added:
-      std::cerr << "registered the signing key " << id << " in ledger " << terminal_safe(opt.ledger) << "\n";
+      std::cerr << "registered the signing key " << id << " in ledger "
+                << terminal_safe(ledger_name(opt.ledger)) << "\n";
       break;
     case Ledger::KeyAdded::public_key_recorded:
       std::cerr << "recorded the public key of the signing key " << id << " in ledger "
-                << terminal_safe(opt.ledger) << " (it knew only its k4.pid)\n";
+                << terminal_safe(ledger_name(opt.ledger)) << " (it knew only its k4.pid)\n";
       break;
     case Ledger::KeyAdded::already_known:
-      std::cerr << "the key " << id << " is already a signing key of ledger " << terminal_safe(opt.ledger)
-                << "; nothing changed\n";
+      std::cerr << "the key " << id << " is already a signing key of ledger "
+                << terminal_safe(ledger_name(opt.ledger)) << "; nothing changed\n";
       break;
   }
   if (ledger.is_development())
-    std::cerr << "seatkey-keygen: warning: " << development_notice(opt.ledger) << "\n";
+    std::cerr << "seatkey-keygen: warning: " << development_notice(ledger_name(opt.ledger)) << "\n";
   return 0;
 }
 
@@ -321,7 +347,7 @@ int run_ledger_list(const LedgerListOptions& opt) {
   const std::vector<SigningKey> keys = ledger.signing_keys();
   const bool development = ledger.is_development();
   for (const CorruptRow& c : listing.corrupt)
-    std::cerr << "seatkey-keygen: warning: ledger " << terminal_safe(opt.ledger) << ": "
+    std::cerr << "seatkey-keygen: warning: ledger " << terminal_safe(ledger_name(opt.ledger)) << ": "
               << terminal_safe(c.why) << "\n";
 
   // Every matching row by serial, the corrupt ones in their place.
@@ -348,7 +374,7 @@ int run_ledger_list(const LedgerListOptions& opt) {
     return 0;
   }
   std::string out;
-  if (development) out += development_notice(opt.ledger) + "\n\n";
+  if (development) out += development_notice(ledger_name(opt.ledger)) + "\n\n";
   if (all.empty()) {
     out += filter.any()       ? std::string("no licenses match")
            : filter.appliance ? "no licenses on record for appliance " + *filter.appliance
@@ -423,8 +449,8 @@ int run_ledger_show(const LedgerShowOptions& opt) {
   print_warnings(ledger);
   const auto record = show_license(ledger, serial, unix_now());
   if (!record) {
-    std::cerr << "seatkey-keygen: ledger " << terminal_safe(opt.ledger) << " has no license " << serial
-              << "\n";
+    std::cerr << "seatkey-keygen: ledger " << terminal_safe(ledger_name(opt.ledger)) << " has no license "
+              << serial << "\n";
     return 1;
   }
   const LedgerEntry& e = record->entry;
@@ -513,7 +539,7 @@ int run_ledger_verify(const LedgerVerifyOptions& opt) {
   const Ledger ledger = open_chained(opt.ledger);
   const VerifyResult r = verify_ledger(ledger, options);
   if (!r.ok) {
-    std::cerr << "seatkey-keygen: ledger " << terminal_safe(opt.ledger)
+    std::cerr << "seatkey-keygen: ledger " << terminal_safe(ledger_name(opt.ledger))
               << " does not verify: " << terminal_safe(r.problem) << "\n";
     return 1;
   }
@@ -521,7 +547,7 @@ int run_ledger_verify(const LedgerVerifyOptions& opt) {
   const auto count = [](std::int64_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
   };
-  std::string summary = "ledger " + terminal_safe(opt.ledger) +
+  std::string summary = "ledger " + terminal_safe(ledger_name(opt.ledger)) +
                         " verifies: " + count(r.head.seq, "link", "links") + " (" +
                         count(r.licenses, "license", "licenses") + ", " +
                         count(r.revocation_lists, "revocation list", "revocation lists") + ", " +
@@ -538,8 +564,8 @@ int run_ledger_head(const LedgerOnlyOptions& opt) {
   const Ledger ledger = open_chained(opt.ledger);
   const ChainHead head = ledger.head();
   std::cout << to_hex(head.hash) << "\n";
-  std::cerr << "chain head of ledger " << terminal_safe(opt.ledger) << " at position " << head.seq
-            << ": keep it elsewhere; ledger verify --anchor checks the ledger still holds it\n";
+  std::cerr << "chain head of ledger " << terminal_safe(ledger_name(opt.ledger)) << " at position "
+            << head.seq << ": keep it elsewhere; ledger verify --anchor checks the ledger still holds it\n";
   return 0;
 }
 
@@ -548,11 +574,11 @@ int run_ledger_migrate(const LedgerOnlyOptions& opt) {
   print_warnings(ledger);
   const ChainHead head = ledger.head();
   if (ledger.migrated_from() > 0) {
-    std::cerr << "migrated ledger " << terminal_safe(opt.ledger) << " from schema version "
+    std::cerr << "migrated ledger " << terminal_safe(ledger_name(opt.ledger)) << " from schema version "
               << ledger.migrated_from() << " to " << ledger.schema_version() << ": " << head.seq
               << " rows chained\n";
   } else {
-    std::cerr << "ledger " << terminal_safe(opt.ledger) << " already has schema version "
+    std::cerr << "ledger " << terminal_safe(ledger_name(opt.ledger)) << " already has schema version "
               << ledger.schema_version() << "; nothing changed\n";
   }
   std::cout << to_hex(head.hash) << "\n";
@@ -570,8 +596,34 @@ int run_ledger_backup(const LedgerBackupOptions& opt) {
     const ChainHead head = copy.head();
     what += ", chain head " + to_hex(head.hash) + " at position " + std::to_string(head.seq);
   }
-  std::cerr << "backed up ledger " << terminal_safe(opt.ledger) << " to " << terminal_safe(opt.out)
-            << " (mode 0600): " << what << "\n";
+  std::cerr << "backed up ledger " << terminal_safe(ledger_name(opt.ledger)) << " to "
+            << terminal_safe(opt.out) << " (mode 0600): " << what << "\n";
+  return 0;
+}
+
+int run_ledger_copy(const LedgerCopyOptions& opt) {
+  const std::string from = terminal_safe(ledger_name(opt.from)), to = terminal_safe(ledger_name(opt.to));
+  const Ledger source = open_chained(opt.from);
+  // Signatures and claims too: a ledger that does not verify is not spread to another place.
+  const VerifyResult checked = verify_ledger(source, {});
+  if (!checked.ok) {
+    std::cerr << "seatkey-keygen: ledger " << from << " does not verify: " << terminal_safe(checked.problem)
+              << "; nothing was copied\n";
+    return 1;
+  }
+  const ChainHead copied = source.copy_to(opt.to);
+  const Ledger copy = Ledger::open(opt.to, Ledger::Access::read_only);
+  const VerifyResult r = verify_ledger(copy, {});
+  if (!r.ok) throw_ledger_error("the copy " + ledger_name(opt.to) + " does not verify: " + r.problem);
+  if (r.head.seq != copied.seq || r.head.hash != copied.hash) {
+    throw_ledger_error("the copy " + ledger_name(opt.to) + " has the head " + to_hex(r.head.hash) +
+                       ", not the source's " + to_hex(copied.hash));
+  }
+  std::cout << to_hex(r.head.hash) << "\n";
+  std::cerr << "copied ledger " << from << " to " << to << ": " << r.head.seq << " links (" << r.licenses
+            << " licenses, " << r.revocation_lists << " revocation lists, " << r.events << " events), "
+            << copy.signing_keys().size() << " signing keys, " << copy.api_tokens().size()
+            << " API tokens; the copy verifies and its head is the source's\n";
   return 0;
 }
 
@@ -614,7 +666,7 @@ int run_report(const ReportOptions& opt) {
     print_dump(out);
     return 0;
   }
-  std::string out = "report of ledger " + terminal_safe(opt.ledger) + " from " +
+  std::string out = "report of ledger " + terminal_safe(ledger_name(opt.ledger)) + " from " +
                     (since ? format_rfc3339(*since) : std::string("the beginning")) + " to " +
                     (until ? format_rfc3339(*until) : "now (" + format_rfc3339(unix_now()) + ")") + "\n";
   for (std::size_t c = 0; c < kReportCategoryNames.size(); ++c) {

@@ -1,5 +1,5 @@
 // `export` (an appliance's license file), `report`, and the `ledger` commands: init, add-key,
-// list, show, verify, head, migrate, backup.
+// list, show, verify, head, migrate, backup, copy.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -45,6 +45,12 @@ struct LedgerBackupOptions {
   std::string out;
 };
 
+// `ledger copy`: from one ledger (SQLite or PostgreSQL) into a new one.
+struct LedgerCopyOptions {
+  std::string from;
+  std::string to;
+};
+
 struct ReportOptions {
   std::string ledger;
   std::optional<std::string> since, until;
@@ -70,6 +76,7 @@ int run_ledger_verify(const LedgerVerifyOptions& opt);
 int run_ledger_head(const LedgerOnlyOptions& opt);
 int run_ledger_migrate(const LedgerOnlyOptions& opt);
 int run_ledger_backup(const LedgerBackupOptions& opt);
+int run_ledger_copy(const LedgerCopyOptions& opt);
 int run_report(const ReportOptions& opt);
 
 }  // namespace seatkey::keygen::tool

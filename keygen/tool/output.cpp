@@ -18,7 +18,9 @@ CLI::Option* add_key_option(CLI::App* cmd, std::string* key) {
 }
 
 CLI::Option* add_ledger_option(CLI::App* cmd, std::string* ledger) {
-  return cmd->add_option("--ledger", *ledger, "the SQLite ledger of every issued license")
+  return cmd
+      ->add_option("--ledger", *ledger,
+                   "the ledger of every issued license: a SQLite file, or a postgresql:// URL")
       ->envname("SEATKEY_LEDGER")
       ->required();
 }

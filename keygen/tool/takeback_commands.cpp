@@ -116,8 +116,8 @@ int run_void(const VoidOptions& opt) {
   for (const ApplianceSummary& a : result.after)
     out += "  appliance " + terminal_safe(a.appliance) + " now: " + describe(a) + "\n";
   const std::size_t n = result.voided.size();
-  out += std::to_string(n) + (n == 1 ? " void" : " voids") + " recorded in " + terminal_safe(opt.ledger) +
-         "; " + (n == 1 ? "it goes" : "they go") + kNextList + "\n";
+  out += std::to_string(n) + (n == 1 ? " void" : " voids") + " recorded in " +
+         terminal_safe(ledger_name(opt.ledger)) + "; " + (n == 1 ? "it goes" : "they go") + kNextList + "\n";
   std::cerr << out;
   return 0;
 }
@@ -156,9 +156,9 @@ int run_revocations_issue(const IssuingOptions& opt) {
   const std::string summary = "issued revocation list " + std::to_string(r.claims.seq) + " (serial " +
                               r.claims.serial + "): " + std::to_string(n) +
                               (n == 1 ? " license" : " licenses") + " revoked, " + std::to_string(r.added) +
-                              " not in the list before it\n1 token recorded in " + terminal_safe(opt.ledger) +
-                              "\n";
-  return print_tokens({r.entry.token}, summary, opt.ledger);
+                              " not in the list before it\n1 token recorded in " +
+                              terminal_safe(ledger_name(opt.ledger)) + "\n";
+  return print_tokens({r.entry.token}, summary, ledger_name(opt.ledger));
 }
 
 int run_revocations_list(const RevocationsListOptions& opt) {

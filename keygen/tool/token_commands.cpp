@@ -87,7 +87,7 @@ int run_token_create(const TokenCreateOptions& opt) {
   // Recorded: only now is it printed.
   const bool printed = write_stdout(bearer.view()) && write_stdout("\n");
   std::cerr << "created API token " << terminal_safe(nlohmann::json(name).dump()) << " (role "
-            << role_name(role) << ") in ledger " << terminal_safe(opt.ledger)
+            << role_name(role) << ") in ledger " << terminal_safe(ledger_name(opt.ledger))
             << "; it is shown only this once: give it to its holder now\n";
   if (!printed) {
     std::cerr << "seatkey-keygen: error: the token could not be written to stdout; it cannot be shown again: "

@@ -457,8 +457,8 @@ struct Api::Impl {
     filter.appliance = appliance;
     const keygen::Listing listing = keygen::list_ledger(ledger, filter, now);
     if (!listing.corrupt.empty()) {
-      keygen::throw_ledger_error("ledger " + options.ledger_path + ": " + listing.corrupt.front().why +
-                                 "; appliance " + appliance +
+      keygen::throw_ledger_error("ledger " + keygen::ledger_name(options.ledger_path) + ": " +
+                                 listing.corrupt.front().why + "; appliance " + appliance +
                                  " cannot be judged until the row is repaired (docs/back-office.md, \"A "
                                  "corrupt row\")");
     }

@@ -104,11 +104,12 @@ int serve(const Options& o) {
         known = known || k.key_id == process.public_key.id();
       if (!known) {
         keygen::throw_refusal("the key " + process.public_key.id() + " is not a signing key of ledger " +
-                              o.ledger + "; register it first: seatkey-keygen ledger add-key --ledger " +
-                              o.ledger + " --key " + o.key);
+                              keygen::ledger_name(o.ledger) +
+                              "; register it first: seatkey-keygen ledger add-key --ledger " +
+                              keygen::ledger_name(o.ledger) + " --key " + o.key);
       }
       if (ledger.is_development()) {
-        log("warning: ledger " + terminal_safe(o.ledger) +
+        log("warning: ledger " + terminal_safe(keygen::ledger_name(o.ledger)) +
             " issues with the development key of keys/, whose secret everyone has: for tests only");
       }
     }
@@ -129,8 +130,8 @@ int serve(const Options& o) {
     api_options.issuer = o.issuer;
     Api api(api_options, signer, signer_status);
     HttpServer http(api, http_options);
-    log("listening on " + http.url() + " (ledger " + terminal_safe(o.ledger) + ", signing key " +
-        process.public_key.id() + ", signer process " + std::to_string(process.pid) + ")");
+    log("listening on " + http.url() + " (ledger " + terminal_safe(keygen::ledger_name(o.ledger)) +
+        ", signing key " + process.public_key.id() + ", signer process " + std::to_string(process.pid) + ")");
 
     sigset_t wanted;
     sigemptyset(&wanted);
@@ -192,7 +193,8 @@ int main(int argc, char** argv) {
       "seatkey-server: the back office's HTTP API (JSON, OpenAPI at /v1/openapi.json) over one ledger",
       "seatkey-server"};
   app.set_version_flag("--version", std::string("seatkey-server ") + SEATKEY_VERSION);
-  app.add_option("--ledger", o.ledger, "the SQLite ledger (seatkey-keygen ledger init makes one)")
+  app.add_option("--ledger", o.ledger,
+                 "the ledger: a SQLite file, or a postgresql:// URL (seatkey-keygen ledger init makes one)")
       ->envname("SEATKEY_LEDGER")
       ->required();
   app.add_option("--key", o.key,

@@ -145,6 +145,12 @@ struct LedgerRows {
   std::vector<CorruptRow> corrupt;   // by serial
 };
 
+// How messages name the ledger at `location` (a SQLite file's path, or a postgresql:// URL):
+// a URL without its password.
+std::string ledger_name(std::string_view location);
+// Whether `location` is a PostgreSQL URL (postgresql:// or postgres://) rather than a file.
+bool is_ledger_url(std::string_view location);
+
 class Ledger {
  public:
   static constexpr int kSchemaVersion = 4;
@@ -215,6 +221,15 @@ class Ledger {
   // while other connections keep writing. Failure(input) when the file exists or cannot be
   // made; on a failure no file is left behind.
   void backup(const std::string& path) const;
+
+  // Copies the whole ledger (signing keys, API tokens, every row and event, the stored answers
+  // and the serial counter) into a new ledger at `destination`: a SQLite file that does not
+  // exist yet, or an empty PostgreSQL database. The source is read in one snapshot; each link
+  // of the chain is computed again as it is written and must be the one stored, so the copy
+  // has the same chain and head. Returns the copy's head. Failure(input) for a destination
+  // that exists or holds a ledger, or a source older than the current schema; Failure(ledger)
+  // when the source does not verify or the copy fails. On a failure no destination is left.
+  ChainHead copy_to(const std::string& destination) const;
 
   // API tokens (seatkey-server). create_api_token() records a new token for `name` (checked with
   // check_token_name) and returns its bearer text, which the ledger does not keep: the caller
