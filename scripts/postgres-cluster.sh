@@ -31,7 +31,9 @@ find_bindir() {
     candidates+=("$(pg_config --bindir 2>/dev/null || true)")
   fi
   for d in "${candidates[@]}"; do
-    [ -n "$d" ] && [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/postgres" ] || continue
+    if [ -z "$d" ] || [ ! -x "$d/initdb" ] || [ ! -x "$d/pg_ctl" ] || [ ! -x "$d/postgres" ]; then
+      continue
+    fi
     [[ "$("$d/postgres" --version 2>/dev/null)" == *"PostgreSQL) 15."* ]] || continue
     echo "$d"
     return 0
@@ -133,7 +135,9 @@ cmd_createdb() {
   local dir name run
   [ -d "$1" ] || die "no cluster in $1 (run: postgres-cluster.sh start $1)"
   dir=$(cd -- "$1" && pwd -P)
-  [ -f "$dir/url" ] && [ -f "$dir/run" ] || die "no cluster started in $dir (run: postgres-cluster.sh start $dir)"
+  if [ ! -f "$dir/url" ] || [ ! -f "$dir/run" ]; then
+    die "no cluster started in $dir (run: postgres-cluster.sh start $dir)"
+  fi
   run=$(cat "$dir/run")
   if [ $# -ge 2 ]; then
     name=$2

@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # The tests' PostgreSQL cluster (fixture "postgres"): new databases from pg_lib.sh and
 # postgres-cluster.sh createdb, each empty and reachable by its URL, on a PostgreSQL 15 that
 # listens on its Unix socket only; createdb's errors.

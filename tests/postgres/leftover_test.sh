@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # postgres-cluster.sh on its own cluster in a scratch folder: start after a run that was killed
 # (its postmaster SIGKILLed, or still running) replaces the old cluster; stop removes everything
 # and keeps the server's log; the errors a user can hit, one line each, exit 2.

@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # The "postgres" fixture's cleanup: stops the tests' cluster and checks that its postmaster and
 # every process it had started are gone, and its data and socket directory removed.
 # Expects SEATKEY_TEST_POSTGRES_DIR and SEATKEY_POSTGRES_CLUSTER in the environment.
@@ -13,7 +14,7 @@ if [ -f "$dir/run" ]; then
   run=$(cat "$dir/run")
   pid=$(head -n 1 "$run/data/postmaster.pid" 2>/dev/null || true)
   if [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid"; then
-    pids=("$pid" $(pgrep -P "$pid" || true))
+    mapfile -t pids < <(echo "$pid"; pgrep -P "$pid")
   fi
 fi
 
