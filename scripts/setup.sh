@@ -36,10 +36,11 @@ if ((${#missing[@]})); then
     if ! dpkg-query -W -f='${Status}' postgresql-common 2>/dev/null | grep -q 'install ok installed'; then
       $sudo apt-get install -y -qq --no-install-recommends postgresql-common >/dev/null
     fi
-    $sudo sed -i -E 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*/create_main_cluster = false/' \
-      /etc/postgresql-common/createcluster.conf
-    grep -q '^create_main_cluster = false' /etc/postgresql-common/createcluster.conf ||
-      echo 'create_main_cluster = false' | $sudo tee -a /etc/postgresql-common/createcluster.conf >/dev/null
+    conf=/etc/postgresql-common/createcluster.conf
+    [ ! -f "$conf" ] ||
+      $sudo sed -i -E 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*/create_main_cluster = false/' "$conf"
+    grep -q '^create_main_cluster = false' "$conf" 2>/dev/null ||
+      echo 'create_main_cluster = false' | $sudo tee -a "$conf" >/dev/null
   fi
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
