@@ -9,6 +9,7 @@ packages=(
   libsodium-dev libsqlite3-dev sqlite3 libcli11-dev nlohmann-json3-dev doctest-dev
   libbenchmark-dev time python3 libmicrohttpd-dev curl chromium
   file man-db
+  postgresql-15 libpq-dev
 )
 
 missing=()
@@ -27,6 +28,20 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
+  # The tests start their own throwaway PostgreSQL cluster (scripts/postgres-cluster.sh), so
+  # postgresql-15 must not create and start the system cluster 15/main: postgresql-common's
+  # createcluster.conf says so before postgresql-15's postinst reads it. That file is
+  # postgresql-common's (ucf), so it is edited after that package is in, not written ahead of it.
+  if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
+    if ! dpkg-query -W -f='${Status}' postgresql-common 2>/dev/null | grep -q 'install ok installed'; then
+      $sudo apt-get install -y -qq --no-install-recommends postgresql-common >/dev/null
+    fi
+    conf=/etc/postgresql-common/createcluster.conf
+    [ ! -f "$conf" ] ||
+      $sudo sed -i -E 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*/create_main_cluster = false/' "$conf"
+    grep -q '^create_main_cluster = false' "$conf" 2>/dev/null ||
+      echo 'create_main_cluster = false' | $sudo tee -a "$conf" >/dev/null
+  fi
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
