@@ -244,7 +244,8 @@ class PostgresCursor final : public Cursor {
 
 class PostgresDatabase final : public Database {
  public:
-  PostgresDatabase(const std::string& url, bool read_only) : Database(url_without_password(url)) {
+  PostgresDatabase(const std::string& url, bool read_only)
+      : Database(url_without_password(url)), read_only_(read_only) {
     conn_ = PQconnectdb(url.c_str());
     if (conn_ == nullptr) throw_ledger_error("cannot connect to ledger " + name() + ": out of memory");
     if (PQstatus(conn_) != CONNECTION_OK) {
@@ -304,7 +305,28 @@ class PostgresDatabase final : public Database {
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) check(result, what);
     return result;
   }
+  // A connection the server or the network dropped is opened again before the next
+  // transaction (never within one: what it had not committed is gone, and says so).
+  void reconnect_if_lost() {
+    if (PQstatus(conn_) != CONNECTION_BAD) return;
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      throw_ledger_error("ledger " + name() +
+                         ": the connection to the database server was lost and cannot be " +
+                         "opened again: " + first_line(PQerrorMessage(conn_)));
+    }
+    set_up_session();
+  }
+  void set_up_session() {
+    // Text as UTF-8, byte for byte (the chain hashes it); a writer waits for the ledger's lock
+    // as long as SQLite's issuers retry, then says the ledger is busy.
+    exec(std::string("SET client_encoding = 'UTF8'; SET lock_timeout = '30s'; SET TIME ZONE 'UTC'") +
+             (read_only_ ? "; SET default_transaction_read_only = on" : ""),
+         "cannot set up the session");
+  }
+
   void begin_write(const std::string& what) override {
+    reconnect_if_lost();
     exec("BEGIN", what);
     try {
       exec(kWriterLock, what);
@@ -314,6 +336,7 @@ class PostgresDatabase final : public Database {
     }
   }
   void begin_read(const std::string& what) override {
+    reconnect_if_lost();
     exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what);
   }
   void commit(const std::string& what) override {
@@ -366,6 +389,7 @@ class PostgresDatabase final : public Database {
 
  private:
   PGconn* conn_ = nullptr;
+  bool read_only_ = false;
 };
 
 PostgresCursor::PostgresCursor(PostgresDatabase& db, std::string_view sql) : db_(db) {
@@ -380,6 +404,7 @@ PostgresCursor::PostgresCursor(PostgresDatabase& db, std::string_view sql) : db_
 
 bool PostgresCursor::step() {
   if (result_ == nullptr) {
+    if (!db_.in_transaction()) db_.reconnect_if_lost();
     std::vector<const char*> values;
     values.reserve(params_.size());
     for (const auto& p : params_) values.push_back(p ? p->c_str() : nullptr);

@@ -273,7 +273,10 @@ struct Api::Impl {
           "the signer process is gone: nothing was issued; the server stops and must be restarted");
     }
     const std::string message = e.what();
-    if (message.find(" is busy ") != std::string::npos) {
+    // Both pass: another writer's lock, or a database connection that the next request opens
+    // again (nothing of this one was committed).
+    if (message.find(" is busy ") != std::string::npos ||
+        message.find("the connection to the database server was lost") != std::string::npos) {
       Response r = problem(Problem::unavailable, message);
       r.headers.push_back({"Retry-After", "1"});
       return r;

@@ -54,7 +54,7 @@ if [ -z "${KEYGEN:-}" ]; then
 fi
 for cmd in "" "key" "key new" "key public" "issue" "issue server" "issue users" "issue batch" "export" \
   "void" "transfer" "revocations" "revocations issue" "revocations list" "ledger" "ledger list" "ledger show" \
-  "ledger verify" "ledger head" "ledger migrate" "ledger backup" "ledger init" "ledger add-key" "report" \
+  "ledger verify" "ledger head" "ledger migrate" "ledger backup" "ledger copy" "ledger init" "ledger add-key" "report" \
   "inspect" "token" "token create" "token list" "token revoke"; do
   # shellcheck disable=SC2086
   run "$KEYGEN" $cmd --help

@@ -1,9 +1,12 @@
-// The back office's ledger: one SQLite row per issued token and one per event, in WAL mode
-// with a busy timeout. Serials are INTEGER PRIMARY KEY AUTOINCREMENT: allocated inside the
-// BEGIN IMMEDIATE write transaction that records the rows, so they are unique across
-// concurrent issuers and never reused, not even after a deletion or a crash. Rows are never
-// updated or deleted (triggers); every row and event is a link of the hash chain (chain.hpp),
-// computed in the transaction that writes it. Schema (version 4):
+// The back office's ledger: one row per issued token and one per event, in a SQLite file (WAL
+// mode, a busy timeout) or a PostgreSQL database (a postgresql:// URL, through libpq); the same
+// tables, rules and hash chain on both, and nothing here depends on which. Serials are
+// allocated inside the write transaction that records the rows, which excludes every other
+// writer (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock, whichever
+// host the writer runs on), so they are unique across concurrent issuers and never reused, not
+// even after a deletion or a crash. Rows are never updated or deleted (triggers); every row
+// and event is a link of the hash chain (chain.hpp), computed in the transaction that writes
+// it. Schema (version 4):
 //   schema_version(version INTEGER)            every version the ledger was brought to; a
 //                                              newer ledger is refused, an older one migrated
 //   licenses(serial, kind, appliance, edition, users, customer, order_ref, issued_at,
@@ -25,8 +28,10 @@
 //   idempotent_requests(token_name, idempotency_key, request_hash, status, response,
 //            created_at)                       seatkey-server's answers to POST requests with
 //                                              an Idempotency-Key (version 4)
-// Only Ledger::create makes a ledger: its file, -wal and -shm are mode 0600, and a ledger that
-// group or others may write is never written.
+// Only Ledger::create makes a ledger: a SQLite ledger's file, -wal and -shm are mode 0600, and
+// one that group or others may write is never written. PostgreSQL's ledger starts at version 4;
+// a token's uniqueness is an index of its MD5 there, and serial_counter holds a copied
+// ledger's counter (SQLite's AUTOINCREMENT counter).
 #pragma once
 
 #include <array>
@@ -161,17 +166,19 @@ class Ledger {
   // Whether the development key may be registered (tests and demos only).
   enum class DevelopmentKey { refuse, allow };
 
-  // Throws Failure(input) for a missing file (naming `ledger init`), a file that is no seatkey
-  // ledger (or a newer schema), or one that group or others may write (read_write); Failure(ledger)
-  // for SQLite failures. A read_write open brings an older schema to the current one, all its
-  // steps in one transaction.
-  static Ledger open(const std::string& path, Access access);
+  // Opens the ledger at `location`: a SQLite file's path, or a postgresql:// (postgres://) URL.
+  // Throws Failure(input) for a missing file (naming `ledger init`), a database that cannot be
+  // reached, one that is no seatkey ledger (or of a newer schema), or a file that group or
+  // others may write (read_write); Failure(ledger) for the database's failures. A read_write
+  // open brings an older schema to the current one, all its steps in one transaction.
+  static Ledger open(const std::string& location, Access access);
 
-  // Creates a new ledger at `path` (never an existing file: Failure(input)) with `key` as its
-  // signing key, in one transaction; the file is mode 0600 whatever the umask. Refuses the
-  // development key (Failure(refused)) unless `development` is allow. On a failure no file is
-  // left behind.
-  static Ledger create(const std::string& path, const PublicKey& key,
+  // Creates a new ledger at `location` with `key` as its signing key, in one transaction: a new
+  // SQLite file (never an existing one: Failure(input)), mode 0600 whatever the umask, or the
+  // tables in an existing PostgreSQL database that holds no ledger yet (Failure(input)
+  // otherwise). Refuses the development key (Failure(refused)) unless `development` is allow.
+  // On a failure no file is left behind and the database is as it was.
+  static Ledger create(const std::string& location, const PublicKey& key,
                        DevelopmentKey development = DevelopmentKey::refuse);
 
   enum class KeyAdded {
@@ -192,6 +199,7 @@ class Ledger {
   Ledger& operator=(Ledger&&) noexcept;
   ~Ledger();
 
+  // How messages name the ledger: ledger_name() of its location.
   const std::string& path() const;
   int schema_version() const;
   // The version this open brought the ledger from (0 when it migrated nothing).
@@ -217,8 +225,9 @@ class Ledger {
   // until `visit` returns false.
   void read_chain(const std::function<bool(const ChainLink&)>& visit) const;
 
-  // A consistent copy at `path` (never an existing file; mode 0600) by SQLite's online backup,
-  // while other connections keep writing. Failure(input) when the file exists or cannot be
+  // A consistent copy at `path` (never an existing file; mode 0600), while other connections
+  // keep writing: of a SQLite ledger by SQLite's online backup, of a PostgreSQL ledger by
+  // copy_to() into a new SQLite ledger file. Failure(input) when the file exists or cannot be
   // made; on a failure no file is left behind.
   void backup(const std::string& path) const;
 
@@ -242,8 +251,9 @@ class Ledger {
   // The unrevoked token whose bearer text this is (hashes compared in constant time), or nullopt.
   std::optional<ApiToken> authenticate(std::string_view bearer) const;
 
-  // One write transaction: BEGIN IMMEDIATE (retried while another issuer holds the ledger).
-  // Rolls back on destruction unless commit() succeeded.
+  // One write transaction that excludes every other writer (SQLite: BEGIN IMMEDIATE, retried
+  // while another issuer holds the file; PostgreSQL: the writers' advisory lock, waited for up
+  // to 30 s). Rolls back on destruction unless commit() succeeded.
   class Transaction {
    public:
     Transaction(Transaction&&) noexcept;
