@@ -94,6 +94,10 @@ std::optional<ChainHash> as_chain_hash(const std::string& bytes) {
   return h;
 }
 
+std::string already_holds_a_ledger(const std::string& name) {
+  return name + " already holds a seatkey ledger: a new ledger is never made over an existing one";
+}
+
 std::string how_to_create(const std::string& path) {
   return "seatkey-keygen ledger init --ledger " + path + " --key FILE creates a ledger";
 }
@@ -122,7 +126,9 @@ struct Ledger::Impl {
 
   // Brings the schema to kLatestVersion in one write transaction; `also` runs in it before the
   // commit (a new ledger's first signing key).
-  void migrate(const std::function<void()>& also = {});
+  // `fresh`: the database must hold no ledger yet, also once it is locked (a PostgreSQL
+  // database that another `ledger init` filled meanwhile is refused, not added to).
+  void migrate(const std::function<void()>& also = {}, bool fresh = false);
   // A new ledger at `location` (a new SQLite file, or an empty PostgreSQL database) with the
   // current schema and what `fill` writes, in one transaction: on a failure nothing is left.
   static std::unique_ptr<Impl> create(const std::string& location, const std::function<void(Impl&)>& fill);
@@ -540,13 +546,14 @@ void check_access(const std::string& path, Ledger::Access access, std::vector<st
 
 }  // namespace
 
-void Ledger::Impl::migrate(const std::function<void()>& also) {
+void Ledger::Impl::migrate(const std::function<void()>& also, bool fresh) {
   // Under the write lock, re-read: another issuer may have migrated it meanwhile.
   db->begin_schema_change("cannot lock the ledger to update its schema");
   const int before = version;
   try {
     version = db->read_version();
     if (version > kLatestVersion) throw_input_error(path + " was changed to a newer schema meanwhile");
+    if (fresh && version != 0) throw_input_error(already_holds_a_ledger(path));
     const int found = version;
     if (version == 0)
       db->exec("CREATE TABLE schema_version (version INTEGER NOT NULL)", "cannot create the schema");
@@ -661,11 +668,8 @@ std::unique_ptr<Ledger::Impl> Ledger::Impl::create(const std::string& location,
     // one transaction with what `fill` writes, so a failure leaves the database as it was.
     impl->db = detail::connect_postgresql(location, false);
     impl->path = impl->db->name();
-    if (impl->db->read_version() != 0) {
-      throw_input_error(impl->path +
-                        " already holds a seatkey ledger: a new ledger is never made over an existing one");
-    }
-    impl->migrate([&] { fill(*impl); });
+    if (impl->db->read_version() != 0) throw_input_error(already_holds_a_ledger(impl->path));
+    impl->migrate([&] { fill(*impl); }, true);
     return impl;
   }
   create_ledger_file(location);
@@ -674,7 +678,7 @@ std::unique_ptr<Ledger::Impl> Ledger::Impl::create(const std::string& location,
     impl->db = std::make_unique<detail::SqliteDatabase>(location, false);
     impl->path = impl->db->name();
     set_pragmas(*impl->db, Access::read_write);
-    impl->migrate([&] { fill(*impl); });
+    impl->migrate([&] { fill(*impl); }, true);
   } catch (...) {
     impl.reset();  // closes the database before its files go
     for (const std::string& file : ledger_files(location)) ::unlink(file.c_str());

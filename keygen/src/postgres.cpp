@@ -355,8 +355,12 @@ class PostgresDatabase final : public Database {
   }
 
   int read_version() override {
+    // The catalog read as a table, in this statement's snapshot (to_regclass() may answer from
+    // a cache that has not seen another session's CREATE TABLE yet).
     Statement tables(*this,
-                     "SELECT to_regclass('schema_version') IS NOT NULL, to_regclass('licenses') IS NOT NULL");
+                     "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+                     "AND tablename = 'schema_version'), EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE "
+                     "schemaname = current_schema() AND tablename = 'licenses')");
     tables.step();
     if (tables.integer(0) == 0) {
       if (tables.integer(1) != 0) throw_input_error(name() + " is not a seatkey ledger (no schema version)");
