@@ -324,6 +324,30 @@ TEST_CASE(
   CHECK(e.grace->reason == v::GraceReason::licenses_damaged);
 }
 
+TEST_CASE(
+    "revocation and grace: a revoked standby license unlicenses at once, also after its file is deleted") {
+  constexpr const char* primary = "0099AABBCCDD";
+  const std::string standby_license = standby("3001", primary).token();
+  const std::vector<std::string> primary_licenses = {
+      server("2001", Edition::compact).appliance(primary).token(),
+      pack("2002", 5).appliance(primary).token()};
+  const UnixTime t0 = at(kNow);
+  Boots b;
+  CHECK(b.boot(plus({standby_license}, primary_licenses), t0).standby_for == primary);
+  // The standby license's file is gone and the built-in list names it: no grace.
+  auto e = b.boot(primary_licenses, t0 + 3600, {revocation("4001", 1, {"3001"})});
+  CHECK_FALSE(e.grace);
+  CHECK_FALSE(e.licensed);
+  // Without the list the same loss is grace, and what grace keeps is the primary's
+  // entitlement, still naming the primary.
+  Boots other;
+  CHECK(other.boot(plus({standby_license}, primary_licenses), t0).licensed_users == 8);
+  e = other.boot(primary_licenses, t0 + 3600);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 8);
+  CHECK(e.standby_for == primary);
+}
+
 TEST_CASE("revocation and grace: a list that arrives during a grace period ends it") {
   Boots b;
   const UnixTime t0 = at(kNow);

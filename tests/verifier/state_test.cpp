@@ -108,6 +108,31 @@ TEST_CASE("state format: the documented text is what format_state() writes, and 
   CHECK(back == s);
 }
 
+TEST_CASE("state format: a standby's last good entitlement names its primary and its standby license") {
+  d::State s = full_state();
+  s.last_good->standby_for = "0099AABBCCDD";
+  s.last_good->standby_license = "3001";
+  const std::string text = d::format_state(s);
+  CHECK(text.find("\"good_standby_for\": \"0099AABBCCDD\",\n  \"good_standby_license\": \"3001\"") !=
+        std::string::npos);
+  d::State back;
+  std::string why;
+  REQUIRE(d::parse_state(text, &back, &why));
+  CHECK(back == s);
+  // Both or neither, the primary canonical, the serial one the claims allow.
+  const std::string until = "\"good_until\": \"2027-01-01T00:00:00Z\",";
+  CHECK(why_damaged(edited(until, until + " \"good_standby_for\": \"0099AABBCCDD\",")) ==
+        "good_standby_license is missing");
+  CHECK(why_damaged(edited(until, until + " \"good_standby_license\": \"3001\",")) ==
+        "good_standby_for is missing");
+  CHECK(why_damaged(edited(until, until + " \"good_standby_for\": \"00:99:aa:bb:cc:dd\", "
+                                          "\"good_standby_license\": \"3001\",")) ==
+        "good_standby_for is not a canonical appliance ID");
+  CHECK(why_damaged(edited(until, until + " \"good_standby_for\": \"0099AABBCCDD\", "
+                                          "\"good_standby_license\": \"30 01\",")) ==
+        "good_standby_license is not a license serial");
+}
+
 TEST_CASE("state format: docs/format.md's example is what format_state() writes") {
   const std::string doc = read_file(std::string(SEATKEY_SOURCE_DIR) + "/docs/format.md");
   const auto section = doc.find("\n## The state file\n");

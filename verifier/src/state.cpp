@@ -27,7 +27,8 @@ bool LastGood::operator==(const LastGood& o) const {
   return appliance == o.appliance && at == o.at && edition == o.edition &&
          server_license == o.server_license && included_users == o.included_users &&
          pack_users == o.pack_users && licensed_users == o.licensed_users && max_users == o.max_users &&
-         excess_users == o.excess_users && updates_until == o.updates_until && good_until == o.good_until;
+         excess_users == o.excess_users && updates_until == o.updates_until && good_until == o.good_until &&
+         standby_for == o.standby_for && standby_license == o.standby_license;
 }
 
 namespace {
@@ -170,6 +171,24 @@ bool parse_last_good(const Members& f, UnixTime high_water, LastGood* g, std::st
     *why = "good_until is not after good_at";
     return false;
   }
+  // A standby's: both members or neither (a state file from before standby licenses has none).
+  if (f.find("good_standby_for") != nullptr || f.find("good_standby_license") != nullptr) {
+    std::string primary, serial;
+    if (!f.string("good_standby_for", &primary, why) || !f.string("good_standby_license", &serial, why)) {
+      return false;
+    }
+    auto canonical_primary = seatkey::canonical_appliance_id(primary);
+    if (!canonical_primary || *canonical_primary != primary) {
+      *why = "good_standby_for is not a canonical appliance ID";
+      return false;
+    }
+    if (!is_serial(serial)) {
+      *why = "good_standby_license is not a license serial";
+      return false;
+    }
+    g->standby_for = std::move(primary);
+    g->standby_license = std::move(serial);
+  }
   return true;
 }
 
@@ -270,6 +289,10 @@ std::string format_state(const State& state) {
     j["good_excess_users"] = g.excess_users;
     j["good_updates_until"] = time_or_null(g.updates_until);
     j["good_until"] = time_or_null(g.good_until);
+    if (g.standby_for && g.standby_license) {
+      j["good_standby_for"] = *g.standby_for;
+      j["good_standby_license"] = *g.standby_license;
+    }
   }
   if (state.grace) {
     j["grace_since"] = time_text(state.grace->since);
@@ -446,6 +469,15 @@ LastGood last_good_of(const Entitlement& e, UnixTime t, const std::optional<Unix
   g.excess_users = e.excess_users;
   g.updates_until = e.updates_until;
   g.good_until = good_until;
+  if (e.standby_for) {
+    // The standby license that applies is the accepted one of its kind.
+    for (const LicenseReport& r : e.accepted) {
+      if (r.kind == LicenseKind::standby && r.serial) {
+        g.standby_for = e.standby_for;
+        g.standby_license = r.serial;
+      }
+    }
+  }
   return g;
 }
 
@@ -464,11 +496,12 @@ bool loss_is_the_licenses(const LastGood& g, const Entitlement& fresh, UnixTime 
 }
 
 // Whether the vendor took back what the last good entitlement `g` counted: its server license
-// is on the revocation list that applies, or a license here was rejected as revoked (the
-// state keeps the server license's serial only, not the packs'). Grace never covers a
-// revocation, not even one that arrives during a grace period.
+// or a standby's standby license is on the revocation list that applies, or a license here was
+// rejected as revoked (the state keeps those two serials only, not the packs'). Grace never
+// covers a revocation, not even one that arrives during a grace period.
 bool loss_is_revoked(const LastGood& g, const Entitlement& fresh, const std::vector<std::string>& revoked) {
   if (is_revoked(revoked, g.server_license)) return true;
+  if (g.standby_license && is_revoked(revoked, *g.standby_license)) return true;
   return std::any_of(fresh.rejected.begin(), fresh.rejected.end(),
                      [](const LicenseReport& r) { return r.reason == Reason::revoked; });
 }
@@ -559,6 +592,7 @@ void apply_last_good(const LastGood& g, Entitlement* e) {
   e->max_users = g.max_users;
   e->excess_users = g.excess_users;
   e->updates_until = g.updates_until;
+  e->standby_for = g.standby_for;
 }
 
 }  // namespace seatkey::verifier::detail

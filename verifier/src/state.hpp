@@ -28,6 +28,10 @@ struct LastGood {
   // license's exp, or the exp of a pack without which fewer users are licensed, whichever is
   // first. Grace never lasts past it (a loss from then on may be the expiry).
   std::optional<UnixTime> good_until;
+  // A standby's last good entitlement is its primary's: the primary (canonical) and the serial
+  // of the standby license that made it count, both set or neither.
+  std::optional<std::string> standby_for;
+  std::optional<std::string> standby_license;
 
   bool operator==(const LastGood& o) const;
 };
