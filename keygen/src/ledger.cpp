@@ -94,6 +94,19 @@ std::optional<ChainHash> as_chain_hash(const std::string& bytes) {
   return h;
 }
 
+// Makes an empty file at `path`, exclusively (never over a file or through a link) and 0600
+// whatever the umask. 0, or the errno of the failure (no file is left then).
+int create_private_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return errno;
+  const bool ok = ::fchmod(fd, 0600) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (ok) return 0;
+  ::unlink(path.c_str());
+  return err;
+}
+
 std::string already_holds_a_ledger(const std::string& name) {
   return name + " already holds a seatkey ledger: a new ledger is never made over an existing one";
 }
@@ -643,17 +656,9 @@ void create_ledger_file(const std::string& path) {
                         "ledger must not start from another's write-ahead log)");
     }
   }
-  const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) exists();
-    throw_input_error("cannot create ledger " + path + ": " + std::strerror(errno));
-  }
-  const bool chmod_ok = ::fchmod(fd, 0600) == 0;
-  const int chmod_errno = errno;
-  ::close(fd);
-  if (!chmod_ok) {
-    ::unlink(path.c_str());
-    throw_input_error("cannot create ledger " + path + ": " + std::strerror(chmod_errno));
+  if (const int err = create_private_file(path); err != 0) {
+    if (err == EEXIST) exists();
+    throw_input_error("cannot create ledger " + path + ": " + std::strerror(err));
   }
 }
 
@@ -879,18 +884,9 @@ namespace {
 // Makes the file a backup goes into, exclusively and 0600 whatever the umask, like a ledger:
 // the copy holds every customer and token.
 void create_backup_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    const int err = errno;
+  if (const int err = create_private_file(path); err != 0) {
     throw_input_error("cannot create the backup " + path + ": " + std::strerror(err) +
                       (err == EEXIST ? " (a backup never replaces a file)" : ""));
-  }
-  const bool ok = ::fchmod(fd, 0600) == 0;
-  const int err = errno;
-  ::close(fd);
-  if (!ok) {
-    ::unlink(path.c_str());
-    throw_input_error("cannot create the backup " + path + ": " + std::strerror(err));
   }
 }
 
