@@ -3,7 +3,8 @@
 # (CMAKE_BUILD_TYPE=Release, no tests, no sanitizers), measures seatkey against the bare
 # libsodium work side by side in the same run, and prints the table of ratios with the targets
 # (docs/performance.md).
-#   scripts/bench.sh                        about 2 minutes on 2 cores (and 9: seatkey-server under load)
+#   scripts/bench.sh                        about 2 minutes on 2 cores (and 10: seatkey-server under load;
+#                                           11: a throwaway PostgreSQL 15 cluster, stopped at the end)
 #   SEATKEY_BENCH_RUNS=51 scripts/bench.sh  more process runs per command (default 21; 10 times as
 #                                           many for the short boot check of 6)
 #   SEATKEY_BENCH_EVAL_SECONDS=30 ...        longer evaluate() vs bare verify pairs (default 10)
@@ -36,7 +37,13 @@ for tool in sqlite3 strip; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/seatkey-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# Row 11's PostgreSQL cluster (scripts/postgres-cluster.sh, in $work/pg) is stopped however the
+# run ends: nothing is left running.
+cleanup() {
+  if [ -f "$work/pg/run" ]; then bash "$root/scripts/postgres-cluster.sh" stop "$work/pg" >/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 cd "$work"
 
 # The development key, unencrypted (k4.secret): the Argon2id KDF of a k4.secret-pw key file
@@ -291,13 +298,44 @@ row "  8 clients, 2,000 packs: issues/s vs the floor's one thread" "$rate/s" "$f
 row "  2,000 answered, no error, distinct serials, all verify" "" "" "" "" \
   "$(grep -q '^ledger: .*: PASS$' server-load.txt && grep -q ' 0 errors, 2000 distinct serials of 2000, .*PASS$' server-load.txt && echo PASS || echo FAIL)"
 
+# --- 11. the ledger on PostgreSQL vs SQLite: one pack, and 8 issuers on one ledger ------------------
+# bench/ledger_bench.sh: a throwaway PostgreSQL 15 cluster on this machine (Unix socket) with
+# durable commits (SEATKEY_PG_FSYNC=on: fsync, synchronous_commit, as SQLite's synchronous=FULL);
+# keygen::issue of one pack into each ledger, alternating; then 8 threads with a connection each
+# issuing 800 packs into each; the serials and the chain checked afterwards.
+SEATKEY_PG_FSYNC=on bash "$root/scripts/postgres-cluster.sh" start "$work/pg" >pg-start.txt 2>&1 ||
+  { cat pg-start.txt; exit 2; }
+pg_url=$(bash "$root/scripts/postgres-cluster.sh" createdb "$work/pg" bench_ledger 2>&1) || { echo "$pg_url"; exit 2; }
+ledger_status=0
+bash "$root/bench/ledger_bench.sh" "$keygen" "$root/$build_dir/bench/seatkey-bench-ledger" "$root" \
+  "$work/ledger-bench" "$pg_url" 100 200 8 800 >ledger-bench.txt 2>&1 || ledger_status=$?
+bash "$root/scripts/postgres-cluster.sh" stop "$work/pg" >/dev/null
+[ "$ledger_status" -ne 2 ] || { cat ledger-bench.txt; exit 2; }
+latency() { sed -n "s/^  $1 *p50 \([0-9.]*\) ms, p99 \([0-9.]*\) ms, \([0-9.]*\) issues\/s.*/\\$2/p" ledger-bench.txt; }
+loaded() { sed -n "s/^load $1: .*: \([0-9.]*\) issues\/s;.*/\1/p" ledger-bench.txt; }
+sq_p50=$(latency sqlite 1) sq_p99=$(latency sqlite 2) sq_rate=$(latency sqlite 3)
+pg_p50=$(latency postgres 1) pg_p99=$(latency postgres 2) pg_rate=$(latency postgres 3)
+sq_load=$(loaded sqlite) pg_load=$(loaded postgres)
+if [ -z "$sq_p50" ] || [ -z "$pg_p50" ] || [ -z "$sq_load" ] || [ -z "$pg_load" ]; then cat ledger-bench.txt; exit 2; fi
+at_least() { awk -v v="$1" -v l="$2" 'BEGIN { print (v >= l ? "PASS" : "FAIL") }'; }
+r=$(ratio "$pg_p50" "$sq_p50")
+row "11 one pack into PostgreSQL vs SQLite, p50" "$(ms "$pg_p50" 2)" "$(ms "$sq_p50" 2)" "${r}x" "<= 3.00x" \
+  "$(verdict "$r" 3.00)"
+row "  p99: PostgreSQL / SQLite" "" "" "" "" "$(ms "$pg_p99" 2) / $(ms "$sq_p99" 2)"
+r=$(ratio "$pg_load" "$pg_rate")
+row "  8 issuers into PostgreSQL vs its one issuer" "$pg_load/s" "$pg_rate/s" "${r}x" ">= 0.60x" "$(at_least "$r" 0.60)"
+row "  8 issuers into SQLite vs its one issuer" "$sq_load/s" "$sq_rate/s" "$(ratio "$sq_load" "$sq_rate")x" "" ""
+row "  8 issuers, 800 packs: distinct serials, chains verify" "" "" "" "" \
+  "$([ "$(grep -c ' 0 errors, 800 distinct serials of 800; ledger .* chain verifies: PASS$' ledger-bench.txt)" = 2 ] &&
+    echo PASS || echo FAIL)"
+
 # --- the table ----------------------------------------------------------------------------------
 compiler=$(awk -F= '$1 == "CMAKE_CXX_COMPILER:FILEPATH" { print $2 }' "$root/$build_dir/CMakeCache.txt")
 echo "seatkey benchmarks: $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg);" \
   "$(basename "$compiler") $("$compiler" -dumpfullversion), CMAKE_BUILD_TYPE=Release in $build_dir"
 echo "medians: ${eval_seconds} s of alternating evaluate()/bare pairs (1); $runs process runs interleaved (2, 4)," \
-  "$(( (runs + 1) / 2 )) (3), $((runs * 10)) (6, 7, 8, 9); 200 floor/HTTP pairs (10);" \
+  "$(( (runs + 1) / 2 )) (3), $((runs * 10)) (6, 7, 8, 9); 200 floor/HTTP pairs (10); 200 SQLite/PostgreSQL pairs (11);" \
   "wall clock unless marked CPU"
 printf '%-60s %14s %14s %9s %9s  %s\n' "measure" "seatkey" "baseline" "ratio" "target" "result"
 printf '%s\n' "${results[@]}"

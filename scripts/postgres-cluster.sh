@@ -4,6 +4,11 @@
 #   scripts/postgres-cluster.sh start DIR            initdb and start; the admin URL in DIR/url
 #   scripts/postgres-cluster.sh createdb DIR [NAME]  a new empty database; prints its URL
 #   scripts/postgres-cluster.sh stop DIR             stop, remove the data and the socket
+#   SEATKEY_PG_FSYNC=on scripts/postgres-cluster.sh start DIR
+#                                                    durable commits, PostgreSQL's defaults
+#                                                    (fsync, synchronous_commit, full_page_writes):
+#                                                    for benchmarks against SQLite's
+#                                                    synchronous=FULL; default off
 # The data directory and the Unix socket live in a short directory under /tmp (recorded in
 # DIR/run): a socket's path may not exceed 107 bytes, and under root the cluster runs as
 # `nobody`, which must reach its data even when DIR sits below a directory only root may enter
@@ -95,7 +100,12 @@ stop_cluster() {
 }
 
 cmd_start() {
-  local dir run data
+  local dir run data durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  case "${SEATKEY_PG_FSYNC:-off}" in
+    off) ;;
+    on) durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on" ;;
+    *) die "SEATKEY_PG_FSYNC is on or off, not '${SEATKEY_PG_FSYNC}'" ;;
+  esac
   dir=$(absolute_dir "$1")
   # A run killed before its cleanup leaves its cluster behind: stop it, then start afresh.
   stop_cluster "$dir" || die "could not stop the cluster a previous run left in $dir"
@@ -119,8 +129,9 @@ cmd_start() {
   fi
   # Unix socket only (no TCP port to collide with another cluster or to expose), in $run.
   # fsync off: the cluster is thrown away after the tests, so a crash loses nothing we keep.
+  # A benchmark asks for it on: a commit then waits for its WAL on disk, as SQLite's does.
   if ! as_server "$BINDIR/pg_ctl" start -D "$data" -w -t 60 -l "$run/postgres.log" \
-    -o "-c listen_addresses='' -c unix_socket_directories='$run' -c port=$PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-c listen_addresses='' -c unix_socket_directories='$run' -c port=$PG_PORT $durability" \
     >/dev/null 2>&1; then
     echo "postgres-cluster: pg_ctl start failed; the server's log:" >&2
     tail -n 20 "$run/postgres.log" >&2 2>/dev/null || true

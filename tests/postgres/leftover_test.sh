@@ -20,12 +20,15 @@ gone() {
   fail "still running:$left"
 }
 answers() { "$PG_BINDIR/psql" "$(cat "$SCRATCH/pg/url")" -X -A -t -c "SELECT 1" 2>&1; }
+setting() { "$PG_BINDIR/psql" "$(cat "$SCRATCH/pg/url")" -X -A -t -c "SHOW $1" 2>&1; }
 
 run cluster start "$SCRATCH/pg"
 expect_rc 0 "start"
 expect_out "postgres-cluster: PostgreSQL 15 running from /tmp/skpg."
 first=$(cat "$SCRATCH/pg/run")
 expect_eq "$(answers)" "1" "from the first cluster"
+expect_eq "$(setting fsync)" "off" "fsync of a test cluster"
+expect_eq "$(setting synchronous_commit)" "off" "synchronous_commit of a test cluster"
 
 # The run was killed before its cleanup: its cluster still runs. start stops it first.
 pid=$(postmaster)
@@ -43,10 +46,14 @@ pid=$(postmaster)
 children=$(pgrep -P "$pid" | tr '\n' ' ')
 kill -KILL "$pid"
 gone "$pid" $children
-run cluster start "$SCRATCH/pg"
-expect_rc 0 "start after a SIGKILLed postmaster"
+# A benchmark's cluster: durable commits, as SQLite's synchronous=FULL.
+run env SEATKEY_PG_FSYNC=on bash "$SEATKEY_POSTGRES_CLUSTER" start "$SCRATCH/pg"
+expect_rc 0 "start after a SIGKILLed postmaster, SEATKEY_PG_FSYNC=on"
 [ ! -e "$second" ] || fail "start left the killed cluster's $second"
 expect_eq "$(answers)" "1" "from the third cluster"
+expect_eq "$(setting fsync)" "on" "fsync with SEATKEY_PG_FSYNC=on"
+expect_eq "$(setting synchronous_commit)" "on" "synchronous_commit with SEATKEY_PG_FSYNC=on"
+expect_eq "$(setting full_page_writes)" "on" "full_page_writes with SEATKEY_PG_FSYNC=on"
 
 third=$(cat "$SCRATCH/pg/run")
 pid=$(postmaster)
@@ -74,6 +81,11 @@ for args in "" "start" "restart $SCRATCH/pg" "start $SCRATCH/pg extra"; do
   expect_rc 2 "postgres-cluster.sh $args"
   expect_err "postgres-cluster: usage: postgres-cluster.sh start DIR | createdb DIR [NAME] | stop DIR"
 done
+# An unknown SEATKEY_PG_FSYNC starts nothing.
+run env SEATKEY_PG_FSYNC=yes bash "$SEATKEY_POSTGRES_CLUSTER" start "$SCRATCH/pg"
+expect_rc 2 "start with SEATKEY_PG_FSYNC=yes"
+expect_err "postgres-cluster: SEATKEY_PG_FSYNC is on or off, not 'yes'"
+[ ! -e "$SCRATCH/pg/run" ] || fail "start with SEATKEY_PG_FSYNC=yes recorded a cluster"
 # A run record that names something else is refused, and nothing is removed.
 mkdir "$SCRATCH/victim"
 echo "$SCRATCH/victim" >"$SCRATCH/pg/run"
