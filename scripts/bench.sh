@@ -127,7 +127,9 @@ fi
 
 # --- 4. one 1-pack issue into ledgers of 1k, 10k and 100k rows --------------------------------
 # The tool writes the appliance's server license and 9 packs; SQL adds realistic rows (10 per
-# appliance: a server license and 9 packs, tokens of the same size) for other appliances.
+# appliance: a server license and 9 packs, tokens of the same size) for other appliances, as
+# links of the chain whose hashes are placeholders: these ledgers time issuing, they do not
+# verify.
 cp server.db base.db
 issue users --ledger base.db --appliance "$appliance" --users 1 --count 9
 for n in 1000 10000 100000; do
@@ -136,12 +138,13 @@ for n in 1000 10000 100000; do
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $n - 10)
 INSERT INTO licenses (serial, kind, appliance, edition, users, customer, order_ref, issued_at,
-                      updates_until, expires, issuer, key_id, replaces, token)
+                      updates_until, expires, issuer, key_id, replaces, token, chain_seq, chain_hash)
 SELECT 10 + i, CASE WHEN i % 10 = 1 THEN 'server' ELSE 'users' END, printf('F0%010X', (i - 1) / 10),
        CASE WHEN i % 10 = 1 THEN 'appliance' END, CASE WHEN i % 10 = 1 THEN 1 ELSE 5 END,
        'Customer ' || ((i - 1) / 10), 'SO-' || i, t.issued_at, NULL, NULL, t.issuer, t.key_id, NULL,
-       substr(t.token, 1, length(t.token) - 12) || printf('%012d', 10 + i)
-FROM n, (SELECT issued_at, issuer, key_id, token FROM licenses WHERE kind = 'users' LIMIT 1) AS t;
+       substr(t.token, 1, length(t.token) - 12) || printf('%012d', 10 + i), c.last + i, randomblob(32)
+FROM n, (SELECT issued_at, issuer, key_id, token FROM licenses WHERE kind = 'users' LIMIT 1) AS t,
+     (SELECT MAX(chain_seq) AS last FROM licenses) AS c;
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
