@@ -1,0 +1,29 @@
+# The ledger on PostgreSQL, driven through the programs: CLI scripts (tests/cli/, tests/server/)
+# against databases in the throwaway cluster of the "postgres" fixture (tests/postgres/).
+# Included at the end of tests/CMakeLists.txt, when the programs' targets exist.
+if(NOT SEATKEY_POSTGRES_TESTS OR NOT TARGET seatkey-keygen OR NOT TARGET seatkey-verify)
+  return()
+endif()
+
+# psql and pg_dump of the PostgreSQL 15 that tests/postgres/CMakeLists.txt found.
+get_directory_property(seatkey_pg_bindir DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}/postgres"
+  DEFINITION seatkey_postgres_bindir)
+set(seatkey_pg_cli_env
+  "KEYGEN=$<TARGET_FILE:seatkey-keygen>"
+  "VERIFY=$<TARGET_FILE:seatkey-verify>"
+  "SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+  "PG_BINDIR=${seatkey_pg_bindir}")
+if(TARGET seatkey-server)
+  list(APPEND seatkey_pg_cli_env "SERVER=$<TARGET_FILE:seatkey-server>")
+endif()
+
+# seatkey_pg_cli_test(NAME SCRIPT [TIMEOUT]): SCRIPT (under tests/) on the fixture's cluster.
+function(seatkey_pg_cli_test name script)
+  set(timeout 120)
+  if(ARGC GREATER 2)
+    set(timeout ${ARGV2})
+  endif()
+  add_test(NAME "postgres cli: ${name}" COMMAND bash "${PROJECT_SOURCE_DIR}/tests/${script}")
+  set_tests_properties("postgres cli: ${name}" PROPERTIES ENVIRONMENT "${seatkey_pg_cli_env}" TIMEOUT ${timeout})
+  seatkey_postgres_test("postgres cli: ${name}")
+endfunction()
