@@ -27,3 +27,6 @@ function(seatkey_pg_cli_test name script)
   set_tests_properties("postgres cli: ${name}" PROPERTIES ENVIRONMENT "${seatkey_pg_cli_env}" TIMEOUT ${timeout})
   seatkey_postgres_test("postgres cli: ${name}")
 endfunction()
+
+seatkey_pg_cli_test("keygen on a PostgreSQL ledger: issue, refuse, void, transfer, export, verify, backup, tokens; no password shown"
+  cli/keygen_postgres.sh)
