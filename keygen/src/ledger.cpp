@@ -624,8 +624,8 @@ namespace {
 void create_ledger_file(const std::string& path) {
   struct stat st {};
   const auto exists = [&] {
-    throw_input_error(path +
-                      " already exists: ledger init makes a new ledger and never touches an existing file");
+    // Also reached by ledger copy, so the message names no command.
+    throw_input_error(path + " already exists: a new ledger is never made over an existing file");
   };
   if (::lstat(path.c_str(), &st) == 0) exists();
   // SQLite would replay a -wal left by an earlier ledger at this path into the new one.

@@ -30,3 +30,8 @@ endfunction()
 
 seatkey_pg_cli_test("keygen on a PostgreSQL ledger: issue, refuse, void, transfer, export, verify, backup, tokens; no password shown"
   cli/keygen_postgres.sh)
+# These two write through seatkey-server as well (the copy: rows a token wrote, stored answers).
+if(TARGET seatkey-server)
+  seatkey_pg_cli_test("ledger copy SQLite to PostgreSQL to SQLite keeps the head hash and the serial counter; refusals leave nothing"
+    cli/keygen_ledger_copy.sh)
+endif()
