@@ -98,6 +98,10 @@ std::string how_to_create(const std::string& path) {
   return "seatkey-keygen ledger init --ledger " + path + " --key FILE creates a ledger";
 }
 
+std::string already_a_ledger(const std::string& name) {
+  return name + " already holds a seatkey ledger: a new ledger is never made over an existing one";
+}
+
 void refuse_development_key(const PublicKey& key, Ledger::DevelopmentKey development) {
   if (key.id() != kDevelopmentKeyId || development == Ledger::DevelopmentKey::allow) return;
   throw_refusal("the key " + key.id() +
@@ -121,7 +125,8 @@ struct Ledger::Impl {
   ~Impl() { inserts.clear(); }
 
   // Brings the schema to kLatestVersion in one write transaction; `also` runs in it before the
-  // commit (a new ledger's first signing key).
+  // commit and makes it a new ledger's creation (its first signing key, or a copy's rows): a
+  // database that another writer made a ledger of meanwhile is refused, not filled again.
   void migrate(const std::function<void()>& also = {});
   // A new ledger at `location` (a new SQLite file, or an empty PostgreSQL database) with the
   // current schema and what `fill` writes, in one transaction: on a failure nothing is left.
@@ -548,6 +553,7 @@ void Ledger::Impl::migrate(const std::function<void()>& also) {
     version = db->read_version();
     if (version > kLatestVersion) throw_input_error(path + " was changed to a newer schema meanwhile");
     const int found = version;
+    if (also && found != 0) throw_input_error(already_a_ledger(path));
     if (version == 0)
       db->exec("CREATE TABLE schema_version (version INTEGER NOT NULL)", "cannot create the schema");
     for (const detail::Migration& m : db->migrations()) {
@@ -661,10 +667,7 @@ std::unique_ptr<Ledger::Impl> Ledger::Impl::create(const std::string& location,
     // one transaction with what `fill` writes, so a failure leaves the database as it was.
     impl->db = detail::connect_postgresql(location, false);
     impl->path = impl->db->name();
-    if (impl->db->read_version() != 0) {
-      throw_input_error(impl->path +
-                        " already holds a seatkey ledger: a new ledger is never made over an existing one");
-    }
+    if (impl->db->read_version() != 0) throw_input_error(already_a_ledger(impl->path));
     impl->migrate([&] { fill(*impl); });
     return impl;
   }

@@ -332,8 +332,14 @@ class PostgresDatabase final : public Database {
   }
 
   int read_version() override {
+    // From pg_tables rather than to_regclass(): in a transaction that waited for the writers'
+    // lock, to_regclass() answers from this session's catalog cache, which may still hold "no
+    // such table" from before another writer made the ledger; reading the catalog takes the
+    // statement's snapshot and brings the cache up to date for the queries that follow.
     Statement tables(*this,
-                     "SELECT to_regclass('schema_version') IS NOT NULL, to_regclass('licenses') IS NOT NULL");
+                     "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+                     "AND tablename = 'schema_version'), EXISTS (SELECT 1 FROM pg_catalog.pg_tables "
+                     "WHERE schemaname = current_schema() AND tablename = 'licenses')");
     tables.step();
     if (tables.integer(0) == 0) {
       if (tables.integer(1) != 0) throw_input_error(name() + " is not a seatkey ledger (no schema version)");

@@ -30,6 +30,8 @@ endfunction()
 
 seatkey_pg_cli_test("keygen on a PostgreSQL ledger: issue, refuse, void, transfer, export, verify, backup, tokens; no password shown"
   cli/keygen_postgres.sh)
+seatkey_pg_cli_test("keygen on PostgreSQL: no server, not a ledger, two inits at once, a connection lost mid-batch: exit 2, nothing written"
+  cli/keygen_postgres_errors.sh)
 # These two write through seatkey-server as well (the copy: rows a token wrote, stored answers).
 if(TARGET seatkey-server)
   seatkey_pg_cli_test("ledger copy SQLite to PostgreSQL to SQLite keeps the head hash and the serial counter; refusals leave nothing"
