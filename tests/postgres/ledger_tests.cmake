@@ -36,4 +36,6 @@ seatkey_pg_cli_test("keygen on PostgreSQL: no server, not a ledger, two inits at
 if(TARGET seatkey-server)
   seatkey_pg_cli_test("ledger copy SQLite to PostgreSQL to SQLite keeps the head hash and the serial counter; refusals leave nothing"
     cli/keygen_ledger_copy.sh)
+  seatkey_pg_cli_test("2 servers and 8 CLI issuers on one database: distinct serials, a linear chain, every token recorded"
+    server/server_postgres.sh 180)
 endif()
