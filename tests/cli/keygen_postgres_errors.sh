@@ -26,7 +26,7 @@ expect_err "cannot connect to ledger postgresql://seatkey@/ledger?host=$SCRATCH/
 
 # --- A database that does not exist.
 url=$(pg_new_database) || exit 1
-LEDGER=${url%%\?*}_missing?${url#*\?}
+LEDGER="${url%%\?*}_missing?${url#*\?}"
 keygen ledger list
 expect_rc 2 "a database that does not exist"
 expect_err "cannot connect to ledger $LEDGER: "
@@ -69,13 +69,25 @@ racy_db=${racy_db%%\?*}
 PGAPPNAME=holder "$PG_BINDIR/psql" -X -q -d "$racy" \
   -c "SELECT pg_advisory_lock(7310594041632613753)" -c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
 holder=$!
-for key in dev.key other.key; do
-  "$KEYGEN" ledger init --ledger "$racy" --key "$key" --allow-development-key >"init.$key.out" 2>"init.$key.err" </dev/null &
-  eval "init_${key%.key}=\$!"
-done
+# advisory_locks SQL_CONDITION: how many advisory locks of this database meet the condition.
+advisory_locks() {
+  pg_sql "$racy" "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND ($1)
+    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+}
 for ((i = 0; i < 400; i++)); do
-  waiting=$(pg_sql "$racy" "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
-    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+  [ "$(advisory_locks granted)" -ge 1 ] && break
+  sleep 0.05
+done
+expect_eq "$(advisory_locks granted)" 1 "(the lock held from psql)"
+racing_init() {
+  "$KEYGEN" ledger init --ledger "$racy" --key "$1" --allow-development-key >"init.$1.out" 2>"init.$1.err" </dev/null
+}
+racing_init dev.key &
+init_dev=$!
+racing_init other.key &
+init_other=$!
+for ((i = 0; i < 400; i++)); do
+  waiting=$(advisory_locks "NOT granted")
   [ "$waiting" -ge 2 ] && break
   sleep 0.05
 done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for CLI tests that need a PostgreSQL database in the tests' throwaway cluster
 # (scripts/postgres-cluster.sh, started by CTest's "postgres" fixture). Source after lib.sh.
 # Expects SEATKEY_TEST_POSTGRES_DIR and SEATKEY_POSTGRES_CLUSTER in the environment: CMake's
