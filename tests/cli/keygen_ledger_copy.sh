@@ -143,6 +143,15 @@ for to in "$empty" tampered-copy.db; do
   expect_no_out
 done
 [ ! -e tampered-copy.db ] || fail "a copy of a tampered ledger was left"
+# A database edited by hand (its triggers disabled by the superuser) is not copied either.
+pg_sql "$pg" "ALTER TABLE events DISABLE TRIGGER USER; UPDATE events SET reason = 'sold by mistake' WHERE serial = 3;
+  ALTER TABLE events ENABLE TRIGGER USER" || fail "hand edit through psql"
+run "$KEYGEN" ledger copy --from "$pg" --to tampered-copy.db
+expect_rc 1 "a copy of a database that does not verify"
+expect_err "ledger $pg does not verify: event "
+expect_err "(void of license 3) does not match its chain hash"
+expect_no_out
+[ ! -e tampered-copy.db ] || fail "a copy of a tampered database was left"
 expect_eq "$(pg_sql "$empty" "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'")" 0 "(tables in the database)"
 
 # A ledger of an older schema is migrated first.
