@@ -107,12 +107,12 @@ int create_private_file(const std::string& path) {
   return err;
 }
 
-std::string already_holds_a_ledger(const std::string& name) {
-  return name + " already holds a seatkey ledger: a new ledger is never made over an existing one";
-}
-
 std::string how_to_create(const std::string& path) {
   return "seatkey-keygen ledger init --ledger " + path + " --key FILE creates a ledger";
+}
+
+std::string already_a_ledger(const std::string& name) {
+  return name + " already holds a seatkey ledger: a new ledger is never made over an existing one";
 }
 
 void refuse_development_key(const PublicKey& key, Ledger::DevelopmentKey development) {
@@ -138,10 +138,9 @@ struct Ledger::Impl {
   ~Impl() { inserts.clear(); }
 
   // Brings the schema to kLatestVersion in one write transaction; `also` runs in it before the
-  // commit (a new ledger's first signing key).
-  // `fresh`: the database must hold no ledger yet, also once it is locked (a PostgreSQL
-  // database that another `ledger init` filled meanwhile is refused, not added to).
-  void migrate(const std::function<void()>& also = {}, bool fresh = false);
+  // commit and makes it a new ledger's creation (its first signing key, or a copy's rows): a
+  // database that another writer made a ledger of meanwhile is refused, not filled again.
+  void migrate(const std::function<void()>& also = {});
   // A new ledger at `location` (a new SQLite file, or an empty PostgreSQL database) with the
   // current schema and what `fill` writes, in one transaction: on a failure nothing is left.
   static std::unique_ptr<Impl> create(const std::string& location, const std::function<void(Impl&)>& fill);
@@ -559,15 +558,15 @@ void check_access(const std::string& path, Ledger::Access access, std::vector<st
 
 }  // namespace
 
-void Ledger::Impl::migrate(const std::function<void()>& also, bool fresh) {
+void Ledger::Impl::migrate(const std::function<void()>& also) {
   // Under the write lock, re-read: another issuer may have migrated it meanwhile.
   db->begin_schema_change("cannot lock the ledger to update its schema");
   const int before = version;
   try {
     version = db->read_version();
     if (version > kLatestVersion) throw_input_error(path + " was changed to a newer schema meanwhile");
-    if (fresh && version != 0) throw_input_error(already_holds_a_ledger(path));
     const int found = version;
+    if (also && found != 0) throw_input_error(already_a_ledger(path));
     if (version == 0)
       db->exec("CREATE TABLE schema_version (version INTEGER NOT NULL)", "cannot create the schema");
     for (const detail::Migration& m : db->migrations()) {
@@ -644,8 +643,8 @@ namespace {
 void create_ledger_file(const std::string& path) {
   struct stat st {};
   const auto exists = [&] {
-    throw_input_error(path +
-                      " already exists: ledger init makes a new ledger and never touches an existing file");
+    // Also reached by ledger copy, so the message names no command.
+    throw_input_error(path + " already exists: a new ledger is never made over an existing file");
   };
   if (::lstat(path.c_str(), &st) == 0) exists();
   // SQLite would replay a -wal left by an earlier ledger at this path into the new one.
@@ -673,8 +672,8 @@ std::unique_ptr<Ledger::Impl> Ledger::Impl::create(const std::string& location,
     // one transaction with what `fill` writes, so a failure leaves the database as it was.
     impl->db = detail::connect_postgresql(location, false);
     impl->path = impl->db->name();
-    if (impl->db->read_version() != 0) throw_input_error(already_holds_a_ledger(impl->path));
-    impl->migrate([&] { fill(*impl); }, true);
+    if (impl->db->read_version() != 0) throw_input_error(already_a_ledger(impl->path));
+    impl->migrate([&] { fill(*impl); });
     return impl;
   }
   create_ledger_file(location);
@@ -683,7 +682,7 @@ std::unique_ptr<Ledger::Impl> Ledger::Impl::create(const std::string& location,
     impl->db = std::make_unique<detail::SqliteDatabase>(location, false);
     impl->path = impl->db->name();
     set_pragmas(*impl->db, Access::read_write);
-    impl->migrate([&] { fill(*impl); }, true);
+    impl->migrate([&] { fill(*impl); });
   } catch (...) {
     impl.reset();  // closes the database before its files go
     for (const std::string& file : ledger_files(location)) ::unlink(file.c_str());

@@ -355,12 +355,14 @@ class PostgresDatabase final : public Database {
   }
 
   int read_version() override {
-    // The catalog read as a table, in this statement's snapshot (to_regclass() may answer from
-    // a cache that has not seen another session's CREATE TABLE yet).
+    // From pg_tables rather than to_regclass(): in a transaction that waited for the writers'
+    // lock, to_regclass() answers from this session's catalog cache, which may still hold "no
+    // such table" from before another writer made the ledger; reading the catalog takes the
+    // statement's snapshot and brings the cache up to date for the queries that follow.
     Statement tables(*this,
                      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
-                     "AND tablename = 'schema_version'), EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE "
-                     "schemaname = current_schema() AND tablename = 'licenses')");
+                     "AND tablename = 'schema_version'), EXISTS (SELECT 1 FROM pg_catalog.pg_tables "
+                     "WHERE schemaname = current_schema() AND tablename = 'licenses')");
     tables.step();
     if (tables.integer(0) == 0) {
       if (tables.integer(1) != 0) throw_input_error(name() + " is not a seatkey ledger (no schema version)");

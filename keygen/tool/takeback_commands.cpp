@@ -142,8 +142,8 @@ int run_transfer(const TransferCommandOptions& opt) {
          serials_text(r.taken_back) + " of appliance " + r.from + "; " +
          (r.taken_back.size() == 1 ? "it goes" : "they go") + kNextList + "\n";
   out += std::to_string(r.issued.size()) + (r.issued.size() == 1 ? " token" : " tokens") + " recorded in " +
-         terminal_safe(opt.issuing.ledger) + "\n";
-  return print_tokens(r.tokens(), out, opt.issuing.ledger);
+         terminal_safe(ledger_name(opt.issuing.ledger)) + "\n";
+  return print_tokens(r.tokens(), out, ledger_name(opt.issuing.ledger));
 }
 
 int run_revocations_issue(const IssuingOptions& opt) {

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# What a desk can hit with a PostgreSQL ledger: no server at the URL, a database that is not a
+# ledger (empty, or another application's licenses table), and the connection lost while a
+# large batch is being written: exit 2, no token printed, nothing of the batch in the database,
+# the ledger still verifies. No message shows the URL's password.
+. "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
+. "$SOURCE_DIR/tests/cli/pg_lib.sh"
+dev_key
+PG_SECRET=Pw-4kR8vNq1
+
+# --- No server listening on the socket directory the URL names.
+mkdir nosrv
+LEDGER="postgresql://seatkey:$PG_SECRET@/ledger?host=$SCRATCH/nosrv"
+for cmd in "ledger list" "ledger verify" "issue server --appliance $A --edition vm" "ledger init --allow-development-key"; do
+  # shellcheck disable=SC2086
+  keygen $cmd
+  expect_rc 2 "$cmd without a server"
+  expect_err "cannot connect to ledger postgresql://seatkey:***@/ledger?host=$SCRATCH/nosrv: "
+  expect_no_out
+done
+# The password as a query parameter is hidden too.
+LEDGER="postgresql://seatkey@/ledger?host=$SCRATCH/nosrv&password=$PG_SECRET&connect_timeout=5"
+keygen ledger list
+expect_rc 2 "ledger list without a server"
+expect_err "cannot connect to ledger postgresql://seatkey@/ledger?host=$SCRATCH/nosrv&password=***&connect_timeout=5: "
+
+# --- A database that does not exist.
+url=$(pg_new_database) || exit 1
+LEDGER="${url%%\?*}_missing?${url#*\?}"
+keygen ledger list
+expect_rc 2 "a database that does not exist"
+expect_err "cannot connect to ledger $LEDGER: "
+expect_err "does not exist"
+
+# --- An empty database: every command but init names ledger init; nothing is created.
+LEDGER=$url
+for cmd in "ledger list" "ledger verify" "ledger head" "report" "token list" \
+  "issue server --appliance $A --edition vm" "void 1 --reason x" "ledger backup --out b.db"; do
+  # shellcheck disable=SC2086
+  input_error "$url is not a seatkey ledger (an empty database; seatkey-keygen ledger init --ledger $url --key FILE creates a ledger)" $cmd
+done
+[ ! -e b.db ] || fail "a backup of an empty database was written"
+expect_eq "$(pg_sql "$url" "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'")" 0 "(tables in the empty database)"
+
+# --- Another application's database with a licenses table: not a ledger, not touched, and
+# ledger init does not make one there either.
+other=$(pg_new_database) || exit 1
+pg_sql "$other" "CREATE TABLE licenses (id SERIAL PRIMARY KEY, product TEXT); INSERT INTO licenses (product) VALUES ('office')" ||
+  fail "the other application's table"
+LEDGER=$other
+for cmd in "ledger list" "ledger verify" "issue server --appliance $A --edition vm" \
+  "ledger init --allow-development-key" "ledger migrate"; do
+  # shellcheck disable=SC2086
+  input_error "$other is not a seatkey ledger (no schema version)" $cmd
+done
+init_ledger source.db
+input_error "$other is not a seatkey ledger (no schema version)" ledger copy --from source.db --to "$other"
+expect_eq "$(pg_sql "$other" "SELECT string_agg(tablename, ',') FROM pg_tables WHERE schemaname = 'public'")" licenses
+
+# --- Two ledger inits of one empty database at once, with different keys: both find it empty,
+# then wait for the writers' lock (held here from psql); the second to get it finds the first's
+# ledger and is refused, its key not added.
+run "$KEYGEN" key new --out other.key --no-passphrase
+expect_rc 0 "key new"
+racy=$(pg_new_database) || exit 1
+racy_db=${racy#postgresql://seatkey@/}
+racy_db=${racy_db%%\?*}
+# The key of every writer's pg_advisory_xact_lock (keygen/src/postgres.cpp).
+PGAPPNAME=holder "$PG_BINDIR/psql" -X -q -d "$racy" \
+  -c "SELECT pg_advisory_lock(7310594041632613753)" -c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
+holder=$!
+# advisory_locks SQL_CONDITION: how many advisory locks of this database meet the condition.
+advisory_locks() {
+  pg_sql "$racy" "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND ($1)
+    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+}
+for ((i = 0; i < 400; i++)); do
+  [ "$(advisory_locks granted)" -ge 1 ] && break
+  sleep 0.05
+done
+expect_eq "$(advisory_locks granted)" 1 "(the lock held from psql)"
+racing_init() {
+  "$KEYGEN" ledger init --ledger "$racy" --key "$1" --allow-development-key >"init.$1.out" 2>"init.$1.err" </dev/null
+}
+racing_init dev.key &
+init_dev=$!
+racing_init other.key &
+init_other=$!
+for ((i = 0; i < 400; i++)); do
+  waiting=$(advisory_locks "NOT granted")
+  [ "$waiting" -ge 2 ] && break
+  sleep 0.05
+done
+expect_eq "$waiting" 2 "(inits waiting for the lock)"
+pg_sql "$racy" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'holder' AND datname = '$racy_db'" >/dev/null
+wait "$holder"
+rc_dev=0 rc_other=0
+wait "$init_dev" || rc_dev=$?
+wait "$init_other" || rc_other=$?
+expect_eq "$(printf '%s\n' "$rc_dev" "$rc_other" | sort | tr '\n' ' ')" "0 2 " "(exit statuses of the two inits)"
+cat init.*.err >both.err
+grep -qF "$racy already holds a seatkey ledger: a new ledger is never made over an existing one" both.err ||
+  fail "the second init's message: $(cat both.err)"
+expect_eq "$(pg_sql "$racy" "SELECT COUNT(*), MIN(origin) FROM signing_keys")" "1|init" "(signing keys after two inits)"
+
+# --- The connection lost in the middle of a large batch.
+LEDGER=$(pg_new_database) || exit 1
+init_ledger "$LEDGER"
+issued 1 issue server --appliance "$A" --edition vm
+head=$(env SEATKEY_LEDGER="$LEDGER" "$KEYGEN" ledger head 2>/dev/null)
+db=${LEDGER#postgresql://seatkey@/}
+db=${db%%\?*}
+PACKS=5000
+echo "[{\"type\": \"users\", \"appliance\": \"$A\", \"users\": 1, \"count\": $PACKS}]" >big.json
+env SEATKEY_KEY=dev.key SEATKEY_LEDGER="$LEDGER" "$KEYGEN" issue batch --orders big.json >big.out 2>big.err </dev/null &
+batch=$!
+# Wait until the batch writes its rows (in its transaction, under the writers' lock), then end
+# its backend from another session.
+terminated=0
+for ((i = 0; i < 1200; i++)); do
+  writing=$(pg_sql "$LEDGER" "SELECT COUNT(*) FROM pg_stat_activity
+    WHERE datname = '$db' AND pid <> pg_backend_pid() AND query LIKE 'INSERT INTO licenses%'" 2>/dev/null)
+  if [ "${writing:-0}" -ge 1 ]; then
+    terminated=$(pg_sql "$LEDGER" "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      WHERE datname = '$db' AND pid <> pg_backend_pid()) AS t")
+    break
+  fi
+  kill -0 "$batch" 2>/dev/null || break
+  sleep 0.02
+done
+rc=0
+wait "$batch" || rc=$?
+[ "$terminated" -ge 1 ] || fail "the batch was never seen holding the ledger's lock (exit $rc; $(head -c 300 big.err))"
+expect_eq "$rc" 2 "(the batch's exit status after its connection was lost)"
+[ ! -s big.out ] || fail "the batch printed tokens it did not record: $(head -c 200 big.out)"
+grep -qF "the connection to the database server was lost" big.err || fail "the batch's message: $(cat big.err)"
+expect_eq "$(pg_sql "$LEDGER" "SELECT COUNT(*) FROM licenses")" 1 "(rows after the lost batch)"
+# It had written rows, which its end rolled back (the ended backend reports them as it exits).
+for ((i = 0; i < 50; i++)); do
+  dead=$(pg_sql "$LEDGER" "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'licenses'")
+  [ "$dead" -gt 0 ] && break
+  sleep 0.1
+done
+[ "$dead" -gt 0 ] || fail "the batch had written no row when its connection was ended"
+echo "the batch's connection was ended after $dead of its $PACKS rows were written"
+keygen ledger verify
+expect_rc 0 "ledger verify after the lost batch"
+expect_eq "$(cat out)" "$head" "(the head after the lost batch)"
+# The ledger is usable again: the next pack gets serial 2.
+issued 1 issue users --appliance "$A" --users 1
+expect_eq "$(pg_sql "$LEDGER" "SELECT MAX(serial) FROM licenses")" 2
+pass
