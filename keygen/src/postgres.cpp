@@ -49,8 +49,10 @@ constexpr const char* kWriterLock = "SELECT pg_advisory_xact_lock(73105940416326
 //  - Integers are BIGINT (SQLite's INTEGER), times RFC 3339 TEXT, hashes BYTEA.
 //  - A token can be larger than a B-tree entry (a revocation list of many serials), so its
 //    uniqueness is kept by an index of its MD5.
-//  - serial_counter keeps a copied ledger's counter; rows are never deleted (the triggers
-//    refuse DELETE and TRUNCATE too), so the highest serial never goes down.
+//  - serial_counter is SQLite's AUTOINCREMENT counter: every write transaction raises it to
+//    the highest serial before it commits (commit()), and a copied ledger keeps its source's.
+//    So a serial is never given twice, not even after a row was removed by hand, past the
+//    triggers that refuse DELETE and TRUNCATE.
 //  - position orders signing_keys and api_tokens as they were added (SQLite's rowid).
 const std::vector<Migration> kPostgresMigrations = {
     {4, R"sql(
@@ -312,11 +314,21 @@ class PostgresDatabase final : public Database {
       rollback();
       throw;
     }
+    writing_ = true;
   }
   void begin_read(const std::string& what) override {
     exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what);
   }
   void commit(const std::string& what) override {
+    // Once per write transaction rather than a trigger per row: a batch of thousands of rows
+    // would update the counter's one row as many times in one transaction.
+    if (writing_ && PQtransactionStatus(conn_) == PQTRANS_INTRANS) {
+      exec(
+          "UPDATE serial_counter SET last_serial = "
+          "GREATEST(last_serial, COALESCE((SELECT MAX(serial) FROM licenses), 0))",
+          what);
+    }
+    writing_ = false;
     PGresult* result = exec_result("COMMIT", what);
     // A transaction a failed statement aborted answers COMMIT with ROLLBACK.
     const std::string tag = PQcmdStatus(result);
@@ -324,6 +336,7 @@ class PostgresDatabase final : public Database {
     if (tag != "COMMIT") throw_ledger_error("ledger " + name() + ": " + what + ": the server rolled it back");
   }
   void rollback() noexcept override {
+    writing_ = false;
     if (in_transaction()) PQclear(PQexec(conn_, "ROLLBACK"));
   }
   bool in_transaction() const override {
@@ -366,6 +379,7 @@ class PostgresDatabase final : public Database {
 
  private:
   PGconn* conn_ = nullptr;
+  bool writing_ = false;  // in a begin_write() transaction: commit() raises the serial counter
 };
 
 PostgresCursor::PostgresCursor(PostgresDatabase& db, std::string_view sql) : db_(db) {
