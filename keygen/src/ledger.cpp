@@ -57,7 +57,8 @@ std::string select_licenses(int version) {
   std::string sql = "SELECT ";
   for (std::string_view c : kLicenseColumns)
     sql += std::string(column_exists(c, version) ? c : "NULL") + ", ";
-  sql += version >= 3 ? "chain_hash, (SELECT type FROM events WHERE events.serial = licenses.serial), "
+  sql += version >= 3 ? "chain_hash, (SELECT type FROM events WHERE events.serial = licenses.serial "
+                        "ORDER BY chain_seq LIMIT 1), "
                       : "NULL, NULL, ";
   sql += version >= kWrittenByVersion ? "written_by" : "NULL";
   return sql + " FROM licenses";
