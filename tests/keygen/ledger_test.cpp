@@ -375,9 +375,10 @@ TEST_CASE("ledger: a second connection waits for the first writer instead of fai
   CHECK(rows[1].serial == 2);
 }
 
-TEST_CASE("ledger: a corrupt row is named, the other rows and appliances still read") {
+TEST_CASE("ledger: a corrupt row is named, the other rows and appliances still read" *
+          doctest::test_suite("ledger")) {
   test::TempDir dir;
-  const auto path = dir.file("l.db");
+  const auto path = test::new_ledger_location(dir, "l.db");
   auto ledger = new_ledger(path);
   insert_committed(ledger, 2);
   auto other = entry(3);
@@ -390,10 +391,11 @@ TEST_CASE("ledger: a corrupt row is named, the other rows and appliances still r
   // A time outside 0000-9999, as a tool that accepted "9999-12-31T23:59:59-23:59" recorded it.
   test::raw_sql(
       path,
-      "INSERT INTO licenses (kind, appliance, users, issued_at, updates_until, issuer, key_id, token, "
-      "chain_seq, "
-      "chain_hash) SELECT kind, appliance, users, issued_at, '10000-01-01T23:58:59Z', issuer, key_id, "
-      "'v4.public.bad', 900001, zeroblob(32) FROM licenses WHERE serial = 1");
+      "INSERT INTO licenses (serial, kind, appliance, users, issued_at, updates_until, issuer, key_id, "
+      "token, "
+      "chain_seq, chain_hash) SELECT 4, kind, appliance, users, issued_at, '10000-01-01T23:58:59Z', issuer, "
+      "key_id, 'v4.public.bad', 900001, " +
+          test::sql_blob(path, std::string(64, '0')) + " FROM licenses WHERE serial = 1");
   const std::string why =
       "row 4 (appliance 001A2B3C4D5E) is corrupt: updates_until \"10000-01-01T23:58:59Z\" is not an RFC 3339 "
       "time in the years 0000-9999";
@@ -416,14 +418,19 @@ TEST_CASE("ledger: a corrupt row is named, the other rows and appliances still r
   CHECK(rows.corrupt[0].appliance == test::kAppliance);
   CHECK(rows.corrupt[0].why == why);
   CHECK(ledger.rows(std::string("OTHER1")).corrupt.empty());
-  // A kind or an edition the ledger does not know is corrupt too (the CHECKs bypassed).
+  // A kind or an edition the ledger does not know is corrupt too (the CHECKs bypassed: SQLite
+  // ignores them, PostgreSQL's are dropped).
+  const std::string zero = test::sql_blob(path, std::string(64, '0'));
   test::raw_sql(
       path,
-      "PRAGMA ignore_check_constraints = ON;"
-      "INSERT INTO licenses (kind, appliance, edition, users, issued_at, issuer, key_id, token, "
-      "chain_seq, chain_hash) "
-      "VALUES ('server', 'X1', 'gold', 1, '2026-01-01T00:00:00Z', 's', 'k', 't1', 900002, zeroblob(32)),"
-      "       ('trial', 'X2', NULL, 1, '2026-01-01T00:00:00Z', 's', 'k', 't2', 900003, zeroblob(32))");
+      (test::is_postgresql(path) ? "ALTER TABLE licenses DROP CONSTRAINT licenses_kind_check, DROP "
+                                   "CONSTRAINT licenses_edition_check;"
+                                 : "PRAGMA ignore_check_constraints = ON;") +
+          std::string("INSERT INTO licenses (serial, kind, appliance, edition, users, issued_at, issuer, "
+                      "key_id, token, chain_seq, chain_hash) VALUES (5, 'server', 'X1', 'gold', 1, "
+                      "'2026-01-01T00:00:00Z', 's', 'k', 't1', 900002, ") +
+          zero + "), (6, 'trial', 'X2', NULL, 1, '2026-01-01T00:00:00Z', 's', 'k', 't2', 900003, " + zero +
+          ")");
   const auto more = ledger.rows();
   REQUIRE(more.corrupt.size() == 3);
   CHECK(more.corrupt[1].why == "row 5 (appliance X1) is corrupt: edition \"gold\"");

@@ -161,6 +161,24 @@ TEST_SUITE("postgresql") {
           "0|\n");
   }
 
+  TEST_CASE("database: the schema's CHECKs list exactly the policy's editions and kinds") {
+    // As on SQLite (ledger_test): a new edition or kind needs a step that widens them.
+    test::TempDir dir;
+    const std::string url = dir.new_database();
+    { (void)Ledger::create(url, test::development_key().public_key(), Ledger::DevelopmentKey::allow); }
+    const auto check_of = [&](const std::string& name) {
+      return test::ledger_snapshot(
+          url, "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = '" + name + "'");
+    };
+    std::string editions, kinds;
+    for (const auto& e : kEditions)
+      editions += std::string(editions.empty() ? "" : ", ") + "'" + std::string(e.name) + "'::text";
+    for (const auto& k : kKindNames)
+      kinds += std::string(kinds.empty() ? "" : ", ") + "'" + std::string(k) + "'::text";
+    CHECK(check_of("licenses_edition_check") == "CHECK ((edition = ANY (ARRAY[" + editions + "])))|\n");
+    CHECK(check_of("licenses_kind_check") == "CHECK ((kind = ANY (ARRAY[" + kinds + "])))|\n");
+  }
+
   TEST_CASE("database: a server that is not there is an input error naming the URL without its password") {
     test::TempDir dir;  // a socket folder where no server listens
     for (const std::string& url : {"postgresql://u:secret@/db?host=" + dir.path(),
