@@ -548,6 +548,12 @@ void Ledger::Impl::migrate(const std::function<void()>& also) {
   try {
     version = db->read_version();
     if (version > kLatestVersion) throw_input_error(path + " was changed to a newer schema meanwhile");
+    // A new ledger (`also` fills it) is made only where there was none: another `ledger init`
+    // of the same database may have made one while this waited for the lock.
+    if (also && version != 0) {
+      throw_input_error(path +
+                        " already holds a seatkey ledger: a new ledger is never made over an existing one");
+    }
     const int found = version;
     if (version == 0)
       db->exec("CREATE TABLE schema_version (version INTEGER NOT NULL)", "cannot create the schema");

@@ -41,6 +41,9 @@ namespace {
 
 // One key for every writer of a ledger database (advisory locks are per database): "seatkey".
 constexpr const char* kWriterLock = "SELECT pg_advisory_xact_lock(7310594041632613753)";
+// The same lock held by the session, across the transaction of a schema change.
+constexpr const char* kSchemaLock = "SELECT pg_advisory_lock(7310594041632613753)";
+constexpr const char* kSchemaUnlock = "SELECT pg_advisory_unlock(7310594041632613753)";
 
 // The schema. PostgreSQL ledgers start at version 4, the SQLite ledger's version 4 in
 // PostgreSQL's types: the same tables, columns, CHECKs and append-only rules, so that the
@@ -359,9 +362,22 @@ class PostgresDatabase final : public Database {
   }
   const std::vector<Migration>& migrations() const override { return kPostgresMigrations; }
   // The writers' lock exists before any table does: two `ledger init`s of one database wait
-  // for each other, and the second finds the first's ledger.
-  void begin_schema_change(const std::string& what) override { begin_write(what); }
-  void end_schema_change() override {}
+  // for each other, and the second finds the first's ledger. It is taken before the
+  // transaction begins: a transaction that began before the first committed would look its
+  // tables up in a catalog cache from before they existed.
+  void begin_schema_change(const std::string& what) override {
+    exec(kSchemaLock, what);
+    try {
+      begin_write(what);
+    } catch (...) {
+      end_schema_change();
+      throw;
+    }
+  }
+  void end_schema_change() override {
+    // A lost connection has released it already.
+    if (PQstatus(conn_) == CONNECTION_OK) PQclear(PQexec(conn_, kSchemaUnlock));
+  }
 
   std::int64_t next_serial() override {
     Statement s(*this,

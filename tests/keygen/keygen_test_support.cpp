@@ -56,6 +56,31 @@ struct Pg {
   PGconn* conn;
 };
 
+// The rows of `sql`, one statement at a time (PQexec answers only the last of several).
+std::string rows_of(const Pg& db, const std::string& sql) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < sql.size()) {
+    auto end = sql.find(';', start);
+    if (end == std::string::npos) end = sql.size();
+    const std::string statement = sql.substr(start, end - start);
+    start = end + 1;
+    if (statement.find_first_not_of(" \n\t") == std::string::npos) continue;
+    PGresult* r = db.exec(statement, "snapshot");
+    for (int row = 0; row < PQntuples(r); ++row) {
+      for (int col = 0; col < PQnfields(r); ++col) {
+        std::string value = PQgetisnull(r, row, col) != 0 ? "NULL" : PQgetvalue(r, row, col);
+        constexpr Oid kBoolean = 16;  // as SQLite has them: 1 and 0
+        if (PQftype(r, col) == kBoolean) value = value == "t" ? "1" : "0";
+        out += value + "|";
+      }
+      out += "\n";
+    }
+    PQclear(r);
+  }
+  return out;
+}
+
 // The folder of the tests' cluster: SEATKEY_TEST_POSTGRES_DIR from the environment (CTest's
 // fixture), else as compiled in by seatkey_postgres_target().
 std::string postgres_dir() {
@@ -113,6 +138,14 @@ std::string TempDir::new_database() const {
   PQclear(Pg(admin).exec("CREATE DATABASE " + name, "create database"));
   databases_.push_back(name);
   return url_of(admin, name);
+}
+
+PgSession::PgSession(const std::string& url) : conn_(new Pg(url)) {}
+PgSession::~PgSession() {
+  delete static_cast<Pg*>(conn_);
+}
+std::string PgSession::query(const std::string& sql) {
+  return rows_of(*static_cast<Pg*>(conn_), sql);
 }
 
 bool postgresql_backend() {
@@ -173,31 +206,7 @@ std::string ledger_snapshot(const std::string& path) {
 }
 
 std::string ledger_snapshot(const std::string& path, const std::string& sql) {
-  if (is_postgresql(path)) {
-    // One statement at a time: PQexec answers only the last of several.
-    const Pg db(path);
-    std::string out;
-    std::size_t start = 0;
-    while (start < sql.size()) {
-      auto end = sql.find(';', start);
-      if (end == std::string::npos) end = sql.size();
-      const std::string statement = sql.substr(start, end - start);
-      start = end + 1;
-      if (statement.find_first_not_of(" \n\t") == std::string::npos) continue;
-      PGresult* r = db.exec(statement, "snapshot");
-      for (int row = 0; row < PQntuples(r); ++row) {
-        for (int col = 0; col < PQnfields(r); ++col) {
-          std::string value = PQgetisnull(r, row, col) != 0 ? "NULL" : PQgetvalue(r, row, col);
-          constexpr Oid kBoolean = 16;  // as SQLite has them: 1 and 0
-          if (PQftype(r, col) == kBoolean) value = value == "t" ? "1" : "0";
-          out += value + "|";
-        }
-        out += "\n";
-      }
-      PQclear(r);
-    }
-    return out;
-  }
+  if (is_postgresql(path)) return rows_of(Pg(path), sql);
   Db db(path);
   std::string out;
   const auto collect = [](void* arg, int n, char** values, char**) {

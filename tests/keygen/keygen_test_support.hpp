@@ -52,6 +52,20 @@ void raw_sql(const std::string& location, const std::string& sql);
 // Runs SQL with the append-only triggers out of the way, as someone with the file or the
 // database's owner can: to damage a ledger. The triggers are in force again afterwards.
 void tamper(const std::string& location, const std::string& sql);
+// One libpq session on a PostgreSQL ledger, kept open across statements (e.g. to hold a lock).
+class PgSession {
+ public:
+  explicit PgSession(const std::string& url);
+  ~PgSession();
+  PgSession(const PgSession&) = delete;
+  PgSession& operator=(const PgSession&) = delete;
+  // The rows of `sql`, as ledger_snapshot() gives them.
+  std::string query(const std::string& sql);
+
+ private:
+  void* conn_;  // PGconn, kept out of this header
+};
+
 // `hex` as an SQL blob (bytea) literal of the ledger's backend.
 std::string sql_blob(const std::string& location, const std::string& hex);
 

@@ -4,6 +4,8 @@
 // cluster (tests/keygen/CMakeLists.txt); everything else runs on both backends.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <functional>
 #include <set>
 #include <thread>
@@ -159,6 +161,48 @@ TEST_SUITE("postgresql") {
     CHECK(e->kind() == Failure::Kind::refused);
     CHECK(test::ledger_snapshot(empty, "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'") ==
           "0|\n");
+  }
+
+  TEST_CASE("database: of two creates of one database that wait for each other, the second is refused") {
+    test::TempDir dir;
+    const std::string url = dir.new_database();
+    const auto a = SecretKey::generate();
+    const auto b = SecretKey::generate();
+    REQUIRE(a);
+    REQUIRE(b);
+    // The writers' lock held elsewhere: both creates find the database empty, then wait for it.
+    const std::string lock = "7310594041632613753";
+    test::PgSession holder(url);
+    holder.query("SELECT pg_advisory_lock(" + lock + ")");
+    std::vector<std::string> outcomes(2);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < 2; ++i) {
+      threads.emplace_back([&, i] {
+        try {
+          (void)Ledger::create(url, (i == 0 ? a : b)->public_key());
+          outcomes[i] = "created";
+        } catch (const Failure& e) {
+          outcomes[i] = e.what();
+        }
+      });
+      // Each waits for the lock before the next starts or the lock goes.
+      for (int tries = 0; tries < 500; ++tries) {
+        if (holder.query("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") ==
+            std::to_string(i + 1) + "|\n")
+          break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    holder.query("SELECT pg_advisory_unlock(" + lock + ")");
+    for (auto& t : threads) t.join();
+    CAPTURE(outcomes[0]);
+    CAPTURE(outcomes[1]);
+    CHECK(std::count(outcomes.begin(), outcomes.end(), "created") == 1);
+    const std::string refused = outcomes[0] == "created" ? outcomes[1] : outcomes[0];
+    CHECK(test::contains(refused, "already holds a seatkey ledger"));
+    const Ledger ledger = Ledger::open(url, Ledger::Access::read_only);
+    REQUIRE(ledger.signing_keys().size() == 1);
+    CHECK(ledger.signing_keys()[0].origin == "init");
   }
 
   TEST_CASE("database: the schema's CHECKs list exactly the policy's editions and kinds") {
