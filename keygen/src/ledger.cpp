@@ -57,7 +57,8 @@ std::string select_licenses(int version) {
   std::string sql = "SELECT ";
   for (std::string_view c : kLicenseColumns)
     sql += std::string(column_exists(c, version) ? c : "NULL") + ", ";
-  sql += version >= 3 ? "chain_hash, (SELECT type FROM events WHERE events.serial = licenses.serial), "
+  sql += version >= 3 ? "chain_hash, (SELECT type FROM events WHERE events.serial = licenses.serial "
+                        "ORDER BY chain_seq LIMIT 1), "
                       : "NULL, NULL, ";
   sql += version >= kWrittenByVersion ? "written_by" : "NULL";
   return sql + " FROM licenses";
@@ -566,6 +567,8 @@ void Ledger::Impl::migrate(const std::function<void()>& also) {
     version = db->read_version();
     if (version > kLatestVersion) throw_input_error(path + " was changed to a newer schema meanwhile");
     const int found = version;
+    // A new ledger (`also` fills it) is made only where there was none: another `ledger init`
+    // of the same database may have made one while this waited for the lock.
     if (also && found != 0) throw_input_error(already_a_ledger(path));
     if (version == 0)
       db->exec("CREATE TABLE schema_version (version INTEGER NOT NULL)", "cannot create the schema");

@@ -41,6 +41,9 @@ namespace {
 
 // One key for every writer of a ledger database (advisory locks are per database): "seatkey".
 constexpr const char* kWriterLock = "SELECT pg_advisory_xact_lock(7310594041632613753)";
+// The same lock held by the session, across the transaction of a schema change.
+constexpr const char* kSchemaLock = "SELECT pg_advisory_lock(7310594041632613753)";
+constexpr const char* kSchemaUnlock = "SELECT pg_advisory_unlock(7310594041632613753)";
 
 // The schema. PostgreSQL ledgers start at version 4, the SQLite ledger's version 4 in
 // PostgreSQL's types: the same tables, columns, CHECKs and append-only rules, so that the
@@ -49,8 +52,10 @@ constexpr const char* kWriterLock = "SELECT pg_advisory_xact_lock(73105940416326
 //  - Integers are BIGINT (SQLite's INTEGER), times RFC 3339 TEXT, hashes BYTEA.
 //  - A token can be larger than a B-tree entry (a revocation list of many serials), so its
 //    uniqueness is kept by an index of its MD5.
-//  - serial_counter keeps a copied ledger's counter; rows are never deleted (the triggers
-//    refuse DELETE and TRUNCATE too), so the highest serial never goes down.
+//  - serial_counter is SQLite's AUTOINCREMENT counter: every write transaction raises it to
+//    the highest serial before it commits (commit()), and a copied ledger keeps its source's.
+//    So a serial is never given twice, not even after a row was removed by hand, past the
+//    triggers that refuse DELETE and TRUNCATE.
 //  - position orders signing_keys and api_tokens as they were added (SQLite's rowid).
 const std::vector<Migration> kPostgresMigrations = {
     {4, R"sql(
@@ -334,12 +339,22 @@ class PostgresDatabase final : public Database {
       rollback();
       throw;
     }
+    writing_ = true;
   }
   void begin_read(const std::string& what) override {
     reconnect_if_lost();
     exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what);
   }
   void commit(const std::string& what) override {
+    // Once per write transaction rather than a trigger per row: a batch of thousands of rows
+    // would update the counter's one row as many times in one transaction.
+    if (writing_ && PQtransactionStatus(conn_) == PQTRANS_INTRANS) {
+      exec(
+          "UPDATE serial_counter SET last_serial = "
+          "GREATEST(last_serial, COALESCE((SELECT MAX(serial) FROM licenses), 0))",
+          what);
+    }
+    writing_ = false;
     PGresult* result = exec_result("COMMIT", what);
     // A transaction a failed statement aborted answers COMMIT with ROLLBACK.
     const std::string tag = PQcmdStatus(result);
@@ -347,6 +362,7 @@ class PostgresDatabase final : public Database {
     if (tag != "COMMIT") throw_ledger_error("ledger " + name() + ": " + what + ": the server rolled it back");
   }
   void rollback() noexcept override {
+    writing_ = false;
     if (in_transaction()) PQclear(PQexec(conn_, "ROLLBACK"));
   }
   bool in_transaction() const override {
@@ -375,9 +391,22 @@ class PostgresDatabase final : public Database {
   }
   const std::vector<Migration>& migrations() const override { return kPostgresMigrations; }
   // The writers' lock exists before any table does: two `ledger init`s of one database wait
-  // for each other, and the second finds the first's ledger.
-  void begin_schema_change(const std::string& what) override { begin_write(what); }
-  void end_schema_change() override {}
+  // for each other, and the second finds the first's ledger. It is taken before the
+  // transaction begins: a transaction that began before the first committed would look its
+  // tables up in a catalog cache from before they existed.
+  void begin_schema_change(const std::string& what) override {
+    exec(kSchemaLock, what);
+    try {
+      begin_write(what);
+    } catch (...) {
+      end_schema_change();
+      throw;
+    }
+  }
+  void end_schema_change() override {
+    // A lost connection has released it already.
+    if (PQstatus(conn_) == CONNECTION_OK) PQclear(PQexec(conn_, kSchemaUnlock));
+  }
 
   std::int64_t next_serial() override {
     Statement s(*this,
@@ -396,6 +425,7 @@ class PostgresDatabase final : public Database {
  private:
   PGconn* conn_ = nullptr;
   bool read_only_ = false;
+  bool writing_ = false;  // in a begin_write() transaction: commit() raises the serial counter
 };
 
 PostgresCursor::PostgresCursor(PostgresDatabase& db, std::string_view sql) : db_(db) {

@@ -50,7 +50,8 @@ Order random_order(std::mt19937& rng, UnixTime now) {
 
 }  // namespace
 
-TEST_CASE("agreement: random order sequences - the verifier counts what the tool sold, at every moment") {
+TEST_CASE("agreement: random order sequences - the verifier counts what the tool sold, at every moment" *
+          doctest::test_suite("ledger")) {
   const SecretKey key = test::development_key();
   auto trust = v::TrustStore::from_keys({key.public_key().to_paserk()});
   REQUIRE(trust);
@@ -58,7 +59,8 @@ TEST_CASE("agreement: random order sequences - the verifier counts what the tool
   for (unsigned seed = 1; seed <= 12; ++seed) {
     CAPTURE(seed);
     test::TempDir dir;
-    Ledger ledger = Ledger::create(dir.file("ledger.db"), key.public_key(), Ledger::DevelopmentKey::allow);
+    Ledger ledger = Ledger::create(test::new_ledger_location(dir, "ledger.db"), key.public_key(),
+                                   Ledger::DevelopmentKey::allow);
     std::mt19937 rng(seed);
     UnixTime now = kNow;
     for (int step = 0; step < 40; ++step) {

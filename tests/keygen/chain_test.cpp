@@ -21,7 +21,7 @@ namespace {
 
 struct Fixture {
   test::TempDir dir;
-  std::string path = dir.file("ledger.db");
+  std::string path = test::new_ledger_location(dir, "ledger.db");
   SecretKey key = test::development_key();
   Ledger ledger = Ledger::create(path, key.public_key(), Ledger::DevelopmentKey::allow);
 
@@ -49,12 +49,7 @@ struct Fixture {
     const Ledger reader = Ledger::open(path, Ledger::Access::read_only);
     return verify_ledger(reader, options);
   }
-  void tamper(const std::string& sql) {
-    test::raw_sql(path,
-                  "DROP TRIGGER IF EXISTS licenses_no_update; DROP TRIGGER IF EXISTS licenses_no_delete; "
-                  "DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS events_no_delete; " +
-                      sql);
-  }
+  void tamper(const std::string& sql) { test::tamper(path, sql); }
   void fails_with(const std::string& problem) const {
     const VerifyResult r = verify();
     CHECK_FALSE(r.ok);
@@ -62,16 +57,23 @@ struct Fixture {
   }
 };
 
+// What lets a hand edit past a constraint of the schema: SQLite ignores its CHECKs (and a plain
+// connection enforces no foreign keys); PostgreSQL's constraint is dropped by its name.
+std::string without(const std::string& path, const std::string& table, const std::string& constraint) {
+  return test::is_postgresql(path) ? "ALTER TABLE " + table + " DROP CONSTRAINT " + constraint + ";"
+                                   : "PRAGMA ignore_check_constraints = ON;";
+}
+
+std::string zero_hash(const std::string& path) {
+  return test::sql_blob(path, std::string(64, '0'));
+}
+
 // The tokens of packs 2 and 3 swapped (through a copy: token is UNIQUE row by row).
 constexpr const char* kSwapTokens =
     "CREATE TEMP TABLE saved AS SELECT serial, token FROM licenses WHERE serial IN (2, 3);"
     "UPDATE licenses SET token = 'parked' || serial WHERE serial IN (2, 3);"
     "UPDATE licenses SET token = (SELECT token FROM saved WHERE saved.serial = 5 - licenses.serial) "
     "WHERE serial IN (2, 3);";
-
-std::string sql_hex(const ChainHash& h) {
-  return "X'" + to_hex(h) + "'";
-}
 
 // Recomputes every link's position and hash from the rows as they are now, as someone with the
 // file can: what only an anchor kept elsewhere reveals.
@@ -84,20 +86,20 @@ void rechain(const std::string& path) {
       return true;
     });
   }
-  std::string sql = "DROP TRIGGER IF EXISTS licenses_no_update; DROP TRIGGER IF EXISTS events_no_update;";
+  std::string sql;
   ChainHash previous{};
   std::int64_t seq = 0;
   for (ChainLink& l : links) {
     l.values[0] = std::to_string(++seq);
     previous = next_chain_hash(previous, canonical_bytes(l.type, l.values));
-    sql += l.type == ChainLinkType::license
-               ? "UPDATE licenses SET chain_seq = " + std::to_string(seq) +
-                     ", chain_hash = " + sql_hex(previous) + " WHERE serial = " + *l.values[1] + ";"
-               : "UPDATE events SET chain_seq = " + std::to_string(seq) +
-                     ", chain_hash = " + sql_hex(previous) + " WHERE chain_seq = " + std::to_string(l.seq) +
-                     ";";
+    sql += l.type == ChainLinkType::license ? "UPDATE licenses SET chain_seq = " + std::to_string(seq) +
+                                                  ", chain_hash = " + test::sql_blob(path, to_hex(previous)) +
+                                                  " WHERE serial = " + *l.values[1] + ";"
+                                            : "UPDATE events SET chain_seq = " + std::to_string(seq) +
+                                                  ", chain_hash = " + test::sql_blob(path, to_hex(previous)) +
+                                                  " WHERE chain_seq = " + std::to_string(l.seq) + ";";
   }
-  test::raw_sql(path, sql);
+  test::tamper(path, sql);
 }
 
 }  // namespace
@@ -121,7 +123,8 @@ TEST_CASE("chain: canonical bytes tell NULL from empty text and change with any 
   CHECK(chain_hash_from_hex(std::string(64, 'A')).has_value());
 }
 
-TEST_CASE("chain: every row and event is a link, in write order, and the ledger verifies") {
+TEST_CASE("chain: every row and event is a link, in write order, and the ledger verifies" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   CHECK(test::ledger_snapshot(f.path, "SELECT serial, chain_seq FROM licenses ORDER BY serial") ==
         "1|1|\n2|2|\n3|3|\n4|4|\n5|6|\n");
@@ -154,7 +157,8 @@ TEST_CASE("chain: every row and event is a link, in write order, and the ledger 
                        "the anchor " + to_hex(*o.anchor) + " is no link of this ledger's chain (6 links"));
 }
 
-TEST_CASE("verify: an edited, deleted, swapped or added row or event is named") {
+TEST_CASE("verify: an edited, deleted, swapped or added row or event is named" *
+          doctest::test_suite("ledger")) {
   SUBCASE("a customer edited") {
     Fixture f;
     f.tamper("UPDATE licenses SET customer = 'Beta KG' WHERE serial = 2");
@@ -189,12 +193,14 @@ TEST_CASE("verify: an edited, deleted, swapped or added row or event is named") 
   }
   SUBCASE("a hash that is not 32 bytes") {
     Fixture f;
-    f.tamper("PRAGMA ignore_check_constraints = ON; UPDATE licenses SET chain_hash = X'00' WHERE serial = 1");
+    f.tamper(without(f.path, "licenses", "licenses_chain_hash_check") +
+             "UPDATE licenses SET chain_hash = " + test::sql_blob(f.path, "00") + " WHERE serial = 1");
     f.fails_with("license 1 (chain position 1): its chain_hash is not 32 bytes");
   }
 }
 
-TEST_CASE("verify: with the chain computed again, tokens and claims still tell, an anchor tells the rest") {
+TEST_CASE("verify: with the chain computed again, tokens and claims still tell, an anchor tells the rest" *
+          doctest::test_suite("ledger")) {
   SUBCASE("a customer edited and the chain recomputed: the token says otherwise") {
     Fixture f;
     f.tamper("UPDATE licenses SET customer = 'Beta KG' WHERE serial = 2");
@@ -273,14 +279,15 @@ TEST_CASE("verify: with the chain computed again, tokens and claims still tell, 
         f.path,
         "INSERT INTO licenses (serial, kind, appliance, users, issued_at, issuer, key_id, token, chain_seq, "
         "chain_hash) VALUES (9, 'users', '001A2B3C4D5E', 5, '2026-11-18T11:06:40Z', 'seatkey', '" +
-            other->public_key().id() + "', '" + token + "', 7, zeroblob(32))");
+            other->public_key().id() + "', '" + token + "', 7, " + zero_hash(f.path) + ")");
     rechain(f.path);
     f.fails_with("license 9 (chain position 7): signed by " + other->public_key().id() +
                  ", which is not a signing key of this ledger");
   }
 }
 
-TEST_CASE("verify: what each check finds, with the chain computed again after the edit") {
+TEST_CASE("verify: what each check finds, with the chain computed again after the edit" *
+          doctest::test_suite("ledger")) {
   SUBCASE("a token signed by the right key but naming another in its footer") {
     Fixture f;
     const auto other = SecretKey::generate();
@@ -322,25 +329,32 @@ TEST_CASE("verify: what each check finds, with the chain computed again after th
   }
   SUBCASE("a revocation list whose seq does not follow") {
     Fixture f;
-    f.tamper("PRAGMA ignore_check_constraints = ON; UPDATE licenses SET revocation_seq = 2 WHERE serial = 5");
+    f.tamper(without(f.path, "licenses", "licenses_revocation_seq_check") +
+             "UPDATE licenses SET revocation_seq = 2 WHERE serial = 5");
     rechain(f.path);
     f.fails_with("revocation list 5 (chain position 6): its token says seq 1, the row 2");
   }
   SUBCASE("an event for a license that is not there, and one that takes a license back twice") {
     Fixture f;
-    f.tamper(
-        "INSERT INTO events (chain_seq, type, serial, at, who, chain_hash) VALUES (7, 'void', 99, "
-        "'2026-11-18T11:06:50Z', 'mallory', zeroblob(32))");
+    f.tamper(without(f.path, "events", "events_serial_fkey") +
+             "INSERT INTO events (chain_seq, type, serial, at, who, chain_hash) VALUES (7, 'void', 99, "
+             "'2026-11-18T11:06:50Z', 'mallory', " +
+             zero_hash(f.path) + ")");
     rechain(f.path);
     f.fails_with(
         "event 7 (void of license 99): it takes back serial 99, which is no license written before it");
     Fixture g;
+    // SQLite cannot drop a UNIQUE constraint: the table is made again without it.
     g.tamper(
-        "CREATE TABLE e2 AS SELECT * FROM events; "
-        "DROP TABLE events; CREATE TABLE events (chain_seq INTEGER PRIMARY KEY, type TEXT, serial INTEGER, "
-        "reason TEXT, at TEXT, who TEXT, transfer_to TEXT, chain_hash BLOB); INSERT INTO events SELECT * "
-        "FROM e2;"
-        "INSERT INTO events SELECT 7, type, serial, reason, at, who, transfer_to, chain_hash FROM e2;");
+        test::is_postgresql(g.path)
+            ? "ALTER TABLE events DROP CONSTRAINT events_serial_key; "
+              "INSERT INTO events SELECT 7, type, serial, reason, at, who, transfer_to, chain_hash FROM "
+              "events;"
+            : "CREATE TABLE e2 AS SELECT * FROM events; "
+              "DROP TABLE events; CREATE TABLE events (chain_seq INTEGER PRIMARY KEY, type TEXT, serial "
+              "INTEGER, reason TEXT, at TEXT, who TEXT, transfer_to TEXT, chain_hash BLOB); INSERT INTO "
+              "events SELECT * FROM e2;"
+              "INSERT INTO events SELECT 7, type, serial, reason, at, who, transfer_to, chain_hash FROM e2;");
     rechain(g.path);
     g.fails_with("event 7 (void of license 3): it takes back license 3 a second time");
   }
@@ -356,14 +370,14 @@ TEST_CASE("verify: what each check finds, with the chain computed again after th
     Fixture f;
     const auto other = SecretKey::generate();
     REQUIRE(other);
-    test::raw_sql(f.path, "DROP TRIGGER signing_keys_no_update; UPDATE signing_keys SET public_key = '" +
-                              other->public_key().to_paserk() + "'");
+    test::tamper(f.path, "UPDATE signing_keys SET public_key = '" + other->public_key().to_paserk() + "'");
     f.fails_with("license 1 (chain position 1): the ledger records for signing key " +
                  std::string(kDevelopmentKeyId) + " a public key that is not that key's");
   }
 }
 
-TEST_CASE("revocation lists: a list whose token does not read is named, not trusted") {
+TEST_CASE("revocation lists: a list whose token does not read is named, not trusted" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   f.tamper("UPDATE licenses SET token = 'v4.public.garbage' WHERE serial = 5");
   auto e = test::error_of([&] { (void)revocation_lists(f.ledger); });
@@ -524,7 +538,8 @@ TEST_CASE("chain: a migration that fails half way leaves a schema 2 ledger exact
         before);
 }
 
-TEST_CASE("backup: a consistent 0600 copy that verifies, never over an existing file") {
+TEST_CASE("backup: a consistent 0600 copy that verifies, never over an existing file" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   const std::string copy = f.dir.file("copy.db");
   const mode_t old = ::umask(0);
@@ -543,5 +558,9 @@ TEST_CASE("backup: a consistent 0600 copy that verifies, never over an existing 
   CHECK(test::read_file(f.dir.file("taken.db")) == "precious");
   e = test::error_of([&] { f.ledger.backup(f.dir.file("no/such/folder.db")); });
   REQUIRE(e);
-  CHECK(test::contains(e->what(), "cannot create the backup"));
+  CHECK(e->kind() == Failure::Kind::input);
+  CHECK(test::contains(e->what(), f.dir.file("no/such/folder.db") + ": No such file or directory"));
+  // A PostgreSQL ledger's backup is a copy into a new SQLite ledger (copy_to), named as such.
+  CHECK(test::contains(e->what(),
+                       test::is_postgresql(f.path) ? "cannot create ledger" : "cannot create the backup"));
 }

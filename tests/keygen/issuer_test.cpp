@@ -48,14 +48,15 @@ License verified_claims(const std::string& token, const PublicKey& key) {
 
 struct Fixture {
   test::TempDir dir;
-  std::string path = dir.file("ledger.db");
+  std::string path = test::new_ledger_location(dir, "ledger.db");
   SecretKey key = test::development_key();
   Ledger ledger = Ledger::create(path, key.public_key(), Ledger::DevelopmentKey::allow);
 };
 
 }  // namespace
 
-TEST_CASE("issue: a server license carries the spec's claims, jti = decimal serial, kid = k4.pid") {
+TEST_CASE("issue: a server license carries the spec's claims, jti = decimal serial, kid = k4.pid" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   auto o = server(Edition::compact);
   o.customer = "Acme GmbH";
@@ -88,7 +89,8 @@ TEST_CASE("issue: a server license carries the spec's claims, jti = decimal seri
   CHECK(rows[0].issuer == "Example PBX Vendor");
 }
 
-TEST_CASE("issue: packs with --count get consecutive serials and the appliance's new total") {
+TEST_CASE("issue: packs with --count get consecutive serials and the appliance's new total" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   (void)issue(f.ledger, f.key, {Order{server(Edition::compact)}}, at(kNow));
   const auto r = issue(f.ledger, f.key, {Order{packs(5, 3)}}, at(kNow + 1));
@@ -106,7 +108,7 @@ TEST_CASE("issue: packs with --count get consecutive serials and the appliance's
   CHECK(f.ledger.count() == 4);
 }
 
-TEST_CASE("issue: a refused order writes nothing and names the rule") {
+TEST_CASE("issue: a refused order writes nothing and names the rule" * doctest::test_suite("ledger")) {
   Fixture f;
   (void)issue(f.ledger, f.key, {Order{server(Edition::compact)}}, at(kNow));
   (void)issue(f.ledger, f.key, {Order{packs(5, 3)}}, at(kNow));
@@ -118,7 +120,8 @@ TEST_CASE("issue: a refused order writes nothing and names the rule") {
   CHECK(test::ledger_snapshot(f.path) == before);
 }
 
-TEST_CASE("issue: a batch applies the rules cumulatively (server, then packs for it)") {
+TEST_CASE("issue: a batch applies the rules cumulatively (server, then packs for it)" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   const auto r = issue(
       f.ledger, f.key,
@@ -133,7 +136,8 @@ TEST_CASE("issue: a batch applies the rules cumulatively (server, then packs for
   CHECK(s.active_server()->replaces == 1);
 }
 
-TEST_CASE("issue: a batch that breaks a rule in its last order issues nothing at all") {
+TEST_CASE("issue: a batch that breaks a rule in its last order issues nothing at all" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   (void)issue(f.ledger, f.key, {Order{server(Edition::vm)}}, at(kNow));
   const auto before = test::ledger_snapshot(f.path);
@@ -152,7 +156,8 @@ TEST_CASE("issue: a batch that breaks a rule in its last order issues nothing at
   CHECK(r.orders[0].entries[0].serial == 2);
 }
 
-TEST_CASE("issue: a batch over a Compact's 20 across several orders is refused as a whole") {
+TEST_CASE("issue: a batch over a Compact's 20 across several orders is refused as a whole" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   auto e = test::error_of([&] {
     (void)issue(f.ledger, f.key, {Order{server(Edition::compact)}, Order{packs(5, 3)}, Order{packs(1, 3)}},
@@ -163,7 +168,7 @@ TEST_CASE("issue: a batch over a Compact's 20 across several orders is refused a
   CHECK(f.ledger.count() == 0);
 }
 
-TEST_CASE("issue: packs that expired no longer count toward a Compact's 20") {
+TEST_CASE("issue: packs that expired no longer count toward a Compact's 20" * doctest::test_suite("ledger")) {
   Fixture f;
   (void)issue(f.ledger, f.key, {Order{server(Edition::compact)}}, at(kNow));
   auto rental = packs(5, 3);
@@ -176,7 +181,8 @@ TEST_CASE("issue: packs that expired no longer count toward a Compact's 20") {
   CHECK(l.expires == kNow + 100);
 }
 
-TEST_CASE("issue: serials keep growing across transactions and ledgers reopened") {
+TEST_CASE("issue: serials keep growing across transactions and ledgers reopened" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   (void)issue(f.ledger, f.key, {Order{server(Edition::vm)}}, at(kNow));
   (void)issue(f.ledger, f.key, {Order{packs(1, 2)}}, at(kNow));
@@ -185,7 +191,8 @@ TEST_CASE("issue: serials keep growing across transactions and ledgers reopened"
   CHECK(r.orders[0].entries[0].serial == 4);
 }
 
-TEST_CASE("issue: a signer that cannot sign - a ledger failure naming why, nothing recorded") {
+TEST_CASE("issue: a signer that cannot sign - a ledger failure naming why, nothing recorded" *
+          doctest::test_suite("ledger")) {
   // The signer of a server lives in another process: its answers can fail.
   struct FailingSigner final : Signer {
     explicit FailingSigner(const PublicKey& key) : key_(key) {}
@@ -206,7 +213,8 @@ TEST_CASE("issue: a signer that cannot sign - a ledger failure naming why, nothi
   CHECK(test::ledger_snapshot(f.path) == before);
 }
 
-TEST_CASE("issue: an unusable issuer name is an input error before anything is written") {
+TEST_CASE("issue: an unusable issuer name is an input error before anything is written" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   IssueOptions opt = at(kNow);
   opt.issuer = "";
@@ -216,7 +224,8 @@ TEST_CASE("issue: an unusable issuer name is an input error before anything is w
   CHECK(f.ledger.count() == 0);
 }
 
-TEST_CASE("issue: a key the ledger does not know is refused, nothing written, until it is registered") {
+TEST_CASE("issue: a key the ledger does not know is refused, nothing written, until it is registered" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   (void)issue(f.ledger, f.key, {Order{server(Edition::vm)}}, at(kNow));
   const auto before = test::ledger_snapshot(f.path);
@@ -235,7 +244,8 @@ TEST_CASE("issue: a key the ledger does not know is refused, nothing written, un
   CHECK(verified_claims(r.orders[0].entries[0].token, other->public_key()).users == 5);
 }
 
-TEST_CASE("issue: packs without a customer carry the customer of the active server license") {
+TEST_CASE("issue: packs without a customer carry the customer of the active server license" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   auto o = server(Edition::compact);
   o.customer = "Acme GmbH";
@@ -265,7 +275,8 @@ TEST_CASE("issue: packs without a customer carry the customer of the active serv
   CHECK_FALSE(verified_claims(none.orders[1].entries[0].token, f.key.public_key()).customer);
 }
 
-TEST_CASE("export: the license file holds the active server license and unexpired packs, each described") {
+TEST_CASE("export: the license file holds the active server license and unexpired packs, each described" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   auto o = server(Edition::compact);
   o.customer = "Acme \"Phones\" GmbH";

@@ -1,7 +1,10 @@
 // Helpers for the keygen unit tests: scratch folders, the development key, ledger snapshots.
+// The ledger tests run on both backends: on SQLite by default, and on PostgreSQL when
+// SEATKEY_TEST_LEDGER_BACKEND=postgresql (a database of the tests' throwaway cluster per ledger).
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "seatkey/keygen/ledger.hpp"
 #include "seatkey/signing/secret_key.hpp"
@@ -17,22 +20,54 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return path_; }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
+  // A new empty PostgreSQL database of the tests' cluster, dropped with this folder; its URL.
+  std::string new_database() const;
 
  private:
   std::string path_;
+  mutable std::vector<std::string> databases_;
 };
+
+// Whether the tests run on PostgreSQL (SEATKEY_TEST_LEDGER_BACKEND=postgresql) rather than SQLite.
+bool postgresql_backend();
+// Where a test makes a ledger: the file `name` in `dir` on SQLite, the URL of a new empty
+// database on PostgreSQL.
+std::string new_ledger_location(const TempDir& dir, const std::string& name);
+// Whether `location` (a file or a URL) is a PostgreSQL database.
+bool is_postgresql(const std::string& location);
 
 // keys/development.secret, read directly (the checked-out file is 0644).
 SecretKey development_key();
 
-// Every row (serial and token), every event and the AUTOINCREMENT counter, read with plain
-// SQLite: equal snapshots mean nothing was written.
-std::string ledger_snapshot(const std::string& path);
-// The rows of `sql` (columns separated by '|', one row a line), read with plain SQLite.
-std::string ledger_snapshot(const std::string& path, const std::string& sql);
+// Every row (serial and token), every event, the schema versions and the serial counter
+// (SQLite's AUTOINCREMENT, PostgreSQL's serial_counter), read with plain SQLite or libpq:
+// equal snapshots mean nothing was written.
+std::string ledger_snapshot(const std::string& location);
+// The rows of `sql` (columns separated by '|', one row a line; booleans as 1 and 0), read with
+// plain SQLite or libpq.
+std::string ledger_snapshot(const std::string& location, const std::string& sql);
 
-// Runs SQL on the file with plain SQLite (bypassing the library), e.g. to damage a ledger.
-void raw_sql(const std::string& path, const std::string& sql);
+// Runs SQL on the ledger with plain SQLite or libpq (bypassing the library).
+void raw_sql(const std::string& location, const std::string& sql);
+// Runs SQL with the append-only triggers out of the way, as someone with the file or the
+// database's owner can: to damage a ledger. The triggers are in force again afterwards.
+void tamper(const std::string& location, const std::string& sql);
+// One libpq session on a PostgreSQL ledger, kept open across statements (e.g. to hold a lock).
+class PgSession {
+ public:
+  explicit PgSession(const std::string& url);
+  ~PgSession();
+  PgSession(const PgSession&) = delete;
+  PgSession& operator=(const PgSession&) = delete;
+  // The rows of `sql`, as ledger_snapshot() gives them.
+  std::string query(const std::string& sql);
+
+ private:
+  void* conn_;  // PGconn, kept out of this header
+};
+
+// `hex` as an SQL blob (bytea) literal of the ledger's backend.
+std::string sql_blob(const std::string& location, const std::string& hex);
 
 void write_text(const std::string& path, const std::string& text, unsigned mode = 0600);
 unsigned file_mode(const std::string& path);

@@ -20,7 +20,7 @@ constexpr UnixTime kDay = 86400;
 // moved to a new VM; day 6 a revocation list.
 struct Desk {
   test::TempDir dir;
-  std::string path = dir.file("ledger.db");
+  std::string path = test::new_ledger_location(dir, "ledger.db");
   SecretKey key = test::development_key();
   Ledger ledger = Ledger::create(path, key.public_key(), Ledger::DevelopmentKey::allow);
 
@@ -81,7 +81,7 @@ using Serials = std::vector<std::int64_t>;
 
 }  // namespace
 
-TEST_CASE("ledger list: each filter, alone and together, and the statuses") {
+TEST_CASE("ledger list: each filter, alone and together, and the statuses" * doctest::test_suite("ledger")) {
   Desk d;
   LedgerFilter all;
   const Listing listing = list_ledger(d.ledger, all, kNow + 10 * kDay);
@@ -133,7 +133,8 @@ TEST_CASE("ledger list: each filter, alone and together, and the statuses") {
   CHECK(beta.appliances.begin()->first == "BETA0001");
 }
 
-TEST_CASE("ledger show: a license's events, what replaced it, its re-issue and the lists that revoke it") {
+TEST_CASE("ledger show: a license's events, what replaced it, its re-issue and the lists that revoke it" *
+          doctest::test_suite("ledger")) {
   Desk d;
   auto r = show_license(d.ledger, 3, kNow + 10 * kDay);
   REQUIRE(r);
@@ -158,7 +159,8 @@ TEST_CASE("ledger show: a license's events, what replaced it, its re-issue and t
   CHECK_FALSE(show_license(d.ledger, 99, kNow));
 }
 
-TEST_CASE("report: sales by edition and pack size, apart from free, replacements, transfers and voids") {
+TEST_CASE("report: sales by edition and pack size, apart from free, replacements, transfers and voids" *
+          doctest::test_suite("ledger")) {
   Desk d;
   const auto line = [](const Report& r, ReportCategory c, LicenseKind k, std::optional<Edition> e, int pack) {
     for (const ReportLine& l : r.lines) {

@@ -22,7 +22,7 @@ namespace {
 
 struct Fixture {
   test::TempDir dir;
-  std::string path = dir.file("ledger.db");
+  std::string path = test::new_ledger_location(dir, "ledger.db");
   SecretKey key = test::development_key();
   Ledger ledger = Ledger::create(path, key.public_key(), Ledger::DevelopmentKey::allow);
 };
@@ -64,7 +64,8 @@ std::vector<std::int64_t> serials(const Listing& l) {
 
 }  // namespace
 
-TEST_CASE("api tokens: the bearer text is shown once, only its hash is stored, and it authenticates") {
+TEST_CASE("api tokens: the bearer text is shown once, only its hash is stored, and it authenticates" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   const SecureBuffer bearer = f.ledger.create_api_token("webshop", Role::shop);
   const std::string text(bearer.view());
@@ -84,9 +85,11 @@ TEST_CASE("api tokens: the bearer text is shown once, only its hash is stored, a
   }
   CHECK(test::ledger_snapshot(f.path, "SELECT name, role, length(token_hash) FROM api_tokens") ==
         "webshop|shop|32|\n");
+  CHECK_FALSE(test::contains(test::ledger_snapshot(f.path, "SELECT * FROM api_tokens"), secret));
 }
 
-TEST_CASE("api tokens: a changed, truncated, foreign or revoked token does not authenticate") {
+TEST_CASE("api tokens: a changed, truncated, foreign or revoked token does not authenticate" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   const std::string text(f.ledger.create_api_token("desk", Role::clerk).view());
   const std::string other(f.ledger.create_api_token("erp", Role::auditor).view());
@@ -116,7 +119,8 @@ TEST_CASE("api tokens: a changed, truncated, foreign or revoked token does not a
   CHECK(test::contains(unknown->what(), "has no API token named \"nobody\""));
 }
 
-TEST_CASE("api tokens: a name is never given twice, names are checked, rows are revoked, never removed") {
+TEST_CASE("api tokens: a name is never given twice, names are checked, rows are revoked, never removed" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   (void)f.ledger.create_api_token("webshop", Role::shop);
   f.ledger.revoke_api_token("webshop");
@@ -155,7 +159,8 @@ TEST_CASE("api tokens: a name is never given twice, names are checked, rows are 
   CHECK_FALSE(role_allows(Role::clerk, Role::admin));
 }
 
-TEST_CASE("issue: rows name the API token that wrote them, answers are recorded in the same transaction") {
+TEST_CASE("issue: rows name the API token that wrote them, answers are recorded in the same transaction" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   (void)f.ledger.create_api_token("webshop", Role::shop);
   KeySigner signer(f.key);
@@ -184,7 +189,7 @@ TEST_CASE("issue: rows name the API token that wrote them, answers are recorded 
     tx.record_answer("webshop", "key-1", StoredAnswer{std::string("\0\1hash", 6), 201, "{\"licenses\":[]}"});
     tx.commit();
   }
-  CHECK(test::ledger_snapshot(f.path, "SELECT serial, written_by FROM licenses") ==
+  CHECK(test::ledger_snapshot(f.path, "SELECT serial, written_by FROM licenses ORDER BY serial") ==
         "1|webshop|\n2|webshop|\n3|webshop|\n");
   auto tx = f.ledger.begin();
   const auto answer = tx.find_answer("webshop", "key-1");
@@ -201,7 +206,8 @@ TEST_CASE("issue: rows name the API token that wrote them, answers are recorded 
   CHECK(license_json(f.ledger.entries().back(), "valid")["written_by"].is_null());
 }
 
-TEST_CASE("listing: pages for seatkey-server, statuses judged on each appliance's whole history") {
+TEST_CASE("listing: pages for seatkey-server, statuses judged on each appliance's whole history" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   KeySigner signer(f.key);
   const std::string a = "AAAA0001", b = "BBBB0002";

@@ -54,7 +54,7 @@ IssueOptions at(UnixTime now) {
 
 struct Fixture {
   test::TempDir dir;
-  std::string path = dir.file("ledger.db");
+  std::string path = test::new_ledger_location(dir, "ledger.db");
   SecretKey key = test::development_key();
   Ledger ledger = Ledger::create(path, key.public_key(), Ledger::DevelopmentKey::allow);
 
@@ -75,7 +75,8 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("standby: issued for a primary with a commercial server license, with the claims of the format") {
+TEST_CASE("standby: issued for a primary with a commercial server license, with the claims of the format" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   f.issue_one(server(kPrimary, Edition::compact));
   f.issue_one(packs(kPrimary, 5));
@@ -117,7 +118,7 @@ TEST_CASE("standby: issued for a primary with a commercial server license, with 
   CHECK(f.state(kStandby, kNow + 10).status_of(*row) == "active");
 }
 
-TEST_CASE("standby: refusals name why, and write nothing") {
+TEST_CASE("standby: refusals name why, and write nothing" * doctest::test_suite("ledger")) {
   Fixture f;
   CHECK(test::contains(f.refusal(standby(kStandby, kPrimary)),
                        "primary 001A2B3C4D5E has no active server license on record: a standby runs on its "
@@ -166,7 +167,8 @@ TEST_CASE("standby: refusals name why, and write nothing") {
   CHECK(test::contains(f.refusal(packs(kStandby, 5)), "seatkey-keygen void 4"));
 }
 
-TEST_CASE("standby: --replace voids the previous standby license in the same transaction") {
+TEST_CASE("standby: --replace voids the previous standby license in the same transaction" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   f.issue_one(server(kPrimary, Edition::vm));
   f.issue_one(standby(kStandby, kPrimary));  // serial 2
@@ -190,7 +192,8 @@ TEST_CASE("standby: --replace voids the previous standby license in the same tra
   CHECK(f.state(kOther, kNow + 80).active_standby()->serial == again.orders[0].entries[0].serial);
 }
 
-TEST_CASE("standby: a batch applies the rules in order - server, standby, a second standby refused") {
+TEST_CASE("standby: a batch applies the rules in order - server, standby, a second standby refused" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   std::vector<Order> ok{Order{server(kPrimary, Edition::compact)}, Order{standby(kStandby, kPrimary)}};
   CHECK(issue(f.ledger, f.key, ok, at(kNow)).orders.size() == 2);
@@ -211,7 +214,8 @@ TEST_CASE("standby: a batch applies the rules in order - server, standby, a seco
   CHECK(g.ledger.entry(2)->voided == EventKind::voided);
 }
 
-TEST_CASE("standby: export writes the standby license and the primary's licenses, the verifier counts them") {
+TEST_CASE("standby: export writes the standby license and the primary's licenses, the verifier counts them" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   f.issue_one(server(kPrimary, Edition::compact));
   f.issue_one(packs(kPrimary, 5, 2));

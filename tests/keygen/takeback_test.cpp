@@ -23,7 +23,7 @@ constexpr const char* kNew = "00AABBCCDD99";
 
 struct Fixture {
   test::TempDir dir;
-  std::string path = dir.file("ledger.db");
+  std::string path = test::new_ledger_location(dir, "ledger.db");
   SecretKey key = test::development_key();
   Ledger ledger = Ledger::create(path, key.public_key(), Ledger::DevelopmentKey::allow);
 
@@ -93,7 +93,8 @@ verifier::Entitlement evaluate_tokens(const std::vector<std::string>& tokens, co
 
 }  // namespace
 
-TEST_CASE("void: an event per serial, the rows unchanged, the license leaves the rules and export") {
+TEST_CASE("void: an event per serial, the rows unchanged, the license leaves the rules and export" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   f.server(Edition::compact);
   f.packs(5, 3);  // 2-4
@@ -135,7 +136,8 @@ TEST_CASE("void: an event per serial, the rows unchanged, the license leaves the
   f.verifies();
 }
 
-TEST_CASE("void: a voided server license is no longer active, packs then have nothing to count with") {
+TEST_CASE("void: a voided server license is no longer active, packs then have nothing to count with" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   f.server(Edition::vm);
   f.packs(5, 1);
@@ -154,7 +156,8 @@ TEST_CASE("void: a voided server license is no longer active, packs then have no
   CHECK(f.state().users().licensed_users == 6);
 }
 
-TEST_CASE("void: all or nothing, unknown, repeated, revocation-list and already taken back serials refused") {
+TEST_CASE("void: all or nothing, unknown, repeated, revocation-list and already taken back serials refused" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   f.server(Edition::compact);
   f.packs(5, 2);
@@ -192,7 +195,8 @@ TEST_CASE("void: all or nothing, unknown, repeated, revocation-list and already 
   input({3}, "refund", "", "the name recorded with the event: who is empty");
 }
 
-TEST_CASE("transfer: new serials, the same terms, links to what they stand in for, the old ones taken back") {
+TEST_CASE("transfer: new serials, the same terms, links to what they stand in for, the old ones taken back" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   f.server(Edition::free);               // 1
   f.server(Edition::compact);            // 2 supersedes 1
@@ -253,8 +257,8 @@ TEST_CASE("transfer: new serials, the same terms, links to what they stand in fo
   CHECK(list.claims.revoked == std::vector<std::string>{"1", "2", "3", "4", "6"});
 }
 
-TEST_CASE(
-    "transfer: refused without an active server license, onto an appliance with licenses, onto itself") {
+TEST_CASE("transfer: refused without an active server license, onto an appliance with licenses, onto itself" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   f.server(Edition::vm);
   f.server(Edition::vm, "00AABBCCDD77");
@@ -297,8 +301,9 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "revocation lists: cumulative, seq one more each time, serials in numeric order, refused when nothing is "
-    "new") {
+    "revocation lists: cumulative, seq one more each time, serials in numeric order, refused when nothing "
+    "is new" *
+    doctest::test_suite("ledger")) {
   Fixture f;
   f.server(Edition::appliance);
   f.packs(5, 10);  // 2-11
@@ -353,7 +358,8 @@ TEST_CASE(
   f.verifies();
 }
 
-TEST_CASE("revocation lists: a list over 1 MiB is refused, nothing recorded") {
+TEST_CASE("revocation lists: a list over 1 MiB is refused, nothing recorded" *
+          doctest::test_suite("ledger")) {
   Fixture f;
   // 45,000 voided serials of 16 digits: about 1.1 MiB of token. Rows written directly (their
   // tokens need not verify for this).

@@ -1,0 +1,417 @@
+// What is PostgreSQL's own in the ledger: connecting (and naming the URL without its password),
+// a database that holds a ledger already, copies between SQLite and PostgreSQL, and writers on
+// several connections at once. Test suite "postgresql": run only on the tests' throwaway
+// cluster (tests/keygen/CMakeLists.txt); everything else runs on both backends.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <set>
+#include <thread>
+
+#include "keygen_test_support.hpp"
+#include "seatkey/keygen/issuer.hpp"
+#include "seatkey/keygen/takeback.hpp"
+#include "seatkey/keygen/verify.hpp"
+#include "test_support.hpp"
+
+using namespace seatkey;
+using namespace seatkey::keygen;
+using test::kAppliance;
+using test::kNow;
+
+namespace {
+
+std::string opt(const std::optional<std::string>& s) {
+  return s ? "\"" + *s + "\"" : "-";
+}
+std::string opt(const std::optional<std::int64_t>& n) {
+  return n ? std::to_string(*n) : "-";
+}
+
+// Every field of a row, as read, on one line: equal lines mean equal rows.
+std::string describe(const LedgerEntry& e) {
+  return std::to_string(e.serial) + " " + std::to_string(static_cast<int>(e.kind)) + " " + e.appliance + " " +
+         (e.edition ? std::to_string(static_cast<int>(*e.edition)) : "-") + " " + std::to_string(e.users) +
+         " " + opt(e.customer) + " " + opt(e.order) + " " + std::to_string(e.issued_at) + " " +
+         opt(e.updates_until) + " " + opt(e.expires) + " " + e.issuer + " " + e.key_id + " " +
+         opt(e.replaces) + " " + opt(e.transferred_from) + " " + opt(e.primary_appliance) + " " +
+         opt(e.revocation_seq) + " " + e.token + " " + opt(e.written_by) + " " + std::to_string(e.chain_seq) +
+         " " + (e.chain_hash ? to_hex(*e.chain_hash) : "-") + " " +
+         (e.voided ? std::string(event_kind_name(*e.voided)) : "-");
+}
+
+std::string describe(const LedgerEvent& e) {
+  return std::string(event_kind_name(e.kind)) + " " + std::to_string(e.serial) + " " + opt(e.reason) + " " +
+         std::to_string(e.at) + " " + e.who + " " + opt(e.transfer_to) + " " + std::to_string(e.chain_seq);
+}
+
+// Everything a copy must keep, read through the library.
+std::vector<std::string> contents(const Ledger& ledger) {
+  std::vector<std::string> out;
+  const ChainHead head = ledger.head();
+  out.push_back("head " + std::to_string(head.seq) + " " + to_hex(head.hash));
+  for (const LedgerEntry& e : ledger.entries()) out.push_back(describe(e));
+  for (const LedgerEvent& e : ledger.events()) out.push_back(describe(e));
+  for (const SigningKey& k : ledger.signing_keys()) {
+    out.push_back("key " + k.key_id + " " + opt(k.public_key) + " " + k.added_at + " " + k.origin);
+  }
+  for (const ApiToken& t : ledger.api_tokens()) {
+    out.push_back("token " + t.name + " " + std::string(role_name(t.role)) + " " + t.created_at + " " +
+                  opt(t.revoked_at));
+  }
+  return out;
+}
+
+std::int64_t next_serial(Ledger& ledger) {
+  auto tx = ledger.begin();
+  return tx.next_serial();
+}
+
+// A SQLite ledger with something of everything: two signing keys, server licenses, packs, a
+// standby, a transfer, a void, a revocation list, rows an API token wrote, a revoked token and
+// a stored answer.
+struct Source {
+  test::TempDir dir;
+  std::string path = dir.file("source.db");
+  SecretKey key = test::development_key();
+  Ledger ledger = Ledger::create(path, key.public_key(), Ledger::DevelopmentKey::allow);
+  std::string bearer;
+
+  Source() {
+    const auto other = SecretKey::generate();
+    REQUIRE(other);
+    (void)ledger.add_signing_key(other->public_key());
+    bearer = std::string(ledger.create_api_token("webshop", Role::shop).view());
+    (void)ledger.create_api_token("old", Role::clerk);
+    (void)ledger.revoke_api_token("old");
+    ServerOrder s;
+    s.appliance = kAppliance;
+    s.edition = Edition::compact;
+    s.customer = "Ächme GmbH";
+    s.order = "SO-1";
+    s.updates_until = kNow + 86400 * 365;
+    PackOrder p;
+    p.appliance = kAppliance;
+    p.users = 5;
+    p.count = 2;
+    p.expires = kNow + 86400 * 30;
+    StandbyOrder st;
+    st.appliance = "00AABBCCDDEE";
+    st.primary = kAppliance;
+    IssueOptions o;
+    o.now = kNow;
+    o.written_by = "webshop";
+    (void)issue(ledger, key, {Order{s}, Order{p}, Order{st}}, o);  // serials 1-4
+    ServerOrder moved;
+    moved.appliance = "001122334455";
+    moved.edition = Edition::vm;
+    o.now = kNow + 1;
+    o.written_by = std::nullopt;
+    (void)issue(ledger, key, {Order{moved}}, o);  // serial 5
+    EventOptions ev;
+    ev.who = "alice";
+    ev.now = kNow + 2;
+    (void)void_licenses(ledger, {3}, "refund", ev);
+    TransferOptions t;
+    t.event = ev;
+    t.event.now = kNow + 3;
+    t.reason = "new hardware";
+    (void)transfer(ledger, key, "001122334455", "00FFEEDDCCBB", t);  // serial 6
+    o.now = kNow + 4;
+    (void)issue_revocation_list(ledger, key, o);  // serial 7
+    auto tx = ledger.begin();
+    tx.record_answer("webshop", "k-1", StoredAnswer{"hash", 201, "{\"ok\":true}"});
+    tx.commit();
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("postgresql") {
+  TEST_CASE("database: a new ledger is made in an empty database, never over one that holds a ledger") {
+    test::TempDir dir;
+    const std::string url = dir.new_database();
+    auto e = test::error_of([&] { (void)Ledger::open(url, Ledger::Access::read_only); });
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::input);
+    CHECK(test::contains(e->what(), "is not a seatkey ledger (an empty database"));
+    const SecretKey key = test::development_key();
+    {
+      Ledger ledger = Ledger::create(url, key.public_key(), Ledger::DevelopmentKey::allow);
+      ServerOrder s;
+      s.appliance = kAppliance;
+      s.edition = Edition::vm;
+      (void)issue(ledger, key, {Order{s}});
+    }
+    const std::string before =
+        test::ledger_snapshot(url) + test::ledger_snapshot(url, "SELECT * FROM signing_keys");
+    const auto other = SecretKey::generate();
+    REQUIRE(other);
+    e = test::error_of([&] { (void)Ledger::create(url, other->public_key()); });
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::input);
+    CHECK(test::contains(e->what(), "already holds a seatkey ledger"));
+    CHECK(test::ledger_snapshot(url) + test::ledger_snapshot(url, "SELECT * FROM signing_keys") == before);
+    // The refused development key leaves the database as empty as it was.
+    const std::string empty = dir.new_database();
+    e = test::error_of([&] { (void)Ledger::create(empty, key.public_key()); });
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::refused);
+    CHECK(test::ledger_snapshot(empty, "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'") ==
+          "0|\n");
+  }
+
+  TEST_CASE("database: of two creates of one database that wait for each other, the second is refused") {
+    test::TempDir dir;
+    const std::string url = dir.new_database();
+    const auto a = SecretKey::generate();
+    const auto b = SecretKey::generate();
+    REQUIRE(a);
+    REQUIRE(b);
+    // The writers' lock held elsewhere: both creates find the database empty, then wait for it.
+    const std::string lock = "7310594041632613753";
+    test::PgSession holder(url);
+    holder.query("SELECT pg_advisory_lock(" + lock + ")");
+    std::vector<std::string> outcomes(2);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < 2; ++i) {
+      threads.emplace_back([&, i] {
+        try {
+          (void)Ledger::create(url, (i == 0 ? a : b)->public_key());
+          outcomes[i] = "created";
+        } catch (const Failure& e) {
+          outcomes[i] = e.what();
+        }
+      });
+      // Each waits for the lock before the next starts or the lock goes.
+      for (int tries = 0; tries < 500; ++tries) {
+        if (holder.query("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") ==
+            std::to_string(i + 1) + "|\n")
+          break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    holder.query("SELECT pg_advisory_unlock(" + lock + ")");
+    for (auto& t : threads) t.join();
+    CAPTURE(outcomes[0]);
+    CAPTURE(outcomes[1]);
+    CHECK(std::count(outcomes.begin(), outcomes.end(), "created") == 1);
+    const std::string refused = outcomes[0] == "created" ? outcomes[1] : outcomes[0];
+    CHECK(test::contains(refused, "already holds a seatkey ledger"));
+    const Ledger ledger = Ledger::open(url, Ledger::Access::read_only);
+    REQUIRE(ledger.signing_keys().size() == 1);
+    CHECK(ledger.signing_keys()[0].origin == "init");
+  }
+
+  TEST_CASE("database: the schema's CHECKs list exactly the policy's editions and kinds") {
+    // As on SQLite (ledger_test): a new edition or kind needs a step that widens them.
+    test::TempDir dir;
+    const std::string url = dir.new_database();
+    { (void)Ledger::create(url, test::development_key().public_key(), Ledger::DevelopmentKey::allow); }
+    const auto check_of = [&](const std::string& name) {
+      return test::ledger_snapshot(
+          url, "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = '" + name + "'");
+    };
+    std::string editions, kinds;
+    for (const auto& e : kEditions)
+      editions += std::string(editions.empty() ? "" : ", ") + "'" + std::string(e.name) + "'::text";
+    for (const auto& k : kKindNames)
+      kinds += std::string(kinds.empty() ? "" : ", ") + "'" + std::string(k) + "'::text";
+    CHECK(check_of("licenses_edition_check") == "CHECK ((edition = ANY (ARRAY[" + editions + "])))|\n");
+    CHECK(check_of("licenses_kind_check") == "CHECK ((kind = ANY (ARRAY[" + kinds + "])))|\n");
+  }
+
+  TEST_CASE("database: a server that is not there is an input error naming the URL without its password") {
+    test::TempDir dir;  // a socket folder where no server listens
+    for (const std::string& url : {"postgresql://u:secret@/db?host=" + dir.path(),
+                                   "postgres://u@/db?password=secret&host=" + dir.path(),
+                                   "postgresql:///db?host=" + dir.path() + "&password=secret&user=u"}) {
+      CAPTURE(url);
+      for (const auto& attempt : std::vector<std::function<void()>>{
+               [&] { (void)Ledger::open(url, Ledger::Access::read_only); },
+               [&] { (void)Ledger::open(url, Ledger::Access::read_write); },
+               [&] {
+                 (void)Ledger::create(url, test::development_key().public_key(),
+                                      Ledger::DevelopmentKey::allow);
+               }}) {
+        const auto e = test::error_of(attempt);
+        REQUIRE(e);
+        CHECK(e->kind() == Failure::Kind::input);
+        CHECK(test::contains(e->what(), "cannot connect to ledger " + ledger_name(url) + ": "));
+        CHECK(test::contains(e->what(), dir.path()));
+        CHECK_FALSE(test::contains(e->what(), "secret"));
+      }
+    }
+  }
+
+  TEST_CASE("database: ledger_name keeps the URL but its passwords") {
+    CHECK(is_ledger_url("postgresql://u@/db"));
+    CHECK(is_ledger_url("postgres://u@/db"));
+    CHECK_FALSE(is_ledger_url("/var/lib/seatkey/ledger.db"));
+    CHECK_FALSE(is_ledger_url("postgresql.db"));
+    CHECK(ledger_name("/var/lib/seatkey/ledger.db") == "/var/lib/seatkey/ledger.db");
+    CHECK(ledger_name("postgresql://u@/db?host=/run/pg") == "postgresql://u@/db?host=/run/pg");
+    CHECK(ledger_name("postgresql://u:secret@db.example/ledger") == "postgresql://u:***@db.example/ledger");
+    CHECK(ledger_name("postgresql://u@/db?password=secret&host=/run/pg") ==
+          "postgresql://u@/db?password=***&host=/run/pg");
+    CHECK(ledger_name("postgresql://u@/db?host=/run/pg&password=secret") ==
+          "postgresql://u@/db?host=/run/pg&password=***");
+    CHECK(ledger_name("postgres://u:a@b@h/db?password=c&sslmode=require") ==
+          "postgres://u:***@h/db?password=***&sslmode=require");
+  }
+
+  TEST_CASE(
+      "database: copy_to SQLite -> PostgreSQL -> SQLite keeps every row, event, key, token and the head") {
+    Source s;
+    REQUIRE(verify_ledger(s.ledger).ok);
+    const std::vector<std::string> original = contents(s.ledger);
+    REQUIRE(original.size() == 14);  // the head, 7 rows, 2 events, 2 keys, 2 tokens
+    const std::string url = s.dir.new_database();
+    const ChainHead to_pg = s.ledger.copy_to(url);
+    CHECK(to_pg.hash == s.ledger.head().hash);
+    CHECK(to_pg.seq == s.ledger.head().seq);
+    Ledger pg = Ledger::open(url, Ledger::Access::read_write);
+    CHECK(contents(pg) == original);
+    CHECK(verify_ledger(pg).ok);
+    REQUIRE(pg.authenticate(s.bearer));
+    CHECK(pg.authenticate(s.bearer)->name == "webshop");
+    CHECK(test::ledger_snapshot(
+              url, "SELECT token_name, idempotency_key, status, response FROM idempotent_requests") ==
+          "webshop|k-1|201|{\"ok\":true}|\n");
+
+    const std::string back = s.dir.file("back.db");
+    const ChainHead to_file = pg.copy_to(back);
+    CHECK(to_file.hash == to_pg.hash);
+    CHECK(test::file_mode(back) == 0600);
+    Ledger file = Ledger::open(back, Ledger::Access::read_write);
+    CHECK(contents(file) == original);
+    CHECK(verify_ledger(file).ok);
+    CHECK(file.authenticate(s.bearer));
+    CHECK_FALSE(file.authenticate(s.bearer + "x"));
+    CHECK(test::ledger_snapshot(
+              back, "SELECT token_name, idempotency_key, status, response FROM idempotent_requests") ==
+          "webshop|k-1|201|{\"ok\":true}|\n");
+
+    // The counter came along: all three give the next license the same serial, and keep issuing.
+    const std::int64_t next = next_serial(s.ledger);
+    CHECK(next_serial(pg) == next);
+    CHECK(next_serial(file) == next);
+    IssueOptions o;
+    o.now = kNow + 10;
+    PackOrder p;
+    p.appliance = kAppliance;
+    p.users = 1;
+    const auto issued = issue(pg, s.key, {Order{p}}, o);
+    CHECK(issued.orders[0].entries[0].serial == next);
+    CHECK(verify_ledger(pg).ok);
+  }
+
+  TEST_CASE(
+      "database: a copy into a database or a file that holds a ledger is refused, leaving it unchanged") {
+    Source s;
+    const std::string url = s.dir.new_database();
+    (void)s.ledger.copy_to(url);
+    Ledger pg = Ledger::open(url, Ledger::Access::read_write);
+    const std::string before =
+        test::ledger_snapshot(url) + test::ledger_snapshot(url, "SELECT * FROM signing_keys");
+    auto e = test::error_of([&] { (void)s.ledger.copy_to(url); });
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::input);
+    CHECK(test::contains(e->what(), "already holds a seatkey ledger"));
+    CHECK(test::ledger_snapshot(url) + test::ledger_snapshot(url, "SELECT * FROM signing_keys") == before);
+    const std::string file_before = test::ledger_snapshot(s.path);
+    e = test::error_of([&] { (void)pg.copy_to(s.path); });
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::input);
+    CHECK(test::contains(e->what(), "already exists"));
+    CHECK(test::ledger_snapshot(s.path) == file_before);
+  }
+
+  TEST_CASE("database: a copy from a ledger whose chain was damaged is refused and leaves no destination") {
+    Source s;
+    test::tamper(s.path, "UPDATE licenses SET customer = 'Beta KG' WHERE serial = 2");
+    const std::string url = s.dir.new_database();
+    auto e = test::error_of([&] { (void)Ledger::open(s.path, Ledger::Access::read_only).copy_to(url); });
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::ledger);
+    CHECK_MESSAGE(test::contains(e->what(),
+                                 "does not verify at position 2: its hash is not the one of its columns; "
+                                 "nothing was copied"),
+                  std::string(e->what()));
+    CHECK(test::ledger_snapshot(url, "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'") == "0|\n");
+
+    // And the other way: a damaged database copied into a file leaves no file.
+    Source t;
+    const std::string damaged = t.dir.new_database();
+    (void)t.ledger.copy_to(damaged);
+    test::tamper(damaged, "DELETE FROM events WHERE serial = 3");
+    const std::string file = t.dir.file("copy.db");
+    e = test::error_of([&] { (void)Ledger::open(damaged, Ledger::Access::read_only).copy_to(file); });
+    REQUIRE(e);
+    CHECK(e->kind() == Failure::Kind::ledger);
+    CHECK(test::file_mode(file) == 0);
+    for (const char* suffix : {"-wal", "-shm", "-journal"}) CHECK(test::file_mode(file + suffix) == 0);
+  }
+
+  TEST_CASE("database: writers on their own connections get distinct serials and one chain that verifies") {
+    test::TempDir dir;
+    const std::string url = dir.new_database();
+    const SecretKey key = test::development_key();
+    { (void)Ledger::create(url, key.public_key(), Ledger::DevelopmentKey::allow); }
+    constexpr int kWriters = 4;
+    constexpr int kRounds = 15;
+    const std::vector<std::string> appliances = {"00A000000001", "00A000000002", "00A000000003",
+                                                 "00A000000004"};
+    std::vector<std::vector<std::int64_t>> serials(kWriters);
+    std::vector<std::string> failures(kWriters);
+    std::vector<std::thread> threads;
+    for (int w = 0; w < kWriters; ++w) {
+      threads.emplace_back([&, w] {
+        try {
+          Ledger ledger = Ledger::open(url, Ledger::Access::read_write);
+          ServerOrder s;
+          s.appliance = appliances[static_cast<std::size_t>(w)];
+          s.edition = Edition::vm;
+          const IssueResult server = issue(ledger, key, {Order{s}});
+          for (const auto& e : server.orders[0].entries) {
+            serials[static_cast<std::size_t>(w)].push_back(e.serial);
+          }
+          for (int r = 0; r < kRounds; ++r) {
+            PackOrder p;
+            p.appliance = s.appliance;
+            p.users = 5;
+            p.count = 2;
+            const IssueResult packs = issue(ledger, key, {Order{p}});
+            for (const auto& e : packs.orders[0].entries) {
+              serials[static_cast<std::size_t>(w)].push_back(e.serial);
+            }
+          }
+        } catch (const std::exception& e) {
+          failures[static_cast<std::size_t>(w)] = e.what();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& f : failures) CHECK_MESSAGE(f.empty(), f);
+    std::set<std::int64_t> all;
+    std::size_t issued = 0;
+    for (const auto& mine : serials) {
+      CHECK(mine.size() == 1 + 2 * kRounds);
+      issued += mine.size();
+      all.insert(mine.begin(), mine.end());
+    }
+    const std::size_t expected = kWriters * (1 + 2 * kRounds);
+    CHECK(issued == expected);
+    CHECK(all.size() == expected);
+    CHECK(*all.begin() == 1);
+    CHECK(*all.rbegin() == static_cast<std::int64_t>(expected));
+    const Ledger reader = Ledger::open(url, Ledger::Access::read_only);
+    CHECK(reader.count() == expected);
+    const VerifyResult r = verify_ledger(reader);
+    CHECK_MESSAGE(r.ok, r.problem);
+    CHECK(r.head.seq == static_cast<std::int64_t>(expected));
+    for (const auto& a : appliances) CHECK(reader.entries_for(a).size() == 1 + 2 * kRounds);
+  }
+}
