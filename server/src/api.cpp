@@ -710,13 +710,15 @@ std::optional<Response> Api::begin(const RequestHead& head, Accepted* accepted) 
   accepted->route = *route;
   accepted->segments = target->segments;
   accepted->path = head.target.substr(0, head.target.find('?'));
-  if (rules.needs) {
-    if (auto refused = impl.authenticate(head, *rules.needs, accepted)) return refused;
-  }
-  if (*route != kLicenses && *route != kReport && !target->query.empty()) {
-    return problem(Problem::bad_input, "this resource takes no query parameters");
-  }
+  // The token is looked up in the ledger, which can fail like any read of it (busy, a lost
+  // database connection): an answer, never an exception out of the request's thread.
   try {
+    if (rules.needs) {
+      if (auto refused = impl.authenticate(head, *rules.needs, accepted)) return refused;
+    }
+    if (*route != kLicenses && *route != kReport && !target->query.empty()) {
+      return problem(Problem::bad_input, "this resource takes no query parameters");
+    }
     switch (*route) {
       case kWeb: return web_response(*find_web_file(target->segments[0]));
       case kHealth: return impl.health();

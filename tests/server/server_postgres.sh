@@ -3,7 +3,8 @@
 # concurrent curl clients' POSTs, while 8 seatkey-keygen loops issue packs. Every request and
 # command succeeds; no serial is given twice; the chain stays linear (ledger verify recomputes
 # it and checks every token's signature); every token printed or answered is in the ledger and
-# the ledger holds no other; the appliance's exported license file passes seatkey-verify.
+# the ledger holds no other; the appliance's exported license file passes seatkey-verify. Then
+# the database drops every connection: the servers answer 503 once per lost connection and go on.
 . "$SOURCE_DIR/tests/server/lib.sh"
 . "$SOURCE_DIR/tests/cli/pg_lib.sh"
 SERVERS=2
@@ -116,6 +117,39 @@ run "$VERIFY" --appliance "$A" --licenses a.lic --trusted-keys dev.public --json
 expect_rc 0 "seatkey-verify of the exported license file"
 expect_eq "$(json '[d["licensed"], d["licensed_users"], len(d["accepted"]), len(d["rejected"])]')" \
   "[true, $((1 + web + cli)), $((1 + web + cli)), 0]" "(licensed, users, accepted and rejected licenses)"
+
+# The database drops every connection (a restart, a failover): each server thread's next request
+# finds its connection lost, answers 503 with Retry-After and nothing recorded, and the one after
+# opens a new connection and works.
+db=${LEDGER#postgresql://seatkey@/}
+db=${db%%\?*}
+dropped=$(pg_sql "$LEDGER" "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+  WHERE datname = '$db' AND pid <> pg_backend_pid()")
+[ "$dropped" -ge 1 ] || fail "no server connection to drop"
+created=0 unavailable=0
+for ((i = 0; i < 12; i++)); do
+  status=$(curl -sS -o after.json -D after.headers -w '%{http_code}' --max-time 60 -X POST \
+    -H "Authorization: Bearer $SHOP" -H 'Content-Type: application/json' \
+    --data-binary "{\"appliance\":\"$A\",\"users\":1,\"order\":\"after-drop-$i\"}" "${urls[0]}/v1/licenses/users")
+  case "$status" in
+    201) created=$((created + 1)) ;;
+    503)
+      unavailable=$((unavailable + 1))
+      grep -qF "the connection to the database server was lost" after.json || fail "503 without the reason: $(cat after.json)"
+      grep -qi '^Retry-After:' after.headers || fail "503 without Retry-After"
+      [ "$created" -eq 0 ] || fail "a 503 after a request on a new connection had worked"
+      ;;
+    *) cat server0.log >&2; fail "request $i after the connections were dropped: $status $(cat after.json 2>/dev/null)" ;;
+  esac
+done
+[ "$unavailable" -le 4 ] || fail "$unavailable requests failed after the drop: more than the server's 4 connections"
+[ "$created" -ge 8 ] || fail "only $created requests worked after the drop"
+total=$((total + created))
+echo "after $dropped connections were dropped: $unavailable answered 503, then $created issued"
+expect_eq "$(pg_sql "$LEDGER" "SELECT COUNT(*), COUNT(DISTINCT serial) FROM licenses")" "$total|$total" \
+  "(rows after the drop: only what was answered 201)"
+keygen ledger verify
+expect_rc 0 "ledger verify after the dropped connections"
 
 for ((s = 0; s < SERVERS; s++)); do
   kill -TERM "${SERVER_PIDS[$s]}"
