@@ -225,6 +225,16 @@ void add_list(std::size_t i, seatkey::RevocationList list, const TokenCheck& c, 
   }
 }
 
+// A license that may become a candidate once every standby license is known, kept small: a
+// set holds up to 10,000 and nearly all of them are staged. Only a server license keeps its
+// full claims (for rule 2's report and the entitlement).
+struct Staged {
+  std::size_t token = 0;              // its index in Tokens
+  seatkey::LicenseTerms terms;        // primary not yet set
+  std::string appliance;              // empty when bound to this appliance
+  std::optional<std::size_t> server;  // into the staged server licenses
+};
+
 // Every token alone; the ones bound to this appliance become the candidates of the rules, and
 // so do the server licenses and packs bound to a primary that a standby license bound to this
 // appliance names (apply_rules() decides which appliance's licenses count); the revocation
@@ -234,8 +244,10 @@ Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
   Candidates out;
   seatkey::V4PublicDecoder decoder;
   KeyChoice key_choice(keys);
-  std::vector<std::pair<std::size_t, seatkey::License>> staged;  // in set order
-  std::unordered_set<std::string> primaries;                     // named by the standby licenses bound here
+  std::vector<Staged> staged;  // in set order
+  staged.reserve(tokens.size());
+  std::vector<seatkey::License> servers;      // the staged server licenses' claims
+  std::unordered_set<std::string> primaries;  // named by the standby licenses bound here
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     TokenCheck& c = (*checks)[i];
     auto claims = check_token(tokens[i].token, appliance, tokens.from_context(i), &decoder, &key_choice, &c);
@@ -258,27 +270,39 @@ Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
     out.latest_iat = std::max(out.latest_iat.value_or(license->issued_at), license->issued_at);
     const bool standby = license->kind == seatkey::LicenseKind::standby;
     if (c.reason && (standby || c.reason != RuleReason::wrong_appliance)) continue;
-    if (standby) primaries.insert(*license->primary);
-    staged.emplace_back(i, std::move(*license));
+    if (standby) {
+      primaries.insert(*license->primary);
+      c.primary = *license->primary;
+    }
+    Staged s;
+    s.token = i;
+    s.terms = seatkey::LicenseTerms{license->kind, license->edition,    license->users,  license->issued_at,
+                                    c.serial,      license->not_before, license->expires};
+    if (license->appliance != appliance) s.appliance = std::move(license->appliance);
+    if (license->kind == seatkey::LicenseKind::server) {
+      s.server = servers.size();
+      servers.push_back(std::move(*license));
+    }
+    staged.push_back(std::move(s));
   }
-  for (auto& [i, license] : staged) {
-    TokenCheck& c = (*checks)[i];
-    if (license.kind == seatkey::LicenseKind::standby) {
-      c.primary = *license.primary;
-    } else if (license.appliance != appliance) {
-      if (primaries.count(license.appliance) == 0) continue;  // stays wrong_appliance
+  out.terms.reserve(staged.size());
+  out.token_index.reserve(staged.size());
+  out.server_of_terms.reserve(staged.size());
+  for (Staged& s : staged) {
+    TokenCheck& c = (*checks)[s.token];
+    if (s.terms.kind != seatkey::LicenseKind::standby && !s.appliance.empty()) {
+      if (primaries.count(s.appliance) == 0) continue;  // stays wrong_appliance
       c.reason.reset();
       c.message.clear();
-      c.primary = license.appliance;
+      c.primary = std::move(s.appliance);
     }
     c.terms_index = out.terms.size();
-    out.token_index.push_back(i);
-    out.terms.push_back(seatkey::LicenseTerms{license.kind, license.edition, license.users, license.issued_at,
-                                              c.serial, license.not_before, license.expires});
+    out.token_index.push_back(s.token);
+    out.terms.push_back(s.terms);
     // A standby license's primary; a license bound to a primary: that primary.
     out.terms.back().primary = c.primary;
     out.server_of_terms.push_back(out.servers.size());
-    if (license.kind == seatkey::LicenseKind::server) out.servers.push_back(std::move(license));
+    if (s.server) out.servers.push_back(std::move(servers[*s.server]));
   }
   // The licenses the applicable list names are revoked (decided by apply_rules(), in the
   // policy's order of reasons).
