@@ -225,28 +225,20 @@ void add_list(std::size_t i, seatkey::RevocationList list, const TokenCheck& c, 
   }
 }
 
-// A license that may become a candidate once every standby license is known, kept small: a
-// set holds up to 10,000 and nearly all of them are staged. Only a server license keeps its
-// full claims (for rule 2's report and the entitlement).
-struct Staged {
-  std::size_t token = 0;              // its index in Tokens
-  seatkey::LicenseTerms terms;        // primary not yet set
-  std::string appliance;              // empty when bound to this appliance
-  std::optional<std::size_t> server;  // into the staged server licenses
-};
-
 // Every token alone; the ones bound to this appliance become the candidates of the rules, and
 // so do the server licenses and packs bound to a primary that a standby license bound to this
 // appliance names (apply_rules() decides which appliance's licenses count); the revocation
-// lists become the candidates for the one that applies.
+// lists become the candidates for the one that applies. A set holds up to 10,000 licenses:
+// each keeps its terms, and only a server license its full claims (for rule 2's report and
+// the entitlement).
 Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
                         const detail::TrustStoreAccess::Impl* keys, std::vector<TokenCheck>* checks) {
   Candidates out;
+  out.terms.reserve(tokens.size());
+  out.token_index.reserve(tokens.size());
+  out.server_of_terms.reserve(tokens.size());
   seatkey::V4PublicDecoder decoder;
   KeyChoice key_choice(keys);
-  std::vector<Staged> staged;  // in set order
-  staged.reserve(tokens.size());
-  std::vector<seatkey::License> servers;      // the staged server licenses' claims
   std::unordered_set<std::string> primaries;  // named by the standby licenses bound here
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     TokenCheck& c = (*checks)[i];
@@ -270,40 +262,51 @@ Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
     out.latest_iat = std::max(out.latest_iat.value_or(license->issued_at), license->issued_at);
     const bool standby = license->kind == seatkey::LicenseKind::standby;
     if (c.reason && (standby || c.reason != RuleReason::wrong_appliance)) continue;
+    // A standby license's primary; a license bound to another appliance (wrong_appliance until
+    // a standby license names it): that appliance.
     if (standby) {
       primaries.insert(*license->primary);
       c.primary = *license->primary;
+    } else if (c.reason) {
+      c.primary = license->appliance;
     }
-    Staged s;
-    s.token = i;
-    s.terms = seatkey::LicenseTerms{license->kind, license->edition,    license->users,  license->issued_at,
-                                    c.serial,      license->not_before, license->expires};
-    if (license->appliance != appliance) s.appliance = std::move(license->appliance);
-    if (license->kind == seatkey::LicenseKind::server) {
-      s.server = servers.size();
-      servers.push_back(std::move(*license));
-    }
-    staged.push_back(std::move(s));
-  }
-  out.terms.reserve(staged.size());
-  out.token_index.reserve(staged.size());
-  out.server_of_terms.reserve(staged.size());
-  for (Staged& s : staged) {
-    TokenCheck& c = (*checks)[s.token];
-    if (s.terms.kind != seatkey::LicenseKind::standby && !s.appliance.empty()) {
-      if (primaries.count(s.appliance) == 0) continue;  // stays wrong_appliance
-      c.reason.reset();
-      c.message.clear();
-      c.primary = std::move(s.appliance);
-    }
-    c.terms_index = out.terms.size();
-    out.token_index.push_back(s.token);
-    out.terms.push_back(s.terms);
-    // A standby license's primary; a license bound to a primary: that primary.
+    out.token_index.push_back(i);
+    out.terms.push_back(seatkey::LicenseTerms{license->kind, license->edition, license->users,
+                                              license->issued_at, c.serial, license->not_before,
+                                              license->expires});
     out.terms.back().primary = c.primary;
     out.server_of_terms.push_back(out.servers.size());
-    if (s.server) out.servers.push_back(std::move(servers[*s.server]));
+    if (license->kind == seatkey::LicenseKind::server) out.servers.push_back(std::move(*license));
   }
+  // Now that the standby licenses are known: a license bound to a primary none of them names
+  // stays wrong_appliance and leaves the candidates (in place, in set order).
+  std::size_t kept = 0;
+  std::size_t kept_servers = 0;
+  for (std::size_t k = 0; k < out.terms.size(); ++k) {
+    TokenCheck& c = (*checks)[out.token_index[k]];
+    if (c.reason) {
+      if (primaries.count(c.primary) == 0) {
+        c.primary.clear();
+        continue;
+      }
+      c.reason.reset();
+      c.message.clear();
+    }
+    const bool server = out.terms[k].kind == seatkey::LicenseKind::server;
+    if (server && out.server_of_terms[k] != kept_servers) {
+      out.servers[kept_servers] = std::move(out.servers[out.server_of_terms[k]]);
+    }
+    out.terms[kept] = out.terms[k];
+    out.token_index[kept] = out.token_index[k];
+    out.server_of_terms[kept] = kept_servers;
+    c.terms_index = kept;
+    ++kept;
+    kept_servers += server ? 1 : 0;
+  }
+  out.terms.resize(kept);
+  out.token_index.resize(kept);
+  out.server_of_terms.resize(kept);
+  out.servers.erase(out.servers.begin() + static_cast<std::ptrdiff_t>(kept_servers), out.servers.end());
   // The licenses the applicable list names are revoked (decided by apply_rules(), in the
   // policy's order of reasons).
   for (seatkey::LicenseTerms& l : out.terms) l.revoked = detail::is_revoked(out.revoked, l.serial);
