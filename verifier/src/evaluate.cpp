@@ -228,14 +228,18 @@ void add_list(std::size_t i, seatkey::RevocationList list, const TokenCheck& c, 
 // Every token alone; the ones bound to this appliance become the candidates of the rules, and
 // so do the server licenses and packs bound to a primary that a standby license bound to this
 // appliance names (apply_rules() decides which appliance's licenses count); the revocation
-// lists become the candidates for the one that applies.
+// lists become the candidates for the one that applies. A set holds up to 10,000 licenses:
+// each keeps its terms, and only a server license its full claims (for rule 2's report and
+// the entitlement).
 Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
                         const detail::TrustStoreAccess::Impl* keys, std::vector<TokenCheck>* checks) {
   Candidates out;
+  out.terms.reserve(tokens.size());
+  out.token_index.reserve(tokens.size());
+  out.server_of_terms.reserve(tokens.size());
   seatkey::V4PublicDecoder decoder;
   KeyChoice key_choice(keys);
-  std::vector<std::pair<std::size_t, seatkey::License>> staged;  // in set order
-  std::unordered_set<std::string> primaries;                     // named by the standby licenses bound here
+  std::unordered_set<std::string> primaries;  // named by the standby licenses bound here
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     TokenCheck& c = (*checks)[i];
     auto claims = check_token(tokens[i].token, appliance, tokens.from_context(i), &decoder, &key_choice, &c);
@@ -258,28 +262,51 @@ Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
     out.latest_iat = std::max(out.latest_iat.value_or(license->issued_at), license->issued_at);
     const bool standby = license->kind == seatkey::LicenseKind::standby;
     if (c.reason && (standby || c.reason != RuleReason::wrong_appliance)) continue;
-    if (standby) primaries.insert(*license->primary);
-    staged.emplace_back(i, std::move(*license));
-  }
-  for (auto& [i, license] : staged) {
-    TokenCheck& c = (*checks)[i];
-    if (license.kind == seatkey::LicenseKind::standby) {
-      c.primary = *license.primary;
-    } else if (license.appliance != appliance) {
-      if (primaries.count(license.appliance) == 0) continue;  // stays wrong_appliance
-      c.reason.reset();
-      c.message.clear();
-      c.primary = license.appliance;
+    // A standby license's primary; a license bound to another appliance (wrong_appliance until
+    // a standby license names it): that appliance.
+    if (standby) {
+      primaries.insert(*license->primary);
+      c.primary = *license->primary;
+    } else if (c.reason) {
+      c.primary = license->appliance;
     }
-    c.terms_index = out.terms.size();
     out.token_index.push_back(i);
-    out.terms.push_back(seatkey::LicenseTerms{license.kind, license.edition, license.users, license.issued_at,
-                                              c.serial, license.not_before, license.expires});
-    // A standby license's primary; a license bound to a primary: that primary.
+    out.terms.push_back(seatkey::LicenseTerms{license->kind, license->edition, license->users,
+                                              license->issued_at, c.serial, license->not_before,
+                                              license->expires});
     out.terms.back().primary = c.primary;
     out.server_of_terms.push_back(out.servers.size());
-    if (license.kind == seatkey::LicenseKind::server) out.servers.push_back(std::move(license));
+    if (license->kind == seatkey::LicenseKind::server) out.servers.push_back(std::move(*license));
   }
+  // Now that the standby licenses are known: a license bound to a primary none of them names
+  // stays wrong_appliance and leaves the candidates (in place, in set order).
+  std::size_t kept = 0;
+  std::size_t kept_servers = 0;
+  for (std::size_t k = 0; k < out.terms.size(); ++k) {
+    TokenCheck& c = (*checks)[out.token_index[k]];
+    if (c.reason) {
+      if (primaries.count(c.primary) == 0) {
+        c.primary.clear();
+        continue;
+      }
+      c.reason.reset();
+      c.message.clear();
+    }
+    const bool server = out.terms[k].kind == seatkey::LicenseKind::server;
+    if (server && out.server_of_terms[k] != kept_servers) {
+      out.servers[kept_servers] = std::move(out.servers[out.server_of_terms[k]]);
+    }
+    out.terms[kept] = out.terms[k];
+    out.token_index[kept] = out.token_index[k];
+    out.server_of_terms[kept] = kept_servers;
+    c.terms_index = kept;
+    ++kept;
+    kept_servers += server ? 1 : 0;
+  }
+  out.terms.resize(kept);
+  out.token_index.resize(kept);
+  out.server_of_terms.resize(kept);
+  out.servers.erase(out.servers.begin() + static_cast<std::ptrdiff_t>(kept_servers), out.servers.end());
   // The licenses the applicable list names are revoked (decided by apply_rules(), in the
   // policy's order of reasons).
   for (seatkey::LicenseTerms& l : out.terms) l.revoked = detail::is_revoked(out.revoked, l.serial);
