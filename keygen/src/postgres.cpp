@@ -276,11 +276,11 @@ class PostgresDatabase final : public Database {
 
   PGconn* connection() const { return conn_; }
 
-  // Throws for a result that is not a success: busy for a lock not granted in time, a lost
-  // connection named as such, otherwise the server's message.
-  void check(PGresult* result, const std::string& what) const {
+  // Takes `result`: gives it back when it is a success, else frees it and throws: busy for a
+  // lock not granted in time, a lost connection named as such, otherwise the server's message.
+  PGresult* checked(PGresult* result, const std::string& what) const {
     const ExecStatusType status = PQresultStatus(result);
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
     const std::string message =
         first_line(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
@@ -302,13 +302,10 @@ class PostgresDatabase final : public Database {
     return std::make_unique<PostgresCursor>(*this, sql);
   }
   void exec(std::string_view sql, const std::string& what) override {
-    check(PQexec(conn_, std::string(sql).c_str()), what);
+    PQclear(checked(PQexec(conn_, std::string(sql).c_str()), what));
   }
   PGresult* exec_result(const std::string& sql, const std::string& what) {
-    PGresult* result = PQexec(conn_, sql.c_str());
-    const ExecStatusType status = PQresultStatus(result);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) check(result, what);
-    return result;
+    return checked(PQexec(conn_, sql.c_str()), what);
   }
   // A connection the server or the network dropped is opened again before the next
   // transaction (never within one: what it had not committed is gone, and says so).
@@ -444,10 +441,9 @@ bool PostgresCursor::step() {
     std::vector<const char*> values;
     values.reserve(params_.size());
     for (const auto& p : params_) values.push_back(p ? p->c_str() : nullptr);
-    PGresult* result = PQexecParams(db_.connection(), sql_.c_str(), static_cast<int>(values.size()), nullptr,
-                                    values.data(), nullptr, nullptr, 0);
-    db_.check(result, "statement failed");
-    result_ = result;
+    result_ = db_.checked(PQexecParams(db_.connection(), sql_.c_str(), static_cast<int>(values.size()),
+                                       nullptr, values.data(), nullptr, nullptr, 0),
+                          "statement failed");
     row_ = -1;
   }
   ++row_;
