@@ -15,6 +15,7 @@ cd "$demo"
 export SEATKEY_PASSPHRASE="demo passphrase, not secret"  # the demo's throwaway key (scripts/demo.sh)
 token=$("$root/$build/keygen/seatkey-keygen" token create --ledger ledger.db --role clerk \
   --name "demo-desk-$(date +%Y%m%dT%H%M%S)-$$" 2>/dev/null)
+: >server.log  # there before the server opens it: the loop below may look first
 "$root/$build/server/seatkey-server" --ledger ledger.db --key vendor.key \
   --listen "${SEATKEY_LISTEN:-127.0.0.1:8420}" 2>server.log &
 server=$!
