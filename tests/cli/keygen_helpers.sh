@@ -24,6 +24,8 @@ keygen() { run env SEATKEY_KEY=dev.key SEATKEY_LEDGER="$LEDGER" "$KEYGEN" "$@" <
 
 # The ledger as SQL text ("absent" when there is no file).
 ledger_dump() { if [ -e "$LEDGER" ]; then sqlite3 "$LEDGER" .dump; else echo absent; fi; }
+# ledger_sql SQL: the rows of a query on the ledger (pg_lib.sh makes it work on PostgreSQL too).
+ledger_sql() { sqlite3 "$LEDGER" "$1"; }
 rows() { if [ -s "$LEDGER" ]; then sqlite3 "$LEDGER" 'SELECT COUNT(*) FROM licenses'; else echo 0; fi; }
 
 # refused MESSAGE ARGS...: seatkey-keygen ARGS exits 1, says MESSAGE on stderr, prints no
@@ -63,7 +65,7 @@ issued() {
   [ "$(wc -l <out)" -eq "$n" ] || fail "stdout holds more than the tokens"
   [ "$(rows)" -eq $((before + n)) ] || fail "ledger did not grow by $n"
   while read -r token; do
-    [ "$(sqlite3 "$LEDGER" "SELECT COUNT(*) FROM licenses WHERE token = '$token'")" -eq 1 ] ||
+    [ "$(ledger_sql "SELECT COUNT(*) FROM licenses WHERE token = '$token'")" -eq 1 ] ||
       fail "printed token not in the ledger"
   done <out
 }

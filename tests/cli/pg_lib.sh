@@ -36,7 +36,7 @@ pg_dump_ledger() {
 
 # For seatkey-keygen tests (source after keygen_helpers.sh): its helpers on $LEDGER, whether
 # that is a SQLite file or a postgresql:// URL. ledger_sql SQL runs a query on the ledger;
-# ledger_dump, rows, refused, input_error and issued then work on either. When PG_SECRET is set
+# ledger_dump, rows, refused, input_error and issued (keygen_helpers.sh) then work on either. When PG_SECRET is set
 # (the password in $LEDGER's URL), keygen also checks it never reaches stdout or stderr.
 PG_SECRET=${PG_SECRET:-}
 
@@ -58,19 +58,4 @@ keygen() {
   if [ -n "$PG_SECRET" ] && grep -qF -- "$PG_SECRET" out err; then
     fail "the ledger URL's password was printed by: keygen $*"
   fi
-}
-
-issued() {
-  local n=$1 before token
-  shift
-  before=$(rows)
-  keygen "$@"
-  expect_rc 0 "keygen $*"
-  [ "$(grep -c '^v4\.public\.' out)" -eq "$n" ] || fail "expected $n tokens from: keygen $*"
-  [ "$(wc -l <out)" -eq "$n" ] || fail "stdout holds more than the tokens"
-  [ "$(rows)" -eq $((before + n)) ] || fail "ledger did not grow by $n"
-  while read -r token; do
-    [ "$(ledger_sql "SELECT COUNT(*) FROM licenses WHERE token = '$token'")" -eq 1 ] ||
-      fail "printed token not in the ledger"
-  done <out
 }
