@@ -262,11 +262,7 @@ class PostgresDatabase final : public Database {
     // Notices (e.g. of a trigger) are not for the desk's terminal.
     PQsetNoticeProcessor(
         conn_, [](void*, const char*) {}, nullptr);
-    // Text as UTF-8, byte for byte (the chain hashes it); a writer waits for the ledger's lock
-    // as long as SQLite's issuers retry, then says the ledger is busy.
-    exec(std::string("SET client_encoding = 'UTF8'; SET lock_timeout = '30s'; SET TIME ZONE 'UTC'") +
-             (read_only ? "; SET default_transaction_read_only = on" : ""),
-         "cannot set up the session");
+    set_up_session();
   }
   ~PostgresDatabase() override {
     if (conn_ != nullptr) PQfinish(conn_);
@@ -320,11 +316,14 @@ class PostgresDatabase final : public Database {
     set_up_session();
   }
   void set_up_session() {
-    // Text as UTF-8, byte for byte (the chain hashes it); a writer waits for the ledger's lock
-    // as long as SQLite's issuers retry, then says the ledger is busy.
-    exec(std::string("SET client_encoding = 'UTF8'; SET lock_timeout = '30s'; SET TIME ZONE 'UTC'") +
+    // Text as UTF-8, byte for byte (the chain hashes it).
+    exec(std::string("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'") +
              (read_only_ ? "; SET default_transaction_read_only = on" : ""),
          "cannot set up the session");
+    // A writer waits for the ledger's lock as long as SQLite's issuers retry, then says the
+    // ledger is busy; unless the URL set a wait of its own (options=-c lock_timeout=...).
+    Statement wait(*this, "SELECT current_setting('lock_timeout') = '0'");
+    if (wait.step() && wait.integer(0) != 0) exec("SET lock_timeout = '30s'", "cannot set up the session");
   }
 
   void begin_write(const std::string& what) override {

@@ -103,6 +103,38 @@ grep -qF "$racy already holds a seatkey ledger: a new ledger is never made over 
   fail "the second init's message: $(cat both.err)"
 expect_eq "$(pg_sql "$racy" "SELECT COUNT(*), MIN(origin) FROM signing_keys")" "1|init" "(signing keys after two inits)"
 
+# --- Another writer holds the ledger longer than this one waits (the URL's lock_timeout):
+# busy, exit 2, nothing printed or written.
+busy=$(pg_new_database) || exit 1
+LEDGER=$busy
+init_ledger "$LEDGER"
+issued 1 issue server --appliance "$A" --edition vm
+PGAPPNAME=busy_holder "$PG_BINDIR/psql" -X -q -d "$busy" \
+  -c "SELECT pg_advisory_lock(7310594041632613753)" -c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
+busy_holder=$!
+for ((i = 0; i < 400; i++)); do
+  [ "$(pg_sql "$busy" "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" -ge 1 ] && break
+  sleep 0.05
+done
+LEDGER="$busy&options=-c%20lock_timeout%3D1s"
+refused_busy() {
+  local before
+  before=$(ledger_dump)
+  keygen "$@"
+  expect_rc 2 "keygen $* while another writer holds the ledger"
+  expect_err "is busy (another writer holds it): cannot lock the ledger"
+  expect_no_out
+  [ "$(ledger_dump)" = "$before" ] || fail "ledger changed by a busy: keygen $*"
+}
+refused_busy issue users --appliance "$A" --users 5
+refused_busy void 1 --reason "busy test"
+# Readers do not wait for writers.
+keygen ledger list
+expect_rc 0 "ledger list while another writer holds the ledger"
+pg_sql "$busy" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'busy_holder'" >/dev/null
+wait "$busy_holder"
+issued 1 issue users --appliance "$A" --users 5
+
 # --- The connection lost in the middle of a large batch.
 LEDGER=$(pg_new_database) || exit 1
 init_ledger "$LEDGER"
