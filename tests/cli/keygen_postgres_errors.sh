@@ -63,8 +63,7 @@ expect_eq "$(pg_sql "$other" "SELECT string_agg(tablename, ',') FROM pg_tables W
 run "$KEYGEN" key new --out other.key --no-passphrase
 expect_rc 0 "key new"
 racy=$(pg_new_database) || exit 1
-racy_db=${racy#postgresql://seatkey@/}
-racy_db=${racy_db%%\?*}
+racy_db=$(pg_database_name "$racy")
 # The key of every writer's pg_advisory_xact_lock (keygen/src/postgres.cpp).
 PGAPPNAME=holder "$PG_BINDIR/psql" -X -q -d "$racy" \
   -c "SELECT pg_advisory_lock(7310594041632613753)" -c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
@@ -140,8 +139,7 @@ LEDGER=$(pg_new_database) || exit 1
 init_ledger "$LEDGER"
 issued 1 issue server --appliance "$A" --edition vm
 head=$(env SEATKEY_LEDGER="$LEDGER" "$KEYGEN" ledger head 2>/dev/null)
-db=${LEDGER#postgresql://seatkey@/}
-db=${db%%\?*}
+db=$(pg_database_name "$LEDGER")
 PACKS=5000
 echo "[{\"type\": \"users\", \"appliance\": \"$A\", \"users\": 1, \"count\": $PACKS}]" >big.json
 env SEATKEY_KEY=dev.key SEATKEY_LEDGER="$LEDGER" "$KEYGEN" issue batch --orders big.json >big.out 2>big.err </dev/null &

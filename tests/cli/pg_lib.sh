@@ -22,6 +22,12 @@ pg_new_database() {
 # PG_BINDIR from CMake, else where Debian keeps them.
 PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
 
+# pg_database_name URL: the database a URL of the cluster (pg_new_database's form) names.
+pg_database_name() {
+  local db=${1#postgresql://*@/}
+  echo "${db%%\?*}"
+}
+
 # pg_sql URL SQL: runs SQL as the cluster's superuser; rows as a|b, one a line; fails on errors.
 pg_sql() { "$PG_BINDIR/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 

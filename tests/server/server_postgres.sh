@@ -121,8 +121,7 @@ expect_eq "$(json '[d["licensed"], d["licensed_users"], len(d["accepted"]), len(
 # The database drops every connection (a restart, a failover): each server thread's next request
 # finds its connection lost, answers 503 with Retry-After and nothing recorded, and the one after
 # opens a new connection and works.
-db=${LEDGER#postgresql://seatkey@/}
-db=${db%%\?*}
+db=$(pg_database_name "$LEDGER")
 dropped=$(pg_sql "$LEDGER" "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
   WHERE datname = '$db' AND pid <> pg_backend_pid()")
 [ "$dropped" -ge 1 ] || fail "no server connection to drop"
