@@ -1,6 +1,8 @@
 // The entitlement as JSON, with the field names and order of docs/format.md: what
-// `seatkey-verify --json` prints and what seatkey-server reports for an appliance. Header-only
-// (nlohmann::json), so that the library keeps its standard-library-only API.
+// `seatkey-verify --json` prints and what seatkey-server reports for an appliance. Its own
+// library (seatkey::entitlement_json), apart from libseatkey-verifier, so that the library
+// keeps its standard-library-only API and the appliance's shared library carries no JSON
+// writer it does not need.
 #pragma once
 
 #include <cstdint>
@@ -12,86 +14,19 @@
 
 namespace seatkey::verifier {
 
-inline nlohmann::ordered_json time_or_null(const std::optional<UnixTime>& t) {
-  return t ? nlohmann::ordered_json(format_time(*t)) : nlohmann::ordered_json(nullptr);
-}
+// An RFC 3339 time, or null.
+nlohmann::ordered_json time_or_null(const std::optional<UnixTime>& t);
 
 // Whole days from `from` to `to` (rounded down).
-inline std::int64_t days_between(UnixTime from, UnixTime to) {
-  const std::int64_t s = to - from;
-  return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
-}
+std::int64_t days_between(UnixTime from, UnixTime to);
 
-// serial, kind, users (null for a token that did not verify), expires, source, reason (null:
-// accepted), message.
-inline nlohmann::ordered_json report_json(const LicenseReport& r) {
-  nlohmann::ordered_json j;
-  j["serial"] = r.serial ? nlohmann::ordered_json(*r.serial) : nullptr;
-  j["kind"] = r.kind ? nlohmann::ordered_json(kind_name(*r.kind)) : nullptr;
-  j["users"] = r.users ? nlohmann::ordered_json(*r.users) : nullptr;
-  j["expires"] = time_or_null(r.expires);
-  j["source"] = r.source;
-  j["reason"] = r.reason ? nlohmann::ordered_json(reason_name(*r.reason)) : nullptr;
-  j["message"] = r.message;
-  return j;
-}
+// serial, kind, users (null for a token that did not verify), expires, development_key,
+// source, reason (null: accepted), message.
+nlohmann::ordered_json report_json(const LicenseReport& r);
 
 // Every field of the entitlement. "accepted" and "rejected" hold the reports when
 // `with_reports`, else empty arrays as placeholders (seatkey-verify prints 10,000 reports one
 // by one rather than as one tree).
-inline nlohmann::ordered_json entitlement_json(const Entitlement& e, bool with_reports) {
-  nlohmann::ordered_json j;
-  j["appliance"] = e.appliance;
-  j["licensed"] = e.licensed;
-  j["edition"] = e.edition ? nlohmann::ordered_json(edition_name(*e.edition)) : nullptr;
-  j["server_license"] = e.server_license ? nlohmann::ordered_json(*e.server_license) : nullptr;
-  j["standby_for"] = e.standby_for ? nlohmann::ordered_json(*e.standby_for) : nullptr;
-  j["included_users"] = e.included_users;
-  j["pack_users"] = e.pack_users;
-  j["licensed_users"] = e.licensed_users;
-  j["max_users"] = e.max_users ? nlohmann::ordered_json(*e.max_users) : nullptr;
-  j["excess_users"] = e.excess_users;
-  j["updates_allowed"] = e.updates_allowed();
-  j["updates_until"] = time_or_null(e.updates_until);
-  j["evaluated_at"] = format_time(e.evaluated_at);
-  j["clock"] = format_time(e.clock);
-  j["clock_floor"] = time_or_null(e.clock_floor);
-  j["clock_behind"] = e.clock_behind;
-  j["revocation_seq"] = e.revocation_seq ? nlohmann::ordered_json(*e.revocation_seq) : nullptr;
-  if (e.grace) {
-    nlohmann::ordered_json g;
-    g["since"] = format_time(e.grace->since);
-    g["until"] = format_time(e.grace->until);
-    g["reason"] = grace_reason_name(e.grace->reason);
-    g["days_left"] = days_between(e.evaluated_at, e.grace->until);
-    g["message"] = e.grace->message;
-    j["grace"] = std::move(g);
-  } else {
-    j["grace"] = nullptr;
-  }
-  j["expiring"] = nlohmann::ordered_json::array();
-  for (std::size_t i : e.expiring) {
-    const LicenseReport& r = e.accepted[i];
-    nlohmann::ordered_json x;
-    x["serial"] = *r.serial;
-    x["kind"] = kind_name(*r.kind);
-    x["users"] = r.users ? nlohmann::ordered_json(*r.users) : nullptr;
-    x["source"] = r.source;
-    x["expires"] = format_time(*r.expires);
-    x["days_left"] = days_between(e.evaluated_at, *r.expires);
-    j["expiring"].push_back(std::move(x));
-  }
-  j["warnings"] = nlohmann::ordered_json::array();
-  for (const Warning& w : e.warnings) {
-    j["warnings"].push_back(nlohmann::ordered_json{{"code", warning_name(w.code)}, {"message", w.message}});
-  }
-  j["accepted"] = nlohmann::ordered_json::array();
-  j["rejected"] = nlohmann::ordered_json::array();
-  if (with_reports) {
-    for (const LicenseReport& r : e.accepted) j["accepted"].push_back(report_json(r));
-    for (const LicenseReport& r : e.rejected) j["rejected"].push_back(report_json(r));
-  }
-  return j;
-}
+nlohmann::ordered_json entitlement_json(const Entitlement& e, bool with_reports);
 
 }  // namespace seatkey::verifier
