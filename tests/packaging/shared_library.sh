@@ -26,7 +26,7 @@ grep -vE '^(seatkey_[a-z_0-9]+|seatkey::verifier::.*)$' symbols >foreign
 [ ! -s foreign ] || { cat foreign >&2; fail "symbols outside the API are exported (above)"; }
 for s in seatkey_evaluate_path seatkey_evaluate_text seatkey_entitlement_free seatkey_report_message \
   'seatkey::verifier::evaluate(' 'seatkey::verifier::TrustStore::built_in()' \
-  'seatkey::verifier::Entitlement::may_add_user(long) const'; do
+  'seatkey::verifier::Entitlement::may_add_user('; do # (int64_t: long, or long long on 32-bit targets)
   grep -qF -- "$s" symbols || fail "not exported: $s"
 done
 grep -q 'seatkey::verifier::detail' symbols && fail "internal seatkey::verifier::detail symbols are exported"

@@ -89,8 +89,8 @@ std::string version_text() {
   // licenses, for an appliance ID of no importance.
   auto e = sv::evaluate(sv::LicenseSet{}, "0000", *trust, sv::build_time().value_or(0));
   text += "\nbuilt-in revocation list: ";
-  text += e && e->revocation_seq ? "seq " + std::to_string(*e->revocation_seq) : std::string("none");
-  return text;
+  if (e && e->revocation_seq) return text + "seq " + std::to_string(*e->revocation_seq);
+  return text + (sv::built_in_revocation_list() ? "does not verify against the built-in keys" : "none");
 }
 
 void setup(CLI::App& app, Options& o) {
