@@ -22,7 +22,10 @@ read -r -a ON_TARGET <<<"${EMULATOR:-}"
 # native build, else a wrapper (in $SCRATCH/.on-target) that runs it through the emulator.
 target_program() {
   if ((${#ON_TARGET[@]} == 0)); then
-    printf '%s\n' "$1"
+    case "$1" in
+      */*) printf '%s\n' "$1" ;;
+      *) printf './%s\n' "$1" ;; # a name alone would be looked for in PATH
+    esac
     return
   fi
   local file wrapper
