@@ -34,6 +34,7 @@
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/paseto.hpp"
 #include "seatkey/common/policy.hpp"
+#include "seatkey/signing/claims_writer.hpp"
 #include "seatkey/signing/secret_key.hpp"
 #include "seatkey/verifier.hpp"
 

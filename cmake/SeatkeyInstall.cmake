@@ -5,6 +5,7 @@
 #   runtime      seatkey-verifier:      libseatkey-verifier.so.N, seatkey-verify, its man page
 #   development  seatkey-verifier-dev:  headers, libseatkey-verifier.a, the .so link,
 #                                       seatkeyConfig.cmake, seatkey-verifier.pc
+#                (both named seatkey-verifier-devkey[-dev] in a development build, below)
 #   keygen       seatkey-keygen:        the vendor's back office tool, its man page (not built
 #                                       with SEATKEY_KEYGEN=OFF)
 #   server       seatkey-server:        the back office's HTTP server, its man page and systemd
@@ -45,6 +46,10 @@ file(READ ${CMAKE_CURRENT_LIST_DIR}/seatkey-verifier.pc.in pc_text)
 string(REPLACE "\${prefix}/@CMAKE_INSTALL_INCLUDEDIR@" "${SEATKEY_PC_INCLUDEDIR}" pc_text "${pc_text}")
 string(REPLACE "\${prefix}/@CMAKE_INSTALL_LIBDIR@" "${SEATKEY_PC_LIBDIR}" pc_text "${pc_text}")
 string(REPLACE "@PROJECT_VERSION@" "${PROJECT_VERSION}" pc_text "${pc_text}")
+# The C++ runtime the static library needs from a C link (verifier/CMakeLists.txt): -lstdc++ -lm.
+list(TRANSFORM SEATKEY_VERIFIER_CXX_RUNTIME PREPEND "-l" OUTPUT_VARIABLE seatkey_pc_cxx_runtime)
+list(JOIN seatkey_pc_cxx_runtime " " seatkey_pc_cxx_runtime)
+string(REPLACE "@SEATKEY_PC_CXX_RUNTIME@" "${seatkey_pc_cxx_runtime}" pc_text "${pc_text}")
 file(WRITE ${pc_template} "${pc_text}")
 # (Staged per destination, so that installs to two places at once do not mix.)
 install(CODE "
@@ -58,6 +63,24 @@ install(CODE "
 
 # ---------------------------------------------------------------------------------------
 # CPack: cpack -G DEB --config <build>/CPackConfig.cmake
+#
+# The verifier's packages of a development build (SEATKEY_FIRMWARE=OFF: it may trust the public
+# development key, and its seatkey-verify takes --trusted-keys) are named seatkey-verifier-devkey
+# and seatkey-verifier-devkey-dev, say so in their descriptions, and conflict with the
+# production packages of a firmware build (seatkey-verifier, seatkey-verifier-dev), which
+# replace them: nobody ships one for the other by mistake.
+if(SEATKEY_FIRMWARE)
+  set(seatkey_verifier_package seatkey-verifier)
+  set(seatkey_other_verifier_package seatkey-verifier-devkey)
+  set(seatkey_build_kind "")
+else()
+  set(seatkey_verifier_package seatkey-verifier-devkey)
+  set(seatkey_other_verifier_package seatkey-verifier)
+  set(seatkey_build_kind "DEVELOPMENT BUILD, never to ship: it trusts seatkey's public development key, whose
+secret key is public too, and its seatkey-verify trusts any key it is given
+(--trusted-keys). Build firmware with SEATKEY_FIRMWARE=ON (docs/firmware.md).
+")
+endif()
 
 set(CPACK_PACKAGE_NAME seatkey)
 set(CPACK_PACKAGE_VENDOR "seatkey")
@@ -73,6 +96,14 @@ if(TARGET seatkey-server)
 endif()
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+# A cross build's packages are for its target (dpkg --print-architecture is the build machine's).
+if(CMAKE_CROSSCOMPILING AND CMAKE_LIBRARY_ARCHITECTURE)
+  execute_process(COMMAND dpkg-architecture -t ${CMAKE_LIBRARY_ARCHITECTURE} -qDEB_HOST_ARCH
+    OUTPUT_VARIABLE seatkey_deb_arch OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE seatkey_deb_arch_rc)
+  if(seatkey_deb_arch_rc EQUAL 0 AND seatkey_deb_arch)
+    set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${seatkey_deb_arch})
+  endif()
+endif()
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_STRIP_FILES ON)  # the packages carry no debug information
@@ -86,23 +117,27 @@ set(CPACK_COMPONENT_RUNTIME_DISPLAY_NAME "seatkey verifier runtime")
 set(CPACK_COMPONENT_RUNTIME_DESCRIPTION
   "seatkey offline license check for PBX appliances: libseatkey-verifier and seatkey-verify")
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "seatkey offline license check: libseatkey-verifier and seatkey-verify
-The appliance side of seatkey: the shared library that checks a PBX appliance's
+${seatkey_build_kind}The appliance side of seatkey: the shared library that checks a PBX appliance's
 licenses (PASETO v4.public tokens signed by the vendor) offline at boot, and the
 seatkey-verify command line boot check.")
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME seatkey-verifier)
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME ${seatkey_verifier_package})
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONFLICTS ${seatkey_other_verifier_package})
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_REPLACES ${seatkey_other_verifier_package})
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
 
 set(CPACK_COMPONENT_DEVELOPMENT_DISPLAY_NAME "seatkey verifier development files")
 set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION
   "seatkey verifier development files: C and C++ headers, static library, CMake package, pkg-config file")
 set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "seatkey offline license check: development files
-Headers of the C API (seatkey/verifier.h) and the C++ API (seatkey/verifier.hpp),
+${seatkey_build_kind}Headers of the C API (seatkey/verifier.h) and the C++ API (seatkey/verifier.hpp),
 the static library, the CMake package (find_package(seatkey)) and the pkg-config
 file (seatkey-verifier) of libseatkey-verifier.")
-set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME seatkey-verifier-dev)
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME ${seatkey_verifier_package}-dev)
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_CONFLICTS ${seatkey_other_verifier_package}-dev)
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_REPLACES ${seatkey_other_verifier_package}-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
-  "seatkey-verifier (= ${PROJECT_VERSION}-1), libsodium-dev (>= 1.0.18), pkgconf | pkg-config")
+  "${seatkey_verifier_package} (= ${PROJECT_VERSION}-1), libsodium-dev (>= 1.0.18), pkgconf | pkg-config")
 
 set(CPACK_COMPONENT_KEYGEN_DISPLAY_NAME "seatkey vendor tool")
 set(CPACK_COMPONENT_KEYGEN_DESCRIPTION

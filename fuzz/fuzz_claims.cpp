@@ -6,6 +6,7 @@
 #include <string>
 
 #include "seatkey/common/claims.hpp"
+#include "seatkey/signing/claims_writer.hpp"
 
 using namespace seatkey;
 

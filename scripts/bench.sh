@@ -11,6 +11,9 @@
 #   SEATKEY_BENCH_BASELINE_VERIFY=PATH ...   also compare the Compact boot check with --state (7)
 #                                           against another seatkey-verify (e.g. a build from
 #                                           before the state file) without it, side by side
+#   SEATKEY_BENCH_CROSS=OFF ...              leave out the sizes for aarch64 and armhf (5), which
+#                                           need the cross compilers (scripts/setup.sh --cross)
+#                                           and their builds in build-bench-<triplet>/
 # Exit status 0 when every target holds, 1 when one does not, 2 when something failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -176,12 +179,48 @@ rss_json=$(field rss.txt json 5)
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 row "5 seatkey-verify peak RSS, 10,000 tokens" "$(mib "$rss")" "" "" "<= 16 MiB" "$(verdict "$rss" 16384)"
 row "  the same with --json" "$(mib "$rss_json")" "" "" "<= 16 MiB" "$(verdict "$rss_json" 16384)"
-kib() { strip -o stripped "$1" && awk -v b="$(stat -c %s stripped)" 'BEGIN { printf "%.0f KiB", b / 1024 }'; }
+# kib FILE [STRIP]: FILE's size stripped (by STRIP, the target's strip of a cross build).
+kib() { "${2:-strip}" -o stripped "$1" && awk -v b="$(stat -c %s stripped)" 'BEGIN { printf "%.0f KiB", b / 1024 }'; }
+shared=$(find "$root/$build_dir/verifier" -maxdepth 1 -name 'libseatkey-verifier.so.*.*' -type f)
 row "  stripped seatkey-verify" "$(kib "$verify")" "" "" "" ""
-# The installed libseatkey-verifier (static and shared) and the build's internal static one.
+row "  stripped $(basename "$shared") (x86-64)" "$(kib "$shared")" "" "" "<= 256 KiB" \
+  "$(verdict "$(stat -c %s stripped)" 262144)"
+# Where the shared library's code goes (nm --size-sort, functions only): by origin, in KiB.
+bytes_by_origin=$(nm -C --size-sort -S "$shared" | awk '
+  $3 ~ /^[tTwW]$/ {
+    size = 0; hex = toupper($2)
+    for (i = 1; i <= length(hex); i++) size = size * 16 + index("0123456789ABCDEF", substr(hex, i, 1)) - 1
+    $1 = $2 = $3 = ""; name = substr($0, 4); head = name; sub(/\(.*/, "", head)
+    if (name ~ /nlohmann/) k = "nlohmann_json"
+    else if (name ~ /^seatkey_/) k = "C API"
+    else if (head ~ /^seatkey::verifier::/) k = "seatkey::verifier"
+    else if (head ~ /^seatkey::/) k = "seatkey common"
+    else k = "std and other"
+    bytes[k] += size
+  }
+  END { for (k in bytes) printf "%s %.0f, ", k, bytes[k] / 1024 }' | sed 's/, $//')
+row "  its code by origin (KiB): $bytes_by_origin" "" "" "" "" ""
+# The installed static library and the build's internal static one.
 while IFS= read -r lib; do
   row "  stripped $(basename "$lib")" "$(kib "$lib")" "" "" "" ""
-done < <(find "$root/$build_dir/verifier" -maxdepth 1 -name 'libseatkey[-_]verifier.*' -type f | sort)
+done < <(find "$root/$build_dir/verifier" -maxdepth 1 -name 'libseatkey[-_]verifier.a' -type f | sort)
+# The same for the ARM appliances (cmake/toolchains/, verifier only, Release), where the cross
+# compilers are installed (scripts/setup.sh --cross); SEATKEY_BENCH_CROSS=OFF leaves them out.
+for target in aarch64-linux-gnu arm-linux-gnueabihf; do
+  [ "${SEATKEY_BENCH_CROSS:-ON}" != OFF ] && command -v "$target-g++" >/dev/null || {
+    row "  $target: left out (SEATKEY_BENCH_CROSS=OFF, or no $target-g++)" "" "" "" "" ""
+    continue
+  }
+  cross_dir=$root/$build_dir-$target
+  cmake -S "$root" -B "$cross_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    "-DCMAKE_TOOLCHAIN_FILE=$root/cmake/toolchains/$target.cmake" -DSEATKEY_KEYGEN=OFF \
+    -DSEATKEY_BUILD_TESTS=OFF -DSEATKEY_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$cross_dir" -j "$jobs" --target seatkey-verify seatkey_verifier_shared >"$cross_dir/bench-build.log" 2>&1 ||
+    { cat "$cross_dir/bench-build.log"; exit 2; }
+  row "  stripped seatkey-verify ($target)" "$(kib "$cross_dir/verifier/seatkey-verify" "$target-strip")" "" "" "" ""
+  lib=$(find "$cross_dir/verifier" -maxdepth 1 -name 'libseatkey-verifier.so.*.*' -type f)
+  row "  stripped $(basename "$lib") ($target)" "$(kib "$lib" "$target-strip")" "" "" "" ""
+done
 
 # --- 6. the boot check of a Compact's license file, as a whole process (CPU) ---------------------
 # At 21 tokens start-up weighs as much as the signatures: dynamic loading, the C++ runtime, option

@@ -1,7 +1,22 @@
 #!/usr/bin/env bash
 # Installs everything seatkey needs on Debian 12 from Debian's packages.
 # Quiet and quick when all of it is already there.
+#   scripts/setup.sh           the normal build's tools and libraries
+#   scripts/setup.sh --cross   those, and for the verifier on ARM appliances (docs/firmware.md):
+#                              Debian's cross compilers for aarch64-linux-gnu and
+#                              arm-linux-gnueabihf, their libsodium and C++ runtime through
+#                              multiarch (arm64, armhf), and qemu-user to run the tests
 set -euo pipefail
+
+cross=0
+case "${1:-}" in
+  "") ;;
+  --cross) cross=1 ;;
+  *)
+    echo "usage: scripts/setup.sh [--cross]" >&2
+    exit 2
+    ;;
+esac
 
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -11,6 +26,27 @@ packages=(
   file man-db
   postgresql-15 libpq-dev
 )
+
+# Cross builds (cmake/toolchains/): the compilers, the target's libsodium (headers and both
+# libraries) and C++ runtime from the same Debian release, and qemu-user-static, whose
+# emulators the tests run every target program through (CMAKE_CROSSCOMPILING_EMULATOR; no
+# binfmt_misc needed).
+cross_arches=(arm64 armhf)
+if ((cross)); then
+  packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user-static)
+  for a in "${cross_arches[@]}"; do packages+=("libsodium-dev:$a" "libstdc++6:$a"); done
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+if ((cross)); then
+  for a in "${cross_arches[@]}"; do
+    dpkg --print-foreign-architectures | grep -qx "$a" || {
+      echo "setup: dpkg --add-architecture $a"
+      $sudo dpkg --add-architecture "$a"
+    }
+  done
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,8 +60,6 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   # The tests start their own throwaway PostgreSQL cluster (scripts/postgres-cluster.sh), so

@@ -1,7 +1,5 @@
 #include "seatkey/common/claims.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "json_scan.hpp"
 #include "seatkey/common/appliance_id.hpp"
 #include "seatkey/common/text.hpp"
@@ -73,26 +71,6 @@ std::string kind_list() {
     out += "\"" + std::string(kKindNames[i]) + "\"";
   }
   return out;
-}
-
-// The claims present, by Claim.
-using Present = std::array<bool, kClaimCount>;
-
-// kClaimUse for `kind`: the first claim (in Claim order) that is required and missing, or
-// forbidden and present.
-std::optional<Error> check_presence(LicenseKind kind, const Present& present) {
-  for (std::size_t i = 0; i < kClaimCount; ++i) {
-    const ClaimUse use = kClaimUse[static_cast<std::size_t>(kind)][i];
-    const Claim c = static_cast<Claim>(i);
-    if (use == ClaimUse::required && !present[i]) {
-      return invalid("missing claim " + quoted(c) + ", which a " + std::string(kind_description(kind)) +
-                     " requires");
-    }
-    if (use == ClaimUse::forbidden && present[i]) {
-      return invalid("claim " + quoted(c) + " is not allowed on a " + std::string(kind_description(kind)));
-    }
-  }
-  return std::nullopt;
 }
 
 std::optional<Error> check_issuer_and_serial(const std::string& issuer, const std::string& serial) {
@@ -175,30 +153,33 @@ std::string_view kind_description(LicenseKind kind) noexcept {
   return "token";
 }
 
-Result<License> validate_license(License l) {
+std::optional<Error> check_claim_presence(LicenseKind kind, const ClaimsPresent& present) {
+  for (std::size_t i = 0; i < kClaimCount; ++i) {
+    const ClaimUse use = kClaimUse[static_cast<std::size_t>(kind)][i];
+    const Claim c = static_cast<Claim>(i);
+    if (use == ClaimUse::required && !present[i]) {
+      return invalid("missing claim " + quoted(c) + ", which a " + std::string(kind_description(kind)) +
+                     " requires");
+    }
+    if (use == ClaimUse::forbidden && present[i]) {
+      return invalid("claim " + quoted(c) + " is not allowed on a " + std::string(kind_description(kind)));
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> check_license_values(const License& l) {
   if (!is_license(l.kind)) return invalid("a revocation list is not a license");
   if (auto e = check_issuer_and_serial(l.issuer, l.serial)) return *e;
   for (const std::string* text : {l.customer ? &*l.customer : nullptr, l.order ? &*l.order : nullptr}) {
     if (text != nullptr && !is_valid_utf8(*text)) return invalid("a text claim is not valid UTF-8");
   }
-  Present present{};
-  for (Claim c : {Claim::iss, Claim::jti, Claim::iat, Claim::kind, Claim::appliance})
-    present[static_cast<std::size_t>(c)] = true;
-  // A standby license carries no users: its struct's 0 is no claim.
-  present[static_cast<std::size_t>(Claim::users)] = l.kind != LicenseKind::standby || l.users != 0;
-  present[static_cast<std::size_t>(Claim::primary)] = l.primary.has_value();
-  present[static_cast<std::size_t>(Claim::edition)] = l.edition.has_value();
-  present[static_cast<std::size_t>(Claim::customer)] = l.customer.has_value();
-  present[static_cast<std::size_t>(Claim::order)] = l.order.has_value();
-  present[static_cast<std::size_t>(Claim::updates_until)] = l.updates_until.has_value();
-  present[static_cast<std::size_t>(Claim::nbf)] = l.not_before.has_value();
-  present[static_cast<std::size_t>(Claim::exp)] = l.expires.has_value();
-  if (auto e = check_presence(l.kind, present)) return *e;
   auto canonical = canonical_appliance_id(l.appliance);
   if (!canonical || *canonical != l.appliance) {
     return invalid("claim \"appliance\" is not a canonical appliance ID");
   }
   if (l.kind == LicenseKind::server) {
+    if (!l.edition) return invalid("missing claim \"edition\", which a server license requires");
     const EditionRules& rules = rules_of(*l.edition);
     if (l.users != rules.included_users) {
       return invalid("claim \"users\" of a " + std::string(rules.name) + " server license must be " +
@@ -208,6 +189,7 @@ Result<License> validate_license(License l) {
       return invalid("claim \"updates_until\" is not allowed on a free server license");
     }
   } else if (l.kind == LicenseKind::standby) {
+    if (!l.primary) return invalid("missing claim \"primary\", which a standby license requires");
     // A primary's ID is shown to admins and compared byte for byte: canonical only, like the
     // appliance's. A standby of itself would make its own licenses count twice over.
     auto primary = canonical_appliance_id(*l.primary);
@@ -220,10 +202,10 @@ Result<License> validate_license(License l) {
   } else if (!is_valid_pack_size(l.users)) {
     return invalid("claim \"users\" of a user pack must be 1 or 5");
   }
-  return l;
+  return std::nullopt;
 }
 
-Result<RevocationList> validate_revocation_list(RevocationList r) {
+std::optional<Error> check_revocation_list_values(const RevocationList& r) {
   if (auto e = check_issuer_and_serial(r.issuer, r.serial)) return *e;
   if (r.seq < 1 || r.seq > kMaxRevocationSeq) {
     return invalid("claim \"seq\" must be an integer from 1 to 9007199254740991");
@@ -238,7 +220,7 @@ Result<RevocationList> validate_revocation_list(RevocationList r) {
                      "\" follows \"" + r.revoked[i - 1] + "\"");
     }
   }
-  return r;
+  return std::nullopt;
 }
 
 Result<Claims> parse_token_claims(std::string_view payload) {
@@ -246,7 +228,7 @@ Result<Claims> parse_token_claims(std::string_view payload) {
   std::string why;
   if (!detail::scan_json_object(payload, &members, &why)) return invalid("payload: " + why);
   Members m{};
-  Present present{};
+  ClaimsPresent present{};
   for (const auto& member : members) {
     for (std::size_t i = 0; i < kClaimCount; ++i) {
       if (member.key == kClaimNames[i]) {
@@ -268,7 +250,7 @@ Result<Claims> parse_token_claims(std::string_view payload) {
   if (!kind_text) return kind_text.error();
   const std::optional<LicenseKind> kind = parse_kind(*kind_text);
   if (!kind) return invalid("claim \"kind\" must be " + kind_list());
-  if (auto e = check_presence(*kind, present)) return *e;
+  if (auto e = check_claim_presence(*kind, present)) return *e;
 
   if (*kind == LicenseKind::revocation) {
     auto r = revocation_list_from(m);
@@ -276,18 +258,16 @@ Result<Claims> parse_token_claims(std::string_view payload) {
     r->issuer = std::move(*iss);
     r->serial = std::move(*jti);
     r->issued_at = *iat;
-    auto valid = validate_revocation_list(std::move(*r));
-    if (!valid) return valid.error();
-    return Claims{std::move(*valid)};
+    if (auto e = check_revocation_list_values(*r)) return *e;
+    return Claims{std::move(*r)};
   }
   auto l = license_from(*kind, m);
   if (!l) return l.error();
   l->issuer = std::move(*iss);
   l->serial = std::move(*jti);
   l->issued_at = *iat;
-  auto valid = validate_license(std::move(*l));
-  if (!valid) return valid.error();
-  return Claims{std::move(*valid)};
+  if (auto e = check_license_values(*l)) return *e;
+  return Claims{std::move(*l)};
 }
 
 Result<License> parse_claims(std::string_view payload) {
@@ -295,39 +275,6 @@ Result<License> parse_claims(std::string_view payload) {
   if (!claims) return claims.error();
   if (auto* l = std::get_if<License>(&*claims)) return std::move(*l);
   return invalid("claim \"kind\" is \"revocation\": a revocation list, not a license");
-}
-
-std::string to_payload_json(const License& l) {
-  nlohmann::ordered_json j;
-  j["iss"] = l.issuer;
-  j["jti"] = l.serial;
-  j["iat"] = format_rfc3339(l.issued_at);
-  j["kind"] = std::string(kind_name(l.kind));
-  j["appliance"] = l.appliance;
-  if (l.edition) j["edition"] = std::string(edition_name(*l.edition));
-  if (l.kind != LicenseKind::standby) j["users"] = l.users;
-  if (l.customer) j["customer"] = *l.customer;
-  if (l.order) j["order"] = *l.order;
-  if (l.updates_until) j["updates_until"] = format_rfc3339(*l.updates_until);
-  if (l.not_before) j["nbf"] = format_rfc3339(*l.not_before);
-  if (l.expires) j["exp"] = format_rfc3339(*l.expires);
-  if (l.primary) j["primary"] = *l.primary;
-  return j.dump();
-}
-
-std::string to_payload_json(const RevocationList& r) {
-  nlohmann::ordered_json j;
-  j["iss"] = r.issuer;
-  j["jti"] = r.serial;
-  j["iat"] = format_rfc3339(r.issued_at);
-  j["kind"] = std::string(kind_name(LicenseKind::revocation));
-  j["seq"] = r.seq;
-  j["revoked"] = r.revoked;
-  return j.dump();
-}
-
-std::string to_payload_json(const Claims& claims) {
-  return std::visit([](const auto& c) { return to_payload_json(c); }, claims);
 }
 
 }  // namespace seatkey

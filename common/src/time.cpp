@@ -1,6 +1,7 @@
 #include "seatkey/common/time.hpp"
 
-#include <chrono>
+#include <time.h>
+
 #include <cstdio>
 
 namespace seatkey {
@@ -119,8 +120,13 @@ std::string format_rfc3339(UnixTime t) {
 }
 
 UnixTime unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  // clock_gettime() rather than std::chrono::system_clock: on a 32-bit target the standard
+  // library was compiled with the C library's 32-bit time_t (Debian 12's armhf libstdc++ is),
+  // whereas this call is compiled with seatkey's 64-bit one (cmake/SeatkeyTime64.cmake), so it
+  // reads the clock past 2038 too. CLOCK_REALTIME cannot fail.
+  struct timespec now {};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<UnixTime>(now.tv_sec);
 }
 
 }  // namespace seatkey

@@ -10,6 +10,7 @@
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/license_file.hpp"
 #include "seatkey/keygen/rules.hpp"
+#include "seatkey/signing/claims_writer.hpp"
 
 namespace seatkey::keygen {
 namespace {

@@ -22,6 +22,7 @@
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/key_file.hpp"
 #include "seatkey/keygen/passphrase.hpp"
+#include "seatkey/signing/claims_writer.hpp"
 
 namespace seatkey::server {
 namespace {

@@ -1,12 +1,48 @@
 # Shared helpers for the CLI tests (sourced by tests/cli/*.sh). Each test script runs in its
 # own scratch directory and exits non-zero on the first failed assertion.
-# Expects: KEYGEN and VERIFY (paths of the programs) and SOURCE_DIR in the environment.
+# Expects: KEYGEN and VERIFY (paths of the programs) and SOURCE_DIR in the environment; in a
+# cross build EMULATOR too.
 set -u
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/seatkey-test.XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT
 cd "$SCRATCH" || exit 2
 TESTS_RUN=0
+
+# A cross build's programs run through its emulator (CMAKE_CROSSCOMPILING_EMULATOR, qemu-user;
+# tests/CMakeLists.txt passes it as EMULATOR, empty in a native build), never through
+# binfmt_misc. ON_TARGET holds its words: prefix any program built for the target with
+# "${ON_TARGET[@]}", or give it to target_program. The programs handed over by CMake (VERIFY,
+# MINT, KEYGEN, C_BOOT_CHECK) are replaced by target_program's wrappers, so that every script
+# runs them as it would natively; <NAME>_ELF keeps the program itself, for what reads the file
+# (readelf, nm).
+read -r -a ON_TARGET <<<"${EMULATOR:-}"
+
+# target_program FILE: prints a path that runs the target's program FILE: FILE itself in a
+# native build, else a wrapper (in $SCRATCH/.on-target) that runs it through the emulator.
+target_program() {
+  if ((${#ON_TARGET[@]} == 0)); then
+    case "$1" in
+      */*) printf '%s\n' "$1" ;;
+      *) printf './%s\n' "$1" ;; # a name alone would be looked for in PATH
+    esac
+    return
+  fi
+  local file wrapper
+  file=$(realpath -s -- "$1")
+  mkdir -p "$SCRATCH/.on-target"
+  wrapper=$(mktemp "$SCRATCH/.on-target/${file##*/}.XXXXXX")
+  printf '#!/usr/bin/env bash\nexec%s "$@"\n' "$(printf ' %q' "${ON_TARGET[@]}" "$file")" >"$wrapper"
+  chmod 755 "$wrapper"  # also for the scripts that run it as another user
+  printf '%s\n' "$wrapper"
+}
+
+for _name in VERIFY MINT KEYGEN C_BOOT_CHECK; do
+  [ -n "${!_name:-}" ] || continue
+  printf -v "${_name}_ELF" '%s' "${!_name}"
+  printf -v "$_name" '%s' "$(target_program "${!_name}")"
+done
+unset _name
 
 fail() {
   echo "FAIL: $*" >&2

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # seatkey-verify --json: every field of the entitlement (docs/format.md) with its exact name,
-# null where the format says so, each list entry {serial, kind, users, expires, source, reason,
-# message}. (The clock floor, grace, expiry and warning fields in their own tests:
-# verify_clock_floor.sh, verify_state.sh, verify_grace.sh, verify_expiring.sh.)
+# null where the format says so, each list entry {serial, kind, users, expires, development_key,
+# source, reason, message}. (The clock floor, grace, expiry and warning fields in their own
+# tests: verify_clock_floor.sh, verify_state.sh, verify_grace.sh, verify_expiring.sh; the
+# development key in verify_development_key.sh.)
 . "$SOURCE_DIR/tests/cli/lib.sh"
 . "$SOURCE_DIR/tests/cli/mint_lib.sh"
 
@@ -39,6 +40,7 @@ cat >expected <<'JSON'
   "clock_floor": "2026-11-02T09:00:00Z",
   "clock_behind": false,
   "revocation_seq": null,
+  "development_key": true,
   "grace": null,
   "expiring": [],
   "warnings": [],
@@ -48,6 +50,7 @@ cat >expected <<'JSON'
       "kind": "server",
       "users": 3,
       "expires": null,
+      "development_key": true,
       "source": "lic.txt:3",
       "reason": null,
       "message": "the active server license: compact edition, 3 users included"
@@ -57,6 +60,7 @@ cat >expected <<'JSON'
       "kind": "users",
       "users": 5,
       "expires": null,
+      "development_key": true,
       "source": "lic.txt:5",
       "reason": null,
       "message": "a user pack of 5 users"
@@ -66,6 +70,7 @@ cat >expected <<'JSON'
       "kind": "users",
       "users": 5,
       "expires": null,
+      "development_key": true,
       "source": "lic.txt:6",
       "reason": null,
       "message": "a user pack of 5 users"
@@ -75,6 +80,7 @@ cat >expected <<'JSON'
       "kind": "users",
       "users": 5,
       "expires": null,
+      "development_key": true,
       "source": "lic.txt:7",
       "reason": null,
       "message": "a user pack of 5 users"
@@ -84,6 +90,7 @@ cat >expected <<'JSON'
       "kind": "users",
       "users": 5,
       "expires": null,
+      "development_key": true,
       "source": "lic.txt:8",
       "reason": null,
       "message": "a user pack of 5 users"
@@ -95,6 +102,7 @@ cat >expected <<'JSON'
       "kind": "server",
       "users": 3,
       "expires": null,
+      "development_key": true,
       "source": "lic.txt:2",
       "reason": "superseded",
       "message": "replaced by the compact server license 1002 from lic.txt:3 (a commercial edition replaces Free)"
@@ -104,6 +112,7 @@ cat >expected <<'JSON'
       "kind": "users",
       "users": 5,
       "expires": null,
+      "development_key": true,
       "source": "lic.txt:9",
       "reason": "duplicate",
       "message": "a copy of license 1004, already counted from lic.txt:6"
@@ -113,6 +122,7 @@ cat >expected <<'JSON'
       "kind": "users",
       "users": 1,
       "expires": null,
+      "development_key": true,
       "source": "lic.txt:10",
       "reason": "wrong_appliance",
       "message": "issued for appliance 0099AABBCCDD, not for this one (001A2B3C4D5E)"
@@ -122,6 +132,7 @@ cat >expected <<'JSON'
       "kind": null,
       "users": null,
       "expires": null,
+      "development_key": false,
       "source": "lic.txt:11",
       "reason": "malformed",
       "message": "not a valid license: token body is not valid base64url"
@@ -156,6 +167,7 @@ cat >expected <<'JSON'
   "clock_floor": "2026-11-02T09:00:00Z",
   "clock_behind": false,
   "revocation_seq": null,
+  "development_key": false,
   "grace": null,
   "expiring": [],
   "warnings": [],
@@ -166,6 +178,7 @@ cat >expected <<'JSON'
       "kind": "users",
       "users": 5,
       "expires": null,
+      "development_key": true,
       "source": "packs.lic:1",
       "reason": "no_server_license",
       "message": "a user pack counts only together with a valid server license, and there is none"

@@ -23,7 +23,8 @@ expect_out "  pbx.lic:4: user pack 1004 (5 users): issued for appliance 0099AABB
 expect_out "  pbx.lic:5: user pack 1005 (1 user): expired at 2026-11-01T00:00:00Z."
 expect_out "  pbx.lic:6: user pack 1006 (1 user): not valid before 2027-01-01T00:00:00Z."
 expect_out "  pbx.lic:7: not a valid license: not a v4.public token."
-[ "$(wc -l <out)" -eq 8 ] || fail "the summary should be 8 lines"
+expect_out "Dev key:  licenses 1001, 1002, 1003 are signed with the public DEVELOPMENT key"
+[ "$(wc -l <out)" -eq 9 ] || fail "the summary should be 9 lines"
 [ ! -s err ] || fail "nothing on stderr"
 
 # Over the Compact's cap.

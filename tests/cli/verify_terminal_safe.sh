@@ -51,7 +51,7 @@ echo "garbage" >"lic/g-"$'\x7f\x07\t'".lic"
 verify --licenses lic
 expect_rc 0 "a directory with hostile file names"
 expect_terminal_safe out
-expect_eq "$(wc -l <out)" 11 "(summary lines: 3 about the license, 1 count, 7 rejected)"
+expect_eq "$(wc -l <out)" 12 "(summary lines: 3 about the license, 1 about the development key, 1 count, 7 rejected)"
 grep -q '^Users:    500' out && fail "a file name forged a summary line"
 expect_out "Users:    8 (3 included + 5 from user packs; the Compact edition allows up to 20)."
 expect_out "  lic/$FORGED_SHOWN:1: not a valid license: not a v4.public token."

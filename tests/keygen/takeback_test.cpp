@@ -10,6 +10,7 @@
 #include "seatkey/keygen/rules.hpp"
 #include "seatkey/keygen/takeback.hpp"
 #include "seatkey/keygen/verify.hpp"
+#include "seatkey/signing/claims_writer.hpp"
 #include "seatkey/verifier.hpp"
 
 using namespace seatkey;

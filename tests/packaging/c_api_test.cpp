@@ -795,3 +795,55 @@ TEST_CASE("evaluate text - a standby: the primary's licenses count, standby_for 
   REQUIRE(eval_text(lines({server("100", Edition::vm).token()}), own) == SEATKEY_OK);
   CHECK(seatkey_entitlement_standby_for(own.p) == nullptr);
 }
+
+TEST_CASE("development key - its ID, and what it signed is flagged in the entitlement and the reports") {
+  CHECK(std::string(seatkey_development_key_id()) == kDevKid);
+
+  Ent dev;
+  REQUIRE(eval_text(lines({server("1", Edition::compact).token(), pack("2", 5).token()}), dev) == SEATKEY_OK);
+  CHECK(seatkey_entitlement_development_key(dev.p));
+  CHECK(seatkey_report_development_key(seatkey_entitlement_accepted(dev.p, 0)));
+  CHECK(seatkey_report_development_key(seatkey_entitlement_accepted(dev.p, 1)));
+
+  // Another key's licenses, and a development key's pack for another appliance (rejected).
+  const std::string a_key = key_a().public_key().to_paserk();
+  const char* keys[] = {a_key.c_str(), kDevKey};
+  Store trust;
+  REQUIRE(seatkey_trust_store_from_keys(keys, 2, &trust.p, nullptr, 0) == SEATKEY_OK);
+  Ent other;
+  REQUIRE(eval_text(lines({server("1", Edition::compact).token(key_a()),
+                           pack("2", 5).appliance(kOtherAppliance).token()}),
+                    other, trust.p) == SEATKEY_OK);
+  CHECK(seatkey_entitlement_licensed(other.p));
+  CHECK_FALSE(seatkey_entitlement_development_key(other.p));
+  CHECK_FALSE(seatkey_report_development_key(seatkey_entitlement_accepted(other.p, 0)));
+  CHECK(seatkey_report_development_key(seatkey_entitlement_rejected(other.p, 0)));
+
+  CHECK_FALSE(seatkey_entitlement_development_key(nullptr));
+  CHECK_FALSE(seatkey_report_development_key(nullptr));
+}
+
+TEST_CASE("64-bit times - licenses and clocks past 2038 through the C API") {
+  std::int64_t t = 0;
+  REQUIRE(seatkey_parse_time("2106-02-07T06:28:16Z", &t, nullptr, 0) == SEATKEY_OK);
+  CHECK(t == 4294967296);
+  char text[21];
+  REQUIRE(seatkey_format_time(2147483648, text, sizeof text));
+  CHECK(std::string(text) == "2038-01-19T03:14:08Z");
+
+  const std::string set =
+      lines({server("1", Edition::compact).iat("2039-06-01T09:00:00Z").token(),
+             pack("2", 5).iat("2039-06-01T09:00:00Z").exp("2040-06-01T00:00:00Z").token()});
+  Options o;
+  REQUIRE(seatkey_options_set_now(o.p, at("2040-01-01T00:00:00Z")) == SEATKEY_OK);
+  Ent e;
+  REQUIRE(seatkey_evaluate_text_with_options(set.data(), set.size(), nullptr, kAppliance, nullptr, o.p, &e.p,
+                                             nullptr, 0) == SEATKEY_OK);
+  CHECK(seatkey_entitlement_licensed_users(e.p) == 8);
+  CHECK(seatkey_entitlement_evaluated_at(e.p) == at("2040-01-01T00:00:00Z"));
+  std::int64_t floor = 0, expires = 0;
+  REQUIRE(seatkey_entitlement_clock_floor(e.p, &floor));
+  CHECK(floor == at("2039-06-01T09:00:00Z"));
+  REQUIRE(seatkey_report_expires(seatkey_entitlement_accepted(e.p, 1), &expires));
+  CHECK(expires == at("2040-06-01T00:00:00Z"));
+}

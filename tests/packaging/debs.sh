@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # cpack -G DEB on this build: four packages (two without seatkey-keygen and seatkey-server,
 # SEATKEY_KEYGEN=OFF) with the right names, Depends and contents; the runtime, vendor tool and
-# server packages extracted into a scratch root run from there.
+# server packages extracted into a scratch root run from there. This is a development build:
+# its verifier packages are named seatkey-verifier-devkey[-dev], say so, and conflict with the
+# production ones (firmware_production_key.sh checks a firmware build's names). A cross build's
+# packages are for its target's architecture.
 . "$SOURCE_DIR/tests/packaging/lib.sh"
 
 [ "$SANITIZE" = ON ] && skip "packages of a sanitizer build would depend on libasan/libubsan and are never" \
@@ -11,8 +14,9 @@ command -v dpkg-deb >/dev/null 2>&1 || skip "dpkg-deb is not installed"
 run "$CPACK" -G DEB --config "$BUILD_DIR/CPackConfig.cmake" -B "$SCRATCH/debs"
 expect_rc 0 "cpack -G DEB"
 arch=$(dpkg --print-architecture)
-runtime="debs/seatkey-verifier_${VERSION}-1_${arch}.deb"
-dev="debs/seatkey-verifier-dev_${VERSION}-1_${arch}.deb"
+[ -z "${TOOLCHAIN_FILE:-}" ] || arch=$(dpkg-architecture -t "$("$CC" -dumpmachine)" -qDEB_HOST_ARCH 2>/dev/null)
+runtime="debs/seatkey-verifier-devkey_${VERSION}-1_${arch}.deb"
+dev="debs/seatkey-verifier-devkey-dev_${VERSION}-1_${arch}.deb"
 tool="debs/seatkey-keygen_${VERSION}-1_${arch}.deb"
 server="debs/seatkey-server_${VERSION}-1_${arch}.deb"
 debs=("$runtime" "$dev")
@@ -46,14 +50,20 @@ expect_no_depends() {
 
 run dpkg-deb -I "$runtime"
 expect_rc 0
-expect_out "Package: seatkey-verifier"
+expect_out "Package: seatkey-verifier-devkey"
 expect_out "Version: $VERSION-1"
 expect_out "Architecture: $arch"
 expect_out " shlibs"
+expect_out " DEVELOPMENT BUILD, never to ship: it trusts seatkey's public development key"
 expect_depends "$runtime" "libsodium23" "libc6" "libstdc++6"
 expect_no_depends "$runtime" libsqlite3 seatkey-keygen
-expect_depends "$dev" "seatkey-verifier (= $VERSION-1)" "libsodium-dev (>= 1.0.18)" "pkg-config"
+expect_eq "$(field "$runtime" Conflicts)" seatkey-verifier
+expect_eq "$(field "$runtime" Replaces)" seatkey-verifier
+expect_depends "$dev" "seatkey-verifier-devkey (= $VERSION-1)" "libsodium-dev (>= 1.0.18)" "pkg-config"
 expect_eq "$(field "$dev" Section)" libdevel
+expect_eq "$(field "$dev" Conflicts)" seatkey-verifier-dev
+dpkg-deb -f "$dev" Description | grep -qF "DEVELOPMENT BUILD, never to ship" ||
+  fail "$dev: the description does not say it is a development build"
 if [ -n "${KEYGEN:-}" ]; then
   expect_depends "$tool" "libsodium23" "libsqlite3-0" "libc6" "libstdc++6"
   expect_no_depends "$tool" seatkey-verifier
@@ -88,7 +98,7 @@ expect_no_files() {
   return 0
 }
 L='/usr/lib(/[a-z0-9_-]+)?'
-expect_files "$runtime" /usr/bin/seatkey-verify "$L/libseatkey-verifier\\.so\\.$VERSION" \
+expect_files "$runtime" /usr/bin/seatkey-verify "$L/libseatkey-verifier\\.so\\.$LIBRARY_VERSION" \
   "$L/libseatkey-verifier\\.so\\.$SOVERSION" /usr/share/man/man1/seatkey-verify\\.1
 expect_no_files "$runtime" 'seatkey-keygen' '\.so$' '\.a$' '/include/' 'seatkey_common' 'test-mint'
 expect_files "$dev" /usr/include/seatkey/verifier\\.h /usr/include/seatkey/verifier\\.hpp \
@@ -111,24 +121,24 @@ fi
 for deb in "${debs[@]}"; do
   dpkg-deb -x "$deb" root || fail "dpkg-deb -x $deb"
 done
-run env -u LD_LIBRARY_PATH root/usr/bin/seatkey-verify --help
+run env -u LD_LIBRARY_PATH "${ON_TARGET[@]}" root/usr/bin/seatkey-verify --help
 expect_rc 0 "seatkey-verify --help from the extracted packages"
 expect_out "--licenses PATH"
 expect_out "--trusted-keys FILE"  # a development build
-run ldd root/usr/bin/seatkey-verify
+run target_ldd root/usr/bin/seatkey-verify
 expect_out_lacks "libseatkey-verifier"
 expect_out_lacks "not found"
 make_licenses licenses
-run env -u LD_LIBRARY_PATH root/usr/bin/seatkey-verify --appliance "$APPLIANCE" --licenses licenses --now "$NOW"
+run env -u LD_LIBRARY_PATH "${ON_TARGET[@]}" root/usr/bin/seatkey-verify --appliance "$APPLIANCE" --licenses licenses --now "$NOW"
 expect_rc 0 "a real verification from the extracted packages"
 expect_out "is licensed: Compact edition, 8 users"
 if [ -n "${KEYGEN:-}" ]; then
-  run env -u LD_LIBRARY_PATH root/usr/bin/seatkey-keygen --help
+  run env -u LD_LIBRARY_PATH "${ON_TARGET[@]}" root/usr/bin/seatkey-keygen --help
   expect_rc 0 "seatkey-keygen --help from the extracted package"
   expect_out "Subcommands:"
 fi
 if [ -n "${SERVER:-}" ]; then
-  run env -u LD_LIBRARY_PATH root/usr/bin/seatkey-server --help
+  run env -u LD_LIBRARY_PATH "${ON_TARGET[@]}" root/usr/bin/seatkey-server --help
   expect_rc 0 "seatkey-server --help from the extracted package"
   expect_out "--ledger"
   # The unit runs the packaged program.

@@ -18,18 +18,19 @@ block "$SOURCE_DIR/docs/firmware.md" c >example.c
 run "$CC" -std=c99 $warnings $CONSUMER_FLAGS "-I$include" -o example_c example.c "-L$lib_dir" -lseatkey-verifier \
   "-Wl,-rpath,$lib_dir"
 expect_rc 0 "compiling docs/firmware.md's C example"
-run ./example_c licenses 00:1a:2b:3c:4d:5e c.state
+example_c=$(target_program example_c)
+run "$example_c" licenses 00:1a:2b:3c:4d:5e c.state
 expect_rc 0 "docs/firmware.md's C example"
 expect_out "licensed users: 8"
 expect_err "(wrong_appliance)"
 expect_err "license check: state file c.state does not exist yet"
 # The appliance ID changed: in grace, the same users.
-run ./example_c licenses 00:99:aa:bb:cc:dd c.state
+run "$example_c" licenses 00:99:aa:bb:cc:dd c.state
 expect_rc 0 "docs/firmware.md's C example, another ID"
 expect_out "licensed users: 8"
 expect_err "license check: IN GRACE until "
 expect_err "(appliance_changed)"
-run ./example_c licenses "no id!" c.state
+run "$example_c" licenses "no id!" c.state
 expect_rc 2 "docs/firmware.md's C example, a bad ID"
 expect_err "license check failed"
 
@@ -39,18 +40,19 @@ block "$SOURCE_DIR/docs/firmware.md" cpp >example.cpp
 run "$CXX" -std=c++17 $warnings $CONSUMER_FLAGS "-I$include" -o example_cpp example.cpp "-L$lib_dir" \
   -lseatkey-verifier "-Wl,-rpath,$lib_dir"
 expect_rc 0 "compiling docs/firmware.md's C++ example"
-run ./example_cpp licenses 00:1a:2b:3c:4d:5e cpp.state
+example_cpp=$(target_program example_cpp)
+run "$example_cpp" licenses 00:1a:2b:3c:4d:5e cpp.state
 expect_rc 0 "docs/firmware.md's C++ example"
 expect_out "licensed users: 8, may add one more with 12 in use: no"
 expect_err "(wrong_appliance)"
 expect_err "license check: state file cpp.state does not exist yet"
 # The license folder gone: a warning, and grace keeps the 8 users.
-run ./example_cpp missing 00:1a:2b:3c:4d:5e cpp.state
+run "$example_cpp" missing 00:1a:2b:3c:4d:5e cpp.state
 expect_rc 0 "docs/firmware.md's C++ example, the licenses gone"
 expect_out "licensed users: 8"
 expect_err "license check: cannot read licenses missing"
 expect_err "(licenses_unreadable)"
-run ./example_cpp licenses "no id!" cpp.state
+run "$example_cpp" licenses "no id!" cpp.state
 expect_rc 2
 expect_err "license check failed"
 

@@ -11,13 +11,13 @@
 # The build time (the clock floor) and the grace days are given explicitly.
 run "$CMAKE" -S "$SOURCE_DIR" -B fw -G Ninja -DSEATKEY_FIRMWARE=ON \
   "-DSEATKEY_TRUSTED_KEYS=$PACKAGING_DIR/production_test.public" \
-  -DSEATKEY_BUILD_TIME=2026-12-24T18:00:00Z -DSEATKEY_GRACE_DAYS=7 \
-  -DSEATKEY_BUILD_TESTS=OFF -DSEATKEY_BUILD_BENCH=OFF "-DCMAKE_C_COMPILER=$CC" "-DCMAKE_CXX_COMPILER=$CXX" \
+  -DSEATKEY_BUILD_TIME=2026-12-24T18:00:00Z -DSEATKEY_GRACE_DAYS=7 -DSEATKEY_KEYGEN=OFF \
+  -DSEATKEY_BUILD_TESTS=OFF -DSEATKEY_BUILD_BENCH=OFF "${TARGET_CMAKE_ARGS[@]}" \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0 -DCMAKE_C_FLAGS_DEBUG=-O0
 expect_rc 0 "configuring a firmware build with a production key"
 run "$CMAKE" --build fw --target seatkey-verify -j 2
 expect_rc 0 "building seatkey-verify in firmware mode"
-fw_verify=fw/verifier/seatkey-verify
+fw_verify=$(target_program fw/verifier/seatkey-verify)
 
 run "$fw_verify" --help
 expect_rc 0
@@ -58,5 +58,17 @@ expect_out '"clock_behind": true,'
 run "$fw_verify" --version
 expect_rc 0
 expect_out "seatkey-verify $VERSION (firmware build of 2026-12-24T18:00:00Z, the clock floor; 7 days of grace)"
+expect_out "trusted key: $("$MINT" --kid-of "$(grep -o 'k4\.public\.[A-Za-z0-9_-]*' "$PACKAGING_DIR/production_test.public")")"
+expect_out "built-in revocation list: none"
+expect_out_lacks "development"
+
+# A firmware build makes the production packages: named without a development build's mark.
+for component in RUNTIME DEVELOPMENT; do
+  name=$(sed -n "s/^set(CPACK_DEBIAN_${component}_PACKAGE_NAME \"\(.*\)\")$/\1/p" fw/CPackConfig.cmake)
+  case "$component" in
+    RUNTIME) expect_eq "$name" seatkey-verifier "(the firmware build's runtime package)" ;;
+    DEVELOPMENT) expect_eq "$name" seatkey-verifier-dev "(the firmware build's development package)" ;;
+  esac
+done
 
 pass

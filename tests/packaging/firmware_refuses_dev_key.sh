@@ -8,8 +8,8 @@
 configure() {
   local dir=$1
   shift
-  run "$CMAKE" -S "$SOURCE_DIR" -B "$dir" -G Ninja -DSEATKEY_FIRMWARE=ON -DSEATKEY_BUILD_TESTS=OFF \
-    -DSEATKEY_BUILD_BENCH=OFF "-DCMAKE_C_COMPILER=$CC" "-DCMAKE_CXX_COMPILER=$CXX" "$@"
+  run "$CMAKE" -S "$SOURCE_DIR" -B "$dir" -G Ninja -DSEATKEY_FIRMWARE=ON -DSEATKEY_KEYGEN=OFF -DSEATKEY_BUILD_TESTS=OFF \
+    -DSEATKEY_BUILD_BENCH=OFF "${TARGET_CMAKE_ARGS[@]}" "$@"
   tr '\n' ' ' <err | tr -s ' ' >err.flat  # CMake wraps long messages
 }
 expect_refused() {

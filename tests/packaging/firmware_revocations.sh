@@ -24,7 +24,7 @@ mint --key fw.key "$(list_payload 2001 1 '["1003"]')" >revocations.lic
 configure() {
   run "$CMAKE" -S "$SOURCE_DIR" -B fw -G Ninja -DSEATKEY_FIRMWARE=ON "-DSEATKEY_TRUSTED_KEYS=$PWD/fw.public" \
     "-DSEATKEY_REVOCATIONS=$1" -DSEATKEY_BUILD_TIME=2026-11-25T00:00:00Z -DSEATKEY_KEYGEN=OFF \
-    -DSEATKEY_BUILD_TESTS=OFF -DSEATKEY_BUILD_BENCH=OFF "-DCMAKE_C_COMPILER=$CC" "-DCMAKE_CXX_COMPILER=$CXX" \
+    -DSEATKEY_BUILD_TESTS=OFF -DSEATKEY_BUILD_BENCH=OFF "${TARGET_CMAKE_ARGS[@]}" \
     -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0 -DCMAKE_C_FLAGS_DEBUG=-O0
 }
 build() { run "$CMAKE" --build fw --target seatkey-verify -j 2; }
@@ -75,7 +75,7 @@ build
 expect_rc 0 "building with a valid list"
 expect_out "seatkey: built-in revocation list seq 1 (1 serial revoked) from $PWD/built-in.lic"
 rm built-in.lic revocations.lic # the list's files are gone: the firmware keeps it
-fw_verify() { run fw/verifier/seatkey-verify --appliance "$APPLIANCE" --now "$NOW" --licenses licenses "$@"; }
+fw_verify() { run "${ON_TARGET[@]}" fw/verifier/seatkey-verify --appliance "$APPLIANCE" --now "$NOW" --licenses licenses "$@"; }
 
 fw_verify --json
 expect_rc 0 "the firmware's boot check"
@@ -101,4 +101,13 @@ fw_verify --json
 expect_rc 0
 expect_out '"licensed_users": 8,'
 expect_out '"revocation_seq": 1,'
+
+# --version names what the firmware trusts: its key and the built-in list's seq, no
+# development key.
+run "${ON_TARGET[@]}" fw/verifier/seatkey-verify --version
+expect_rc 0 "seatkey-verify --version of a firmware build with a built-in list"
+expect_out "seatkey-verify $VERSION (firmware build of 2026-11-25T00:00:00Z, the clock floor;"
+expect_out "trusted key: $(mint --key fw.key --kid)"
+expect_out "built-in revocation list: seq 1"
+expect_out_lacks "development"
 pass

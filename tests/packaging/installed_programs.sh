@@ -15,24 +15,25 @@ programs_run() {
   local prefix=$1 env_args
   for env_args in "-u LD_LIBRARY_PATH" "LD_LIBRARY_PATH="; do
     # shellcheck disable=SC2086
-    run env -C "$SCRATCH/elsewhere" $env_args "$prefix/bin/seatkey-verify" --version
+    run env -C "$SCRATCH/elsewhere" $env_args "${ON_TARGET[@]}" "$prefix/bin/seatkey-verify" --version
     expect_rc 0 "$prefix/bin/seatkey-verify --version (env $env_args)"
-    expect_eq "$(cat out)" "seatkey-verify $VERSION"
+    expect_eq "$(head -1 out)" "seatkey-verify $VERSION"
+    expect_out "development build: trusts the public development key ($(mint --kid))"
     # shellcheck disable=SC2086
-    run env -C "$SCRATCH/elsewhere" $env_args "$prefix/bin/seatkey-verify" --appliance "$APPLIANCE" \
+    run env -C "$SCRATCH/elsewhere" $env_args "${ON_TARGET[@]}" "$prefix/bin/seatkey-verify" --appliance "$APPLIANCE" \
       --licenses "$SCRATCH/licenses" --now "$NOW"
     expect_rc 0 "$prefix/bin/seatkey-verify, a real verification (env $env_args)"
     expect_out "Appliance $APPLIANCE is licensed: Compact edition, 8 users (server license 1001)."
     expect_out "Licenses: 2 accepted, 1 not accepted:"
     # The exit status says "not licensed" for another appliance's ID.
     # shellcheck disable=SC2086
-    run env -C "$SCRATCH/elsewhere" $env_args "$prefix/bin/seatkey-verify" --appliance "$OTHER_APPLIANCE" \
+    run env -C "$SCRATCH/elsewhere" $env_args "${ON_TARGET[@]}" "$prefix/bin/seatkey-verify" --appliance "$OTHER_APPLIANCE" \
       --licenses "$SCRATCH/licenses" --now "$NOW"
     expect_rc 1 "$prefix/bin/seatkey-verify for another appliance (env $env_args)"
     expect_out "Appliance $OTHER_APPLIANCE is NOT licensed"
     if [ -n "${KEYGEN:-}" ]; then
       # shellcheck disable=SC2086
-      run env -C "$SCRATCH/elsewhere" $env_args "$prefix/bin/seatkey-keygen" --help
+      run env -C "$SCRATCH/elsewhere" $env_args "${ON_TARGET[@]}" "$prefix/bin/seatkey-keygen" --help
       expect_rc 0 "$prefix/bin/seatkey-keygen --help (env $env_args)"
       expect_out "Subcommands:"
     fi

@@ -2,12 +2,34 @@
 # Helpers for the packaging tests (sourced by tests/packaging/*.sh, after which the script
 # runs in its own scratch directory; see tests/cli/lib.sh for run/expect_*/pass).
 # Expects SOURCE_DIR, BUILD_DIR, CMAKE, CC, CXX, SANITIZE, CONSUMER_FLAGS, VERSION, MINT,
-# VERIFY in the environment (tests/packaging/CMakeLists.txt sets them).
+# VERIFY, SOVERSION, LIBRARY_VERSION in the environment, and in a cross build EMULATOR, TOOLCHAIN_FILE, NM and
+# PKG_CONFIG_LIBDIR (tests/packaging/CMakeLists.txt sets them).
 . "$SOURCE_DIR/tests/cli/lib.sh"
 . "$SOURCE_DIR/tests/cli/mint_lib.sh"
 
 # shellcheck disable=SC2034  # used by the scripts that source this
 PACKAGING_DIR="$SOURCE_DIR/tests/packaging"
+
+# A cross build (TOOLCHAIN_FILE set): what the scripts build themselves (nested builds of this
+# tree, consumer projects) uses the same toolchain file; pkg-config reads the target's .pc
+# files (PKG_CONFIG_LIBDIR), NM is the target's nm. Empty ones mean the build machine's.
+[ -n "${PKG_CONFIG_LIBDIR:-}" ] || unset PKG_CONFIG_LIBDIR
+[ -n "${PKG_CONFIG_SYSROOT_DIR:-}" ] || unset PKG_CONFIG_SYSROOT_DIR
+NM=${NM:-nm}
+STRIP=${STRIP:-strip}
+# shellcheck disable=SC2034
+TARGET_CMAKE_ARGS=("-DCMAKE_C_COMPILER=$CC" "-DCMAKE_CXX_COMPILER=$CXX")
+[ -z "${TOOLCHAIN_FILE:-}" ] || TARGET_CMAKE_ARGS+=("-DCMAKE_TOOLCHAIN_FILE=$TOOLCHAIN_FILE")
+
+# target_ldd PROGRAM: the shared libraries PROGRAM loads, as the target's dynamic loader finds
+# them (ldd; in a cross build the loader itself under the emulator, which is what ldd does).
+target_ldd() {
+  if ((${#ON_TARGET[@]})); then
+    env LD_TRACE_LOADED_OBJECTS=1 "${ON_TARGET[@]}" "$@"
+  else
+    ldd "$@"
+  fi
+}
 
 # skip REASON: CTest reports the test as skipped (SKIP_RETURN_CODE 77) with the reason.
 skip() {

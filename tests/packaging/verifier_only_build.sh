@@ -10,7 +10,7 @@
 configure() {
   local dir=$1
   shift
-  run "$CMAKE" -S "$SOURCE_DIR" -B "$dir" -G Ninja "-DCMAKE_C_COMPILER=$CC" "-DCMAKE_CXX_COMPILER=$CXX" \
+  run "$CMAKE" -S "$SOURCE_DIR" -B "$dir" -G Ninja "${TARGET_CMAKE_ARGS[@]}" \
     "-DSEATKEY_SANITIZE=$SANITIZE" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0 \
     -DCMAKE_C_FLAGS_DEBUG=-O0 -DCMAKE_DISABLE_FIND_PACKAGE_SQLite3=ON "$@"
 }
@@ -42,11 +42,12 @@ done
 [ -z "$(find vo -name 'seatkey-keygen*' -o -name 'libseatkey_keygen*')" ] || fail "something of the keygen was built"
 
 make_licenses licenses
-run vo/verifier/seatkey-verify --appliance "$APPLIANCE" --licenses licenses --now "$NOW" --trusted-keys "$DEV_PUBLIC"
+vo_verify=$(target_program vo/verifier/seatkey-verify)
+run "$vo_verify" --appliance "$APPLIANCE" --licenses licenses --now "$NOW" --trusted-keys "$DEV_PUBLIC"
 expect_rc 0 "the verifier-only build's seatkey-verify on a real license file"
 expect_out "Appliance $APPLIANCE is licensed: Compact edition, 8 users (server license 1001)."
 expect_out "Licenses: 2 accepted, 1 not accepted:"
-run vo/verifier/seatkey-verify --appliance "$APPLIANCE" --licenses licenses --now "$NOW" --json
+run "$vo_verify" --appliance "$APPLIANCE" --licenses licenses --now "$NOW" --json
 expect_rc 0
 expect_out '"licensed_users": 8'
 expect_out '"reason": "wrong_appliance"'
@@ -74,7 +75,7 @@ add_subdirectory("$SOURCE_DIR" seatkey)
 add_executable(boot_check "$PACKAGING_DIR/consumer_c/boot_check.c")
 target_link_libraries(boot_check PRIVATE seatkey::verifier_static)
 CMAKE
-run "$CMAKE" -S firmware -B firmware/build -G Ninja "-DCMAKE_C_COMPILER=$CC" "-DCMAKE_CXX_COMPILER=$CXX" \
+run "$CMAKE" -S firmware -B firmware/build -G Ninja "${TARGET_CMAKE_ARGS[@]}" \
   -DSEATKEY_KEYGEN=OFF -DCMAKE_DISABLE_FIND_PACKAGE_SQLite3=ON
 expect_rc 0 "configuring a project with add_subdirectory(seatkey)"
 run ctest --test-dir firmware/build -N

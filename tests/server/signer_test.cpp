@@ -13,6 +13,7 @@
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/paseto.hpp"
 #include "seatkey/server/signer.hpp"
+#include "seatkey/signing/claims_writer.hpp"
 #include "test_support.hpp"
 
 using namespace seatkey;

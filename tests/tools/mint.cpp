@@ -17,6 +17,8 @@
 //       Prints the k4.public key of SECRET_FILE.
 //   seatkey-test-mint --kid --key SECRET_FILE
 //       Prints the k4.pid of SECRET_FILE's public key.
+//   seatkey-test-mint --kid-of K4_PUBLIC
+//       Prints the k4.pid of the k4.public key K4_PUBLIC.
 //
 // SECRET_FILE: '#' comment lines and blank lines, plus one "k4.secret." line (for example
 // keys/development.secret). Exit status 0 on success, 2 on any error (message on stderr).
@@ -46,6 +48,7 @@ struct Options {
   std::string implicit;
   bool print_public = false;
   bool print_kid = false;
+  std::string kid_of;
   std::vector<std::string> payloads;
 };
 
@@ -96,6 +99,12 @@ int run(const Options& o) {
     std::cout << key->public_key().to_paserk() << "\n";
     return 0;
   }
+  if (!o.kid_of.empty()) {
+    auto key = seatkey::PublicKey::from_paserk(o.kid_of);
+    if (!key) die("--kid-of: " + key.error().message);
+    std::cout << key->id() << "\n";
+    return 0;
+  }
   if (o.key_file.empty()) die("--key SECRET_FILE is required (see the top of tests/tools/mint.cpp)");
   const seatkey::SecretKey key = load_key(o.key_file);
   if (o.print_public) {
@@ -132,6 +141,7 @@ int main(int argc, char** argv) {
     app.add_option("--implicit", o.implicit, "implicit assertion to sign with");
     app.add_flag("--public", o.print_public, "print the key's k4.public");
     app.add_flag("--kid", o.print_kid, "print the key's k4.pid");
+    app.add_option("--kid-of", o.kid_of, "print the k4.pid of a k4.public key");
     // Payloads are taken raw (CLI11 would split "[a,b]" into a list).
     app.allow_extras();
     try {

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "seatkey/common/claims.hpp"
+#include "seatkey/signing/claims_writer.hpp"
 
 using namespace seatkey;
 

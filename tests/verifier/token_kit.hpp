@@ -17,6 +17,7 @@
 #include "seatkey/common/base64url.hpp"
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/paseto.hpp"
+#include "seatkey/signing/claims_writer.hpp"
 #include "seatkey/signing/secret_key.hpp"
 #include "seatkey/verifier.hpp"
 #include "test_support.hpp"

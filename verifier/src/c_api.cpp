@@ -406,6 +406,10 @@ int seatkey_default_grace_days(void) {
   return sv::default_grace_days();
 }
 
+const char* seatkey_development_key_id(void) {
+  return sv::development_key_id().data();  // a string literal: NUL-terminated
+}
+
 // ---- Evaluation
 
 seatkey_status seatkey_evaluate_text(const char* text, size_t size, const char* source_name,
@@ -551,6 +555,10 @@ bool seatkey_entitlement_revocation_seq(const seatkey_entitlement* e, int64_t* s
   return true;
 }
 
+bool seatkey_entitlement_development_key(const seatkey_entitlement* e) {
+  return e && e->entitlement.development_key;
+}
+
 const char* seatkey_grace_reason_name(seatkey_grace_reason reason) {
   if (reason == SEATKEY_GRACE_NONE) return "none";
   const auto r = from_c(kGraceReasons, reason);
@@ -670,6 +678,11 @@ bool seatkey_report_expires(const seatkey_report* r, int64_t* expires) {
   if (p == nullptr || !p->expires) return false;
   if (expires != nullptr) *expires = *p->expires;
   return true;
+}
+
+bool seatkey_report_development_key(const seatkey_report* r) {
+  const auto* p = report_of(r);
+  return p && p->development_key;
 }
 
 // ---- Helpers

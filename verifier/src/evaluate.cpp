@@ -35,6 +35,7 @@ struct TokenCheck {
   // A standby license: the primary it names; a license bound to a primary: that appliance.
   std::string primary;
   std::optional<std::size_t> terms_index;  // into the licenses apply_rules() decides on
+  bool development_key = false;            // the signature verified with the development key
 };
 
 // The tokens of an evaluation: the set's, then the revocation lists of the context (the one
@@ -178,6 +179,7 @@ std::optional<seatkey::Claims> check_token(std::string_view token, const std::st
     reject(RuleReason::bad_signature, "the signature does not match: the license was altered or damaged");
     return std::nullopt;
   }
+  c->development_key = key->id() == development_key_id();
   auto claims = seatkey::parse_token_claims(decoder->payload());
   const bool is_list = claims && !seatkey::is_license(seatkey::kind_of(*claims));
   if (!is_list && token.size() > max_token_bytes(TokenLimit::license)) {
@@ -468,6 +470,8 @@ void write_reports(const Tokens& tokens, std::vector<TokenCheck>* checks, const 
       r.serial = std::move(c.serial);
     }
     r.message = std::move(c.message);
+    r.development_key = c.development_key;
+    if (!r.reason && r.development_key) e->development_key = true;
     (r.reason ? e->rejected : e->accepted).push_back(std::move(r));
   }
 }

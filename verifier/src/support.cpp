@@ -41,6 +41,14 @@ int default_grace_days() noexcept {
   return SEATKEY_DEFAULT_GRACE_DAYS;
 }
 
+#ifndef SEATKEY_DEVELOPMENT_KEY_ID
+#error "SEATKEY_DEVELOPMENT_KEY_ID is set by verifier/CMakeLists.txt"
+#endif
+
+std::string_view development_key_id() noexcept {
+  return SEATKEY_DEVELOPMENT_KEY_ID;
+}
+
 std::optional<std::string_view> built_in_revocation_list() noexcept {
   if (detail::kBuiltInRevocationList.empty()) return std::nullopt;
   return detail::kBuiltInRevocationList;

@@ -68,6 +68,31 @@ struct Options {
   bool json = false;
 };
 
+// --version: the program, a firmware build's clock floor and grace, and whom it trusts: a
+// development build says so; any other names its keys and its built-in revocation list, so
+// that a firmware image can be checked before it ships.
+std::string version_text() {
+  std::string text = std::string(kProgram) + " " + SEATKEY_VERSION;
+  if (const auto built = sv::build_time()) {  // a firmware build: what it enforces
+    text += " (firmware build of " + sv::format_time(*built) + ", the clock floor; " +
+            std::to_string(sv::default_grace_days()) + " days of grace)";
+  }
+  auto trust = sv::TrustStore::built_in();
+  if (!trust) return text + "\n" + trust.error().message;
+  if (trust->trusts(sv::development_key_id())) {
+    text += "\ndevelopment build: trusts the public development key (" +
+            std::string(sv::development_key_id()) + "), whose secret key is public: never ship it";
+  }
+  text += trust->size() == 1 ? "\ntrusted key:" : "\ntrusted keys:";
+  for (std::size_t i = 0; i < trust->size(); ++i) text += " " + std::string(trust->key_id(i));
+  // The built-in list is checked like at boot: evaluated (against the built-in keys) with no
+  // licenses, for an appliance ID of no importance.
+  auto e = sv::evaluate(sv::LicenseSet{}, "0000", *trust, sv::build_time().value_or(0));
+  text += "\nbuilt-in revocation list: ";
+  if (e && e->revocation_seq) return text + "seq " + std::to_string(*e->revocation_seq);
+  return text + (sv::built_in_revocation_list() ? "does not verify against the built-in keys" : "none");
+}
+
 void setup(CLI::App& app, Options& o) {
   app.description(
       "Checks the licenses of this PBX appliance offline: which edition is licensed, for how many\n"
@@ -123,12 +148,7 @@ void setup(CLI::App& app, Options& o) {
       ->type_name("N")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--json", o.json, "Print the entitlement as JSON");
-  std::string version = std::string(kProgram) + " " + SEATKEY_VERSION;
-  if (const auto built = sv::build_time()) {  // a firmware build: what it enforces
-    version += " (firmware build of " + sv::format_time(*built) + ", the clock floor; " +
-               std::to_string(sv::default_grace_days()) + " days of grace)";
-  }
-  app.set_version_flag("--version", version);
+  app.set_version_flag("--version", version_text);
   app.footer(
       "Example:\n"
       "  seatkey-verify --appliance-file /etc/machine-id --licenses /etc/seatkey/licenses --users 12\n"
@@ -277,6 +297,26 @@ std::string describe(const sv::LicenseReport& r) {
   return "user pack " + *r.serial + " (" + seatkey::users_text(r.users.value_or(0)) + "): ";
 }
 
+// A line naming the accepted licenses signed with the public development key (up to five
+// serials), when there are any: such licenses are worth nothing outside a development build.
+void print_development_key(const sv::Entitlement& e, std::ostream& out) {
+  if (!e.development_key) return;
+  std::vector<std::string> serials;
+  for (const auto& r : e.accepted) {
+    if (r.development_key) serials.push_back(*r.serial);
+  }
+  constexpr std::size_t kNamed = 5;
+  std::ostringstream line;
+  line << "Dev key:  " << (serials.size() == 1 ? "license " : "licenses ");
+  for (std::size_t i = 0; i < serials.size() && i < kNamed; ++i) line << (i > 0 ? ", " : "") << serials[i];
+  if (serials.size() > kNamed) line << " and " << serials.size() - kNamed << " more";
+  line << (serials.size() == 1 ? " is" : " are")
+       << " signed with the public DEVELOPMENT key, which anyone can sign with: a production firmware "
+          "does not accept "
+       << (serials.size() == 1 ? "it." : "them.");
+  print_line(out, line);
+}
+
 // The summary for people, each line through print_line().
 void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out) {
   using seatkey::users_text;
@@ -329,6 +369,7 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
          << ", the latest time this appliance knows has passed.";
     print_line(out, line);
   }
+  print_development_key(e, out);
   if (e.revocation_seq) {
     const auto list = std::find_if(e.accepted.begin(), e.accepted.end(), [](const sv::LicenseReport& r) {
       return r.kind == sv::LicenseKind::revocation;

@@ -134,6 +134,9 @@ SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_warn_days(seatkey_option
 SEATKEY_VERIFIER_API bool seatkey_build_time(int64_t* out);
 /* The days of grace of a new seatkey_options (CMake SEATKEY_GRACE_DAYS, 30 by default). */
 SEATKEY_VERIFIER_API int seatkey_default_grace_days(void);
+/* The key ID ("k4.pid.", a static string) of seatkey's public development key
+ * (keys/development.public): a firmware build refuses to trust it. */
+SEATKEY_VERIFIER_API const char* seatkey_development_key_id(void);
 
 /* ---- Evaluation --------------------------------------------------------------------- */
 
@@ -221,6 +224,10 @@ SEATKEY_VERIFIER_API bool seatkey_entitlement_clock_behind(const seatkey_entitle
  * accepted one of kind SEATKEY_KIND_REVOCATION; the other lists are rejected
  * SEATKEY_REASON_SUPERSEDED, the licenses it names SEATKEY_REASON_REVOKED. */
 SEATKEY_VERIFIER_API bool seatkey_entitlement_revocation_seq(const seatkey_entitlement* e, int64_t* seq);
+/* true when an accepted license was signed with seatkey's public development key
+ * (seatkey_development_key_id()), whose secret key is public too: anyone can make such a
+ * license. A development build's licenses; a production firmware never trusts that key. */
+SEATKEY_VERIFIER_API bool seatkey_entitlement_development_key(const seatkey_entitlement* e);
 
 /* Why an evaluation is in grace (docs/format.md, "Grace"). */
 typedef enum seatkey_grace_reason {
@@ -321,6 +328,8 @@ SEATKEY_VERIFIER_API seatkey_reason seatkey_report_reason(const seatkey_report* 
 SEATKEY_VERIFIER_API const char* seatkey_report_message(const seatkey_report* r); /* for the admin */
 /* true and *expires set (when not NULL) when the license has an `exp` (and verified). */
 SEATKEY_VERIFIER_API bool seatkey_report_expires(const seatkey_report* r, int64_t* expires);
+/* true when the license's signature verified with seatkey's public development key. */
+SEATKEY_VERIFIER_API bool seatkey_report_development_key(const seatkey_report* r);
 
 /* ---- Helpers ------------------------------------------------------------------------ */
 

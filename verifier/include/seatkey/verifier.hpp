@@ -196,6 +196,10 @@ struct LicenseReport {
   // source (a file name) and message (which may quote another report's source) are exact
   // data and may hold any bytes: escape control and bidi characters before showing them on a
   // terminal.
+  // Its signature verified with seatkey's public development key (development_key_id()), whose
+  // secret key is public too: anyone can make such a token. Set for every token whose
+  // signature verified with it, accepted or not.
+  bool development_key = false;
 };
 
 // Why an evaluation keeps the last good entitlement of the state file (docs/format.md, "Grace").
@@ -261,6 +265,9 @@ struct SEATKEY_VERIFIER_API Entitlement {
   std::vector<Warning> warnings;        // in the order they arose
   std::vector<LicenseReport> accepted;  // in set order
   std::vector<LicenseReport> rejected;  // in set order
+  // An accepted report has development_key: this entitlement rests on a license anyone could
+  // have made (a development build's test license). A production firmware trusts no such key.
+  bool development_key = false;
 
   // A firmware released at release_time may be installed: licensed, not free, and
   // release_time <= updates_until when there is one.
@@ -327,6 +334,11 @@ SEATKEY_VERIFIER_API int default_grace_days() noexcept;
 // The revocation token built into this build (CMake SEATKEY_REVOCATIONS, checked against the
 // built-in keys when it was built); nullopt when it has none.
 SEATKEY_VERIFIER_API std::optional<std::string_view> built_in_revocation_list() noexcept;
+
+// The key ID (k4.pid) of seatkey's public development key (keys/development.public), whose
+// secret key is public too: a firmware build refuses to trust it (docs/firmware.md), and
+// LicenseReport::development_key and Entitlement::development_key flag what it signed.
+SEATKEY_VERIFIER_API std::string_view development_key_id() noexcept;
 
 // ---------------------------------------------------------------------------------------
 // Helpers for callers (the CLI uses them).

@@ -1,7 +1,7 @@
 // The claims of every token seatkey signs (docs/format.md): licenses (server licenses, user
-// packs, standby licenses) and revocation lists, parsed into typed structs and written back. Which claims
-// each kind requires, allows or forbids is one table, kClaimUse; parsing and the issuer's checks both apply
-// it.
+// packs, standby licenses) and revocation lists, parsed into typed structs. Which claims each
+// kind requires, allows or forbids is one table, kClaimUse; parsing and the issuer's checks
+// both apply it. Writing claims is the vendor's alone: seatkey/signing/claims_writer.hpp.
 #pragma once
 
 #include <array>
@@ -116,7 +116,7 @@ constexpr ClaimUse claim_use(LicenseKind kind, Claim claim) {
 // "server license", "user pack", "revocation list", "standby license": what messages call a kind.
 std::string_view kind_description(LicenseKind kind) noexcept;
 
-// ---- Parsing and writing ---------------------------------------------------------------------
+// ---- Parsing ----------------------------------------------------------------------------------
 
 // Parses a verified payload of any kind. Errc::invalid_claims (the message names the claim)
 // when it is not a JSON object, has a duplicated key at any depth, nests deeper than
@@ -128,14 +128,19 @@ Result<Claims> parse_token_claims(std::string_view payload);
 // Errc::invalid_claims too.
 Result<License> parse_claims(std::string_view payload);
 
-// The same rules on claims built in code (the issuer's side); also refuses text that is not
-// valid UTF-8.
-Result<License> validate_license(License license);
-Result<RevocationList> validate_revocation_list(RevocationList list);
+// ---- The rules parsing and issuing share -------------------------------------------------------
+// The parser applies them to what it read; the vendor's claims writer
+// (seatkey/signing/claims_writer.hpp, not linked into the verifier) to what it is about to sign.
 
-// Compact JSON, claims in a fixed order (Claim order); round-trips through parse_token_claims.
-std::string to_payload_json(const License& license);
-std::string to_payload_json(const RevocationList& list);
-std::string to_payload_json(const Claims& claims);
+// The claims present, by Claim.
+using ClaimsPresent = std::array<bool, kClaimNames.size()>;
+// kClaimUse for `kind`: the first claim (in Claim order) that is required and missing, or
+// forbidden and present, as Errc::invalid_claims.
+std::optional<Error> check_claim_presence(LicenseKind kind, const ClaimsPresent& present);
+// The values of a license's claims: issuer, serial, UTF-8 text, a canonical appliance ID, the
+// edition's users and update option, a pack's size, a standby's primary.
+std::optional<Error> check_license_values(const License& license);
+// The values of a revocation list's claims: issuer, serial, seq, `revoked` in order.
+std::optional<Error> check_revocation_list_values(const RevocationList& list);
 
 }  // namespace seatkey

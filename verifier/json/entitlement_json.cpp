@@ -1,45 +1,30 @@
-// The entitlement as JSON, with the field names and order of docs/format.md: what
-// `seatkey-verify --json` prints and what seatkey-server reports for an appliance. Header-only
-// (nlohmann::json), so that the library keeps its standard-library-only API.
-#pragma once
-
-#include <cstdint>
-#include <optional>
-
-#include <nlohmann/json.hpp>
-
-#include "seatkey/verifier.hpp"
+#include "entitlement_json.hpp"
 
 namespace seatkey::verifier {
 
-inline nlohmann::ordered_json time_or_null(const std::optional<UnixTime>& t) {
+nlohmann::ordered_json time_or_null(const std::optional<UnixTime>& t) {
   return t ? nlohmann::ordered_json(format_time(*t)) : nlohmann::ordered_json(nullptr);
 }
 
-// Whole days from `from` to `to` (rounded down).
-inline std::int64_t days_between(UnixTime from, UnixTime to) {
+std::int64_t days_between(UnixTime from, UnixTime to) {
   const std::int64_t s = to - from;
   return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
 }
 
-// serial, kind, users (null for a token that did not verify), expires, source, reason (null:
-// accepted), message.
-inline nlohmann::ordered_json report_json(const LicenseReport& r) {
+nlohmann::ordered_json report_json(const LicenseReport& r) {
   nlohmann::ordered_json j;
   j["serial"] = r.serial ? nlohmann::ordered_json(*r.serial) : nullptr;
   j["kind"] = r.kind ? nlohmann::ordered_json(kind_name(*r.kind)) : nullptr;
   j["users"] = r.users ? nlohmann::ordered_json(*r.users) : nullptr;
   j["expires"] = time_or_null(r.expires);
+  j["development_key"] = r.development_key;
   j["source"] = r.source;
   j["reason"] = r.reason ? nlohmann::ordered_json(reason_name(*r.reason)) : nullptr;
   j["message"] = r.message;
   return j;
 }
 
-// Every field of the entitlement. "accepted" and "rejected" hold the reports when
-// `with_reports`, else empty arrays as placeholders (seatkey-verify prints 10,000 reports one
-// by one rather than as one tree).
-inline nlohmann::ordered_json entitlement_json(const Entitlement& e, bool with_reports) {
+nlohmann::ordered_json entitlement_json(const Entitlement& e, bool with_reports) {
   nlohmann::ordered_json j;
   j["appliance"] = e.appliance;
   j["licensed"] = e.licensed;
@@ -58,6 +43,7 @@ inline nlohmann::ordered_json entitlement_json(const Entitlement& e, bool with_r
   j["clock_floor"] = time_or_null(e.clock_floor);
   j["clock_behind"] = e.clock_behind;
   j["revocation_seq"] = e.revocation_seq ? nlohmann::ordered_json(*e.revocation_seq) : nullptr;
+  j["development_key"] = e.development_key;
   if (e.grace) {
     nlohmann::ordered_json g;
     g["since"] = format_time(e.grace->since);
