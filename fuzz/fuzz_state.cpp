@@ -50,21 +50,19 @@ void check_rules(const d::State& before, const v::Entitlement& e, v::UnixTime t,
     check(!before.grace || g.grace->since == before.grace->since);
   }
   if (e.licensed && !g.grace) check(g.after.last_good && g.after.last_good->at == t && !g.after.grace);
-  d::State back;
-  std::string why;
-  check(d::parse_state(d::format_state(g.after), &back, &why));  // times past 9999 are written clamped
+  check(d::parse_state(d::format_state(g.after)).ok());  // times past 9999 are written clamped
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  d::State state;
-  std::string why;
-  if (!d::parse_state(text, &state, &why)) {
-    check(!why.empty());
+  auto parsed = d::parse_state(text);
+  if (!parsed) {
+    check(!parsed.error().message.empty());
     return 0;
   }
+  const d::State& state = *parsed;
   check(state.high_water.has_value());
   check(!state.grace || state.last_good);
   check(!state.last_good || state.last_good->at <= *state.high_water);
@@ -72,10 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (state.grace->since <= state.grace->until && state.grace->since <= *state.high_water));
 
   const std::string once = d::format_state(state);
-  d::State back;
-  check(d::parse_state(once, &back, &why));
-  check(back == state);
-  check(d::format_state(back) == once);
+  auto back = d::parse_state(once);
+  check(back.ok() && *back == state);
+  check(d::format_state(*back) == once);
 
   const v::UnixTime hw = *state.high_water;
   for (v::UnixTime t : {hw, hw + 86400}) {

@@ -67,11 +67,18 @@ std::string edited(const std::string& from, const std::string& to) {
 }
 
 std::string why_damaged(const std::string& text) {
-  d::State s;
-  std::string why;
-  CHECK_FALSE(d::parse_state(text, &s, &why));
-  CHECK_FALSE(why.empty());
-  return why;
+  auto s = d::parse_state(text);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().code == Errc::malformed);
+  CHECK_FALSE(s.error().message.empty());
+  return s.error().message;
+}
+
+// The state `text` holds; fails the test when it is damaged.
+d::State parsed(const std::string& text) {
+  auto s = d::parse_state(text);
+  REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().message));
+  return std::move(*s);
 }
 
 }  // namespace
@@ -79,33 +86,25 @@ std::string why_damaged(const std::string& text) {
 TEST_CASE("state format: the documented text is what format_state() writes, and reads back equal") {
   const d::State s = full_state();
   CHECK(d::format_state(s) == kText);
-  d::State back;
-  std::string why;
-  REQUIRE(d::parse_state(kText, &back, &why));
-  CHECK(back == s);
+  CHECK(parsed(kText) == s);
 
   // Without a last good entitlement and a grace: nulls; unlimited users: max_users null.
   d::State small;
   small.high_water = 0;
   CHECK(d::format_state(small) ==
         "{\n  \"seatkey_state\": 1,\n  \"high_water\": \"1970-01-01T00:00:00Z\"\n}\n");
-  REQUIRE(d::parse_state(d::format_state(small), &back, &why));
-  CHECK(back == small);
+  CHECK(parsed(d::format_state(small)) == small);
   d::State vm = full_state();
   vm.last_good->edition = v::Edition::vm;
   vm.last_good->max_users.reset();
   vm.last_good->updates_until.reset();
   vm.last_good->good_until.reset();
   vm.grace.reset();
-  REQUIRE(d::parse_state(d::format_state(vm), &back, &why));
-  CHECK(back == vm);
+  CHECK(parsed(d::format_state(vm)) == vm);
 
   // Unknown members are ignored (a later version may add some); offsets are read as UTC.
-  REQUIRE(d::parse_state(edited("\"seatkey_state\": 1,", "\"seatkey_state\": 1, \"later\": [1, {}],"), &back,
-                         &why));
-  CHECK(back == s);
-  REQUIRE(d::parse_state(edited("2026-12-01T00:00:00Z", "2026-12-01T01:00:00+01:00"), &back, &why));
-  CHECK(back == s);
+  CHECK(parsed(edited("\"seatkey_state\": 1,", "\"seatkey_state\": 1, \"later\": [1, {}],")) == s);
+  CHECK(parsed(edited("2026-12-01T00:00:00Z", "2026-12-01T01:00:00+01:00")) == s);
 }
 
 TEST_CASE("state format: a standby's last good entitlement names its primary and its standby license") {
@@ -115,10 +114,7 @@ TEST_CASE("state format: a standby's last good entitlement names its primary and
   const std::string text = d::format_state(s);
   CHECK(text.find("\"good_standby_for\": \"0099AABBCCDD\",\n  \"good_standby_license\": \"3001\"") !=
         std::string::npos);
-  d::State back;
-  std::string why;
-  REQUIRE(d::parse_state(text, &back, &why));
-  CHECK(back == s);
+  CHECK(parsed(text) == s);
   // Both or neither, the primary canonical, the serial one the claims allow.
   const std::string until = "\"good_until\": \"2027-01-01T00:00:00Z\",";
   CHECK(why_damaged(edited(until, until + " \"good_standby_for\": \"0099AABBCCDD\",")) ==
@@ -147,13 +143,9 @@ TEST_CASE("state format: docs/format.md's example is what format_state() writes"
 TEST_CASE("state format: times outside 0000..9999 are written clamped, so the file always reads back") {
   d::State s;
   s.high_water = 253402300799 + 1000;
-  d::State back;
-  std::string why;
-  REQUIRE(d::parse_state(d::format_state(s), &back, &why));
-  CHECK(*back.high_water == 253402300799);
+  CHECK(*parsed(d::format_state(s)).high_water == 253402300799);
   s.high_water = std::numeric_limits<UnixTime>::min();
-  REQUIRE(d::parse_state(d::format_state(s), &back, &why));
-  CHECK(*back.high_water == -62167219200);
+  CHECK(*parsed(d::format_state(s)).high_water == -62167219200);
 }
 
 TEST_CASE("state format: anything else is damaged, with the reason") {
@@ -361,10 +353,7 @@ TEST_CASE("state file: a stale temporary file is replaced, a link in its place i
   f.save(s, &w);
   CHECK(w.empty());
   CHECK(read_file(target) == "do not touch");
-  d::State back;
-  std::string why;
-  REQUIRE(d::parse_state(read_file(path), &back, &why));
-  CHECK(back == s);
+  CHECK(parsed(read_file(path)) == s);
 }
 
 TEST_CASE(

@@ -43,7 +43,10 @@ constexpr UnixTime kDay = 86400;
 
 // ---- Parsing -------------------------------------------------------------------------------
 
-// The members of the state's JSON object by name; every problem becomes a sentence in *why.
+// The members of the state's JSON object by name, read one after the other. The reader keeps
+// the first problem it meets (a member missing or of the wrong type), so that the parse reads
+// a group of members and then asks problem() once: it names the first one that is wrong, in
+// reading order.
 class Members {
  public:
   explicit Members(const std::vector<JsonMember>& members) : members_(members) {}
@@ -54,71 +57,66 @@ class Members {
     }
     return nullptr;
   }
-  const JsonMember* required(const char* name, std::string* why) const {
+  const std::optional<std::string>& problem() const { return problem_; }
+
+  const JsonMember* required(const char* name) {
     const JsonMember* m = find(name);
-    if (m == nullptr) *why = std::string(name) + " is missing";
+    if (m == nullptr) note(std::string(name) + " is missing");
     return m;
   }
-  bool time(const char* name, UnixTime* out, std::string* why) const {
-    const JsonMember* m = required(name, why);
-    if (m == nullptr) return false;
-    auto t = m->type == JsonMember::Type::string
-                 ? seatkey::parse_rfc3339(m->string)
-                 : seatkey::Result<UnixTime>(seatkey::Error{Errc::invalid_time, {}});
-    if (!t) return wrong(name, "an RFC 3339 time", why);
-    *out = *t;
-    return true;
-  }
-  bool optional_time(const char* name, std::optional<UnixTime>* out, std::string* why) const {
-    const JsonMember* m = required(name, why);
-    if (m == nullptr) return false;
-    if (m->type == JsonMember::Type::null) {
-      out->reset();
-      return true;
+  UnixTime time(const char* name) { return time_or_null(name, false).value_or(0); }
+  std::optional<UnixTime> optional_time(const char* name) { return time_or_null(name, true); }
+  int count(const char* name) { return count_or_null(name, false).value_or(0); }
+  std::optional<int> optional_count(const char* name) { return count_or_null(name, true); }
+  std::string string(const char* name) {
+    const JsonMember* m = required(name);
+    if (m == nullptr) return {};
+    if (m->type != JsonMember::Type::string) {
+      wrong(name, "a string");
+      return {};
     }
-    UnixTime t = 0;
-    if (!time(name, &t, why)) return false;
-    *out = t;
-    return true;
-  }
-  bool count(const char* name, int* out, std::string* why) const {
-    const JsonMember* m = required(name, why);
-    if (m == nullptr) return false;
-    if (m->type != JsonMember::Type::integer) return wrong(name, "a whole number", why);
-    if (!m->integer_fits || m->integer < 0 || m->integer > kMaxUsers) {
-      return wrong(name, "a whole number from 0 to 1000000", why);
-    }
-    *out = static_cast<int>(m->integer);
-    return true;
-  }
-  bool optional_count(const char* name, std::optional<int>* out, std::string* why) const {
-    const JsonMember* m = required(name, why);
-    if (m == nullptr) return false;
-    if (m->type == JsonMember::Type::null) {
-      out->reset();
-      return true;
-    }
-    int n = 0;
-    if (!count(name, &n, why)) return false;
-    *out = n;
-    return true;
-  }
-  bool string(const char* name, std::string* out, std::string* why) const {
-    const JsonMember* m = required(name, why);
-    if (m == nullptr) return false;
-    if (m->type != JsonMember::Type::string) return wrong(name, "a string", why);
-    *out = m->string;
-    return true;
+    return m->string;
   }
 
  private:
-  static bool wrong(const char* name, const char* what, std::string* why) {
-    *why = std::string(name) + " is not " + what;
-    return false;
+  std::optional<UnixTime> time_or_null(const char* name, bool null_allowed) {
+    const JsonMember* m = required(name);
+    if (m == nullptr || (null_allowed && m->type == JsonMember::Type::null)) return std::nullopt;
+    auto t = m->type == JsonMember::Type::string
+                 ? seatkey::parse_rfc3339(m->string)
+                 : seatkey::Result<UnixTime>(seatkey::Error{Errc::invalid_time, {}});
+    if (!t) {
+      wrong(name, "an RFC 3339 time");
+      return std::nullopt;
+    }
+    return *t;
   }
+  std::optional<int> count_or_null(const char* name, bool null_allowed) {
+    const JsonMember* m = required(name);
+    if (m == nullptr || (null_allowed && m->type == JsonMember::Type::null)) return std::nullopt;
+    if (m->type != JsonMember::Type::integer) {
+      wrong(name, "a whole number");
+      return std::nullopt;
+    }
+    if (!m->integer_fits || m->integer < 0 || m->integer > kMaxUsers) {
+      wrong(name, "a whole number from 0 to 1000000");
+      return std::nullopt;
+    }
+    return static_cast<int>(m->integer);
+  }
+  void note(std::string problem) {
+    if (!problem_) problem_ = std::move(problem);
+  }
+  void wrong(const char* name, const char* what) { note(std::string(name) + " is not " + what); }
 
   const std::vector<JsonMember>& members_;
+  std::optional<std::string> problem_;
 };
+
+// Why a state file is damaged.
+seatkey::Error damaged(std::string why) {
+  return seatkey::Error{Errc::malformed, std::move(why)};
+}
 
 // A serial as the claims allow it (docs/format.md: jti), so that it is written back as it is.
 bool is_serial(std::string_view s) {
@@ -131,93 +129,63 @@ bool is_serial(std::string_view s) {
   return true;
 }
 
-bool parse_last_good(const Members& f, UnixTime high_water, LastGood* g, std::string* why) {
-  std::string edition;
-  if (!f.string("good_appliance", &g->appliance, why) || !f.time("good_at", &g->at, why) ||
-      !f.string("good_edition", &edition, why) || !f.string("good_server_license", &g->server_license, why) ||
-      !f.count("good_included_users", &g->included_users, why) ||
-      !f.count("good_pack_users", &g->pack_users, why) ||
-      !f.count("good_licensed_users", &g->licensed_users, why) ||
-      !f.optional_count("good_max_users", &g->max_users, why) ||
-      !f.count("good_excess_users", &g->excess_users, why) ||
-      !f.optional_time("good_updates_until", &g->updates_until, why) ||
-      !f.optional_time("good_until", &g->good_until, why)) {
-    return false;
-  }
-  auto canonical = seatkey::canonical_appliance_id(g->appliance);
-  if (!canonical || *canonical != g->appliance) {
-    *why = "good_appliance is not a canonical appliance ID";
-    return false;
-  }
+seatkey::Result<LastGood> parse_last_good(Members& f, UnixTime high_water) {
+  LastGood g;
+  g.appliance = f.string("good_appliance");
+  g.at = f.time("good_at");
+  const std::string edition = f.string("good_edition");
+  g.server_license = f.string("good_server_license");
+  g.included_users = f.count("good_included_users");
+  g.pack_users = f.count("good_pack_users");
+  g.licensed_users = f.count("good_licensed_users");
+  g.max_users = f.optional_count("good_max_users");
+  g.excess_users = f.count("good_excess_users");
+  g.updates_until = f.optional_time("good_updates_until");
+  g.good_until = f.optional_time("good_until");
+  if (f.problem()) return damaged(*f.problem());
+  auto canonical = seatkey::canonical_appliance_id(g.appliance);
+  if (!canonical || *canonical != g.appliance)
+    return damaged("good_appliance is not a canonical appliance ID");
   const auto e = seatkey::parse_edition(edition);
-  if (!e) {
-    *why = "good_edition is not one of " + seatkey::edition_list();
-    return false;
-  }
-  g->edition = to_api(*e);
-  if (!is_serial(g->server_license)) {
-    *why = "good_server_license is not a license serial";
-    return false;
-  }
-  if (g->licensed_users < 1) {
-    *why = "good_licensed_users is 0: a last good entitlement is licensed";
-    return false;
-  }
-  if (g->at > high_water) {
-    *why = "good_at is after high_water";
-    return false;
-  }
-  if (g->good_until && *g->good_until <= g->at) {
-    *why = "good_until is not after good_at";
-    return false;
-  }
+  if (!e) return damaged("good_edition is not one of " + seatkey::edition_list());
+  g.edition = to_api(*e);
+  if (!is_serial(g.server_license)) return damaged("good_server_license is not a license serial");
+  if (g.licensed_users < 1) return damaged("good_licensed_users is 0: a last good entitlement is licensed");
+  if (g.at > high_water) return damaged("good_at is after high_water");
+  if (g.good_until && *g.good_until <= g.at) return damaged("good_until is not after good_at");
   // A standby's: both members or neither (a state file from before standby licenses has none).
   if (f.find("good_standby_for") != nullptr || f.find("good_standby_license") != nullptr) {
-    std::string primary, serial;
-    if (!f.string("good_standby_for", &primary, why) || !f.string("good_standby_license", &serial, why)) {
-      return false;
-    }
+    std::string primary = f.string("good_standby_for");
+    std::string serial = f.string("good_standby_license");
+    if (f.problem()) return damaged(*f.problem());
     auto canonical_primary = seatkey::canonical_appliance_id(primary);
     if (!canonical_primary || *canonical_primary != primary) {
-      *why = "good_standby_for is not a canonical appliance ID";
-      return false;
+      return damaged("good_standby_for is not a canonical appliance ID");
     }
-    if (!is_serial(serial)) {
-      *why = "good_standby_license is not a license serial";
-      return false;
-    }
-    g->standby_for = std::move(primary);
-    g->standby_license = std::move(serial);
+    if (!is_serial(serial)) return damaged("good_standby_license is not a license serial");
+    g.standby_for = std::move(primary);
+    g.standby_license = std::move(serial);
   }
-  return true;
+  return g;
 }
 
-bool parse_grace(const Members& f, UnixTime high_water, GraceRecord* r, std::string* why) {
-  std::string reason;
-  if (!f.time("grace_since", &r->since, why) || !f.time("grace_until", &r->until, why) ||
-      !f.string("grace_reason", &reason, why)) {
-    return false;
-  }
+seatkey::Result<GraceRecord> parse_grace(Members& f, UnixTime high_water) {
+  GraceRecord r;
+  r.since = f.time("grace_since");
+  r.until = f.time("grace_until");
+  const std::string reason = f.string("grace_reason");
+  if (f.problem()) return damaged(*f.problem());
   bool known = false;
   for (int i = 0; i <= static_cast<int>(GraceReason::licenses_damaged); ++i) {
     if (reason == grace_reason_name(static_cast<GraceReason>(i))) {
-      r->reason = static_cast<GraceReason>(i);
+      r.reason = static_cast<GraceReason>(i);
       known = true;
     }
   }
-  if (!known) {
-    *why = "grace_reason is not a grace reason";
-    return false;
-  }
-  if (r->until < r->since) {
-    *why = "grace_until is before grace_since";
-    return false;
-  }
-  if (r->since > high_water) {
-    *why = "grace_since is after high_water";
-    return false;
-  }
-  return true;
+  if (!known) return damaged("grace_reason is not a grace reason");
+  if (r.until < r.since) return damaged("grace_until is before grace_since");
+  if (r.since > high_water) return damaged("grace_since is after high_water");
+  return r;
 }
 
 // ---- Formatting ----------------------------------------------------------------------------
@@ -232,42 +200,37 @@ nlohmann::ordered_json time_or_null(const std::optional<UnixTime>& t) {
 
 }  // namespace
 
-bool parse_state(std::string_view text, State* out, std::string* why) {
+seatkey::Result<State> parse_state(std::string_view text) {
   try {
     std::vector<JsonMember> members;
-    if (!seatkey::detail::scan_json_object(text, &members, why)) return false;
-    const Members f(members);
-    const JsonMember* version = f.required("seatkey_state", why);
-    if (version == nullptr) return false;
+    std::string why;
+    if (!seatkey::detail::scan_json_object(text, &members, &why)) return damaged(std::move(why));
+    Members f(members);
+    const JsonMember* version = f.required("seatkey_state");
+    if (version == nullptr) return damaged(*f.problem());
     if (version->type != JsonMember::Type::integer || !version->integer_fits ||
         version->integer != kStateVersion) {
-      *why = "seatkey_state is not 1 (a state file of another version)";
-      return false;
+      return damaged("seatkey_state is not 1 (a state file of another version)");
     }
     State s;
-    UnixTime high_water = 0;
-    if (!f.time("high_water", &high_water, why)) return false;
+    const UnixTime high_water = f.time("high_water");
+    if (f.problem()) return damaged(*f.problem());
     s.high_water = high_water;
     // The last good entitlement's members are there together or not at all; so are the grace's.
     if (f.find("good_appliance") != nullptr) {
-      LastGood g;
-      if (!parse_last_good(f, high_water, &g, why)) return false;
-      s.last_good = std::move(g);
+      auto g = parse_last_good(f, high_water);
+      if (!g) return g.error();
+      s.last_good = std::move(*g);
     }
     if (f.find("grace_since") != nullptr) {
-      GraceRecord r;
-      if (!parse_grace(f, high_water, &r, why)) return false;
-      if (!s.last_good) {
-        *why = "a grace without a last good entitlement";
-        return false;
-      }
-      s.grace = r;
+      auto r = parse_grace(f, high_water);
+      if (!r) return r.error();
+      if (!s.last_good) return damaged("a grace without a last good entitlement");
+      s.grace = *r;
     }
-    *out = std::move(s);
-    return true;
+    return s;
   } catch (const std::exception&) {  // out of memory: not a state this time
-    *why = "cannot be read as a state";
-    return false;
+    return damaged("cannot be read as a state");
   }
 }
 
@@ -387,13 +350,15 @@ void StateFile::open(const std::string& path, std::vector<Warning>* warnings, in
                          "cannot read state file " + text.error().message + ": evaluated without one"});
     return;
   }
-  std::string why;
-  if (text->size() > kMaxStateFileBytes) {
-    why = "over 64 KiB";
-  } else if (parse_state(*text, &state_, &why)) {
-    return;
+  std::string why = "over 64 KiB";
+  if (text->size() <= kMaxStateFileBytes) {
+    auto parsed = parse_state(*text);
+    if (parsed) {
+      state_ = std::move(*parsed);
+      return;
+    }
+    why = parsed.error().message;
   }
-  state_ = State{};
   warnings->push_back({WarningCode::state_damaged, "state file " + path + " is damaged (" + why +
                                                        "): evaluated without one; it is rewritten"});
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "seatkey/common/file.hpp"
+#include "seatkey/common/result.hpp"
 #include "seatkey/verifier.hpp"
 
 namespace seatkey::verifier::detail {
@@ -64,12 +65,12 @@ inline constexpr std::size_t kMaxStateFileBytes = 64 * 1024;
 inline constexpr UnixTime kHighWaterStep = 3600;
 
 // Parses a state file's text: one flat JSON object (docs/format.md, "The state file"), read
-// with common's strict scanner. False with *why set when it is not a valid state: not JSON,
-// not an object, a duplicated key, another format version, a missing or mistyped member, a
-// time outside 0000..9999, or values that contradict each other (a grace without a last good
-// entitlement, a last good or grace time after the high-water mark, since after until).
-// Unknown members are ignored.
-bool parse_state(std::string_view text, State* out, std::string* why);
+// with common's strict scanner. When it is not a valid state (the file is damaged), an
+// Errc::malformed error whose message says why: not JSON, not an object, a duplicated key,
+// another format version, a missing or mistyped member, a time outside 0000..9999, or values
+// that contradict each other (a grace without a last good entitlement, a last good or grace
+// time after the high-water mark, since after until). Unknown members are ignored.
+seatkey::Result<State> parse_state(std::string_view text);
 // The state file's text (JSON, one member per line); parse_state() reads it back equal.
 // Times are clamped to 0000-01-01T00:00:00Z..9999-12-31T23:59:59Z.
 std::string format_state(const State& state);

@@ -160,28 +160,27 @@ int input_error(std::ostream& err, const std::string& message) {
 }
 
 // The appliance ID read from `path` (kStdin: standard input) without trailing whitespace, or
-// an error message. Only a regular file is opened (the /proc and /sys files firmware reads IDs
+// the error to show. Only a regular file is opened (the /proc and /sys files firmware reads IDs
 // from are regular files): a FIFO or device is refused at once, never waited on.
-bool read_appliance_file(const std::string& path, std::string* id, std::string* why) {
+sv::Expected<std::string> read_appliance_file(const std::string& path) {
   const bool from_stdin = path == kStdin;
   auto text = from_stdin ? seatkey::read_fd_bounded(STDIN_FILENO, kMaxApplianceFileBytes, "stdin")
                          : seatkey::read_file_bounded(path, kMaxApplianceFileBytes);
   if (!text) {
-    *why = (from_stdin ? "cannot read the appliance ID from " : "cannot read appliance file ") +
-           text.error().message;
-    return false;
+    return sv::Error{sv::ErrorCode::io_error,
+                     (from_stdin ? "cannot read the appliance ID from " : "cannot read appliance file ") +
+                         text.error().message};
   }
   if (text->size() > kMaxApplianceFileBytes) {
-    *why = (from_stdin ? std::string("stdin (--appliance-file -)") : "appliance file " + path) +
-           " is over 4096 bytes: not an appliance ID";
-    return false;
+    return sv::Error{sv::ErrorCode::too_large,
+                     (from_stdin ? std::string("stdin (--appliance-file -)") : "appliance file " + path) +
+                         " is over 4096 bytes: not an appliance ID"};
   }
   while (!text->empty() &&
          (text->back() == '\n' || text->back() == '\r' || text->back() == ' ' || text->back() == '\t')) {
     text->pop_back();
   }
-  *id = std::move(*text);
-  return true;
+  return std::move(*text);
 }
 
 // The license set at o.licenses; kStdin reads standard input, bounded like a file (an endless
@@ -393,8 +392,9 @@ int run(const Options& o, std::ostream& out, std::ostream& err) {
   std::string typed_id = o.appliance.value_or("");
   std::string id_origin = "--appliance";
   if (!o.appliance_file.empty()) {
-    std::string why;
-    if (!read_appliance_file(o.appliance_file, &typed_id, &why)) return input_error(err, why);
+    auto read = read_appliance_file(o.appliance_file);
+    if (!read) return input_error(err, read.error().message);
+    typed_id = std::move(*read);
     id_origin =
         o.appliance_file == kStdin ? "stdin (--appliance-file -)" : "appliance file " + o.appliance_file;
   } else if (!o.appliance) {
