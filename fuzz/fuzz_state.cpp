@@ -36,7 +36,8 @@ v::Entitlement fresh(bool licensed, const char* appliance) {
 }
 
 void check_rules(const d::State& before, const v::Entitlement& e, v::UnixTime t, int days) {
-  const d::GraceDecision g = d::decide_grace(before, e, std::nullopt, t, days, false, {});
+  const std::vector<std::string> revoked;
+  const d::GraceDecision g = d::decide_grace(before, d::GraceInput{e, std::nullopt, t, days, false, revoked});
   check(g.after.high_water && *g.after.high_water >= t);
   check(!before.high_water || *g.after.high_water >= *before.high_water);
   check(!g.after.grace || g.after.last_good);

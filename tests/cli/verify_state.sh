@@ -121,7 +121,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   run setpriv --reuid=nobody --regid=nogroup --clear-groups "$VERIFY" --appliance "$APPLIANCE" \
     --licenses acme.lic --now 2026-11-29T10:00:00Z --state ro/state.json
   expect_rc 0 "a read-only state folder"
-  expect_err "seatkey-verify: warning: state file ro/state.json was not updated: cannot create ro/state.json.tmp: Permission denied"
+  expect_err "seatkey-verify: warning: state file ro/state.json was not updated: cannot open its lock file ro/state.json.lock: Permission denied"
   diff -u expected ro/state.json >/dev/null || fail "the read-only state file changed"
 else
   echo "note: not root or no setpriv: the read-only folder case is left out"

@@ -1,6 +1,8 @@
 // Grace (docs/format.md, "Grace"): boots of one appliance with a state file, through the public
 // API, one scenario per test.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "token_kit.hpp"
 
@@ -16,6 +18,7 @@ const UnixTime kT0 = at("2026-11-28T10:00:00Z");  // the first boot of every sce
 struct Appliance {
   ScratchDir dir;
   int grace_days = 30;
+  bool saves = true;  // false: the state file cannot be written, every boot warns so
 
   std::string state() const { return dir.file("state.json"); }
 
@@ -30,9 +33,20 @@ struct Appliance {
     for (const auto& w : e->warnings) {
       // A state file is made at the first boot; after that it is always read and written.
       CHECK_MESSAGE(w.code != v::WarningCode::state_damaged, w.message);
-      CHECK_MESSAGE(w.code != v::WarningCode::state_not_saved, w.message);
+      if (saves) CHECK_MESSAGE(w.code != v::WarningCode::state_not_saved, w.message);
     }
+    if (!saves) CHECK(e->warnings.back().code == v::WarningCode::state_not_saved);
     return std::move(*e);
+  }
+  // From now on the state file cannot be written: its temporary file cannot be made (a full
+  // disk fails the same step), whoever the tests run as.
+  void stop_saving() {
+    REQUIRE(::mkdir(dir.file("state.json.tmp").c_str(), 0700) == 0);
+    saves = false;
+  }
+  void resume_saving() {
+    REQUIRE(::rmdir(dir.file("state.json.tmp").c_str()) == 0);
+    saves = true;
   }
 };
 
@@ -353,4 +367,51 @@ TEST_CASE("grace: a standby license that expires ends the standby without grace,
   CHECK(b.boot(set, kT0).licensed_users == 8);
   e = b.boot(missing(), kT0 + kDay);
   check_in_grace(e, kT0 + kDay, exp, v::GraceReason::licenses_unreadable);
+}
+
+TEST_CASE(
+    "grace: a grace whose start cannot be written counts from the last good boot and ends, boot after boot") {
+  Appliance a;
+  const auto set = set_of(compact8());
+  a.boot(set, kT0);
+  a.stop_saving();  // a full disk, say
+  const UnixTime until = kT0 + 30 * kDay;
+  // Ten days later the license file is gone: grace, counted from the last good boot the state
+  // file holds, not from today (tomorrow's boot could not know today's).
+  v::Entitlement e = a.boot(missing(), kT0 + 10 * kDay);
+  check_in_grace(e, kT0, until, v::GraceReason::licenses_unreadable);
+  CHECK(e.warnings.back().message.find("was not updated") != std::string::npos);
+  CHECK(e.grace->message.find("the state file cannot be written, so this grace counts from the last good "
+                              "check, 2026-11-28T10:00:00Z") != std::string::npos);
+  e = a.boot(missing(), kT0 + 29 * kDay);
+  check_in_grace(e, kT0, until, v::GraceReason::licenses_unreadable);
+  // Then it ends, and stays ended at every later boot.
+  for (UnixTime now : {until, kT0 + 53 * kDay, kT0 + 185 * kDay, kT0 + 399 * kDay}) {
+    CAPTURE(now);
+    e = a.boot(missing(), now);
+    CHECK_FALSE(e.licensed);
+    CHECK_FALSE(e.grace);
+  }
+  // The licenses back, the disk still full: licensed (a good boot needs no grace).
+  e = a.boot(set, kT0 + 400 * kDay);
+  CHECK(e.licensed_users == 8);
+  CHECK_FALSE(e.grace);
+}
+
+TEST_CASE("grace: a state file that cannot be written and a replaced board do not stop the PBX on the spot") {
+  Appliance a;
+  const auto set = set_of(compact8());
+  a.boot(set, kT0);
+  a.stop_saving();
+  v::Entitlement e = a.boot(set, kT0 + kDay, kOtherAppliance);
+  check_in_grace(e, kT0, kT0 + 30 * kDay, v::GraceReason::appliance_changed);
+  // The disk has room again: the grace is written from then on and ends when it says.
+  a.resume_saving();
+  e = a.boot(set, kT0 + 2 * kDay, kOtherAppliance);
+  check_in_grace(e, kT0 + 2 * kDay, kT0 + 32 * kDay, v::GraceReason::appliance_changed);
+  a.stop_saving();
+  e = a.boot(set, kT0 + 20 * kDay, kOtherAppliance);
+  check_in_grace(e, kT0 + 2 * kDay, kT0 + 32 * kDay, v::GraceReason::appliance_changed);
+  e = a.boot(set, kT0 + 32 * kDay, kOtherAppliance);
+  CHECK_FALSE(e.licensed);
 }

@@ -357,10 +357,15 @@ TEST_CASE("state file: a stale temporary file is replaced, a link in its place i
 }
 
 TEST_CASE(
-    "state file: the folder's lock makes a second evaluation wait, and give up writing after the wait") {
+    "state file: the lock file's lock makes a second evaluation wait, and give up writing after the wait") {
   ScratchDir dir;
   const std::string path = dir.file("state.json");
-  const int held = ::open(dir.path.c_str(), O_RDONLY | O_DIRECTORY);
+  {
+    d::StateFile first;  // makes the lock file
+    std::vector<v::Warning> w;
+    first.open(path, &w, 300);
+  }
+  const int held = ::open((path + ".lock").c_str(), O_RDONLY);
   REQUIRE(held >= 0);
   REQUIRE(::flock(held, LOCK_EX) == 0);
   d::StateFile f;
@@ -368,18 +373,83 @@ TEST_CASE(
   const auto start = std::chrono::steady_clock::now();
   f.open(path, &w, 300);
   CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(300));
-  f.save(full_state(), &w);
+  CHECK_FALSE(f.save(full_state(), &w));
   REQUIRE(w.size() == 2);
   CHECK(w[1].code == v::WarningCode::state_not_saved);
   CHECK(w[1].message == "state file " + path + " was not updated: another evaluation held the lock on " +
-                            dir.path + " for 300 ms");
+                            path + ".lock for 300 ms");
   CHECK(::access(path.c_str(), F_OK) != 0);
   ::close(held);
   // Free again: saved.
   d::StateFile g;
   w.clear();
   g.open(path, &w, 300);
-  g.save(full_state(), &w);
+  CHECK(g.save(full_state(), &w));
   CHECK(w.size() == 1);
   CHECK(read_file(path) == kText);
+}
+
+TEST_CASE(
+    "state file: a lock held on its folder does not stop it - the lock is a 0600 lock file of its own") {
+  ScratchDir dir;
+  const std::string path = dir.file("state.json");
+  // Whoever may read the folder may open and lock it: that must not keep the state from being
+  // written (which would freeze the high-water mark and restart a grace at every boot).
+  const int folder = ::open(dir.path.c_str(), O_RDONLY | O_DIRECTORY);
+  REQUIRE(folder >= 0);
+  REQUIRE(::flock(folder, LOCK_EX) == 0);
+  std::vector<v::Warning> w;
+  {
+    const mode_t old_umask = ::umask(0);  // the lock file is 0600 whatever the umask
+    d::StateFile f;
+    const auto start = std::chrono::steady_clock::now();
+    f.open(path, &w, 300);
+    ::umask(old_umask);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(300));
+    CHECK(f.save(full_state(), &w));
+    REQUIRE(w.size() == 1);  // state_missing only
+    CHECK(read_file(path) == kText);
+  }
+  ::close(folder);
+  struct stat st;
+  REQUIRE(::lstat((path + ".lock").c_str(), &st) == 0);
+  CHECK(S_ISREG(st.st_mode));
+  CHECK((st.st_mode & 07777) == 0600);
+  // One made more open by someone who could write the folder is made 0600 again.
+  REQUIRE(::chmod((path + ".lock").c_str(), 0644) == 0);
+  d::StateFile g;
+  w.clear();
+  g.open(path, &w, 300);
+  REQUIRE(::stat((path + ".lock").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600);
+  CHECK(g.save(full_state(), &w));
+  CHECK(w.empty());
+}
+
+TEST_CASE(
+    "state file: a lock file that is a link or a FIFO is never followed or waited on, and not written") {
+  ScratchDir dir;
+  const std::string path = dir.file("state.json");
+  const std::string target = dir.write("precious", "do not touch");
+  REQUIRE(::symlink(target.c_str(), (path + ".lock").c_str()) == 0);
+  d::StateFile f;
+  std::vector<v::Warning> w;
+  f.open(path, &w, 300);
+  CHECK_FALSE(f.save(full_state(), &w));
+  REQUIRE(w.size() == 2);
+  CHECK(w[1].message == "state file " + path + " was not updated: cannot open its lock file " + path +
+                            ".lock: Too many levels of symbolic links");
+  CHECK(read_file(target) == "do not touch");
+  CHECK(::access(path.c_str(), F_OK) != 0);
+  REQUIRE(::unlink((path + ".lock").c_str()) == 0);
+  REQUIRE(::mkfifo((path + ".lock").c_str(), 0600) == 0);
+  const auto start = std::chrono::steady_clock::now();
+  d::StateFile g;
+  w.clear();
+  g.open(path, &w, 300);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+  CHECK_FALSE(g.save(full_state(), &w));
+  REQUIRE(w.size() == 2);
+  CHECK(w[1].message ==
+        "state file " + path + " was not updated: its lock file " + path + ".lock is not a regular file");
 }

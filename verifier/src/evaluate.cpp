@@ -581,14 +581,20 @@ Entitlement evaluate_checked(const LicenseSet& set, std::string appliance, const
   write_reports(tokens, &checks, outcome, candidates, &e);
 
   if (!context.state_path.empty()) {
-    const int grace_days = context.grace_days.value_or(default_grace_days());
-    detail::GraceDecision d = detail::decide_grace(state.state(), e, good_until(candidates, outcome), t,
-                                                   grace_days, unreadable != nullptr, candidates.revoked);
+    const detail::GraceInput in{e,
+                                good_until(candidates, outcome),
+                                t,
+                                context.grace_days.value_or(default_grace_days()),
+                                unreadable != nullptr,
+                                candidates.revoked};
+    detail::GraceDecision d = detail::decide_grace(state.state(), in);
+    if (!state.save(d.after, &warnings) && d.after.grace && !state.state().grace) {
+      d = detail::decide_unsaved_grace(state.state(), in);
+    }
     if (d.grace) {
       detail::apply_last_good(*state.state().last_good, &e);
       e.grace = std::move(d.grace);
     }
-    state.save(d.after, &warnings);
   }
   e.expiring = expiring_of(e.accepted, t, context.warn_days);
   e.warnings = std::move(warnings);

@@ -310,31 +310,11 @@ bool write_all(int fd, std::string_view text) {
 void StateFile::open(const std::string& path, std::vector<Warning>* warnings, int lock_wait_millis) {
   path_ = path;
   folder_ = folder_of(path);
-
-  // The lock: concurrent evaluations read, decide and write one after the other, so that the
-  // high-water mark never goes back and a grace is decided once.
   folder_fd_ = seatkey::FileDescriptor(::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (folder_fd_.get() < 0) {
     lock_problem_ = "cannot open its folder " + folder_ + ": " + errno_text(errno);
   } else {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(lock_wait_millis);
-    for (;;) {
-      if (::flock(folder_fd_.get(), LOCK_EX | LOCK_NB) == 0) {
-        locked_ = true;
-        break;
-      }
-      if (errno == EINTR) continue;
-      if (errno != EWOULDBLOCK) {
-        lock_problem_ = "cannot lock its folder " + folder_ + ": " + errno_text(errno);
-        break;
-      }
-      if (std::chrono::steady_clock::now() >= deadline) {
-        lock_problem_ = "another evaluation held the lock on " + folder_ + " for " +
-                        std::to_string(lock_wait_millis) + " ms";
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    lock(lock_wait_millis);
   }
 
   struct stat st;
@@ -363,29 +343,69 @@ void StateFile::open(const std::string& path, std::vector<Warning>* warnings, in
                                                        "): evaluated without one; it is rewritten"});
 }
 
-void StateFile::save(const State& state, std::vector<Warning>* warnings) {
-  const auto not_saved = [&](const std::string& why) {
-    warnings->push_back({WarningCode::state_not_saved, "state file " + path_ + " was not updated: " + why});
-  };
-  if (!locked_) {
-    not_saved(lock_problem_);
+// The lock: concurrent evaluations read, decide and write one after the other, so that the
+// high-water mark never goes back and a grace is decided once. The lock file is never removed
+// (removing it would let two evaluations lock two different files).
+void StateFile::lock(int lock_wait_millis) {
+  const std::string lock_path = path_ + ".lock";
+  // O_NOFOLLOW: never create or chmod through a link; O_NONBLOCK: a FIFO in its place is not
+  // waited on (and then refused as not a regular file).
+  lock_fd_ = seatkey::FileDescriptor(
+      ::open(lock_path.c_str(), O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600));
+  if (lock_fd_.get() < 0) {
+    lock_problem_ = "cannot open its lock file " + lock_path + ": " + errno_text(errno);
     return;
   }
-  if (!needs_saving(state_, state)) return;
+  struct stat st;
+  if (::fstat(lock_fd_.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    lock_problem_ = "its lock file " + lock_path + " is not a regular file";
+    return;
+  }
+  // 0600 whatever the umask was when it was made, so that only the verifier's user can open it
+  // (and so lock it).
+  if ((st.st_mode & 07777) != 0600 && ::fchmod(lock_fd_.get(), 0600) != 0) {
+    lock_problem_ = "cannot make its lock file " + lock_path + " 0600: " + errno_text(errno);
+    return;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(lock_wait_millis);
+  for (;;) {
+    if (::flock(lock_fd_.get(), LOCK_EX | LOCK_NB) == 0) {
+      locked_ = true;
+      return;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EWOULDBLOCK) {
+      lock_problem_ = "cannot lock " + lock_path + ": " + errno_text(errno);
+      return;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      lock_problem_ = "another evaluation held the lock on " + lock_path + " for " +
+                      std::to_string(lock_wait_millis) + " ms";
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+bool StateFile::save(const State& state, std::vector<Warning>* warnings) {
+  const auto not_saved = [&](const std::string& why) {
+    warnings->push_back({WarningCode::state_not_saved, "state file " + path_ + " was not updated: " + why});
+    return false;
+  };
+  if (!locked_) return not_saved(lock_problem_);
+  if (!needs_saving(state_, state)) return true;
   // The temporary file has one name: only the holder of the lock writes it, and one left by
   // a killed evaluation is removed here.
   const std::string temp = path_ + ".tmp";
   const std::string text = format_state(state);
   if (::unlink(temp.c_str()) != 0 && errno != ENOENT) {
-    not_saved("cannot remove " + temp + ": " + errno_text(errno));
-    return;
+    return not_saved("cannot remove " + temp + ": " + errno_text(errno));
   }
   // O_EXCL | O_NOFOLLOW: never write through a link someone put in the temporary file's place.
   seatkey::FileDescriptor fd(
       ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (fd.get() < 0) {
-    not_saved("cannot create " + temp + ": " + errno_text(errno));
-    return;
+    return not_saved("cannot create " + temp + ": " + errno_text(errno));
   }
   const char* step = nullptr;
   if (::fchmod(fd.get(), 0600) != 0) {
@@ -402,14 +422,15 @@ void StateFile::save(const State& state, std::vector<Warning>* warnings) {
   if (step != nullptr) {
     const int err = errno;
     ::unlink(temp.c_str());
-    not_saved(std::string(step) + " of " + temp + ": " + errno_text(err));
-    return;
+    return not_saved(std::string(step) + " of " + temp + ": " + errno_text(err));
   }
+  state_ = state;
   if (::fsync(folder_fd_.get()) != 0) {
+    // The new state is in place: the next evaluation reads it, unless the power fails first.
     not_saved("fsync of its folder " + folder_ + ": " + errno_text(errno) +
               " (the new state is in place, but may not survive a power loss)");
   }
-  state_ = state;
+  return true;
 }
 
 // ---- Grace ---------------------------------------------------------------------------------
@@ -496,9 +517,9 @@ std::string grace_message(const GraceRecord& r, const LastGood& g, const Entitle
 
 }  // namespace
 
-GraceDecision decide_grace(const State& before, const Entitlement& fresh,
-                           const std::optional<UnixTime>& fresh_good_until, UnixTime t, int grace_days,
-                           bool unreadable, const std::vector<std::string>& revoked) {
+GraceDecision decide_grace(const State& before, const GraceInput& in) {
+  const Entitlement& fresh = in.fresh;
+  const UnixTime t = in.t;
   GraceDecision d;
   d.after = before;
   d.after.high_water = std::max(before.high_water.value_or(t), t);
@@ -506,7 +527,7 @@ GraceDecision decide_grace(const State& before, const Entitlement& fresh,
   // record (in progress or used up) ends with it.
   const auto record_fresh = [&] {
     if (!fresh.licensed) return;
-    d.after.last_good = last_good_of(fresh, t, fresh_good_until);
+    d.after.last_good = last_good_of(fresh, t, in.good_until);
     d.after.grace.reset();
   };
   if (!before.last_good) {
@@ -515,7 +536,7 @@ GraceDecision decide_grace(const State& before, const Entitlement& fresh,
   }
   const LastGood& g = *before.last_good;
   const bool worse = !fresh.licensed || fresh.licensed_users < g.licensed_users;
-  if (!worse || loss_is_revoked(g, fresh, revoked)) {
+  if (!worse || loss_is_revoked(g, fresh, in.revoked)) {
     record_fresh();
     return d;
   }
@@ -524,18 +545,18 @@ GraceDecision decide_grace(const State& before, const Entitlement& fresh,
     // A grace once started keeps its since and until, whatever happens to the files or the
     // clock; a shorter grace period or an earlier expiry of the last good licenses shorten it.
     r = *before.grace;
-    r.until = std::min(r.until, add_days(r.since, grace_days));
+    r.until = std::min(r.until, add_days(r.since, in.grace_days));
     if (g.good_until) r.until = std::min(r.until, *g.good_until);
     r.until = std::max(r.until, r.since);
   } else {
-    if (grace_days == 0 || loss_is_the_licenses(g, fresh, t)) {
+    if (in.grace_days == 0 || loss_is_the_licenses(g, fresh, t)) {
       record_fresh();
       return d;
     }
     r.since = t;
-    r.until = add_days(t, grace_days);
+    r.until = add_days(t, in.grace_days);
     if (g.good_until) r.until = std::min(r.until, *g.good_until);
-    r.reason = reason_of(g, fresh, unreadable);
+    r.reason = reason_of(g, fresh, in.unreadable);
   }
   d.after.grace = r;
   if (t < r.until) {
@@ -543,6 +564,20 @@ GraceDecision decide_grace(const State& before, const Entitlement& fresh,
   } else {
     // Used up: the record stays (no new grace) until a licensed evaluation replaces it.
     record_fresh();
+  }
+  return d;
+}
+
+GraceDecision decide_unsaved_grace(const State& before, const GraceInput& in) {
+  if (!before.last_good || before.grace) return decide_grace(before, in);
+  const LastGood& g = *before.last_good;
+  State assumed = before;
+  assumed.grace = GraceRecord{g.at, add_days(g.at, in.grace_days), reason_of(g, in.fresh, in.unreadable)};
+  GraceDecision d = decide_grace(assumed, in);
+  if (d.grace) {
+    d.grace->message +=
+        " (the state file cannot be written, so this grace counts from the last good check, " +
+        seatkey::format_rfc3339(g.at) + ")";
   }
   return d;
 }

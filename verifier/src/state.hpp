@@ -81,10 +81,12 @@ std::string format_state(const State& state);
 // by less than an hour.
 bool needs_saving(const State& before, const State& after);
 
-// The state file on disk for one evaluation: open() takes an exclusive lock on its folder
-// (waiting at most kLockWaitMillis) and reads it; save() writes the new state atomically
-// (temporary file in the same folder, fsync, rename, fsync of the folder) while the lock is
-// held. Problems never fail the evaluation: they become Warnings.
+// The state file on disk for one evaluation: open() takes an exclusive lock (waiting at most
+// kLockWaitMillis) and reads it; save() writes the new state atomically (temporary file in the
+// same folder, fsync, rename, fsync of the folder) while the lock is held. The lock is a
+// `flock` on the lock file FILE.lock beside it, which the verifier creates 0600: never on the
+// folder, which anyone who may read the folder could open and lock, and so stop every
+// evaluation from saving. Problems never fail the evaluation: they become Warnings.
 class StateFile {
  public:
   static constexpr int kLockWaitMillis = 10000;
@@ -93,15 +95,19 @@ class StateFile {
   // damaged (each with its Warning in *warnings).
   void open(const std::string& path, std::vector<Warning>* warnings, int lock_wait_millis = kLockWaitMillis);
   const State& state() const { return state_; }
-  // Replaces the file with `state` when needs_saving() says so; a Warning when it cannot
-  // (also when open() could not take the lock: then nothing is written, another evaluation
-  // holds it).
-  void save(const State& state, std::vector<Warning>* warnings);
+  // Replaces the file with `state` when needs_saving() says so. False, with a Warning, when
+  // it cannot (also when open() could not take the lock: then nothing is written); true when
+  // the file now holds `state` (give or take needs_saving()'s hour).
+  bool save(const State& state, std::vector<Warning>* warnings);
 
  private:
+  // Takes the lock on path_ + ".lock" (sets locked_ or lock_problem_).
+  void lock(int lock_wait_millis);
+
   std::string path_;
   std::string folder_;
-  seatkey::FileDescriptor folder_fd_;  // open and locked while locked_
+  seatkey::FileDescriptor folder_fd_;  // for the fsync after the rename
+  seatkey::FileDescriptor lock_fd_;    // the lock file, locked while locked_
   bool locked_ = false;
   std::string lock_problem_;
   State state_;
@@ -113,13 +119,26 @@ struct GraceDecision {
   State after;                 // the state to save
 };
 
-// The grace rules (docs/format.md, "Grace") for an evaluation at `t` whose own result is
-// `fresh` (its grace unset), with `fresh_good_until` its LastGood::good_until, `unreadable`
-// when the license set could not be read, `revoked` the serials of the revocation list that
-// applied (in compare_serials() order).
-GraceDecision decide_grace(const State& before, const Entitlement& fresh,
-                           const std::optional<UnixTime>& fresh_good_until, UnixTime t, int grace_days,
-                           bool unreadable, const std::vector<std::string>& revoked);
+// One evaluation as the grace rules see it.
+struct GraceInput {
+  const Entitlement& fresh;            // its own result, from the licenses alone (grace unset)
+  std::optional<UnixTime> good_until;  // fresh's LastGood::good_until when it is licensed
+  UnixTime t = 0;                      // its evaluation time
+  int grace_days = 0;
+  bool unreadable = false;                  // the license set could not be read
+  const std::vector<std::string>& revoked;  // the applied list's serials, compare_serials() order
+};
+
+// The grace rules (docs/format.md, "Grace") for the evaluation `in` with the state `before`.
+GraceDecision decide_grace(const State& before, const GraceInput& in);
+
+// The grace rules when the state file could not be written with decide_grace()'s `after`
+// and that started a grace: a grace whose start is not on disk would start again at the next
+// evaluation, and again at every one after it, so it is counted from the last good evaluation
+// the state file holds instead (as if it had started then): it carries the PBX over a state
+// file that cannot be written for the grace days after the last good check, and then ends.
+// Its `after` is not for saving (the save has just failed).
+GraceDecision decide_unsaved_grace(const State& before, const GraceInput& in);
 
 // Makes `e` the last good entitlement `g` (licensed, edition, server license, users, update
 // option), keeping its appliance, clock fields and reports.

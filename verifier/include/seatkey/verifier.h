@@ -18,7 +18,7 @@
  *  - Thread safety: no global mutable state; handles are immutable once made (but for the
  *    setters of seatkey_options), so any number of threads may read the same handle; freeing
  *    or setting one must not race with reading it. Evaluations with the same state file, in
- *    any threads or processes, take turns on a lock of its folder.
+ *    any threads or processes, take turns on its lock file (FILE.lock, 0600, beside it).
  */
 #ifndef SEATKEY_VERIFIER_H
 #define SEATKEY_VERIFIER_H

@@ -283,7 +283,7 @@ struct EvaluationContext {
   std::optional<UnixTime> min_time;
   // The state file (high-water mark, last good entitlement, grace in progress): read before
   // the evaluation and rewritten atomically after it when it changed (or its high-water mark
-  // moved an hour), under a lock on its folder. Empty: none
+  // moved an hour), under a lock on its lock file (path + ".lock", 0600). Empty: none
   // (then no grace). A missing, unreadable or damaged one counts as empty, with a Warning;
   // one that cannot be written is a Warning too: a state file never fails an evaluation.
   // With a state file, a license set that could not be read or is over the limits is
