@@ -104,6 +104,20 @@ expect_out "Grace:    1 day left, until $(days_after 10) (since $(days_after 9),
 boot "$APPLIANCE" "$(days_after 10)"
 expect_rc 1 "after the rental's end"
 
+# The grace names today's cause: started by a moved VM, then back on its own ID with the
+# license file deleted, it says so, not "a moved VM".
+rm -rf licenses state.json && mkdir licenses
+cp acme.lic.backup licenses/acme.lic
+boot "$APPLIANCE" "$NOW"
+boot "$OTHER_APPLIANCE" "$(days_after 1)"
+expect_out "(since $FIRST_WORSE, appliance_changed): the last good licenses (compact edition, 8 users, server license 1001) are for appliance $APPLIANCE, and this is $OTHER_APPLIANCE (a moved VM or a replaced board?)"
+rm licenses/acme.lic
+boot "$APPLIANCE" "$(days_after 2)"
+expect_rc 0 "back on its own ID, the license file deleted"
+expect_out "Grace:    29 days left, until $UNTIL (since $FIRST_WORSE, licenses_damaged): licenses that counted at the last good check (compact edition, 8 users, server license 1001) no longer do: restore the license files the vendor sent; after that it is not licensed."
+expect_out_lacks "moved VM"
+grep -q '"grace_reason": "licenses_damaged"' state.json || fail "the state file keeps the first cause"
+
 # --grace-days N; 0: no grace. Never without a state file.
 rm -rf licenses state.json && mkdir licenses
 cp acme.lic.backup licenses/acme.lic

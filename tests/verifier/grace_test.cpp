@@ -415,3 +415,29 @@ TEST_CASE("grace: a state file that cannot be written and a replaced board do no
   e = a.boot(set, kT0 + 32 * kDay, kOtherAppliance);
   CHECK_FALSE(e.licensed);
 }
+
+TEST_CASE("grace: the reason and the message name today's cause, not the one that started the grace") {
+  Appliance a;
+  const auto set = set_of(compact8());
+  a.boot(set, kT0);
+  // A moved VM starts the grace.
+  v::Entitlement e = a.boot(set, kT0 + kDay, kOtherAppliance);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::appliance_changed);
+  CHECK(e.grace->message.find("a moved VM or a replaced board?") != std::string::npos);
+  // Back on its own ID, its license file deleted: the same grace, today's cause.
+  e = a.boot(missing(), kT0 + 2 * kDay);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::licenses_unreadable);
+  CHECK(e.grace->message ==
+        "the licenses could not be read; the last good ones (compact edition, 8 users, server license 1001) "
+        "are kept: restore the license files");
+  // A file that is there but holds only the pack.
+  e = a.boot(set_of({compact8()[1]}), kT0 + 3 * kDay);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::licenses_damaged);
+  CHECK(e.grace->message ==
+        "licenses that counted at the last good check (compact edition, 8 users, server license 1001) no "
+        "longer do: restore the license files the vendor sent");
+  // Moved again.
+  e = a.boot(set, kT0 + 4 * kDay, kOtherAppliance);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::appliance_changed);
+  CHECK(e.grace->message.find("and this is " + std::string(kOtherAppliance)) != std::string::npos);
+}

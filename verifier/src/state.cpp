@@ -556,8 +556,10 @@ GraceDecision decide_grace(const State& before, const GraceInput& in) {
     r.since = t;
     r.until = add_days(t, in.grace_days);
     if (g.good_until) r.until = std::min(r.until, *g.good_until);
-    r.reason = reason_of(g, fresh, in.unreadable);
   }
+  // The cause is today's, not the one that started the grace: a grace that a moved VM started
+  // may go on with the right ID and a deleted license file, and the admin must fix that.
+  r.reason = reason_of(g, fresh, in.unreadable);
   d.after.grace = r;
   if (t < r.until) {
     d.grace = Grace{r.since, r.until, r.reason, grace_message(r, g, fresh)};
