@@ -4,7 +4,8 @@
 // same the second time; and the grace rules on it keep their promises for a licensed and an
 // unlicensed evaluation at the high-water mark and a day later: the high-water mark never goes
 // back, a grace covers the evaluation time, lasts at most the grace days from its start and
-// never past the last good entitlement's good_until.
+// never past the last good entitlement's end, and keeps no more users than the last good
+// entitlement had, without those of the packs that expired by then.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -37,7 +38,8 @@ v::Entitlement fresh(bool licensed, const char* appliance) {
 
 void check_rules(const d::State& before, const v::Entitlement& e, v::UnixTime t, int days) {
   const std::vector<std::string> revoked;
-  const d::GraceDecision g = d::decide_grace(before, d::GraceInput{e, std::nullopt, t, days, false, revoked});
+  const std::vector<std::string> revoked;
+  const d::GraceDecision g = d::decide_grace(before, d::GraceInput{e, {}, t, days, false, revoked});
   check(g.after.high_water && *g.after.high_water >= t);
   check(!before.high_water || *g.after.high_water >= *before.high_water);
   check(!g.after.grace || g.after.last_good);
@@ -46,7 +48,10 @@ void check_rules(const d::State& before, const v::Entitlement& e, v::UnixTime t,
           (!e.licensed || e.licensed_users < before.last_good->licensed_users));
     check(g.grace->since <= t && t < g.grace->until);
     check(g.grace->until - g.grace->since <= static_cast<v::UnixTime>(days) * 86400);
-    check(!before.last_good->good_until || g.grace->until <= *before.last_good->good_until);
+    const auto end = d::end_of(*before.last_good);
+    check(!end || g.grace->until <= *end);
+    check(g.kept == d::kept_at(*before.last_good, t));
+    check(g.kept.licensed_users <= before.last_good->licensed_users && g.kept.licensed_users >= 1);
     check(before.grace || g.grace->since == t);  // a grace in progress keeps its start
     check(!before.grace || g.grace->since == before.grace->since);
   }

@@ -34,7 +34,11 @@ cat >expected <<'JSON'
   "good_max_users": 20,
   "good_excess_users": 0,
   "good_updates_until": "2027-12-31T23:59:59Z",
-  "good_until": "2027-01-01T00:00:00Z"
+  "good_until": "2027-01-01T00:00:00Z",
+  "good_ends": null,
+  "good_pack_expiries": [
+    "2027-01-01T00:00:00Z 1"
+  ]
 }
 JSON
 diff -u expected state.json >diff || fail "the state file differs: $(cat diff)"

@@ -149,25 +149,47 @@ TEST_CASE("grace: an expired pack never gets grace, the fewer users are the new 
   CHECK(e.evaluated_at == exp + kDay);
 }
 
-TEST_CASE("grace: never past the last good licenses' first expiry, even when the loss is a damaged file") {
+TEST_CASE("grace: a pack that expires during a grace drops out alone, the rest is kept for the whole grace") {
   Appliance a;
   const UnixTime exp = kT0 + 10 * kDay;
   Lic rental = pack("1003", 5);
   rental.l.expires = exp;
   CHECK(a.boot(set_of({server("1001", Edition::compact).token(), rental.token()}), kT0).licensed_users == 8);
-  // The file is lost a day later: grace, but only until the rental would have ended.
+  // The file is lost a day later: grace for 30 days, with the rental's 5 users until its exp.
   v::Entitlement e = a.boot(missing(), kT0 + kDay);
-  check_in_grace(e, kT0 + kDay, exp, v::GraceReason::licenses_unreadable);
-  e = a.boot(missing(), exp);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::licenses_unreadable);
+  e = a.boot(missing(), exp - 1);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::licenses_unreadable);
+  for (UnixTime now : {exp, kT0 + 31 * kDay - 1}) {
+    CAPTURE(now);
+    e = a.boot(missing(), now);
+    REQUIRE(e.grace);
+    CHECK(e.licensed);
+    CHECK(e.edition == v::Edition::compact);
+    CHECK(e.licensed_users == 3);
+    CHECK(e.pack_users == 0);
+    CHECK(e.max_users == 20);
+    CHECK(e.grace->since == kT0 + kDay);
+    CHECK(e.grace->until == kT0 + 31 * kDay);
+    CHECK(e.grace->message.find("(compact edition, 3 users, server license 1001)") != std::string::npos);
+  }
+  e = a.boot(missing(), kT0 + 31 * kDay);
   CHECK_FALSE(e.licensed);
   CHECK_FALSE(e.grace);
-  // Lost on the day of the expiry: no grace at all.
+  // Lost on the day of the expiry: grace keeps what did not expire.
   Appliance b;
   b.boot(set_of({server("1001", Edition::compact).token(), rental.token()}), kT0);
   e = b.boot(missing(), exp);
-  CHECK_FALSE(e.licensed);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 3);
+  CHECK(e.grace->until == exp + 30 * kDay);
+  // Only the pack expired, the server license is there: no grace, 3 users is the new baseline.
+  Appliance r;
+  r.boot(set_of({server("1001", Edition::compact).token(), rental.token()}), kT0);
+  e = r.boot(set_of({server("1001", Edition::compact).token(), rental.token()}), exp);
   CHECK_FALSE(e.grace);
-  // A pack that the Compact's maximum cut off takes no users when it expires: no limit.
+  CHECK(e.licensed_users == 3);
+  // A pack that the Compact's maximum cut off takes no users when it expires.
   Appliance c;
   std::vector<std::string> full = {server("1001", Edition::compact).token()};
   for (int i = 0; i < 4; ++i) full.push_back(pack(std::to_string(2000 + i), 5).token());
@@ -177,6 +199,26 @@ TEST_CASE("grace: never past the last good licenses' first expiry, even when the
   CHECK(e.licensed_users == 20);
   REQUIRE(e.grace);
   CHECK(e.grace->until == exp + 31 * kDay);
+}
+
+TEST_CASE(
+    "grace: a 1-user rental pack expiring in 24 days leaves a Compact's grace at 3 users, not unlicensed") {
+  Appliance a;
+  Lic rental = pack("1003", 1);
+  rental.l.expires = kT0 + 24 * kDay;
+  CHECK(a.boot(set_of({server("1001", Edition::compact).token(), rental.token()}), kT0).licensed_users == 4);
+  v::Entitlement e = a.boot(missing(), kT0 + kDay, kAppliance);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 4);
+  CHECK(e.grace->until == kT0 + 31 * kDay);  // the full 30 days, not the rental's 24
+  e = a.boot(missing(), kT0 + 25 * kDay);
+  REQUIRE(e.grace);
+  CHECK(e.licensed);
+  CHECK(e.licensed_users == 3);  // Compact minus 1 user
+  CHECK(e.included_users == 3);
+  CHECK(e.pack_users == 0);
+  e = a.boot(missing(), kT0 + 31 * kDay);
+  CHECK_FALSE(e.licensed);
 }
 
 TEST_CASE("grace: a server license with an exp limits grace to it") {
@@ -440,4 +482,39 @@ TEST_CASE("grace: the reason and the message name today's cause, not the one tha
   e = a.boot(set, kT0 + 4 * kDay, kOtherAppliance);
   check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::appliance_changed);
   CHECK(e.grace->message.find("and this is " + std::string(kOtherAppliance)) != std::string::npos);
+}
+
+TEST_CASE(
+    "grace: on a state file of an older build, a grace ends where that build ended it, until a good boot") {
+  // tests/fixtures/state-v1-rental.json: a Compact with 3 + 5 + 5 users, the second pack a
+  // rental ending 2026-12-08T10:00:00Z, as the build before the pack expiries wrote it.
+  const std::string fixture =
+      read_file(std::string(SEATKEY_SOURCE_DIR) + "/tests/fixtures/state-v1-rental.json");
+  const UnixTime rental_end = at("2026-12-08T10:00:00Z");
+  Appliance a;
+  a.dir.write("state.json", fixture);
+  // It does not know when the server license ends: its good_until (the rental's end) ends it all.
+  v::Entitlement e = a.boot(missing(), kT0 + kDay);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 13);
+  CHECK(e.grace->until == rental_end);
+  e = a.boot(missing(), rental_end);
+  CHECK_FALSE(e.licensed);
+  // A good boot of this build records the expiries; a later loss then keeps the 8 users that do
+  // not expire for the whole grace.
+  Appliance b;
+  b.dir.write("state.json", fixture);
+  Lic rental = pack("1003", 5);
+  rental.l.expires = rental_end;
+  e = b.boot(set_of({server("1001", Edition::compact).token(), pack("1002", 5).token(), rental.token()}),
+             kT0);
+  CHECK(e.licensed_users == 13);
+  CHECK(read_file(b.state()).find("\"good_pack_expiries\": [\n    \"2026-12-08T10:00:00Z 5\"\n  ]") !=
+        std::string::npos);
+  e = b.boot(missing(), kT0 + kDay);
+  REQUIRE(e.grace);
+  CHECK(e.grace->until == kT0 + 31 * kDay);
+  e = b.boot(missing(), rental_end);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 8);
 }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 
+#include "older_state_reader.hpp"
 #include "state.hpp"
 #include "token_kit.hpp"
 
@@ -127,6 +128,110 @@ TEST_CASE("state format: a standby's last good entitlement names its primary and
   CHECK(why_damaged(edited(until, until + " \"good_standby_for\": \"0099AABBCCDD\", "
                                           "\"good_standby_license\": \"30 01\",")) ==
         "good_standby_license is not a license serial");
+}
+
+// full_state() whose last good entitlement has a rental pack of 5 and two of 1 that expire.
+d::State rental_state() {
+  d::State s = full_state();
+  s.last_good->pack_users = 18;
+  s.last_good->expiries = d::Expiries{at("2027-06-01T00:00:00Z"),
+                                      {{at("2026-12-24T00:00:00Z"), 5}, {at("2027-01-01T00:00:00Z"), 2}}};
+  return s;
+}
+
+TEST_CASE("state format: the pack expiries are two optional members, both or neither") {
+  const d::State s = rental_state();
+  const std::string text = d::format_state(s);
+  const std::string members =
+      "  \"good_until\": \"2027-01-01T00:00:00Z\",\n"
+      "  \"good_ends\": \"2027-06-01T00:00:00Z\",\n"
+      "  \"good_pack_expiries\": [\n"
+      "    \"2026-12-24T00:00:00Z 5\",\n"
+      "    \"2027-01-01T00:00:00Z 2\"\n"
+      "  ],\n";
+  CHECK(text.find(members) != std::string::npos);
+  CHECK(parsed(text) == s);
+  d::State forever = s;
+  forever.last_good->expiries->ends.reset();
+  CHECK(parsed(d::format_state(forever)) == forever);
+  // Without them (an older build's file, or no pack that expires): none, as written before.
+  CHECK(d::format_state(full_state()) == kText);
+  CHECK_FALSE(parsed(kText).last_good->expiries);
+
+  const std::string until = "\"good_until\": \"2027-01-01T00:00:00Z\",";
+  const auto with = [&](const std::string& more) { return edited(until, until + " " + more); };
+  CHECK(why_damaged(with("\"good_ends\": null,")) == "good_pack_expiries is missing");
+  CHECK(why_damaged(with("\"good_pack_expiries\": [],")) == "good_ends is missing");
+  CHECK(why_damaged(with("\"good_ends\": 5, \"good_pack_expiries\": [],")) ==
+        "good_ends is not an RFC 3339 time");
+  CHECK(why_damaged(with("\"good_ends\": \"2026-11-01T00:00:00Z\", \"good_pack_expiries\": [],")) ==
+        "good_ends is not after good_at");
+  for (const char* list :
+       {"\"2026-12-24T00:00:00Z 5\"", "[1]", "[\"2026-12-24T00:00:00Z\"]", "[\"2026-12-24T00:00:00Z 0\"]",
+        "[\"2026-12-24T00:00:00Z -1\"]", "[\"2026-12-24T00:00:00Z 5 \"]", "[\"2026-12-24 5\"]",
+        "[[\"2026-12-24T00:00:00Z\", 5]]", "[\"2026-12-24T00:00:00Z 1000001\"]"}) {
+    CAPTURE(list);
+    CHECK(why_damaged(with("\"good_ends\": null, \"good_pack_expiries\": " + std::string(list) + ",")) ==
+          "good_pack_expiries is not a list of \"TIME USERS\" strings");
+  }
+  CHECK(why_damaged(with("\"good_ends\": null, \"good_pack_expiries\": [\"2027-01-01T00:00:00Z 1\", "
+                         "\"2026-12-24T00:00:00Z 1\"],")) ==
+        "good_pack_expiries is not in time order after good_at");
+  CHECK(why_damaged(with("\"good_ends\": null, \"good_pack_expiries\": [\"2026-12-24T00:00:00Z 1\", "
+                         "\"2026-12-24T00:00:00Z 1\"],")) ==
+        "good_pack_expiries is not in time order after good_at");
+  CHECK(why_damaged(with("\"good_ends\": null, \"good_pack_expiries\": [\"2026-11-28T10:00:00Z 1\"],")) ==
+        "good_pack_expiries is not in time order after good_at");
+  CHECK(why_damaged(with("\"good_ends\": \"2026-12-24T00:00:00Z\", \"good_pack_expiries\": "
+                         "[\"2026-12-24T00:00:00Z 1\"],")) ==
+        "good_pack_expiries holds an expiry not before good_ends");
+  CHECK(why_damaged(with("\"good_ends\": null, \"good_pack_expiries\": [\"2026-12-24T00:00:00Z 19\"],")) ==
+        "good_pack_expiries takes more users than good_pack_users");
+  std::string many;
+  for (int i = 0; i <= 100; ++i) {
+    many += std::string(i == 0 ? "" : ", ") + "\"" + format_rfc3339(at("2027-01-01T00:00:00Z") + i) + " 1\"";
+  }
+  CHECK(why_damaged(with("\"good_ends\": null, \"good_pack_expiries\": [" + many + "],")) ==
+        "good_pack_expiries holds over 100 expiries");
+}
+
+TEST_CASE(
+    "state format: the reader of older builds reads what this build writes, with the same entitlement") {
+  // Firmware rolled back to an older build must read this build's state file: the new members
+  // are unknown to it (ignored), every member it requires is there as it requires it.
+  d::State standby = rental_state();
+  standby.last_good->standby_for = "0099AABBCCDD";
+  standby.last_good->standby_license = "3001";
+  d::State small;
+  small.high_water = at(kNow);
+  for (const d::State& s : {rental_state(), standby, full_state(), small}) {
+    const std::string text = d::format_state(s);
+    CAPTURE(text);
+    auto old = seatkey::test::older::parse_state(text);
+    REQUIRE_MESSAGE(old.ok(), (old.ok() ? std::string() : old.error().message));
+    d::State expected = s;
+    if (expected.last_good) expected.last_good->expiries.reset();
+    CHECK(*old == expected);  // good_until included: an older build ends its grace there
+  }
+  // The older reader refuses what it always refused, so the test would see a file it rejects.
+  CHECK_FALSE(seatkey::test::older::parse_state(edited("\"seatkey_state\": 1", "\"seatkey_state\": 2")).ok());
+}
+
+TEST_CASE("state format: a state file an older build wrote is read as it was written") {
+  // tests/fixtures/state-v1-*.json: written by the build before good_ends and good_pack_expiries
+  // (tests/fixtures/README.md), a Compact with a pack of 5 and a rental pack of 5.
+  const std::string dir = std::string(SEATKEY_SOURCE_DIR) + "/tests/fixtures/";
+  const d::State s = parsed(read_file(dir + "state-v1-rental.json"));
+  REQUIRE(s.last_good);
+  CHECK(s.last_good->licensed_users == 13);
+  CHECK(s.last_good->good_until == at("2026-12-08T10:00:00Z"));
+  CHECK_FALSE(s.last_good->expiries);
+  CHECK_FALSE(s.grace);
+  CHECK(d::end_of(*s.last_good) == at("2026-12-08T10:00:00Z"));  // as that build would end a grace
+  const d::State g = parsed(read_file(dir + "state-v1-rental-grace.json"));
+  REQUIRE(g.grace);
+  CHECK(g.grace->reason == v::GraceReason::appliance_changed);
+  CHECK(g.grace->until == at("2026-12-08T10:00:00Z"));
 }
 
 TEST_CASE("state format: docs/format.md's example is what format_state() writes") {

@@ -478,37 +478,56 @@ UnixTime plus_days(UnixTime t, int days) {
   return t > std::numeric_limits<UnixTime>::max() - span ? std::numeric_limits<UnixTime>::max() : t + span;
 }
 
-// The first moment at which the outcome's entitlement gets worse on its own: the active
-// server license's exp, the exp of the standby license that applies, or the exp of an accepted
-// pack that takes licensed users with it (packs expiring in order; a pack the edition's
-// maximum cut off takes none).
-std::optional<UnixTime> good_until(const Candidates& candidates, const seatkey::Outcome& outcome) {
-  if (!outcome.active_server) return std::nullopt;
+// How the outcome's entitlement ends on its own (docs/format.md, "The state file"):
+//  - good_until, the first moment at which it gets worse: the active server license's exp, the
+//    exp of the standby license that applies, or the exp of an accepted pack that takes
+//    licensed users with it (packs expiring in order; a pack the edition's maximum cut off
+//    takes none);
+//  - with an accepted pack that expires, the expiries: the end as a whole (the server or
+//    standby license's exp) and each pack expiry before it, so that in grace a pack drops out
+//    alone.
+detail::Ends ends_of(const Candidates& candidates, const seatkey::Outcome& outcome) {
+  detail::Ends out;
+  if (!outcome.active_server) return out;
   const seatkey::LicenseTerms& server = candidates.terms[*outcome.active_server];
-  std::optional<UnixTime> until = server.expires;
+  std::optional<UnixTime> whole = server.expires;
   if (outcome.active_standby) {
     if (const auto& exp = candidates.terms[*outcome.active_standby].expires) {
-      until = std::min(until.value_or(*exp), *exp);
+      whole = std::min(whole.value_or(*exp), *exp);
     }
   }
-  std::vector<std::pair<UnixTime, int>> packs;  // exp, users of the accepted packs with an exp
+  out.good_until = whole;
+  std::vector<detail::PackExpiry> packs;  // the accepted packs with an exp before the whole's
   for (std::size_t i = 0; i < candidates.terms.size(); ++i) {
     const seatkey::LicenseTerms& l = candidates.terms[i];
-    if (!outcome.rulings[i].reason && l.kind == seatkey::LicenseKind::users && l.expires) {
-      packs.emplace_back(*l.expires, l.users);
+    if (!outcome.rulings[i].reason && l.kind == seatkey::LicenseKind::users && l.expires &&
+        (!whole || *l.expires < *whole)) {
+      packs.push_back({*l.expires, l.users});
     }
   }
-  std::sort(packs.begin(), packs.end());
+  if (packs.empty()) return out;
+  std::sort(packs.begin(), packs.end(),
+            [](const detail::PackExpiry& a, const detail::PackExpiry& b) { return a.at < b.at; });
+  detail::Expiries x{whole, {}};
   long long pack_users = outcome.users.pack_users;
-  for (const auto& [exp, users] : packs) {
-    if (until && exp >= *until) break;
-    pack_users -= users;
-    if (seatkey::count_users(*server.edition, pack_users).licensed_users < outcome.users.licensed_users) {
-      until = exp;
+  for (const detail::PackExpiry& p : packs) {
+    pack_users -= p.users;
+    if (!out.good_until || p.at < *out.good_until) {
+      if (seatkey::count_users(*server.edition, pack_users).licensed_users < outcome.users.licensed_users) {
+        out.good_until = p.at;
+      }
+    }
+    if (!x.packs.empty() && x.packs.back().at == p.at) {
+      x.packs.back().users += p.users;
+    } else if (x.packs.size() < detail::kMaxPackExpiries) {
+      x.packs.push_back(p);
+    } else {
+      x.ends = p.at;  // past here the state file does not say what is left
       break;
     }
   }
-  return until;
+  out.expiries = std::move(x);
+  return out;
 }
 
 // The accepted licenses whose exp is at most warn_days after t, soonest first.
@@ -582,7 +601,7 @@ Entitlement evaluate_checked(const LicenseSet& set, std::string appliance, const
 
   if (!context.state_path.empty()) {
     const detail::GraceInput in{e,
-                                good_until(candidates, outcome),
+                                ends_of(candidates, outcome),
                                 t,
                                 context.grace_days.value_or(default_grace_days()),
                                 unreadable != nullptr,
@@ -592,7 +611,7 @@ Entitlement evaluate_checked(const LicenseSet& set, std::string appliance, const
       d = detail::decide_unsaved_grace(state.state(), in);
     }
     if (d.grace) {
-      detail::apply_last_good(*state.state().last_good, &e);
+      detail::apply_last_good(d.kept, &e);
       e.grace = std::move(d.grace);
     }
   }

@@ -72,6 +72,9 @@ inline Reason to_api(seatkey::Reason r) noexcept {
 inline Edition to_api(seatkey::Edition e) noexcept {
   return static_cast<Edition>(e);
 }
+inline seatkey::Edition to_policy(Edition e) noexcept {
+  return static_cast<seatkey::Edition>(e);
+}
 inline LicenseKind to_api(seatkey::LicenseKind k) noexcept {
   return static_cast<LicenseKind>(k);
 }

@@ -28,7 +28,7 @@ bool LastGood::operator==(const LastGood& o) const {
          server_license == o.server_license && included_users == o.included_users &&
          pack_users == o.pack_users && licensed_users == o.licensed_users && max_users == o.max_users &&
          excess_users == o.excess_users && updates_until == o.updates_until && good_until == o.good_until &&
-         standby_for == o.standby_for && standby_license == o.standby_license;
+         expiries == o.expiries && standby_for == o.standby_for && standby_license == o.standby_license;
 }
 
 namespace {
@@ -129,6 +129,52 @@ bool is_serial(std::string_view s) {
   return true;
 }
 
+// "2027-01-01T00:00:00Z 5": a PackExpiry as good_pack_expiries holds it.
+std::optional<PackExpiry> parse_pack_expiry(std::string_view text) {
+  const std::size_t space = text.rfind(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  const std::string_view users = text.substr(space + 1);
+  if (users.empty() || users.size() > 7) return std::nullopt;
+  int n = 0;
+  for (char c : users) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  auto at = seatkey::parse_rfc3339(text.substr(0, space));
+  if (!at || n < 1 || n > kMaxUsers) return std::nullopt;
+  return PackExpiry{*at, n};
+}
+
+// good_ends and good_pack_expiries: both or neither (a state file of an older build, or of an
+// entitlement without a pack that expires, has neither).
+seatkey::Result<std::optional<Expiries>> parse_expiries(Members& f, const LastGood& g) {
+  if (f.find("good_ends") == nullptr && f.find("good_pack_expiries") == nullptr) {
+    return std::optional<Expiries>();
+  }
+  Expiries x;
+  x.ends = f.optional_time("good_ends");
+  const JsonMember* list = f.required("good_pack_expiries");
+  if (f.problem()) return damaged(*f.problem());
+  if (x.ends && *x.ends <= g.at) return damaged("good_ends is not after good_at");
+  if (list->type != JsonMember::Type::array || !list->only_strings) {
+    return damaged("good_pack_expiries is not a list of \"TIME USERS\" strings");
+  }
+  if (list->strings.size() > kMaxPackExpiries) return damaged("good_pack_expiries holds over 100 expiries");
+  long long users = 0;
+  for (const std::string& text : list->strings) {
+    auto p = parse_pack_expiry(text);
+    if (!p) return damaged("good_pack_expiries is not a list of \"TIME USERS\" strings");
+    if (p->at <= (x.packs.empty() ? g.at : x.packs.back().at)) {
+      return damaged("good_pack_expiries is not in time order after good_at");
+    }
+    if (x.ends && p->at >= *x.ends) return damaged("good_pack_expiries holds an expiry not before good_ends");
+    users += p->users;
+    x.packs.push_back(*p);
+  }
+  if (users > g.pack_users) return damaged("good_pack_expiries takes more users than good_pack_users");
+  return std::optional<Expiries>(std::move(x));
+}
+
 seatkey::Result<LastGood> parse_last_good(Members& f, UnixTime high_water) {
   LastGood g;
   g.appliance = f.string("good_appliance");
@@ -153,6 +199,9 @@ seatkey::Result<LastGood> parse_last_good(Members& f, UnixTime high_water) {
   if (g.licensed_users < 1) return damaged("good_licensed_users is 0: a last good entitlement is licensed");
   if (g.at > high_water) return damaged("good_at is after high_water");
   if (g.good_until && *g.good_until <= g.at) return damaged("good_until is not after good_at");
+  auto expiries = parse_expiries(f, g);
+  if (!expiries) return expiries.error();
+  g.expiries = std::move(*expiries);
   // A standby's: both members or neither (a state file from before standby licenses has none).
   if (f.find("good_standby_for") != nullptr || f.find("good_standby_license") != nullptr) {
     std::string primary = f.string("good_standby_for");
@@ -252,6 +301,13 @@ std::string format_state(const State& state) {
     j["good_excess_users"] = g.excess_users;
     j["good_updates_until"] = time_or_null(g.updates_until);
     j["good_until"] = time_or_null(g.good_until);
+    if (g.expiries) {
+      j["good_ends"] = time_or_null(g.expiries->ends);
+      j["good_pack_expiries"] = nlohmann::ordered_json::array();
+      for (const PackExpiry& p : g.expiries->packs) {
+        j["good_pack_expiries"].push_back(time_text(p.at) + " " + std::to_string(p.users));
+      }
+    }
     if (g.standby_for && g.standby_license) {
       j["good_standby_for"] = *g.standby_for;
       j["good_standby_license"] = *g.standby_license;
@@ -442,7 +498,7 @@ UnixTime add_days(UnixTime t, int days) {
   return t > kLastTime - span ? kLastTime : t + span;
 }
 
-LastGood last_good_of(const Entitlement& e, UnixTime t, const std::optional<UnixTime>& good_until) {
+LastGood last_good_of(const Entitlement& e, UnixTime t, const Ends& ends) {
   LastGood g;
   g.appliance = e.appliance;
   g.at = t;
@@ -454,7 +510,8 @@ LastGood last_good_of(const Entitlement& e, UnixTime t, const std::optional<Unix
   g.max_users = e.max_users;
   g.excess_users = e.excess_users;
   g.updates_until = e.updates_until;
-  g.good_until = good_until;
+  g.good_until = ends.good_until;
+  g.expiries = ends.expiries;
   if (e.standby_for) {
     // The standby license that applies is the accepted one of its kind.
     for (const LicenseReport& r : e.accepted) {
@@ -468,10 +525,12 @@ LastGood last_good_of(const Entitlement& e, UnixTime t, const std::optional<Unix
 }
 
 // Whether a loss against the last good entitlement `g` may be the licenses' own doing, which
-// grace must not cover: an expiry (the evaluation is at or past g's first expiry), or a newer
-// server license of the vendor's that superseded g's.
+// grace must not cover: its end (the evaluation is at or past end_of(g)), or a newer server
+// license of the vendor's that superseded g's. (A pack that expired is taken out of g before
+// it is compared: kept_at().)
 bool loss_is_the_licenses(const LastGood& g, const Entitlement& fresh, UnixTime t) {
-  if (g.good_until && t >= *g.good_until) return true;
+  const std::optional<UnixTime> end = end_of(g);
+  if (end && t >= *end) return true;
   for (const auto& r : fresh.rejected) {
     if (r.serial && *r.serial == g.server_license && r.kind == LicenseKind::server &&
         (r.reason == Reason::expired || r.reason == Reason::superseded)) {
@@ -517,6 +576,25 @@ std::string grace_message(const GraceRecord& r, const LastGood& g, const Entitle
 
 }  // namespace
 
+std::optional<UnixTime> end_of(const LastGood& g) {
+  return g.expiries ? g.expiries->ends : g.good_until;
+}
+
+LastGood kept_at(const LastGood& g, UnixTime t) {
+  if (!g.expiries || g.expiries->packs.empty() || g.expiries->packs.front().at > t) return g;
+  long long pack_users = g.pack_users;
+  for (const PackExpiry& p : g.expiries->packs) {
+    if (p.at <= t) pack_users -= p.users;
+  }
+  LastGood kept = g;
+  const seatkey::UserCount users = seatkey::count_users(to_policy(g.edition), std::max(pack_users, 0LL));
+  kept.pack_users = static_cast<int>(users.pack_users);
+  // Never more than the state file says were licensed (whatever else it says).
+  kept.licensed_users = std::min(g.licensed_users, static_cast<int>(users.licensed_users));
+  kept.excess_users = static_cast<int>(users.excess_users);
+  return kept;
+}
+
 GraceDecision decide_grace(const State& before, const GraceInput& in) {
   const Entitlement& fresh = in.fresh;
   const UnixTime t = in.t;
@@ -527,14 +605,17 @@ GraceDecision decide_grace(const State& before, const GraceInput& in) {
   // record (in progress or used up) ends with it.
   const auto record_fresh = [&] {
     if (!fresh.licensed) return;
-    d.after.last_good = last_good_of(fresh, t, in.good_until);
+    d.after.last_good = last_good_of(fresh, t, in.ends);
     d.after.grace.reset();
   };
   if (!before.last_good) {
     record_fresh();
     return d;
   }
-  const LastGood& g = *before.last_good;
+  // What grace can keep now: the last good entitlement without the packs that expired since
+  // (each drops out alone; the rest stays).
+  const LastGood g = kept_at(*before.last_good, t);
+  const std::optional<UnixTime> end = end_of(g);
   const bool worse = !fresh.licensed || fresh.licensed_users < g.licensed_users;
   if (!worse || loss_is_revoked(g, fresh, in.revoked)) {
     record_fresh();
@@ -543,10 +624,10 @@ GraceDecision decide_grace(const State& before, const GraceInput& in) {
   GraceRecord r;
   if (before.grace) {
     // A grace once started keeps its since and until, whatever happens to the files or the
-    // clock; a shorter grace period or an earlier expiry of the last good licenses shorten it.
+    // clock; a shorter grace period or an earlier end of the last good licenses shorten it.
     r = *before.grace;
     r.until = std::min(r.until, add_days(r.since, in.grace_days));
-    if (g.good_until) r.until = std::min(r.until, *g.good_until);
+    if (end) r.until = std::min(r.until, *end);
     r.until = std::max(r.until, r.since);
   } else {
     if (in.grace_days == 0 || loss_is_the_licenses(g, fresh, t)) {
@@ -555,7 +636,7 @@ GraceDecision decide_grace(const State& before, const GraceInput& in) {
     }
     r.since = t;
     r.until = add_days(t, in.grace_days);
-    if (g.good_until) r.until = std::min(r.until, *g.good_until);
+    if (end) r.until = std::min(r.until, *end);
   }
   // The cause is today's, not the one that started the grace: a grace that a moved VM started
   // may go on with the right ID and a deleted license file, and the admin must fix that.
@@ -563,6 +644,7 @@ GraceDecision decide_grace(const State& before, const GraceInput& in) {
   d.after.grace = r;
   if (t < r.until) {
     d.grace = Grace{r.since, r.until, r.reason, grace_message(r, g, fresh)};
+    d.kept = g;
   } else {
     // Used up: the record stays (no new grace) until a licensed evaluation replaces it.
     record_fresh();

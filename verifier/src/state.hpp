@@ -13,6 +13,31 @@
 
 namespace seatkey::verifier::detail {
 
+// At `at`, the accepted packs that expire then take `users` pack users with them.
+struct PackExpiry {
+  UnixTime at = 0;
+  int users = 0;
+
+  bool operator==(const PackExpiry& o) const { return at == o.at && users == o.users; }
+};
+
+// The most PackExpiry entries a state file keeps (a few KiB): a set may hold thousands of
+// rental packs, each with its own exp.
+inline constexpr std::size_t kMaxPackExpiries = 100;
+
+// How a last good entitlement wears off on its own, so that in grace a license that expires
+// drops out alone (the state file's good_ends and good_pack_expiries, docs/format.md).
+struct Expiries {
+  // When it ends as a whole: the active server license's exp or the standby license's,
+  // whichever is first, and never after the first pack expiry left out of `packs` (past it,
+  // what is left is not known); nullopt: never.
+  std::optional<UnixTime> ends;
+  // The accepted packs' expiries before `ends`, in time order, each time once.
+  std::vector<PackExpiry> packs;
+
+  bool operator==(const Expiries& o) const { return ends == o.ends && packs == o.packs; }
+};
+
 // The last evaluation that was licensed without grace, as the state file keeps it.
 struct LastGood {
   std::string appliance;  // canonical
@@ -27,8 +52,13 @@ struct LastGood {
   std::optional<UnixTime> updates_until;
   // The first moment at which this entitlement gets worse on its own: the active server
   // license's exp, or the exp of a pack without which fewer users are licensed, whichever is
-  // first. Grace never lasts past it (a loss from then on may be the expiry).
+  // first. Without `expiries`, grace never lasts past it (a loss from then on may be the
+  // expiry); builds before `expiries` read only this.
   std::optional<UnixTime> good_until;
+  // Set when an accepted pack had an exp: then grace lasts until expiries->ends and each
+  // pack drops out at its own exp. Unset: good_until ends it all (a state file of an older
+  // build, or no pack that expires).
+  std::optional<Expiries> expiries;
   // A standby's last good entitlement is its primary's: the primary (canonical) and the serial
   // of the standby license that made it count, both set or neither.
   std::optional<std::string> standby_for;
@@ -113,17 +143,31 @@ class StateFile {
   State state_;
 };
 
+// When the last good entitlement `g` ends on its own as a whole: expiries->ends, or without
+// them good_until.
+std::optional<UnixTime> end_of(const LastGood& g);
+// The last good entitlement `g` as it is at `t`: without the users of the packs that expired
+// by then (pack, licensed and excess users counted again under the edition's maximum).
+LastGood kept_at(const LastGood& g, UnixTime t);
+
+// How an evaluation's entitlement ends on its own, for its LastGood.
+struct Ends {
+  std::optional<UnixTime> good_until;
+  std::optional<Expiries> expiries;
+};
+
 // What the grace rules decided for one evaluation.
 struct GraceDecision {
-  std::optional<Grace> grace;  // set: the entitlement is `before.last_good`'s, in grace
+  std::optional<Grace> grace;  // set: the entitlement is `kept`, in grace
+  LastGood kept;               // in grace: the last good entitlement as it is now (kept_at())
   State after;                 // the state to save
 };
 
 // One evaluation as the grace rules see it.
 struct GraceInput {
-  const Entitlement& fresh;            // its own result, from the licenses alone (grace unset)
-  std::optional<UnixTime> good_until;  // fresh's LastGood::good_until when it is licensed
-  UnixTime t = 0;                      // its evaluation time
+  const Entitlement& fresh;  // its own result, from the licenses alone (grace unset)
+  Ends ends;                 // how fresh ends on its own when it is licensed
+  UnixTime t = 0;            // its evaluation time
   int grace_days = 0;
   bool unreadable = false;                  // the license set could not be read
   const std::vector<std::string>& revoked;  // the applied list's serials, compare_serials() order

@@ -232,7 +232,7 @@ typedef enum seatkey_grace_reason {
 /* "none", "appliance_changed", "licenses_unreadable", "licenses_damaged"; "unknown" otherwise. */
 SEATKEY_VERIFIER_API const char* seatkey_grace_reason_name(seatkey_grace_reason reason);
 /* true while the state file's last good entitlement is kept (then licensed, the edition, the
- * server license and the users are the last good ones); *since (the first worse evaluation)
+ * server license and the users are the last good ones, less the packs that expired since); *since (the first worse evaluation)
  * and *until (the end of the grace) are set when not NULL. */
 SEATKEY_VERIFIER_API bool seatkey_entitlement_grace(const seatkey_entitlement* e, int64_t* since,
                                                     int64_t* until);

@@ -206,12 +206,13 @@ enum class GraceReason {
 };
 SEATKEY_VERIFIER_API const char* grace_reason_name(GraceReason reason) noexcept;  // "appliance_changed", ...
 
-// A grace period in progress: the entitlement is the state file's last good one until `until`.
+// A grace period in progress: the entitlement is the state file's last good one until `until`,
+// less the packs of it that have expired since (each drops out at its own exp).
 struct Grace {
   UnixTime since = 0;  // the first worse evaluation
-  UnixTime until = 0;  // the grace ends here: since + grace days, never past the last good
-                       // entitlement's own first expiry
-  GraceReason reason = GraceReason::licenses_damaged;
+  UnixTime until = 0;  // the grace ends here: since + grace days, never past the expiry of the
+                       // last good entitlement's server (or standby) license
+  GraceReason reason = GraceReason::licenses_damaged;  // today's cause
   std::string message;  // a sentence for an admin (may quote a file name: escape before printing)
 };
 
