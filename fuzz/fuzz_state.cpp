@@ -37,8 +37,7 @@ v::Entitlement fresh(bool licensed, const char* appliance) {
 }
 
 void check_rules(const d::State& before, const v::Entitlement& e, v::UnixTime t, int days) {
-  const std::vector<std::string> revoked;
-  const std::vector<std::string> revoked;
+  const d::Revoked revoked;
   const d::GraceDecision g = d::decide_grace(before, d::GraceInput{e, {}, t, days, false, revoked});
   check(g.after.high_water && *g.after.high_water >= t);
   check(!before.high_water || *g.after.high_water >= *before.high_water);

@@ -541,12 +541,12 @@ bool loss_is_the_licenses(const LastGood& g, const Entitlement& fresh, UnixTime 
 }
 
 // Whether the vendor took back what the last good entitlement `g` counted: its server license
-// or a standby's standby license is on the revocation list that applies, or a license here was
-// rejected as revoked (the state keeps those two serials only, not the packs'). Grace never
-// covers a revocation, not even one that arrives during a grace period.
-bool loss_is_revoked(const LastGood& g, const Entitlement& fresh, const std::vector<std::string>& revoked) {
-  if (is_revoked(revoked, g.server_license)) return true;
-  if (g.standby_license && is_revoked(revoked, *g.standby_license)) return true;
+// or a standby's standby license is revoked (by the list that applies or a floor), or a license
+// here was rejected as revoked (the state keeps those two serials only, not the packs'). Grace
+// never covers a revocation, not even one that arrives during a grace period.
+bool loss_is_revoked(const LastGood& g, const Entitlement& fresh, const Revoked& revoked) {
+  if (revoked.names(g.server_license)) return true;
+  if (g.standby_license && revoked.names(*g.standby_license)) return true;
   return std::any_of(fresh.rejected.begin(), fresh.rejected.end(),
                      [](const LicenseReport& r) { return r.reason == Reason::revoked; });
 }

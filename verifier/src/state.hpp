@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "internal.hpp"
 #include "seatkey/common/file.hpp"
 #include "seatkey/common/result.hpp"
 #include "seatkey/verifier.hpp"
@@ -169,8 +170,8 @@ struct GraceInput {
   Ends ends;                 // how fresh ends on its own when it is licensed
   UnixTime t = 0;            // its evaluation time
   int grace_days = 0;
-  bool unreadable = false;                  // the license set could not be read
-  const std::vector<std::string>& revoked;  // the applied list's serials, compare_serials() order
+  bool unreadable = false;  // the license set could not be read
+  const Revoked& revoked;   // the serials the revocation lists revoke
 };
 
 // The grace rules (docs/format.md, "Grace") for the evaluation `in` with the state `before`.

@@ -33,6 +33,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -329,15 +330,23 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
     print_line(out, line);
   }
   if (e.revocation_seq) {
-    const auto list = std::find_if(e.accepted.begin(), e.accepted.end(), [](const sv::LicenseReport& r) {
-      return r.kind == sv::LicenseKind::revocation;
-    });
+    // The accepted lists: the one that applies (the built-in list comes after the set's), then
+    // the built-in one when it is a floor under it.
+    std::vector<const sv::LicenseReport*> lists;
+    for (const sv::LicenseReport& r : e.accepted) {
+      if (r.kind == sv::LicenseKind::revocation) lists.push_back(&r);
+    }
     const auto revoked = std::count_if(e.rejected.begin(), e.rejected.end(), [](const sv::LicenseReport& r) {
       return r.reason == sv::Reason::revoked;
     });
     line << "Revoked:  " << revoked << (revoked == 1 ? " license" : " licenses")
-         << " revoked by the vendor's revocation list " << *list->serial << " (seq " << *e.revocation_seq
-         << ", " << list->source << ").";
+         << " revoked by the vendor's revocation list " << *lists[0]->serial << " (seq " << *e.revocation_seq
+         << ", " << lists[0]->source << ")";
+    for (std::size_t i = 1; i < lists.size(); ++i) {
+      line << (i == 1 ? " and the floor under it, list " : ", ") << *lists[i]->serial << " ("
+           << lists[i]->source << ")";
+    }
+    line << ".";
     print_line(out, line);
   }
   for (std::size_t i : e.expiring) {

@@ -128,6 +128,19 @@ SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_grace_days(seatkey_optio
 /* Accepted licenses expiring within this many days (0 to 3650) of the evaluation time are
  * listed by seatkey_entitlement_expiring(). */
 SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_warn_days(seatkey_options* options, int days);
+/* A revocation token (`size` bytes: one `v4.public.` token, as `seatkey-keygen revocations
+ * issue` prints it, surrounding whitespace ignored) that evaluations apply beside the list built
+ * into this build: for firmware that keeps the newest list where the admin cannot delete it
+ * (not in the license folder). Like the built-in list it is a floor: what it names stays
+ * revoked whatever newer list the license set holds (docs/format.md, "Revocation lists"). It
+ * is checked at each evaluation like any token, against that evaluation's trust store, and
+ * reported after the set's tokens with the source `source_name` (NULL: "options"); one that
+ * does not verify revokes nothing and is reported with its reason. NULL token (and size 0):
+ * none, the default. The token is copied. SEATKEY_INVALID_ARGUMENT for a NULL options, a NULL
+ * token with size > 0, or more than 1 MiB. */
+SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_revocation_list(seatkey_options* options,
+                                                                        const char* token, size_t size,
+                                                                        const char* source_name);
 
 /* The build time compiled into a firmware build (the clock floor of every evaluation): true
  * and *out set in firmware builds (when out is not NULL), false in other builds. */
@@ -216,10 +229,13 @@ SEATKEY_VERIFIER_API bool seatkey_entitlement_clock_floor(const seatkey_entitlem
 /* The clock is behind the clock floor: the system clock is wrong (or was set back). */
 SEATKEY_VERIFIER_API bool seatkey_entitlement_clock_behind(const seatkey_entitlement* e);
 /* true and *seq set (when seq is not NULL) when a revocation list applies: the seq of the one
- * with the highest seq among the list built into this build (CMake SEATKEY_REVOCATIONS) and the
- * revocation tokens of the license set (docs/format.md, "Revocation lists"). Its report is the
- * accepted one of kind SEATKEY_KIND_REVOCATION; the other lists are rejected
- * SEATKEY_REASON_SUPERSEDED, the licenses it names SEATKEY_REASON_REVOKED. */
+ * with the highest seq among the list built into this build (CMake SEATKEY_REVOCATIONS), the one
+ * of seatkey_options_set_revocation_list() and the revocation tokens of the license set
+ * (docs/format.md, "Revocation lists"). Its report is the first accepted one of kind
+ * SEATKEY_KIND_REVOCATION; the licenses it names are rejected SEATKEY_REASON_REVOKED. The
+ * built-in list (and the one of the options) is a floor: the licenses it names are revoked too,
+ * and its report is accepted as well when the applicable list leaves some of them out; the
+ * other lists are rejected SEATKEY_REASON_SUPERSEDED. */
 SEATKEY_VERIFIER_API bool seatkey_entitlement_revocation_seq(const seatkey_entitlement* e, int64_t* seq);
 
 /* Why an evaluation is in grace (docs/format.md, "Grace"). */

@@ -297,8 +297,10 @@ struct EvaluationContext {
   int warn_days = 30;
   // Revocation lists besides those in the set (docs/format.md, "Revocation lists"): checked
   // like the set's tokens (against `trust`) and reported after them with their source; only
-  // revocation tokens belong here. nullopt: the list built into this library
-  // (built_in_revocation_list(), source "built-in"), if it has one.
+  // revocation tokens belong here. Like the built-in list they are floors: what they name stays
+  // revoked whatever newer list the set holds. nullopt: the list built into this library
+  // (built_in_revocation_list(), source "built-in"), if it has one; a vector replaces it (put
+  // the built-in list in it too to keep it).
   std::optional<std::vector<LicenseToken>> revocation_lists;
 };
 
