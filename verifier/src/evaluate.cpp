@@ -525,7 +525,9 @@ void write_reports(const Tokens& tokens, std::vector<TokenCheck>* checks, const 
       // A revocation list and a standby license carry no users.
       if (seatkey::is_license(c.kind) && c.kind != seatkey::LicenseKind::standby) r.users = c.users;
       r.expires = c.expires;
-      r.serial = std::move(c.serial);
+      // Copied, not moved: the candidates' terms and lists view c.serial, and must not be left
+      // pointing at a moved-from string while they live.
+      r.serial = c.serial;
     }
     r.message = std::move(c.message);
     (r.reason ? e->rejected : e->accepted).push_back(std::move(r));
