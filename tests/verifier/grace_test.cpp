@@ -518,3 +518,27 @@ TEST_CASE(
   REQUIRE(e.grace);
   CHECK(e.licensed_users == 8);
 }
+
+TEST_CASE(
+    "grace: with over 100 pack expiry times the state keeps the first 100, and grace ends at the 101st") {
+  Appliance a;
+  std::vector<std::string> tokens = {server("1001", Edition::appliance).token()};
+  for (int i = 0; i < 101; ++i) {
+    Lic rental = pack(std::to_string(2000 + i), 1);
+    rental.l.expires = kT0 + (i + 1) * 3600;
+    tokens.push_back(rental.token());
+  }
+  CHECK(a.boot(set_of(tokens), kT0).licensed_users == 102);
+  const std::string state = read_file(a.state());
+  CHECK(state.find("\"good_ends\": \"2026-12-02T15:00:00Z\"") != std::string::npos);   // the 101st
+  CHECK(state.find("\"2026-12-02T14:00:00Z 1\"") != std::string::npos);                // the 100th
+  CHECK(state.find("\"good_until\": \"2026-11-28T11:00:00Z\"") != std::string::npos);  // the first
+  v::Entitlement e = a.boot(missing(), kT0 + 1800);
+  REQUIRE(e.grace);
+  CHECK(e.grace->until == kT0 + 101 * 3600);
+  e = a.boot(missing(), kT0 + 50 * 3600 + 1800);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 52);
+  e = a.boot(missing(), kT0 + 101 * 3600);
+  CHECK_FALSE(e.licensed);
+}

@@ -571,6 +571,7 @@ detail::Ends ends_of(const Candidates& candidates, const seatkey::Outcome& outco
   std::sort(packs.begin(), packs.end(),
             [](const detail::PackExpiry& a, const detail::PackExpiry& b) { return a.at < b.at; });
   detail::Expiries x{whole, {}};
+  bool full = false;  // x.packs holds kMaxPackExpiries times: past them nothing is known
   long long pack_users = outcome.users.pack_users;
   for (const detail::PackExpiry& p : packs) {
     pack_users -= p.users;
@@ -579,13 +580,14 @@ detail::Ends ends_of(const Candidates& candidates, const seatkey::Outcome& outco
         out.good_until = p.at;
       }
     }
+    if (full) continue;
     if (!x.packs.empty() && x.packs.back().at == p.at) {
       x.packs.back().users += p.users;
     } else if (x.packs.size() < detail::kMaxPackExpiries) {
       x.packs.push_back(p);
     } else {
       x.ends = p.at;  // past here the state file does not say what is left
-      break;
+      full = true;
     }
   }
   out.expiries = std::move(x);
