@@ -248,11 +248,13 @@ typedef enum seatkey_grace_reason {
 /* "none", "appliance_changed", "licenses_unreadable", "licenses_damaged"; "unknown" otherwise. */
 SEATKEY_VERIFIER_API const char* seatkey_grace_reason_name(seatkey_grace_reason reason);
 /* true while the state file's last good entitlement is kept (then licensed, the edition, the
- * server license and the users are the last good ones, less the packs that expired since); *since (the first worse evaluation)
- * and *until (the end of the grace) are set when not NULL. */
+ * server license and the users are the last good ones, less the packs that expired since);
+ * *since (the first worse evaluation) and *until (the end of the grace) are set when not
+ * NULL. */
 SEATKEY_VERIFIER_API bool seatkey_entitlement_grace(const seatkey_entitlement* e, int64_t* since,
                                                     int64_t* until);
-/* SEATKEY_GRACE_NONE when not in grace. */
+/* Today's cause (it changes while the grace lasts when the problem does); SEATKEY_GRACE_NONE
+ * when not in grace. */
 SEATKEY_VERIFIER_API seatkey_grace_reason seatkey_entitlement_grace_reason(const seatkey_entitlement* e);
 /* A sentence for the admin; NULL when not in grace. */
 SEATKEY_VERIFIER_API const char* seatkey_entitlement_grace_message(const seatkey_entitlement* e);
