@@ -18,7 +18,7 @@ Error io_error(const std::string& name, int err) {
 const char* file_type(mode_t mode) {
   if (S_ISDIR(mode)) return "is a directory";
   if (S_ISFIFO(mode)) return "not a regular file (a FIFO)";
-  if (S_ISSOCK(mode)) return "not a regular file (a socket)";
+  if (S_ISSOCK(mode)) return "is a socket";
   if (S_ISCHR(mode) || S_ISBLK(mode)) return "not a regular file (a device)";
   return "not a regular file";
 }
@@ -46,7 +46,15 @@ int FileDescriptor::release() noexcept {
 Result<FileDescriptor> open_regular_file(const std::string& path, unsigned* mode) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-  if (fd.get() < 0) return io_error(path, errno);
+  if (fd.get() < 0) {
+    // open() refuses a socket with ENXIO, "No such device or address": say what it is.
+    const int err = errno;
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+      return make_error(Errc::io_error, path + ": " + file_type(st.st_mode));
+    }
+    return io_error(path, err);
+  }
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return io_error(path, errno);
   if (!S_ISREG(st.st_mode)) return make_error(Errc::io_error, path + ": " + file_type(st.st_mode));

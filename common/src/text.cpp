@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace seatkey {
 namespace {
@@ -32,6 +33,36 @@ bool needs_escape(std::uint32_t cp) noexcept {
          (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+// terminal_safe(), with backslashes kept as they are when `escape_backslashes` is false (for
+// text in a syntax that escapes its own backslashes, a JSON string literal).
+std::string make_terminal_safe(std::string_view untrusted, bool escape_backslashes) {
+  std::string out;
+  out.reserve(untrusted.size());
+  char escape[12];
+  for (std::size_t i = 0; i < untrusted.size();) {
+    std::uint32_t cp = 0;
+    const std::size_t n = utf8_sequence(untrusted, i, &cp);
+    if (n == 0) {
+      std::snprintf(escape, sizeof escape, "\\x%02x", static_cast<unsigned char>(untrusted[i]));
+      out += escape;
+      ++i;
+      continue;
+    }
+    if (cp == '\\' && escape_backslashes) {
+      // Escaped too, so that every escape in the output is one: a file really named
+      // "a\x1b" shows as "a\\x1b", never as what an ESC shows as.
+      out += "\\\\";
+    } else if (needs_escape(cp)) {
+      std::snprintf(escape, sizeof escape, cp < 0x100 ? "\\x%02x" : "\\u%04x", static_cast<unsigned>(cp));
+      out += escape;
+    } else {
+      out.append(untrusted.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view trim_line(std::string_view line) noexcept {
@@ -51,28 +82,35 @@ bool is_valid_utf8(std::string_view text) noexcept {
   return true;
 }
 
-std::string terminal_safe(std::string_view untrusted) {
-  std::string out;
-  out.reserve(untrusted.size());
-  char escape[12];
-  for (std::size_t i = 0; i < untrusted.size();) {
+std::optional<DisguisingCharacter> find_disguising_character(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < text.size();) {
     std::uint32_t cp = 0;
-    const std::size_t n = utf8_sequence(untrusted, i, &cp);
+    const std::size_t n = utf8_sequence(text, i, &cp);
     if (n == 0) {
-      std::snprintf(escape, sizeof escape, "\\x%02x", static_cast<unsigned char>(untrusted[i]));
-      out += escape;
       ++i;
       continue;
     }
-    if (needs_escape(cp)) {
-      std::snprintf(escape, sizeof escape, cp < 0x100 ? "\\x%02x" : "\\u%04x", static_cast<unsigned>(cp));
-      out += escape;
-    } else {
-      out.append(untrusted.substr(i, n));
-    }
+    if (needs_escape(cp)) return DisguisingCharacter{cp, cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)};
     i += n;
   }
-  return out;
+  return std::nullopt;
+}
+
+std::string code_point_name(std::uint32_t code_point) {
+  char name[16];
+  std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(code_point));
+  return name;
+}
+
+std::string terminal_safe(std::string_view untrusted) {
+  return make_terminal_safe(untrusted, true);
+}
+
+std::string terminal_quoted(std::string_view s) {
+  // JSON escapes quotes, backslashes and C0 controls, and its backslashes are its own escapes;
+  // terminal_safe() what JSON leaves as it is (DEL, C1 controls, bidirectional characters).
+  return make_terminal_safe(
+      nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), false);
 }
 
 std::string users_text(long long n) {

@@ -210,21 +210,12 @@ std::string check_text(std::string_view what, std::string_view text) {
   }
   if (!is_valid_utf8(text)) throw_input_error(std::string(what) + " is not valid UTF-8");
   // What a terminal would have to escape (C1 controls, bidirectional overrides, isolates and
-  // marks: they can disguise the text around them) has no place in a license: one code point
-  // at a time, terminal_safe() decides.
-  for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t n = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    const std::string_view point = text.substr(i, n);
-    const std::string escaped = terminal_safe(point);
-    if (escaped != point) {
-      // terminal_safe() writes "\x85" for a C1 control, "\u202e" for the others.
-      throw_input_error(
-          std::string(what) + " contains " +
-          (escaped[1] == 'x' ? "a control character (" : "a bidirectional formatting character (") + escaped +
-          "), which could disguise what a terminal shows");
-    }
-    i += n;
+  // marks: they can disguise the text around them) has no place in a license. (The message
+  // names it as U+0085: a "\x85" in it would be escaped again where it is printed.)
+  if (const auto c = find_disguising_character(text)) {
+    throw_input_error(std::string(what) + " contains " +
+                      (c->control ? "a control character (" : "a bidirectional formatting character (") +
+                      code_point_name(c->code_point) + "), which could disguise what a terminal shows");
   }
   return std::string(text);
 }

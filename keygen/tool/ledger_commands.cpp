@@ -331,14 +331,12 @@ int run_ledger_list(const LedgerListOptions& opt) {
   filter.until = opt_time_arg("--until", opt.until);
   if (opt.kind) {
     filter.kind = parse_kind(*opt.kind);
-    if (!filter.kind)
-      throw_input_error("unknown kind " + terminal_safe(*opt.kind) + " (one of: " + kind_choices() + ")");
+    if (!filter.kind) throw_input_error("unknown kind " + *opt.kind + " (one of: " + kind_choices() + ")");
   }
   if (opt.status) {
     filter.status = parse_status(*opt.status);
     if (!filter.status) {
-      throw_input_error("unknown status " + terminal_safe(*opt.status) + " (one of: " + status_choices() +
-                        ")");
+      throw_input_error("unknown status " + *opt.status + " (one of: " + status_choices() + ")");
     }
   }
   const Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_only);
@@ -529,7 +527,7 @@ int run_ledger_verify(const LedgerVerifyOptions& opt) {
   if (opt.anchor) {
     options.anchor = chain_hash_from_hex(*opt.anchor);
     if (!options.anchor) {
-      throw_input_error("--anchor " + terminal_safe(*opt.anchor) +
+      throw_input_error("--anchor " + *opt.anchor +
                         " is not a head hash (64 hexadecimal digits, as ledger head prints it)");
     }
   }

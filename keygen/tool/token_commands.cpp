@@ -86,8 +86,8 @@ int run_token_create(const TokenCreateOptions& opt) {
   const SecureBuffer bearer = ledger.create_api_token(name, role);
   // Recorded: only now is it printed.
   const bool printed = write_stdout(bearer.view()) && write_stdout("\n");
-  std::cerr << "created API token " << terminal_safe(nlohmann::json(name).dump()) << " (role "
-            << role_name(role) << ") in ledger " << terminal_safe(ledger_name(opt.ledger))
+  std::cerr << "created API token " << terminal_quoted(name) << " (role " << role_name(role) << ") in ledger "
+            << terminal_safe(ledger_name(opt.ledger))
             << "; it is shown only this once: give it to its holder now\n";
   if (!printed) {
     std::cerr << "seatkey-keygen: error: the token could not be written to stdout; it cannot be shown again: "
@@ -130,8 +130,8 @@ int run_token_revoke(const TokenRevokeOptions& opt) {
   Ledger ledger = Ledger::open(opt.ledger, Ledger::Access::read_write);
   print_warnings(ledger);
   const ApiToken token = ledger.revoke_api_token(opt.name);
-  std::cerr << "revoked API token " << terminal_safe(nlohmann::json(token.name).dump()) << " (role "
-            << role_name(token.role) << ") at " << *token.revoked_at << "\n";
+  std::cerr << "revoked API token " << terminal_quoted(token.name) << " (role " << role_name(token.role)
+            << ") at " << *token.revoked_at << "\n";
   return 0;
 }
 

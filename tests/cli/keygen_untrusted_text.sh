@@ -17,15 +17,15 @@ raw_bytes_in() {
   LC_ALL=C grep -qP '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]' "$1"
 }
 
-# --- Refused where the desk types them (exit 2, nothing written), each named by its escape.
-for pair in $'\xc2\x85|a control character (\\x85)' $'\xc2\x9b|a control character (\\x9b)' \
-  $'\xe2\x80\xae|a bidirectional formatting character (\\u202e)' \
-  $'\xe2\x80\xaa|a bidirectional formatting character (\\u202a)' \
-  $'\xe2\x81\xa6|a bidirectional formatting character (\\u2066)' \
-  $'\xe2\x81\xa9|a bidirectional formatting character (\\u2069)' \
-  $'\xe2\x80\x8e|a bidirectional formatting character (\\u200e)' \
-  $'\xe2\x80\x8f|a bidirectional formatting character (\\u200f)' \
-  $'\xd8\x9c|a bidirectional formatting character (\\u061c)'; do
+# --- Refused where the desk types them (exit 2, nothing written), each named by its code point.
+for pair in $'\xc2\x85|a control character (U+0085)' $'\xc2\x9b|a control character (U+009B)' \
+  $'\xe2\x80\xae|a bidirectional formatting character (U+202E)' \
+  $'\xe2\x80\xaa|a bidirectional formatting character (U+202A)' \
+  $'\xe2\x81\xa6|a bidirectional formatting character (U+2066)' \
+  $'\xe2\x81\xa9|a bidirectional formatting character (U+2069)' \
+  $'\xe2\x80\x8e|a bidirectional formatting character (U+200E)' \
+  $'\xe2\x80\x8f|a bidirectional formatting character (U+200F)' \
+  $'\xd8\x9c|a bidirectional formatting character (U+061C)'; do
   c=${pair%%|*} named=${pair#*|}
   input_error "--customer contains $named, which could disguise what a terminal shows" \
     issue server --appliance vm-0001 --edition vm --customer "Acme${c}GmbH"

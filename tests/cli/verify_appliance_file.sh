@@ -46,7 +46,11 @@ done
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' id.sock ||
   fail "cannot make a socket"
 verify_file id.sock
-expect_input_error "cannot read appliance file id.sock: No such device or address" # open() refuses it
+expect_input_error "cannot read appliance file id.sock: is a socket"
+expect_quick "refusing a socket"
+ln -s id.sock id-link.sock
+verify_file id-link.sock
+expect_input_error "cannot read appliance file id-link.sock: is a socket"
 mkdir id-dir
 verify_file id-dir
 expect_input_error "cannot read appliance file id-dir: is a directory"

@@ -93,16 +93,38 @@ expect_out "licenses/acme.lic:3: user pack 1003 (5 users): expired at $(days_aft
 boot "$APPLIANCE" "$(days_after 11)" --json
 expect_out '"grace": null,'
 expect_out '"licensed_users": 8,'
-# And the file lost on the rental's last day gets grace only until the rental would have ended.
+# In grace, a license that expires drops out alone: a Compact with a 1-user rental pack that
+# ends in 24 days keeps its 30-day grace, with 4 users, then 3 ("Compact minus 1 user").
 rm -rf licenses state.json && mkdir licenses
-mint "$(server_payload 1001 compact)" "$(pack_payload 1003 5 '' ",\"exp\":\"$(days_after 10)\"")" >licenses/acme.lic
+mint "$(server_payload 1001 compact)" "$(pack_payload 1003 1 '' ",\"exp\":\"$(days_after 24)\"")" >licenses/acme.lic
 boot "$APPLIANCE" "$NOW"
+expect_out "Compact edition, 4 users"
 rm licenses/acme.lic
-boot "$APPLIANCE" "$(days_after 9)"
-expect_rc 0 "lost a day before the rental's end"
-expect_out "Grace:    1 day left, until $(days_after 10) (since $(days_after 9), licenses_damaged)"
-boot "$APPLIANCE" "$(days_after 10)"
-expect_rc 1 "after the rental's end"
+boot "$APPLIANCE" "$(days_after 1)"
+expect_rc 0 "lost a day after the good boot"
+expect_out "Appliance $APPLIANCE is licensed IN GRACE: Compact edition, 4 users (server license 1001)."
+expect_out "Grace:    30 days left, until $(days_after 31) (since $(days_after 1), licenses_damaged)"
+boot "$APPLIANCE" "$(days_after 24)"
+expect_rc 0 "the rental's end, in grace"
+expect_out "Appliance $APPLIANCE is licensed IN GRACE: Compact edition, 3 users (server license 1001)."
+expect_out "Grace:    7 days left, until $(days_after 31) (since $(days_after 1), licenses_damaged): licenses that counted at the last good check (compact edition, 3 users, server license 1001) no longer do"
+expect_out "Users:    3 (3 included; the Compact edition allows up to 20)."
+boot "$APPLIANCE" "$(days_after 31)"
+expect_rc 1 "after the grace"
+
+# The grace names today's cause: started by a moved VM, then back on its own ID with the
+# license file deleted, it says so, not "a moved VM".
+rm -rf licenses state.json && mkdir licenses
+cp acme.lic.backup licenses/acme.lic
+boot "$APPLIANCE" "$NOW"
+boot "$OTHER_APPLIANCE" "$(days_after 1)"
+expect_out "(since $FIRST_WORSE, appliance_changed): the last good licenses (compact edition, 8 users, server license 1001) are for appliance $APPLIANCE, and this is $OTHER_APPLIANCE (a moved VM or a replaced board?)"
+rm licenses/acme.lic
+boot "$APPLIANCE" "$(days_after 2)"
+expect_rc 0 "back on its own ID, the license file deleted"
+expect_out "Grace:    29 days left, until $UNTIL (since $FIRST_WORSE, licenses_damaged): licenses that counted at the last good check (compact edition, 8 users, server license 1001) no longer do: restore the license files the vendor sent; after that it is not licensed."
+expect_out_lacks "moved VM"
+grep -q '"grace_reason": "licenses_damaged"' state.json || fail "the state file keeps the first cause"
 
 # --grace-days N; 0: no grace. Never without a state file.
 rm -rf licenses state.json && mkdir licenses

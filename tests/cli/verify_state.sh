@@ -34,7 +34,11 @@ cat >expected <<'JSON'
   "good_max_users": 20,
   "good_excess_users": 0,
   "good_updates_until": "2027-12-31T23:59:59Z",
-  "good_until": "2027-01-01T00:00:00Z"
+  "good_until": "2027-01-01T00:00:00Z",
+  "good_ends": null,
+  "good_pack_expiries": [
+    "2027-01-01T00:00:00Z 1"
+  ]
 }
 JSON
 diff -u expected state.json >diff || fail "the state file differs: $(cat diff)"
@@ -121,7 +125,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   run setpriv --reuid=nobody --regid=nogroup --clear-groups "$VERIFY" --appliance "$APPLIANCE" \
     --licenses acme.lic --now 2026-11-29T10:00:00Z --state ro/state.json
   expect_rc 0 "a read-only state folder"
-  expect_err "seatkey-verify: warning: state file ro/state.json was not updated: cannot create ro/state.json.tmp: Permission denied"
+  expect_err "seatkey-verify: warning: state file ro/state.json was not updated: cannot open its lock file ro/state.json.lock: Permission denied"
   diff -u expected ro/state.json >/dev/null || fail "the read-only state file changed"
 else
   echo "note: not root or no setpriv: the read-only folder case is left out"

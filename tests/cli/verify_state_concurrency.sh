@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Concurrent boot checks with one state file take turns on the lock of its folder: 40 at once,
+# Concurrent boot checks with one state file take turns on its lock file: 40 at once,
 # each with its own clock, leave a whole state file whose high-water mark is the latest clock
 # of them all (none of them wrote over a later one), exactly one of them found no state file,
 # and none found a damaged one. 40 at once after the appliance ID changed all report the same
@@ -54,19 +54,19 @@ grep -q "\"grace_since\": \"$since\"," state.json || fail "the state file's grac
 # A lock held by someone else for longer than the wait: a warning, the state not written.
 if command -v flock >/dev/null; then
   cp state.json before.json
-  flock . sleep 12 &
+  flock state.json.lock sleep 12 &
   holder=$!
   sleep 0.5
   start=$(date +%s)
   run "$VERIFY" --appliance "$APPLIANCE" --licenses acme.lic --state state.json --now "$(hours_after 500)"
   waited=$(($(date +%s) - start))
   expect_rc 0 "a boot check that could not take the lock"
-  expect_err "seatkey-verify: warning: state file state.json was not updated: another evaluation held the lock on . for 10000 ms"
+  expect_err "seatkey-verify: warning: state file state.json was not updated: another evaluation held the lock on state.json.lock for 10000 ms"
   [ "$waited" -ge 9 ] && [ "$waited" -le 12 ] || fail "waited ${waited} s for the lock, not 10"
   cmp -s before.json state.json || fail "the state file changed without the lock"
   wait "$holder"
   # A lock held for a moment only: the boot check waits for it and saves.
-  flock . sleep 1 &
+  flock state.json.lock sleep 1 &
   holder=$!
   sleep 0.3
   run "$VERIFY" --appliance "$APPLIANCE" --licenses acme.lic --state state.json --now "$(hours_after 600)"

@@ -2,9 +2,10 @@
 # Untrusted text never reaches the terminal raw. File names (in sources and in the messages that
 # quote them), paths, typed values and file contents are shown with every control character,
 # DEL, C1 control, bidirectional formatting character and invalid UTF-8 byte as a visible
-# escape ("\x1b", "\u202e"), in the summary on stdout and in the errors on stderr: a license
-# file named "b<newline>Users:    500 ...<ESC>[1;32m" cannot forge a line or a colour. --json
-# keeps the exact text, JSON-escaped.
+# escape ("\x1b", "\u202e"), and every backslash as "\\", in the summary on stdout and in the
+# errors on stderr: a license file named "b<newline>Users:    500 ...<ESC>[1;32m" cannot forge a
+# line or a colour, nor one named "...\x1b..." pass for an escape. --json keeps the exact text,
+# JSON-escaped.
 . "$SOURCE_DIR/tests/cli/lib.sh"
 . "$SOURCE_DIR/tests/cli/mint_lib.sh"
 
@@ -60,6 +61,16 @@ expect_out '  lic/d-\u202ecil.txt:1: not a valid license'
 expect_out '  lic/e-\x9b2J.lic:1: not a valid license'
 expect_out '  lic/f-\x9b2J.lic:1: not a valid license'
 expect_out '  lic/g-\x7f\x07\x09.lic:1: not a valid license'
+
+# A backslash is escaped as "\\": a name that spells an escape ("\x1b", four plain characters)
+# cannot pass for one.
+SPELLED='h-\x1b[1;32m.lic'
+echo "garbage" >"$SPELLED"
+verify --licenses "$SPELLED"
+expect_rc 1 "a file name that spells an escape"
+expect_out '  h-\\x1b[1;32m.lic:1: not a valid license: not a v4.public token.'
+verify --licenses "nowhere\\$SPELLED"
+expect_safe_error 'cannot read licenses nowhere\\h-\\x1b[1;32m.lic: No such file or directory'
 
 # --json keeps the exact names (JSON-escaped; the byte that is not UTF-8 becomes U+FFFD).
 verify --licenses lic --json

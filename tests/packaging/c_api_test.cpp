@@ -773,6 +773,86 @@ TEST_CASE(
   CHECK_FALSE(seatkey_entitlement_revocation_seq(nullptr, &seq));
 }
 
+TEST_CASE("options - a revocation list set beside the built-in one is a floor under any list of the set") {
+  const auto list_of = [](const char* serial, std::int64_t seq, std::vector<std::string> revoked) {
+    seatkey::RevocationList list;
+    list.issuer = "Example PBX Vendor";
+    list.serial = serial;
+    list.issued_at = at("2026-11-20T09:00:00Z");
+    list.seq = seq;
+    list.revoked = std::move(revoked);
+    return sign_payload(seatkey::to_payload_json(list));
+  };
+  Options options;
+  seatkey_options* o = options.p;
+  REQUIRE(seatkey_options_set_now(o, now()) == SEATKEY_OK);
+  const std::string kept = list_of("9", 2, {"2"}) + "\n";  // as `revocations issue` prints it
+  REQUIRE(seatkey_options_set_revocation_list(o, kept.data(), kept.size(), "/firmware/revocations") ==
+          SEATKEY_OK);
+  // A rogue list with the highest seq there is and nothing revoked does not revive pack 2.
+  const std::string text = lines(
+      {server("1", Edition::compact).token(), pack("2", 5).token(), list_of("99", 9007199254740991, {})});
+  Ent e;
+  REQUIRE(seatkey_evaluate_text_with_options(text.data(), text.size(), "t", kAppliance, nullptr, o, &e.p,
+                                             nullptr, 0) == SEATKEY_OK);
+  CHECK(seatkey_entitlement_licensed_users(e.p) == 3);
+  std::int64_t seq = 0;
+  REQUIRE(seatkey_entitlement_revocation_seq(e.p, &seq));
+  CHECK(seq == 9007199254740991);
+  REQUIRE(seatkey_entitlement_rejected_count(e.p) == 1);
+  const seatkey_report* revoked = seatkey_entitlement_rejected(e.p, 0);
+  CHECK(seatkey_report_reason(revoked) == SEATKEY_REASON_REVOKED);
+  CHECK(std::string(seatkey_report_message(revoked)) ==
+        "revoked by the vendor: named in revocation list 9 (seq 2) from /firmware/revocations");
+  REQUIRE(seatkey_entitlement_accepted_count(e.p) == 3);  // the server license and both lists
+  const seatkey_report* floor = seatkey_entitlement_accepted(e.p, 2);
+  CHECK(std::string(seatkey_report_source(floor)) == "/firmware/revocations");
+  CHECK(seatkey_report_kind(floor) == SEATKEY_KIND_REVOCATION);
+
+  // A token that does not verify revokes nothing and is reported with its reason; source NULL
+  // is "options".
+  const std::string other = list_of("9", 2, {"2"});
+  const std::string foreign = sign_payload(seatkey::to_payload_json([] {
+                                             seatkey::RevocationList l;
+                                             l.issuer = "X";
+                                             l.serial = "8";
+                                             l.issued_at = at("2026-11-20T09:00:00Z");
+                                             l.seq = 3;
+                                             l.revoked = {"2"};
+                                             return l;
+                                           }()),
+                                           key_a());
+  REQUIRE(seatkey_options_set_revocation_list(o, foreign.data(), foreign.size(), nullptr) == SEATKEY_OK);
+  const std::string plain = lines({server("1", Edition::compact).token(), pack("2", 5).token()});
+  Ent bad;
+  REQUIRE(seatkey_evaluate_text_with_options(plain.data(), plain.size(), "t", kAppliance, nullptr, o, &bad.p,
+                                             nullptr, 0) == SEATKEY_OK);
+  CHECK(seatkey_entitlement_licensed_users(bad.p) == 8);
+  REQUIRE(seatkey_entitlement_rejected_count(bad.p) == 1);
+  CHECK(seatkey_report_reason(seatkey_entitlement_rejected(bad.p, 0)) == SEATKEY_REASON_UNKNOWN_KEY);
+  CHECK(std::string(seatkey_report_source(seatkey_entitlement_rejected(bad.p, 0))) == "options");
+
+  // NULL: back to the built-in list alone (none in this build).
+  REQUIRE(seatkey_options_set_revocation_list(o, nullptr, 0, nullptr) == SEATKEY_OK);
+  Ent none;
+  REQUIRE(seatkey_evaluate_text_with_options(plain.data(), plain.size(), "t", kAppliance, nullptr, o, &none.p,
+                                             nullptr, 0) == SEATKEY_OK);
+  CHECK(seatkey_entitlement_licensed_users(none.p) == 8);
+  CHECK_FALSE(seatkey_entitlement_revocation_seq(none.p, nullptr));
+
+  // Bad arguments leave the options as they were.
+  CHECK(seatkey_options_set_revocation_list(nullptr, other.data(), other.size(), nullptr) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_options_set_revocation_list(o, nullptr, 5, nullptr) == SEATKEY_INVALID_ARGUMENT);
+  const std::string huge(1024 * 1024 + 1, 'x');
+  CHECK(seatkey_options_set_revocation_list(o, huge.data(), huge.size(), nullptr) ==
+        SEATKEY_INVALID_ARGUMENT);
+  Ent still;
+  REQUIRE(seatkey_evaluate_text_with_options(plain.data(), plain.size(), "t", kAppliance, nullptr, o,
+                                             &still.p, nullptr, 0) == SEATKEY_OK);
+  CHECK_FALSE(seatkey_entitlement_revocation_seq(still.p, nullptr));
+}
+
 TEST_CASE("evaluate text - a standby: the primary's licenses count, standby_for names the primary") {
   const std::string text = lines({
       standby("300", kOtherAppliance).token(),

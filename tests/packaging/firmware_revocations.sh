@@ -3,7 +3,8 @@
 # does not verify against SEATKEY_TRUSTED_KEYS (another key, a damaged signature, a license
 # instead of a list, two tokens, a missing file) fails the build naming the problem; a valid
 # one is built in and keeps revoking after the list's file is deleted; a newer list in the
-# license folder replaces it, an older one does not.
+# license folder replaces it, an older one does not, and what the built-in one names stays
+# revoked under any newer list (a floor).
 . "$SOURCE_DIR/tests/packaging/lib.sh"
 
 [ "$SANITIZE" = ON ] && skip "the firmware build is configured from scratch, independent of this" \
@@ -110,4 +111,16 @@ expect_out "seatkey-verify $VERSION (firmware build of 2026-11-25T00:00:00Z, the
 expect_out "trusted key: $(mint --key fw.key --kid)"
 expect_out "built-in revocation list: seq 1"
 expect_out_lacks "development"
+
+# A list with the highest seq there is and nothing revoked (a taken signer could sign one) applies,
+# but the built-in list is a floor: what it names stays revoked.
+mint --key fw.key "$(list_payload 9999 9007199254740991 '[]')" >licenses/revocations.lic
+fw_verify --json
+expect_rc 0
+expect_out '"licensed_users": 8,'
+expect_out '"revocation_seq": 9007199254740991,'
+expect_out '"message": "revoked by the vendor: named in revocation list 2001 (seq 1) from built-in"'
+expect_out '"message": "applies as a floor, which no newer list lowers: seq 1, 1 serial revoked, 1 of them left out by revocation list 9999 (seq 9007199254740991) from licenses/revocations.lic:1"'
+fw_verify
+expect_out "Revoked:  1 license revoked by the vendor's revocation list 9999 (seq 9007199254740991, licenses/revocations.lic:1) and the floor under it, list 2001 (built-in)."
 pass

@@ -74,6 +74,10 @@ TEST_CASE("terminal_safe: controls, C1, bidi overrides and bad bytes escaped, th
   CHECK(terminal_safe("\xE2\x81\xA6x\xE2\x81\xA9") == "\\u2066x\\u2069");   // isolates
   CHECK(terminal_safe("\xE2\x80\x8F") == "\\u200f");
   CHECK(terminal_safe("\xFF\xFE") == "\\xff\\xfe");
+  // A backslash is escaped too: a name that spells an escape never looks like one.
+  CHECK(terminal_safe("a\\x1b") == "a\\\\x1b");
+  CHECK(terminal_safe("a\x1b") == "a\\x1b");
+  CHECK(terminal_safe("C:\\licenses\\") == "C:\\\\licenses\\\\");
 }
 
 TEST_CASE("users_text: singular and plural") {

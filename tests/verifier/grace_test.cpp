@@ -1,6 +1,8 @@
 // Grace (docs/format.md, "Grace"): boots of one appliance with a state file, through the public
 // API, one scenario per test.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "token_kit.hpp"
 
@@ -16,6 +18,7 @@ const UnixTime kT0 = at("2026-11-28T10:00:00Z");  // the first boot of every sce
 struct Appliance {
   ScratchDir dir;
   int grace_days = 30;
+  bool saves = true;  // false: the state file cannot be written, every boot warns so
 
   std::string state() const { return dir.file("state.json"); }
 
@@ -30,9 +33,20 @@ struct Appliance {
     for (const auto& w : e->warnings) {
       // A state file is made at the first boot; after that it is always read and written.
       CHECK_MESSAGE(w.code != v::WarningCode::state_damaged, w.message);
-      CHECK_MESSAGE(w.code != v::WarningCode::state_not_saved, w.message);
+      if (saves) CHECK_MESSAGE(w.code != v::WarningCode::state_not_saved, w.message);
     }
+    if (!saves) CHECK(e->warnings.back().code == v::WarningCode::state_not_saved);
     return std::move(*e);
+  }
+  // From now on the state file cannot be written: its temporary file cannot be made (a full
+  // disk fails the same step), whoever the tests run as.
+  void stop_saving() {
+    REQUIRE(::mkdir(dir.file("state.json.tmp").c_str(), 0700) == 0);
+    saves = false;
+  }
+  void resume_saving() {
+    REQUIRE(::rmdir(dir.file("state.json.tmp").c_str()) == 0);
+    saves = true;
   }
 };
 
@@ -135,25 +149,47 @@ TEST_CASE("grace: an expired pack never gets grace, the fewer users are the new 
   CHECK(e.evaluated_at == exp + kDay);
 }
 
-TEST_CASE("grace: never past the last good licenses' first expiry, even when the loss is a damaged file") {
+TEST_CASE("grace: a pack that expires during a grace drops out alone, the rest is kept for the whole grace") {
   Appliance a;
   const UnixTime exp = kT0 + 10 * kDay;
   Lic rental = pack("1003", 5);
   rental.l.expires = exp;
   CHECK(a.boot(set_of({server("1001", Edition::compact).token(), rental.token()}), kT0).licensed_users == 8);
-  // The file is lost a day later: grace, but only until the rental would have ended.
+  // The file is lost a day later: grace for 30 days, with the rental's 5 users until its exp.
   v::Entitlement e = a.boot(missing(), kT0 + kDay);
-  check_in_grace(e, kT0 + kDay, exp, v::GraceReason::licenses_unreadable);
-  e = a.boot(missing(), exp);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::licenses_unreadable);
+  e = a.boot(missing(), exp - 1);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::licenses_unreadable);
+  for (UnixTime now : {exp, kT0 + 31 * kDay - 1}) {
+    CAPTURE(now);
+    e = a.boot(missing(), now);
+    REQUIRE(e.grace);
+    CHECK(e.licensed);
+    CHECK(e.edition == v::Edition::compact);
+    CHECK(e.licensed_users == 3);
+    CHECK(e.pack_users == 0);
+    CHECK(e.max_users == 20);
+    CHECK(e.grace->since == kT0 + kDay);
+    CHECK(e.grace->until == kT0 + 31 * kDay);
+    CHECK(e.grace->message.find("(compact edition, 3 users, server license 1001)") != std::string::npos);
+  }
+  e = a.boot(missing(), kT0 + 31 * kDay);
   CHECK_FALSE(e.licensed);
   CHECK_FALSE(e.grace);
-  // Lost on the day of the expiry: no grace at all.
+  // Lost on the day of the expiry: grace keeps what did not expire.
   Appliance b;
   b.boot(set_of({server("1001", Edition::compact).token(), rental.token()}), kT0);
   e = b.boot(missing(), exp);
-  CHECK_FALSE(e.licensed);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 3);
+  CHECK(e.grace->until == exp + 30 * kDay);
+  // Only the pack expired, the server license is there: no grace, 3 users is the new baseline.
+  Appliance r;
+  r.boot(set_of({server("1001", Edition::compact).token(), rental.token()}), kT0);
+  e = r.boot(set_of({server("1001", Edition::compact).token(), rental.token()}), exp);
   CHECK_FALSE(e.grace);
-  // A pack that the Compact's maximum cut off takes no users when it expires: no limit.
+  CHECK(e.licensed_users == 3);
+  // A pack that the Compact's maximum cut off takes no users when it expires.
   Appliance c;
   std::vector<std::string> full = {server("1001", Edition::compact).token()};
   for (int i = 0; i < 4; ++i) full.push_back(pack(std::to_string(2000 + i), 5).token());
@@ -163,6 +199,26 @@ TEST_CASE("grace: never past the last good licenses' first expiry, even when the
   CHECK(e.licensed_users == 20);
   REQUIRE(e.grace);
   CHECK(e.grace->until == exp + 31 * kDay);
+}
+
+TEST_CASE(
+    "grace: a 1-user rental pack expiring in 24 days leaves a Compact's grace at 3 users, not unlicensed") {
+  Appliance a;
+  Lic rental = pack("1003", 1);
+  rental.l.expires = kT0 + 24 * kDay;
+  CHECK(a.boot(set_of({server("1001", Edition::compact).token(), rental.token()}), kT0).licensed_users == 4);
+  v::Entitlement e = a.boot(missing(), kT0 + kDay, kAppliance);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 4);
+  CHECK(e.grace->until == kT0 + 31 * kDay);  // the full 30 days, not the rental's 24
+  e = a.boot(missing(), kT0 + 25 * kDay);
+  REQUIRE(e.grace);
+  CHECK(e.licensed);
+  CHECK(e.licensed_users == 3);  // Compact minus 1 user
+  CHECK(e.included_users == 3);
+  CHECK(e.pack_users == 0);
+  e = a.boot(missing(), kT0 + 31 * kDay);
+  CHECK_FALSE(e.licensed);
 }
 
 TEST_CASE("grace: a server license with an exp limits grace to it") {
@@ -353,4 +409,136 @@ TEST_CASE("grace: a standby license that expires ends the standby without grace,
   CHECK(b.boot(set, kT0).licensed_users == 8);
   e = b.boot(missing(), kT0 + kDay);
   check_in_grace(e, kT0 + kDay, exp, v::GraceReason::licenses_unreadable);
+}
+
+TEST_CASE(
+    "grace: a grace whose start cannot be written counts from the last good boot and ends, boot after boot") {
+  Appliance a;
+  const auto set = set_of(compact8());
+  a.boot(set, kT0);
+  a.stop_saving();  // a full disk, say
+  const UnixTime until = kT0 + 30 * kDay;
+  // Ten days later the license file is gone: grace, counted from the last good boot the state
+  // file holds, not from today (tomorrow's boot could not know today's).
+  v::Entitlement e = a.boot(missing(), kT0 + 10 * kDay);
+  check_in_grace(e, kT0, until, v::GraceReason::licenses_unreadable);
+  CHECK(e.warnings.back().message.find("was not updated") != std::string::npos);
+  CHECK(e.grace->message.find("the state file cannot be written, so this grace counts from the last good "
+                              "check, 2026-11-28T10:00:00Z") != std::string::npos);
+  e = a.boot(missing(), kT0 + 29 * kDay);
+  check_in_grace(e, kT0, until, v::GraceReason::licenses_unreadable);
+  // Then it ends, and stays ended at every later boot.
+  for (UnixTime now : {until, kT0 + 53 * kDay, kT0 + 185 * kDay, kT0 + 399 * kDay}) {
+    CAPTURE(now);
+    e = a.boot(missing(), now);
+    CHECK_FALSE(e.licensed);
+    CHECK_FALSE(e.grace);
+  }
+  // The licenses back, the disk still full: licensed (a good boot needs no grace).
+  e = a.boot(set, kT0 + 400 * kDay);
+  CHECK(e.licensed_users == 8);
+  CHECK_FALSE(e.grace);
+}
+
+TEST_CASE("grace: a state file that cannot be written and a replaced board do not stop the PBX on the spot") {
+  Appliance a;
+  const auto set = set_of(compact8());
+  a.boot(set, kT0);
+  a.stop_saving();
+  v::Entitlement e = a.boot(set, kT0 + kDay, kOtherAppliance);
+  check_in_grace(e, kT0, kT0 + 30 * kDay, v::GraceReason::appliance_changed);
+  // The disk has room again: the grace is written from then on and ends when it says.
+  a.resume_saving();
+  e = a.boot(set, kT0 + 2 * kDay, kOtherAppliance);
+  check_in_grace(e, kT0 + 2 * kDay, kT0 + 32 * kDay, v::GraceReason::appliance_changed);
+  a.stop_saving();
+  e = a.boot(set, kT0 + 20 * kDay, kOtherAppliance);
+  check_in_grace(e, kT0 + 2 * kDay, kT0 + 32 * kDay, v::GraceReason::appliance_changed);
+  e = a.boot(set, kT0 + 32 * kDay, kOtherAppliance);
+  CHECK_FALSE(e.licensed);
+}
+
+TEST_CASE("grace: the reason and the message name today's cause, not the one that started the grace") {
+  Appliance a;
+  const auto set = set_of(compact8());
+  a.boot(set, kT0);
+  // A moved VM starts the grace.
+  v::Entitlement e = a.boot(set, kT0 + kDay, kOtherAppliance);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::appliance_changed);
+  CHECK(e.grace->message.find("a moved VM or a replaced board?") != std::string::npos);
+  // Back on its own ID, its license file deleted: the same grace, today's cause.
+  e = a.boot(missing(), kT0 + 2 * kDay);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::licenses_unreadable);
+  CHECK(e.grace->message ==
+        "the licenses could not be read; the last good ones (compact edition, 8 users, server license 1001) "
+        "are kept: restore the license files");
+  // A file that is there but holds only the pack.
+  e = a.boot(set_of({compact8()[1]}), kT0 + 3 * kDay);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::licenses_damaged);
+  CHECK(e.grace->message ==
+        "licenses that counted at the last good check (compact edition, 8 users, server license 1001) no "
+        "longer do: restore the license files the vendor sent");
+  // Moved again.
+  e = a.boot(set, kT0 + 4 * kDay, kOtherAppliance);
+  check_in_grace(e, kT0 + kDay, kT0 + 31 * kDay, v::GraceReason::appliance_changed);
+  CHECK(e.grace->message.find("and this is " + std::string(kOtherAppliance)) != std::string::npos);
+}
+
+TEST_CASE(
+    "grace: on a state file of an older build, a grace ends where that build ended it, until a good boot") {
+  // tests/fixtures/state-v1-rental.json: a Compact with 3 + 5 + 5 users, the second pack a
+  // rental ending 2026-12-08T10:00:00Z, as the build before the pack expiries wrote it.
+  const std::string fixture =
+      read_file(std::string(SEATKEY_SOURCE_DIR) + "/tests/fixtures/state-v1-rental.json");
+  const UnixTime rental_end = at("2026-12-08T10:00:00Z");
+  Appliance a;
+  a.dir.write("state.json", fixture);
+  // It does not know when the server license ends: its good_until (the rental's end) ends it all.
+  v::Entitlement e = a.boot(missing(), kT0 + kDay);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 13);
+  CHECK(e.grace->until == rental_end);
+  e = a.boot(missing(), rental_end);
+  CHECK_FALSE(e.licensed);
+  // A good boot of this build records the expiries; a later loss then keeps the 8 users that do
+  // not expire for the whole grace.
+  Appliance b;
+  b.dir.write("state.json", fixture);
+  Lic rental = pack("1003", 5);
+  rental.l.expires = rental_end;
+  e = b.boot(set_of({server("1001", Edition::compact).token(), pack("1002", 5).token(), rental.token()}),
+             kT0);
+  CHECK(e.licensed_users == 13);
+  CHECK(read_file(b.state()).find("\"good_pack_expiries\": [\n    \"2026-12-08T10:00:00Z 5\"\n  ]") !=
+        std::string::npos);
+  e = b.boot(missing(), kT0 + kDay);
+  REQUIRE(e.grace);
+  CHECK(e.grace->until == kT0 + 31 * kDay);
+  e = b.boot(missing(), rental_end);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 8);
+}
+
+TEST_CASE(
+    "grace: with over 100 pack expiry times the state keeps the first 100, and grace ends at the 101st") {
+  Appliance a;
+  std::vector<std::string> tokens = {server("1001", Edition::appliance).token()};
+  for (int i = 0; i < 101; ++i) {
+    Lic rental = pack(std::to_string(2000 + i), 1);
+    rental.l.expires = kT0 + (i + 1) * 3600;
+    tokens.push_back(rental.token());
+  }
+  CHECK(a.boot(set_of(tokens), kT0).licensed_users == 102);
+  const std::string state = read_file(a.state());
+  CHECK(state.find("\"good_ends\": \"2026-12-02T15:00:00Z\"") != std::string::npos);   // the 101st
+  CHECK(state.find("\"2026-12-02T14:00:00Z 1\"") != std::string::npos);                // the 100th
+  CHECK(state.find("\"good_until\": \"2026-11-28T11:00:00Z\"") != std::string::npos);  // the first
+  v::Entitlement e = a.boot(missing(), kT0 + 1800);
+  REQUIRE(e.grace);
+  CHECK(e.grace->until == kT0 + 101 * 3600);
+  e = a.boot(missing(), kT0 + 50 * 3600 + 1800);
+  REQUIRE(e.grace);
+  CHECK(e.licensed_users == 52);
+  e = a.boot(missing(), kT0 + 101 * 3600);
+  CHECK_FALSE(e.licensed);
 }

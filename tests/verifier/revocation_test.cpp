@@ -48,6 +48,30 @@ v::Entitlement evaluate_with(const v::LicenseSet& set, const std::vector<std::st
   return std::move(*e);
 }
 
+// Every token's outcome, the set's in order and then the built-in lists': "accepted" or its
+// reason code.
+std::vector<std::string> reasons(const v::Entitlement& e) {
+  std::vector<std::string> out;
+  for (std::size_t i = 1;; ++i) {
+    const std::string source = "t:" + std::to_string(i);
+    const auto is = [&](const v::LicenseReport& r) { return r.source == source; };
+    const auto a = std::find_if(e.accepted.begin(), e.accepted.end(), is);
+    const auto r = std::find_if(e.rejected.begin(), e.rejected.end(), is);
+    if (a != e.accepted.end()) {
+      out.push_back("accepted");
+    } else if (r != e.rejected.end()) {
+      out.push_back(v::reason_name(*r->reason));
+    } else {
+      break;
+    }
+  }
+  for (const auto& r : e.accepted)
+    if (r.source == "built-in") out.push_back("accepted");
+  for (const auto& r : e.rejected)
+    if (r.source == "built-in") out.push_back(v::reason_name(*r.reason));
+  return out;
+}
+
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
@@ -233,6 +257,64 @@ TEST_CASE("revocation: a newer list in the folder replaces the built-in one, an 
   CHECK(report_of(e, "built-in").reason == std::nullopt);
   CHECK(report_of(e, "t:4").reason == v::Reason::superseded);
   CHECK(report_of(e, "t:4").message == "a copy of revocation list 2002 (seq 2) from built-in");
+}
+
+TEST_CASE(
+    "revocation: the built-in list is a floor - a rogue list of seq 9007199254740991 revokes nothing less") {
+  // A list signed with the highest seq there is and nothing revoked (a taken signer could sign
+  // one) outranks every list the vendor will ever issue; it must not revive what the firmware's
+  // own list revoked.
+  const std::string built_in = revocation("2002", 2, {"1002", "1003"});
+  const std::string rogue = revocation("9999", 9007199254740991, {});
+  auto e = evaluate_with(set_of(plus(compact13(), {rogue})), {built_in});
+  CHECK(reasons(e) == std::vector<std::string>{"accepted", "revoked", "revoked", "accepted", "accepted"});
+  CHECK(e.licensed_users == 3);
+  CHECK(*e.revocation_seq == 9007199254740991);
+  CHECK(report_of(e, "t:4").message ==
+        "the revocation list that applies: seq 9007199254740991, 0 serials revoked");
+  CHECK(report_of(e, "built-in").reason == std::nullopt);
+  CHECK(report_of(e, "built-in").message ==
+        "applies as a floor, which no newer list lowers: seq 2, 2 serials revoked, 2 of them left out by "
+        "revocation list 9999 (seq 9007199254740991) from t:4");
+  CHECK(report_of(e, "t:2").message ==
+        "revoked by the vendor: named in revocation list 2002 (seq 2) from built-in");
+
+  // A newer list that leaves out one of them (a restored void, or a pruned expired one): the
+  // built-in list keeps it revoked; what the newer one adds is revoked too.
+  e = evaluate_with(set_of(plus(compact13(), {revocation("2003", 3, {"1003", "1001"})})), {built_in});
+  CHECK(reasons(e) == std::vector<std::string>{"revoked", "revoked", "revoked", "accepted", "accepted"});
+  CHECK(report_of(e, "t:1").message ==
+        "revoked by the vendor: named in revocation list 2003 (seq 3) from t:4");
+  CHECK(report_of(e, "t:2").message ==
+        "revoked by the vendor: named in revocation list 2002 (seq 2) from built-in");
+  CHECK(report_of(e, "built-in").reason == std::nullopt);
+  CHECK(contains(report_of(e, "built-in").message, "1 of them left out by revocation list 2003 (seq 3)"));
+  CHECK_FALSE(e.licensed);
+
+  // A list in the folder is no floor: a newer one in the folder replaces it as before.
+  e = evaluate_ok(set_of(plus(compact13(), {revocation("2002", 2, {"1002"}), rogue})));
+  CHECK(outcomes(e) ==
+        std::vector<std::string>{"accepted", "accepted", "accepted", "superseded", "accepted"});
+  CHECK(e.licensed_users == 13);
+}
+
+TEST_CASE("revocation and grace: a license the built-in list revokes gets no grace under a rogue list") {
+  ScratchDir dir;
+  // The last good boot was before the vendor revoked the server license.
+  v::EvaluationContext before;
+  before.now = at(kNow);
+  before.state_path = dir.file("state.json");
+  before.revocation_lists.emplace();
+  REQUIRE(v::evaluate(set_of(compact13()), kAppliance, dev_trust(), before)->licensed_users == 13);
+  // The next firmware has a list that revokes it; a rogue list with the highest seq arrives too.
+  v::EvaluationContext c = before;
+  c.revocation_lists->push_back({revocation("2002", 2, {"1001"}), "built-in"});
+  c.now = at(kNow) + 86400;
+  auto e = v::evaluate(set_of(plus(compact13(), {revocation("9999", 9007199254740991, {})})), kAppliance,
+                       dev_trust(), c);
+  REQUIRE(e.ok());
+  CHECK_FALSE(e->licensed);
+  CHECK_FALSE(e->grace);
 }
 
 TEST_CASE("revocation: only a revocation list belongs among the built-in lists") {

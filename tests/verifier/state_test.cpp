@@ -8,6 +8,7 @@
 
 #include <chrono>
 
+#include "older_state_reader.hpp"
 #include "state.hpp"
 #include "token_kit.hpp"
 
@@ -67,11 +68,18 @@ std::string edited(const std::string& from, const std::string& to) {
 }
 
 std::string why_damaged(const std::string& text) {
-  d::State s;
-  std::string why;
-  CHECK_FALSE(d::parse_state(text, &s, &why));
-  CHECK_FALSE(why.empty());
-  return why;
+  auto s = d::parse_state(text);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().code == Errc::malformed);
+  CHECK_FALSE(s.error().message.empty());
+  return s.error().message;
+}
+
+// The state `text` holds; fails the test when it is damaged.
+d::State parsed(const std::string& text) {
+  auto s = d::parse_state(text);
+  REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().message));
+  return std::move(*s);
 }
 
 }  // namespace
@@ -79,33 +87,25 @@ std::string why_damaged(const std::string& text) {
 TEST_CASE("state format: the documented text is what format_state() writes, and reads back equal") {
   const d::State s = full_state();
   CHECK(d::format_state(s) == kText);
-  d::State back;
-  std::string why;
-  REQUIRE(d::parse_state(kText, &back, &why));
-  CHECK(back == s);
+  CHECK(parsed(kText) == s);
 
   // Without a last good entitlement and a grace: nulls; unlimited users: max_users null.
   d::State small;
   small.high_water = 0;
   CHECK(d::format_state(small) ==
         "{\n  \"seatkey_state\": 1,\n  \"high_water\": \"1970-01-01T00:00:00Z\"\n}\n");
-  REQUIRE(d::parse_state(d::format_state(small), &back, &why));
-  CHECK(back == small);
+  CHECK(parsed(d::format_state(small)) == small);
   d::State vm = full_state();
   vm.last_good->edition = v::Edition::vm;
   vm.last_good->max_users.reset();
   vm.last_good->updates_until.reset();
   vm.last_good->good_until.reset();
   vm.grace.reset();
-  REQUIRE(d::parse_state(d::format_state(vm), &back, &why));
-  CHECK(back == vm);
+  CHECK(parsed(d::format_state(vm)) == vm);
 
   // Unknown members are ignored (a later version may add some); offsets are read as UTC.
-  REQUIRE(d::parse_state(edited("\"seatkey_state\": 1,", "\"seatkey_state\": 1, \"later\": [1, {}],"), &back,
-                         &why));
-  CHECK(back == s);
-  REQUIRE(d::parse_state(edited("2026-12-01T00:00:00Z", "2026-12-01T01:00:00+01:00"), &back, &why));
-  CHECK(back == s);
+  CHECK(parsed(edited("\"seatkey_state\": 1,", "\"seatkey_state\": 1, \"later\": [1, {}],")) == s);
+  CHECK(parsed(edited("2026-12-01T00:00:00Z", "2026-12-01T01:00:00+01:00")) == s);
 }
 
 TEST_CASE("state format: a standby's last good entitlement names its primary and its standby license") {
@@ -115,10 +115,7 @@ TEST_CASE("state format: a standby's last good entitlement names its primary and
   const std::string text = d::format_state(s);
   CHECK(text.find("\"good_standby_for\": \"0099AABBCCDD\",\n  \"good_standby_license\": \"3001\"") !=
         std::string::npos);
-  d::State back;
-  std::string why;
-  REQUIRE(d::parse_state(text, &back, &why));
-  CHECK(back == s);
+  CHECK(parsed(text) == s);
   // Both or neither, the primary canonical, the serial one the claims allow.
   const std::string until = "\"good_until\": \"2027-01-01T00:00:00Z\",";
   CHECK(why_damaged(edited(until, until + " \"good_standby_for\": \"0099AABBCCDD\",")) ==
@@ -131,6 +128,110 @@ TEST_CASE("state format: a standby's last good entitlement names its primary and
   CHECK(why_damaged(edited(until, until + " \"good_standby_for\": \"0099AABBCCDD\", "
                                           "\"good_standby_license\": \"30 01\",")) ==
         "good_standby_license is not a license serial");
+}
+
+// full_state() whose last good entitlement has a rental pack of 5 and two of 1 that expire.
+d::State rental_state() {
+  d::State s = full_state();
+  s.last_good->pack_users = 18;
+  s.last_good->expiries = d::Expiries{at("2027-06-01T00:00:00Z"),
+                                      {{at("2026-12-24T00:00:00Z"), 5}, {at("2027-01-01T00:00:00Z"), 2}}};
+  return s;
+}
+
+TEST_CASE("state format: the pack expiries are two optional members, both or neither") {
+  const d::State s = rental_state();
+  const std::string text = d::format_state(s);
+  const std::string members =
+      "  \"good_until\": \"2027-01-01T00:00:00Z\",\n"
+      "  \"good_ends\": \"2027-06-01T00:00:00Z\",\n"
+      "  \"good_pack_expiries\": [\n"
+      "    \"2026-12-24T00:00:00Z 5\",\n"
+      "    \"2027-01-01T00:00:00Z 2\"\n"
+      "  ],\n";
+  CHECK(text.find(members) != std::string::npos);
+  CHECK(parsed(text) == s);
+  d::State forever = s;
+  forever.last_good->expiries->ends.reset();
+  CHECK(parsed(d::format_state(forever)) == forever);
+  // Without them (an older build's file, or no pack that expires): none, as written before.
+  CHECK(d::format_state(full_state()) == kText);
+  CHECK_FALSE(parsed(kText).last_good->expiries);
+
+  const std::string until = "\"good_until\": \"2027-01-01T00:00:00Z\",";
+  const auto with = [&](const std::string& more) { return edited(until, until + " " + more); };
+  CHECK(why_damaged(with("\"good_ends\": null,")) == "good_pack_expiries is missing");
+  CHECK(why_damaged(with("\"good_pack_expiries\": [],")) == "good_ends is missing");
+  CHECK(why_damaged(with("\"good_ends\": 5, \"good_pack_expiries\": [],")) ==
+        "good_ends is not an RFC 3339 time");
+  CHECK(why_damaged(with("\"good_ends\": \"2026-11-01T00:00:00Z\", \"good_pack_expiries\": [],")) ==
+        "good_ends is not after good_at");
+  for (const char* list :
+       {"\"2026-12-24T00:00:00Z 5\"", "[1]", "[\"2026-12-24T00:00:00Z\"]", "[\"2026-12-24T00:00:00Z 0\"]",
+        "[\"2026-12-24T00:00:00Z -1\"]", "[\"2026-12-24T00:00:00Z 5 \"]", "[\"2026-12-24 5\"]",
+        "[[\"2026-12-24T00:00:00Z\", 5]]", "[\"2026-12-24T00:00:00Z 1000001\"]"}) {
+    CAPTURE(list);
+    CHECK(why_damaged(with("\"good_ends\": null, \"good_pack_expiries\": " + std::string(list) + ",")) ==
+          "good_pack_expiries is not a list of \"TIME USERS\" strings");
+  }
+  CHECK(why_damaged(with("\"good_ends\": null, \"good_pack_expiries\": [\"2027-01-01T00:00:00Z 1\", "
+                         "\"2026-12-24T00:00:00Z 1\"],")) ==
+        "good_pack_expiries is not in time order after good_at");
+  CHECK(why_damaged(with("\"good_ends\": null, \"good_pack_expiries\": [\"2026-12-24T00:00:00Z 1\", "
+                         "\"2026-12-24T00:00:00Z 1\"],")) ==
+        "good_pack_expiries is not in time order after good_at");
+  CHECK(why_damaged(with("\"good_ends\": null, \"good_pack_expiries\": [\"2026-11-28T10:00:00Z 1\"],")) ==
+        "good_pack_expiries is not in time order after good_at");
+  CHECK(why_damaged(with("\"good_ends\": \"2026-12-24T00:00:00Z\", \"good_pack_expiries\": "
+                         "[\"2026-12-24T00:00:00Z 1\"],")) ==
+        "good_pack_expiries holds an expiry not before good_ends");
+  CHECK(why_damaged(with("\"good_ends\": null, \"good_pack_expiries\": [\"2026-12-24T00:00:00Z 19\"],")) ==
+        "good_pack_expiries takes more users than good_pack_users");
+  std::string many;
+  for (int i = 0; i <= 100; ++i) {
+    many += std::string(i == 0 ? "" : ", ") + "\"" + format_rfc3339(at("2027-01-01T00:00:00Z") + i) + " 1\"";
+  }
+  CHECK(why_damaged(with("\"good_ends\": null, \"good_pack_expiries\": [" + many + "],")) ==
+        "good_pack_expiries holds over 100 expiries");
+}
+
+TEST_CASE(
+    "state format: the reader of older builds reads what this build writes, with the same entitlement") {
+  // Firmware rolled back to an older build must read this build's state file: the new members
+  // are unknown to it (ignored), every member it requires is there as it requires it.
+  d::State standby = rental_state();
+  standby.last_good->standby_for = "0099AABBCCDD";
+  standby.last_good->standby_license = "3001";
+  d::State small;
+  small.high_water = at(kNow);
+  for (const d::State& s : {rental_state(), standby, full_state(), small}) {
+    const std::string text = d::format_state(s);
+    CAPTURE(text);
+    auto old = seatkey::test::older::parse_state(text);
+    REQUIRE_MESSAGE(old.ok(), (old.ok() ? std::string() : old.error().message));
+    d::State expected = s;
+    if (expected.last_good) expected.last_good->expiries.reset();
+    CHECK(*old == expected);  // good_until included: an older build ends its grace there
+  }
+  // The older reader refuses what it always refused, so the test would see a file it rejects.
+  CHECK_FALSE(seatkey::test::older::parse_state(edited("\"seatkey_state\": 1", "\"seatkey_state\": 2")).ok());
+}
+
+TEST_CASE("state format: a state file an older build wrote is read as it was written") {
+  // tests/fixtures/state-v1-*.json: written by the build before good_ends and good_pack_expiries
+  // (tests/fixtures/README.md), a Compact with a pack of 5 and a rental pack of 5.
+  const std::string dir = std::string(SEATKEY_SOURCE_DIR) + "/tests/fixtures/";
+  const d::State s = parsed(read_file(dir + "state-v1-rental.json"));
+  REQUIRE(s.last_good);
+  CHECK(s.last_good->licensed_users == 13);
+  CHECK(s.last_good->good_until == at("2026-12-08T10:00:00Z"));
+  CHECK_FALSE(s.last_good->expiries);
+  CHECK_FALSE(s.grace);
+  CHECK(d::end_of(*s.last_good) == at("2026-12-08T10:00:00Z"));  // as that build would end a grace
+  const d::State g = parsed(read_file(dir + "state-v1-rental-grace.json"));
+  REQUIRE(g.grace);
+  CHECK(g.grace->reason == v::GraceReason::appliance_changed);
+  CHECK(g.grace->until == at("2026-12-08T10:00:00Z"));
 }
 
 TEST_CASE("state format: docs/format.md's example is what format_state() writes") {
@@ -147,13 +248,9 @@ TEST_CASE("state format: docs/format.md's example is what format_state() writes"
 TEST_CASE("state format: times outside 0000..9999 are written clamped, so the file always reads back") {
   d::State s;
   s.high_water = 253402300799 + 1000;
-  d::State back;
-  std::string why;
-  REQUIRE(d::parse_state(d::format_state(s), &back, &why));
-  CHECK(*back.high_water == 253402300799);
+  CHECK(*parsed(d::format_state(s)).high_water == 253402300799);
   s.high_water = std::numeric_limits<UnixTime>::min();
-  REQUIRE(d::parse_state(d::format_state(s), &back, &why));
-  CHECK(*back.high_water == -62167219200);
+  CHECK(*parsed(d::format_state(s)).high_water == -62167219200);
 }
 
 TEST_CASE("state format: anything else is damaged, with the reason") {
@@ -361,17 +458,19 @@ TEST_CASE("state file: a stale temporary file is replaced, a link in its place i
   f.save(s, &w);
   CHECK(w.empty());
   CHECK(read_file(target) == "do not touch");
-  d::State back;
-  std::string why;
-  REQUIRE(d::parse_state(read_file(path), &back, &why));
-  CHECK(back == s);
+  CHECK(parsed(read_file(path)) == s);
 }
 
 TEST_CASE(
-    "state file: the folder's lock makes a second evaluation wait, and give up writing after the wait") {
+    "state file: the lock file's lock makes a second evaluation wait, and give up writing after the wait") {
   ScratchDir dir;
   const std::string path = dir.file("state.json");
-  const int held = ::open(dir.path.c_str(), O_RDONLY | O_DIRECTORY);
+  {
+    d::StateFile first;  // makes the lock file
+    std::vector<v::Warning> w;
+    first.open(path, &w, 300);
+  }
+  const int held = ::open((path + ".lock").c_str(), O_RDONLY);
   REQUIRE(held >= 0);
   REQUIRE(::flock(held, LOCK_EX) == 0);
   d::StateFile f;
@@ -379,18 +478,83 @@ TEST_CASE(
   const auto start = std::chrono::steady_clock::now();
   f.open(path, &w, 300);
   CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(300));
-  f.save(full_state(), &w);
+  CHECK_FALSE(f.save(full_state(), &w));
   REQUIRE(w.size() == 2);
   CHECK(w[1].code == v::WarningCode::state_not_saved);
   CHECK(w[1].message == "state file " + path + " was not updated: another evaluation held the lock on " +
-                            dir.path + " for 300 ms");
+                            path + ".lock for 300 ms");
   CHECK(::access(path.c_str(), F_OK) != 0);
   ::close(held);
   // Free again: saved.
   d::StateFile g;
   w.clear();
   g.open(path, &w, 300);
-  g.save(full_state(), &w);
+  CHECK(g.save(full_state(), &w));
   CHECK(w.size() == 1);
   CHECK(read_file(path) == kText);
+}
+
+TEST_CASE(
+    "state file: a lock held on its folder does not stop it - the lock is a 0600 lock file of its own") {
+  ScratchDir dir;
+  const std::string path = dir.file("state.json");
+  // Whoever may read the folder may open and lock it: that must not keep the state from being
+  // written (which would freeze the high-water mark and restart a grace at every boot).
+  const int folder = ::open(dir.path.c_str(), O_RDONLY | O_DIRECTORY);
+  REQUIRE(folder >= 0);
+  REQUIRE(::flock(folder, LOCK_EX) == 0);
+  std::vector<v::Warning> w;
+  {
+    const mode_t old_umask = ::umask(0);  // the lock file is 0600 whatever the umask
+    d::StateFile f;
+    const auto start = std::chrono::steady_clock::now();
+    f.open(path, &w, 300);
+    ::umask(old_umask);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(300));
+    CHECK(f.save(full_state(), &w));
+    REQUIRE(w.size() == 1);  // state_missing only
+    CHECK(read_file(path) == kText);
+  }
+  ::close(folder);
+  struct stat st;
+  REQUIRE(::lstat((path + ".lock").c_str(), &st) == 0);
+  CHECK(S_ISREG(st.st_mode));
+  CHECK((st.st_mode & 07777) == 0600);
+  // One made more open by someone who could write the folder is made 0600 again.
+  REQUIRE(::chmod((path + ".lock").c_str(), 0644) == 0);
+  d::StateFile g;
+  w.clear();
+  g.open(path, &w, 300);
+  REQUIRE(::stat((path + ".lock").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600);
+  CHECK(g.save(full_state(), &w));
+  CHECK(w.empty());
+}
+
+TEST_CASE(
+    "state file: a lock file that is a link or a FIFO is never followed or waited on, and not written") {
+  ScratchDir dir;
+  const std::string path = dir.file("state.json");
+  const std::string target = dir.write("precious", "do not touch");
+  REQUIRE(::symlink(target.c_str(), (path + ".lock").c_str()) == 0);
+  d::StateFile f;
+  std::vector<v::Warning> w;
+  f.open(path, &w, 300);
+  CHECK_FALSE(f.save(full_state(), &w));
+  REQUIRE(w.size() == 2);
+  CHECK(w[1].message == "state file " + path + " was not updated: cannot open its lock file " + path +
+                            ".lock: Too many levels of symbolic links");
+  CHECK(read_file(target) == "do not touch");
+  CHECK(::access(path.c_str(), F_OK) != 0);
+  REQUIRE(::unlink((path + ".lock").c_str()) == 0);
+  REQUIRE(::mkfifo((path + ".lock").c_str(), 0600) == 0);
+  const auto start = std::chrono::steady_clock::now();
+  d::StateFile g;
+  w.clear();
+  g.open(path, &w, 300);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+  CHECK_FALSE(g.save(full_state(), &w));
+  REQUIRE(w.size() == 2);
+  CHECK(w[1].message ==
+        "state file " + path + " was not updated: its lock file " + path + ".lock is not a regular file");
 }

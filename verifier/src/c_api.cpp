@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "internal.hpp"
+#include "seatkey/common/limits.hpp"
 #include "seatkey/verifier.hpp"
 
 namespace sv = seatkey::verifier;
@@ -394,6 +395,31 @@ seatkey_status seatkey_options_set_warn_days(seatkey_options* options, int days)
   if (options == nullptr || days < 0 || days > sv::detail::kMaxContextDays) return SEATKEY_INVALID_ARGUMENT;
   options->context.warn_days = days;
   return SEATKEY_OK;
+}
+
+seatkey_status seatkey_options_set_revocation_list(seatkey_options* options, const char* token, size_t size,
+                                                   const char* source_name) {
+  if (options == nullptr || (token == nullptr && size > 0)) return SEATKEY_INVALID_ARGUMENT;
+  if (size > seatkey::max_token_bytes(seatkey::TokenLimit::revocation_list)) return SEATKEY_INVALID_ARGUMENT;
+  return guarded(
+      [&] {
+        if (token == nullptr) {
+          options->context.revocation_lists.reset();  // the built-in list alone
+          return SEATKEY_OK;
+        }
+        // Beside the built-in list, never instead of it: a firmware's own list stays a floor.
+        std::vector<sv::LicenseToken> lists;
+        if (const auto built_in = sv::built_in_revocation_list())
+          lists.push_back({std::string(*built_in), "built-in"});
+        std::string_view text(token, size);
+        const auto first = text.find_first_not_of(" \t\r\n");
+        text = first == std::string_view::npos ? std::string_view() : text.substr(first);
+        text = text.substr(0, text.find_last_not_of(" \t\r\n") + 1);
+        lists.push_back({std::string(text), source_name != nullptr ? source_name : "options"});
+        options->context.revocation_lists = std::move(lists);
+        return SEATKEY_OK;
+      },
+      nullptr, 0);
 }
 
 bool seatkey_build_time(int64_t* out) {

@@ -73,7 +73,8 @@ struct Candidates {
   std::optional<UnixTime> latest_iat;        // of every token whose signature and claims checked out
   std::vector<ListCandidate> lists;          // the revocation lists, in token order
   std::optional<std::size_t> applicable;     // into lists: the one with the highest seq
-  std::vector<std::string> revoked;          // its serials, in compare_serials() order
+  detail::Revoked revoked;                   // its serials, and the floors'
+  std::vector<std::size_t> floor_lists;      // into lists: revoked.floors[i] is floor_lists[i]'s
 };
 
 bool is_well_formed_pid(std::string_view kid) {
@@ -217,14 +218,46 @@ bool list_outranks(const ListCandidate& a, const ListCandidate& b, const Tokens&
 }
 
 // Takes the revocation list of token i into the candidates; keeps its serials if it is the
-// best one so far (only the best list's serials are kept: memory for one list at most).
+// best one so far, or if it is a list of the context (a floor): the serials of the set's
+// other lists are dropped (memory for the best list and the context's, the built-in one).
 void add_list(std::size_t i, seatkey::RevocationList list, const TokenCheck& c, const Tokens& tokens,
               Candidates* out) {
   out->lists.push_back(ListCandidate{i, list.seq, list.issued_at, c.serial, list.revoked.size()});
-  if (!out->applicable || list_outranks(out->lists.back(), out->lists[*out->applicable], tokens)) {
-    out->applicable = out->lists.size() - 1;
-    out->revoked = std::move(list.revoked);
+  const std::size_t k = out->lists.size() - 1;
+  const auto keep_as_floor = [&](std::size_t list_index, std::vector<std::string> serials) {
+    if (!tokens.from_context(out->lists[list_index].token)) return;
+    out->floor_lists.push_back(list_index);
+    out->revoked.floors.push_back(std::move(serials));
+  };
+  if (!out->applicable || list_outranks(out->lists[k], out->lists[*out->applicable], tokens)) {
+    if (out->applicable) keep_as_floor(*out->applicable, std::move(out->revoked.applicable));
+    out->applicable = k;
+    out->revoked.applicable = std::move(list.revoked);
+  } else {
+    keep_as_floor(k, std::move(list.revoked));
   }
+}
+
+// The number of serials of a floor that the applicable list leaves out.
+std::size_t floor_adds(const std::vector<std::string>& floor, const std::vector<std::string>& applicable) {
+  return static_cast<std::size_t>(std::count_if(
+      floor.begin(), floor.end(), [&](const std::string& s) { return !detail::is_revoked(applicable, s); }));
+}
+
+// Drops the floors that name nothing the applicable list leaves out: a newer list names every
+// serial of the older ones (lists are cumulative), and the floor is then superseded.
+void drop_covered_floors(Candidates* out) {
+  std::size_t kept = 0;
+  for (std::size_t f = 0; f < out->floor_lists.size(); ++f) {
+    if (floor_adds(out->revoked.floors[f], out->revoked.applicable) == 0) continue;
+    if (kept != f) {
+      out->floor_lists[kept] = out->floor_lists[f];
+      out->revoked.floors[kept] = std::move(out->revoked.floors[f]);
+    }
+    ++kept;
+  }
+  out->floor_lists.resize(kept);
+  out->revoked.floors.resize(kept);
 }
 
 // Every token alone; the ones bound to this appliance become the candidates of the rules, and
@@ -309,9 +342,10 @@ Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
   out.token_index.resize(kept);
   out.server_of_terms.resize(kept);
   out.servers.erase(out.servers.begin() + static_cast<std::ptrdiff_t>(kept_servers), out.servers.end());
-  // The licenses the applicable list names are revoked (decided by apply_rules(), in the
-  // policy's order of reasons).
-  for (seatkey::LicenseTerms& l : out.terms) l.revoked = detail::is_revoked(out.revoked, l.serial);
+  // The licenses the applicable list or a floor names are revoked (decided by apply_rules(), in
+  // the policy's order of reasons).
+  drop_covered_floors(&out);
+  for (seatkey::LicenseTerms& l : out.terms) l.revoked = out.revoked.names(l.serial);
   return out;
 }
 
@@ -321,7 +355,13 @@ std::string list_text(const ListCandidate& list, const Tokens& tokens) {
          tokens[list.token].source;
 }
 
-// The reports of the revocation lists: the applicable one accepted, the others superseded.
+// "3 serials"
+std::string serials_text(std::size_t n) {
+  return std::to_string(n) + (n == 1 ? " serial" : " serials");
+}
+
+// The reports of the revocation lists: the applicable one accepted, and so is a floor that
+// names serials the applicable one leaves out; the others superseded.
 void rule_on_lists(const Candidates& candidates, const Tokens& tokens, std::vector<TokenCheck>* checks) {
   if (!candidates.applicable) return;
   const ListCandidate& best = candidates.lists[*candidates.applicable];
@@ -330,8 +370,17 @@ void rule_on_lists(const Candidates& candidates, const Tokens& tokens, std::vect
     TokenCheck& c = (*checks)[list.token];
     if (k == *candidates.applicable) {
       c.message = "the revocation list that applies: seq " + std::to_string(list.seq) + ", " +
-                  std::to_string(list.serial_count) + (list.serial_count == 1 ? " serial" : " serials") +
-                  " revoked";
+                  serials_text(list.serial_count) + " revoked";
+      continue;
+    }
+    const auto floor = std::find(candidates.floor_lists.begin(), candidates.floor_lists.end(), k);
+    if (floor != candidates.floor_lists.end()) {
+      const auto& serials =
+          candidates.revoked.floors[static_cast<std::size_t>(floor - candidates.floor_lists.begin())];
+      c.message = "applies as a floor, which no newer list lowers: seq " + std::to_string(list.seq) + ", " +
+                  serials_text(list.serial_count) + " revoked, " +
+                  std::to_string(floor_adds(serials, candidates.revoked.applicable)) +
+                  " of them left out by " + list_text(best, tokens);
       continue;
     }
     c.reason = RuleReason::superseded;
@@ -393,8 +442,19 @@ std::string ruling_message(const seatkey::Outcome& outcome, const Candidates& ca
     case RuleReason::wrong_appliance:
       return binding_message(outcome, candidates, i, appliance,
                              outcome.active_standby ? source_of(*outcome.active_standby) : std::string());
-    case RuleReason::revoked:
-      return "revoked by the vendor: named in " + list_text(candidates.lists[*candidates.applicable], tokens);
+    case RuleReason::revoked: {
+      // The applicable list, or else the floor that names it.
+      std::size_t list = *candidates.applicable;
+      if (!detail::is_revoked(candidates.revoked.applicable, l.serial)) {
+        for (std::size_t f = 0; f < candidates.floor_lists.size(); ++f) {
+          if (detail::is_revoked(candidates.revoked.floors[f], l.serial)) {
+            list = candidates.floor_lists[f];
+            break;
+          }
+        }
+      }
+      return "revoked by the vendor: named in " + list_text(candidates.lists[list], tokens);
+    }
     case RuleReason::not_yet_valid: return "not valid before " + format_rfc3339(*l.not_before);
     case RuleReason::expired: return "expired at " + format_rfc3339(*l.expires);
     case RuleReason::duplicate:
@@ -467,7 +527,9 @@ void write_reports(const Tokens& tokens, std::vector<TokenCheck>* checks, const 
       // A revocation list and a standby license carry no users.
       if (seatkey::is_license(c.kind) && c.kind != seatkey::LicenseKind::standby) r.users = c.users;
       r.expires = c.expires;
-      r.serial = std::move(c.serial);
+      // Copied, not moved: the candidates' terms and lists view c.serial, and must not be left
+      // pointing at a moved-from string while they live.
+      r.serial = c.serial;
     }
     r.message = std::move(c.message);
     r.development_key = c.development_key;
@@ -482,37 +544,58 @@ UnixTime plus_days(UnixTime t, int days) {
   return t > std::numeric_limits<UnixTime>::max() - span ? std::numeric_limits<UnixTime>::max() : t + span;
 }
 
-// The first moment at which the outcome's entitlement gets worse on its own: the active
-// server license's exp, the exp of the standby license that applies, or the exp of an accepted
-// pack that takes licensed users with it (packs expiring in order; a pack the edition's
-// maximum cut off takes none).
-std::optional<UnixTime> good_until(const Candidates& candidates, const seatkey::Outcome& outcome) {
-  if (!outcome.active_server) return std::nullopt;
+// How the outcome's entitlement ends on its own (docs/format.md, "The state file"):
+//  - good_until, the first moment at which it gets worse: the active server license's exp, the
+//    exp of the standby license that applies, or the exp of an accepted pack that takes
+//    licensed users with it (packs expiring in order; a pack the edition's maximum cut off
+//    takes none);
+//  - with an accepted pack that expires, the expiries: the end as a whole (the server or
+//    standby license's exp) and each pack expiry before it, so that in grace a pack drops out
+//    alone.
+detail::Ends ends_of(const Candidates& candidates, const seatkey::Outcome& outcome) {
+  detail::Ends out;
+  if (!outcome.active_server) return out;
   const seatkey::LicenseTerms& server = candidates.terms[*outcome.active_server];
-  std::optional<UnixTime> until = server.expires;
+  std::optional<UnixTime> whole = server.expires;
   if (outcome.active_standby) {
     if (const auto& exp = candidates.terms[*outcome.active_standby].expires) {
-      until = std::min(until.value_or(*exp), *exp);
+      whole = std::min(whole.value_or(*exp), *exp);
     }
   }
-  std::vector<std::pair<UnixTime, int>> packs;  // exp, users of the accepted packs with an exp
+  out.good_until = whole;
+  std::vector<detail::PackExpiry> packs;  // the accepted packs with an exp before the whole's
   for (std::size_t i = 0; i < candidates.terms.size(); ++i) {
     const seatkey::LicenseTerms& l = candidates.terms[i];
-    if (!outcome.rulings[i].reason && l.kind == seatkey::LicenseKind::users && l.expires) {
-      packs.emplace_back(*l.expires, l.users);
+    if (!outcome.rulings[i].reason && l.kind == seatkey::LicenseKind::users && l.expires &&
+        (!whole || *l.expires < *whole)) {
+      packs.push_back({*l.expires, l.users});
     }
   }
-  std::sort(packs.begin(), packs.end());
+  if (packs.empty()) return out;
+  std::sort(packs.begin(), packs.end(),
+            [](const detail::PackExpiry& a, const detail::PackExpiry& b) { return a.at < b.at; });
+  detail::Expiries x{whole, {}};
+  bool full = false;  // x.packs holds kMaxPackExpiries times: past them nothing is known
   long long pack_users = outcome.users.pack_users;
-  for (const auto& [exp, users] : packs) {
-    if (until && exp >= *until) break;
-    pack_users -= users;
-    if (seatkey::count_users(*server.edition, pack_users).licensed_users < outcome.users.licensed_users) {
-      until = exp;
-      break;
+  for (const detail::PackExpiry& p : packs) {
+    pack_users -= p.users;
+    if (!out.good_until || p.at < *out.good_until) {
+      if (seatkey::count_users(*server.edition, pack_users).licensed_users < outcome.users.licensed_users) {
+        out.good_until = p.at;
+      }
+    }
+    if (full) continue;
+    if (!x.packs.empty() && x.packs.back().at == p.at) {
+      x.packs.back().users += p.users;
+    } else if (x.packs.size() < detail::kMaxPackExpiries) {
+      x.packs.push_back(p);
+    } else {
+      x.ends = p.at;  // past here the state file does not say what is left
+      full = true;
     }
   }
-  return until;
+  out.expiries = std::move(x);
+  return out;
 }
 
 // The accepted licenses whose exp is at most warn_days after t, soonest first.
@@ -585,14 +668,20 @@ Entitlement evaluate_checked(const LicenseSet& set, std::string appliance, const
   write_reports(tokens, &checks, outcome, candidates, &e);
 
   if (!context.state_path.empty()) {
-    const int grace_days = context.grace_days.value_or(default_grace_days());
-    detail::GraceDecision d = detail::decide_grace(state.state(), e, good_until(candidates, outcome), t,
-                                                   grace_days, unreadable != nullptr, candidates.revoked);
+    const detail::GraceInput in{e,
+                                ends_of(candidates, outcome),
+                                t,
+                                context.grace_days.value_or(default_grace_days()),
+                                unreadable != nullptr,
+                                candidates.revoked};
+    detail::GraceDecision d = detail::decide_grace(state.state(), in);
+    if (!state.save(d.after, &warnings) && d.after.grace && !state.state().grace) {
+      d = detail::decide_unsaved_grace(state.state(), in);
+    }
     if (d.grace) {
-      detail::apply_last_good(*state.state().last_good, &e);
+      detail::apply_last_good(d.kept, &e);
       e.grace = std::move(d.grace);
     }
-    state.save(d.after, &warnings);
   }
   e.expiring = expiring_of(e.accepted, t, context.warn_days);
   e.warnings = std::move(warnings);

@@ -58,6 +58,22 @@ inline bool is_revoked(const std::vector<std::string>& revoked, std::string_view
   return it != revoked.end() && seatkey::compare_serials(*it, serial) == 0;
 }
 
+// The serials revoked for an evaluation: those of the revocation list that applies (the one
+// with the highest seq), and those of the lists the program gives (built in, or through the
+// API instead) that it leaves out. A list the program gives is a floor: what it names stays
+// revoked whatever newer list arrives, even one that outranks it (docs/format.md, "Revocation
+// lists"); a list found in the license set is no floor.
+struct Revoked {
+  std::vector<std::string> applicable;           // compare_serials() order
+  std::vector<std::vector<std::string>> floors;  // each in compare_serials() order
+
+  bool names(std::string_view serial) const noexcept {
+    if (is_revoked(applicable, serial)) return true;
+    return std::any_of(floors.begin(), floors.end(),
+                       [&](const std::vector<std::string>& f) { return is_revoked(f, serial); });
+  }
+};
+
 // The library's error for one of seatkey::common's.
 Error from_common(const seatkey::Error& error);
 
@@ -71,6 +87,9 @@ inline Reason to_api(seatkey::Reason r) noexcept {
 }
 inline Edition to_api(seatkey::Edition e) noexcept {
   return static_cast<Edition>(e);
+}
+inline seatkey::Edition to_policy(Edition e) noexcept {
+  return static_cast<seatkey::Edition>(e);
 }
 inline LicenseKind to_api(seatkey::LicenseKind k) noexcept {
   return static_cast<LicenseKind>(k);

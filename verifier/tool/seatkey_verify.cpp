@@ -33,6 +33,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -180,28 +181,27 @@ int input_error(std::ostream& err, const std::string& message) {
 }
 
 // The appliance ID read from `path` (kStdin: standard input) without trailing whitespace, or
-// an error message. Only a regular file is opened (the /proc and /sys files firmware reads IDs
+// the error to show. Only a regular file is opened (the /proc and /sys files firmware reads IDs
 // from are regular files): a FIFO or device is refused at once, never waited on.
-bool read_appliance_file(const std::string& path, std::string* id, std::string* why) {
+sv::Expected<std::string> read_appliance_file(const std::string& path) {
   const bool from_stdin = path == kStdin;
   auto text = from_stdin ? seatkey::read_fd_bounded(STDIN_FILENO, kMaxApplianceFileBytes, "stdin")
                          : seatkey::read_file_bounded(path, kMaxApplianceFileBytes);
   if (!text) {
-    *why = (from_stdin ? "cannot read the appliance ID from " : "cannot read appliance file ") +
-           text.error().message;
-    return false;
+    return sv::Error{sv::ErrorCode::io_error,
+                     (from_stdin ? "cannot read the appliance ID from " : "cannot read appliance file ") +
+                         text.error().message};
   }
   if (text->size() > kMaxApplianceFileBytes) {
-    *why = (from_stdin ? std::string("stdin (--appliance-file -)") : "appliance file " + path) +
-           " is over 4096 bytes: not an appliance ID";
-    return false;
+    return sv::Error{sv::ErrorCode::too_large,
+                     (from_stdin ? std::string("stdin (--appliance-file -)") : "appliance file " + path) +
+                         " is over 4096 bytes: not an appliance ID"};
   }
   while (!text->empty() &&
          (text->back() == '\n' || text->back() == '\r' || text->back() == ' ' || text->back() == '\t')) {
     text->pop_back();
   }
-  *id = std::move(*text);
-  return true;
+  return std::move(*text);
 }
 
 // The license set at o.licenses; kStdin reads standard input, bounded like a file (an endless
@@ -371,15 +371,23 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
   }
   print_development_key(e, out);
   if (e.revocation_seq) {
-    const auto list = std::find_if(e.accepted.begin(), e.accepted.end(), [](const sv::LicenseReport& r) {
-      return r.kind == sv::LicenseKind::revocation;
-    });
+    // The accepted lists: the one that applies (the built-in list comes after the set's), then
+    // the built-in one when it is a floor under it.
+    std::vector<const sv::LicenseReport*> lists;
+    for (const sv::LicenseReport& r : e.accepted) {
+      if (r.kind == sv::LicenseKind::revocation) lists.push_back(&r);
+    }
     const auto revoked = std::count_if(e.rejected.begin(), e.rejected.end(), [](const sv::LicenseReport& r) {
       return r.reason == sv::Reason::revoked;
     });
     line << "Revoked:  " << revoked << (revoked == 1 ? " license" : " licenses")
-         << " revoked by the vendor's revocation list " << *list->serial << " (seq " << *e.revocation_seq
-         << ", " << list->source << ").";
+         << " revoked by the vendor's revocation list " << *lists[0]->serial << " (seq " << *e.revocation_seq
+         << ", " << lists[0]->source << ")";
+    for (std::size_t i = 1; i < lists.size(); ++i) {
+      line << (i == 1 ? " and the floor under it, list " : ", ") << *lists[i]->serial << " ("
+           << lists[i]->source << ")";
+    }
+    line << ".";
     print_line(out, line);
   }
   for (std::size_t i : e.expiring) {
@@ -434,8 +442,9 @@ int run(const Options& o, std::ostream& out, std::ostream& err) {
   std::string typed_id = o.appliance.value_or("");
   std::string id_origin = "--appliance";
   if (!o.appliance_file.empty()) {
-    std::string why;
-    if (!read_appliance_file(o.appliance_file, &typed_id, &why)) return input_error(err, why);
+    auto read = read_appliance_file(o.appliance_file);
+    if (!read) return input_error(err, read.error().message);
+    typed_id = std::move(*read);
     id_origin =
         o.appliance_file == kStdin ? "stdin (--appliance-file -)" : "appliance file " + o.appliance_file;
   } else if (!o.appliance) {

@@ -18,7 +18,7 @@
  *  - Thread safety: no global mutable state; handles are immutable once made (but for the
  *    setters of seatkey_options), so any number of threads may read the same handle; freeing
  *    or setting one must not race with reading it. Evaluations with the same state file, in
- *    any threads or processes, take turns on a lock of its folder.
+ *    any threads or processes, take turns on its lock file (FILE.lock, 0600, beside it).
  */
 #ifndef SEATKEY_VERIFIER_H
 #define SEATKEY_VERIFIER_H
@@ -128,6 +128,19 @@ SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_grace_days(seatkey_optio
 /* Accepted licenses expiring within this many days (0 to 3650) of the evaluation time are
  * listed by seatkey_entitlement_expiring(). */
 SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_warn_days(seatkey_options* options, int days);
+/* A revocation token (`size` bytes: one `v4.public.` token, as `seatkey-keygen revocations
+ * issue` prints it, surrounding whitespace ignored) that evaluations apply beside the list built
+ * into this build: for firmware that keeps the newest list where the admin cannot delete it
+ * (not in the license folder). Like the built-in list it is a floor: what it names stays
+ * revoked whatever newer list the license set holds (docs/format.md, "Revocation lists"). It
+ * is checked at each evaluation like any token, against that evaluation's trust store, and
+ * reported after the set's tokens with the source `source_name` (NULL: "options"); one that
+ * does not verify revokes nothing and is reported with its reason. NULL token (and size 0):
+ * none, the default. The token is copied. SEATKEY_INVALID_ARGUMENT for a NULL options, a NULL
+ * token with size > 0, or more than 1 MiB. */
+SEATKEY_VERIFIER_API seatkey_status seatkey_options_set_revocation_list(seatkey_options* options,
+                                                                        const char* token, size_t size,
+                                                                        const char* source_name);
 
 /* The build time compiled into a firmware build (the clock floor of every evaluation): true
  * and *out set in firmware builds (when out is not NULL), false in other builds. */
@@ -219,10 +232,13 @@ SEATKEY_VERIFIER_API bool seatkey_entitlement_clock_floor(const seatkey_entitlem
 /* The clock is behind the clock floor: the system clock is wrong (or was set back). */
 SEATKEY_VERIFIER_API bool seatkey_entitlement_clock_behind(const seatkey_entitlement* e);
 /* true and *seq set (when seq is not NULL) when a revocation list applies: the seq of the one
- * with the highest seq among the list built into this build (CMake SEATKEY_REVOCATIONS) and the
- * revocation tokens of the license set (docs/format.md, "Revocation lists"). Its report is the
- * accepted one of kind SEATKEY_KIND_REVOCATION; the other lists are rejected
- * SEATKEY_REASON_SUPERSEDED, the licenses it names SEATKEY_REASON_REVOKED. */
+ * with the highest seq among the list built into this build (CMake SEATKEY_REVOCATIONS), the one
+ * of seatkey_options_set_revocation_list() and the revocation tokens of the license set
+ * (docs/format.md, "Revocation lists"). Its report is the first accepted one of kind
+ * SEATKEY_KIND_REVOCATION; the licenses it names are rejected SEATKEY_REASON_REVOKED. The
+ * built-in list (and the one of the options) is a floor: the licenses it names are revoked too,
+ * and its report is accepted as well when the applicable list leaves some of them out; the
+ * other lists are rejected SEATKEY_REASON_SUPERSEDED. */
 SEATKEY_VERIFIER_API bool seatkey_entitlement_revocation_seq(const seatkey_entitlement* e, int64_t* seq);
 /* true when an accepted license was signed with seatkey's public development key
  * (seatkey_development_key_id()), whose secret key is public too: anyone can make such a
@@ -239,11 +255,13 @@ typedef enum seatkey_grace_reason {
 /* "none", "appliance_changed", "licenses_unreadable", "licenses_damaged"; "unknown" otherwise. */
 SEATKEY_VERIFIER_API const char* seatkey_grace_reason_name(seatkey_grace_reason reason);
 /* true while the state file's last good entitlement is kept (then licensed, the edition, the
- * server license and the users are the last good ones); *since (the first worse evaluation)
- * and *until (the end of the grace) are set when not NULL. */
+ * server license and the users are the last good ones, less the packs that expired since);
+ * *since (the first worse evaluation) and *until (the end of the grace) are set when not
+ * NULL. */
 SEATKEY_VERIFIER_API bool seatkey_entitlement_grace(const seatkey_entitlement* e, int64_t* since,
                                                     int64_t* until);
-/* SEATKEY_GRACE_NONE when not in grace. */
+/* Today's cause (it changes while the grace lasts when the problem does); SEATKEY_GRACE_NONE
+ * when not in grace. */
 SEATKEY_VERIFIER_API seatkey_grace_reason seatkey_entitlement_grace_reason(const seatkey_entitlement* e);
 /* A sentence for the admin; NULL when not in grace. */
 SEATKEY_VERIFIER_API const char* seatkey_entitlement_grace_message(const seatkey_entitlement* e);

@@ -210,12 +210,13 @@ enum class GraceReason {
 };
 SEATKEY_VERIFIER_API const char* grace_reason_name(GraceReason reason) noexcept;  // "appliance_changed", ...
 
-// A grace period in progress: the entitlement is the state file's last good one until `until`.
+// A grace period in progress: the entitlement is the state file's last good one until `until`,
+// less the packs of it that have expired since (each drops out at its own exp).
 struct Grace {
   UnixTime since = 0;  // the first worse evaluation
-  UnixTime until = 0;  // the grace ends here: since + grace days, never past the last good
-                       // entitlement's own first expiry
-  GraceReason reason = GraceReason::licenses_damaged;
+  UnixTime until = 0;  // the grace ends here: since + grace days, never past the expiry of the
+                       // last good entitlement's server (or standby) license
+  GraceReason reason = GraceReason::licenses_damaged;  // today's cause
   std::string message;  // a sentence for an admin (may quote a file name: escape before printing)
 };
 
@@ -290,7 +291,7 @@ struct EvaluationContext {
   std::optional<UnixTime> min_time;
   // The state file (high-water mark, last good entitlement, grace in progress): read before
   // the evaluation and rewritten atomically after it when it changed (or its high-water mark
-  // moved an hour), under a lock on its folder. Empty: none
+  // moved an hour), under a lock on its lock file (path + ".lock", 0600). Empty: none
   // (then no grace). A missing, unreadable or damaged one counts as empty, with a Warning;
   // one that cannot be written is a Warning too: a state file never fails an evaluation.
   // With a state file, a license set that could not be read or is over the limits is
@@ -303,8 +304,10 @@ struct EvaluationContext {
   int warn_days = 30;
   // Revocation lists besides those in the set (docs/format.md, "Revocation lists"): checked
   // like the set's tokens (against `trust`) and reported after them with their source; only
-  // revocation tokens belong here. nullopt: the list built into this library
-  // (built_in_revocation_list(), source "built-in"), if it has one.
+  // revocation tokens belong here. Like the built-in list they are floors: what they name stays
+  // revoked whatever newer list the set holds. nullopt: the list built into this library
+  // (built_in_revocation_list(), source "built-in"), if it has one; a vector replaces it (put
+  // the built-in list in it too to keep it).
   std::optional<std::vector<LicenseToken>> revocation_lists;
 };
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,8 +43,25 @@ bool is_valid_utf8(std::string_view text) noexcept;
 // Untrusted text (a file name, a claim, a key ID) for a line a person reads on a terminal:
 // C0 and C1 control characters, DEL and the bidirectional formatting characters (U+200E,
 // U+200F, U+061C, U+202A-U+202E, U+2066-U+2069) become visible escapes ("\x1b", "\u202e"),
-// as does every byte that is not part of valid UTF-8. Everything else is kept as it is.
+// as does every byte that is not part of valid UTF-8, and a backslash becomes "\\" (so that
+// text which holds "\x1b" itself cannot pass for an escape). Everything else is kept as it is.
 std::string terminal_safe(std::string_view untrusted);
+// `s` as a JSON string literal ("Acme \"Phones\" GmbH") for a line a person reads: JSON's own
+// escapes for quotes, backslashes and C0 controls (its backslashes are not escaped again),
+// terminal_safe()'s for what JSON leaves as it is (DEL, C1 controls, bidirectional formatting
+// characters); a byte that is not UTF-8 becomes U+FFFD.
+std::string terminal_quoted(std::string_view s);
+
+// A code point that terminal_safe() escapes because it could disguise what a terminal shows.
+struct DisguisingCharacter {
+  std::uint32_t code_point = 0;
+  bool control = false;  // a C0 or C1 control or DEL; else a bidirectional formatting character
+};
+// The first such code point of `text`, or nullopt when there is none (a backslash, which
+// terminal_safe() escapes too, disguises nothing; bytes that are not UTF-8 are skipped).
+std::optional<DisguisingCharacter> find_disguising_character(std::string_view text) noexcept;
+// "U+0085": a code point named so that no terminal escape is mistaken for it.
+std::string code_point_name(std::uint32_t code_point);
 
 // "1 user", "5 users".
 std::string users_text(long long n);
