@@ -13,7 +13,7 @@ using detail::JsonMember;
 using Type = JsonMember::Type;
 
 constexpr std::size_t kClaimCount = kClaimNames.size();
-static_assert(kClaimCount == static_cast<std::size_t>(Claim::primary) + 1, "a name for every Claim");
+static_assert(kClaimCount == static_cast<std::size_t>(Claim::code) + 1, "a name for every Claim");
 static_assert(kClaimUse.size() == kKindNames.size(), "a row of kClaimUse for every kind");
 
 constexpr bool every_kind_requires_the_common_claims() {
@@ -132,6 +132,13 @@ Result<License> license_from(LicenseKind kind, const Members& m) {
       *field = std::move(*s);
     }
   }
+  if (const JsonMember* code = m[static_cast<std::size_t>(Claim::code)]) {
+    if (code->type != Type::integer || !code->integer_fits || code->integer < 1 ||
+        code->integer > kMaxCodeNumber) {
+      return invalid("claim \"code\" must be an integer from 1 to 9007199254740991");
+    }
+    l.code = code->integer;
+  }
   for (auto [claim, field] : {std::pair{Claim::updates_until, &l.updates_until},
                               std::pair{Claim::nbf, &l.not_before}, std::pair{Claim::exp, &l.expires}}) {
     if (const JsonMember* member = m[static_cast<std::size_t>(claim)]) {
@@ -193,7 +200,11 @@ Result<License> validate_license(License l) {
   present[static_cast<std::size_t>(Claim::updates_until)] = l.updates_until.has_value();
   present[static_cast<std::size_t>(Claim::nbf)] = l.not_before.has_value();
   present[static_cast<std::size_t>(Claim::exp)] = l.expires.has_value();
+  present[static_cast<std::size_t>(Claim::code)] = l.code.has_value();
   if (auto e = check_presence(l.kind, present)) return *e;
+  if (l.code && (*l.code < 1 || *l.code > kMaxCodeNumber)) {
+    return invalid("claim \"code\" must be an integer from 1 to 9007199254740991");
+  }
   auto canonical = canonical_appliance_id(l.appliance);
   if (!canonical || *canonical != l.appliance) {
     return invalid("claim \"appliance\" is not a canonical appliance ID");
@@ -312,6 +323,7 @@ std::string to_payload_json(const License& l) {
   if (l.not_before) j["nbf"] = format_rfc3339(*l.not_before);
   if (l.expires) j["exp"] = format_rfc3339(*l.expires);
   if (l.primary) j["primary"] = *l.primary;
+  if (l.code) j["code"] = *l.code;
   return j.dump();
 }
 
