@@ -58,6 +58,12 @@ inline bool is_revoked(const std::vector<std::string>& revoked, std::string_view
   return it != revoked.end() && seatkey::compare_serials(*it, serial) == 0;
 }
 
+// load_licenses() of the directory `dir` as it will read once its entry `name` holds `text`
+// (added in name order if there is none): the set the boot check reads after an install. Throws
+// std::bad_alloc.
+Expected<LicenseSet> load_directory_with(const std::string& dir, const std::string& name,
+                                         std::string_view text);
+
 // The library's error for one of seatkey::common's.
 Error from_common(const seatkey::Error& error);
 
