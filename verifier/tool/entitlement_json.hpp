@@ -22,14 +22,15 @@ inline std::int64_t days_between(UnixTime from, UnixTime to) {
   return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
 }
 
-// serial, kind, users (null for a token that did not verify), expires, source, reason (null:
-// accepted), message.
+// serial, kind, users (null for a token that did not verify), expires, code (only for a license
+// issued from an activation code), source, reason (null: accepted), message.
 inline nlohmann::ordered_json report_json(const LicenseReport& r) {
   nlohmann::ordered_json j;
   j["serial"] = r.serial ? nlohmann::ordered_json(*r.serial) : nullptr;
   j["kind"] = r.kind ? nlohmann::ordered_json(kind_name(*r.kind)) : nullptr;
   j["users"] = r.users ? nlohmann::ordered_json(*r.users) : nullptr;
   j["expires"] = time_or_null(r.expires);
+  if (r.code) j["code"] = *r.code;
   j["source"] = r.source;
   j["reason"] = r.reason ? nlohmann::ordered_json(reason_name(*r.reason)) : nullptr;
   j["message"] = r.message;
