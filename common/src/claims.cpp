@@ -11,7 +11,7 @@ using detail::JsonMember;
 using Type = JsonMember::Type;
 
 constexpr std::size_t kClaimCount = kClaimNames.size();
-static_assert(kClaimCount == static_cast<std::size_t>(Claim::primary) + 1, "a name for every Claim");
+static_assert(kClaimCount == static_cast<std::size_t>(Claim::code) + 1, "a name for every Claim");
 static_assert(kClaimUse.size() == kKindNames.size(), "a row of kClaimUse for every kind");
 
 constexpr bool every_kind_requires_the_common_claims() {
@@ -110,6 +110,13 @@ Result<License> license_from(LicenseKind kind, const Members& m) {
       *field = std::move(*s);
     }
   }
+  if (const JsonMember* code = m[static_cast<std::size_t>(Claim::code)]) {
+    if (code->type != Type::integer || !code->integer_fits || code->integer < 1 ||
+        code->integer > kMaxCodeNumber) {
+      return invalid("claim \"code\" must be an integer from 1 to 9007199254740991");
+    }
+    l.code = code->integer;
+  }
   for (auto [claim, field] : {std::pair{Claim::updates_until, &l.updates_until},
                               std::pair{Claim::nbf, &l.not_before}, std::pair{Claim::exp, &l.expires}}) {
     if (const JsonMember* member = m[static_cast<std::size_t>(claim)]) {
@@ -173,6 +180,9 @@ std::optional<Error> check_license_values(const License& l) {
   if (auto e = check_issuer_and_serial(l.issuer, l.serial)) return *e;
   for (const std::string* text : {l.customer ? &*l.customer : nullptr, l.order ? &*l.order : nullptr}) {
     if (text != nullptr && !is_valid_utf8(*text)) return invalid("a text claim is not valid UTF-8");
+  }
+  if (l.code && (*l.code < 1 || *l.code > kMaxCodeNumber)) {
+    return invalid("claim \"code\" must be an integer from 1 to 9007199254740991");
   }
   auto canonical = canonical_appliance_id(l.appliance);
   if (!canonical || *canonical != l.appliance) {

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "seatkey/common/activation_request.hpp"
 #include "token_kit.hpp"
 
 namespace {
@@ -76,6 +78,9 @@ TEST_CASE("names - every status, edition, kind and reason has its spec name, oth
   CHECK(std::string(seatkey_status_name(SEATKEY_TOO_LARGE)) == "too_large");
   CHECK(std::string(seatkey_status_name(SEATKEY_OUT_OF_MEMORY)) == "out_of_memory");
   CHECK(std::string(seatkey_status_name(SEATKEY_INTERNAL_ERROR)) == "internal_error");
+  CHECK(std::string(seatkey_status_name(SEATKEY_INVALID_CODE)) == "invalid_code");
+  CHECK(std::string(seatkey_status_name(SEATKEY_REFUSED)) == "refused");
+  CHECK(SEATKEY_INTERNAL_ERROR == 8);  // C values never change: later statuses come after it
   CHECK(std::string(seatkey_status_name(static_cast<seatkey_status>(99))) == "unknown");
 
   CHECK(std::string(seatkey_edition_name(SEATKEY_EDITION_NONE)) == "none");
@@ -926,4 +931,177 @@ TEST_CASE("64-bit times - licenses and clocks past 2038 through the C API") {
   CHECK(floor == at("2039-06-01T09:00:00Z"));
   REQUIRE(seatkey_report_expires(seatkey_entitlement_accepted(e.p, 1), &expires));
   CHECK(expires == at("2040-06-01T00:00:00Z"));
+}
+
+// ---- Activation
+
+namespace {
+
+constexpr const char* kCode = "NN47G-3VN9Z-F5J9P-YFBEM";
+
+}  // namespace
+
+TEST_CASE("report code - the number of the activation code a license was issued from, else false") {
+  Ent e;
+  REQUIRE(eval_text(lines({server("1", Edition::compact).code(1234).token(), pack("2", 5).token()}), e) ==
+          SEATKEY_OK);
+  std::int64_t code = 0;
+  CHECK(seatkey_report_code(seatkey_entitlement_accepted(e.p, 0), &code));
+  CHECK(code == 1234);
+  CHECK(seatkey_report_code(seatkey_entitlement_accepted(e.p, 0), nullptr));
+  code = 42;
+  CHECK_FALSE(seatkey_report_code(seatkey_entitlement_accepted(e.p, 1), &code));
+  CHECK_FALSE(seatkey_report_code(nullptr, &code));
+  CHECK(code == 42);
+}
+
+TEST_CASE("check activation code - normalized, a typo names its group, a small buffer and NULLs are errors") {
+  char out[SEATKEY_ACTIVATION_CODE_SIZE];
+  char err[256];
+  CHECK(seatkey_check_activation_code("nn47g 3vn9z f5j9p yfbem", out, sizeof out, err, sizeof err) ==
+        SEATKEY_OK);
+  CHECK(std::string(out) == kCode);
+  CHECK(seatkey_check_activation_code("NN47G-3VN9Z-F5J9P-YFBME", out, sizeof out, err, sizeof err) ==
+        SEATKEY_INVALID_CODE);
+  CHECK(std::string(err) == "group 4 (YFBME) has a typo: compare it with the code as printed");
+  CHECK(std::string(out).empty());
+  CHECK(seatkey_check_activation_code(kCode, out, sizeof out - 1, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(out).empty());
+  CHECK(std::string(err) == "seatkey_check_activation_code: out_size 23 is too small for 24 bytes");
+  CHECK(seatkey_check_activation_code(nullptr, out, sizeof out, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_check_activation_code(kCode, nullptr, 0, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_check_activation_code: out is NULL");
+}
+
+TEST_CASE("activation request - the longest fits SEATKEY_ACTIVATION_REQUEST_SIZE, errors name the problem") {
+  char out[SEATKEY_ACTIVATION_REQUEST_SIZE];
+  char err[256];
+  const char* codes[] = {kCode, "QVHV9-6YBWG-T9HEC-1HN6Y"};
+  CHECK(seatkey_activation_request("00:1a:2b:3c:4d:5e", codes, 2, now(), out, sizeof out, err, sizeof err) ==
+        SEATKEY_OK);
+  auto read = seatkey::parse_activation_request(out);
+  REQUIRE(read.ok());
+  CHECK(read->appliance == kAppliance);
+  CHECK(read->codes.size() == 2);
+  CHECK(read->time == now());
+  CHECK(seatkey_activation_request(kAppliance, nullptr, 0, 0, out, sizeof out, err, sizeof err) ==
+        SEATKEY_OK);
+  // The longest request: a 64-character ID of letters and 8 codes.
+  std::vector<std::string> eight;
+  std::vector<const char*> pointers;
+  for (int i = 0; i < 9; ++i) {
+    seatkey::ActivationCode::Bits bits{};
+    bits[0] = static_cast<unsigned char>(i);
+    eight.push_back(seatkey::ActivationCode::from_bits(bits).text());
+  }
+  for (const auto& c : eight) pointers.push_back(c.c_str());
+  const std::string longest_id(64, 'Z');
+  CHECK(seatkey_activation_request(longest_id.c_str(), pointers.data(), 8, 68719476735, out, sizeof out, err,
+                                   sizeof err) == SEATKEY_OK);
+  CHECK(std::strlen(out) == SEATKEY_ACTIVATION_REQUEST_SIZE - 1);
+  CHECK(seatkey_activation_request(longest_id.c_str(), pointers.data(), 8, 0, out, sizeof out - 1, err,
+                                   sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(out).empty());
+  CHECK(seatkey_activation_request(kAppliance, pointers.data(), 9, 0, out, sizeof out, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "an activation request carries at most 8 codes, not 9");
+  const char* typo[] = {"NN47G-3VN9Z-F5J9P-YFBME"};
+  CHECK(seatkey_activation_request(kAppliance, typo, 1, 0, out, sizeof out, err, sizeof err) ==
+        SEATKEY_INVALID_CODE);
+  CHECK(std::string(err) == "code 1: group 4 (YFBME) has a typo: compare it with the code as printed");
+  CHECK(seatkey_activation_request("no id!", nullptr, 0, 0, out, sizeof out, err, sizeof err) ==
+        SEATKEY_INVALID_APPLIANCE_ID);
+  CHECK(seatkey_activation_request(kAppliance, nullptr, 0, -1, out, sizeof out, err, sizeof err) ==
+        SEATKEY_INVALID_TIME);
+  const char* null_code[] = {kCode, nullptr};
+  CHECK(seatkey_activation_request(kAppliance, null_code, 2, 0, out, sizeof out, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "seatkey_activation_request: codes[1] is NULL");
+  CHECK(seatkey_activation_request(kAppliance, nullptr, 1, 0, out, sizeof out, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_activation_request(nullptr, nullptr, 0, 0, out, sizeof out, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+  CHECK(seatkey_activation_request(kAppliance, nullptr, 0, 0, nullptr, 0, err, sizeof err) ==
+        SEATKEY_INVALID_ARGUMENT);
+}
+
+TEST_CASE("install - installed, refused naming the reason, forced, and its errors") {
+  Scratch s;
+  const std::string dir = s.dir + "/licenses";
+  REQUIRE(mkdir(dir.c_str(), 0755) == 0);
+  Store trust;
+  REQUIRE(seatkey_trust_store_from_keys(&kDevKey, 1, &trust.p, nullptr, 0) == SEATKEY_OK);
+  seatkey_options* options = nullptr;
+  REQUIRE(seatkey_options_new(&options, nullptr, 0) == SEATKEY_OK);
+  REQUIRE(seatkey_options_set_now(options, now()) == SEATKEY_OK);
+  const std::string more =
+      s.write("more.lic", lines({server("1", Edition::compact).token(), pack("2", 5).token()}));
+  const std::string less = s.write("less.lic", lines({server("1", Edition::compact).token()}));
+  char err[256] = "";
+  seatkey_refusal refusal = SEATKEY_REFUSAL_DAMAGED;
+  {
+    Ent e;
+    CHECK(seatkey_install_license_file(more.c_str(), dir.c_str(), kAppliance, trust.p, options, false,
+                                       &refusal, &e.p, err, sizeof err) == SEATKEY_OK);
+    CHECK(refusal == SEATKEY_REFUSAL_NONE);
+    CHECK(seatkey_entitlement_licensed_users(e.p) == 8);
+    CHECK(std::string(seatkey_report_source(seatkey_entitlement_accepted(e.p, 0))) == dir + "/license.lic:1");
+  }
+  {
+    Ent e;
+    CHECK(seatkey_install_license_file(less.c_str(), dir.c_str(), kAppliance, trust.p, options, false,
+                                       &refusal, &e.p, err, sizeof err) == SEATKEY_REFUSED);
+    CHECK(e.p == nullptr);
+    CHECK(refusal == SEATKEY_REFUSAL_FEWER_USERS);
+    CHECK(std::string(err) == "it would license fewer users: 3, against 8 now");
+  }
+  {
+    Ent e;
+    CHECK(seatkey_install_license_file(less.c_str(), dir.c_str(), kAppliance, trust.p, options, true, nullptr,
+                                       &e.p, err, sizeof err) == SEATKEY_OK);
+    CHECK(seatkey_entitlement_licensed_users(e.p) == 3);
+    CHECK(std::string(err) == "it would license fewer users: 3, against 8 now");
+  }
+  {
+    Ent e;  // NULL trust and options: the built-in keys (the development key in a test build), the clock
+    CHECK(seatkey_install_license_file(more.c_str(), dir.c_str(), kAppliance, nullptr, nullptr, false,
+                                       &refusal, &e.p, err, sizeof err) == SEATKEY_OK);
+    CHECK(seatkey_entitlement_licensed_users(e.p) == 8);
+  }
+  {
+    Ent e;
+    const std::string other =
+        s.write("other.lic", lines({server("9", Edition::vm).appliance(kOtherAppliance).token()}));
+    CHECK(seatkey_install_license_file(other.c_str(), dir.c_str(), kAppliance, trust.p, options, true,
+                                       &refusal, &e.p, err, sizeof err) == SEATKEY_REFUSED);
+    CHECK(refusal == SEATKEY_REFUSAL_WRONG_APPLIANCE);
+    CHECK(e.p == nullptr);
+  }
+  Ent e;
+  CHECK(seatkey_install_license_file((s.dir + "/missing").c_str(), dir.c_str(), kAppliance, trust.p, options,
+                                     false, &refusal, &e.p, err, sizeof err) == SEATKEY_IO_ERROR);
+  CHECK(refusal == SEATKEY_REFUSAL_NONE);
+  CHECK(seatkey_install_license_file(more.c_str(), dir.c_str(), "no id!", trust.p, options, false, &refusal,
+                                     &e.p, err, sizeof err) == SEATKEY_INVALID_APPLIANCE_ID);
+  REQUIRE(seatkey_options_set_state_path(options, (s.dir + "/state").c_str()) == SEATKEY_OK);
+  CHECK(seatkey_install_license_file(more.c_str(), dir.c_str(), kAppliance, trust.p, options, false, &refusal,
+                                     &e.p, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+  CHECK(std::string(err) == "an install reads no state file: its context sets none");
+  seatkey_options_free(options);
+  for (int i = 0; i < 4; ++i) {
+    const char* args[4] = {more.c_str(), dir.c_str(), kAppliance, nullptr};
+    if (i < 3) args[i] = nullptr;
+    CHECK(seatkey_install_license_file(args[0], args[1], args[2], trust.p, nullptr, false, &refusal,
+                                       i < 3 ? &e.p : nullptr, err, sizeof err) == SEATKEY_INVALID_ARGUMENT);
+    CHECK(e.p == nullptr);
+  }
+  const seatkey_refusal all[] = {SEATKEY_REFUSAL_NONE,          SEATKEY_REFUSAL_NO_LICENSE,
+                                 SEATKEY_REFUSAL_DAMAGED,       SEATKEY_REFUSAL_WRONG_APPLIANCE,
+                                 SEATKEY_REFUSAL_NOT_LICENSED,  SEATKEY_REFUSAL_FEWER_USERS,
+                                 SEATKEY_REFUSAL_LOWER_EDITION, SEATKEY_REFUSAL_EARLIER_UPDATES};
+  const char* names[] = {"none",         "no_license",  "damaged",       "wrong_appliance",
+                         "not_licensed", "fewer_users", "lower_edition", "earlier_updates"};
+  for (int i = 0; i < 8; ++i) CHECK(std::string(seatkey_refusal_name(all[i])) == names[i]);
+  CHECK(std::string(seatkey_refusal_name(static_cast<seatkey_refusal>(99))) == "unknown");
 }

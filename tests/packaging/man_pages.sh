@@ -36,6 +36,16 @@ expect_in_man seatkey-verify.1 $(options <out) "EXIT STATUS"
 help_example=$(sed -n '/^Example:$/{n;s/^ *//;p;q}' out)
 [ -n "$help_example" ] || fail "seatkey-verify --help shows no example"
 expect_in_man seatkey-verify.1 "$help_example"
+# The subcommands: the page names each, its options and its example.
+for cmd in request install; do
+  run "$VERIFY" "$cmd" --help
+  expect_rc 0 "seatkey-verify $cmd --help"
+  # shellcheck disable=SC2046
+  expect_in_man seatkey-verify.1 "seatkey-verify $cmd" $(options <out)
+  help_example=$(sed -n '/^Example:$/{n;s/^ *//;p;q}' out)
+  [ -n "$help_example" ] || fail "seatkey-verify $cmd --help shows no example"
+  expect_in_man seatkey-verify.1 "$help_example"
+done
 for doc in "$SOURCE_DIR"/README.md "$SOURCE_DIR"/docs/*.md "$MAN_DIR"/*.1; do
   sed 's/\\-/-/g' "$doc" | grep -oE -- '--(appliance-file|licenses) /[^ `]+' | while read -r option path; do
     case "$option $path" in

@@ -387,3 +387,36 @@ TEST_CASE("validate_license: the issuer's side refuses a standby license's wrong
   bad.edition = Edition::vm;
   CHECK(validate_license(bad).error().message.find("\"edition\" is not allowed") != std::string::npos);
 }
+
+TEST_CASE("claims: a license issued from an activation code carries its number, and round-trips") {
+  auto s = parse_claims(with(kServer, "code", "1234"));
+  REQUIRE(s);
+  CHECK(s->code == 1234);
+  CHECK(to_payload_json(*s) == with(kServer, "code", "1234"));  // the last claim, in Claim order
+  auto p = parse_claims(with(kPack, "code", "9007199254740991"));
+  REQUIRE(p);
+  CHECK(p->code == kMaxCodeNumber);
+  auto again = parse_claims(to_payload_json(*p));
+  REQUIRE(again);
+  CHECK(again->code == kMaxCodeNumber);
+  CHECK_FALSE(parse_claims(kServer)->code);
+  CHECK(to_payload_json(*parse_claims(kServer)) == kServer);
+}
+
+TEST_CASE("claims: a code number that is not a positive integer, or on a kind without codes, is invalid") {
+  for (const char* bad :
+       {"0", "-1", "1.5", "1e3", "\"1234\"", "null", "true", "9007199254740992", "18446744073709551616"}) {
+    check_invalid(with(kPack, "code", bad), "claim \"code\" must be an integer from 1 to 9007199254740991");
+  }
+  check_invalid(with(kStandby, "code", "7"), "claim \"code\" is not allowed on a standby license");
+  auto list = parse_token_claims(with(kRevocation, "code", "7"));
+  REQUIRE_FALSE(list);
+  CHECK(list.error().message == "claim \"code\" is not allowed on a revocation list");
+  License l = *parse_claims(kPack);
+  l.code = 0;
+  auto r = validate_license(l);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "claim \"code\" must be an integer from 1 to 9007199254740991");
+  l.code = 7;
+  CHECK(validate_license(l));
+}

@@ -98,6 +98,10 @@ struct Lic {
     l.updates_until = at(t);
     return *this;
   }
+  Lic& code(std::int64_t number) {
+    l.code = number;
+    return *this;
+  }
   std::string payload() const { return to_payload_json(l); }
   std::string token(const SecretKey& key = dev_key()) const { return sign_payload(payload(), key); }
 };

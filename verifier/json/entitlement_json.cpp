@@ -11,6 +11,8 @@ std::int64_t days_between(UnixTime from, UnixTime to) {
   return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
 }
 
+// serial, kind, users (null for a token that did not verify), expires, development_key, code (only
+// for a license issued from an activation code), source, reason (null: accepted), message.
 nlohmann::ordered_json report_json(const LicenseReport& r) {
   nlohmann::ordered_json j;
   j["serial"] = r.serial ? nlohmann::ordered_json(*r.serial) : nullptr;
@@ -18,6 +20,7 @@ nlohmann::ordered_json report_json(const LicenseReport& r) {
   j["users"] = r.users ? nlohmann::ordered_json(*r.users) : nullptr;
   j["expires"] = time_or_null(r.expires);
   j["development_key"] = r.development_key;
+  if (r.code) j["code"] = *r.code;
   j["source"] = r.source;
   j["reason"] = r.reason ? nlohmann::ordered_json(reason_name(*r.reason)) : nullptr;
   j["message"] = r.message;

@@ -15,6 +15,7 @@
 
 #include "internal.hpp"
 #include "seatkey/common/limits.hpp"
+#include "seatkey/common/activation_request.hpp"
 #include "seatkey/verifier.hpp"
 
 namespace sv = seatkey::verifier;
@@ -68,6 +69,7 @@ seatkey_status status_of(sv::ErrorCode code) noexcept {
     case sv::ErrorCode::out_of_memory: return SEATKEY_OUT_OF_MEMORY;
     case sv::ErrorCode::internal_error: return SEATKEY_INTERNAL_ERROR;
     case sv::ErrorCode::invalid_argument: return SEATKEY_INVALID_ARGUMENT;
+    case sv::ErrorCode::invalid_code: return SEATKEY_INVALID_CODE;
   }
   return SEATKEY_INTERNAL_ERROR;
 }
@@ -118,24 +120,49 @@ seatkey_status make_store(sv::Expected<sv::TrustStore> store, seatkey_trust_stor
 
 // Evaluates `set` (a license set, or the error reading one) in `context` and hands out the
 // entitlement.
-seatkey_status make_entitlement(const sv::Expected<sv::LicenseSet>& set, const char* appliance_id,
-                                const seatkey_trust_store* trust, const sv::EvaluationContext& context,
-                                seatkey_entitlement** out, char* err, std::size_t err_size) {
-  sv::TrustStore built_in;
-  if (trust == nullptr) {
-    auto b = sv::TrustStore::built_in();
-    if (!b) return fail(b.error(), err, err_size);
-    built_in = std::move(*b);
-  }
-  auto e = sv::evaluate(set, appliance_id, trust != nullptr ? trust->store : built_in, context);
-  if (!e) return fail(e.error(), err, err_size);
+// The entitlement handed out as a handle.
+seatkey_entitlement* make_handle(sv::Entitlement e) {
   auto handle = std::make_unique<seatkey_entitlement>();
-  handle->entitlement = std::move(*e);
+  handle->entitlement = std::move(e);
   handle->accepted.reserve(handle->entitlement.accepted.size());
   for (const auto& r : handle->entitlement.accepted) handle->accepted.push_back(seatkey_report{&r});
   handle->rejected.reserve(handle->entitlement.rejected.size());
   for (const auto& r : handle->entitlement.rejected) handle->rejected.push_back(seatkey_report{&r});
-  *out = handle.release();
+  return handle.release();
+}
+
+// `trust`'s store, or the built-in keys (into *built_in) for NULL.
+sv::Expected<const sv::TrustStore*> store_of(const seatkey_trust_store* trust, sv::TrustStore* built_in) {
+  if (trust != nullptr) return &trust->store;
+  auto b = sv::TrustStore::built_in();
+  if (!b) return b.error();
+  *built_in = std::move(*b);
+  return static_cast<const sv::TrustStore*>(built_in);
+}
+
+seatkey_status make_entitlement(const sv::Expected<sv::LicenseSet>& set, const char* appliance_id,
+                                const seatkey_trust_store* trust, const sv::EvaluationContext& context,
+                                seatkey_entitlement** out, char* err, std::size_t err_size) {
+  sv::TrustStore built_in;
+  auto store = store_of(trust, &built_in);
+  if (!store) return fail(store.error(), err, err_size);
+  auto e = sv::evaluate(set, appliance_id, **store, context);
+  if (!e) return fail(e.error(), err, err_size);
+  *out = make_handle(std::move(*e));
+  return SEATKEY_OK;
+}
+
+// Copies `text` into out[out_size] with its NUL; SEATKEY_INVALID_ARGUMENT naming `function`
+// when it does not fit.
+seatkey_status copy_out(const std::string& text, const char* function, char* out, std::size_t out_size,
+                        char* err, std::size_t err_size) {
+  if (text.size() >= out_size) {
+    return fail(SEATKEY_INVALID_ARGUMENT,
+                std::string(function) + ": out_size " + std::to_string(out_size) + " is too small for " +
+                    std::to_string(text.size() + 1) + " bytes",
+                err, err_size);
+  }
+  std::memcpy(out, text.c_str(), text.size() + 1);
   return SEATKEY_OK;
 }
 
@@ -233,6 +260,24 @@ constexpr EnumMap<seatkey_warning, sv::WarningCode, 5> kWarnings{{
 }};
 static_assert(covers_once(kWarnings, kWarningCount), "seatkey_warning covers verifier::WarningCode");
 
+constexpr std::size_t kRefusalCount = static_cast<std::size_t>(sv::InstallRefusal::earlier_updates) + 1;
+constexpr EnumMap<seatkey_refusal, sv::InstallRefusal, 7> kRefusals{{
+    {SEATKEY_REFUSAL_NO_LICENSE, sv::InstallRefusal::no_license},
+    {SEATKEY_REFUSAL_DAMAGED, sv::InstallRefusal::damaged},
+    {SEATKEY_REFUSAL_WRONG_APPLIANCE, sv::InstallRefusal::wrong_appliance},
+    {SEATKEY_REFUSAL_NOT_LICENSED, sv::InstallRefusal::not_licensed},
+    {SEATKEY_REFUSAL_FEWER_USERS, sv::InstallRefusal::fewer_users},
+    {SEATKEY_REFUSAL_LOWER_EDITION, sv::InstallRefusal::lower_edition},
+    {SEATKEY_REFUSAL_EARLIER_UPDATES, sv::InstallRefusal::earlier_updates},
+}};
+static_assert(covers_once(kRefusals, kRefusalCount), "seatkey_refusal covers verifier::InstallRefusal");
+
+// SEATKEY_ACTIVATION_CODE_SIZE and SEATKEY_ACTIVATION_REQUEST_SIZE hold the longest of each.
+static_assert(SEATKEY_ACTIVATION_CODE_SIZE == seatkey::kCodeLength + seatkey::kCodeGroups,
+              "a code, its hyphens and its NUL");
+static_assert(SEATKEY_ACTIVATION_REQUEST_SIZE == seatkey::kMaxRequestLength + 1,
+              "the longest request and its NUL");
+
 template <class C, class Cpp, std::size_t N>
 C to_c(const EnumMap<C, Cpp, N>& map, Cpp value) noexcept {
   for (const auto& [c, cpp] : map) {
@@ -269,6 +314,8 @@ const char* seatkey_status_name(seatkey_status status) {
     case SEATKEY_TOO_LARGE: return "too_large";
     case SEATKEY_OUT_OF_MEMORY: return "out_of_memory";
     case SEATKEY_INTERNAL_ERROR: return "internal_error";
+    case SEATKEY_INVALID_CODE: return "invalid_code";
+    case SEATKEY_REFUSED: return "refused";
   }
   return "unknown";
 }
@@ -709,6 +756,94 @@ bool seatkey_report_expires(const seatkey_report* r, int64_t* expires) {
 bool seatkey_report_development_key(const seatkey_report* r) {
   const auto* p = report_of(r);
   return p && p->development_key;
+}
+
+bool seatkey_report_code(const seatkey_report* r, int64_t* code) {
+  const auto* p = report_of(r);
+  if (p == nullptr || !p->code) return false;
+  if (code != nullptr) *code = *p->code;
+  return true;
+}
+
+// ---- Activation
+
+seatkey_status seatkey_check_activation_code(const char* typed, char* out, size_t out_size, char* err,
+                                             size_t err_size) {
+  if (out != nullptr && out_size > 0) out[0] = '\0';
+  if (typed == nullptr) return null_argument(__func__, "typed", err, err_size);
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  return guarded(
+      [&] {
+        auto code = sv::check_activation_code(typed);
+        if (!code) return fail(code.error(), err, err_size);
+        return copy_out(*code, "seatkey_check_activation_code", out, out_size, err, err_size);
+      },
+      err, err_size);
+}
+
+seatkey_status seatkey_activation_request(const char* appliance_id, const char* const* codes,
+                                          size_t code_count, int64_t time, char* out, size_t out_size,
+                                          char* err, size_t err_size) {
+  if (out != nullptr && out_size > 0) out[0] = '\0';
+  if (appliance_id == nullptr) return null_argument(__func__, "appliance_id", err, err_size);
+  if (codes == nullptr && code_count > 0) return null_argument(__func__, "codes", err, err_size);
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  return guarded(
+      [&] {
+        if (code_count > seatkey::kMaxRequestCodes) {
+          return fail(SEATKEY_INVALID_ARGUMENT,
+                      "an activation request carries at most 8 codes, not " + std::to_string(code_count), err,
+                      err_size);
+        }
+        std::vector<std::string> list;
+        for (std::size_t i = 0; i < code_count; ++i) {
+          if (codes[i] == nullptr) {
+            return fail(SEATKEY_INVALID_ARGUMENT,
+                        "seatkey_activation_request: codes[" + std::to_string(i) + "] is NULL", err,
+                        err_size);
+          }
+          list.emplace_back(codes[i]);
+        }
+        auto request = sv::activation_request(appliance_id, list, time);
+        if (!request) return fail(request.error(), err, err_size);
+        return copy_out(*request, "seatkey_activation_request", out, out_size, err, err_size);
+      },
+      err, err_size);
+}
+
+const char* seatkey_refusal_name(seatkey_refusal refusal) {
+  if (refusal == SEATKEY_REFUSAL_NONE) return "none";
+  const auto r = from_c(kRefusals, refusal);
+  return r ? sv::install_refusal_name(*r) : "unknown";
+}
+
+seatkey_status seatkey_install_license_file(const char* file, const char* licenses_dir,
+                                            const char* appliance_id, const seatkey_trust_store* trust,
+                                            const seatkey_options* options, bool force,
+                                            seatkey_refusal* refusal, seatkey_entitlement** out, char* err,
+                                            size_t err_size) {
+  if (refusal != nullptr) *refusal = SEATKEY_REFUSAL_NONE;
+  if (out == nullptr) return null_argument(__func__, "out", err, err_size);
+  *out = nullptr;
+  if (file == nullptr) return null_argument(__func__, "file", err, err_size);
+  if (licenses_dir == nullptr) return null_argument(__func__, "licenses_dir", err, err_size);
+  if (appliance_id == nullptr) return null_argument(__func__, "appliance_id", err, err_size);
+  return guarded(
+      [&] {
+        sv::TrustStore built_in;
+        auto store = store_of(trust, &built_in);
+        if (!store) return fail(store.error(), err, err_size);
+        const sv::EvaluationContext context = options != nullptr ? options->context : sv::EvaluationContext{};
+        auto result = sv::install_license_file(file, licenses_dir, appliance_id, **store, context, force);
+        if (!result) return fail(result.error(), err, err_size);
+        if (refusal != nullptr && !result->refusals.empty())
+          *refusal = to_c(kRefusals, result->refusals.front());
+        if (!result->message.empty()) write_message(result->message, err, err_size);
+        if (!result->installed) return SEATKEY_REFUSED;
+        *out = make_handle(std::move(result->entitlement));
+        return SEATKEY_OK;
+      },
+      err, err_size);
 }
 
 // ---- Helpers

@@ -31,6 +31,7 @@ struct TokenCheck {
   seatkey::LicenseKind kind = seatkey::LicenseKind::users;
   int users = 0;
   std::optional<UnixTime> expires;
+  std::optional<std::int64_t> code;  // the activation code it was issued from
   std::string serial;
   // A standby license: the primary it names; a license bound to a primary: that appliance.
   std::string primary;
@@ -292,6 +293,7 @@ Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
     c.kind = license->kind;
     c.users = license->users;
     c.expires = license->expires;
+    c.code = license->code;
     c.serial = license->serial;
     // The vendor signed this issue time, whatever the token's fate: time has passed it.
     out.latest_iat = std::max(out.latest_iat.value_or(license->issued_at), license->issued_at);
@@ -527,6 +529,7 @@ void write_reports(const Tokens& tokens, std::vector<TokenCheck>* checks, const 
       // A revocation list and a standby license carry no users.
       if (seatkey::is_license(c.kind) && c.kind != seatkey::LicenseKind::standby) r.users = c.users;
       r.expires = c.expires;
+      r.code = c.code;
       // Copied, not moved: the candidates' terms and lists view c.serial, and must not be left
       // pointing at a moved-from string while they live.
       r.serial = c.serial;

@@ -74,6 +74,12 @@ struct Revoked {
   }
 };
 
+// load_licenses() of the directory `dir` as it will read once its entry `name` holds `text`
+// (added in name order if there is none): the set the boot check reads after an install. Throws
+// std::bad_alloc.
+Expected<LicenseSet> load_directory_with(const std::string& dir, const std::string& name,
+                                         std::string_view text);
+
 // The library's error for one of seatkey::common's.
 Error from_common(const seatkey::Error& error);
 

@@ -55,7 +55,14 @@ std::optional<Error> append_file(const std::string& path, LicenseSet* set, std::
   return append_lines(*text, path, set, bytes);
 }
 
-std::optional<Error> append_directory(const std::string& dir, LicenseSet* set, std::size_t* bytes) {
+// A file's contents that stand in for what the directory holds under its name.
+struct Replacement {
+  std::string name;
+  std::string_view text;
+};
+
+std::optional<Error> append_directory(const std::string& dir, LicenseSet* set, std::size_t* bytes,
+                                      const Replacement* replacement = nullptr) {
   std::vector<std::string> names;
   {
     DIR* d = ::opendir(dir.c_str());
@@ -79,10 +86,16 @@ std::optional<Error> append_directory(const std::string& dir, LicenseSet* set, s
       names.emplace_back(entry->d_name);
     }
   }
+  if (replacement != nullptr && std::find(names.begin(), names.end(), replacement->name) == names.end())
+    names.push_back(replacement->name);
   std::sort(names.begin(), names.end());
   const std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
   for (const auto& name : names) {
     const std::string path = prefix + name;
+    if (replacement != nullptr && name == replacement->name) {
+      if (auto e = append_lines(replacement->text, path, set, bytes)) return e;
+      continue;
+    }
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) {
       const int err = errno;
@@ -134,5 +147,18 @@ Expected<LicenseSet> load_licenses(const std::string& path) noexcept {
     return Error{ErrorCode::out_of_memory, "out of memory"};
   }
 }
+
+namespace detail {
+
+Expected<LicenseSet> load_directory_with(const std::string& dir, const std::string& name,
+                                         std::string_view text) {
+  LicenseSet set;
+  std::size_t bytes = 0;
+  const Replacement replacement{name, text};
+  if (auto e = append_directory(dir, &set, &bytes, &replacement)) return std::move(*e);
+  return set;
+}
+
+}  // namespace detail
 
 }  // namespace seatkey::verifier

@@ -20,6 +20,7 @@ const char* error_code_name(ErrorCode code) noexcept {
     case ErrorCode::out_of_memory: return "out_of_memory";
     case ErrorCode::internal_error: return "internal_error";
     case ErrorCode::invalid_argument: return "invalid_argument";
+    case ErrorCode::invalid_code: return "invalid_code";
   }
   return "internal_error";
 }

@@ -3,6 +3,7 @@
 //   seatkey-verify --appliance ID|--appliance-file F --licenses PATH
 //       [--trusted-keys FILE] [--state FILE] [--grace-days N] [--warn-days N] [--now TIME]
 //       [--users N] [--json]
+//   seatkey-verify request ... | install ...   (activation_commands.hpp)
 //
 // "-" as F or PATH reads standard input (one of them at most), within the same limits as a
 // file. Everything printed for people goes through terminal_safe(): file names, sources and
@@ -38,6 +39,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "activation_commands.hpp"
+#include "cli.hpp"
 #include "entitlement_json.hpp"
 #include "seatkey/common/file.hpp"
 #include "seatkey/common/limits.hpp"
@@ -48,12 +51,7 @@ namespace sv = seatkey::verifier;
 
 namespace {
 
-constexpr const char* kProgram = "seatkey-verify";
-constexpr std::size_t kMaxApplianceFileBytes = 4096;
-// The name that makes --appliance-file and --licenses read standard input.
-constexpr const char* kStdin = "-";
-
-enum Exit { kLicensed = 0, kNotLicensed = 1, kInputError = 2 };
+using namespace seatkey::verify_tool;  // NOLINT: the commands' shared helpers (cli.hpp)
 
 struct Options {
   std::optional<std::string> appliance;
@@ -164,46 +162,6 @@ void setup(CLI::App& app, Options& o) {
   });
 }
 
-// One line for people on `out`, its untrusted parts (paths, sources, messages, anything a
-// file or the command line put there) escaped: a control or bidi character in them can
-// neither end the line nor colour or reorder the terminal.
-void print_line(std::ostream& out, std::string_view line) {
-  out << seatkey::terminal_safe(line) << '\n';
-}
-void print_line(std::ostream& out, std::ostringstream& line) {
-  print_line(out, line.str());
-  line.str("");
-}
-
-int input_error(std::ostream& err, const std::string& message) {
-  print_line(err, std::string(kProgram) + ": " + message);
-  return kInputError;
-}
-
-// The appliance ID read from `path` (kStdin: standard input) without trailing whitespace, or
-// the error to show. Only a regular file is opened (the /proc and /sys files firmware reads IDs
-// from are regular files): a FIFO or device is refused at once, never waited on.
-sv::Expected<std::string> read_appliance_file(const std::string& path) {
-  const bool from_stdin = path == kStdin;
-  auto text = from_stdin ? seatkey::read_fd_bounded(STDIN_FILENO, kMaxApplianceFileBytes, "stdin")
-                         : seatkey::read_file_bounded(path, kMaxApplianceFileBytes);
-  if (!text) {
-    return sv::Error{sv::ErrorCode::io_error,
-                     (from_stdin ? "cannot read the appliance ID from " : "cannot read appliance file ") +
-                         text.error().message};
-  }
-  if (text->size() > kMaxApplianceFileBytes) {
-    return sv::Error{sv::ErrorCode::too_large,
-                     (from_stdin ? std::string("stdin (--appliance-file -)") : "appliance file " + path) +
-                         " is over 4096 bytes: not an appliance ID"};
-  }
-  while (!text->empty() &&
-         (text->back() == '\n' || text->back() == '\r' || text->back() == ' ' || text->back() == '\t')) {
-    text->pop_back();
-  }
-  return std::move(*text);
-}
-
 // The license set at o.licenses; kStdin reads standard input, bounded like a file (an endless
 // input such as /dev/zero is too_large at 5 MiB), its sources "stdin:LINE".
 sv::Expected<sv::LicenseSet> load_license_set(const std::string& path) {
@@ -257,13 +215,16 @@ void print_reports(const std::vector<sv::LicenseReport>& reports, std::ostream& 
   }
 }
 
-void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out) {
+// `extra`'s members go after the entitlement's (seatkey-verify install's outcome).
+void print_json(const sv::Entitlement& e, const Options& o, std::ostream& out,
+                const nlohmann::ordered_json& extra = nlohmann::ordered_json::object()) {
   nlohmann::ordered_json j = sv::entitlement_json(e, false);  // the report lists: print_reports
   if (o.users) {
     j["current_users"] = *o.users;
     j["users_fit"] = e.licensed && *o.users <= e.licensed_users;
     j["may_add_user"] = e.may_add_user(*o.users);
   }
+  for (const auto& [key, value] : extra.items()) j[key] = value;
   // The object printed member by member (the report lists one report at a time) is exactly
   // dump()'s output.
   out << "{\n";
@@ -357,6 +318,8 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
            << "; firmware released after that may not be installed.";
     }
     print_line(out, line);
+    if (const std::string codes = activated_with(e); !codes.empty())
+      print_line(out, "Codes:    " + codes + ".");
   } else {
     line << "Appliance " << e.appliance << " is NOT licensed: no valid server license was found";
     if (e.standby_for) line << " (standby for " << *e.standby_for << ": only its licenses count here)";
@@ -495,11 +458,26 @@ int main(int argc, char** argv) {
     CLI::App app{"", kProgram};
     Options options;
     setup(app, options);
+    RequestOptions request;
+    InstallOptions install;
+    const CLI::App* request_command = setup_request(app, request);
+    const CLI::App* install_command = setup_install(app, install);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
       const int code = app.exit(e);
       return code == 0 ? kLicensed : kInputError;
+    }
+    if (request_command->parsed()) return run_request(request, std::cout, std::cerr);
+    if (install_command->parsed()) {
+      // The installed licenses, shown as the boot check shows them.
+      const auto print = [](const sv::Entitlement& e, const std::string& licenses,
+                            const nlohmann::ordered_json& extra, bool json, std::ostream& out) {
+        Options shown;
+        shown.licenses = licenses;
+        json ? print_json(e, shown, out, extra) : print_summary(e, shown, out);
+      };
+      return run_install(install, print, std::cout, std::cerr);
     }
     return run(options, std::cout, std::cerr);
   } catch (const std::bad_alloc&) {

@@ -18,6 +18,7 @@ Result<License> validate_license(License l) {
   present[static_cast<std::size_t>(Claim::updates_until)] = l.updates_until.has_value();
   present[static_cast<std::size_t>(Claim::nbf)] = l.not_before.has_value();
   present[static_cast<std::size_t>(Claim::exp)] = l.expires.has_value();
+  present[static_cast<std::size_t>(Claim::code)] = l.code.has_value();
   if (auto e = check_claim_presence(l.kind, present)) return *e;
   if (auto e = check_license_values(l)) return *e;
   return l;
@@ -43,6 +44,7 @@ std::string to_payload_json(const License& l) {
   if (l.not_before) j["nbf"] = format_rfc3339(*l.not_before);
   if (l.expires) j["exp"] = format_rfc3339(*l.expires);
   if (l.primary) j["primary"] = *l.primary;
+  if (l.code) j["code"] = *l.code;
   return j.dump();
 }
 

@@ -52,12 +52,14 @@ typedef enum seatkey_status {
   SEATKEY_IO_ERROR = 5,             /* a path could not be read (the message names it) */
   SEATKEY_TOO_LARGE = 6,            /* a license set over 5 MiB or 10,000 tokens */
   SEATKEY_OUT_OF_MEMORY = 7,
-  SEATKEY_INTERNAL_ERROR = 8
+  SEATKEY_INTERNAL_ERROR = 8,
+  SEATKEY_INVALID_CODE = 9, /* an activation code with a typo (the message names the group to check) */
+  SEATKEY_REFUSED = 10 /* seatkey_install_license_file() did not install the file (the refusal says why) */
 } seatkey_status;
 
 /* "ok", "invalid_argument", "invalid_key", "invalid_appliance_id", "invalid_time",
- * "io_error", "too_large", "out_of_memory", "internal_error"; "unknown" for other values.
- * A static string. */
+ * "io_error", "too_large", "out_of_memory", "internal_error", "invalid_code", "refused";
+ * "unknown" for other values. A static string. */
 SEATKEY_VERIFIER_API const char* seatkey_status_name(seatkey_status status);
 
 /* The library's version, e.g. "0.1.0" (a static string). */
@@ -348,6 +350,73 @@ SEATKEY_VERIFIER_API const char* seatkey_report_message(const seatkey_report* r)
 SEATKEY_VERIFIER_API bool seatkey_report_expires(const seatkey_report* r, int64_t* expires);
 /* true when the license's signature verified with seatkey's public development key. */
 SEATKEY_VERIFIER_API bool seatkey_report_development_key(const seatkey_report* r);
+/* true and *code set (when not NULL) when the license was issued from an activation code (its
+ * `code` claim: the code's number, for "activated with code no. N") and verified. */
+SEATKEY_VERIFIER_API bool seatkey_report_code(const seatkey_report* r, int64_t* code);
+
+/* ---- Activation --------------------------------------------------------------------- */
+
+/* docs/firmware.md, "Activating an appliance"; the formats are in docs/format.md. */
+
+/* Bytes that always hold a normalized activation code ("7KQ2M-0ZP4C-...") and its NUL. */
+#define SEATKEY_ACTIVATION_CODE_SIZE 24
+/* Bytes that always hold an activation request and its NUL (the longest: a 64-character
+ * appliance ID and 8 codes). */
+#define SEATKEY_ACTIVATION_REQUEST_SIZE 279
+
+/* An activation code as the admin typed it (either case, spaces and hyphens anywhere, O for 0,
+ * I and L for 1), checked offline before it is sent anywhere: its normalized form into
+ * out[out_size], or SEATKEY_INVALID_CODE with a message naming the group with the typo ("group 3
+ * (7KQ2M) has a typo: ..."); SEATKEY_INVALID_ARGUMENT when out is too small (out is then ""). */
+SEATKEY_VERIFIER_API seatkey_status seatkey_check_activation_code(const char* typed, char* out,
+                                                                  size_t out_size, char* err,
+                                                                  size_t err_size);
+/* The offline activation request of this appliance for `code_count` codes (0 to 8, each checked
+ * like seatkey_check_activation_code(), none twice; `codes` may be NULL when code_count is 0),
+ * stamped with `time` (the appliance's clock, Unix seconds) and a random nonce: one line of
+ * 0-9, A-Z and '-' ("SKR1-..."), into out[out_size] (SEATKEY_ACTIVATION_REQUEST_SIZE always
+ * suffices). It carries no secret. Errors: SEATKEY_INVALID_APPLIANCE_ID, SEATKEY_INVALID_CODE
+ * ("code 2: group 3 ..."), SEATKEY_INVALID_TIME (before 1970 or after 4147),
+ * SEATKEY_INVALID_ARGUMENT (over 8 codes, a code twice, out too small). */
+SEATKEY_VERIFIER_API seatkey_status seatkey_activation_request(const char* appliance_id,
+                                                               const char* const* codes, size_t code_count,
+                                                               int64_t time, char* out, size_t out_size,
+                                                               char* err, size_t err_size);
+
+/* Why seatkey_install_license_file() did not install a file. NO_LICENSE, DAMAGED and
+ * WRONG_APPLIANCE are about the file itself and always refuse; the others compare the licenses
+ * folder with the file against the folder now, and `force` installs despite them. */
+typedef enum seatkey_refusal {
+  SEATKEY_REFUSAL_NONE = 0,
+  SEATKEY_REFUSAL_NO_LICENSE = 1,      /* the file holds no token */
+  SEATKEY_REFUSAL_DAMAGED = 2,         /* a token is not a license of a trusted key */
+  SEATKEY_REFUSAL_WRONG_APPLIANCE = 3, /* a license is bound to another appliance */
+  SEATKEY_REFUSAL_NOT_LICENSED = 4,    /* with it the appliance would have no valid server license */
+  SEATKEY_REFUSAL_FEWER_USERS = 5,     /* with it fewer users would be licensed */
+  SEATKEY_REFUSAL_LOWER_EDITION = 6,   /* with it the edition would be lower (to free, or a lower maximum) */
+  SEATKEY_REFUSAL_EARLIER_UPDATES = 7  /* with it the update option would end earlier */
+} seatkey_refusal;
+/* "none", "no_license", "damaged", "wrong_appliance", "not_licensed", "fewer_users",
+ * "lower_edition", "earlier_updates"; "unknown" otherwise. A static string. */
+SEATKEY_VERIFIER_API const char* seatkey_refusal_name(seatkey_refusal refusal);
+
+/* The PBX's "upload license": installs the license file `file` into the licenses folder
+ * `licenses_dir` as license.lic for the appliance `appliance_id`, after judging it as the boot
+ * check would judge the folder with it (`trust`: NULL for the built-in keys; `options`: NULL for
+ * the system clock; a state path in them is SEATKEY_INVALID_ARGUMENT: an install reads no state
+ * file). Atomic: the folder boots the old licenses or the new ones at every moment; the
+ * license.lic it replaces is kept as the hidden .license.lic.previous, which the boot check does
+ * not read. On SEATKEY_OK, *out is the folder's entitlement after the install and *refusal (when
+ * refusal is not NULL) SEATKEY_REFUSAL_NONE, or with `force` the first refusal it overrode (err
+ * then names them all). SEATKEY_REFUSED: nothing changed, *refusal is the first reason and err
+ * names them all ("it would license fewer users: 8, against 13 now"). Other errors, nothing
+ * changed: SEATKEY_IO_ERROR (the file or folder cannot be read or written, the file is not a
+ * regular file or is one the boot check reads in the folder), SEATKEY_TOO_LARGE,
+ * SEATKEY_INVALID_APPLIANCE_ID. */
+SEATKEY_VERIFIER_API seatkey_status
+seatkey_install_license_file(const char* file, const char* licenses_dir, const char* appliance_id,
+                             const seatkey_trust_store* trust, const seatkey_options* options, bool force,
+                             seatkey_refusal* refusal, seatkey_entitlement** out, char* err, size_t err_size);
 
 /* ---- Helpers ------------------------------------------------------------------------ */
 

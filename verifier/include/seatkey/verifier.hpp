@@ -47,6 +47,7 @@ enum class ErrorCode {
   out_of_memory,
   internal_error,
   invalid_argument,  // an EvaluationContext value out of range (the message names it)
+  invalid_code,      // an activation code with a typo (the message names the group to check)
 };
 SEATKEY_VERIFIER_API const char* error_code_name(ErrorCode code) noexcept;
 
@@ -181,7 +182,7 @@ enum class Reason {
 };
 SEATKEY_VERIFIER_API const char* reason_name(Reason reason) noexcept;  // "malformed", ...
 
-// One token's outcome. serial, kind, users and expires are set only for tokens whose
+// One token's outcome. serial, kind, users, expires and code are set only for tokens whose
 // signature verified and whose claims parsed (never for malformed/unknown_key/bad_signature/
 // invalid_claims); users and expires never for a revocation list, users never for a standby
 // license, which carries none.
@@ -190,9 +191,12 @@ struct LicenseReport {
   std::optional<LicenseKind> kind;
   std::optional<int> users;
   std::optional<UnixTime> expires;  // the license's `exp`; nullopt: none (or not verified)
-  std::string source;               // "file:line"
-  std::optional<Reason> reason;     // nullopt: accepted
-  std::string message;              // a sentence for an admin
+  // The number of the activation code the license was issued from (its `code`); nullopt: none
+  // (sold for a known appliance, or not verified).
+  std::optional<std::int64_t> code;
+  std::string source;            // "file:line"
+  std::optional<Reason> reason;  // nullopt: accepted
+  std::string message;           // a sentence for an admin
   // source (a file name) and message (which may quote another report's source) are exact
   // data and may hold any bytes: escape control and bidi characters before showing them on a
   // terminal.
@@ -342,6 +346,81 @@ SEATKEY_VERIFIER_API std::optional<std::string_view> built_in_revocation_list() 
 // secret key is public too: a firmware build refuses to trust it (docs/firmware.md), and
 // LicenseReport::development_key and Entitlement::development_key flag what it signed.
 SEATKEY_VERIFIER_API std::string_view development_key_id() noexcept;
+
+// ---------------------------------------------------------------------------------------
+// Activation (docs/firmware.md, "Activating an appliance"; the formats: docs/format.md).
+
+// An activation code as the admin typed it (either case, spaces and hyphens anywhere, O for 0, I
+// and L for 1), checked offline: its normalized form "7KQ2M-0ZP4C-..." to send to the vendor, or
+// ErrorCode::invalid_code with a message naming the group with the typo ("group 3 (7KQ2M) has a
+// typo: ...").
+SEATKEY_VERIFIER_API Expected<std::string> check_activation_code(std::string_view typed) noexcept;
+
+// The offline activation request for this appliance and these codes (each checked like
+// check_activation_code(); at most 8, none twice), stamped with `time` (the appliance's clock,
+// 1970 to 4147) and a random nonce: one line such as "SKR1-0CA8J-...", at most
+// max_activation_request_length() characters, of 0-9, A-Z and '-' only (a QR code's
+// alphanumeric mode). Errors: invalid_appliance_id, invalid_code ("code 2: group 3 ..."),
+// invalid_argument (over 8 codes, a code twice), invalid_time.
+SEATKEY_VERIFIER_API Expected<std::string> activation_request(std::string_view appliance_id,
+                                                              const std::vector<std::string>& codes,
+                                                              UnixTime time) noexcept;
+SEATKEY_VERIFIER_API std::size_t max_activation_request_length() noexcept;
+
+// Why install_license_file() did not install a file. The first three are about the file itself
+// and always refuse; the others compare the licenses folder after the install with before it
+// and give way to `force`.
+enum class InstallRefusal {
+  no_license,       // the file holds no token
+  damaged,          // a token in it is not a license of a trusted key (malformed, unknown_key,
+                    // bad_signature, invalid_claims)
+  wrong_appliance,  // a license in it is bound to another appliance
+  not_licensed,     // with it, the appliance would have no valid server license
+  fewer_users,      // with it, fewer users would be licensed than now
+  lower_edition,    // with it, the edition would be lower (seatkey::is_lower_edition: commercial to
+                    // free, or a lower maximum of users)
+  earlier_updates,  // with it, the update option would end earlier (or end, where it has no end now)
+};
+SEATKEY_VERIFIER_API const char* install_refusal_name(InstallRefusal refusal) noexcept;  // "no_license", ...
+// Whether `force` installs a file refused for this.
+SEATKEY_VERIFIER_API bool install_refusal_overridable(InstallRefusal refusal) noexcept;
+
+// The file install_license_file() writes in the licenses folder, and the hidden names it uses
+// there, which the boot check skips like every name starting with '.'.
+inline constexpr const char* kInstalledLicenseName = "license.lic";
+inline constexpr const char* kPreviousLicenseName = ".license.lic.previous";
+
+struct InstallResult {
+  bool installed = false;
+  // Why it was not installed; when installed with `force`, what force overrode (else empty).
+  std::vector<InstallRefusal> refusals;
+  std::string message;  // the refusals for people, naming what is lower and by how much; or empty
+  std::string path;     // licenses_dir/license.lic
+  std::optional<std::string> previous;  // installed: the copy of the file it replaced, if there was one
+  // The licenses folder's entitlement as the boot check reads it now (without a state file):
+  // after the install, or as it was when refused.
+  Entitlement entitlement;
+};
+
+// Installs the license file `file` (a regular file of at most 5 MiB, read whole) into the
+// licenses folder `licenses_dir` for the appliance `appliance_id`, trusting `trust`, evaluating
+// like the boot check at context.now (the clock floor, the built-in revocation list and
+// context.revocation_lists apply; the state file is neither read nor written: set none).
+// Refused (installed false, nothing changed) for the InstallRefusal reasons, comparing the
+// folder's entitlement with the file in place of licenses_dir/license.lic against the one now;
+// `force` installs despite the ones install_refusal_overridable() names. Installed atomically:
+// the file is written to a hidden temporary file in the folder, fsynced and renamed over
+// license.lic, and the folder fsynced; the license.lic it replaces is kept as
+// .license.lic.previous (written the same way before). A kill or power loss at any moment leaves
+// the folder booting the old licenses or the new ones; a hidden temporary file a kill left is
+// removed by the next install. Installs into one folder take turns (a lock on the folder).
+// Errors (nothing changed): invalid_appliance_id, io_error (the file or folder cannot be read,
+// is not a regular file or a directory, is a file of the folder the boot check reads, the write
+// failed), too_large,
+// invalid_argument (a state_path in the context).
+SEATKEY_VERIFIER_API Expected<InstallResult> install_license_file(
+    const std::string& file, const std::string& licenses_dir, std::string_view appliance_id,
+    const TrustStore& trust, const EvaluationContext& context, bool force) noexcept;
 
 // ---------------------------------------------------------------------------------------
 // Helpers for callers (the CLI uses them).

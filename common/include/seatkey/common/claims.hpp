@@ -21,6 +21,8 @@ namespace seatkey {
 inline constexpr std::size_t kMaxSerialLength = 64;
 // The largest `seq` of a revocation list: 2^53 - 1, exact in every JSON reader.
 inline constexpr std::int64_t kMaxRevocationSeq = 9007199254740991;
+// The largest activation code number (`code`): the same bound, for the same reason.
+inline constexpr std::int64_t kMaxCodeNumber = 9007199254740991;
 
 // A server license, a user pack or a standby license.
 struct License {
@@ -37,6 +39,8 @@ struct License {
   std::optional<UnixTime> not_before;     // nbf
   std::optional<UnixTime> expires;        // exp
   std::optional<std::string> primary;     // standby only: the primary's canonical appliance ID
+  std::optional<std::int64_t>
+      code;  // the activation code it was issued from: its number, 1 to kMaxCodeNumber
 };
 
 // A revocation list (kind "revocation"): the serials the vendor took back, bound to no
@@ -72,8 +76,9 @@ enum class Claim {
   seq,
   revoked,
   primary,
+  code,
 };
-inline constexpr std::array<std::string_view, 15> kClaimNames{{
+inline constexpr std::array<std::string_view, 16> kClaimNames{{
     "iss",
     "jti",
     "iat",
@@ -89,6 +94,7 @@ inline constexpr std::array<std::string_view, 15> kClaimNames{{
     "seq",
     "revoked",
     "primary",
+    "code",
 }};
 constexpr std::string_view claim_name(Claim c) {
   return kClaimNames[static_cast<std::size_t>(c)];
@@ -99,15 +105,15 @@ enum class ClaimUse { required, optional, forbidden };
 // kClaimUse[kind][claim], kinds in LicenseKind order, claims in Claim order. Rules that depend
 // on a claim's value (the users of an edition, no updates_until on free, the pack sizes, the
 // order of `revoked`, a standby's primary other than its appliance) are checked after it.
-inline constexpr std::array<std::array<ClaimUse, 15>, 4> kClaimUse = [] {
+inline constexpr std::array<std::array<ClaimUse, 16>, 4> kClaimUse = [] {
   constexpr ClaimUse R = ClaimUse::required, O = ClaimUse::optional, F = ClaimUse::forbidden;
-  return std::array<std::array<ClaimUse, 15>, 4>{{
+  return std::array<std::array<ClaimUse, 16>, 4>{{
       //  iss jti iat kind appliance edition users customer order updates_until nbf exp seq revoked
-      //  primary
-      {{R, R, R, R, R, R, R, O, O, O, O, O, F, F, F}},  // server
-      {{R, R, R, R, R, F, R, O, O, F, O, O, F, F, F}},  // users
-      {{R, R, R, R, F, F, F, F, F, F, F, F, R, R, F}},  // revocation
-      {{R, R, R, R, R, F, F, O, O, F, O, O, F, F, R}},  // standby
+      //  primary code
+      {{R, R, R, R, R, R, R, O, O, O, O, O, F, F, F, O}},  // server
+      {{R, R, R, R, R, F, R, O, O, F, O, O, F, F, F, O}},  // users
+      {{R, R, R, R, F, F, F, F, F, F, F, F, R, R, F, F}},  // revocation
+      {{R, R, R, R, R, F, F, O, O, F, O, O, F, F, R, F}},  // standby
   }};
 }();
 constexpr ClaimUse claim_use(LicenseKind kind, Claim claim) {

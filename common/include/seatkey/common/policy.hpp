@@ -48,6 +48,16 @@ constexpr std::string_view edition_name(Edition e) {
 constexpr bool is_commercial(Edition e) {
   return rules_of(e).commercial;
 }
+// Whether moving from edition `from` to edition `to` takes away what the edition table grants:
+// a commercial edition for free, or a lower maximum of users (compact's 20 below the unlimited
+// appliance and vm). Appliance and VM rank alike. What seatkey-verify install calls a lower
+// edition.
+constexpr bool is_lower_edition(Edition to, Edition from) {
+  const EditionRules& t = rules_of(to);
+  const EditionRules& f = rules_of(from);
+  if (f.commercial && !t.commercial) return true;
+  return t.max_users.has_value() && (!f.max_users.has_value() || *t.max_users < *f.max_users);
+}
 std::optional<Edition> parse_edition(std::string_view name) noexcept;
 // "free, compact, appliance, vm" (or with another separator), for help texts and messages.
 std::string edition_list(std::string_view separator = ", ");
