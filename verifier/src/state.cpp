@@ -234,9 +234,12 @@ nlohmann::ordered_json time_or_null(const std::optional<UnixTime>& t) {
 
 bool parse_state(std::string_view text, State* out, std::string* why) {
   try {
-    std::vector<JsonMember> members;
-    if (!seatkey::detail::scan_json_object(text, &members, why)) return false;
-    const Members f(members);
+    auto members = seatkey::detail::scan_json_object(text);
+    if (!members) {
+      *why = members.error().message;
+      return false;
+    }
+    const Members f(*members);
     const JsonMember* version = f.required("seatkey_state", why);
     if (version == nullptr) return false;
     if (version->type != JsonMember::Type::integer || !version->integer_fits ||

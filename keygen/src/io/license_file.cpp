@@ -1,12 +1,15 @@
-#include "seatkey/keygen/license_file.hpp"
+#include "seatkey/keygen/io/license_file.hpp"
 
+#include "raise.hpp"
 #include "seatkey/common/limits.hpp"
 #include "seatkey/common/text.hpp"
-#include "seatkey/keygen/error.hpp"
 #include "text.hpp"
 
 namespace seatkey::keygen {
 namespace {
+
+using detail::guarded;
+using detail::raise;
 
 // The most bytes the header comment lines may take (part of the file size budget).
 constexpr std::size_t kHeaderBudget = 1024;
@@ -69,7 +72,9 @@ std::string describe_users(const ApplianceState& state) {
   return describe_users(server ? server->edition : std::nullopt, state.users());
 }
 
-std::string license_file_text(const ApplianceState& state) {
+namespace {
+
+std::string server_file(const ApplianceState& state) {
   const LedgerEntry* server = state.active_server();
   if (server == nullptr) {
     std::string why = "appliance " + state.appliance() + " has no active server license on record";
@@ -77,7 +82,7 @@ std::string license_file_text(const ApplianceState& state) {
       why += " (server license " + std::to_string(old->serial) + " expired at " +
              format_rfc3339(*old->expires) + ")";
     }
-    throw_refusal(why + ": nothing to export");
+    raise(Code::no_active_server_license, why + ": nothing to export", {{"appliance", state.appliance()}});
   }
   std::string out;
   out += "# seatkey license file for appliance " + state.appliance() + "\n";
@@ -92,19 +97,21 @@ std::string license_file_text(const ApplianceState& state) {
   return out;
 }
 
-std::string standby_license_file_text(const ApplianceState& standby, const ApplianceState& primary) {
+std::string standby_file(const ApplianceState& standby, const ApplianceState& primary) {
   const LedgerEntry* license = standby.active_standby();
   if (license == nullptr || *license->primary_appliance != primary.appliance()) {
-    throw_refusal("appliance " + standby.appliance() + " has no active standby license for " +
-                  primary.appliance() + " on record: nothing to export");
+    raise(Code::no_active_standby_license,
+          "appliance " + standby.appliance() + " has no active standby license for " + primary.appliance() +
+              " on record: nothing to export",
+          {{"appliance", standby.appliance()}});
   }
-  std::string body;
-  try {
-    body = license_file_text(primary);
-  } catch (const Failure& e) {
-    if (e.kind() != Failure::Kind::refused) throw;
-    throw_refusal("appliance " + standby.appliance() + " is the standby of " + primary.appliance() +
-                  " (standby license " + std::to_string(license->serial) + "), but " + e.what());
+  auto body = license_file_text(primary);
+  if (!body) {
+    Error e = std::move(body).error();
+    if (e.kind != Kind::refused) detail::raise(std::move(e));
+    e.message = "appliance " + standby.appliance() + " is the standby of " + primary.appliance() +
+                " (standby license " + std::to_string(license->serial) + "), but " + e.message;
+    detail::raise(std::move(e));
   }
   std::string out;
   out += "# seatkey license file for appliance " + standby.appliance() + ", the standby of " +
@@ -112,33 +119,56 @@ std::string standby_license_file_text(const ApplianceState& standby, const Appli
   out += "# It counts the licenses of its primary " + primary.appliance() + " that follow.\n";
   out += "# " + describe(*license) + "\n";
   out += license->token + "\n";
-  return out + body;
+  return out + *body;
 }
 
-void check_license_file_limits(const ApplianceState& state) {
+void file_limits(const ApplianceState& state) {
   const LedgerEntry* server = state.active_server();
   const std::vector<const LedgerEntry*> packs = state.counted_packs();
   const std::size_t tokens = (server ? 1 : 0) + packs.size();
   std::size_t bytes = kHeaderBudget + (server ? entry_bytes(*server) : 0);
   for (const LedgerEntry* pack : packs) bytes += entry_bytes(*pack);
+  const std::vector<Member> members{{"appliance", state.appliance()},
+                                    {"tokens", static_cast<std::int64_t>(tokens)},
+                                    {"bytes", static_cast<std::int64_t>(bytes)}};
   if (tokens > kMaxLicenseSetTokens) {
-    throw_refusal("appliance " + state.appliance() + "'s license file would hold " + std::to_string(tokens) +
-                  " tokens, over the " + std::to_string(kMaxLicenseSetTokens) +
-                  " the verifier reads: it would refuse the whole file");
+    raise(Code::license_file_too_large,
+          "appliance " + state.appliance() + "'s license file would hold " + std::to_string(tokens) +
+              " tokens, over the " + std::to_string(kMaxLicenseSetTokens) +
+              " the verifier reads: it would refuse the whole file",
+          members);
   }
   if (bytes > kMaxLicensesBytes) {
-    throw_refusal("appliance " + state.appliance() + "'s license file would be about " +
-                  std::to_string(bytes) + " bytes, over the " + std::to_string(kMaxLicensesBytes) +
-                  " the verifier reads beside a revocation list: it would refuse the whole file");
+    raise(Code::license_file_too_large,
+          "appliance " + state.appliance() + "'s license file would be about " + std::to_string(bytes) +
+              " bytes, over the " + std::to_string(kMaxLicensesBytes) +
+              " the verifier reads beside a revocation list: it would refuse the whole file",
+          members);
   }
 }
 
-std::string export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now) {
-  if (const LedgerEntry* standby = state.active_standby()) {
-    const std::string& p = *standby->primary_appliance;
-    return standby_license_file_text(state, ApplianceState(p, ledger.entries_for(p), now));
-  }
-  return license_file_text(state);
+}  // namespace
+
+Result<std::string> license_file_text(const ApplianceState& state) {
+  return guarded([&] { return server_file(state); });
+}
+
+Result<std::string> standby_license_file_text(const ApplianceState& standby, const ApplianceState& primary) {
+  return guarded([&] { return standby_file(standby, primary); });
+}
+
+Result<void> check_license_file_limits(const ApplianceState& state) {
+  return guarded([&] { file_limits(state); });
+}
+
+Result<std::string> export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now) {
+  return guarded([&] {
+    if (const LedgerEntry* standby = state.active_standby()) {
+      const std::string& p = *standby->primary_appliance;
+      return standby_file(state, ApplianceState(p, detail::take(ledger.licenses().of_appliance(p)), now));
+    }
+    return server_file(state);
+  });
 }
 
 }  // namespace seatkey::keygen

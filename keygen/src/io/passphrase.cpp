@@ -1,4 +1,4 @@
-#include "seatkey/keygen/passphrase.hpp"
+#include "seatkey/keygen/io/passphrase.hpp"
 
 #include <signal.h>
 #include <termios.h>
@@ -10,12 +10,14 @@
 
 #include <sodium.h>
 
+#include "raise.hpp"
 #include "seatkey/common/text.hpp"
-#include "seatkey/keygen/error.hpp"
-#include "seatkey/keygen/key_file.hpp"
+#include "seatkey/keygen/io/key_file.hpp"
 
 namespace seatkey::keygen {
 namespace {
+
+using detail::raise_input;
 
 constexpr std::size_t kMaxPassphraseBytes = 1024;
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
@@ -42,7 +44,7 @@ void write_stderr(const std::string& text) {
 }
 
 SecureBuffer prompt_no_echo(const std::string& prompt) {
-  if (tcgetattr(STDIN_FILENO, &g_saved_termios) != 0) throw_input_error("cannot read the terminal settings");
+  if (tcgetattr(STDIN_FILENO, &g_saved_termios) != 0) raise_input("cannot read the terminal settings");
   struct termios quiet = g_saved_termios;
   quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
   quiet.c_lflag |= ECHONL;
@@ -74,46 +76,51 @@ SecureBuffer prompt_no_echo(const std::string& prompt) {
   tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_termios);
   for (std::size_t i = 0; i < sizeof kSignals / sizeof kSignals[0]; ++i)
     sigaction(kSignals[i], &previous[i], nullptr);
-  if (buf.empty()) throw_input_error("out of secure memory reading the passphrase");
-  if (too_long) throw_input_error("passphrase longer than " + std::to_string(kMaxPassphraseBytes) + " bytes");
+  if (buf.empty()) raise_input("out of secure memory reading the passphrase");
+  if (too_long) raise_input("passphrase longer than " + std::to_string(kMaxPassphraseBytes) + " bytes");
   if (len > 0 && buf.data()[len - 1] == '\r') --len;
   buf.truncate(len);
   return buf;
 }
 
-}  // namespace
-
-SecureBuffer obtain_passphrase(const std::string& file, const std::string& purpose, bool confirm,
-                               std::size_t min_bytes) {
+SecureBuffer obtain(const std::string& file, const std::string& purpose, bool confirm,
+                    std::size_t min_bytes) {
   const auto long_enough = [min_bytes](SecureBuffer pw) {
     if (pw.size() < min_bytes) {
-      throw_input_error("the passphrase is too short: a vendor key needs at least " +
-                        std::to_string(min_bytes) + " characters; nothing was written");
+      raise_input("the passphrase is too short: a vendor key needs at least " + std::to_string(min_bytes) +
+                  " characters; nothing was written");
     }
     return pw;
   };
-  if (!file.empty()) return long_enough(read_passphrase_file(file));
+  if (!file.empty()) return long_enough(detail::take(read_passphrase_file(file)));
   if (const char* env = std::getenv("SEATKEY_PASSPHRASE")) {
-    if (*env == '\0') throw_input_error("SEATKEY_PASSPHRASE is set but empty");
+    if (*env == '\0') raise_input("SEATKEY_PASSPHRASE is set but empty");
     SecureBuffer pw = SecureBuffer::copy_of(env);
-    if (pw.empty()) throw_input_error("out of secure memory reading the passphrase");
+    if (pw.empty()) raise_input("out of secure memory reading the passphrase");
     return long_enough(std::move(pw));
   }
   if (!isatty(STDIN_FILENO)) {
-    throw_input_error("no passphrase for " + purpose +
-                      ": give --passphrase-file FILE or set SEATKEY_PASSPHRASE (standard input is not a "
-                      "terminal to ask on)");
+    raise_input("no passphrase for " + purpose +
+                ": give --passphrase-file FILE or set SEATKEY_PASSPHRASE (standard input is not a "
+                "terminal to ask on)");
   }
   SecureBuffer first = prompt_no_echo("Passphrase for " + purpose + ": ");
-  if (first.size() == 0) throw_input_error("empty passphrase");
+  if (first.size() == 0) raise_input("empty passphrase");
   first = long_enough(std::move(first));  // before the confirmation: no typing it twice in vain
   if (confirm) {
     SecureBuffer second = prompt_no_echo("Same passphrase again: ");
     if (second.size() != first.size() || sodium_memcmp(first.data(), second.data(), first.size()) != 0) {
-      throw_input_error("the two passphrases differ; nothing was written");
+      raise_input("the two passphrases differ; nothing was written");
     }
   }
   return first;
+}
+
+}  // namespace
+
+Result<SecureBuffer> obtain_passphrase(const std::string& file, const std::string& purpose, bool confirm,
+                                       std::size_t min_bytes) {
+  return detail::guarded([&] { return obtain(file, purpose, confirm, min_bytes); });
 }
 
 }  // namespace seatkey::keygen

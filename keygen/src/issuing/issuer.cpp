@@ -1,18 +1,23 @@
-#include "seatkey/keygen/issuer.hpp"
+#include "seatkey/keygen/issuing/issuer.hpp"
 
 #include <functional>
 #include <map>
 
-#include "issuing.hpp"
+#include "io/checks.hpp"
+#include "raise.hpp"
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/limits.hpp"
 #include "seatkey/common/paseto.hpp"
-#include "seatkey/keygen/error.hpp"
-#include "seatkey/keygen/license_file.hpp"
-#include "seatkey/keygen/rules.hpp"
+#include "seatkey/keygen/io/input.hpp"
+#include "seatkey/keygen/io/license_file.hpp"
+#include "seatkey/keygen/issuing/rules.hpp"
+#include "signing.hpp"
 
 namespace seatkey::keygen {
 namespace {
+
+using detail::raise;
+using detail::take;
 
 const std::string& appliance_of(const Order& order) {
   return std::visit([](const auto& o) -> const std::string& { return o.appliance; }, order);
@@ -41,10 +46,10 @@ class Run {
     for (std::size_t i = 0; i < orders.size(); ++i) {
       try {
         result.orders.push_back(apply(orders[i]));
-      } catch (const Failure& e) {
+      } catch (detail::Raised& r) {
         if (orders.size() == 1) throw;
-        throw Failure(e.kind(),
-                      "order " + std::to_string(i + 1) + " (" + describe(orders[i]) + "): " + e.what());
+        raise(detail::prefixed(std::move(r.error),
+                               "order " + std::to_string(i + 1) + " (" + describe(orders[i]) + "): "));
       }
     }
     // A later order may have superseded or voided what an earlier one issued (a server license
@@ -76,7 +81,7 @@ class Run {
     const ApplianceState& primary = state_for(o.primary);
     std::vector<LedgerEntry>& of_primary = standbys_of(o.primary);
     IssuedOrder out;
-    out.voided = check_standby_order(state, primary, of_primary, o, now_);
+    out.voided = take(check_standby_order(state, primary, of_primary, o, now_));
     LedgerEntry e = base_entry(o.appliance, o.customer, o.order, o.expires);
     e.kind = LicenseKind::standby;
     e.primary_appliance = o.primary;
@@ -102,7 +107,7 @@ class Run {
     ApplianceState& state = state_for(appliance_of(order));
     IssuedOrder out;
     if (const auto* s = std::get_if<ServerOrder>(&order)) {
-      check_server_order(state, *s, now_);
+      take(check_server_order(state, *s, now_));
       LedgerEntry e = base_entry(s->appliance, s->customer, s->order, s->expires);
       e.kind = LicenseKind::server;
       e.edition = s->edition;
@@ -113,7 +118,7 @@ class Run {
       out.entries.push_back(std::move(e));
     } else {
       const auto& p = std::get<PackOrder>(order);
-      check_pack_order(state, p, now_);
+      take(check_pack_order(state, p, now_));
       out.entries.reserve(static_cast<std::size_t>(p.count));
       // Packs without a customer are the customer's of the server license they add users to,
       // so that a customer's packs can be found by customer (check_pack_order made sure there
@@ -121,12 +126,13 @@ class Run {
       std::optional<std::string> customer = p.customer;
       const LedgerEntry& server = *state.active_server();
       if (!customer && server.customer) {
-        try {
-          customer = check_text("customer", *server.customer);
-        } catch (const Failure& e) {
-          throw_input_error("packs without --customer carry the customer of server license " +
-                            std::to_string(server.serial) + ", but its " + e.what() + ": give --customer");
+        auto carried = check_text("customer", *server.customer);
+        if (!carried) {
+          detail::raise_input("packs without --customer carry the customer of server license " +
+                              std::to_string(server.serial) + ", but its " + carried.error().message +
+                              ": give --customer");
         }
+        customer = std::move(*carried);
       }
       for (int n = 0; n < p.count; ++n) {
         LedgerEntry e = base_entry(p.appliance, customer, p.order, p.expires);
@@ -135,13 +141,13 @@ class Run {
         out.entries.push_back(std::move(e));
       }
     }
-    check_effect(state, order, out.entries);
+    take(check_effect(state, order, out.entries));
     for (LedgerEntry& e : out.entries) {
       detail::sign_license(signer_, &e);
       state.record(e);
     }
     for (const LedgerEntry& e : out.entries) out.statuses.push_back(state.status_of(e));
-    check_license_file_limits(state);
+    take(check_license_file_limits(state));
     out.after = detail::summarize(state);
     return out;
   }
@@ -186,22 +192,30 @@ ApplianceSummary summarize(const ApplianceState& state) {
 }
 
 void check_issuer(const std::string& issuer) {
-  try {
-    (void)check_text("issuer", issuer);
-  } catch (const Failure& e) {
-    throw_input_error(std::string(e.what()) + " (--issuer / SEATKEY_ISSUER)");
-  }
+  auto checked = check_text("issuer", issuer);
+  if (!checked) raise_input(checked.error().message + " (--issuer / SEATKEY_ISSUER)");
+}
+
+std::string check_who(const std::string& who) {
+  auto checked = check_text("who", who);
+  if (!checked) raise_input("the name recorded with the event: " + checked.error().message);
+  return std::move(*checked);
+}
+
+std::string check_reason(const std::string& reason) {
+  return take(check_text("--reason", reason));
 }
 
 void require_signing_key(const Ledger& ledger, Ledger::Transaction& tx, const Signer& signer) {
   const std::string& key_id = signer.public_key().id();
-  if (tx.knows_key(key_id)) return;
+  if (take(tx.keys().knows(key_id))) return;
   std::string known;
-  for (const SigningKey& k : ledger.signing_keys()) known += (known.empty() ? "" : ", ") + k.key_id;
-  throw_refusal("the key " + key_id + " is not a signing key of ledger " + ledger.path() +
-                " (its keys: " + (known.empty() ? std::string("none") : known) +
-                "); to issue with a new key, first register it: seatkey-keygen ledger add-key --ledger " +
-                ledger.path() + " --key FILE");
+  for (const SigningKey& k : take(ledger.keys().all())) known += (known.empty() ? "" : ", ") + k.key_id;
+  raise(Code::unknown_signing_key,
+        "the key " + key_id + " is not a signing key of ledger " + ledger.path() +
+            " (its keys: " + (known.empty() ? std::string("none") : known) +
+            "); to issue with a new key, first register it: seatkey-keygen ledger add-key --ledger " +
+            ledger.path() + " --key FILE");
 }
 
 std::string footer_for(const Signer& signer) {
@@ -223,20 +237,52 @@ void sign_license(const Signer& signer, LedgerEntry* e) {
   l.expires = e->expires;
   l.primary = e->primary_appliance;
   auto valid = validate_license(std::move(l));
-  if (!valid) throw_input_error("cannot build the license claims: " + valid.error().message);
+  if (!valid) raise_input("cannot build the license claims: " + valid.error().message);
   const std::string payload = to_payload_json(*valid);
   const std::string footer = footer_for(signer);
   const std::size_t size = v4_public_token_size(payload.size(), footer.size());
   if (size > max_token_bytes(TokenLimit::license)) {
-    throw_refusal("the token would be " + std::to_string(size) + " bytes, over " +
-                  token_limit_text(TokenLimit::license));
+    raise(Code::token_too_large,
+          "the token would be " + std::to_string(size) + " bytes, over " +
+              token_limit_text(TokenLimit::license),
+          {{"bytes", static_cast<std::int64_t>(size)},
+           {"max_bytes", static_cast<std::int64_t>(max_token_bytes(TokenLimit::license))}});
   }
   auto token = signer.sign(payload, footer);
-  if (!token) throw_ledger_error("signing failed: " + token.error().message);
+  if (!token) {
+    // A signer in another process that is gone says so (io_error); what else fails is a bug.
+    raise(token.error().code == Errc::io_error ? Code::signer_unavailable : Code::internal_error,
+          "signing failed: " + token.error().message);
+  }
   e->token = std::move(*token);
 }
 
 }  // namespace detail
+
+namespace {
+
+// The new rows, and the void events of the standby licenses a `replace` took back.
+void record(Ledger::Transaction& tx, const IssueResult& result, UnixTime now, const IssueOptions& options) {
+  std::optional<std::string> who;
+  for (const auto& o : result.orders) {
+    for (const auto& old : o.voided) {
+      if (!who) {
+        who = take(check_text(
+            "who", !options.who.empty() ? options.who : options.written_by.value_or(options.issuer)));
+      }
+      LedgerEvent ev;
+      ev.kind = EventKind::voided;
+      ev.serial = old.serial;
+      ev.reason = "replaced by standby license " + std::to_string(o.entries.front().serial);
+      ev.at = now;
+      ev.who = *who;
+      take(tx.events().insert(ev));
+    }
+    for (const auto& e : o.entries) take(tx.licenses().insert(e));
+  }
+}
+
+}  // namespace
 
 std::vector<std::string> IssueResult::tokens() const {
   std::vector<std::string> out;
@@ -246,50 +292,39 @@ std::vector<std::string> IssueResult::tokens() const {
   return out;
 }
 
-IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>& orders,
-                  const IssueOptions& options) {
+Result<IssueResult> issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>& orders,
+                          const IssueOptions& options) {
   return issue(ledger, KeySigner(key), orders, options);
 }
 
-IssueResult issue(Ledger& ledger, const Signer& signer, const std::vector<Order>& orders,
-                  const IssueOptions& options) {
-  if (orders.empty()) throw_input_error("no orders to issue");
-  detail::check_issuer(options.issuer);
-  Ledger::Transaction tx = ledger.begin();
-  IssueResult result = issue(ledger, tx, signer, orders, options);
-  tx.commit();
-  return result;
+Result<IssueResult> issue(Ledger& ledger, const Signer& signer, const std::vector<Order>& orders,
+                          const IssueOptions& options) {
+  return detail::guarded([&] {
+    if (orders.empty()) detail::raise_input("no orders to issue");
+    detail::check_issuer(options.issuer);
+    Ledger::Transaction tx = take(ledger.begin());
+    IssueResult result = take(issue(ledger, tx, signer, orders, options));
+    take(tx.commit());
+    return result;
+  });
 }
 
-IssueResult issue(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
-                  const std::vector<Order>& orders, const IssueOptions& options) {
-  if (orders.empty()) throw_input_error("no orders to issue");
-  detail::check_issuer(options.issuer);
-  detail::require_signing_key(ledger, tx, signer);
-  // The clock is read under the ledger's write lock, so later serials never get earlier times.
-  const UnixTime now = options.now.value_or(unix_now());
-  Run run(
-      now, tx.next_serial(), signer, options.issuer, options.written_by,
-      [&tx](const std::string& appliance) { return tx.entries_for(appliance); },
-      [&tx](const std::string& primary) { return tx.standbys_of(primary); });
-  IssueResult result = run.run(orders);
-  std::optional<std::string> who;
-  for (const auto& o : result.orders) {
-    for (const auto& old : o.voided) {
-      if (!who)
-        who = check_text("who",
-                         !options.who.empty() ? options.who : options.written_by.value_or(options.issuer));
-      LedgerEvent ev;
-      ev.kind = EventKind::voided;
-      ev.serial = old.serial;
-      ev.reason = "replaced by standby license " + std::to_string(o.entries.front().serial);
-      ev.at = now;
-      ev.who = *who;
-      tx.insert_event(ev);
-    }
-    for (const auto& e : o.entries) tx.insert(e);
-  }
-  return result;
+Result<IssueResult> issue(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
+                          const std::vector<Order>& orders, const IssueOptions& options) {
+  return detail::guarded([&] {
+    if (orders.empty()) detail::raise_input("no orders to issue");
+    detail::check_issuer(options.issuer);
+    detail::require_signing_key(ledger, tx, signer);
+    // The clock is read under the ledger's write lock, so later serials never get earlier times.
+    const UnixTime now = options.now.value_or(unix_now());
+    Run run(
+        now, take(tx.licenses().next_serial()), signer, options.issuer, options.written_by,
+        [&tx](const std::string& appliance) { return take(tx.licenses().of_appliance(appliance)); },
+        [&tx](const std::string& primary) { return take(tx.licenses().standbys_of(primary)); });
+    IssueResult result = run.run(orders);
+    record(tx, result, now, options);
+    return result;
+  });
 }
 
 }  // namespace seatkey::keygen

@@ -1,14 +1,12 @@
-#include "seatkey/keygen/api_tokens.hpp"
+#include "seatkey/keygen/ledger/api_tokens.hpp"
 
 #include <sodium.h>
 
 #include <cstring>
 
+#include "raise.hpp"
 #include "seatkey/common/base64url.hpp"
-#include "seatkey/keygen/error.hpp"
-#include "seatkey/keygen/orders.hpp"
 #include "seatkey/signing/secure_base64url.hpp"
-#include "text.hpp"
 
 namespace seatkey::keygen {
 namespace {
@@ -46,43 +44,32 @@ std::string role_list(std::string_view separator) {
   return out;
 }
 
-Role parse_role_name(std::string_view name) {
-  auto role = parse_role(name);
-  if (!role) throw_input_error("unknown role " + detail::quoted(name) + " (one of: " + role_list() + ")");
-  return *role;
-}
-
-std::string check_token_name(std::string_view name) {
-  std::string checked = check_text("the token name", name);
-  if (checked.size() > kMaxTokenNameBytes) {
-    throw_input_error("the token name is " + std::to_string(checked.size()) + " bytes, over the limit of " +
-                      std::to_string(kMaxTokenNameBytes));
-  }
-  return checked;
-}
-
-NewBearer make_bearer() {
-  if (sodium_init() < 0) throw_ledger_error("libsodium failed to initialize");
-  NewBearer out;
-  std::uint8_t id[kBearerIdBytes];
-  randombytes_buf(id, sizeof id);
-  out.lookup_id = base64url_encode(std::string_view(reinterpret_cast<const char*>(id), sizeof id));
-  SecureBuffer secret(kBearerSecretBytes);
-  if (secret.empty()) throw_ledger_error("out of secure memory making an API token");
-  randombytes_buf(secret.data(), secret.size());
-  const SecureBuffer secret_text = base64url_encode_secure(secret.view());
-  const std::size_t size = kBearerPrefix.size() + out.lookup_id.size() + 1 + secret_text.size();
-  out.text = SecureBuffer(size);
-  if (out.text.empty() || secret_text.empty()) throw_ledger_error("out of secure memory making an API token");
-  char* p = reinterpret_cast<char*>(out.text.data());
-  std::memcpy(p, kBearerPrefix.data(), kBearerPrefix.size());
-  p += kBearerPrefix.size();
-  std::memcpy(p, out.lookup_id.data(), out.lookup_id.size());
-  p += out.lookup_id.size();
-  *p++ = '.';
-  std::memcpy(p, secret_text.data(), secret_text.size());
-  out.hash = bearer_hash(out.text.view());
-  return out;
+Result<NewBearer> make_bearer() {
+  return detail::guarded([] {
+    if (sodium_init() < 0) detail::raise_internal("libsodium failed to initialize");
+    NewBearer out;
+    std::uint8_t id[kBearerIdBytes];
+    randombytes_buf(id, sizeof id);
+    out.lookup_id = base64url_encode(std::string_view(reinterpret_cast<const char*>(id), sizeof id));
+    SecureBuffer secret(kBearerSecretBytes);
+    if (secret.empty()) detail::raise(Code::out_of_memory, "out of secure memory making an API token");
+    randombytes_buf(secret.data(), secret.size());
+    const SecureBuffer secret_text = base64url_encode_secure(secret.view());
+    const std::size_t size = kBearerPrefix.size() + out.lookup_id.size() + 1 + secret_text.size();
+    out.text = SecureBuffer(size);
+    if (out.text.empty() || secret_text.empty()) {
+      detail::raise(Code::out_of_memory, "out of secure memory making an API token");
+    }
+    char* p = reinterpret_cast<char*>(out.text.data());
+    std::memcpy(p, kBearerPrefix.data(), kBearerPrefix.size());
+    p += kBearerPrefix.size();
+    std::memcpy(p, out.lookup_id.data(), out.lookup_id.size());
+    p += out.lookup_id.size();
+    *p++ = '.';
+    std::memcpy(p, secret_text.data(), secret_text.size());
+    out.hash = bearer_hash(out.text.view());
+    return out;
+  });
 }
 
 std::optional<std::string> bearer_lookup_id(std::string_view bearer) {

@@ -1,12 +1,12 @@
-#include "seatkey/keygen/verify.hpp"
+#include "seatkey/keygen/ledger/audit.hpp"
 
 #include <map>
 #include <set>
 
+#include "raise.hpp"
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/limits.hpp"
 #include "seatkey/common/paseto.hpp"
-#include "seatkey/keygen/error.hpp"
 #include "text.hpp"
 
 namespace seatkey::keygen {
@@ -35,10 +35,10 @@ std::string link_name(const ChainLink& link) {
   return "event " + std::to_string(link.seq);
 }
 
-class Verifier {
+class Auditor {
  public:
-  Verifier(const Ledger& ledger, const VerifyOptions& options) : options_(options) {
-    for (const SigningKey& k : ledger.signing_keys()) {
+  Auditor(const Ledger& ledger, const AuditOptions& options) : options_(options) {
+    for (const SigningKey& k : detail::take(ledger.keys().all())) {
       if (k.public_key) {
         auto key = PublicKey::from_paserk(*k.public_key);
         if (!key || key->id() != k.key_id) {
@@ -98,7 +98,7 @@ class Verifier {
     return true;
   }
 
-  VerifyResult finish() {
+  AuditResult finish() {
     if (result_.ok && options_.anchor && !result_.anchor_seq) {
       fail("the anchor " + to_hex(*options_.anchor) + " is no link of this ledger's chain (" +
            std::to_string(result_.head.seq) + " links, head " + to_hex(result_.head.hash) +
@@ -216,8 +216,8 @@ class Verifier {
     return "";
   }
 
-  const VerifyOptions& options_;
-  VerifyResult result_{true, {}, {}, 0, 0, 0, std::nullopt, {}};
+  const AuditOptions& options_;
+  AuditResult result_{true, {}, {}, 0, 0, 0, std::nullopt, {}};
   std::map<std::string, PublicKey> keys_;
   std::map<std::string, std::string> key_problems_;
   std::map<std::int64_t, LicenseKind> written_;  // the rows so far, by serial
@@ -227,10 +227,12 @@ class Verifier {
 
 }  // namespace
 
-VerifyResult verify_ledger(const Ledger& ledger, const VerifyOptions& options) {
-  Verifier v(ledger, options);
-  ledger.read_chain([&](const ChainLink& link) { return v.visit(link); });
-  return v.finish();
+Result<AuditResult> audit_ledger(const Ledger& ledger, const AuditOptions& options) {
+  return detail::guarded([&] {
+    Auditor v(ledger, options);
+    detail::take(ledger.read_chain([&](const ChainLink& link) { return v.visit(link); }));
+    return v.finish();
+  });
 }
 
 }  // namespace seatkey::keygen

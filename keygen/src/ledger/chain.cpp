@@ -1,27 +1,10 @@
-#include "seatkey/keygen/chain.hpp"
+#include "seatkey/keygen/ledger/chain.hpp"
 
 #include <sodium.h>
 
 #include "seatkey/common/paseto.hpp"
-#include "seatkey/common/time.hpp"
-#include "seatkey/keygen/ledger.hpp"
 
 namespace seatkey::keygen {
-namespace {
-
-std::optional<std::string> text(const std::optional<std::string>& s) {
-  return s;
-}
-std::optional<std::string> text(const std::optional<std::int64_t>& n) {
-  if (!n) return std::nullopt;
-  return std::to_string(*n);
-}
-std::optional<std::string> time_text(const std::optional<UnixTime>& t) {
-  if (!t) return std::nullopt;
-  return format_rfc3339(*t);
-}
-
-}  // namespace
 
 std::string_view link_type_name(ChainLinkType type) noexcept {
   return type == ChainLinkType::license ? "license" : "event";
@@ -49,40 +32,6 @@ ChainHash next_chain_hash(const ChainHash& previous, std::string_view canonical)
   ChainHash out{};
   crypto_generichash_final(&state, out.data(), out.size());
   return out;
-}
-
-ChainValues license_values(const LedgerEntry& e, std::int64_t chain_seq) {
-  ChainValues values{
-      std::to_string(chain_seq),
-      std::to_string(e.serial),
-      std::string(kind_name(e.kind)),
-      e.kind == LicenseKind::revocation ? std::nullopt : std::optional<std::string>(e.appliance),
-      e.edition ? std::optional<std::string>(std::string(edition_name(*e.edition))) : std::nullopt,
-      std::to_string(e.users),
-      text(e.customer),
-      text(e.order),
-      format_rfc3339(e.issued_at),
-      time_text(e.updates_until),
-      time_text(e.expires),
-      e.issuer,
-      e.key_id,
-      text(e.replaces),
-      text(e.transferred_from),
-      text(e.primary_appliance),
-      text(e.revocation_seq),
-      e.token,
-  };
-  if (e.written_by) values.push_back(*e.written_by);
-  return values;
-}
-
-ChainValues event_values(const LedgerEvent& e, std::int64_t chain_seq) {
-  return {
-      std::to_string(chain_seq), std::string(event_kind_name(e.kind)),
-      std::to_string(e.serial),  text(e.reason),
-      format_rfc3339(e.at),      e.who,
-      text(e.transfer_to),
-  };
 }
 
 std::string to_hex(const ChainHash& hash) {

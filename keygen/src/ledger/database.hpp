@@ -1,8 +1,10 @@
-// Internal: what the ledger needs of a database, so that one Ledger (ledger.cpp: the rows, the
-// hash chain, the tokens, the transactions) runs on SQLite (sqlite.cpp) or PostgreSQL
-// (postgres.cpp). The ledger's queries are written once, in the SQL both understand, with
-// parameters as ?1, ?2, ...; what differs (connecting, locking, the schema steps, the serial
-// counter, backups) is a virtual function here. Every failure throws Failure.
+// Internal: what the ledger needs of a database, so that one ledger (the stores, the hash chain,
+// the transactions) runs on SQLite (sqlite.cpp) or PostgreSQL (postgres.cpp). The ledger's
+// queries are written once, in the SQL both understand, with parameters as ?1, ?2, ...; what
+// differs (connecting, locking, the serial counter, backups) is a virtual function here, and
+// each schema step (migrations.cpp) has its statements for both. Every failure raises an Error
+// whose kind the dialect decides: busy for a lock not granted in time, unavailable for a lost
+// connection, internal for the rest.
 #pragma once
 
 #include <cstdint>
@@ -22,22 +24,13 @@ class Cursor {
   virtual void bind_text(int index, std::string_view text) = 0;
   virtual void bind_blob(int index, const void* data, std::size_t size) = 0;
   virtual void bind_null(int index) = 0;
-  // true: a row is ready; false: done. Errors throw.
+  // true: a row is ready; false: done. Errors are raised.
   virtual bool step() = 0;
   virtual void reset() = 0;  // ready to run again; bindings cleared
   virtual bool is_null(int column) const = 0;
   virtual std::int64_t integer(int column) const = 0;  // a boolean reads as 0 or 1
   virtual std::string text(int column) const = 0;
   virtual std::string bytes(int column) const = 0;  // a BLOB's (bytea's) bytes
-};
-
-class Database;
-
-// A schema step: statements, then what SQL alone cannot do (nullptr when nothing).
-struct Migration {
-  int version;
-  const char* statements;
-  void (*then)(Database& db);
 };
 
 class Database {
@@ -62,11 +55,10 @@ class Database {
   virtual void rollback() noexcept = 0;
   virtual bool in_transaction() const = 0;
 
-  // The schema: the version recorded (0 for an empty database; Failure(input) when it holds
-  // something that is not a ledger), the steps, and the transaction they run in (it excludes
+  // The schema: the version recorded (0 for an empty database; an input error when it holds
+  // something that is not a ledger), and the transaction its steps run in (it excludes
   // writers like begin_write, also before the ledger's tables exist).
   virtual int read_version() = 0;
-  virtual const std::vector<Migration>& migrations() const = 0;
   virtual void begin_schema_change(const std::string& what) = 0;
   virtual void end_schema_change() = 0;  // after commit or rollback
 
@@ -126,14 +118,6 @@ class Statement {
  private:
   std::unique_ptr<Cursor> cursor_;
 };
-
-// Whether a SQLite ledger of schema `version` has `column` in its licenses table (the columns
-// of the hash chain came with version 3; a ledger read as it is reads the others as NULL).
-inline bool column_exists(std::string_view column, int version) {
-  if (version >= 3) return true;
-  return column != "chain_seq" && column != "transferred_from" && column != "primary_appliance" &&
-         column != "revocation_seq";
-}
 
 // Whether a --ledger value names a PostgreSQL database rather than a SQLite file.
 bool is_postgresql_url(std::string_view location);

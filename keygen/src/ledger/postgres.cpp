@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "seatkey/keygen/error.hpp"
+#include "raise.hpp"
 
 namespace seatkey::keygen::detail {
 
@@ -44,133 +44,6 @@ constexpr const char* kWriterLock = "SELECT pg_advisory_xact_lock(73105940416326
 // The same lock held by the session, across the transaction of a schema change.
 constexpr const char* kSchemaLock = "SELECT pg_advisory_lock(7310594041632613753)";
 constexpr const char* kSchemaUnlock = "SELECT pg_advisory_unlock(7310594041632613753)";
-
-// The schema. PostgreSQL ledgers start at version 4, the SQLite ledger's version 4 in
-// PostgreSQL's types: the same tables, columns, CHECKs and append-only rules, so that the
-// ledger code and the chain's canonical bytes are the same on both. A later version is a new
-// step here and in sqlite.cpp.
-//  - Integers are BIGINT (SQLite's INTEGER), times RFC 3339 TEXT, hashes BYTEA.
-//  - A token can be larger than a B-tree entry (a revocation list of many serials), so its
-//    uniqueness is kept by an index of its MD5.
-//  - serial_counter is SQLite's AUTOINCREMENT counter: every write transaction raises it to
-//    the highest serial before it commits (commit()), and a copied ledger keeps its source's.
-//    So a serial is never given twice, not even after a row was removed by hand, past the
-//    triggers that refuse DELETE and TRUNCATE.
-//  - position orders signing_keys and api_tokens as they were added (SQLite's rowid).
-const std::vector<Migration> kPostgresMigrations = {
-    {4, R"sql(
-CREATE FUNCTION seatkey_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'the ledger is append-only'; END $$;
-CREATE TABLE serial_counter (
-  only_row    BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),
-  last_serial BIGINT NOT NULL CHECK (last_serial >= 0)
-);
-INSERT INTO serial_counter (last_serial) VALUES (0);
-CREATE TABLE signing_keys (
-  position    BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
-  key_id      TEXT PRIMARY KEY,
-  public_key  TEXT UNIQUE,
-  added_at    TEXT NOT NULL,
-  origin      TEXT NOT NULL CHECK (origin IN ('init', 'add-key', 'migrated'))
-);
-CREATE FUNCTION seatkey_signing_key_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF OLD.public_key IS NOT NULL OR NEW.key_id IS DISTINCT FROM OLD.key_id
-     OR NEW.added_at IS DISTINCT FROM OLD.added_at OR NEW.origin IS DISTINCT FROM OLD.origin
-     OR NEW.position IS DISTINCT FROM OLD.position THEN
-    RAISE EXCEPTION 'a signing key is recorded once; only an unknown public key may be filled in';
-  END IF;
-  RETURN NEW;
-END $$;
-CREATE TRIGGER signing_keys_update BEFORE UPDATE ON signing_keys
-  FOR EACH ROW EXECUTE FUNCTION seatkey_signing_key_update();
-CREATE TRIGGER signing_keys_no_delete BEFORE DELETE ON signing_keys
-  FOR EACH ROW EXECUTE FUNCTION seatkey_append_only();
-CREATE TABLE licenses (
-  serial            BIGINT PRIMARY KEY CHECK (serial >= 1),
-  kind              TEXT NOT NULL CHECK (kind IN ('server', 'users', 'revocation', 'standby')),
-  appliance         TEXT,
-  edition           TEXT CHECK (edition IN ('free', 'compact', 'appliance', 'vm')),
-  users             BIGINT NOT NULL CHECK (users >= 0),
-  customer          TEXT,
-  order_ref         TEXT,
-  issued_at         TEXT NOT NULL,
-  updates_until     TEXT,
-  expires           TEXT,
-  issuer            TEXT NOT NULL,
-  key_id            TEXT NOT NULL,
-  replaces          BIGINT REFERENCES licenses (serial),
-  transferred_from  BIGINT REFERENCES licenses (serial),
-  primary_appliance TEXT,
-  revocation_seq    BIGINT UNIQUE CHECK (revocation_seq >= 1),
-  token             TEXT NOT NULL,
-  chain_seq         BIGINT NOT NULL UNIQUE CHECK (chain_seq >= 1),
-  chain_hash        BYTEA NOT NULL CHECK (octet_length(chain_hash) = 32),
-  written_by        TEXT,
-  CHECK ((kind = 'server') = (edition IS NOT NULL)),
-  CHECK ((kind = 'revocation') = (appliance IS NULL)),
-  CHECK ((kind = 'revocation') = (revocation_seq IS NOT NULL)),
-  CHECK ((kind = 'standby') = (primary_appliance IS NOT NULL))
-);
-CREATE UNIQUE INDEX licenses_token ON licenses (md5(token));
-CREATE INDEX licenses_by_appliance ON licenses (appliance, serial);
-CREATE INDEX licenses_by_transferred_from ON licenses (transferred_from) WHERE transferred_from IS NOT NULL;
-CREATE TRIGGER licenses_no_change BEFORE UPDATE OR DELETE ON licenses
-  FOR EACH ROW EXECUTE FUNCTION seatkey_append_only();
-CREATE TRIGGER licenses_no_truncate BEFORE TRUNCATE ON licenses
-  FOR EACH STATEMENT EXECUTE FUNCTION seatkey_append_only();
-CREATE TABLE events (
-  chain_seq   BIGINT PRIMARY KEY CHECK (chain_seq >= 1),
-  type        TEXT NOT NULL CHECK (type IN ('void', 'transfer')),
-  serial      BIGINT NOT NULL UNIQUE REFERENCES licenses (serial),
-  reason      TEXT,
-  at          TEXT NOT NULL,
-  who         TEXT NOT NULL,
-  transfer_to TEXT,
-  chain_hash  BYTEA NOT NULL CHECK (octet_length(chain_hash) = 32),
-  CHECK ((type = 'transfer') = (transfer_to IS NOT NULL))
-);
-CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events
-  FOR EACH ROW EXECUTE FUNCTION seatkey_append_only();
-CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
-  FOR EACH STATEMENT EXECUTE FUNCTION seatkey_append_only();
-CREATE TABLE api_tokens (
-  position    BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
-  name        TEXT PRIMARY KEY,
-  role        TEXT NOT NULL CHECK (role IN ('auditor', 'shop', 'clerk', 'admin')),
-  lookup_id   TEXT NOT NULL UNIQUE,
-  token_hash  BYTEA NOT NULL CHECK (octet_length(token_hash) = 32),
-  created_at  TEXT NOT NULL,
-  revoked_at  TEXT
-);
-CREATE FUNCTION seatkey_api_token_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL OR NEW.name IS DISTINCT FROM OLD.name
-     OR NEW.role IS DISTINCT FROM OLD.role OR NEW.lookup_id IS DISTINCT FROM OLD.lookup_id
-     OR NEW.token_hash IS DISTINCT FROM OLD.token_hash OR NEW.created_at IS DISTINCT FROM OLD.created_at
-     OR NEW.position IS DISTINCT FROM OLD.position THEN
-    RAISE EXCEPTION 'an API token is only ever revoked, once';
-  END IF;
-  RETURN NEW;
-END $$;
-CREATE TRIGGER api_tokens_revoke_only BEFORE UPDATE ON api_tokens
-  FOR EACH ROW EXECUTE FUNCTION seatkey_api_token_update();
-CREATE FUNCTION seatkey_api_token_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'API tokens are revoked, never removed: rows name the token that wrote them'; END $$;
-CREATE TRIGGER api_tokens_no_delete BEFORE DELETE ON api_tokens
-  FOR EACH ROW EXECUTE FUNCTION seatkey_api_token_delete();
-CREATE TABLE idempotent_requests (
-  token_name      TEXT NOT NULL REFERENCES api_tokens (name),
-  idempotency_key TEXT NOT NULL,
-  request_hash    BYTEA NOT NULL,
-  status          INTEGER NOT NULL,
-  response        TEXT NOT NULL,
-  created_at      TEXT NOT NULL,
-  PRIMARY KEY (token_name, idempotency_key)
-);
-)sql",
-     nullptr},
-};
 
 // The first line of a libpq message (they end in a newline, some carry a DETAIL line).
 std::string first_line(const char* message) {
@@ -252,12 +125,13 @@ class PostgresDatabase final : public Database {
   PostgresDatabase(const std::string& url, bool read_only)
       : Database(url_without_password(url)), read_only_(read_only) {
     conn_ = PQconnectdb(url.c_str());
-    if (conn_ == nullptr) throw_ledger_error("cannot connect to ledger " + name() + ": out of memory");
+    if (conn_ == nullptr)
+      raise(Code::out_of_memory, "cannot connect to ledger " + name() + ": out of memory");
     if (PQstatus(conn_) != CONNECTION_OK) {
       const std::string why = first_line(PQerrorMessage(conn_));
       PQfinish(conn_);
       conn_ = nullptr;
-      throw_input_error("cannot connect to ledger " + name() + ": " + why);
+      raise_input("cannot connect to ledger " + name() + ": " + why);
     }
     // Notices (e.g. of a trigger) are not for the desk's terminal.
     PQsetNoticeProcessor(
@@ -272,8 +146,9 @@ class PostgresDatabase final : public Database {
 
   PGconn* connection() const { return conn_; }
 
-  // Takes `result`: gives it back when it is a success, else frees it and throws: busy for a
-  // lock not granted in time, a lost connection named as such, otherwise the server's message.
+  // Takes `result`: gives it back when it is a success, else frees it and raises: busy for a
+  // lock not granted in time (SQLSTATE 55P03), unavailable for a lost connection, otherwise an
+  // internal error with the server's message.
   PGresult* checked(PGresult* result, const std::string& what) const {
     const ExecStatusType status = PQresultStatus(result);
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
@@ -283,14 +158,13 @@ class PostgresDatabase final : public Database {
     const std::string sqlstate = state != nullptr ? state : "";
     PQclear(result);
     if (PQstatus(conn_) == CONNECTION_BAD) {
-      throw_ledger_error("ledger " + name() + ": " + what +
-                         ": the connection to the database server was lost (" + message +
-                         "); the server rolls back what was not committed");
+      raise(Code::database_unavailable, "ledger " + name() + ": " + what +
+                                            ": the connection to the database server was lost (" + message +
+                                            "); the server rolls back what was not committed");
     }
-    if (sqlstate == "55P03") {
-      throw_ledger_error("ledger " + name() + " is busy (another writer holds it): " + what);
-    }
-    throw_ledger_error("ledger " + name() + ": " + what + ": " + message);
+    if (sqlstate == "55P03")
+      raise(Code::ledger_busy, "ledger " + name() + " is busy (another writer holds it): " + what);
+    raise_internal("ledger " + name() + ": " + what + ": " + message);
   }
 
   bool is_postgresql() const override { return true; }
@@ -309,9 +183,9 @@ class PostgresDatabase final : public Database {
     if (PQstatus(conn_) != CONNECTION_BAD) return;
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) {
-      throw_ledger_error("ledger " + name() +
-                         ": the connection to the database server was lost and cannot be " +
-                         "opened again: " + first_line(PQerrorMessage(conn_)));
+      raise(Code::database_unavailable,
+            "ledger " + name() + ": the connection to the database server was lost and cannot be " +
+                "opened again: " + first_line(PQerrorMessage(conn_)));
     }
     set_up_session();
   }
@@ -355,7 +229,7 @@ class PostgresDatabase final : public Database {
     // A transaction a failed statement aborted answers COMMIT with ROLLBACK.
     const std::string tag = PQcmdStatus(result);
     PQclear(result);
-    if (tag != "COMMIT") throw_ledger_error("ledger " + name() + ": " + what + ": the server rolled it back");
+    if (tag != "COMMIT") raise_internal("ledger " + name() + ": " + what + ": the server rolled it back");
   }
   void rollback() noexcept override {
     writing_ = false;
@@ -377,15 +251,14 @@ class PostgresDatabase final : public Database {
                      "WHERE schemaname = current_schema() AND tablename = 'licenses')");
     tables.step();
     if (tables.integer(0) == 0) {
-      if (tables.integer(1) != 0) throw_input_error(name() + " is not a seatkey ledger (no schema version)");
+      if (tables.integer(1) != 0) raise_input(name() + " is not a seatkey ledger (no schema version)");
       return 0;
     }
     Statement s(*this, "SELECT MAX(version) FROM schema_version");
     const int found = s.step() && !s.is_null(0) ? static_cast<int>(s.integer(0)) : 0;
-    if (found < 1) throw_input_error(name() + " is not a seatkey ledger (no schema version)");
+    if (found < 1) raise_input(name() + " is not a seatkey ledger (no schema version)");
     return found;
   }
-  const std::vector<Migration>& migrations() const override { return kPostgresMigrations; }
   // The writers' lock exists before any table does: two `ledger init`s of one database wait
   // for each other, and the second finds the first's ledger. It is taken before the
   // transaction begins: a transaction that began before the first committed would look its
@@ -408,7 +281,7 @@ class PostgresDatabase final : public Database {
     Statement s(*this,
                 "SELECT GREATEST(last_serial, COALESCE((SELECT MAX(serial) FROM licenses), 0)) + 1 "
                 "FROM serial_counter");
-    if (!s.step()) throw_ledger_error("ledger " + name() + ": its serial counter is missing");
+    if (!s.step()) raise_internal("ledger " + name() + ": its serial counter is missing");
     return s.integer(0);
   }
   void keep_serials_above(std::int64_t serial) override {

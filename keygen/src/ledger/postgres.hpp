@@ -12,7 +12,7 @@
 
 namespace seatkey::keygen::detail {
 
-// Connects to the database `url` names (libpq's connection URI). Failure(input) when it cannot.
+// Connects to the database `url` names (libpq's connection URI); an input error when it cannot.
 // read_only: every transaction of the session is READ ONLY.
 std::unique_ptr<Database> connect_postgresql(const std::string& url, bool read_only);
 

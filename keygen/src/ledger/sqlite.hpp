@@ -1,7 +1,8 @@
 // Internal: the ledger's SQLite database (database.hpp). A ledger file in WAL mode with a busy
 // timeout; its write transactions are BEGIN IMMEDIATE, retried with a random back-off while
-// another issuer holds the file. Every failure throws Failure(ledger) naming the file and
-// SQLite's message.
+// another issuer holds the file. A failure raises an Error naming the file and SQLite's
+// message: ledger_busy (busy) for a lock not granted in time, an input error for a file that
+// is no SQLite database, internal for the rest.
 #pragma once
 
 #include <sqlite3.h>
@@ -22,7 +23,7 @@ class SqliteDatabase final : public Database {
   static constexpr int kBusyAttempts = 6;      // then we back off and try again, this many times
 
   // Opens an existing file (never creates one); read_only opens it SQLITE_OPEN_READONLY.
-  // Failure(input) when SQLite cannot open it.
+  // An input error when SQLite cannot open it.
   SqliteDatabase(const std::string& path, bool read_only);
   ~SqliteDatabase() override;
 
@@ -35,7 +36,6 @@ class SqliteDatabase final : public Database {
   void rollback() noexcept override;
   bool in_transaction() const override;
   int read_version() override;
-  const std::vector<Migration>& migrations() const override;
   void begin_schema_change(const std::string& what) override;
   void end_schema_change() override;
   std::int64_t next_serial() override;
@@ -54,7 +54,7 @@ class SqliteDatabase final : public Database {
   sqlite3* db_ = nullptr;
 };
 
-[[noreturn]] void throw_sqlite(int code, const std::string& message, const std::string& path,
+[[noreturn]] void raise_sqlite(int code, const std::string& message, const std::string& path,
                                const std::string& what);
 
 }  // namespace seatkey::keygen::detail

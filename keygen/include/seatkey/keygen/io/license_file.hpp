@@ -9,8 +9,9 @@
 #include <string_view>
 
 #include "seatkey/common/policy.hpp"
-#include "seatkey/keygen/ledger.hpp"
-#include "seatkey/keygen/rules.hpp"
+#include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/issuing/rules.hpp"
+#include "seatkey/keygen/ledger/ledger.hpp"
 
 namespace seatkey::keygen {
 
@@ -31,19 +32,20 @@ std::string describe_customer_and_order(const LedgerEntry& entry);
 std::string describe_users(const std::optional<Edition>& edition, const UserCount& users);
 std::string describe_users(const ApplianceState& state);
 
-// Throws Failure(refused) when the appliance has no active server license on record.
-std::string license_file_text(const ApplianceState& state);
+// Refused (no_active_server_license) when the appliance has no active server license on record.
+Result<std::string> license_file_text(const ApplianceState& state);
 // A standby's license file: its standby license naming `primary`, then the primary's license
-// file (license_file_text(primary)). Throws Failure(refused) when that standby license is not
-// active, or the primary has no active server license.
-std::string standby_license_file_text(const ApplianceState& standby, const ApplianceState& primary);
+// file (license_file_text(primary)). Refused when that standby license is not active, or the
+// primary has no active server license.
+Result<std::string> standby_license_file_text(const ApplianceState& standby, const ApplianceState& primary);
 // What `export` writes for the appliance of `state` (read from `ledger` at `now`): while it holds
 // an active standby license, its standby license file with the primary's licenses read from the
-// ledger; otherwise license_file_text(state). The same Failure(refused) cases.
-std::string export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now);
+// ledger; otherwise license_file_text(state). The same refusals.
+Result<std::string> export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now);
 
-// Throws Failure(refused) when the appliance's license file would be more than the verifier
-// reads (10,000 tokens, 4 MiB): the appliance would refuse the whole file.
-void check_license_file_limits(const ApplianceState& state);
+// Refused (license_file_too_large) when the appliance's license file would be more than the
+// verifier reads (kMaxLicenseSetTokens tokens, kMaxLicensesBytes): the appliance would refuse
+// the whole file.
+Result<void> check_license_file_limits(const ApplianceState& state);
 
 }  // namespace seatkey::keygen

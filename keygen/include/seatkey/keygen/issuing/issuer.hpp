@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "seatkey/common/policy.hpp"
-#include "seatkey/keygen/ledger.hpp"
-#include "seatkey/keygen/orders.hpp"
-#include "seatkey/keygen/signer.hpp"
+#include "seatkey/keygen/issuing/orders.hpp"
+#include "seatkey/keygen/issuing/signer.hpp"
+#include "seatkey/keygen/ledger/ledger.hpp"
 #include "seatkey/signing/secret_key.hpp"
 
 namespace seatkey::keygen {
@@ -50,18 +50,18 @@ struct IssueResult {
   std::vector<std::string> tokens() const;
 };
 
-// Issues into an open ledger (Ledger::Access::read_write). Throws Failure (refused / input /
-// ledger); on a throw nothing was written. A key that is not one of the ledger's signing keys
-// is refused.
-IssueResult issue(Ledger& ledger, const Signer& signer, const std::vector<Order>& orders,
-                  const IssueOptions& options = {});
+// Issues into an open ledger (Ledger::Access::read_write): refused by a rule, an input error
+// or a failure of the ledger or the signer, nothing is written. A key that is not one of the
+// ledger's signing keys is refused.
+Result<IssueResult> issue(Ledger& ledger, const Signer& signer, const std::vector<Order>& orders,
+                          const IssueOptions& options = {});
 // The same, signing in this process with `key`.
-IssueResult issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>& orders,
-                  const IssueOptions& options = {});
+Result<IssueResult> issue(Ledger& ledger, const SecretKey& key, const std::vector<Order>& orders,
+                          const IssueOptions& options = {});
 // The same inside a transaction of `ledger` that the caller commits (or rolls back): to record
 // more in the same transaction, e.g. a server's answer to the request. The rows are inserted
 // but nothing is committed.
-IssueResult issue(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
-                  const std::vector<Order>& orders, const IssueOptions& options = {});
+Result<IssueResult> issue(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
+                          const std::vector<Order>& orders, const IssueOptions& options = {});
 
 }  // namespace seatkey::keygen

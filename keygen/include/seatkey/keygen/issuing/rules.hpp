@@ -16,8 +16,9 @@
 #include <vector>
 
 #include "seatkey/common/policy.hpp"
-#include "seatkey/keygen/ledger.hpp"
-#include "seatkey/keygen/orders.hpp"
+#include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/issuing/orders.hpp"
+#include "seatkey/keygen/ledger/rows.hpp"
 
 namespace seatkey::keygen {
 
@@ -79,22 +80,22 @@ class ApplianceState {
   mutable std::optional<Outcome> now_outcome_;
 };
 
-// Each throws Failure(refused) with the reason when the order breaks a rule, before anything
-// is built for it:
+// Each refuses (an Error of kind refused, its code and numbers) when the order breaks a rule,
+// before anything is built for it:
 //  - a server license: `updates_until` on an edition without updates; an expiry not in the
 //    future; a second server license, unless it upgrades free to a commercial edition or
 //    `replace` is set; a free license replacing a commercial one (the verifier would rank it
 //    below); a current license issued after `now` (a clock behind); `replace` with nothing to
 //    replace (most likely a mistyped appliance ID);
-//  - packs: sizes other than 1 and 5; an expiry not in the future; no active server license
+//  - packs: sizes other than kPackSizes; an expiry not in the future; no active server license
 //    on record; an active server license of an edition without packs.
 //  - either, for an appliance that is a standby now: its own licenses would not count;
-void check_server_order(const ApplianceState& state, const ServerOrder& order, UnixTime now);
-void check_pack_order(const ApplianceState& state, const PackOrder& order, UnixTime now);
+Result<void> check_server_order(const ApplianceState& state, const ServerOrder& order, UnixTime now);
+Result<void> check_pack_order(const ApplianceState& state, const PackOrder& order, UnixTime now);
 
 // A standby license for `standby` (the appliance) naming `primary`; `of_primary`: every
 // standby license on record naming the primary (also those issued earlier in the batch).
-// Throws Failure(refused) when: the two are the same appliance; the expiry is not in the
+// Refused when: the two are the same appliance; the expiry is not in the
 // future; the primary is itself a standby now, or has no active commercial server license (a
 // standby runs on its primary's licenses, and a free or unlicensed primary has none to share);
 // the standby appliance has licenses of its own that could count (a server license or pack
@@ -102,15 +103,17 @@ void check_pack_order(const ApplianceState& state, const PackOrder& order, UnixT
 // another primary; the primary already has an active standby license (bound to any appliance)
 // and `replace` is not set; `replace` with no standby license to replace. Returns the standby
 // licenses that `replace` takes back (voided in the same transaction).
-std::vector<LedgerEntry> check_standby_order(const ApplianceState& standby, const ApplianceState& primary,
-                                             const std::vector<LedgerEntry>& of_primary,
-                                             const StandbyOrder& order, UnixTime now);
+Result<std::vector<LedgerEntry>> check_standby_order(const ApplianceState& standby,
+                                                     const ApplianceState& primary,
+                                                     const std::vector<LedgerEntry>& of_primary,
+                                                     const StandbyOrder& order, UnixTime now);
 
-// Throws Failure(refused) when the order's new licenses `added` (built for `order`, not yet
+// Refused when the order's new licenses `added` (built for `order`, not yet
 // recorded in `state`) would not count as sold on the appliance: a new server license that is
 // not the active one now, or any moment (now or later) at which the appliance would cut off
 // more users at its edition's maximum than without the order (a Compact over 20 users, also
 // once a replacement expires and an older Compact license counts again).
-void check_effect(const ApplianceState& state, const Order& order, const std::vector<LedgerEntry>& added);
+Result<void> check_effect(const ApplianceState& state, const Order& order,
+                          const std::vector<LedgerEntry>& added);
 
 }  // namespace seatkey::keygen

@@ -18,8 +18,10 @@ class Signer {
   virtual ~Signer() = default;
   virtual const PublicKey& public_key() const = 0;
   // A v4.public token over `payload` and `footer`, verified against public_key() before it
-  // is returned; Errc::bad_signature when it does not verify, other errors as they come.
-  virtual Result<std::string> sign(std::string_view payload, std::string_view footer) const = 0;
+  // is returned; Errc::bad_signature when it does not verify, Errc::io_error when the signer
+  // cannot be reached, other errors as they come. (The format's errors: a signer is a piece of
+  // cryptography, which the issuing code turns into the back office's errors.)
+  virtual seatkey::Result<std::string> sign(std::string_view payload, std::string_view footer) const = 0;
 };
 
 // Signs with a key in this process's secure memory (SecretKey::sign checks its own output).
@@ -27,7 +29,7 @@ class KeySigner final : public Signer {
  public:
   explicit KeySigner(const SecretKey& key) : key_(key) {}
   const PublicKey& public_key() const override { return key_.public_key(); }
-  Result<std::string> sign(std::string_view payload, std::string_view footer) const override {
+  seatkey::Result<std::string> sign(std::string_view payload, std::string_view footer) const override {
     return key_.sign(payload, footer);
   }
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "seatkey/common/claims.hpp"
-#include "seatkey/keygen/issuer.hpp"
-#include "seatkey/keygen/ledger.hpp"
+#include "seatkey/keygen/issuing/issuer.hpp"
+#include "seatkey/keygen/ledger/ledger.hpp"
 #include "seatkey/signing/secret_key.hpp"
 
 namespace seatkey::keygen {
@@ -30,15 +30,16 @@ struct VoidResult {
 };
 
 // Records a void event for each serial (`reason`: the desk's words, required), all or nothing.
-// Failure(input): no serial, a serial given twice, a reason or `who` that is no valid text.
-// Failure(refused): a serial the ledger does not have, a revocation list, a license already
-// voided or transferred.
-VoidResult void_licenses(Ledger& ledger, const std::vector<std::int64_t>& serials, const std::string& reason,
-                         const EventOptions& options);
+// Input errors: no serial, a serial given twice, a reason or `who` that is no valid text.
+// Refused: a serial the ledger does not have (unknown_serial), a revocation list
+// (not_a_license), a license already voided or transferred (already_voided).
+Result<VoidResult> void_licenses(Ledger& ledger, const std::vector<std::int64_t>& serials,
+                                 const std::string& reason, const EventOptions& options);
 // The same inside a caller's write transaction (seatkey-server records its answer in it); the
 // caller commits.
-VoidResult void_licenses(Ledger& ledger, Ledger::Transaction& tx, const std::vector<std::int64_t>& serials,
-                         const std::string& reason, const EventOptions& options);
+Result<VoidResult> void_licenses(Ledger& ledger, Ledger::Transaction& tx,
+                                 const std::vector<std::int64_t>& serials, const std::string& reason,
+                                 const EventOptions& options);
 
 struct TransferOptions {
   EventOptions event;
@@ -61,16 +62,17 @@ struct TransferResult {
 // serials; the same edition, users, customer, order, update option and expiry; each row's
 // transferred_from names the license it stands in for) and takes back, as transfer events,
 // those licenses and every other server license of `from` that could still count there (a
-// superseded one would be active again once the active one is revoked). Failure(refused):
-// `from` has no active server license, `to` already has licenses that are not taken back, or
-// `from` and `to` are the same appliance; a key the ledger does not know.
-TransferResult transfer(Ledger& ledger, const Signer& signer, const std::string& from, const std::string& to,
-                        const TransferOptions& options);
-TransferResult transfer(Ledger& ledger, const SecretKey& key, const std::string& from, const std::string& to,
-                        const TransferOptions& options);
+// superseded one would be active again once the active one is revoked). Refused: `from` has no
+// active server license, `to` already has licenses that are not taken back, or `from` and `to`
+// are the same appliance; a key the ledger does not know.
+Result<TransferResult> transfer(Ledger& ledger, const Signer& signer, const std::string& from,
+                                const std::string& to, const TransferOptions& options);
+Result<TransferResult> transfer(Ledger& ledger, const SecretKey& key, const std::string& from,
+                                const std::string& to, const TransferOptions& options);
 // Inside a caller's write transaction; the caller commits.
-TransferResult transfer(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
-                        const std::string& from, const std::string& to, const TransferOptions& options);
+Result<TransferResult> transfer(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
+                                const std::string& from, const std::string& to,
+                                const TransferOptions& options);
 
 struct IssuedRevocationList {
   LedgerEntry entry;      // the row, token included (appliance empty, users 0)
@@ -79,22 +81,22 @@ struct IssuedRevocationList {
 };
 
 // Signs and records the next revocation list: seq one more than the newest list's, revoked
-// every serial an event took back. Failure(refused): nothing was ever taken back, the newest
-// list already names every one, the token would be over the 1 MiB limit of a revocation list,
-// a key the ledger does not know.
-IssuedRevocationList issue_revocation_list(Ledger& ledger, const Signer& signer,
-                                           const IssueOptions& options = {});
-IssuedRevocationList issue_revocation_list(Ledger& ledger, const SecretKey& key,
-                                           const IssueOptions& options = {});
+// every serial an event took back. Refused: nothing was ever taken back, the newest list
+// already names every one, the token would be over the 1 MiB limit of a revocation list, a key
+// the ledger does not know.
+Result<IssuedRevocationList> issue_revocation_list(Ledger& ledger, const Signer& signer,
+                                                   const IssueOptions& options = {});
+Result<IssuedRevocationList> issue_revocation_list(Ledger& ledger, const SecretKey& key,
+                                                   const IssueOptions& options = {});
 // Inside a caller's write transaction; the caller commits.
-IssuedRevocationList issue_revocation_list(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
-                                           const IssueOptions& options);
+Result<IssuedRevocationList> issue_revocation_list(Ledger& ledger, Ledger::Transaction& tx,
+                                                   const Signer& signer, const IssueOptions& options);
 
 struct RevocationListRecord {
   LedgerEntry entry;
   RevocationList claims;  // read from its token (`ledger verify` checks the signatures)
 };
-// Every revocation list on record, by seq. Failure(ledger) for a list whose token does not read.
-std::vector<RevocationListRecord> revocation_lists(const Ledger& ledger);
+// Every revocation list on record, by seq; an internal error for a list whose token does not read.
+Result<std::vector<RevocationListRecord>> revocation_lists(const Ledger& ledger);
 
 }  // namespace seatkey::keygen

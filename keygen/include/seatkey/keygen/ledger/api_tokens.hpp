@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "seatkey/keygen/error.hpp"
 #include "seatkey/signing/secure_buffer.hpp"
 
 namespace seatkey::keygen {
@@ -29,19 +30,12 @@ constexpr std::string_view role_name(Role role) {
   return kRoleNames[static_cast<std::size_t>(role)];
 }
 std::optional<Role> parse_role(std::string_view name) noexcept;
-// The same, Failure(input) naming the roles there are.
-Role parse_role_name(std::string_view name);
 // "auditor, shop, clerk, admin" (or with another separator).
 std::string role_list(std::string_view separator = ", ");
 // Whether a token of role `held` may do what needs `needed`.
 constexpr bool role_allows(Role held, Role needed) {
   return static_cast<int>(held) >= static_cast<int>(needed);
 }
-
-inline constexpr std::size_t kMaxTokenNameBytes = 64;
-// A token's name: what `check_text` accepts (printable UTF-8, no control or bidi characters), at
-// most kMaxTokenNameBytes. Failure(input) otherwise.
-std::string check_token_name(std::string_view name);
 
 struct ApiToken {
   std::string name;
@@ -61,8 +55,8 @@ struct NewBearer {
   std::string lookup_id;  // the <id> part
   std::array<std::uint8_t, kBearerHashBytes> hash{};
 };
-// Failure(ledger) only if secure memory runs out.
-NewBearer make_bearer();
+// Fails (out_of_memory) only if secure memory runs out.
+Result<NewBearer> make_bearer();
 
 // The <id> of a bearer token of the right shape (prefix, base64url parts of the right lengths);
 // nullopt for anything else. The secret is not looked at.

@@ -1,4 +1,5 @@
-// `ledger verify`: what the ledger proves about itself. The hash chain is recomputed link by
+// `ledger verify`: what the ledger proves about itself (an audit of the ledger; the verifier is
+// the appliance's library). The hash chain is recomputed link by
 // link; every token's signature is checked against the ledger's signing keys and its claims
 // against its row; every event must take back a license written before it, once. The first
 // link that does not match is named. Who holds the file can recompute a whole chain, so the
@@ -11,12 +12,12 @@
 #include <vector>
 
 #include "seatkey/common/paserk.hpp"
-#include "seatkey/keygen/chain.hpp"
-#include "seatkey/keygen/ledger.hpp"
+#include "seatkey/keygen/ledger/chain.hpp"
+#include "seatkey/keygen/ledger/ledger.hpp"
 
 namespace seatkey::keygen {
 
-struct VerifyOptions {
+struct AuditOptions {
   // A head hash taken earlier: it must be a link of the chain.
   std::optional<ChainHash> anchor;
   // Public keys of signing keys the ledger knows only by their k4.pid (migrated from a ledger
@@ -24,7 +25,7 @@ struct VerifyOptions {
   std::vector<PublicKey> public_keys;
 };
 
-struct VerifyResult {
+struct AuditResult {
   bool ok = false;
   std::string problem;  // when !ok: the first link that does not match and why, for people
   ChainHead head;       // as recomputed, up to the last link checked
@@ -35,9 +36,8 @@ struct VerifyResult {
   std::vector<std::string> keys_from_options;  // signing keys checked with a key of `public_keys`
 };
 
-// Throws Failure(input) for a ledger from before the chain (naming `ledger migrate`),
-// Failure(ledger) when it cannot be read; a ledger that does not verify is a result, not a
-// throw.
-VerifyResult verify_ledger(const Ledger& ledger, const VerifyOptions& options = {});
+// An input error for a ledger from before the chain (naming `ledger migrate`), another error
+// when it cannot be read; a ledger that does not verify is a result (ok false), not an error.
+Result<AuditResult> audit_ledger(const Ledger& ledger, const AuditOptions& options = {});
 
 }  // namespace seatkey::keygen

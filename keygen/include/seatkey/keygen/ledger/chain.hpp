@@ -31,47 +31,13 @@ struct ChainHead {
 enum class ChainLinkType { license, event };
 std::string_view link_type_name(ChainLinkType type) noexcept;  // "license", "event"
 
-// The columns of each link type, in canonical order; they are also the ledger's column names.
-// Integer columns are written as decimal text, times as RFC 3339 text.
-inline constexpr std::array<std::string_view, 18> kLicenseColumns{{
-    "chain_seq",
-    "serial",
-    "kind",
-    "appliance",
-    "edition",
-    "users",
-    "customer",
-    "order_ref",
-    "issued_at",
-    "updates_until",
-    "expires",
-    "issuer",
-    "key_id",
-    "replaces",
-    "transferred_from",
-    "primary_appliance",
-    "revocation_seq",
-    "token",
-}};
-// From schema version 4 a license row may name the API token that wrote it: written_by follows
-// the columns above, in the canonical bytes only when it is set, so that the links written
-// before it (and by seatkey-keygen, which sets none) keep their bytes, while setting or
-// clearing it by hand still changes them.
-inline constexpr auto kLicenseColumnsWrittenBy = [] {
-  std::array<std::string_view, kLicenseColumns.size() + 1> columns{};
-  for (std::size_t i = 0; i < kLicenseColumns.size(); ++i) columns[i] = kLicenseColumns[i];
-  columns.back() = "written_by";
-  return columns;
-}();
-inline constexpr std::array<std::string_view, 7> kEventColumns{{
-    "chain_seq",
-    "type",
-    "serial",
-    "reason",
-    "at",
-    "who",
-    "transfer_to",
-}};
+// The columns of each link type in canonical order (they are also the ledger's column names;
+// keygen/src/ledger/schema.cpp describes each column once). Integer columns are written as
+// decimal text, times as RFC 3339 text. The last license column, written_by (schema version 4:
+// the API token that wrote the row), is part of the canonical bytes only when it is set, so
+// that the links written before it (and by seatkey-keygen, which sets none) keep their bytes,
+// while setting or clearing it by hand still changes them.
+std::vector<std::string_view> chain_columns(ChainLinkType type);
 
 // A link's columns as text (nullopt: NULL), in its type's column order.
 using ChainValues = std::vector<std::optional<std::string>>;
