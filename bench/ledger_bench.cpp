@@ -8,7 +8,7 @@
 //   load    ISSUERS threads, each with its own Ledger connection, issuing TOTAL packs in all
 //           into one ledger, first SQLite then PostgreSQL: issues per second, errors, distinct
 //           serials; afterwards the ledger holds exactly the rows written and its hash chain
-//           verifies (verify_ledger: every link, every signature).
+//           verifies (audit_ledger: every link, every signature).
 //
 // Targets (ratios within the run, never absolute times): PostgreSQL's p50 <= 3x SQLite's;
 // PostgreSQL's ISSUERS-thread rate >= 0.6x its own single-issuer rate (writers queue on the
@@ -35,10 +35,10 @@
 #include <thread>
 #include <vector>
 
-#include "seatkey/keygen/issuer.hpp"
-#include "seatkey/keygen/key_file.hpp"
-#include "seatkey/keygen/ledger.hpp"
-#include "seatkey/keygen/verify.hpp"
+#include "seatkey/keygen/io/key_file.hpp"
+#include "seatkey/keygen/issuing/issuer.hpp"
+#include "seatkey/keygen/ledger/audit.hpp"
+#include "seatkey/keygen/ledger/ledger.hpp"
 
 namespace {
 
@@ -80,12 +80,25 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
+// The value of a Result, or its error thrown: a benchmark stops at the first failure.
+template <class T>
+T got(seatkey::keygen::Result<T> result) {
+  if (!result) throw std::runtime_error(result.error().message);
+  return std::move(result).value();
+}
+
+// No passphrase: the benchmarks need unencrypted keys (k4.secret).
+seatkey::keygen::Result<seatkey::SecureBuffer> no_passphrase() {
+  return seatkey::keygen::Error(seatkey::keygen::Code::bad_input,
+                                "the benchmark needs an unencrypted key (k4.secret)");
+}
+
 // One 5-user pack for appliance i (round robin): the serial it got.
 std::int64_t issue_pack(Ledger& ledger, const seatkey::SecretKey& key, int i, int appliances) {
   seatkey::keygen::PackOrder p;
   p.appliance = appliance(i % appliances);
   p.users = 5;
-  const auto result = seatkey::keygen::issue(ledger, key, {p});
+  const auto result = got(seatkey::keygen::issue(ledger, key, {p}));
   if (result.orders.size() != 1 || result.orders[0].entries.size() != 1)
     throw std::runtime_error("an issue did not return one license");
   return result.orders[0].entries[0].serial;
@@ -125,7 +138,7 @@ Load load(const Options& o, const std::string& location, const seatkey::SecretKe
       std::vector<std::int64_t> mine;
       std::vector<std::string> failed;
       try {
-        Ledger ledger = Ledger::open(location, Ledger::Access::read_write);
+        Ledger ledger = got(Ledger::open(location, Ledger::Access::read_write));
         {
           std::unique_lock<std::mutex> lock(mutex);
           ++ready;
@@ -165,11 +178,11 @@ Load load(const Options& o, const std::string& location, const seatkey::SecretKe
 // After the load: the ledger holds `expected` rows and its chain verifies. An empty string
 // when both hold, else why not.
 std::string check_ledger(const std::string& location, std::size_t expected) {
-  const Ledger ledger = Ledger::open(location, Ledger::Access::read_only);
-  if (ledger.count() != expected)
-    return "the ledger holds " + std::to_string(ledger.count()) + " rows, expected " +
-           std::to_string(expected);
-  const auto v = seatkey::keygen::verify_ledger(ledger);
+  const Ledger ledger = got(Ledger::open(location, Ledger::Access::read_only));
+  const std::size_t rows = got(ledger.licenses().count());
+  if (rows != expected)
+    return "the ledger holds " + std::to_string(rows) + " rows, expected " + std::to_string(expected);
+  const auto v = got(seatkey::keygen::audit_ledger(ledger));
   if (!v.ok) return "the chain does not verify: " + v.problem;
   if (static_cast<std::size_t>(v.licenses) != expected)
     return "the chain has " + std::to_string(v.licenses) + " licenses, expected " + std::to_string(expected);
@@ -215,12 +228,10 @@ Options parse(int argc, char** argv) {
 int main(int argc, char** argv) try {
   const Options o = parse(argc, argv);
   if (sodium_init() < 0) return 2;
-  const seatkey::SecretKey key = seatkey::keygen::load_key_file(o.key, []() -> seatkey::SecureBuffer {
-    throw std::runtime_error("the benchmark needs an unencrypted key (k4.secret)");
-  });
+  const seatkey::SecretKey key = got(seatkey::keygen::load_key_file(o.key, no_passphrase));
   const std::size_t before = [&] {
-    const std::size_t s = Ledger::open(o.sqlite, Ledger::Access::read_only).count();
-    const std::size_t p = Ledger::open(o.postgres, Ledger::Access::read_only).count();
+    const std::size_t s = got(got(Ledger::open(o.sqlite, Ledger::Access::read_only)).licenses().count());
+    const std::size_t p = got(got(Ledger::open(o.postgres, Ledger::Access::read_only)).licenses().count());
     if (s != p) throw std::runtime_error("the two ledgers do not start with the same rows");
     return s;
   }();
@@ -228,8 +239,8 @@ int main(int argc, char** argv) try {
   Latency sqlite;
   Latency postgres;
   {
-    Ledger s = Ledger::open(o.sqlite, Ledger::Access::read_write);
-    Ledger p = Ledger::open(o.postgres, Ledger::Access::read_write);
+    Ledger s = got(Ledger::open(o.sqlite, Ledger::Access::read_write));
+    Ledger p = got(Ledger::open(o.postgres, Ledger::Access::read_write));
     for (int i = 0; i < 10; ++i) {  // warm-up: page caches, the connection, the server's plans
       issue_pack(s, key, i, o.appliances);
       issue_pack(p, key, i, o.appliances);

@@ -47,9 +47,9 @@
 #include <vector>
 
 #include "seatkey/keygen/error.hpp"
-#include "seatkey/keygen/issuer.hpp"
-#include "seatkey/keygen/key_file.hpp"
-#include "seatkey/keygen/ledger.hpp"
+#include "seatkey/keygen/io/key_file.hpp"
+#include "seatkey/keygen/issuing/issuer.hpp"
+#include "seatkey/keygen/ledger/ledger.hpp"
 
 namespace {
 
@@ -125,24 +125,35 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
+// The value of a Result, or its error thrown: a benchmark stops at the first failure.
+template <class T>
+T got(seatkey::keygen::Result<T> result) {
+  if (!result) throw std::runtime_error(result.error().message);
+  return std::move(result).value();
+}
+
+// No passphrase: the benchmarks need unencrypted keys (k4.secret).
+seatkey::keygen::Result<seatkey::SecureBuffer> no_passphrase() {
+  return seatkey::keygen::Error(seatkey::keygen::Code::bad_input,
+                                "the benchmark needs an unencrypted key (k4.secret)");
+}
+
 // --- the floor --------------------------------------------------------------------------------
 
 class Floor {
  public:
   explicit Floor(const Options& o)
       : o_(o),
-        key_(seatkey::keygen::load_key_file(o.key,
-                                            []() -> seatkey::SecureBuffer {
-                                              throw std::runtime_error(
-                                                  "the floor needs an unencrypted key (k4.secret)");
-                                            })),
-        ledger_(seatkey::keygen::Ledger::open(o.floor_ledger, seatkey::keygen::Ledger::Access::read_write)) {}
+        key_(got(seatkey::keygen::load_key_file(o.key, no_passphrase))),
+        ledger_(
+            got(seatkey::keygen::Ledger::open(o.floor_ledger, seatkey::keygen::Ledger::Access::read_write))) {
+  }
 
   void issue_pack(int i) {
     seatkey::keygen::PackOrder p;
     p.appliance = appliance(i % o_.appliances);
     p.users = 5;
-    seatkey::keygen::issue(ledger_, key_, {p});
+    (void)got(seatkey::keygen::issue(ledger_, key_, {p}));
   }
 
  private:

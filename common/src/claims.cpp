@@ -234,9 +234,9 @@ std::optional<Error> check_revocation_list_values(const RevocationList& r) {
 }
 
 Result<Claims> parse_token_claims(std::string_view payload) {
-  std::vector<JsonMember> members;
-  std::string why;
-  if (!detail::scan_json_object(payload, &members, &why)) return invalid("payload: " + why);
+  auto scanned = detail::scan_json_object(payload);
+  if (!scanned) return invalid("payload: " + scanned.error().message);
+  const std::vector<JsonMember>& members = *scanned;
   Members m{};
   ClaimsPresent present{};
   for (const auto& member : members) {

@@ -12,7 +12,10 @@ using Json = nlohmann::json;
 
 class ObjectScanner final : public nlohmann::json_sax<Json> {
  public:
-  ObjectScanner(std::vector<JsonMember>* members, std::string* why) : members_(members), why_(why) {}
+  explicit ObjectScanner(std::vector<JsonMember>* members) : members_(members) {}
+
+  // Why the scan failed, once it has.
+  const std::string& problem() const { return problem_; }
 
   bool null() override { return value(JsonMember::Type::null); }
   bool boolean(bool v) override {
@@ -62,7 +65,7 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
   bool end_array() override { return leave(); }
 
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    if (why_->empty()) *why_ = "not valid JSON";
+    if (problem_.empty()) problem_ = "not valid JSON";
     return false;
   }
 
@@ -95,13 +98,13 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
     stack_.pop_back();
     return true;
   }
-  bool fail(std::string why) {
-    *why_ = std::move(why);
+  bool fail(std::string problem) {
+    problem_ = std::move(problem);
     return false;
   }
 
   std::vector<JsonMember>* members_;
-  std::string* why_;
+  std::string problem_;
   std::vector<bool> stack_;  // the open containers, innermost last: true for an object
   ObjectKeys keys_;
   bool seen_root_ = false;
@@ -122,22 +125,19 @@ const char* json_type_name(JsonMember::Type type) noexcept {
   return "?";
 }
 
-bool scan_json_object(std::string_view text, std::vector<JsonMember>* members, std::string* why) {
-  members->clear();
-  why->clear();
-  if (std::string nul = nul_byte_in(text); !nul.empty()) {
-    *why = "not valid JSON: " + nul;
-    return false;
-  }
-  ObjectScanner scanner(members, why);
+Result<std::vector<JsonMember>> scan_json_object(std::string_view text) {
+  if (std::string nul = nul_byte_in(text); !nul.empty())
+    return make_error(Errc::malformed, "not valid JSON: " + nul);
+  std::vector<JsonMember> members;
+  ObjectScanner scanner(&members);
   bool ok = false;
   try {
     ok = Json::sax_parse(text.begin(), text.end(), &scanner, nlohmann::detail::input_format_t::json, true);
   } catch (const std::exception&) {  // allocation failure or a library surprise: not valid
     ok = false;
   }
-  if (!ok && why->empty()) *why = "not valid JSON";
-  return ok;
+  if (ok) return members;
+  return make_error(Errc::malformed, scanner.problem().empty() ? "not valid JSON" : scanner.problem());
 }
 
 }  // namespace seatkey::detail

@@ -112,10 +112,9 @@ Result<UnverifiedToken> decode_v4_public(std::string_view token, TokenLimit limi
 
 Result<std::string> footer_kid(std::string_view footer) {
   if (footer.empty()) return malformed("token has no footer naming its key");
-  std::vector<detail::JsonMember> members;
-  std::string why;
-  if (!detail::scan_json_object(footer, &members, &why)) return malformed("token footer: " + why);
-  for (auto& m : members) {
+  auto members = detail::scan_json_object(footer);
+  if (!members) return malformed("token footer: " + members.error().message);
+  for (auto& m : *members) {
     if (m.key != "kid") continue;
     if (m.type != detail::JsonMember::Type::string || m.string.rfind("k4.pid.", 0) != 0) {
       return malformed("token footer kid is not a k4.pid key ID");

@@ -1,5 +1,6 @@
 #include "seatkey/keygen/json.hpp"
 
+#include "ledger/schema.hpp"
 #include "seatkey/common/time.hpp"
 
 namespace seatkey::keygen {
@@ -19,39 +20,20 @@ ordered_json time_or_null(const std::optional<UnixTime>& t) {
 }  // namespace
 
 ordered_json license_json(const LedgerEntry& e, std::string_view status) {
+  ordered_json columns;
+  detail::add_json(detail::license_spec(), e, columns);
+  // The status, which no column holds, where the listings have always shown it: after primary.
   ordered_json j;
-  j["serial"] = e.serial;
-  j["kind"] = std::string(kind_name(e.kind));
-  j["appliance"] = e.appliance;
-  j["edition"] = e.edition ? ordered_json(std::string(edition_name(*e.edition))) : ordered_json(nullptr);
-  j["users"] = e.users;
-  j["customer"] = or_null(e.customer);
-  j["order"] = or_null(e.order);
-  j["issued_at"] = format_rfc3339(e.issued_at);
-  j["updates_until"] = time_or_null(e.updates_until);
-  j["expires"] = time_or_null(e.expires);
-  j["replaces"] = or_null(e.replaces);
-  j["transferred_from"] = or_null(e.transferred_from);
-  j["revocation_seq"] = or_null(e.revocation_seq);
-  j["primary"] = or_null(e.primary_appliance);
-  j["status"] = std::string(status);
-  j["issuer"] = e.issuer;
-  j["key_id"] = e.key_id;
-  j["chain_seq"] = e.chain_seq > 0 ? ordered_json(e.chain_seq) : ordered_json(nullptr);
-  j["written_by"] = or_null(e.written_by);
-  j["token"] = e.token;
+  for (auto& [name, value] : columns.items()) {
+    j[name] = std::move(value);
+    if (name == "primary") j["status"] = std::string(status);
+  }
   return j;
 }
 
 ordered_json event_json(const LedgerEvent& ev) {
   ordered_json j;
-  j["type"] = std::string(event_kind_name(ev.kind));
-  j["serial"] = ev.serial;
-  j["reason"] = or_null(ev.reason);
-  j["at"] = format_rfc3339(ev.at);
-  j["who"] = ev.who;
-  j["transfer_to"] = or_null(ev.transfer_to);
-  j["chain_seq"] = ev.chain_seq;
+  detail::add_json(detail::event_spec(), ev, j);
   return j;
 }
 

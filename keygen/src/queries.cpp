@@ -4,7 +4,8 @@
 #include <set>
 #include <tuple>
 
-#include "seatkey/keygen/takeback.hpp"
+#include "raise.hpp"
+#include "seatkey/keygen/issuing/takeback.hpp"
 
 namespace seatkey::keygen {
 namespace {
@@ -42,10 +43,8 @@ std::string list_status(const LedgerEntry& e, const std::optional<std::int64_t>&
   return std::string(status_name(newest == e.serial ? Status::active : Status::superseded));
 }
 
-}  // namespace
-
-Listing list_ledger(const Ledger& ledger, const LedgerFilter& f, UnixTime now) {
-  LedgerRows rows = ledger.rows(f.appliance);
+Listing listing_of(const Ledger& ledger, const LedgerFilter& f, UnixTime now) {
+  LedgerRows rows = detail::take(ledger.licenses().rows(f.appliance));
   Listing out;
   out.corrupt = std::move(rows.corrupt);
   for (const CorruptRow& c : out.corrupt) out.corrupt_in.emplace(c.appliance, c.serial);
@@ -94,14 +93,14 @@ Listing list_ledger(const Ledger& ledger, const LedgerFilter& f, UnixTime now) {
   return out;
 }
 
-std::optional<LicenseRecord> show_license(const Ledger& ledger, std::int64_t serial, UnixTime now) {
-  auto entry = ledger.entry(serial);
+std::optional<LicenseRecord> record_of(const Ledger& ledger, std::int64_t serial, UnixTime now) {
+  auto entry = detail::take(ledger.licenses().find(serial));
   if (!entry) return std::nullopt;
   LicenseRecord r;
-  const std::vector<LedgerEntry> all = ledger.entries();
+  const std::vector<LedgerEntry> all = detail::take(ledger.licenses().all());
   if (entry->kind == LicenseKind::revocation) {
     r.status = list_status(*entry, newest_list(all));
-    for (RevocationListRecord& list : revocation_lists(ledger)) {
+    for (RevocationListRecord& list : detail::take(revocation_lists(ledger))) {
       if (list.entry.serial == serial) r.revocation = std::move(list.claims);
     }
   } else {
@@ -113,9 +112,9 @@ std::optional<LicenseRecord> show_license(const Ledger& ledger, std::int64_t ser
     }
     r.status = ApplianceState(entry->appliance, std::move(history), now).status_of(*entry);
     if (ledger.schema_version() >= 3) {
-      r.events = ledger.events(serial);
+      r.events = detail::take(ledger.events().of_license(serial));
       const std::string text = std::to_string(serial);
-      for (const RevocationListRecord& list : revocation_lists(ledger)) {
+      for (const RevocationListRecord& list : detail::take(revocation_lists(ledger))) {
         if (std::binary_search(
                 list.claims.revoked.begin(), list.claims.revoked.end(), text,
                 [](const std::string& a, const std::string& b) { return compare_serials(a, b) < 0; })) {
@@ -128,12 +127,12 @@ std::optional<LicenseRecord> show_license(const Ledger& ledger, std::int64_t ser
   return r;
 }
 
-Report make_report(const Ledger& ledger, const std::optional<UnixTime>& since,
-                   const std::optional<UnixTime>& until) {
+Report report_of(const Ledger& ledger, const std::optional<UnixTime>& since,
+                 const std::optional<UnixTime>& until) {
   Report report;
   report.since = since;
   report.until = until;
-  const std::vector<LedgerEntry> all = ledger.entries();
+  const std::vector<LedgerEntry> all = detail::take(ledger.licenses().all());
   std::map<std::int64_t, const LedgerEntry*> by_serial;
   for (const LedgerEntry& e : all) by_serial.emplace(e.serial, &e);
 
@@ -171,7 +170,7 @@ Report make_report(const Ledger& ledger, const std::optional<UnixTime>& since,
     add(category, e);
   }
   if (ledger.schema_version() >= 3) {
-    for (const LedgerEvent& ev : ledger.events()) {
+    for (const LedgerEvent& ev : detail::take(ledger.events().all())) {
       if (ev.kind != EventKind::voided || !in_period(ev.at, since, until)) continue;
       const auto e = by_serial.find(ev.serial);
       if (e != by_serial.end()) add(ReportCategory::void_, *e->second);
@@ -179,6 +178,21 @@ Report make_report(const Ledger& ledger, const std::optional<UnixTime>& since,
   }
   for (auto& [key, line] : lines) report.lines.push_back(line);
   return report;
+}
+
+}  // namespace
+
+Result<Listing> list_ledger(const Ledger& ledger, const LedgerFilter& filter, UnixTime now) {
+  return detail::guarded([&] { return listing_of(ledger, filter, now); });
+}
+
+Result<std::optional<LicenseRecord>> show_license(const Ledger& ledger, std::int64_t serial, UnixTime now) {
+  return detail::guarded([&] { return record_of(ledger, serial, now); });
+}
+
+Result<Report> make_report(const Ledger& ledger, const std::optional<UnixTime>& since,
+                           const std::optional<UnixTime>& until) {
+  return detail::guarded([&] { return report_of(ledger, since, until); });
 }
 
 }  // namespace seatkey::keygen

@@ -1,21 +1,17 @@
-// seatkey-keygen: the vendor's license desk tool. Each command group lives in its own file
-// (CLI11's subcom_in_files layout); exceptions are caught here and only here.
+// seatkey-keygen: the vendor's license desk tool. Each top-level command lives in its own file
+// (commands.hpp); a command that fails stops with an Error, caught here and only here, whose
+// kind decides the exit status (kKinds).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <optional>
 #include <string>
 
-#include "inspect_command.hpp"
-#include "issue_commands.hpp"
-#include "key_commands.hpp"
-#include "ledger_commands.hpp"
-#include "output.hpp"
+#include "commands.hpp"
 #include "seatkey/common/text.hpp"
-#include "seatkey/keygen/error.hpp"
-#include "takeback_commands.hpp"
-#include "token_commands.hpp"
 
 namespace {
+
+using namespace seatkey::keygen;
 
 // "key, issue, export, ledger, inspect": the commands of `app`, in the order --help lists them.
 std::string command_list(const CLI::App& app) {
@@ -46,53 +42,60 @@ std::optional<std::string> command_error(const CLI::App& app, int argc, char** a
   return path + " needs a command: " + command_list(*at) + " (" + path + " --help)";
 }
 
-}  // namespace
+std::string footer() {
+  return "\nExit status: 0 ok; 1 refused, nothing written (an issuing rule, a void or transfer the\n"
+         "ledger does not allow, a revocation list with nothing new, a key the ledger does not know,\n"
+         "the development key without --allow-development-key), export of an appliance with no\n"
+         "active server license on record, a ledger that does not verify, ledger show of a serial it\n"
+         "does not have, or inspect --public with a token that does not verify; 2 usage or input\n"
+         "error. SEATKEY_KEY, SEATKEY_LEDGER, SEATKEY_PASSPHRASE and SEATKEY_ISSUER supply --key,\n"
+         "--ledger, the passphrase and --issuer.\n" +
+         tool::examples({"seatkey-keygen key new --out vendor.key --public-out vendor.public",
+                         "seatkey-keygen ledger init --ledger licenses.db --key vendor.key",
+                         "seatkey-keygen issue server --key vendor.key --ledger licenses.db \\\n"
+                         "      --appliance 00:1a:2b:3c:4d:5e --edition compact --customer 'Acme GmbH'",
+                         "seatkey-keygen export --ledger licenses.db --appliance 00:1a:2b:3c:4d:5e"});
+}
 
-int main(int argc, char** argv) {
-  using namespace seatkey::keygen;
-  CLI::App app{"seatkey-keygen: vendor keys, license issuing and the license ledger", "seatkey-keygen"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("seatkey-keygen ") + SEATKEY_VERSION);
-  app.footer(
-      "\nExit status: 0 ok; 1 refused, nothing written (an issuing rule, a void or transfer the\n"
-      "ledger does not allow, a revocation list with nothing new, a key the ledger does not know,\n"
-      "the development key without --allow-development-key), export of an appliance with no\n"
-      "active server license on record, a ledger that does not verify, ledger show of a serial it\n"
-      "does not have, or inspect --public with a token that does not verify; 2 usage or input\n"
-      "error. SEATKEY_KEY, SEATKEY_LEDGER, SEATKEY_PASSPHRASE and SEATKEY_ISSUER supply --key,\n"
-      "--ledger, the passphrase and --issuer.\n" +
-      tool::examples({"seatkey-keygen key new --out vendor.key --public-out vendor.public",
-                      "seatkey-keygen ledger init --ledger licenses.db --key vendor.key",
-                      "seatkey-keygen issue server --key vendor.key --ledger licenses.db \\\n"
-                      "      --appliance 00:1a:2b:3c:4d:5e --edition compact --customer 'Acme GmbH'",
-                      "seatkey-keygen export --ledger licenses.db --appliance 00:1a:2b:3c:4d:5e"}));
-  tool::Status status;
-  tool::setup_key_commands(app, status);
-  tool::setup_issue_commands(app, status);
-  tool::setup_takeback_commands(app, status);
-  tool::setup_ledger_commands(app, status);
-  tool::setup_inspect_command(app, status);
-  tool::setup_token_commands(app, status);
-  // Messages name files, IDs and text from outside: never raw on the terminal.
-  const auto error = [](const std::string& message) {
-    std::cerr << "seatkey-keygen: " << seatkey::terminal_safe(message) << "\n";
-  };
-  if (const auto wrong = command_error(app, argc, argv)) {
-    error("error: " + *wrong);
-    return 2;
-  }
+// Messages name files, IDs and text from outside: never raw on the terminal.
+void print_error(const std::string& message) {
+  std::cerr << "seatkey-keygen: " << seatkey::terminal_safe(message) << "\n";
+}
+
+int run(CLI::App& app, tool::Status& status, int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    error("error: " + std::string(e.what()) + " (run with --help for the usage)");
-    return 2;
-  } catch (const Failure& e) {
-    error((e.kind() == Failure::Kind::refused ? "refused: " : "error: ") + std::string(e.what()));
-    return e.exit_code();
-  } catch (const std::exception& e) {
-    error("error: " + std::string(e.what()));
-    return 2;
+    print_error("error: " + std::string(e.what()) + " (run with --help for the usage)");
+    return kind_info(Kind::input).exit_status;
+  } catch (const tool::Stop& stop) {
+    const Kind kind = stop.error.kind;
+    print_error((kind == Kind::refused ? "refused: " : "error: ") + stop.error.message);
+    return kind_info(kind).exit_status;
+  } catch (const std::exception& e) {  // a library below failing (out of memory, ...)
+    print_error("error: " + std::string(e.what()));
+    return kind_info(Kind::internal).exit_status;
   }
   return status.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"seatkey-keygen: vendor keys, license issuing and the license ledger", "seatkey-keygen"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("seatkey-keygen ") + SEATKEY_VERSION);
+  app.footer(footer());
+  tool::Status status;
+  for (auto* setup :
+       {tool::setup_key, tool::setup_issue, tool::setup_void, tool::setup_transfer, tool::setup_revocations,
+        tool::setup_export, tool::setup_ledger, tool::setup_report, tool::setup_inspect, tool::setup_token}) {
+    setup(app, status);
+  }
+  if (const auto wrong = command_error(app, argc, argv)) {
+    print_error("error: " + *wrong);
+    return kind_info(Kind::input).exit_status;
+  }
+  return run(app, status, argc, argv);
 }

@@ -17,7 +17,7 @@
 #include <unordered_set>
 
 #include "http_text.hpp"
-#include "seatkey/keygen/error.hpp"
+#include "responses.hpp"
 
 namespace seatkey::server {
 namespace {
@@ -51,26 +51,31 @@ struct Address {
   socklen_t size = 0;
 };
 
-Address parse_listen(const std::string& text) {
+keygen::Error input_error(std::string message) {
+  return keygen::Error(keygen::Code::bad_input, std::move(message));
+}
+
+keygen::Result<Address> parse_listen(const std::string& text) {
   const auto bad = [&](const std::string& why) {
-    keygen::throw_input_error("--listen " + detail::log_text(text, 100) + ": " + why +
-                              " (like 127.0.0.1:8420 or [::1]:8420)");
+    return input_error("--listen " + detail::log_text(text, 100) + ": " + why +
+                       " (like 127.0.0.1:8420 or [::1]:8420)");
   };
   std::string host, port;
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');
-    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') bad("no port");
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      return bad("no port");
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);
   } else {
     const auto colon = text.rfind(':');
-    if (colon == std::string::npos) bad("no port");
+    if (colon == std::string::npos) return bad("no port");
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
   }
   if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
       std::stoul(port) > 65535) {
-    bad("the port is not a number from 0 to 65535");
+    return bad("the port is not a number from 0 to 65535");
   }
   Address a;
   const auto p = static_cast<std::uint16_t>(std::stoul(port));
@@ -86,7 +91,7 @@ Address parse_listen(const std::string& text) {
     a.family = AF_INET6;
     a.size = sizeof(sockaddr_in6);
   } else {
-    bad("not an IP address");
+    return bad("not an IP address");
   }
   return a;
 }
@@ -120,6 +125,11 @@ struct HttpServer::Impl {
   std::thread watchdog;
 
   Impl(Api& a, HttpOptions o) : api(a), options(std::move(o)) {}
+
+  // Binds and listens on `address`; then url is what clients connect to.
+  keygen::Result<void> listen(const Address& address);
+  // libmicrohttpd on the listening socket, with the limits of `options`.
+  keygen::Result<void> start_daemon();
 
   // ---- The watchdog: whole-request deadlines --------------------------------------------------
   void set_phase(Connection* c, Phase phase) {
@@ -282,64 +292,73 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(Api& api, HttpOptions options)
-    : impl_(std::make_unique<Impl>(api, std::move(options))) {
-  Impl& s = *impl_;
-  const Address address = parse_listen(s.options.listen);
-  s.listen_fd = ::socket(address.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (s.listen_fd < 0)
-    keygen::throw_input_error(std::string("cannot make a socket: ") + std::strerror(errno));
+keygen::Result<std::unique_ptr<HttpServer>> HttpServer::start(Api& api, HttpOptions options) {
+  std::unique_ptr<HttpServer> server(new HttpServer());
+  server->impl_ = std::make_unique<Impl>(api, std::move(options));
+  Impl& s = *server->impl_;
+  const auto address = parse_listen(s.options.listen);
+  if (!address) return address.error();
+  if (auto listening = s.listen(*address); !listening) return listening.error();
+  if (auto started = s.start_daemon(); !started) return started.error();
+  s.watchdog = std::thread([&s] { s.watch(); });
+  return server;
+}
+
+keygen::Result<void> HttpServer::Impl::listen(const Address& address) {
+  listen_fd = ::socket(address.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listen_fd < 0) return input_error(std::string("cannot make a socket: ") + std::strerror(errno));
   const int one = 1;
-  ::setsockopt(s.listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(s.listen_fd, reinterpret_cast<const sockaddr*>(&address.storage), address.size) != 0 ||
-      ::listen(s.listen_fd, 511) != 0) {
+  ::setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(listen_fd, reinterpret_cast<const sockaddr*>(&address.storage), address.size) != 0 ||
+      ::listen(listen_fd, 511) != 0) {
     const int err = errno;
-    ::close(s.listen_fd);
-    keygen::throw_input_error("cannot listen on " + detail::log_text(s.options.listen, 100) + ": " +
-                              std::strerror(err));
+    ::close(listen_fd);
+    return input_error("cannot listen on " + detail::log_text(options.listen, 100) + ": " +
+                       std::strerror(err));
   }
   sockaddr_storage bound{};
   socklen_t size = sizeof bound;
-  ::getsockname(s.listen_fd, reinterpret_cast<sockaddr*>(&bound), &size);
-  const bool tls = !s.options.tls_cert_pem.empty();
+  ::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&bound), &size);
   const std::string host = address_text(reinterpret_cast<const sockaddr*>(&bound));
   const unsigned port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                                                           : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-  s.url = std::string(tls ? "https" : "http") + "://" +
-          (bound.ss_family == AF_INET6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/";
+  url = std::string(options.tls_cert_pem.empty() ? "http" : "https") + "://" +
+        (bound.ss_family == AF_INET6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/";
+  return {};
+}
 
+keygen::Result<void> HttpServer::Impl::start_daemon() {
+  const bool tls = !options.tls_cert_pem.empty();
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
   if (tls) flags |= MHD_USE_TLS;
   std::vector<MHD_OptionItem> items{
       {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&Impl::on_log),
-       &s},  // first: it logs the others
-      {MHD_OPTION_LISTEN_SOCKET, s.listen_fd, nullptr},
-      {MHD_OPTION_THREAD_POOL_SIZE, static_cast<intptr_t>(std::max(1u, s.options.threads)), nullptr},
-      {MHD_OPTION_CONNECTION_LIMIT, static_cast<intptr_t>(s.options.max_connections), nullptr},
-      {MHD_OPTION_PER_IP_CONNECTION_LIMIT, static_cast<intptr_t>(s.options.max_connections_per_address),
+       this},  // first: it logs the others
+      {MHD_OPTION_LISTEN_SOCKET, listen_fd, nullptr},
+      {MHD_OPTION_THREAD_POOL_SIZE, static_cast<intptr_t>(std::max(1u, options.threads)), nullptr},
+      {MHD_OPTION_CONNECTION_LIMIT, static_cast<intptr_t>(options.max_connections), nullptr},
+      {MHD_OPTION_PER_IP_CONNECTION_LIMIT, static_cast<intptr_t>(options.max_connections_per_address),
        nullptr},
-      {MHD_OPTION_CONNECTION_TIMEOUT, static_cast<intptr_t>(s.options.idle_timeout.count()), nullptr},
-      {MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<intptr_t>(s.options.connection_memory), nullptr},
+      {MHD_OPTION_CONNECTION_TIMEOUT, static_cast<intptr_t>(options.idle_timeout.count()), nullptr},
+      {MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<intptr_t>(options.connection_memory), nullptr},
       {MHD_OPTION_STRICT_FOR_CLIENT, 1, nullptr},
-      {MHD_OPTION_URI_LOG_CALLBACK, reinterpret_cast<intptr_t>(&Impl::on_request_line), &s},
-      {MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&Impl::on_connection), &s},
-      {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&Impl::on_completed), &s},
+      {MHD_OPTION_URI_LOG_CALLBACK, reinterpret_cast<intptr_t>(&Impl::on_request_line), this},
+      {MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&Impl::on_connection), this},
+      {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&Impl::on_completed), this},
   };
   if (tls) {
-    items.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, const_cast<char*>(s.options.tls_cert_pem.c_str())});
-    items.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, const_cast<char*>(s.options.tls_key_pem.c_str())});
+    items.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, const_cast<char*>(options.tls_cert_pem.c_str())});
+    items.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, const_cast<char*>(options.tls_key_pem.c_str())});
     items.push_back(
         {MHD_OPTION_HTTPS_PRIORITIES, 0, const_cast<char*>("NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2")});
   }
   items.push_back({MHD_OPTION_END, 0, nullptr});
-  s.daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, &Impl::on_request, &s, MHD_OPTION_ARRAY,
-                              items.data(), MHD_OPTION_END);
-  if (s.daemon == nullptr) {
-    ::close(s.listen_fd);
-    keygen::throw_input_error(std::string("the HTTP server did not start") +
-                              (tls ? " (are --tls-cert and --tls-key a PEM certificate and its key?)" : ""));
-  }
-  s.watchdog = std::thread([&s] { s.watch(); });
+  daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, &Impl::on_request, this, MHD_OPTION_ARRAY,
+                            items.data(), MHD_OPTION_END);
+  if (daemon != nullptr) return {};
+  ::close(listen_fd);
+  return input_error(std::string("the HTTP server did not start") +
+                     (tls ? " (are --tls-cert and --tls-key a PEM certificate and its key?)" : ""));
 }
 
 HttpServer::~HttpServer() {

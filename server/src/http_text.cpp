@@ -30,9 +30,13 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+keygen::Error bad(std::string message) {
+  return keygen::Error(keygen::Code::bad_input, std::move(message));
+}
+
 }  // namespace
 
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space, std::string* why) {
+keygen::Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -40,50 +44,33 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
     if (c == '%') {
       const int hi = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
       const int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
-      if (hi < 0 || lo < 0) {
-        *why = "a '%' that is not followed by two hex digits";
-        return std::nullopt;
-      }
+      if (hi < 0 || lo < 0) return bad("a '%' that is not followed by two hex digits");
       c = static_cast<char>(hi * 16 + lo);
       i += 2;
     } else if (c == '+' && plus_is_space) {
       c = ' ';
     }
     const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      *why = u == 0 ? "a NUL byte" : "a control character";
-      return std::nullopt;
-    }
+    if (u < 0x20 || u == 0x7f) return bad(u == 0 ? "a NUL byte" : "a control character");
     out.push_back(c);
   }
-  if (!is_valid_utf8(out)) {
-    *why = "bytes that are not UTF-8";
-    return std::nullopt;
-  }
+  if (!is_valid_utf8(out)) return bad("bytes that are not UTF-8");
   return out;
 }
 
-std::optional<Target> parse_target(std::string_view raw, std::string* why) {
+keygen::Result<Target> parse_target(std::string_view raw) {
   if (raw.size() > kMaxTargetBytes) {
-    *why = "the request target is longer than " + std::to_string(kMaxTargetBytes) + " bytes";
-    return std::nullopt;
+    return bad("the request target is longer than " + std::to_string(kMaxTargetBytes) + " bytes");
   }
-  if (raw.empty() || raw.front() != '/') {
-    *why = "the request target must be a path starting with '/'";
-    return std::nullopt;
-  }
+  if (raw.empty() || raw.front() != '/') return bad("the request target must be a path starting with '/'");
   Target out;
   const std::size_t q = raw.find('?');
   std::string_view path = raw.substr(0, q);
   path.remove_prefix(1);
   for (;;) {
     const std::size_t slash = path.find('/');
-    std::string segment_why;
-    auto segment = percent_decode(path.substr(0, slash), false, &segment_why);
-    if (!segment) {
-      *why = "the request path holds " + segment_why;
-      return std::nullopt;
-    }
+    auto segment = percent_decode(path.substr(0, slash), false);
+    if (!segment) return bad("the request path holds " + segment.error().message);
     out.segments.push_back(std::move(*segment));
     if (slash == std::string_view::npos) break;
     path.remove_prefix(slash + 1);
@@ -96,16 +83,11 @@ std::optional<Target> parse_target(std::string_view raw, std::string* why) {
     query.remove_prefix(amp == std::string_view::npos ? query.size() : amp + 1);
     if (pair.empty()) continue;
     const std::size_t eq = pair.find('=');
-    std::string part_why;
-    auto name = percent_decode(pair.substr(0, eq), true, &part_why);
-    std::optional<std::string> value =
-        name ? percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true,
-                              &part_why)
-             : std::nullopt;
-    if (!name || !value) {
-      *why = "the query holds " + part_why;
-      return std::nullopt;
-    }
+    auto name = percent_decode(pair.substr(0, eq), true);
+    if (!name) return bad("the query holds " + name.error().message);
+    auto value =
+        percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+    if (!value) return bad("the query holds " + value.error().message);
     out.query.emplace_back(std::move(*name), std::move(*value));
   }
   return out;

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "seatkey/keygen/error.hpp"
+
 namespace seatkey::server::detail {
 
 inline constexpr std::size_t kMaxTargetBytes = 8192;
@@ -19,14 +21,15 @@ struct Target {
   std::vector<std::pair<std::string, std::string>> query;  // decoded ('+' is a space), in order
 };
 
-// Percent-decoding of one path segment or query component. nullopt (and *why) for a '%' not
+// Percent-decoding of one path segment or query component. An input error for a '%' not
 // followed by two hex digits, a NUL or other control character (raw or escaped), or bytes that
-// are not UTF-8 once decoded. `plus_is_space`: in a query, '+' stands for a space.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space, std::string* why);
+// are not UTF-8 once decoded (the message names which). `plus_is_space`: in a query, '+' stands
+// for a space.
+keygen::Result<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
-// nullopt (and *why) for a target that is not a path ("*", "http://host/..."), is longer than
+// An input error for a target that is not a path ("*", "http://host/..."), is longer than
 // kMaxTargetBytes, or has a component percent_decode() refuses.
-std::optional<Target> parse_target(std::string_view raw, std::string* why);
+keygen::Result<Target> parse_target(std::string_view raw);
 
 // An Idempotency-Key header's value: a token of 1 to 255 visible ASCII characters, or the same
 // as an RFC 8941 string ("..." quoted, as draft-ietf-httpapi-idempotency-key-header writes it).

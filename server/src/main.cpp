@@ -19,11 +19,12 @@
 #include <thread>
 
 #include "http_text.hpp"
+#include "openapi.hpp"
 #include "seatkey/common/file.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
-#include "seatkey/keygen/ledger.hpp"
-#include "seatkey/keygen/orders.hpp"
+#include "seatkey/keygen/io/input.hpp"
+#include "seatkey/keygen/ledger/ledger.hpp"
 #include "seatkey/server/api.hpp"
 #include "seatkey/server/http_server.hpp"
 #include "seatkey/server/signer.hpp"
@@ -33,7 +34,8 @@ namespace {
 using namespace seatkey;
 using namespace seatkey::server;
 
-constexpr int kStopped = 0, kRefused = 1, kInputError = 2, kSignerLost = 3;
+// Besides the exit status of each kind of error (keygen::kKinds): 0 stopped, 3 signer lost.
+constexpr int kStopped = 0, kSignerLost = 3;
 constexpr std::size_t kMaxTlsFileBytes = 1u << 20;
 
 struct Options {
@@ -56,11 +58,23 @@ void log(const std::string& line) {
   std::cerr << "seatkey-server: " << line << "\n" << std::flush;
 }
 
+// How serve() stops on an error: main() prints it and exits with its kind's status.
+struct Stop {
+  keygen::Error error;
+};
+template <class T>
+T need(keygen::Result<T> result) {
+  if (!result) throw Stop{std::move(result).error()};
+  return std::move(result).value();
+}
+[[noreturn]] void stop_input(std::string message) {
+  throw Stop{keygen::Error(keygen::Code::bad_input, std::move(message))};
+}
+
 std::string read_tls_file(const std::string& path, const char* what) {
   auto text = read_file_bounded(path, kMaxTlsFileBytes);
-  if (!text) keygen::throw_input_error(std::string("cannot read ") + what + " " + text.error().message);
-  if (text->size() > kMaxTlsFileBytes)
-    keygen::throw_input_error(std::string(what) + " " + path + " is too large");
+  if (!text) stop_input(std::string("cannot read ") + what + " " + text.error().message);
+  if (text->size() > kMaxTlsFileBytes) stop_input(std::string(what) + " " + path + " is too large");
   return std::move(*text);
 }
 
@@ -83,94 +97,109 @@ std::string describe_exit(int status) {
   return "status " + std::to_string(status);
 }
 
+// The ledger must know the signer's key; its warnings are logged.
+void check_ledger(const Options& o, const SignerProcess& process) {
+  const keygen::Ledger ledger = need(keygen::Ledger::open(o.ledger, keygen::Ledger::Access::read_write));
+  for (const std::string& w : ledger.warnings()) log("warning: " + terminal_safe(w));
+  if (!need(ledger.keys().knows(process.public_key.id()))) {
+    throw Stop{keygen::Error(keygen::Code::unknown_signing_key,
+                             "the key " + process.public_key.id() + " is not a signing key of ledger " +
+                                 keygen::ledger_name(o.ledger) +
+                                 "; register it first: seatkey-keygen ledger add-key --ledger " +
+                                 keygen::ledger_name(o.ledger) + " --key " + o.key)};
+  }
+  if (need(ledger.keys().development())) {
+    log("warning: ledger " + terminal_safe(keygen::ledger_name(o.ledger)) +
+        " issues with the development key of keys/, whose secret everyone has: for tests only");
+  }
+}
+
+HttpOptions http_options_of(const Options& o) {
+  HttpOptions http;
+  http.listen = o.listen;
+  if (!o.tls_cert.empty()) {
+    http.tls_cert_pem = read_tls_file(o.tls_cert, "--tls-cert");
+    http.tls_key_pem = read_tls_file(o.tls_key, "--tls-key");
+  }
+  http.threads = o.threads;
+  http.max_connections = o.max_connections;
+  http.max_connections_per_address = o.max_connections_per_address;
+  http.header_timeout = std::chrono::seconds(o.header_timeout);
+  http.body_timeout = std::chrono::seconds(o.body_timeout);
+  return http;
+}
+
+struct Ending {
+  int exit_code = kStopped;
+  std::optional<int> signer_exit;  // the signer's wait status, when it ended first
+};
+
+// Waits for SIGTERM or SIGINT, or for the signer to be gone.
+Ending wait_for_the_end(const Api& api, const RemoteSigner& signer, pid_t signer_pid) {
+  sigset_t wanted;
+  sigemptyset(&wanted);
+  for (int sig : {SIGTERM, SIGINT, SIGCHLD}) sigaddset(&wanted, sig);
+  for (;;) {
+    const timespec second{1, 0};
+    const int sig = ::sigtimedwait(&wanted, nullptr, &second);
+    if (sig == SIGTERM || sig == SIGINT) {
+      log(std::string("stopping (") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+          "): no new connections; the requests in flight finish");
+      return {};
+    }
+    if (sig != SIGCHLD && !api.signer_lost() && signer.alive()) continue;
+    Ending ending{kSignerLost, std::nullopt};
+    int status = 0;
+    if (::waitpid(signer_pid, &status, WNOHANG) == signer_pid) {
+      ending.signer_exit = status;
+    } else if (!api.signer_lost() && signer.alive()) {
+      continue;  // another child (none is expected)
+    }
+    log("error: the signer process is gone: requests that need a signature get 503; the server stops");
+    return ending;
+  }
+}
+
+int run_server(const Options& o, const SignerProcess& process, RemoteSigner& signer,
+               const std::function<SignerStatus()>& signer_status) {
+  check_ledger(o, process);
+  const HttpOptions http_options = http_options_of(o);
+  ApiOptions api_options;
+  api_options.ledger_path = o.ledger;
+  api_options.ledger_connections = o.threads;
+  api_options.issuer = o.issuer;
+  const std::unique_ptr<Api> api = need(Api::create(api_options, signer, signer_status));
+  const std::unique_ptr<HttpServer> http = need(HttpServer::start(*api, http_options));
+  log("listening on " + http->url() + " (ledger " + terminal_safe(keygen::ledger_name(o.ledger)) +
+      ", signing key " + process.public_key.id() + ", signer process " + std::to_string(process.pid) + ")");
+  const Ending ending = wait_for_the_end(*api, signer, process.pid);
+  http->stop_accepting();
+  if (!http->wait_idle(std::chrono::steady_clock::now() + std::chrono::seconds(o.shutdown_timeout)))
+    log("warning: requests still in flight after " + std::to_string(o.shutdown_timeout) + " s: closed");
+  http->stop();
+  const SignerStatus last = signer_status();
+  signer.close();
+  const int status = ending.signer_exit ? *ending.signer_exit : reap_signer(process.pid);
+  log("stopped after " + std::to_string(http->requests()) + " requests; signer: " +
+      (last.alive ? std::to_string(last.signatures) + " signatures" : std::string("gone")) + ", " +
+      describe_exit(status));
+  return ending.exit_code;
+}
+
 int serve(const Options& o) {
-  (void)keygen::check_text("the issuer (--issuer / SEATKEY_ISSUER)", o.issuer);
+  (void)need(keygen::check_text("the issuer (--issuer / SEATKEY_ISSUER)", o.issuer));
   if (o.tls_cert.empty() != o.tls_key.empty()) {
-    keygen::throw_input_error("--tls-cert and --tls-key go together (a certificate and its private key)");
+    stop_input("--tls-cert and --tls-key go together (a certificate and its private key)");
   }
   // The signer first, while this process has read nothing secret and runs no thread.
-  const SignerProcess process = start_signer({o.key, o.passphrase_file});
+  const SignerProcess process = need(start_signer({o.key, o.passphrase_file}));
   RemoteSigner signer(process.fd, process.public_key);
-  const auto signer_status = [&signer] {
+  const std::function<SignerStatus()> signer_status = [&signer] {
     const auto stats = signer.stats();
     return stats ? SignerStatus{true, stats->signatures, stats->refusals} : SignerStatus{};
   };
   try {
-    {
-      const keygen::Ledger ledger = keygen::Ledger::open(o.ledger, keygen::Ledger::Access::read_write);
-      for (const std::string& w : ledger.warnings()) log("warning: " + terminal_safe(w));
-      bool known = false;
-      for (const keygen::SigningKey& k : ledger.signing_keys())
-        known = known || k.key_id == process.public_key.id();
-      if (!known) {
-        keygen::throw_refusal("the key " + process.public_key.id() + " is not a signing key of ledger " +
-                              keygen::ledger_name(o.ledger) +
-                              "; register it first: seatkey-keygen ledger add-key --ledger " +
-                              keygen::ledger_name(o.ledger) + " --key " + o.key);
-      }
-      if (ledger.is_development()) {
-        log("warning: ledger " + terminal_safe(keygen::ledger_name(o.ledger)) +
-            " issues with the development key of keys/, whose secret everyone has: for tests only");
-      }
-    }
-    HttpOptions http_options;
-    http_options.listen = o.listen;
-    if (!o.tls_cert.empty()) {
-      http_options.tls_cert_pem = read_tls_file(o.tls_cert, "--tls-cert");
-      http_options.tls_key_pem = read_tls_file(o.tls_key, "--tls-key");
-    }
-    http_options.threads = o.threads;
-    http_options.max_connections = o.max_connections;
-    http_options.max_connections_per_address = o.max_connections_per_address;
-    http_options.header_timeout = std::chrono::seconds(o.header_timeout);
-    http_options.body_timeout = std::chrono::seconds(o.body_timeout);
-    ApiOptions api_options;
-    api_options.ledger_path = o.ledger;
-    api_options.ledger_connections = o.threads;
-    api_options.issuer = o.issuer;
-    Api api(api_options, signer, signer_status);
-    HttpServer http(api, http_options);
-    log("listening on " + http.url() + " (ledger " + terminal_safe(keygen::ledger_name(o.ledger)) +
-        ", signing key " + process.public_key.id() + ", signer process " + std::to_string(process.pid) + ")");
-
-    sigset_t wanted;
-    sigemptyset(&wanted);
-    for (int sig : {SIGTERM, SIGINT, SIGCHLD}) sigaddset(&wanted, sig);
-    int exit_code = kStopped;
-    std::optional<int> signer_exit;
-    for (;;) {
-      const timespec second{1, 0};
-      const int sig = ::sigtimedwait(&wanted, nullptr, &second);
-      if (sig == SIGTERM || sig == SIGINT) {
-        log(std::string("stopping (") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
-            "): no new connections; the requests in flight finish");
-        break;
-      }
-      if (sig == SIGCHLD || api.signer_lost() || !signer.alive()) {
-        int status = 0;
-        if (::waitpid(process.pid, &status, WNOHANG) == process.pid) {
-          signer_exit = status;
-        } else if (!api.signer_lost() && signer.alive()) {
-          continue;  // another child (none is expected)
-        }
-        log("error: the signer process is gone: requests that need a signature get 503; the server stops");
-        exit_code = kSignerLost;
-        break;
-      }
-    }
-    http.stop_accepting();
-    const bool idle =
-        http.wait_idle(std::chrono::steady_clock::now() + std::chrono::seconds(o.shutdown_timeout));
-    if (!idle)
-      log("warning: requests still in flight after " + std::to_string(o.shutdown_timeout) + " s: closed");
-    http.stop();
-    const SignerStatus last = signer_status();
-    signer.close();
-    const int status = signer_exit ? *signer_exit : reap_signer(process.pid);
-    log("stopped after " + std::to_string(http.requests()) + " requests; signer: " +
-        (last.alive ? std::to_string(last.signatures) + " signatures" : std::string("gone")) + ", " +
-        describe_exit(status));
-    return exit_code;
+    return run_server(o, process, signer, signer_status);
   } catch (...) {
     signer.close();
     reap_signer(process.pid);
@@ -178,20 +207,8 @@ int serve(const Options& o) {
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  // Every thread starts with these blocked; the main thread waits for them (sigtimedwait).
-  sigset_t blocked;
-  sigemptyset(&blocked);
-  for (int sig : {SIGTERM, SIGINT, SIGCHLD}) sigaddset(&blocked, sig);
-  ::pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-
-  Options o;
-  CLI::App app{
-      "seatkey-server: the back office's HTTP API (JSON, OpenAPI at /v1/openapi.json) over one ledger",
-      "seatkey-server"};
+// The command line: the options of `o`, --version, --openapi and the help's footer.
+void setup(CLI::App& app, Options& o) {
   app.set_version_flag("--version", std::string("seatkey-server ") + SEATKEY_VERSION);
   app.add_option("--ledger", o.ledger,
                  "the ledger: a SQLite file, or a postgresql:// URL (seatkey-keygen ledger init makes one)")
@@ -234,6 +251,13 @@ int main(int argc, char** argv) {
                  "seconds the requests in flight get to finish after SIGTERM")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
+  app.add_flag_callback(
+      "--openapi",
+      [] {
+        std::cout << openapi_document();
+        throw CLI::Success();
+      },
+      "print the OpenAPI document the server serves at /v1/openapi.json, and exit");
   app.footer(
       "\nThe vendor key is read, unlocked and used only by a signer process forked at start; this\n"
       "process parses HTTP and never holds it. SIGTERM or SIGINT: stop accepting, finish the\n"
@@ -241,6 +265,23 @@ int main(int argc, char** argv) {
       "input error; 3: the signer process died (the server stops; restart it).\n"
       "\nExample:\n"
       "  seatkey-server --ledger licenses.db --key vendor.key --passphrase-file passphrase.txt\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Every thread starts with these blocked; the main thread waits for them (sigtimedwait).
+  sigset_t blocked;
+  sigemptyset(&blocked);
+  for (int sig : {SIGTERM, SIGINT, SIGCHLD}) sigaddset(&blocked, sig);
+  ::pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  Options o;
+  CLI::App app{
+      "seatkey-server: the back office's HTTP API (JSON, OpenAPI at /v1/openapi.json) over one ledger",
+      "seatkey-server"};
+  setup(app, o);
   const auto error = [](const std::string& message) {
     std::cerr << "seatkey-server: " << terminal_safe(message) << "\n";
   };
@@ -249,15 +290,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
     error("error: " + std::string(e.what()) + " (run with --help for the usage)");
-    return kInputError;
+    return keygen::kind_info(keygen::Kind::input).exit_status;
   }
   try {
     return serve(o);
-  } catch (const keygen::Failure& e) {
-    error((e.kind() == keygen::Failure::Kind::refused ? "refused: " : "error: ") + std::string(e.what()));
-    return e.kind() == keygen::Failure::Kind::refused ? kRefused : kInputError;
+  } catch (const Stop& stop) {
+    const keygen::Kind kind = stop.error.kind;
+    error((kind == keygen::Kind::refused ? "refused: " : "error: ") + stop.error.message);
+    return keygen::kind_info(kind).exit_status;
   } catch (const std::exception& e) {
     error("error: " + std::string(e.what()));
-    return kInputError;
+    return keygen::kind_info(keygen::Kind::input).exit_status;
   }
 }

@@ -20,8 +20,8 @@
 #include "seatkey/common/paseto.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
-#include "seatkey/keygen/key_file.hpp"
-#include "seatkey/keygen/passphrase.hpp"
+#include "seatkey/keygen/io/key_file.hpp"
+#include "seatkey/keygen/io/passphrase.hpp"
 #include "seatkey/signing/claims_writer.hpp"
 
 namespace seatkey::server {
@@ -108,17 +108,14 @@ void close_other_descriptors(int keep) {
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   close_other_descriptors(fd);
-  std::optional<SecretKey> key;
-  try {
-    key = keygen::load_key_file(source.key_file, [&] {
-      return keygen::obtain_passphrase(source.passphrase_file, "the key " + source.key_file, false);
-    });
-  } catch (const std::exception& e) {
-    wipe_passphrase_variable();
-    write_frame(fd, status_body(Status::refused, e.what()));
+  auto key = keygen::load_key_file(source.key_file, [&] {
+    return keygen::obtain_passphrase(source.passphrase_file, "the key " + source.key_file, false);
+  });
+  wipe_passphrase_variable();
+  if (!key) {
+    write_frame(fd, status_body(Status::refused, key.error().message));
     std::_Exit(2);
   }
-  wipe_passphrase_variable();
   SignerService service(std::move(*key));
   if (!write_frame(fd, status_body(Status::ok, service.public_key().to_paserk()))) std::_Exit(2);
   const ServeEnd end = serve(service, fd);
@@ -281,18 +278,32 @@ void RemoteSigner::close() {
   fd_ = -1;
 }
 
-SignerProcess start_signer(const SignerKeySource& source) {
+namespace {
+
+keygen::Error start_error(std::string message) {
+  return keygen::Error(keygen::Code::bad_input, std::move(message));
+}
+
+// Waits for the child that did not announce a key (killing it first when `kill`).
+void reap(pid_t pid, int fd, bool kill) {
+  ::close(fd);
+  if (kill) ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+}
+
+}  // namespace
+
+keygen::Result<SignerProcess> start_signer(const SignerKeySource& source) {
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-    keygen::throw_input_error(std::string("cannot make the signer's socket: ") + std::strerror(errno));
+    return start_error(std::string("cannot make the signer's socket: ") + std::strerror(errno));
   }
   std::cout.flush();
   std::cerr.flush();
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
-  if (pid < 0) {
-    keygen::throw_input_error(std::string("cannot start the signer process: ") + std::strerror(errno));
-  }
+  if (pid < 0) return start_error(std::string("cannot start the signer process: ") + std::strerror(errno));
   if (pid == 0) {
     ::close(fds[0]);
     run_signer_child(source, fds[1], parent);
@@ -302,25 +313,18 @@ SignerProcess start_signer(const SignerKeySource& source) {
   std::string hello;
   const FrameRead read = read_frame(fds[0], &hello);
   if (read != FrameRead::ok || hello.empty()) {
-    ::close(fds[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    keygen::throw_input_error("the signer process ended before announcing its key");
+    reap(pid, fds[0], false);
+    return start_error("the signer process ended before announcing its key");
   }
   const std::string_view rest = std::string_view(hello).substr(1);
   if (hello[0] != static_cast<char>(Status::ok)) {
-    ::close(fds[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    keygen::throw_input_error(std::string(rest));
+    reap(pid, fds[0], false);
+    return start_error(std::string(rest));
   }
   auto key = PublicKey::from_paserk(rest);
   if (!key) {
-    ::close(fds[0]);
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    keygen::throw_input_error("the signer process announced no valid public key");
+    reap(pid, fds[0], true);
+    return start_error("the signer process announced no valid public key");
   }
   return SignerProcess{pid, fds[0], std::move(*key)};
 }

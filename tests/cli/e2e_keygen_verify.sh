@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=keygen,verify seconds=15
 # End to end: license files made by seatkey-keygen, checked by seatkey-verify. Every exit code
 # and the JSON entitlement's fields, for the stories of docs/format.md (rules 1-5) and
 # docs/back-office.md (issuing rules).

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: hardening: 8 processes issuing, voiding and backing up - the chain stays linear and verifies, no serial reused
+# ctest: needs=keygen,verify,mint seconds=30
 # 8 seatkey-keygen processes at once on one ledger: 6 issuing packs, 2 voiding packs issued
 # before, one of them also issuing revocation lists, while `ledger backup` copies the ledger:
 # every command succeeds, no serial is reused, the chain stays linear (ledger verify passes on

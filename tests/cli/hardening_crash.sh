@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: hardening: SIGKILL mid-issue - the ledger holds all or none of the command's rows, serials never reused
+# ctest: needs=keygen,verify,mint seconds=90
 # Ledger crash safety: seatkey-keygen is killed with SIGKILL at a random moment of a
 # 9,999-pack `issue users --count` (the most one appliance can hold besides its server license)
 # and of a multi-order `issue batch`. After every kill the ledger holds all of that command's

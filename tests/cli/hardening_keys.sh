@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: hardening: key hygiene - 0600 keys, unsafe keys refused, passphrase never printed
+# ctest: needs=keygen,verify,mint seconds=20
 # Key hygiene beyond keygen_keys.sh: new key files are 0600 whatever the umask; a key or
 # passphrase file that any group or other bit opens is refused, also behind a symlink; a wrong
 # passphrase fails cleanly for every command that signs, writing nothing; and the passphrase

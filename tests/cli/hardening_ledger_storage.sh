@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: hardening: read-only or full ledger - a clear error, exit 2, no token printed, ledger unchanged
+# ctest: needs=keygen,verify,mint seconds=20
 # A ledger seatkey-keygen cannot write (read-only file system, or no write permission) or
 # that fills up (a full file system, a file-size limit): `issue` exits 2 with a clear error,
 # prints no token, and leaves the ledger as it was; the next issue on a sound disk works.

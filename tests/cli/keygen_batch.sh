@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: issue batch: cumulative rules, all or nothing, strict JSON
+# ctest: needs=keygen,mint seconds=10
 # issue batch: the rules apply cumulatively in order; any refusal or input error issues
 # nothing; the JSON is strict (no duplicated keys, no unknown fields).
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: commands: --version, unknown commands named, the exit status in --help
+# ctest: needs=keygen,mint seconds=5
 # The command line itself: --version; a mistyped command is named, with the commands there
 # are (not CLI11's "A subcommand is required"); --help's exit status says what exit 1 means.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"

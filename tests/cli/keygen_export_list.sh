@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: export and ledger list: the appliance's license file, table and JSON
+# ctest: needs=keygen,mint seconds=10
 # export prints the appliance's license file (active server license + unexpired packs, each
 # described); ledger list shows a table for people and JSON for scripts.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: FIFOs and devices as key, passphrase, orders and inspect files: an error, never a hang
+# ctest: needs=keygen,mint seconds=10
 # Every file seatkey-keygen reads may be a FIFO (or a device) where a file was expected: a clear
 # error at once, never a hang (each command runs under `timeout 5`: exit 124 would be a hang).
 # `--orders -` and `inspect -` still read standard input, a pipe or a FIFO alike.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: finding things: ledger list filters, ledger show, report, ledger backup
+# ctest: needs=keygen,mint seconds=20
 # Finding things: ledger list's filters, ledger show, report (text, CSV, JSON), ledger backup;
 # their input errors.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"

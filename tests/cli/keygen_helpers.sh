@@ -70,6 +70,20 @@ issued() {
   done <out
 }
 
+# run_workers N: `worker 0` ... `worker N-1` (a function of the script) at once, waited for;
+# a worker writes each failed command to failed.W (and its messages to errors.W): any fails.
+run_workers() {
+  local n=$1 w pid pids=()
+  for ((w = 0; w < n; w++)); do
+    worker "$w" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+  for ((w = 0; w < n; w++)); do
+    [ ! -e "failed.$w" ] || { cat "failed.$w" "errors.$w" >&2; fail "worker $w had failed runs"; }
+  done
+}
+
 # printed_packs_match_ledger N: the workers' tokens.* hold N distinct tokens (into packs.txt),
 # exactly the ledger's N user packs, with N distinct serials 2..N+1 after server license 1.
 printed_packs_match_ledger() {

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: inspect: vectors 4-S-1/4-S-2 verify, 4-F-4/4-F-5 exit 1
+# ctest: needs=keygen,mint seconds=10
 # inspect: decodes any token (marked UNVERIFIED); with --public the verdict: the official
 # vectors 4-S-1 and 4-S-2 verify, 4-F-4 and 4-F-5 exit 1; tampered or foreign tokens exit 1.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"

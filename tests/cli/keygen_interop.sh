@@ -1,17 +1,12 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: interop: every issued token verifies with the npm paseto package
+# ctest: needs=keygen,mint,interop seconds=60
 # Every token seatkey-keygen issues verifies with an independent PASETO v4 implementation,
 # the npm `paseto` package run by Node, given only the k4.public key (tests/interop/verify.js).
 # Expects NODE, NPM, INTEROP_SOURCE (tests/interop) and INTEROP_DIR (in the build directory).
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
 
-# npm ci into the build directory, never the source tree; skipped when the lock is unchanged.
-mkdir -p "$INTEROP_DIR"
-if ! cmp -s "$INTEROP_SOURCE/package-lock.json" "$INTEROP_DIR/package-lock.json" ||
-  [ ! -d "$INTEROP_DIR/node_modules/paseto" ]; then
-  cp "$INTEROP_SOURCE/package.json" "$INTEROP_SOURCE/package-lock.json" "$INTEROP_DIR/"
-  (cd "$INTEROP_DIR" && "$NPM" ci --no-audit --no-fund --loglevel=error) >npm.log 2>&1 ||
-    { cat npm.log >&2; fail "npm ci failed in $INTEROP_DIR"; }
-fi
+npm_ci "$INTEROP_SOURCE" "$INTEROP_DIR" paseto
 cp "$INTEROP_SOURCE/verify.js" "$INTEROP_DIR/verify.js"
 
 # Tokens of every kind and optional claim, from the development key and from a fresh

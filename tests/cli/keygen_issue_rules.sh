@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: issuing rules: each refusal exits 1 with its reason and leaves the ledger unchanged
+# ctest: needs=keygen,mint seconds=15
 # The issuing rules (docs/back-office.md): each refusal exits 1 with its reason, prints no
 # token and leaves the ledger exactly as it was; input errors exit 2 the same way.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
@@ -15,7 +17,7 @@ expect_eq "$(sqlite3 "$LEDGER" "SELECT serial, kind, appliance, edition, users, 
 expect_eq "$(sqlite3 "$LEDGER" "SELECT key_id, issuer FROM licenses")" \
   "k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW|seatkey"
 expect_eq "$(sqlite3 "$LEDGER" "PRAGMA journal_mode")" wal
-expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5
 
 # Packs: 1 or 5 users, counted toward the Compact's 20. Without --customer they are the
 # customer's of the server license, named and quoted as every summary line does.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: key files: 0600, never overwritten, unsafe files and wrong passphrases refused
+# ctest: needs=keygen,mint seconds=20
 # seatkey-keygen key files: created 0600 and never overwritten; passphrase sources; unsafe
 # files, wrong passphrases and missing passphrases refused; the passphrase never printed.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: postgres cli: ledger copy SQLite to PostgreSQL to SQLite keeps the head hash and the serial counter; refusals leave nothing
+# ctest: needs=keygen,verify,server,postgres seconds=30
 # ledger copy, SQLite -> PostgreSQL -> SQLite: a ledger with licenses of every kind, voids, a
 # transfer, revocation lists, a standby, API tokens (one revoked, one that wrote rows through
 # seatkey-server with an Idempotency-Key) and a second signing key keeps its head hash at each

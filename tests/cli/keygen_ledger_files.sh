@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: ledger files: 0600 whatever the umask; never written when group or others may write
+# ctest: needs=keygen,mint seconds=40
 # The ledger holds every customer, order and token: it, its -wal and its -shm are mode 0600
 # whatever the umask. A ledger that group or others may write is never written (exit 2,
 # saying to chmod 600); one they may read is read, and written, with a warning.

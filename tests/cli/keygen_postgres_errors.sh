@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: postgres cli: keygen on PostgreSQL: no server, not a ledger, two inits at once, a connection lost mid-batch: exit 2, nothing written
+# ctest: needs=keygen,verify,postgres seconds=45
 # What a desk can hit with a PostgreSQL ledger: no server at the URL, a database that is not a
 # ledger (empty, or another application's licenses table), and the connection lost while a
 # large batch is being written: exit 2, no token printed, nothing of the batch in the database,

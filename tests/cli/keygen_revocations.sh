@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: revocations: cumulative signed lists, seq one more each time, refused when nothing is new
+# ctest: needs=keygen,mint seconds=10
 # revocations issue: the next cumulative revocation list, signed, recorded, printed; seq one
 # more each time, every serial ever voided or transferred, in numeric order; refused when
 # nothing is new. revocations list: a table, or JSON with the tokens.

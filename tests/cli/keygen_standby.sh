@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: standby: a redundancy pair issued, exported and verified; --replace voids; refusals named
+# ctest: needs=keygen,verify,mint seconds=15
 # Standby licenses (a redundancy pair): the primary P gets a server license and packs, the
 # standby S a standby license naming P; export of S writes the standby license and P's
 # licenses, and seatkey-verify on S reports P's users and standby_for. --replace voids the

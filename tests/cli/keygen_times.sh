@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: times: outside 0000-9999 refused; a ledger with such a row still lists, naming it
+# ctest: needs=keygen,mint seconds=10
 # Times are RFC 3339 in the years 0000-9999 once their offset is applied: anything beyond is an
 # input error before anything is signed (every time option, every batch field); the edges
 # themselves are times. A ledger that already holds a row with such a time (as a tool that

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: API tokens: printed once, stored hashed, names never reused, revoked ones listed
+# ctest: needs=keygen,mint seconds=10
 # seatkey-keygen token create|list|revoke: seatkey-server's API tokens. The token is printed
 # alone on stdout, once; the ledger keeps only its hash; names are never reused; a revoked token
 # stays listed.

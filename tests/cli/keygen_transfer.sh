@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: transfer: an appliance's licenses re-issued for another, the old ones taken back
+# ctest: needs=keygen,mint seconds=10
 # transfer (RMA, VM re-install): the old appliance's active server license and live packs
 # re-issued for the new one in one transaction, the old ones taken back; the new license file
 # has the same users; refusals named, nothing written.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: untrusted text: C1 and bidi refused; ledger text and file names printed escaped
+# ctest: needs=keygen,mint seconds=20
 # Text that could disguise what a terminal shows never gets into a license, and never reaches
 # the terminal raw: C1 controls and bidirectional overrides, isolates and marks are refused in
 # --customer, --order, --issuer and batch fields; whatever the ledger holds (written by hand or

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: keygen cli: void: events all or nothing; export and the issuing rules leave voided licenses out
+# ctest: needs=keygen,mint seconds=15
 # void: a void event per serial, all or nothing, the row never changes; a voided license leaves
 # export and the issuing rules (a voided pack frees room under the Compact cap, a voided server
 # license is no longer active). Every refusal and input error named, the ledger unchanged.

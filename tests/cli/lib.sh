@@ -67,4 +67,16 @@ expect_err_lacks() { ! grep -qF -- "$1" err || fail "stderr should not contain: 
 expect_eq() { [ "$1" = "$2" ] || fail "expected '$2', got '$1' ${3:-}"; }
 
 # Prints the closing line CTest's log shows for this script.
+# npm_ci SOURCE DIR MODULE: SOURCE's package.json and package-lock.json installed with npm ci in
+# DIR (in the build folder, never the source tree); skipped when DIR has MODULE and the same lock.
+npm_ci() {
+  local source=$1 dir=$2 module=$3
+  mkdir -p "$dir"
+  if ! cmp -s "$source/package-lock.json" "$dir/package-lock.json" || [ ! -d "$dir/node_modules/$module" ]; then
+    cp "$source/package.json" "$source/package-lock.json" "$dir/"
+    (cd "$dir" && "$NPM" ci --no-audit --no-fund --loglevel=error) >npm.log 2>&1 ||
+      { cat npm.log >&2; fail "npm ci failed in $dir"; }
+  fi
+}
+
 pass() { echo "ok: $TESTS_RUN commands checked"; exit 0; }

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # Times past 2038-01-19T03:14:07Z, where a 32-bit time_t ends: licenses issued, expiring and
 # with an update option past it, a clock and a state file's high-water mark past it. On every
 # target; on 32-bit ARM (armhf, whose time_t is 32 bits unless asked otherwise) they are the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # --appliance-file F: only a regular file is read, symbolic links followed. The pseudo-files of
 # /proc (and /sys) that firmware reads IDs from are regular files and work; a FIFO, a device, a
 # socket or a directory is refused at once (exit 2, one line naming it), never waited on: a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # A UTF-8 byte order mark (EF BB BF, which Windows PowerShell and Notepad write) at the very
 # start of a license file, of each file of a license directory, of standard input and of a
 # trusted-keys file is skipped; anywhere else it is part of its line (docs/format.md).

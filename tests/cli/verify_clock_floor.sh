@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # The clock floor (docs/format.md): the rules apply at max(clock, clock floor), the floor being
 # the newest iat of any license whose signature verified, a firmware build's time and the state
 # file's high-water mark. --now stands in for the system clock and cannot go below the floor:

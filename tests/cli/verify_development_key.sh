@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # A development build says so, and so does every result resting on the public development key
 # (keys/development.*, whose secret is public too): --version names it, the summary names the
 # accepted licenses it signed, --json flags them ("development_key") in the entitlement and in

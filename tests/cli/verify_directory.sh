@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # --licenses DIR: every regular file in name order; hidden files, subdirectories and FIFOs
 # skipped; symbolic links followed; sources are DIR/name:line.
 . "$SOURCE_DIR/tests/cli/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # seatkey-verify exit status: 0 licensed, 1 not licensed, 2 usage or input error.
 . "$SOURCE_DIR/tests/cli/lib.sh"
 . "$SOURCE_DIR/tests/cli/mint_lib.sh"

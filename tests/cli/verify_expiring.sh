@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # Expiry warnings (docs/format.md): every accepted report carries "expires" (or null); the
 # licenses that expire within --warn-days N (30) of the evaluation time are listed in
 # "expiring", soonest first, and named in the summary with the time left.

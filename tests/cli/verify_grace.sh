@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # Grace (docs/format.md): with --state, an evaluation worse than the last good one for a
 # reason other than expiry keeps the last good entitlement for --grace-days (30) from the first
 # worse boot, exit 0; repeated boots, deleting and restoring the license files or setting the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # seatkey-verify input errors: exit 2, one clear message on stderr naming the input, nothing
 # on stdout.
 . "$SOURCE_DIR/tests/cli/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # seatkey-verify install: the PBX's "upload license" (docs/firmware.md, "Activating an
 # appliance"). Installed as license.lic and booted; the file it replaced kept hidden, unread by
 # the boot check; refused, naming what is lower, unless --force; never a file for another

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # seatkey-verify --json: every field of the entitlement (docs/format.md) with its exact name,
 # null where the format says so, each list entry {serial, kind, users, expires, development_key,
 # source, reason, message}. (The clock floor, grace, expiry and warning fields in their own

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # seatkey-verify request: the offline activation request (docs/format.md, "Activation
 # requests"): one line of SKR1 and 0-9 A-Z -, carrying the ID, the codes and the time exactly as
 # the documented example does; a code's typo named by its group before anything is sent; usage

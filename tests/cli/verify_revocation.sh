@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # Revocation end to end: seatkey-keygen voids a pack and issues a revocation list; seatkey-verify
 # with that list in the license folder rejects a kept copy of the old pack as revoked (--json,
 # the summary). A newer list replaces the older one; a list from an unknown key or a damaged

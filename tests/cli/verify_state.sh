@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # --state FILE (docs/format.md, "The state file"): created 0600 whatever the umask, JSON with
 # the high-water mark, the last good entitlement and the grace; missing, damaged, unreadable
 # or unwritable it is a warning on stderr (and in --json's warnings), never a failed boot; a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint seconds=60
 # Concurrent boot checks with one state file take turns on its lock file: 40 at once,
 # each with its own clock, leave a whole state file whose high-water mark is the latest clock
 # of them all (none of them wrote over a later one), exactly one of them found no state file,

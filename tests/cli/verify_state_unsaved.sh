@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # A grace never outlives what the state file recorded. The state file's lock is a 0600 lock
 # file of the verifier's own beside it, so whoever may only read the state folder cannot block
 # it by locking the folder. A state file that cannot be written (a full disk) counts a grace

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # "-" reads standard input: --licenses - (e.g. seatkey-keygen export ... | seatkey-verify
 # --licenses - ...), sources "stdin:LINE", and --appliance-file -. Standard input is bounded
 # like a file (5 MiB, 10,000 licenses; 4096 bytes for an ID): an endless one is refused, never

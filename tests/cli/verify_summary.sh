@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # seatkey-verify's human summary: edition, licensed users of max, update option, each
 # rejected license with its reason in words.
 . "$SOURCE_DIR/tests/cli/lib.sh"

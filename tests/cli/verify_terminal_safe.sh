@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # Untrusted text never reaches the terminal raw. File names (in sources and in the messages that
 # quote them), paths, typed values and file contents are shown with every control character,
 # DEL, C1 control, bidirectional formatting character and invalid UTF-8 byte as a visible

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # Times exist from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z, in UTC (docs/format.md): an
 # offset that carries a time past either end makes it invalid, so every time seatkey prints
 # has a four-digit year and parses again. --now outside the range is an input error; a token

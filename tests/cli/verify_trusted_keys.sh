@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest: needs=verify,mint
 # Trusted keys: the built-in development key by default; --trusted-keys replaces it; several
 # keys at once let a vendor rotate keys.
 . "$SOURCE_DIR/tests/cli/lib.sh"

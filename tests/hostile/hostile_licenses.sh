@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: hostile: license files - every hostile token gets its reason, limits refuse the set, memory bounded
+# ctest: needs=verify,mint seconds=60
 # seatkey-verify on hostile license files. Every hostile token is rejected with its reason
 # (docs/format.md, rule 1), every hostile set is evaluated or refused with a clear error
 # (exit 2), and nothing crashes: a signal or a sanitizer report shows up as an unexpected exit

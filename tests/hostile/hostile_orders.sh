@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: hostile: batch orders - hostile JSON is an input error naming the order, nothing written
+# ctest: needs=keygen,verify,mint seconds=30
 # seatkey-keygen on hostile batch orders files and inspect inputs: empty, binary, NUL bytes,
 # CRLF, deep nesting, huge and negative numbers, wrong types, duplicated keys, IDs with spaces
 # and non-ASCII, endless streams (/dev/zero) and files over 16 MiB. Each is an input error

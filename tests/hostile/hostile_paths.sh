@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: hostile: paths and key files - directories, links, FIFOs, devices and binary files are clear errors
+# ctest: needs=verify,mint seconds=15
 # seatkey-verify on hostile paths and side files: a license directory with subdirectories,
 # symbolic links (to directories, devices, FIFOs, loops, nowhere) and unreadable entries;
 # devices and /proc files as --licenses; binary, NUL, CRLF, empty and huge trusted-keys and

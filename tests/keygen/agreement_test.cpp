@@ -8,8 +8,8 @@
 #include <random>
 
 #include "keygen_test_support.hpp"
-#include "seatkey/keygen/issuer.hpp"
-#include "seatkey/keygen/rules.hpp"
+#include "seatkey/keygen/issuing/issuer.hpp"
+#include "seatkey/keygen/issuing/rules.hpp"
 #include "seatkey/verifier.hpp"
 
 using namespace seatkey;
@@ -59,24 +59,25 @@ TEST_CASE("agreement: random order sequences - the verifier counts what the tool
   for (unsigned seed = 1; seed <= 12; ++seed) {
     CAPTURE(seed);
     test::TempDir dir;
-    Ledger ledger = Ledger::create(test::new_ledger_location(dir, "ledger.db"), key.public_key(),
-                                   Ledger::DevelopmentKey::allow);
+    Ledger ledger = test::ok(Ledger::create(test::new_ledger_location(dir, "ledger.db"), key.public_key(),
+                                            Ledger::DevelopmentKey::allow));
     std::mt19937 rng(seed);
     UnixTime now = kNow;
     for (int step = 0; step < 40; ++step) {
       now += static_cast<UnixTime>(rng() % (2 * kDay));
       IssueOptions options;
       options.now = now;
-      try {
-        issued += issue(ledger, key, {random_order(rng, now)}, options).tokens().size();
-      } catch (const Failure& e) {
-        REQUIRE(e.kind() == Failure::Kind::refused);
+      auto result = issue(ledger, key, {random_order(rng, now)}, options);
+      if (result) {
+        issued += result->tokens().size();
+      } else {
+        REQUIRE(result.error().kind == Kind::refused);
         ++refusals;
       }
     }
     for (const char* appliance : kAppliances) {
       CAPTURE(appliance);
-      const ApplianceState state(appliance, ledger.entries_for(appliance), now);
+      const ApplianceState state(appliance, test::ok(ledger.licenses().of_appliance(appliance)), now);
       v::LicenseSet set;
       for (const LedgerEntry& e : state.history())
         set.tokens.push_back({e.token, "ledger:" + std::to_string(e.serial)});

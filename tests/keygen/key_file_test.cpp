@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "keygen_test_support.hpp"
-#include "seatkey/keygen/key_file.hpp"
+#include "seatkey/keygen/io/key_file.hpp"
 #include "test_support.hpp"
 
 using namespace seatkey;
@@ -26,9 +26,9 @@ PassphraseSource never_asked() {
 std::string input_error(const std::function<void()>& f) {
   auto e = test::error_of(f);
   REQUIRE(e);
-  CHECK(e->kind() == Failure::Kind::input);
-  CHECK(e->exit_code() == 2);
-  return e->what();
+  CHECK(e->kind == Kind::input);
+  CHECK(kind_info(e->kind).exit_status == 2);
+  return e->message;
 }
 
 }  // namespace
@@ -38,12 +38,12 @@ TEST_CASE("key file: a new k4.secret key file is mode 0600 and loads back to the
   const auto path = dir.file("vendor.key");
   auto key = SecretKey::generate();
   REQUIRE(key);
-  write_new_key_file(path, *key, nullptr);
+  test::ok(write_new_key_file(path, *key, nullptr));
   CHECK(test::file_mode(path) == 0600);
   const auto text = test::read_file(path);
   CHECK(test::contains(text, "# seatkey vendor signing key " + key->public_key().id()));
   CHECK(test::contains(text, "\nk4.secret."));
-  const auto loaded = load_key_file(path, never_asked());
+  const auto loaded = test::ok(load_key_file(path, never_asked()));
   CHECK(loaded.public_key() == key->public_key());
 }
 
@@ -53,20 +53,20 @@ TEST_CASE("key file: a new k4.secret-pw key loads with its passphrase and refuse
   auto key = SecretKey::generate();
   REQUIRE(key);
   const auto pw = pass("correct horse battery");
-  write_new_key_file(path, *key, &pw, insecure_fast_password_cost());
+  test::ok(write_new_key_file(path, *key, &pw, insecure_fast_password_cost()));
   CHECK(test::file_mode(path) == 0600);
   const auto text = test::read_file(path);
   CHECK(test::contains(text, "\nk4.secret-pw."));
   CHECK_FALSE(test::contains(text, "correct horse"));
   int asked = 0;
-  const auto loaded = load_key_file(path, [&] {
+  const auto loaded = test::ok(load_key_file(path, [&] {
     ++asked;
     return pass("correct horse battery");
-  });
+  }));
   CHECK(asked == 1);
   CHECK(loaded.public_key() == key->public_key());
   const auto why =
-      input_error([&] { (void)load_key_file(path, [] { return pass("wrong horse battery"); }); });
+      input_error([&] { (void)test::ok(load_key_file(path, [] { return pass("wrong horse battery"); })); });
   CHECK(test::contains(why, "wrong passphrase for key file"));
   CHECK_FALSE(test::contains(why, "wrong horse"));
 }
@@ -77,11 +77,12 @@ TEST_CASE("key file: an existing file or symlink is never overwritten") {
   test::write_text(path, "precious\n", 0600);
   auto key = SecretKey::generate();
   REQUIRE(key);
-  CHECK(test::contains(input_error([&] { write_new_key_file(path, *key, nullptr); }), "already exists"));
+  CHECK(test::contains(input_error([&] { test::ok(write_new_key_file(path, *key, nullptr)); }),
+                       "already exists"));
   CHECK(test::read_file(path) == "precious\n");
   const auto target = dir.file("target");
   REQUIRE(::symlink(target.c_str(), dir.file("link").c_str()) == 0);
-  CHECK(test::contains(input_error([&] { write_new_key_file(dir.file("link"), *key, nullptr); }),
+  CHECK(test::contains(input_error([&] { test::ok(write_new_key_file(dir.file("link"), *key, nullptr)); }),
                        "already exists"));
   CHECK(::access(target.c_str(), F_OK) != 0);
 }
@@ -91,16 +92,16 @@ TEST_CASE("key file: group- or other-accessible key files are refused like ssh d
   const auto path = dir.file("vendor.key");
   auto key = SecretKey::generate();
   REQUIRE(key);
-  write_new_key_file(path, *key, nullptr);
+  test::ok(write_new_key_file(path, *key, nullptr));
   for (unsigned mode : {0644u, 0640u, 0604u, 0660u, 0602u}) {
     CAPTURE(mode);
     ::chmod(path.c_str(), mode);
-    const auto why = input_error([&] { (void)load_key_file(path, never_asked()); });
+    const auto why = input_error([&] { (void)test::ok(load_key_file(path, never_asked())); });
     CHECK(test::contains(why, "are too open"));
     CHECK(test::contains(why, "chmod 600 " + path));
   }
   ::chmod(path.c_str(), 0400);
-  CHECK_NOTHROW((void)load_key_file(path, never_asked()));
+  CHECK_NOTHROW((void)test::ok(load_key_file(path, never_asked())));
 }
 
 TEST_CASE("key file: comments and blank lines are allowed around the one key line") {
@@ -108,7 +109,7 @@ TEST_CASE("key file: comments and blank lines are allowed around the one key lin
   const auto path = dir.file("dev.key");
   const auto dev = test::read_file(std::string(SEATKEY_SOURCE_DIR) + "/keys/development.secret");
   test::write_text(path, "\n# a comment\n   # indented comment\n" + dev + "\n\n", 0600);
-  CHECK(load_key_file(path, never_asked()).public_key() == test::development_key().public_key());
+  CHECK(test::ok(load_key_file(path, never_asked())).public_key() == test::development_key().public_key());
 }
 
 TEST_CASE("key file: no key, two keys, a public key or a garbage line are refused") {
@@ -117,30 +118,33 @@ TEST_CASE("key file: no key, two keys, a public key or a garbage line are refuse
   const auto dev = test::read_file(std::string(SEATKEY_SOURCE_DIR) + "/keys/development.secret");
   const auto pub = test::read_file(std::string(SEATKEY_SOURCE_DIR) + "/keys/development.public");
   test::write_text(path, "# only a comment\n");
-  CHECK(test::contains(input_error([&] { (void)load_key_file(path, never_asked()); }), "holds no"));
+  CHECK(test::contains(input_error([&] { (void)test::ok(load_key_file(path, never_asked())); }), "holds no"));
   test::write_text(path, dev + dev);
-  CHECK(test::contains(input_error([&] { (void)load_key_file(path, never_asked()); }), "holds 2 keys"));
+  CHECK(test::contains(input_error([&] { (void)test::ok(load_key_file(path, never_asked())); }),
+                       "holds 2 keys"));
   test::write_text(path, pub);
-  CHECK(test::contains(input_error([&] { (void)load_key_file(path, never_asked()); }), "public half"));
+  CHECK(test::contains(input_error([&] { (void)test::ok(load_key_file(path, never_asked())); }),
+                       "public half"));
   test::write_text(path, "hunter2-secret-text\n");
-  const auto why = input_error([&] { (void)load_key_file(path, never_asked()); });
+  const auto why = input_error([&] { (void)test::ok(load_key_file(path, never_asked())); });
   CHECK(test::contains(why, "line 1"));
   CHECK_FALSE(test::contains(why, "hunter2"));
   test::write_text(path, "k4.secret.AAAA\n");
-  CHECK(test::contains(input_error([&] { (void)load_key_file(path, never_asked()); }), "key file"));
-  CHECK(test::contains(input_error([&] { (void)load_key_file(dir.file("missing"), never_asked()); }),
-                       "cannot read key file"));
+  CHECK(test::contains(input_error([&] { (void)test::ok(load_key_file(path, never_asked())); }), "key file"));
+  CHECK(
+      test::contains(input_error([&] { (void)test::ok(load_key_file(dir.file("missing"), never_asked())); }),
+                     "cannot read key file"));
 }
 
 TEST_CASE("passphrase file: the first line is the passphrase, empty or unsafe files are refused") {
   test::TempDir dir;
   const auto path = dir.file("pw");
   test::write_text(path, "s3cret passphrase\r\nsecond line\n");
-  CHECK(read_passphrase_file(path).view() == "s3cret passphrase");
+  CHECK(test::ok(read_passphrase_file(path)).view() == "s3cret passphrase");
   test::write_text(path, "\nfoo\n");
-  CHECK(test::contains(input_error([&] { (void)read_passphrase_file(path); }), "is empty"));
+  CHECK(test::contains(input_error([&] { (void)test::ok(read_passphrase_file(path)); }), "is empty"));
   test::write_text(path, "s3cret\n", 0644);
-  CHECK(test::contains(input_error([&] { (void)read_passphrase_file(path); }), "chmod 600"));
+  CHECK(test::contains(input_error([&] { (void)test::ok(read_passphrase_file(path)); }), "chmod 600"));
 }
 
 TEST_CASE("public key file: k4.public lines with comments, secret keys and junk refused") {
@@ -148,13 +152,14 @@ TEST_CASE("public key file: k4.public lines with comments, secret keys and junk 
   const auto path = dir.file("pub");
   const auto dev_pub = test::read_file(std::string(SEATKEY_SOURCE_DIR) + "/keys/development.public");
   test::write_text(path, dev_pub, 0644);
-  const auto keys = read_public_key_file(path);
+  const auto keys = test::ok(read_public_key_file(path));
   REQUIRE(keys.size() == 1);
   CHECK(keys[0] == test::development_key().public_key());
   CHECK(public_key_file_text(keys[0]) ==
         "# seatkey vendor public key " + keys[0].id() + "\n" + keys[0].to_paserk() + "\n");
   test::write_text(path, test::read_file(std::string(SEATKEY_SOURCE_DIR) + "/keys/development.secret"));
-  CHECK(test::contains(input_error([&] { (void)read_public_key_file(path); }), "this is a secret key"));
+  CHECK(test::contains(input_error([&] { (void)test::ok(read_public_key_file(path)); }),
+                       "this is a secret key"));
   test::write_text(path, "# nothing\n");
-  CHECK(test::contains(input_error([&] { (void)read_public_key_file(path); }), "no k4.public"));
+  CHECK(test::contains(input_error([&] { (void)test::ok(read_public_key_file(path)); }), "no k4.public"));
 }

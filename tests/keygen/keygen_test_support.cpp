@@ -315,3 +315,50 @@ keygen::LedgerEntry pack_entry(std::int64_t serial, int users, UnixTime issued_a
 }
 
 }  // namespace seatkey::test
+
+namespace seatkey::test {
+
+keygen::ServerOrder server(Edition e, bool replace) {
+  return server(kAppliance, e, nullptr, nullptr, replace);
+}
+
+keygen::ServerOrder server(const std::string& appliance, Edition e, const char* customer, const char* order,
+                           bool replace) {
+  keygen::ServerOrder o;
+  o.appliance = appliance;
+  o.edition = e;
+  if (customer) o.customer = customer;
+  if (order) o.order = order;
+  o.replace = replace;
+  return o;
+}
+
+keygen::PackOrder packs(long long users, int count) {
+  return packs(kAppliance, users, count);
+}
+
+keygen::PackOrder packs(const std::string& appliance, long long users, int count, const char* order) {
+  keygen::PackOrder o;
+  o.appliance = appliance;
+  o.users = users;
+  o.count = count;
+  if (order) o.order = order;
+  return o;
+}
+
+keygen::StandbyOrder standby(const std::string& appliance, const std::string& primary, bool replace) {
+  keygen::StandbyOrder o;
+  o.appliance = appliance;
+  o.primary = primary;
+  o.replace = replace;
+  return o;
+}
+
+keygen::IssueOptions at(UnixTime now, const char* who) {
+  keygen::IssueOptions o;
+  o.now = now;
+  if (who) o.who = who;
+  return o;
+}
+
+}  // namespace seatkey::test

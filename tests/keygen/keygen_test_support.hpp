@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "seatkey/keygen/ledger.hpp"
+#include "seatkey/keygen/ledger/ledger.hpp"
 #include "seatkey/signing/secret_key.hpp"
 
 namespace seatkey::test {
@@ -83,25 +83,83 @@ inline constexpr UnixTime kNow = 1795000000;  // 2026-11-18
 
 }  // namespace seatkey::test
 
-#include <functional>
 #include <optional>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
 
 #include "seatkey/keygen/error.hpp"
 
 namespace seatkey::test {
 
-// The keygen::Failure `f` throws (kind and message), or nullopt when it throws none.
-inline std::optional<keygen::Failure> error_of(const std::function<void()>& f) {
+// What ok() throws when a Result a test needed holds an error: doctest reports it with the
+// error's message, and error_of() catches it.
+struct Unexpected : std::runtime_error {
+  explicit Unexpected(keygen::Error e) : std::runtime_error(e.message), error(std::move(e)) {}
+  keygen::Error error;
+};
+
+// The value of a Result a test needs.
+template <class T>
+T ok(keygen::Result<T> result) {
+  if (!result) throw Unexpected(std::move(result).error());
+  return std::move(result).value();
+}
+inline void ok(keygen::Result<void> result) {
+  if (!result) throw Unexpected(std::move(result).error());
+}
+
+// The error of a Result (kind, code and message), or nullopt when it holds a value.
+template <class T>
+std::optional<keygen::Error> error_of(const keygen::Result<T>& result) {
+  if (result) return std::nullopt;
+  return result.error();
+}
+// The same of what `f` does: the error of the Result it returns, or of a Result it needed
+// (ok()), or nullopt.
+template <class F, class = std::enable_if_t<std::is_invocable_v<F&>>>
+std::optional<keygen::Error> error_of(F&& f) {
   try {
-    f();
-  } catch (const keygen::Failure& e) {
-    return e;
+    if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
+      f();
+      return std::nullopt;
+    } else {
+      return error_of(f());
+    }
+  } catch (const Unexpected& e) {
+    return e.error;
   }
-  return std::nullopt;
 }
 
 inline bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
+
+}  // namespace seatkey::test
+
+#include "seatkey/keygen/issuing/issuer.hpp"
+#include "seatkey/keygen/issuing/orders.hpp"
+
+namespace seatkey::test {
+
+// Orders as the tests write them: for kAppliance, or for `appliance` with what else is given.
+keygen::ServerOrder server(Edition e, bool replace = false);
+keygen::ServerOrder server(const std::string& appliance, Edition e, const char* customer = nullptr,
+                           const char* order = nullptr, bool replace = false);
+keygen::PackOrder packs(long long users, int count = 1);
+keygen::PackOrder packs(const std::string& appliance, long long users, int count = 1,
+                        const char* order = nullptr);
+keygen::StandbyOrder standby(const std::string& appliance, const std::string& primary, bool replace = false);
+// Issuing at `now`, recorded as done by `who` (else the default).
+keygen::IssueOptions at(UnixTime now, const char* who = nullptr);
+
+// A new ledger of the development key in a scratch folder, on the run's backend.
+struct LedgerFixture {
+  TempDir dir;
+  std::string path = new_ledger_location(dir, "ledger.db");
+  SecretKey key = development_key();
+  keygen::Ledger ledger =
+      ok(keygen::Ledger::create(path, key.public_key(), keygen::Ledger::DevelopmentKey::allow));
+};
 
 }  // namespace seatkey::test

@@ -3,13 +3,15 @@
 #include <doctest/doctest.h>
 
 #include "keygen_test_support.hpp"
-#include "seatkey/keygen/issuer.hpp"
+#include "seatkey/keygen/issuing/issuer.hpp"
+#include "seatkey/keygen/issuing/takeback.hpp"
 #include "seatkey/keygen/queries.hpp"
-#include "seatkey/keygen/takeback.hpp"
 
 using namespace seatkey;
 using namespace seatkey::keygen;
 using test::kNow;
+using test::packs;
+using test::server;
 
 namespace {
 
@@ -18,35 +20,8 @@ constexpr UnixTime kDay = 86400;
 // A month of a desk: day 0 Acme's Compact and packs; day 1 Beta's free, upgraded on day 2;
 // day 3 Acme's Compact re-issued (--replace); day 4 a pack voided, Gamma's VM; day 5 Gamma
 // moved to a new VM; day 6 a revocation list.
-struct Desk {
-  test::TempDir dir;
-  std::string path = test::new_ledger_location(dir, "ledger.db");
-  SecretKey key = test::development_key();
-  Ledger ledger = Ledger::create(path, key.public_key(), Ledger::DevelopmentKey::allow);
-
-  void order(Order o, UnixTime t) {
-    IssueOptions opt;
-    opt.now = t;
-    (void)issue(ledger, key, {std::move(o)}, opt);
-  }
-  static ServerOrder server(const char* appliance, Edition e, const char* customer, const char* order_ref,
-                            bool replace = false) {
-    ServerOrder o;
-    o.appliance = appliance;
-    o.edition = e;
-    o.customer = customer;
-    o.order = order_ref;
-    o.replace = replace;
-    return o;
-  }
-  static PackOrder packs(const char* appliance, int users, int count, const char* order_ref) {
-    PackOrder o;
-    o.appliance = appliance;
-    o.users = users;
-    o.count = count;
-    o.order = order_ref;
-    return o;
-  }
+struct Desk : test::LedgerFixture {
+  void order(Order o, UnixTime t) { (void)test::ok(issue(ledger, key, {std::move(o)}, test::at(t))); }
 
   Desk() {
     order(Order{server("ACME0001", Edition::compact, "Acme GmbH", "SO-1")}, kNow);                   // 1
@@ -58,21 +33,21 @@ struct Desk {
     EventOptions ev;
     ev.who = "alice";
     ev.now = kNow + 4 * kDay;
-    (void)void_licenses(ledger, {3}, "refund", ev);
+    (void)test::ok(void_licenses(ledger, {3}, "refund", ev));
     order(Order{server("GAMMA001", Edition::vm, "Gamma AG", "SO-6")}, kNow + 4 * kDay);  // 8
     order(Order{packs("GAMMA001", 5, 1, "SO-6")}, kNow + 4 * kDay);                      // 9
     TransferOptions t;
     t.event.who = "bob";
     t.event.now = kNow + 5 * kDay;
-    (void)transfer(ledger, key, "GAMMA001", "GAMMA002", t);  // 10-11
+    (void)test::ok(transfer(ledger, key, "GAMMA001", "GAMMA002", t));  // 10-11
     IssueOptions o;
     o.now = kNow + 6 * kDay;
-    (void)issue_revocation_list(ledger, key, o);  // 12
+    (void)test::ok(issue_revocation_list(ledger, key, o));  // 12
   }
 
   std::vector<std::int64_t> serials(const LedgerFilter& f, UnixTime now = kNow + 10 * kDay) const {
     std::vector<std::int64_t> out;
-    for (const ListedRow& r : list_ledger(ledger, f, now).rows) out.push_back(r.entry.serial);
+    for (const ListedRow& r : test::ok(list_ledger(ledger, f, now)).rows) out.push_back(r.entry.serial);
     return out;
   }
 };
@@ -84,7 +59,7 @@ using Serials = std::vector<std::int64_t>;
 TEST_CASE("ledger list: each filter, alone and together, and the statuses" * doctest::test_suite("ledger")) {
   Desk d;
   LedgerFilter all;
-  const Listing listing = list_ledger(d.ledger, all, kNow + 10 * kDay);
+  const Listing listing = test::ok(list_ledger(d.ledger, all, kNow + 10 * kDay));
   std::vector<std::string> statuses;
   for (const auto& r : listing.rows) statuses.push_back(r.status);
   CHECK(statuses == std::vector<std::string>{"superseded", "active", "voided", "active", "superseded",
@@ -128,7 +103,7 @@ TEST_CASE("ledger list: each filter, alone and together, and the statuses" * doc
   // Only the appliances of the rows that matched are summed up.
   f = {};
   f.customer = "Beta";
-  const Listing beta = list_ledger(d.ledger, f, kNow + 10 * kDay);
+  const Listing beta = test::ok(list_ledger(d.ledger, f, kNow + 10 * kDay));
   REQUIRE(beta.appliances.size() == 1);
   CHECK(beta.appliances.begin()->first == "BETA0001");
 }
@@ -136,27 +111,27 @@ TEST_CASE("ledger list: each filter, alone and together, and the statuses" * doc
 TEST_CASE("ledger show: a license's events, what replaced it, its re-issue and the lists that revoke it" *
           doctest::test_suite("ledger")) {
   Desk d;
-  auto r = show_license(d.ledger, 3, kNow + 10 * kDay);
+  auto r = test::ok(show_license(d.ledger, 3, kNow + 10 * kDay));
   REQUIRE(r);
   CHECK(r->status == "voided");
   REQUIRE(r->events.size() == 1);
   CHECK(r->events[0].reason == std::optional<std::string>("refund"));
   CHECK(r->revoked_by == Serials{12});
-  r = show_license(d.ledger, 1, kNow + 10 * kDay);
+  r = test::ok(show_license(d.ledger, 1, kNow + 10 * kDay));
   REQUIRE(r);
   CHECK(r->superseded_by == Serials{7});
   CHECK(r->revoked_by.empty());
-  r = show_license(d.ledger, 8, kNow + 10 * kDay);
+  r = test::ok(show_license(d.ledger, 8, kNow + 10 * kDay));
   REQUIRE(r);
   CHECK(r->status == "transferred");
   CHECK(r->reissued_as == Serials{10});
   CHECK(r->events[0].transfer_to == std::optional<std::string>("GAMMA002"));
-  r = show_license(d.ledger, 12, kNow + 10 * kDay);
+  r = test::ok(show_license(d.ledger, 12, kNow + 10 * kDay));
   REQUIRE(r);
   CHECK(r->status == "active");
   REQUIRE(r->revocation);
   CHECK(r->revocation->revoked == std::vector<std::string>{"3", "8", "9"});
-  CHECK_FALSE(show_license(d.ledger, 99, kNow));
+  CHECK_FALSE(test::ok(show_license(d.ledger, 99, kNow)));
 }
 
 TEST_CASE("report: sales by edition and pack size, apart from free, replacements, transfers and voids" *
@@ -168,7 +143,7 @@ TEST_CASE("report: sales by edition and pack size, apart from free, replacements
     }
     return ReportLine{c, k, e, pack, 0, 0};
   };
-  const Report all = make_report(d.ledger, std::nullopt, kNow + 10 * kDay);
+  const Report all = test::ok(make_report(d.ledger, std::nullopt, kNow + 10 * kDay));
   // Sold: Acme's Compact (1), Beta's upgrade to vm (6), Gamma's vm (8); packs 2-3 of 5, 4 and 9.
   CHECK(line(all, ReportCategory::sale, LicenseKind::server, Edition::compact, 0).licenses == 1);
   CHECK(line(all, ReportCategory::sale, LicenseKind::server, Edition::vm, 0).licenses == 2);
@@ -192,7 +167,7 @@ TEST_CASE("report: sales by edition and pack size, apart from free, replacements
   CHECK(all.lines.back().category == ReportCategory::void_);
 
   // A period: day 4 alone has Gamma's sale and the void, nothing of day 5.
-  const Report day4 = make_report(d.ledger, kNow + 4 * kDay, kNow + 5 * kDay);
+  const Report day4 = test::ok(make_report(d.ledger, kNow + 4 * kDay, kNow + 5 * kDay));
   CHECK(line(day4, ReportCategory::sale, LicenseKind::server, Edition::vm, 0).licenses == 1);
   CHECK(line(day4, ReportCategory::void_, LicenseKind::users, std::nullopt, 5).licenses == 1);
   CHECK(line(day4, ReportCategory::transfer, LicenseKind::server, Edition::vm, 0).licenses == 0);

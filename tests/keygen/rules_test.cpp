@@ -2,33 +2,19 @@
 #include <doctest/doctest.h>
 
 #include "keygen_test_support.hpp"
-#include "seatkey/keygen/license_file.hpp"
-#include "seatkey/keygen/rules.hpp"
+#include "seatkey/keygen/io/license_file.hpp"
+#include "seatkey/keygen/issuing/rules.hpp"
 
 using namespace seatkey;
 using namespace seatkey::keygen;
 using test::kAppliance;
 using test::kNow;
 using test::pack_entry;
+using test::packs;
+using test::server;
 using test::server_entry;
 
 namespace {
-
-ServerOrder server(Edition e, bool replace = false) {
-  ServerOrder o;
-  o.appliance = kAppliance;
-  o.edition = e;
-  o.replace = replace;
-  return o;
-}
-
-PackOrder packs(long long users, int count = 1) {
-  PackOrder o;
-  o.appliance = kAppliance;
-  o.users = users;
-  o.count = count;
-  return o;
-}
 
 ApplianceState state(const std::vector<LedgerEntry>& history, UnixTime now = kNow) {
   return ApplianceState(kAppliance, history, now);
@@ -46,9 +32,9 @@ std::vector<LedgerEntry> new_packs(std::int64_t first, int users, int count,
 std::string refusal(const std::function<void()>& f) {
   auto e = test::error_of(f);
   if (!e) return "";
-  CHECK(e->kind() == Failure::Kind::refused);
-  CHECK(e->exit_code() == 1);
-  return e->what();
+  CHECK(e->kind == Kind::refused);
+  CHECK(kind_info(e->kind).exit_status == 1);
+  return e->message;
 }
 
 }  // namespace
@@ -79,36 +65,37 @@ TEST_CASE("appliance state: expired packs count neither toward users nor the lic
 }
 
 TEST_CASE("server order: the first server license of an appliance passes") {
-  CHECK(refusal([] { check_server_order(state({}), server(Edition::compact), kNow); }) == "");
-  CHECK(refusal([] { check_server_order(state({}), server(Edition::free), kNow); }) == "");
+  CHECK(refusal([] { test::ok(check_server_order(state({}), server(Edition::compact), kNow)); }) == "");
+  CHECK(refusal([] { test::ok(check_server_order(state({}), server(Edition::free), kNow)); }) == "");
 }
 
 TEST_CASE("server order: a second server license without upgrade or --replace is refused") {
   const auto s = state({server_entry(7, Edition::compact, kNow - 10)});
-  const auto why = refusal([&] { check_server_order(s, server(Edition::vm), kNow); });
+  const auto why = refusal([&] { test::ok(check_server_order(s, server(Edition::vm), kNow)); });
   CHECK(test::contains(why, "already has the compact server license 7"));
   CHECK(test::contains(why, "--replace"));
   const auto free_again = state({server_entry(1, Edition::free, kNow - 10)});
-  CHECK(test::contains(refusal([&] { check_server_order(free_again, server(Edition::free), kNow); }),
-                       "already has the free server license 1"));
+  CHECK(
+      test::contains(refusal([&] { test::ok(check_server_order(free_again, server(Edition::free), kNow)); }),
+                     "already has the free server license 1"));
 }
 
 TEST_CASE("server order: free upgraded to a commercial edition passes without --replace") {
   const auto s = state({server_entry(1, Edition::free, kNow - 10)});
   for (Edition e : {Edition::compact, Edition::appliance, Edition::vm}) {
-    CHECK(refusal([&] { check_server_order(s, server(e), kNow); }) == "");
+    CHECK(refusal([&] { test::ok(check_server_order(s, server(e), kNow)); }) == "");
   }
 }
 
 TEST_CASE("server order: --replace of a commercial license by a commercial one passes") {
   const auto s = state({server_entry(1, Edition::compact, kNow - 10), pack_entry(2, 5, kNow - 5)});
-  CHECK(refusal([&] { check_server_order(s, server(Edition::vm, true), kNow); }) == "");
-  CHECK(refusal([&] { check_server_order(s, server(Edition::compact, true), kNow); }) == "");
+  CHECK(refusal([&] { test::ok(check_server_order(s, server(Edition::vm, true), kNow)); }) == "");
+  CHECK(refusal([&] { test::ok(check_server_order(s, server(Edition::compact, true), kNow)); }) == "");
 }
 
 TEST_CASE("server order: free replacing a commercial license is refused even with --replace") {
   const auto s = state({server_entry(3, Edition::vm, kNow - 10)});
-  const auto why = refusal([&] { check_server_order(s, server(Edition::free, true), kNow); });
+  const auto why = refusal([&] { test::ok(check_server_order(s, server(Edition::free, true), kNow)); });
   CHECK(test::contains(why, "free server license cannot replace the vm server license 3"));
   CHECK(test::contains(why, "superseded"));
 }
@@ -118,47 +105,51 @@ TEST_CASE("server order: a Compact replacing a license whose packs exceed 20 use
   for (int i = 0; i < 4; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));  // 1 + 20 users
   const auto s = state(history);
   const auto order = server(Edition::compact, true);
-  const auto why = refusal([&] { check_effect(s, order, {server_entry(9, Edition::compact, kNow)}); });
+  const auto why =
+      refusal([&] { test::ok(check_effect(s, order, {server_entry(9, Edition::compact, kNow)})); });
   CHECK(test::contains(why, "a compact server license allows at most 20 users"));
   CHECK(test::contains(why, "would then count 23 (3 included + 20 in packs on record)"));
   history.pop_back();  // 15 pack users: 3 + 15 = 18 fits
-  CHECK(refusal([&] { check_effect(state(history), order, {server_entry(9, Edition::compact, kNow)}); }) ==
-        "");
+  CHECK(refusal([&] {
+          test::ok(check_effect(state(history), order, {server_entry(9, Edition::compact, kNow)}));
+        }) == "");
 }
 
 TEST_CASE("server order: --replace with no active server license is refused (likely a wrong ID)") {
-  CHECK(test::contains(refusal([] { check_server_order(state({}), server(Edition::vm, true), kNow); }),
-                       "nothing to replace"));
+  CHECK(test::contains(
+      refusal([] { test::ok(check_server_order(state({}), server(Edition::vm, true), kNow)); }),
+      "nothing to replace"));
   const auto expired = state({server_entry(4, Edition::vm, kNow - 100, kNow - 1)});
-  const auto why = refusal([&] { check_server_order(expired, server(Edition::vm, true), kNow); });
+  const auto why = refusal([&] { test::ok(check_server_order(expired, server(Edition::vm, true), kNow)); });
   CHECK(test::contains(why, "server license 4 expired at"));
 }
 
 TEST_CASE("server order: an expired server license does not block a new one") {
   const auto s = state({server_entry(4, Edition::compact, kNow - 100, kNow - 1)});
-  CHECK(refusal([&] { check_server_order(s, server(Edition::compact), kNow); }) == "");
+  CHECK(refusal([&] { test::ok(check_server_order(s, server(Edition::compact), kNow)); }) == "");
 }
 
 TEST_CASE("server order: updates_until on free is refused") {
   auto o = server(Edition::free);
   o.updates_until = kNow + 1000;
-  CHECK(test::contains(refusal([&] { check_server_order(state({}), o, kNow); }),
+  CHECK(test::contains(refusal([&] { test::ok(check_server_order(state({}), o, kNow)); }),
                        "free edition is never updated"));
   o.edition = Edition::compact;
-  CHECK(refusal([&] { check_server_order(state({}), o, kNow); }) == "");
+  CHECK(refusal([&] { test::ok(check_server_order(state({}), o, kNow)); }) == "");
 }
 
 TEST_CASE("server order: an expiry at or before now is refused") {
   auto o = server(Edition::vm);
   o.expires = kNow;
-  CHECK(test::contains(refusal([&] { check_server_order(state({}), o, kNow); }), "not in the future"));
+  CHECK(test::contains(refusal([&] { test::ok(check_server_order(state({}), o, kNow)); }),
+                       "not in the future"));
   o.expires = kNow + 1;
-  CHECK(refusal([&] { check_server_order(state({}), o, kNow); }) == "");
+  CHECK(refusal([&] { test::ok(check_server_order(state({}), o, kNow)); }) == "");
 }
 
 TEST_CASE("server order: a replacement older than the current license (clock behind) is refused") {
   const auto s = state({server_entry(1, Edition::vm, kNow + 3600)});
-  CHECK(test::contains(refusal([&] { check_server_order(s, server(Edition::vm, true), kNow); }),
+  CHECK(test::contains(refusal([&] { test::ok(check_server_order(s, server(Edition::vm, true), kNow)); }),
                        "fix the clock"));
 }
 
@@ -166,22 +157,23 @@ TEST_CASE("pack order: sizes other than 1 and 5 are refused") {
   const auto s = state({server_entry(1, Edition::vm, kNow - 10)});
   for (long long users : {0LL, -1LL, 2LL, 3LL, 4LL, 6LL, 10LL, 1000000LL}) {
     CAPTURE(users);
-    CHECK(test::contains(refusal([&] { check_pack_order(s, packs(users), kNow); }), "exactly 1 or 5 users"));
+    CHECK(test::contains(refusal([&] { test::ok(check_pack_order(s, packs(users), kNow)); }),
+                         "exactly 1 or 5 users"));
   }
-  CHECK(refusal([&] { check_pack_order(s, packs(1), kNow); }) == "");
-  CHECK(refusal([&] { check_pack_order(s, packs(5), kNow); }) == "");
+  CHECK(refusal([&] { test::ok(check_pack_order(s, packs(1), kNow)); }) == "");
+  CHECK(refusal([&] { test::ok(check_pack_order(s, packs(5), kNow)); }) == "");
 }
 
 TEST_CASE("pack order: an appliance without a server license on record is refused") {
-  CHECK(test::contains(refusal([] { check_pack_order(state({}), packs(5), kNow); }),
+  CHECK(test::contains(refusal([] { test::ok(check_pack_order(state({}), packs(5), kNow)); }),
                        "has no server license on record"));
   const auto expired = state({server_entry(2, Edition::vm, kNow - 100, kNow - 1)});
-  CHECK(test::contains(refusal([&] { check_pack_order(expired, packs(5), kNow); }), "expired at"));
+  CHECK(test::contains(refusal([&] { test::ok(check_pack_order(expired, packs(5), kNow)); }), "expired at"));
 }
 
 TEST_CASE("pack order: an appliance whose active server license is free is refused") {
   const auto s = state({server_entry(1, Edition::free, kNow - 10)});
-  const auto why = refusal([&] { check_pack_order(s, packs(1), kNow); });
+  const auto why = refusal([&] { test::ok(check_pack_order(s, packs(1), kNow)); });
   CHECK(test::contains(why, "runs the free edition"));
   CHECK(test::contains(why, "upgrade it first"));
 }
@@ -190,24 +182,26 @@ TEST_CASE("pack order: a Compact may reach 20 users but never more") {
   std::vector<LedgerEntry> history{server_entry(1, Edition::compact, kNow - 100)};
   for (int i = 0; i < 3; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));  // 3 + 15 = 18
   const auto s = state(history);
-  CHECK(refusal([&] { check_effect(s, packs(1, 2), new_packs(10, 1, 2)); }) == "");  // 20
-  const auto why = refusal([&] { check_effect(s, packs(1, 3), new_packs(10, 1, 3)); });
+  CHECK(refusal([&] { test::ok(check_effect(s, packs(1, 2), new_packs(10, 1, 2))); }) == "");  // 20
+  const auto why = refusal([&] { test::ok(check_effect(s, packs(1, 3), new_packs(10, 1, 3))); });
   CHECK(test::contains(why,
                        "3 packs of 1 user for 001A2B3C4D5E would take the compact appliance to 21 users, "
                        "over its maximum of 20 (it has 18: 3 included + 15 in packs; room for 2 more)"));
-  CHECK(test::contains(refusal([&] { check_effect(s, packs(5), new_packs(10, 5, 1)); }), "to 23 users"));
+  CHECK(test::contains(refusal([&] { test::ok(check_effect(s, packs(5), new_packs(10, 5, 1))); }),
+                       "to 23 users"));
 }
 
 TEST_CASE("pack order: expired packs leave room on a Compact") {
   std::vector<LedgerEntry> history{server_entry(1, Edition::compact, kNow - 100)};
   for (int i = 0; i < 3; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50, kNow - 1));
-  CHECK(refusal([&] { check_effect(state(history), packs(5, 3), new_packs(10, 5, 3)); }) == "");
+  CHECK(refusal([&] { test::ok(check_effect(state(history), packs(5, 3), new_packs(10, 5, 3))); }) == "");
 }
 
 TEST_CASE("pack order: appliance and vm editions have no maximum") {
   std::vector<LedgerEntry> history{server_entry(1, Edition::vm, kNow - 100)};
   for (int i = 0; i < 100; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));
-  CHECK(refusal([&] { check_effect(state(history), packs(5, 100), new_packs(200, 5, 100)); }) == "");
+  CHECK(refusal([&] { test::ok(check_effect(state(history), packs(5, 100), new_packs(200, 5, 100))); }) ==
+        "");
 }
 
 TEST_CASE("pack order: judged also at the moment a replacement expires and an older Compact counts again") {
@@ -218,16 +212,17 @@ TEST_CASE("pack order: judged also at the moment a replacement expires and an ol
   const auto s = state({server_entry(1, Edition::compact, kNow - 100),
                         server_entry(2, Edition::appliance, kNow - 50, kNow + day)});
   REQUIRE(s.active_server()->serial == 2);
-  const auto why = refusal([&] { check_effect(s, packs(5, 6), new_packs(10, 5, 6)); });
+  const auto why = refusal([&] { test::ok(check_effect(s, packs(5, 6), new_packs(10, 5, 6))); });
   CHECK(test::contains(
       why, "6 packs of 5 users for 001A2B3C4D5E would take the compact appliance to 33 users at " +
                format_rfc3339(kNow + day) +
                ", when the appliance server license 2 has expired and the compact server "
                "license 1 counts again, over its maximum of 20"));
   CHECK(test::contains(why, "room for 17 more"));
-  CHECK(refusal([&] { check_effect(s, packs(5, 3), new_packs(10, 5, 3)); }) == "");  // 3 + 15 = 18 then
+  CHECK(refusal([&] { test::ok(check_effect(s, packs(5, 3), new_packs(10, 5, 3))); }) ==
+        "");  // 3 + 15 = 18 then
   // Packs that expire with the replacement never meet the Compact's cap.
-  CHECK(refusal([&] { check_effect(s, packs(5, 6), new_packs(10, 5, 6, kNow + day)); }) == "");
+  CHECK(refusal([&] { test::ok(check_effect(s, packs(5, 6), new_packs(10, 5, 6, kNow + day))); }) == "");
 }
 
 TEST_CASE("server order: a replacement that expires before packs on record is judged at that moment") {
@@ -239,23 +234,24 @@ TEST_CASE("server order: a replacement that expires before packs on record is ju
   auto replacement = server(Edition::appliance, true);
   replacement.expires = kNow + 1000;
   auto entry = server_entry(9, Edition::appliance, kNow, kNow + 1000);
-  CHECK(refusal([&] { check_effect(s, replacement, {entry}); }) == "");
+  CHECK(refusal([&] { test::ok(check_effect(s, replacement, {entry})); }) == "");
 }
 
 TEST_CASE("pack order: an expiry at or before now is refused") {
   auto o = packs(5);
   o.expires = kNow - 1;
   const auto s = state({server_entry(1, Edition::vm, kNow - 10)});
-  CHECK(test::contains(refusal([&] { check_pack_order(s, o, kNow); }), "expired on arrival"));
+  CHECK(test::contains(refusal([&] { test::ok(check_pack_order(s, o, kNow)); }), "expired on arrival"));
 }
 
 TEST_CASE("license file limits: more than 10,000 tokens for one appliance is refused") {
   std::vector<LedgerEntry> history{server_entry(1, Edition::vm, kNow - 100)};
   for (int i = 0; i < 9999; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));
   ApplianceState s = state(history);
-  CHECK(refusal([&] { check_license_file_limits(s); }) == "");
+  CHECK(refusal([&] { test::ok(check_license_file_limits(s)); }) == "");
   s.record(pack_entry(20000, 5, kNow));
-  CHECK(test::contains(refusal([&] { check_license_file_limits(s); }), "10001 tokens, over the 10000"));
+  CHECK(test::contains(refusal([&] { test::ok(check_license_file_limits(s)); }),
+                       "10001 tokens, over the 10000"));
 }
 
 TEST_CASE("license file limits: a file over 4 MiB is refused") {
@@ -265,5 +261,6 @@ TEST_CASE("license file limits: a file over 4 MiB is refused") {
     p.token = std::string(500 * 1024, 'x');
     history.push_back(p);
   }
-  CHECK(test::contains(refusal([&] { check_license_file_limits(state(history)); }), "bytes, over the"));
+  CHECK(test::contains(refusal([&] { test::ok(check_license_file_limits(state(history))); }),
+                       "bytes, over the"));
 }

@@ -6,15 +6,18 @@
 #include "keygen_test_support.hpp"
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/paseto.hpp"
-#include "seatkey/keygen/issuer.hpp"
-#include "seatkey/keygen/license_file.hpp"
-#include "seatkey/keygen/rules.hpp"
-#include "seatkey/keygen/takeback.hpp"
+#include "seatkey/keygen/io/license_file.hpp"
+#include "seatkey/keygen/issuing/issuer.hpp"
+#include "seatkey/keygen/issuing/rules.hpp"
+#include "seatkey/keygen/issuing/takeback.hpp"
 #include "seatkey/verifier.hpp"
 
 using namespace seatkey;
 using namespace seatkey::keygen;
 using test::kNow;
+using test::packs;
+using test::server;
+using test::standby;
 
 namespace {
 
@@ -22,54 +25,25 @@ constexpr const char* kPrimary = "001A2B3C4D5E";
 constexpr const char* kStandby = "00AABBCCDDEE";
 constexpr const char* kOther = "00FFEEDDCCBB";
 
-ServerOrder server(const std::string& appliance, Edition e) {
-  ServerOrder o;
-  o.appliance = appliance;
-  o.edition = e;
-  return o;
-}
-
-PackOrder packs(const std::string& appliance, long long users, int count = 1) {
-  PackOrder o;
-  o.appliance = appliance;
-  o.users = users;
-  o.count = count;
-  return o;
-}
-
-StandbyOrder standby(const std::string& appliance, const std::string& primary, bool replace = false) {
-  StandbyOrder o;
-  o.appliance = appliance;
-  o.primary = primary;
-  o.replace = replace;
-  return o;
-}
-
 IssueOptions at(UnixTime now) {
-  IssueOptions o;
-  o.now = now;
-  o.who = "desk";
-  return o;
+  return test::at(now, "desk");
 }
 
-struct Fixture {
-  test::TempDir dir;
-  std::string path = test::new_ledger_location(dir, "ledger.db");
-  SecretKey key = test::development_key();
-  Ledger ledger = Ledger::create(path, key.public_key(), Ledger::DevelopmentKey::allow);
-
-  IssueResult issue_one(const Order& o, UnixTime now = kNow) { return issue(ledger, key, {o}, at(now)); }
+struct Fixture : test::LedgerFixture {
+  IssueResult issue_one(const Order& o, UnixTime now = kNow) {
+    return test::ok(issue(ledger, key, {o}, at(now)));
+  }
   // The refusal's message; nothing written.
   std::string refusal(const Order& o, UnixTime now = kNow) {
     const std::string before = test::ledger_snapshot(path);
     auto e = test::error_of([&] { issue_one(o, now); });
     REQUIRE(e);
-    CHECK(e->kind() == Failure::Kind::refused);
+    CHECK(e->kind == Kind::refused);
     CHECK(test::ledger_snapshot(path) == before);
-    return e->what();
+    return e->message;
   }
   ApplianceState state(const std::string& appliance, UnixTime now = kNow) {
-    return ApplianceState(appliance, ledger.entries_for(appliance), now);
+    return ApplianceState(appliance, test::ok(ledger.licenses().of_appliance(appliance)), now);
   }
 };
 
@@ -108,12 +82,12 @@ TEST_CASE("standby: issued for a primary with a commercial server license, with 
   CHECK(v->payload.find("\"users\"") == std::string::npos);
 
   // Recorded with its primary (the row is a link of the chain like every row).
-  const auto row = f.ledger.entry(e.serial);
+  const auto row = test::ok(f.ledger.licenses().find(e.serial));
   REQUIRE(row);
   CHECK(row->primary_appliance == std::optional<std::string>(kPrimary));
   CHECK(row->chain_hash);
-  CHECK(f.ledger.standbys_of(kPrimary).size() == 1);
-  CHECK(f.ledger.standbys_of(kStandby).empty());
+  CHECK(test::ok(f.ledger.licenses().standbys_of(kPrimary)).size() == 1);
+  CHECK(test::ok(f.ledger.licenses().standbys_of(kStandby)).empty());
   CHECK(f.state(kStandby, kNow + 10).active_standby() != nullptr);
   CHECK(f.state(kStandby, kNow + 10).status_of(*row) == "active");
 }
@@ -175,13 +149,13 @@ TEST_CASE("standby: --replace voids the previous standby license in the same tra
   const auto r = f.issue_one(standby(kOther, kPrimary, true), kNow + 60);
   REQUIRE(r.orders[0].voided.size() == 1);
   CHECK(r.orders[0].voided[0].serial == 2);
-  const auto events = f.ledger.events(2);
+  const auto events = test::ok(f.ledger.events().of_license(2));
   REQUIRE(events.size() == 1);
   CHECK(events[0].kind == EventKind::voided);
   CHECK(events[0].reason == std::optional<std::string>("replaced by standby license 3"));
   CHECK(events[0].who == "desk");
   CHECK(events[0].at == kNow + 60);
-  CHECK(f.ledger.entry(2)->voided == EventKind::voided);
+  CHECK(test::ok(f.ledger.licenses().find(2))->voided == EventKind::voided);
   CHECK(f.state(kStandby, kNow + 60).active_standby() == nullptr);
   CHECK(f.state(kOther, kNow + 60).active_standby()->serial == 3);
   // The old standby appliance is free again: it may get licenses of its own.
@@ -196,22 +170,22 @@ TEST_CASE("standby: a batch applies the rules in order - server, standby, a seco
           doctest::test_suite("ledger")) {
   Fixture f;
   std::vector<Order> ok{Order{server(kPrimary, Edition::compact)}, Order{standby(kStandby, kPrimary)}};
-  CHECK(issue(f.ledger, f.key, ok, at(kNow)).orders.size() == 2);
+  CHECK(test::ok(issue(f.ledger, f.key, ok, at(kNow))).orders.size() == 2);
   Fixture g;
   std::vector<Order> twice{Order{server(kPrimary, Edition::compact)}, Order{standby(kStandby, kPrimary)},
                            Order{standby(kOther, kPrimary)}};
   const std::string before = test::ledger_snapshot(g.path);
-  auto e = test::error_of([&] { issue(g.ledger, g.key, twice, at(kNow)); });
+  auto e = test::error_of([&] { test::ok(issue(g.ledger, g.key, twice, at(kNow))); });
   REQUIRE(e);
-  CHECK(test::contains(e->what(),
+  CHECK(test::contains(e->message,
                        "order 3 (standby license for 00FFEEDDCCBB, the standby of 001A2B3C4D5E): "
                        "primary 001A2B3C4D5E already has standby license 2"));
   CHECK(test::ledger_snapshot(g.path) == before);
   // With replace, the second one voids the first within the batch.
   twice[2] = Order{standby(kOther, kPrimary, true)};
-  const auto r = issue(g.ledger, g.key, twice, at(kNow));
+  const auto r = test::ok(issue(g.ledger, g.key, twice, at(kNow)));
   CHECK(r.orders[2].voided.at(0).serial == 2);
-  CHECK(g.ledger.entry(2)->voided == EventKind::voided);
+  CHECK(test::ok(g.ledger.licenses().find(2))->voided == EventKind::voided);
 }
 
 TEST_CASE("standby: export writes the standby license and the primary's licenses, the verifier counts them" *
@@ -222,11 +196,11 @@ TEST_CASE("standby: export writes the standby license and the primary's licenses
   f.issue_one(standby(kStandby, kPrimary));
   const ApplianceState s = f.state(kStandby);
   const ApplianceState p = f.state(kPrimary);
-  const std::string file = standby_license_file_text(s, p);
+  const std::string file = test::ok(standby_license_file_text(s, p));
   CHECK(test::contains(file,
                        "# seatkey license file for appliance 00AABBCCDDEE, the standby of 001A2B3C4D5E\n"));
   CHECK(test::contains(file, "# standby license 4: the standby of 001A2B3C4D5E, issued "));
-  CHECK(test::contains(file, license_file_text(p)));
+  CHECK(test::contains(file, test::ok(license_file_text(p))));
 
   auto trust = verifier::TrustStore::from_keys({f.key.public_key().to_paserk()});
   REQUIRE(trust);
@@ -247,8 +221,8 @@ TEST_CASE("standby: export writes the standby license and the primary's licenses
   CHECK(on_primary->rejected[0].reason == verifier::Reason::wrong_appliance);
 
   // Without an active standby license there is nothing to export as a standby.
-  auto none = test::error_of([&] { standby_license_file_text(p, s); });
+  auto none = test::error_of([&] { test::ok(standby_license_file_text(p, s)); });
   REQUIRE(none);
   CHECK(
-      test::contains(none->what(), "appliance 001A2B3C4D5E has no active standby license for 00AABBCCDDEE"));
+      test::contains(none->message, "appliance 001A2B3C4D5E has no active standby license for 00AABBCCDDEE"));
 }

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: packaging: C99 boot check against the shared library - real license set, every field printed
+# ctest: needs=packaging seconds=5
 # The C API from strict C99 (tests/packaging/consumer_c/boot_check.c, built in this tree with
 # -std=c99 -Wall -Wextra -Wpedantic -Werror against the shared library): a real license set,
 # every entitlement and report field; an explicit trust store; every error path of main().

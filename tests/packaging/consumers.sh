@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: packaging: installed package - find_package and pkg-config consumers verify a real license set
+# ctest: needs=packaging seconds=30 lock=seatkey_nested_build
 # The installed package, as a firmware team uses it: `cmake --install` into a scratch prefix,
 # then an out-of-tree C++/C project with find_package(seatkey) (tests/packaging/consumer_cpp:
 # shared, static, and C99 against the static library), a project in C alone

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: packaging: cpack .deb - four packages (two without the back office), their Depends and contents; the programs run from them
+# ctest: needs=packaging seconds=60 lock=seatkey_nested_build
 # cpack -G DEB on this build: four packages (two without seatkey-keygen and seatkey-server,
 # SEATKEY_KEYGEN=OFF) with the right names, Depends and contents; the runtime, vendor tool and
 # server packages extracted into a scratch root run from there. This is a development build:

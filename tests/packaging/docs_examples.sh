@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: packaging: docs/format.md example and docs/firmware.md examples - compile, run, give the documented result
+# ctest: needs=packaging seconds=20
 # The documentation's examples are real: docs/firmware.md's C and C++ programs compile
 # (C99 / C++17, warnings as errors, against this build's shared library) and run on a real
 # license set; docs/format.md's example tokens give the entitlement the text describes.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: packaging: firmware build with a production key - seatkey-verify has no --trusted-keys
+# ctest: needs=packaging seconds=60 lock=seatkey_nested_build
 # A firmware build with a production key (tests/packaging/production_test.public; its secret
 # was thrown away): only seatkey-verify is built. It has no --trusted-keys and no --grace-days
 # (not in --help, a usage error when given), it does not trust the development key, and its

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: packaging: firmware build with the development key - configure fails naming the key
+# ctest: needs=packaging seconds=10
 # SEATKEY_FIRMWARE=ON refuses the development key at configure time, with a message saying
 # what to do: by default, given by its file, copied into another file (recognised by value),
 # or next to a production key. A production key alone configures.

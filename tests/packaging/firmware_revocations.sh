@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: packaging: firmware build with a built-in revocation list - a bad list fails the build, a good one survives deleting its file
+# ctest: needs=packaging seconds=60 lock=seatkey_nested_build
 # A firmware build with a revocation list built in (-DSEATKEY_REVOCATIONS=FILE): a list that
 # does not verify against SEATKEY_TRUSTED_KEYS (another key, a damaged signature, a license
 # instead of a list, two tokens, a missing file) fails the build naming the problem; a valid

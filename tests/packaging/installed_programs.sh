@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: packaging: installed into a scratch prefix - the programs run with no LD_LIBRARY_PATH, from anywhere, moved
+# ctest: needs=packaging seconds=20
 # The installed programs run from any prefix: `cmake --install` into a scratch prefix, then the
 # installed seatkey-verify (--version, a real verification) and seatkey-keygen (--help) run from
 # another working directory with LD_LIBRARY_PATH unset and set empty; again after the whole

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: packaging: man pages - render without warnings and list every --help option
+# ctest: needs=packaging seconds=25
 # man/seatkey-verify.1 and man/seatkey-keygen.1: render without warnings, and name every
 # option and subcommand that the programs' --help shows.
 . "$SOURCE_DIR/tests/packaging/lib.sh"

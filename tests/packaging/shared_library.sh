@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: packaging: shared library - SONAME, only the C and C++ API exported, no seatkey_common needed
+# ctest: needs=packaging seconds=5
 # libseatkey-verifier.so: its SONAME, which its file name starts with, exports only the C API
 # (seatkey_*) and the C++ API (seatkey::verifier::*), carries the common code itself (no
 # seatkey_common to install) but no secret-handling code and nothing only issuing needs (the

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: packaging: verifier-only build (SEATKEY_KEYGEN=OFF) - no SQLite, no keygen; its seatkey-verify checks a real license file
+# ctest: needs=packaging seconds=60 lock=seatkey_nested_build
 # A verifier-only build, as a firmware team makes it: -DSEATKEY_KEYGEN=OFF configures with
 # SQLite out of reach (CMAKE_DISABLE_FIND_PACKAGE_SQLite3, which stops the default build) and
 # builds seatkey-verify and both libseatkey-verifier libraries, no seatkey-keygen; that

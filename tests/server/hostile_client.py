@@ -9,7 +9,8 @@
                                                    prints how many the server kept open
   hostile_client.py HOST PORT slow-post TOKEN PATH BODY S
                                                    a POST whose body takes S s to send: prints
-                                                   the answer's status line, then its body
+                                                   the answer's status line, then its body;
+                                                   "in flight" on stderr once a fifth is sent
 """
 import socket
 import sys
@@ -96,6 +97,9 @@ def main():
         for i in range(10):
             time.sleep(seconds / 10)
             s.sendall(body[i * len(body) // 10:(i + 1) * len(body) // 10])
+            if i == 1:  # the request is surely in flight now: say so, for who waits on it
+                sys.stderr.write("in flight\n")
+                sys.stderr.flush()
         answer = b""
         while True:
             chunk = s.recv(65536)

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: server cli: endpoints: issue, find, void, transfer, revocations, report with the CLI's rules and words
+# ctest: needs=keygen,verify,server seconds=60
 # seatkey-server's endpoints against a real server: issuing, finding, voiding, transferring and
 # revocation lists do what seatkey-keygen does, refuse with its messages (problem+json), record
 # the API token's name, and leave a ledger that verifies.
@@ -27,11 +29,13 @@ expect_status 201
 expect_eq "$(json '[l["kind"] for l in d["licenses"]]')" '["server", "users"]'
 expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(written_by) FROM licenses")" "webshop,webshop,webshop,webshop,webshop"
 
-# The rules refuse with seatkey-keygen's words (409), input errors with its words (400), and
-# nothing is written.
+# The rules refuse with seatkey-keygen's words (409), each refusal its own problem type with its
+# code and numbers; input errors with its words (400), and nothing is written.
 before=$(ledger_dump)
 api POST /v1/licenses/users "$SHOP" "{\"appliance\":\"$A\",\"users\":5,\"count\":2}"
-expect_problem 409 refused "=$(cli_message issue users --appliance "$A" --users 5 --count 2)"
+expect_problem 409 compact-max-users "=$(cli_message issue users --appliance "$A" --users 5 --count 2)"
+expect_eq "$(json '[d["code"], d["kind"], d["appliance"], d["edition"], d["max_users"], d["users_after"]]')" \
+  '["compact_max_users", "refused", "001A2B3C4D5E", "compact", 20, 23]'
 api POST /v1/licenses/server "$SHOP" "{\"appliance\":\"$A\",\"edition\":\"gold\"}"
 expect_problem 400 bad-input '=unknown edition "gold" (one of: free, compact, appliance, vm)'
 api POST /v1/licenses/users "$SHOP" '{"appliance":"x","users":5}'
@@ -78,9 +82,10 @@ expect_eq "$(json '[[v["serial"], v["status"]] for v in d["voided"]]')" '[[2, "v
 expect_eq "$(json 'd["appliances"][0]["licensed_users"]')" 8
 expect_eq "$(sqlite3 "$LEDGER" "SELECT type, serial, reason, who FROM events")" "void|2|refund, ticket 4711|desk"
 api POST /v1/licenses/2/void "$CLERK" '{"reason":"again"}'
-expect_problem 409 refused "=$(cli_message void 2 --reason again)"
+expect_problem 409 already-voided "=$(cli_message void 2 --reason again)"
+expect_eq "$(json '[d["code"], d["serial"]]')" '["already_voided", 2]'
 api POST /v1/licenses/99/void "$CLERK" '{"reason":"x"}'
-expect_problem 409 refused "=$(cli_message void 99 --reason x)"
+expect_problem 409 unknown-serial "=$(cli_message void 99 --reason x)"
 api POST /v1/licenses/2/void "$CLERK" '{"why":"x"}'
 expect_problem 400 bad-input '=unknown field "why" (allowed here: reason)'
 api POST /v1/licenses/2/void "$CLERK" '{}'
@@ -96,7 +101,7 @@ expect_eq "$(json '[d["from"], d["to"], [[l["kind"], l["transferred_from"], l["w
 expect_eq "$(json 'd["appliances"][0]["licensed_users"]')" 8
 expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(who) FROM events WHERE type = 'transfer'")" "desk,desk"
 api POST /v1/transfers "$CLERK" "{\"from\":\"$A\",\"to\":\"00:1a:2b:3c:4d:98\"}"
-expect_problem 409 refused "=$(cli_message transfer --from "$A" --to 00:1a:2b:3c:4d:98)"
+expect_problem 409 no-active-server-license "=$(cli_message transfer --from "$A" --to 00:1a:2b:3c:4d:98)"
 api POST /v1/transfers "$CLERK" '{"from":"vm-0042"}'
 expect_problem 400 bad-input '=missing field "to"'
 
@@ -108,7 +113,7 @@ expect_status 201
 expect_eq "$(json '[d["seq"], d["revoked"], d["added"], d["status"], d["written_by"]]')" '[1, ["1", "2", "3"], 3, "active", "desk"]'
 list_token=$(json 'd["token"]')
 api POST /v1/revocations "$CLERK" '{}'
-expect_problem 409 refused "=$(cli_message revocations issue)"
+expect_problem 409 nothing-new-to-revoke "=$(cli_message revocations issue)"
 api GET /v1/revocations/latest "$AUDITOR"
 expect_status 200
 expect_eq "$(json 'd["token"]')" "$list_token"
@@ -148,9 +153,15 @@ grep -q 'standby for 001A2B3C4D99' verify.out || fail "the standby's boot check 
 
 # A batch that replaces that standby twice: the answer names what it voided, and each license's
 # status is the one after the whole batch (the first new standby is voided by the second).
+# Roles are checked on what a request does: a replace voids, so it takes clerk, not shop.
 first_standby=$(sqlite3 "$LEDGER" "SELECT max(serial) FROM licenses WHERE kind = 'standby'")
-api POST /v1/orders "$SHOP" '[{"type":"standby","appliance":"00:1a:2b:3c:4d:ab","primary":"001A2B3C4D99","replace":true},
+replacing='[{"type":"standby","appliance":"00:1a:2b:3c:4d:ab","primary":"001A2B3C4D99","replace":true},
   {"type":"standby","appliance":"00:1a:2b:3c:4d:ac","primary":"001A2B3C4D99","replace":true}]'
+before=$(ledger_dump)
+api POST /v1/orders "$SHOP" "$replacing"
+expect_problem 403 forbidden '=this needs role clerk or above (a standby order with replace voids the standby license it replaces); the token "webshop" has role shop'
+expect_eq "$(ledger_dump)" "$before" "(the ledger after a refused replace)"
+api POST /v1/orders "$CLERK" "$replacing"
 expect_status 201
 expect_eq "$(json '[[l["appliance"], l["status"]] for l in d["licenses"]]')" \
   '[["001A2B3C4DAB", "voided"], ["001A2B3C4DAC", "active"]]'

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: server cli: hostile clients: large, slow, malformed and many requests; nothing written, others served
+# ctest: needs=keygen,verify,server seconds=60
 # Hostile clients: a body over 1 MiB is refused before it is read (413), headers or a body
 # dribbled are cut off within --header-timeout/--body-timeout, malformed JSON is 400, another
 # content type 415, tricks in path IDs 400 or 404, and hundreds of connections from one address

@@ -1,18 +1,13 @@
 #!/usr/bin/env bash
+# ctest-name: server cli: OpenAPI: every recorded answer matches /v1/openapi.json (Ajv, npm)
+# ctest: needs=keygen,verify,server,interop seconds=120
 # The OpenAPI document at /v1/openapi.json against the real server: the endpoint and auth
 # scripts run with every answer recorded, then Ajv (npm, JSON Schema 2020-12) checks each answer's
 # status, content type and body against the document, and that every operation was recorded.
 # Expects NODE, NPM, OPENAPI_SOURCE (tests/server/openapi) and OPENAPI_DIR (in the build folder).
 . "$SOURCE_DIR/tests/server/lib.sh"
 
-# npm ci into the build directory, never the source tree; skipped when the lock is unchanged.
-mkdir -p "$OPENAPI_DIR"
-if ! cmp -s "$OPENAPI_SOURCE/package-lock.json" "$OPENAPI_DIR/package-lock.json" ||
-  [ ! -d "$OPENAPI_DIR/node_modules/ajv" ]; then
-  cp "$OPENAPI_SOURCE/package.json" "$OPENAPI_SOURCE/package-lock.json" "$OPENAPI_DIR/"
-  (cd "$OPENAPI_DIR" && "$NPM" ci --no-audit --no-fund --loglevel=error) >npm.log 2>&1 ||
-    { cat npm.log >&2; fail "npm ci failed in $OPENAPI_DIR"; }
-fi
+npm_ci "$OPENAPI_SOURCE" "$OPENAPI_DIR" ajv
 cp "$OPENAPI_SOURCE/validate.js" "$OPENAPI_DIR/validate.js"
 
 : >responses.jsonl
@@ -29,7 +24,8 @@ start_server
 api GET /v1/openapi.json
 expect_status 200
 cp out openapi.json
-cmp -s openapi.json "$SOURCE_DIR/server/openapi.json" || fail "/v1/openapi.json is not server/openapi.json"
+"$SERVER" --openapi >printed.json || fail "seatkey-server --openapi failed"
+cmp -s openapi.json printed.json || fail "/v1/openapi.json is not what seatkey-server --openapi prints"
 stop_server
 run "$NODE" "$OPENAPI_DIR/validate.js" openapi.json responses.jsonl
 expect_rc 0 "node validate.js: $(cat err)"

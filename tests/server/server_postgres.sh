@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: postgres cli: 2 servers and 8 CLI issuers on one database: distinct serials, a linear chain, every token recorded
+# ctest: needs=keygen,verify,server,postgres seconds=40
 # One PostgreSQL ledger, many writers on it at once: 2 seatkey-server processes, each answering
 # concurrent curl clients' POSTs, while 8 seatkey-keygen loops issue packs. Every request and
 # command succeeds; no serial is given twice; the chain stays linear (ledger verify recomputes

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: server cli: privilege separation: the HTTP process's memory holds no key bytes
+# ctest: needs=keygen,verify,server seconds=15
 # Privilege separation in the running server: the vendor key's secret bytes are in the signer
 # process's memory and nowhere in the HTTP process's, before and after it has had tokens signed
 # (the memory of both read through /proc/PID/mem). That the signer refuses a malformed signing

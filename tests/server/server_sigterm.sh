@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: server cli: SIGTERM: requests in flight finish, then exit 0
+# ctest: needs=keygen,verify,server seconds=10
 # SIGTERM: the server stops taking connections, lets the requests in flight finish (their
 # answers sent, their rows committed) and exits 0; its signer goes with it.
 . "$SOURCE_DIR/tests/server/lib.sh"
@@ -17,7 +19,9 @@ PORT=${URL##*:}
 python3 "$SOURCE_DIR/tests/server/hostile_client.py" 127.0.0.1 "${PORT%/}" slow-post "$SHOP" /v1/licenses/users \
   '{"appliance":"vm-0001","users":1,"count":2000}' 3 >inflight.out 2>inflight.err &
 client=$!
-sleep 1
+# SIGTERM once the request is in flight (a fixed sleep lost that race on a loaded machine).
+for ((i = 0; i < 300; i++)); do grep -q "in flight" inflight.err 2>/dev/null && break; sleep 0.1; done
+grep -q "in flight" inflight.err || fail "the client never got its request in flight: $(cat inflight.err)"
 kill -TERM "$SERVER_PID"
 wait "$client" || fail "the client in flight failed: $(cat inflight.err)"
 expect_eq "$(head -1 inflight.out | cut -d' ' -f1-2)" "HTTP/1.1 201" "(the request in flight)"

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# ctest-name: web: the desk page in headless Chromium: sign in, issue, 8 users, download, void, 3 users, transfer
+# ctest: needs=keygen,verify,server,web seconds=30
 # The license desk's page (GET /) in headless Chromium: seatkey-server on a scratch ledger with
 # the development key, a clerk's API token, and desk_walkthrough.js clicking through it. Then
 # the license file the browser downloaded is checked with seatkey-verify, and the ledger holds

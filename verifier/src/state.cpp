@@ -251,10 +251,9 @@ nlohmann::ordered_json time_or_null(const std::optional<UnixTime>& t) {
 
 seatkey::Result<State> parse_state(std::string_view text) {
   try {
-    std::vector<JsonMember> members;
-    std::string why;
-    if (!seatkey::detail::scan_json_object(text, &members, &why)) return damaged(std::move(why));
-    Members f(members);
+    auto members = seatkey::detail::scan_json_object(text);
+    if (!members) return damaged(members.error().message);
+    Members f(*members);
     const JsonMember* version = f.required("seatkey_state");
     if (version == nullptr) return damaged(*f.problem());
     if (version->type != JsonMember::Type::integer || !version->integer_fits ||

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "seatkey/common/result.hpp"
+
 namespace seatkey::detail {
 
 struct JsonMember {
@@ -26,7 +28,7 @@ struct JsonMember {
 
 const char* json_type_name(JsonMember::Type type) noexcept;
 
-// On failure returns false and sets *why to a short reason.
-bool scan_json_object(std::string_view text, std::vector<JsonMember>* members, std::string* why);
+// The object's top-level members, or an error (Errc::malformed) with a short reason.
+Result<std::vector<JsonMember>> scan_json_object(std::string_view text);
 
 }  // namespace seatkey::detail

@@ -1,4 +1,6 @@
-// Result<T>: a value or an Error, never an exception. Errc names the reason.
+// Result<T, E>: a value or an error, never an exception. The format's errors are Error (an Errc
+// and a message); a layer with errors of its own names its own E (the back office's
+// seatkey::keygen::Error) and keeps this one template.
 #pragma once
 
 #include <optional>
@@ -28,11 +30,11 @@ struct Error {
   std::string message;
 };
 
-template <class T>
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}      // NOLINT: implicit by design
-  Result(Error error) : error_(std::move(error)) {}  // NOLINT
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(E error) : error_(std::move(error)) {}  // NOLINT
 
   bool ok() const noexcept { return value_.has_value(); }
   explicit operator bool() const noexcept { return ok(); }
@@ -45,11 +47,29 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &*value_; }
   T* operator->() { return &*value_; }
 
-  const Error& error() const& { return error_; }
+  const E& error() const& { return error_; }
+  E&& error() && { return std::move(error_); }
 
  private:
   std::optional<T> value_;
-  Error error_{Errc::malformed, {}};
+  E error_{};
+};
+
+// What succeeds with nothing to return, or fails with an E.
+template <class E>
+class [[nodiscard]] Result<void, E> {
+ public:
+  Result() = default;
+  Result(E error) : error_(std::move(error)) {}  // NOLINT: implicit by design
+
+  bool ok() const noexcept { return !error_.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+
+  const E& error() const& { return *error_; }
+  E&& error() && { return std::move(*error_); }
+
+ private:
+  std::optional<E> error_;
 };
 
 inline Error make_error(Errc code, std::string message) {

@@ -5,19 +5,20 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "seatkey/keygen/api_tokens.hpp"
-#include "seatkey/keygen/issuer.hpp"
-#include "seatkey/keygen/ledger.hpp"
+#include "seatkey/keygen/issuing/issuer.hpp"
+#include "seatkey/keygen/issuing/takeback.hpp"
+#include "seatkey/keygen/ledger/api_tokens.hpp"
+#include "seatkey/keygen/ledger/ledger.hpp"
 #include "seatkey/keygen/queries.hpp"
-#include "seatkey/keygen/takeback.hpp"
 
 namespace seatkey::keygen {
 
-// serial, kind, appliance, edition, users, customer, order, issued_at, updates_until, expires,
-// replaces, transferred_from, revocation_seq, status, issuer, key_id, chain_seq, written_by,
-// token (absent values are null).
+// The license table's columns (keygen/src/ledger/schema.cpp: serial, kind, appliance, edition,
+// users, customer, order, issued_at, updates_until, expires, replaces, transferred_from,
+// revocation_seq, primary, issuer, key_id, chain_seq, written_by, token), with status after
+// primary (absent values are null).
 nlohmann::ordered_json license_json(const LedgerEntry& entry, std::string_view status);
-// type, serial, reason, at, who, transfer_to, chain_seq.
+// The events table's columns: type, serial, reason, at, who, transfer_to, chain_seq.
 nlohmann::ordered_json event_json(const LedgerEvent& event);
 // What `ledger show --json` prints: license_json(), then chain_hash, events, superseded_by,
 // reissued_as, in_revocation_lists, and a revocation list's revoked serials.

@@ -10,8 +10,9 @@
 #include <vector>
 
 #include "seatkey/common/claims.hpp"
-#include "seatkey/keygen/ledger.hpp"
-#include "seatkey/keygen/rules.hpp"
+#include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/issuing/rules.hpp"
+#include "seatkey/keygen/ledger/ledger.hpp"
 
 namespace seatkey::keygen {
 
@@ -47,7 +48,7 @@ struct Listing {
 
 // Statuses are judged at `now` from every row of each appliance (not only the matching ones).
 // A revocation list is "active" while it is the newest, "superseded" after.
-Listing list_ledger(const Ledger& ledger, const LedgerFilter& filter, UnixTime now);
+Result<Listing> list_ledger(const Ledger& ledger, const LedgerFilter& filter, UnixTime now);
 
 // Everything the ledger knows about one row.
 struct LicenseRecord {
@@ -60,7 +61,7 @@ struct LicenseRecord {
   std::optional<RevocationList> revocation;  // a revocation list's claims
 };
 // nullopt when the ledger has no such serial.
-std::optional<LicenseRecord> show_license(const Ledger& ledger, std::int64_t serial, UnixTime now);
+Result<std::optional<LicenseRecord>> show_license(const Ledger& ledger, std::int64_t serial, UnixTime now);
 
 // ---- The report ------------------------------------------------------------------------------
 
@@ -94,7 +95,7 @@ struct Report {
   std::int64_t revocation_lists = 0;        // revocation lists issued in the period
 };
 // Licenses by their issue time, voids by the time of the event: since <= t < until.
-Report make_report(const Ledger& ledger, const std::optional<UnixTime>& since,
-                   const std::optional<UnixTime>& until);
+Result<Report> make_report(const Ledger& ledger, const std::optional<UnixTime>& since,
+                           const std::optional<UnixTime>& until);
 
 }  // namespace seatkey::keygen

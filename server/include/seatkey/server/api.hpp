@@ -4,8 +4,9 @@
 // (routes, authentication, roles, content type and length) is refused before a byte of it is
 // read.
 //
-// Every refusal is an RFC 9457 problem (application/problem+json) of one of the types below;
-// refusals by the issuing rules and input errors carry seatkey-keygen's messages.
+// Every refusal is an RFC 9457 problem (application/problem+json): the HTTP layer's own
+// (server/src/responses.hpp) or one of the back office's errors, each code its own type, with
+// seatkey-keygen's message as its detail. The endpoints are server/src/routes.cpp's table.
 #pragma once
 
 #include <array>
@@ -21,58 +22,14 @@
 #include <string_view>
 #include <vector>
 
-#include "seatkey/keygen/api_tokens.hpp"
-#include "seatkey/keygen/ledger.hpp"
-#include "seatkey/keygen/signer.hpp"
+#include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/issuing/signer.hpp"
+#include "seatkey/keygen/ledger/api_tokens.hpp"
+#include "seatkey/keygen/ledger/ledger.hpp"
 
 namespace seatkey::server {
 
 inline constexpr std::size_t kMaxBodyBytes = 1u << 20;
-
-// The problems the server answers with: status, type (urn:seatkey:problem:<slug>) and title.
-enum class Problem {
-  bad_input,
-  unauthorized,
-  forbidden,
-  not_found,
-  method_not_allowed,
-  timeout,
-  refused,
-  length_required,
-  too_large,
-  target_too_long,
-  unsupported_media_type,
-  idempotency_key_reused,
-  too_many_requests,
-  internal_error,
-  unavailable,
-};
-struct ProblemType {
-  Problem problem;
-  int status;
-  std::string_view slug;
-  std::string_view title;
-};
-inline constexpr std::array<ProblemType, 15> kProblemTypes{{
-    {Problem::bad_input, 400, "bad-input", "Bad input"},
-    {Problem::unauthorized, 401, "unauthorized", "Missing or invalid bearer token"},
-    {Problem::forbidden, 403, "forbidden", "Not allowed for this token's role"},
-    {Problem::not_found, 404, "not-found", "Not found"},
-    {Problem::method_not_allowed, 405, "method-not-allowed", "Method not allowed"},
-    {Problem::timeout, 408, "timeout", "Request too slow"},
-    {Problem::refused, 409, "refused", "Refused by an issuing rule"},
-    {Problem::length_required, 411, "length-required", "Content-Length required"},
-    {Problem::too_large, 413, "too-large", "Request body too large"},
-    {Problem::target_too_long, 414, "target-too-long", "Request target too long"},
-    {Problem::unsupported_media_type, 415, "unsupported-media-type", "Unsupported media type"},
-    {Problem::idempotency_key_reused, 422, "idempotency-key-reused", "Idempotency-Key reused"},
-    {Problem::too_many_requests, 429, "too-many-requests", "Too many requests"},
-    {Problem::internal_error, 500, "internal-error", "Internal error"},
-    {Problem::unavailable, 503, "unavailable", "Service unavailable"},
-}};
-constexpr const ProblemType& problem_type(Problem p) {
-  return kProblemTypes[static_cast<std::size_t>(p)];
-}
 
 struct Header {
   std::string name;
@@ -93,9 +50,6 @@ struct Response {
   std::vector<Header> headers;  // besides Content-Type and those every response carries
 };
 
-// An RFC 9457 problem: {"type", "title", "status", "detail"}.
-Response problem(Problem p, std::string_view detail);
-
 // What the signer process says about itself, for /healthz.
 struct SignerStatus {
   bool alive = false;
@@ -112,20 +66,26 @@ struct ApiOptions {
   std::size_t max_limited_addresses = 10000;
 };
 
+struct Route;
+
 class Api {
  public:
   // Opens the ledger `ledger_connections` times (read-write: a ledger that group or others may
-  // write is refused, an older schema migrated). Throws keygen::Failure.
-  Api(ApiOptions options, const keygen::Signer& signer, std::function<SignerStatus()> signer_status);
+  // write is refused, an older schema migrated).
+  static keygen::Result<std::unique_ptr<Api>> create(ApiOptions options, const keygen::Signer& signer,
+                                                     std::function<SignerStatus()> signer_status);
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
   // A request whose headers are in, ready for its body.
   struct Accepted {
-    int route = 0;
+    const Route* route = nullptr;
     std::string path;
     std::vector<std::string> segments;
+    std::vector<std::pair<std::string, std::string>> query;
+    std::optional<std::int64_t> serial;
+    std::optional<std::string> appliance;
     std::optional<keygen::ApiToken> token;
     std::optional<std::string> idempotency_key;
     std::size_t body_bytes = 0;  // Content-Length
@@ -145,6 +105,7 @@ class Api {
   struct Impl;
 
  private:
+  Api() = default;
   std::unique_ptr<Impl> impl_;
   std::atomic<bool> signer_lost_{false};
 };

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "seatkey/keygen/error.hpp"
 #include "seatkey/server/api.hpp"
 
 namespace seatkey::server {
@@ -36,9 +37,9 @@ struct HttpOptions {
 
 class HttpServer {
  public:
-  // Binds and starts serving. Failure(input) for an address that cannot be parsed or bound,
+  // Binds and starts serving. An input error for an address that cannot be parsed or bound,
   // bad TLS files, or a daemon that does not start.
-  HttpServer(Api& api, HttpOptions options);
+  static keygen::Result<std::unique_ptr<HttpServer>> start(Api& api, HttpOptions options);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -58,6 +59,7 @@ class HttpServer {
   struct Impl;
 
  private:
+  HttpServer() = default;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -30,7 +30,8 @@
 
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/time.hpp"
-#include "seatkey/keygen/signer.hpp"
+#include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/issuing/signer.hpp"
 #include "seatkey/signing/secret_key.hpp"
 
 namespace seatkey::server {
@@ -95,7 +96,7 @@ class RemoteSigner final : public keygen::Signer {
   // Errc::bad_signature when the returned token does not verify or carries other claims;
   // Errc::io_error when the signer is gone (alive() is false from then on); Errc::invalid_claims
   // when the signer refused the claims.
-  Result<std::string> sign(std::string_view payload, std::string_view footer) const override;
+  seatkey::Result<std::string> sign(std::string_view payload, std::string_view footer) const override;
 
   struct Stats {
     std::uint64_t signatures = 0;
@@ -133,8 +134,8 @@ struct SignerProcess {
 // descriptor, loads the key (keygen::load_key_file, the passphrase rules of seatkey-keygen),
 // wipes SEATKEY_PASSPHRASE from its memory, announces its public key and serves; it never
 // returns. The parent: wipes SEATKEY_PASSPHRASE from its own memory, waits for the announcement
-// and returns; a key the child could not load is Failure(input) with the child's message.
+// and returns; a key the child could not load is an input error with the child's message.
 // Must be called before the process has threads.
-SignerProcess start_signer(const SignerKeySource& source);
+keygen::Result<SignerProcess> start_signer(const SignerKeySource& source);
 
 }  // namespace seatkey::server

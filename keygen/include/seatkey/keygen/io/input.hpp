@@ -1,0 +1,103 @@
+// What people and programs type, read strictly: the checks that the command line's flags,
+// `issue batch` files and seatkey-server's requests share, so that each input has one rule and
+// one message wherever it comes from. Every function here returns an input error (Code::bad_input)
+// naming what is wrong.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "seatkey/common/policy.hpp"
+#include "seatkey/common/time.hpp"
+#include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/issuing/orders.hpp"
+#include "seatkey/keygen/ledger/api_tokens.hpp"
+#include "seatkey/keygen/queries.hpp"
+
+namespace seatkey::keygen {
+
+inline constexpr int kMaxPacksPerOrder = 10000;         // --count and "count" bounds
+inline constexpr std::size_t kMaxTextClaimBytes = 256;  // customer, order: keeps tokens small
+inline constexpr std::size_t kMaxBatchFileBytes = 16u << 20;
+inline constexpr std::size_t kMaxBatchTokens = 100000;
+inline constexpr std::size_t kMaxTokenNameBytes = 64;
+
+// The canonical appliance ID, or the error naming what is wrong with the typed one.
+Result<std::string> parse_appliance(std::string_view typed);
+// An edition by its name (kEditions), naming the editions there are when it is none.
+Result<Edition> parse_edition_name(std::string_view name);
+// RFC 3339, years 0000-9999, in UTC; `what` names the input in the message ("--expires").
+Result<UnixTime> parse_time(std::string_view what, std::string_view text);
+// A serial as people type it: a decimal number from 1 (leading zeros allowed).
+Result<std::int64_t> parse_serial(std::string_view typed);
+// customer/order/issuer: valid UTF-8, at most kMaxTextClaimBytes bytes, nothing a terminal
+// would have to escape (control characters: C0, DEL, C1; bidirectional formatting characters).
+Result<std::string> check_text(std::string_view what, std::string_view text);
+// Packs per order: 1 to kMaxPacksPerOrder.
+Result<int> check_count(long long count);
+// A role by its name (kRoleNames), naming the roles there are when it is none.
+Result<Role> parse_role_name(std::string_view name);
+// A token's name: what check_text accepts, at most kMaxTokenNameBytes.
+Result<std::string> check_token_name(std::string_view name);
+
+// ---- Filters of `ledger list` and GET /v1/licenses ------------------------------------------
+
+// How the two spell a filter: the command line names its options "--since" and shows a wrong
+// value as typed, with '|' between the choices; the server names its query parameters "since"
+// and shows values JSON-quoted, with ", " between the choices, and takes pages (after, limit).
+struct FilterSyntax {
+  std::string_view prefix;            // "--" or ""
+  bool quote_values = false;          // "happy" rather than happy
+  std::string_view choice_separator;  // "|" or ", "
+  bool pages = false;                 // `after` and `limit` are parameters (with a default limit)
+};
+inline constexpr FilterSyntax kCommandLineFilter{"--", false, "|", false};
+inline constexpr FilterSyntax kQueryFilter{"", true, ", ", true};
+inline constexpr std::size_t kDefaultListLimit = 1000;
+inline constexpr std::size_t kMaxListLimit = 10000;
+
+// A filter from named values ("appliance", "customer", "order", "since", "until", "kind",
+// "status", and with pages "after" and "limit"), each at most once.
+Result<LedgerFilter> parse_filter(const std::vector<std::pair<std::string, std::string>>& values,
+                                  const FilterSyntax& syntax);
+// A period (report): "since" and "until", each at most once, since before until.
+struct Period {
+  std::optional<UnixTime> since, until;
+};
+Result<Period> parse_period(const std::vector<std::pair<std::string, std::string>>& values,
+                            const FilterSyntax& syntax);
+
+// ---- JSON ------------------------------------------------------------------------------------
+
+// `issue batch --orders FILE`: a non-empty JSON array of order objects.
+//   {"type":"server", "appliance":ID, "edition":E, "customer"?, "order"?, "updates_until"?,
+//    "expires"?, "replace"?: bool}
+//   {"type":"users", "appliance":ID, "users":N, "count"?: N (default 1), "customer"?,
+//    "order"?, "expires"?}
+//   {"type":"standby", "appliance":ID, "primary":ID, "customer"?, "order"?, "expires"?,
+//    "replace"?: bool}
+// Unknown fields, duplicated keys (at any depth), wrong types and bad values are input errors
+// naming the order ("order 3: ...", counted from 1). Pack sizes are the rules' to judge.
+Result<std::vector<Order>> parse_batch(std::string_view json_text);
+
+// One order as a JSON object of the fields above without "type", which `type` gives (seatkey-server's
+// POST /v1/licenses/server, /users and /standby): the same checks and messages, without "order N: ";
+// a type the batch does not know is refused as the batch refuses it.
+Result<Order> parse_order(std::string_view json_text, std::string_view type);
+
+// The text fields of one JSON object (seatkey-server's void and transfer requests), read with
+// the batch's strictness: text that is no JSON object, duplicated keys, an unknown field, a
+// missing `required` one or one that is not a string are input errors; `what` names the text
+// in messages ("the request"). Absent fields are absent from the map; values are not checked.
+Result<std::map<std::string, std::string>> parse_text_fields(std::string_view json_text,
+                                                             std::string_view what,
+                                                             std::initializer_list<const char*> allowed,
+                                                             std::initializer_list<const char*> required);
+
+}  // namespace seatkey::keygen

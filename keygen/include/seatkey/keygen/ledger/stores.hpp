@@ -1,0 +1,128 @@
+// The ledger's tables, each behind a small store: licenses (every issued token), events (a
+// license taken back), signing keys, seatkey-server's API tokens and its stored answers. A
+// store is a handle on an open Ledger (ledger.hpp), valid while it is; it reads in the ledger's
+// transaction when one is open, else on its own. A store's writes need the write transaction
+// of Ledger::begin(), except a signing key's, an API token's and a revocation's, which are one
+// each and open their own when none is open.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "seatkey/common/paserk.hpp"
+#include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/ledger/api_tokens.hpp"
+#include "seatkey/keygen/ledger/rows.hpp"
+#include "seatkey/signing/secure_buffer.hpp"
+
+namespace seatkey::keygen {
+
+namespace detail {
+struct LedgerContext;
+}
+
+// Every issued token: licenses and revocation lists, by serial. Reads are strict (a row that
+// does not read is an internal error naming it) except rows(), which sets such rows apart.
+class LicenseStore {
+ public:
+  explicit LicenseStore(detail::LedgerContext* ledger) : ledger_(ledger) {}
+
+  Result<std::vector<LedgerEntry>> all() const;
+  Result<std::vector<LedgerEntry>> of_appliance(const std::string& appliance) const;
+  // Every standby license naming `primary`, whatever appliance it is bound to.
+  Result<std::vector<LedgerEntry>> standbys_of(const std::string& primary) const;
+  // Every row (or an appliance's), the corrupt ones set apart: for listing a damaged ledger.
+  Result<LedgerRows> rows(const std::optional<std::string>& appliance = std::nullopt) const;
+  Result<std::optional<LedgerEntry>> find(std::int64_t serial) const;
+  Result<std::size_t> count() const;
+  // The revocation list with the highest seq, if any.
+  Result<std::optional<LedgerEntry>> newest_revocation_list() const;
+
+  // In a write transaction: the serial the next insert() should use, above every serial ever
+  // allocated; and the insert, with the entry's own serial, as the next link of the chain.
+  Result<std::int64_t> next_serial();
+  Result<void> insert(const LedgerEntry& entry);
+
+ private:
+  detail::LedgerContext* ledger_;
+};
+
+// The events that took licenses back, in chain order. They exist from schema version 3 on: on
+// an older ledger (read as it is) reading them is an input error naming `ledger migrate`.
+class EventStore {
+ public:
+  explicit EventStore(detail::LedgerContext* ledger) : ledger_(ledger) {}
+
+  Result<std::vector<LedgerEvent>> all() const;
+  Result<std::vector<LedgerEvent>> of_license(std::int64_t serial) const;
+  // Every serial an event took back, ascending.
+  Result<std::vector<std::int64_t>> taken_back() const;
+  // In a write transaction: the event as the next link of the chain.
+  Result<void> insert(const LedgerEvent& event);
+
+ private:
+  detail::LedgerContext* ledger_;
+};
+
+// The keys the ledger issues with, in the order they were registered.
+class KeyStore {
+ public:
+  explicit KeyStore(detail::LedgerContext* ledger) : ledger_(ledger) {}
+
+  // Whether the development key may be registered (tests and demos only).
+  enum class DevelopmentKey { refuse, allow };
+  enum class Added {
+    added,                // a new signing key
+    public_key_recorded,  // a migrated key, whose public key the ledger did not know
+    already_known,        // nothing changed
+  };
+
+  Result<std::vector<SigningKey>> all() const;
+  Result<bool> knows(const std::string& key_id) const;
+  // A development ledger: one of its signing keys is the development key.
+  Result<bool> development() const;
+  // Registers a signing key (key rotation). Refuses the development key (development_key)
+  // unless `development` is allow.
+  Result<Added> add(const PublicKey& key, DevelopmentKey development = DevelopmentKey::refuse);
+
+ private:
+  detail::LedgerContext* ledger_;
+};
+
+// seatkey-server's bearer tokens (api_tokens.hpp), in the order they were created.
+class TokenStore {
+ public:
+  explicit TokenStore(detail::LedgerContext* ledger) : ledger_(ledger) {}
+
+  // Records a new token for `name` (check_token_name) and returns its bearer text, which the
+  // ledger does not keep: the caller shows it once. Refused (token_name_taken) when a token of
+  // that name exists, also a revoked one: rows name the token that wrote them.
+  Result<SecureBuffer> create(const std::string& name, Role role);
+  Result<std::vector<ApiToken>> all() const;
+  // Refused when there is no such token (no_such_token) or it is revoked already (token_revoked).
+  Result<ApiToken> revoke(const std::string& name);
+  // The unrevoked token whose bearer text this is (hashes compared in constant time), or nullopt.
+  Result<std::optional<ApiToken>> authenticate(std::string_view bearer) const;
+
+ private:
+  detail::LedgerContext* ledger_;
+};
+
+// The answers seatkey-server gave to POST requests with an Idempotency-Key, recorded in the
+// write transaction of what they report.
+class AnswerStore {
+ public:
+  explicit AnswerStore(detail::LedgerContext* ledger) : ledger_(ledger) {}
+
+  Result<std::optional<StoredAnswer>> find(const std::string& token_name, const std::string& key) const;
+  Result<void> record(const std::string& token_name, const std::string& key, const StoredAnswer& answer);
+
+ private:
+  detail::LedgerContext* ledger_;
+};
+
+}  // namespace seatkey::keygen

@@ -1,0 +1,270 @@
+#include "seatkey/keygen/io/input.hpp"
+
+#include "io/checks.hpp"
+#include "raise.hpp"
+#include "seatkey/common/appliance_id.hpp"
+#include "seatkey/common/text.hpp"
+#include "text.hpp"
+
+namespace seatkey::keygen {
+namespace {
+
+using detail::guarded;
+using detail::raise_input;
+
+// Longer than any appliance ID a person types: not echoed in the message.
+constexpr std::size_t kMaxIdBytes = 128;
+
+std::string appliance_of(std::string_view typed) {
+  if (typed.size() > kMaxIdBytes) {
+    raise_input("invalid appliance ID: " + std::to_string(typed.size()) + " characters, over 64");
+  }
+  auto id = canonical_appliance_id(typed);
+  if (!id) raise_input("invalid appliance ID " + detail::quoted(typed) + ": " + id.error().message);
+  return std::move(*id);
+}
+
+std::int64_t serial_of(std::string_view typed) {
+  std::int64_t value = 0;
+  bool digits = !typed.empty() && typed.size() <= 18;  // 18 digits never overflow
+  for (char c : typed) {
+    if (!digits || c < '0' || c > '9') {
+      digits = false;
+      break;
+    }
+    value = value * 10 + (c - '0');
+  }
+  if (!digits || value < 1) {
+    raise_input("not a serial: " + detail::quoted(typed) +
+                " (serials are numbers from 1, as ledger list shows them)");
+  }
+  return value;
+}
+
+UnixTime time_of(std::string_view what, std::string_view text) {
+  auto t = parse_rfc3339(text);
+  if (!t) {
+    raise_input(std::string(what) + " " + detail::quoted(text) +
+                " is not an RFC 3339 time in the years 0000-9999 (like 2027-12-31T23:59:59Z)");
+  }
+  return *t;
+}
+
+// What a terminal would have to escape (C1 controls, bidirectional overrides, isolates and
+// marks: they can disguise the text around them) has no place in a license. (The message names
+// it as U+0085: a "\x85" in it would be escaped again where it is printed.)
+void refuse_disguising(std::string_view what, std::string_view text) {
+  if (const auto c = find_disguising_character(text)) {
+    raise_input(std::string(what) + " contains " +
+                (c->control ? "a control character (" : "a bidirectional formatting character (") +
+                code_point_name(c->code_point) + "), which could disguise what a terminal shows");
+  }
+}
+
+std::string text_of(std::string_view what, std::string_view text) {
+  if (text.empty()) raise_input(std::string(what) + " is empty");
+  if (text.size() > kMaxTextClaimBytes) {
+    raise_input(std::string(what) + " is " + std::to_string(text.size()) + " bytes, over the limit of " +
+                std::to_string(kMaxTextClaimBytes));
+  }
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) raise_input(std::string(what) + " contains a control character");
+  }
+  if (!is_valid_utf8(text)) raise_input(std::string(what) + " is not valid UTF-8");
+  refuse_disguising(what, text);
+  return std::string(text);
+}
+
+// The names of a table, for "(one of: ...)".
+template <class Names>
+std::string choices(const Names& names, std::string_view separator) {
+  std::string out;
+  for (std::string_view n : names) out += (out.empty() ? "" : std::string(separator)) + std::string(n);
+  return out;
+}
+
+}  // namespace
+
+namespace detail {
+
+std::string appliance_or_raise(std::string_view typed) {
+  return appliance_of(typed);
+}
+std::string text_or_raise(std::string_view what, std::string_view text) {
+  return text_of(what, text);
+}
+UnixTime time_or_raise(std::string_view what, std::string_view text) {
+  return time_of(what, text);
+}
+Edition edition_or_raise(std::string_view name) {
+  auto e = parse_edition(name);
+  if (!e) raise_input("unknown edition " + quoted(name) + " (one of: " + edition_list() + ")");
+  return *e;
+}
+int count_or_raise(long long count) {
+  if (count < 1 || count > kMaxPacksPerOrder) {
+    raise_input("count must be 1 to " + std::to_string(kMaxPacksPerOrder) + ", not " + std::to_string(count));
+  }
+  return static_cast<int>(count);
+}
+
+}  // namespace detail
+
+Result<std::string> parse_appliance(std::string_view typed) {
+  return guarded([&] { return appliance_of(typed); });
+}
+
+Result<Edition> parse_edition_name(std::string_view name) {
+  return guarded([&] { return detail::edition_or_raise(name); });
+}
+
+Result<UnixTime> parse_time(std::string_view what, std::string_view text) {
+  return guarded([&] { return time_of(what, text); });
+}
+
+Result<std::int64_t> parse_serial(std::string_view typed) {
+  return guarded([&] { return serial_of(typed); });
+}
+
+Result<std::string> check_text(std::string_view what, std::string_view text) {
+  return guarded([&] { return text_of(what, text); });
+}
+
+Result<int> check_count(long long count) {
+  return guarded([&] { return detail::count_or_raise(count); });
+}
+
+Result<Role> parse_role_name(std::string_view name) {
+  return guarded([&] {
+    auto role = parse_role(name);
+    if (!role) raise_input("unknown role " + detail::quoted(name) + " (one of: " + role_list() + ")");
+    return *role;
+  });
+}
+
+Result<std::string> check_token_name(std::string_view name) {
+  return guarded([&] {
+    std::string checked = text_of("the token name", name);
+    if (checked.size() > kMaxTokenNameBytes) {
+      raise_input("the token name is " + std::to_string(checked.size()) + " bytes, over the limit of " +
+                  std::to_string(kMaxTokenNameBytes));
+    }
+    return checked;
+  });
+}
+
+namespace {
+
+// One filter value as the syntax shows it in a message.
+std::string shown(const FilterSyntax& syntax, std::string_view value) {
+  // The CLI prints its messages through terminal_safe(): escaped here, they would be twice.
+  return syntax.quote_values ? detail::quoted(value) : std::string(value);
+}
+
+// The query's serials for pages: a positive decimal number without leading zeros.
+std::optional<std::int64_t> page_number(std::string_view text) {
+  if (text.empty() || text.size() > 18 || text[0] == '0') return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+class FilterReader {
+ public:
+  FilterReader(const FilterSyntax& syntax, std::vector<const char*> names)
+      : syntax_(syntax), names_(std::move(names)) {}
+
+  // The value's name, refused when unknown or given twice.
+  void admit(const std::string& name) {
+    bool known = false;
+    for (const char* n : names_) known = known || name == n;
+    if (!known) {
+      std::string list;
+      for (const char* n : names_) list += (list.empty() ? "" : ", ") + std::string(n);
+      raise_input("unknown query parameter " + detail::quoted(name) + " (one of: " + list + ")");
+    }
+    if (!seen_.emplace(name, true).second) {
+      raise_input("query parameter " + detail::quoted(name) + " is given twice");
+    }
+  }
+  std::string what(const std::string& name) const { return std::string(syntax_.prefix) + name; }
+
+ private:
+  const FilterSyntax& syntax_;
+  std::vector<const char*> names_;
+  std::map<std::string, bool> seen_;
+};
+
+void read_filter_value(LedgerFilter& f, const FilterReader& r, const FilterSyntax& syntax,
+                       const std::string& name, const std::string& value) {
+  if (name == "appliance") {
+    f.appliance = appliance_of(value);
+  } else if (name == "customer" || name == "order") {
+    (name == "customer" ? f.customer : f.order) = text_of(r.what(name), value);
+  } else if (name == "since" || name == "until") {
+    (name == "since" ? f.since : f.until) = time_of(r.what(name), value);
+  } else if (name == "kind") {
+    f.kind = parse_kind(value);
+    if (!f.kind) {
+      raise_input("unknown kind " + shown(syntax, value) +
+                  " (one of: " + choices(kKindNames, syntax.choice_separator) + ")");
+    }
+  } else if (name == "status") {
+    f.status = parse_status(value);
+    if (!f.status) {
+      raise_input("unknown status " + shown(syntax, value) +
+                  " (one of: " + choices(kStatusNames, syntax.choice_separator) + ")");
+    }
+  } else if (name == "after") {
+    f.after = page_number(value);
+    if (!f.after) raise_input("after " + detail::quoted(value) + " is not a serial");
+  } else {
+    const auto limit = page_number(value);
+    if (!limit || *limit > static_cast<std::int64_t>(kMaxListLimit)) {
+      raise_input("limit " + detail::quoted(value) + " is not a number from 1 to " +
+                  std::to_string(kMaxListLimit));
+    }
+    f.limit = static_cast<std::size_t>(*limit);
+  }
+}
+
+}  // namespace
+
+Result<LedgerFilter> parse_filter(const std::vector<std::pair<std::string, std::string>>& values,
+                                  const FilterSyntax& syntax) {
+  return guarded([&] {
+    LedgerFilter f;
+    std::vector<const char*> names{"appliance", "customer", "order", "since", "until", "kind", "status"};
+    if (syntax.pages) names.insert(names.end(), {"after", "limit"});
+    FilterReader reader(syntax, std::move(names));
+    if (syntax.pages) f.limit = kDefaultListLimit;
+    for (const auto& [name, value] : values) {
+      reader.admit(name);
+      read_filter_value(f, reader, syntax, name, value);
+    }
+    return f;
+  });
+}
+
+Result<Period> parse_period(const std::vector<std::pair<std::string, std::string>>& values,
+                            const FilterSyntax& syntax) {
+  return guarded([&] {
+    Period p;
+    FilterReader reader(syntax, {"since", "until"});
+    for (const auto& [name, value] : values) {
+      reader.admit(name);
+      (name == "since" ? p.since : p.until) = time_of(reader.what(name), value);
+    }
+    if (p.since && p.until && *p.since >= *p.until) {
+      raise_input(reader.what("since") + " " + format_rfc3339(*p.since) + " is not before " +
+                  reader.what("until") + " " + format_rfc3339(*p.until));
+    }
+    return p;
+  });
+}
+
+}  // namespace seatkey::keygen

@@ -1,0 +1,261 @@
+// The JSON half of io/input.hpp: `issue batch` files and seatkey-server's request bodies, read
+// strictly (no NUL bytes, duplicated keys, unknown fields or deep nesting).
+#include <nlohmann/json.hpp>
+
+#include "io/checks.hpp"
+#include "raise.hpp"
+#include "seatkey/common/json_keys.hpp"
+#include "seatkey/keygen/io/input.hpp"
+#include "text.hpp"
+
+namespace seatkey::keygen {
+namespace {
+
+using detail::raise_input;
+using nlohmann::json;
+constexpr int kMaxBatchDepth = 4;
+
+// The fields of one order object, with its position for messages.
+class OrderFields {
+ public:
+  // `prefix` names the order in messages ("order 3"); empty for a request of one order.
+  OrderFields(const json& object, std::string prefix) : object_(object), prefix_(std::move(prefix)) {}
+
+  [[noreturn]] void fail(const std::string& why) const {
+    raise_input(prefix_.empty() ? why : prefix_ + ": " + why);
+  }
+
+  // `skip`: a field the object may not have although the list names it (the type of a single
+  // order, which the request already says).
+  void only(std::initializer_list<const char*> allowed, const char* skip = nullptr) const {
+    for (const auto& item : object_.items()) {
+      bool known = false;
+      for (const char* name : allowed)
+        known = known || (item.key() == name && (skip == nullptr || item.key() != skip));
+      if (known) continue;
+      std::string list;
+      for (const char* name : allowed) {
+        if (skip == nullptr || std::string_view(name) != skip)
+          list += std::string(list.empty() ? "" : ", ") + name;
+      }
+      fail("unknown field " + detail::quoted(item.key()) + " (allowed here: " + list + ")");
+    }
+  }
+  const json* find(const char* name) const {
+    auto it = object_.find(name);
+    return it == object_.end() ? nullptr : &*it;
+  }
+  const json* present(const char* name, bool required) const {
+    const json* v = find(name);
+    if (v == nullptr && required) fail("missing field \"" + std::string(name) + "\"");
+    return v;
+  }
+  std::optional<std::string> string(const char* name, bool required = false) const {
+    const json* v = present(name, required);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_string()) fail("field \"" + std::string(name) + "\" must be a string, not " + v->type_name());
+    return v->get<std::string>();
+  }
+  std::optional<long long> integer(const char* name, bool required = false) const {
+    const json* v = present(name, required);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_number_integer()) {
+      fail("field \"" + std::string(name) + "\" must be a whole number, not " +
+           (v->is_number() ? std::string("a fraction") : std::string(v->type_name())));
+    }
+    if (v->is_number_unsigned() && v->get<unsigned long long>() > 1000000000ull) {
+      fail("field \"" + std::string(name) + "\" is out of range");
+    }
+    const long long n = v->get<long long>();
+    if (n < -1000000000ll || n > 1000000000ll) fail("field \"" + std::string(name) + "\" is out of range");
+    return n;
+  }
+  bool boolean(const char* name) const {
+    const json* v = find(name);
+    if (v == nullptr) return false;
+    if (!v->is_boolean()) fail("field \"" + std::string(name) + "\" must be true or false");
+    return v->get<bool>();
+  }
+
+  // Runs an input check, prefixing its message with the order.
+  template <class F>
+  auto checked(F&& f) const -> decltype(f()) {
+    try {
+      return f();
+    } catch (detail::Raised& r) {
+      if (r.error.kind != Kind::input) throw;
+      fail(r.error.message);
+    }
+  }
+  std::optional<std::string> text(const char* name) const {
+    auto s = string(name);
+    if (!s) return std::nullopt;
+    return checked([&] { return detail::text_or_raise(name, *s); });
+  }
+  std::optional<UnixTime> time(const char* name) const {
+    auto s = string(name);
+    if (!s) return std::nullopt;
+    return checked([&] { return detail::time_or_raise(name, *s); });
+  }
+  std::string appliance(const char* name) const {
+    const std::string typed = *string(name, true);
+    return checked([&] { return detail::appliance_or_raise(typed); });
+  }
+
+ private:
+  const json& object_;
+  std::string prefix_;
+};
+
+ServerOrder server_order(const OrderFields& f, const char* fixed_type) {
+  f.only({"type", "appliance", "edition", "customer", "order", "updates_until", "expires", "replace"},
+         fixed_type != nullptr ? "type" : nullptr);
+  ServerOrder o;
+  o.appliance = f.appliance("appliance");
+  const std::string edition = *f.string("edition", true);
+  o.edition = f.checked([&] { return detail::edition_or_raise(edition); });
+  o.customer = f.text("customer");
+  o.order = f.text("order");
+  o.updates_until = f.time("updates_until");
+  o.expires = f.time("expires");
+  o.replace = f.boolean("replace");
+  return o;
+}
+
+PackOrder pack_order(const OrderFields& f, const char* fixed_type) {
+  f.only({"type", "appliance", "users", "count", "customer", "order", "expires"},
+         fixed_type != nullptr ? "type" : nullptr);
+  PackOrder o;
+  o.appliance = f.appliance("appliance");
+  o.users = *f.integer("users", true);
+  const long long count = f.integer("count").value_or(1);
+  o.count = f.checked([&] { return detail::count_or_raise(count); });
+  o.customer = f.text("customer");
+  o.order = f.text("order");
+  o.expires = f.time("expires");
+  return o;
+}
+
+StandbyOrder standby_order(const OrderFields& f) {
+  f.only({"type", "appliance", "primary", "customer", "order", "expires", "replace"});
+  StandbyOrder o;
+  o.appliance = f.appliance("appliance");
+  o.primary = f.appliance("primary");
+  o.customer = f.text("customer");
+  o.order = f.text("order");
+  o.expires = f.time("expires");
+  o.replace = f.boolean("replace");
+  return o;
+}
+
+// One order object; `fixed_type` is the type a request for one order already says (the object
+// must then have no "type" field).
+Order parse_one(const json& item, const std::string& prefix, const char* fixed_type = nullptr) {
+  OrderFields f(item, prefix);
+  if (!item.is_object()) f.fail(std::string("must be a JSON object, not ") + item.type_name());
+  const std::string type = fixed_type != nullptr ? fixed_type : *f.string("type", true);
+  (void)f.string("appliance", true);
+  if (type == kind_name(LicenseKind::server)) return server_order(f, fixed_type);
+  if (type == kind_name(LicenseKind::users)) return pack_order(f, fixed_type);
+  if (type == kind_name(LicenseKind::standby)) return standby_order(f);
+  f.fail("field \"type\" must be \"server\", \"users\" or \"standby\", not " + detail::quoted(type));
+}
+
+// Parses JSON refusing NUL bytes, duplicated keys and deep nesting. `what` names the text in
+// messages ("orders file"); `item_name` the objects of a list in duplicated-key messages
+// ("order"), or null for one object.
+json parse_strict(std::string_view json_text, const std::string& what, const char* item_name) {
+  if (std::string nul = nul_byte_in(json_text); !nul.empty())
+    raise_input(what + " is not valid JSON: " + nul);
+  ObjectKeys open_objects;
+  std::size_t item_index = 0;
+  const int max_depth = item_name != nullptr ? kMaxBatchDepth : kMaxBatchDepth - 1;
+  const auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth > max_depth) raise_input(what + " nests too deeply");
+    switch (event) {
+      case json::parse_event_t::object_start:
+        if (depth == 1) ++item_index;
+        open_objects.enter_object();
+        break;
+      case json::parse_event_t::key: {
+        const auto& key = parsed.get_ref<const std::string&>();
+        if (!open_objects.add(key)) {
+          raise_input((item_name != nullptr ? std::string(item_name) + " " + std::to_string(item_index) + ": "
+                                            : std::string()) +
+                      "duplicated key " + detail::quoted(key));
+        }
+        break;
+      }
+      case json::parse_event_t::object_end: open_objects.leave_object(); break;
+      default: break;
+    }
+    return true;
+  };
+  try {
+    return json::parse(json_text.begin(), json_text.end(), callback);
+  } catch (const json::parse_error& e) {
+    raise_input(what + " is not valid JSON: " + e.what());
+  } catch (const json::out_of_range& e) {  // a number beyond double's range, e.g. 1e999
+    raise_input(what + " is not valid JSON: " + e.what());
+  }
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::string>> parse_text_fields(std::string_view json_text,
+                                                             std::string_view what,
+                                                             std::initializer_list<const char*> allowed,
+                                                             std::initializer_list<const char*> required) {
+  return detail::guarded([&] {
+    const std::string name(what);
+    const json doc = parse_strict(json_text, name, nullptr);
+    if (!doc.is_object()) raise_input(name + " must be a JSON object, not " + doc.type_name());
+    const OrderFields f(doc, "");
+    f.only(allowed);
+    std::map<std::string, std::string> out;
+    for (const char* field : allowed) {
+      bool needed = false;
+      for (const char* r : required) needed = needed || std::string_view(r) == field;
+      if (auto v = f.string(field, needed)) out.emplace(field, std::move(*v));
+    }
+    return out;
+  });
+}
+
+Result<Order> parse_order(std::string_view json_text, std::string_view type) {
+  return detail::guarded([&] {
+    const json doc = parse_strict(json_text, "the order", nullptr);
+    if (!doc.is_object()) raise_input(std::string("the order must be a JSON object, not ") + doc.type_name());
+    if (doc.contains("type")) {
+      raise_input("unknown field \"type\": the request already says the kind of license (" +
+                  std::string(type) + ")");
+    }
+    const std::string fixed(type);
+    return parse_one(doc, "", fixed.c_str());
+  });
+}
+
+Result<std::vector<Order>> parse_batch(std::string_view json_text) {
+  return detail::guarded([&] {
+    if (json_text.size() > kMaxBatchFileBytes) raise_input("the orders file is larger than 16 MiB");
+    const json doc = parse_strict(json_text, "orders file", "order");
+    if (!doc.is_array()) {
+      raise_input(std::string("orders file must hold a JSON array of orders, not ") + doc.type_name());
+    }
+    if (doc.empty()) raise_input("orders file holds no orders");
+    std::vector<Order> orders;
+    std::size_t tokens = 0;
+    for (std::size_t i = 0; i < doc.size(); ++i) {
+      orders.push_back(parse_one(doc[i], "order " + std::to_string(i + 1)));
+      const auto* p = std::get_if<PackOrder>(&orders.back());
+      tokens += p != nullptr ? static_cast<std::size_t>(p->count) : 1;
+    }
+    if (tokens > kMaxBatchTokens) {
+      raise_input("the batch asks for " + std::to_string(tokens) + " tokens; one batch issues at most " +
+                  std::to_string(kMaxBatchTokens));
+    }
+    return orders;
+  });
+}
+
+}  // namespace seatkey::keygen

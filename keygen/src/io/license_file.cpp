@@ -1,0 +1,174 @@
+#include "seatkey/keygen/io/license_file.hpp"
+
+#include "raise.hpp"
+#include "seatkey/common/limits.hpp"
+#include "seatkey/common/text.hpp"
+#include "text.hpp"
+
+namespace seatkey::keygen {
+namespace {
+
+using detail::guarded;
+using detail::raise;
+
+// The most bytes the header comment lines may take (part of the file size budget).
+constexpr std::size_t kHeaderBudget = 1024;
+
+// The bytes one entry takes in the file: its comment line and its token line.
+std::size_t entry_bytes(const LedgerEntry& e) {
+  return 2 + describe(e).size() + 1 + e.token.size() + 1;
+}
+
+}  // namespace
+
+std::string quoted(std::string_view text) {
+  return detail::quoted(text);
+}
+
+std::string describe(const LedgerEntry& e) {
+  std::string out;
+  if (e.kind == LicenseKind::server) {
+    const EditionRules& rules = rules_of(*e.edition);
+    out = "server license " + std::to_string(e.serial) + ": " + std::string(rules.name) + ", " +
+          users_text(e.users) + " included";
+    if (e.updates_until) out += ", updates until " + format_rfc3339(*e.updates_until);
+    if (!rules.updates) out += ", no updates";
+  } else if (e.kind == LicenseKind::standby) {
+    out = "standby license " + std::to_string(e.serial) + ": the standby of " + *e.primary_appliance;
+  } else {
+    out = "user pack " + std::to_string(e.serial) + ": " + users_text(e.users);
+  }
+  if (e.expires) out += ", expires " + format_rfc3339(*e.expires);
+  out += describe_customer_and_order(e);
+  out += ", issued " + format_rfc3339(e.issued_at);
+  return out;
+}
+
+std::string describe_customer_and_order(const LedgerEntry& e) {
+  std::string out;
+  if (e.customer) out += ", customer " + detail::quoted(*e.customer);
+  if (e.order) out += ", order " + detail::quoted(*e.order);
+  return out;
+}
+
+std::string describe_users(const std::optional<Edition>& edition, const UserCount& users) {
+  if (!edition) return "no active server license";
+  const EditionRules& rules = rules_of(*edition);
+  std::string out = std::string(rules.name) + ", " + users_text(users.licensed_users);
+  if (!rules.accepts_packs)
+    return out + " (the " + std::string(rules.name) + " edition: no packs, no updates)";
+  out += " (" + std::to_string(users.included_users) + " included + " + std::to_string(users.pack_users) +
+         " in packs, ";
+  out += rules.max_users ? "max " + std::to_string(*rules.max_users) + ")" : "no maximum)";
+  return out;
+}
+
+std::string describe_users(const ApplianceState& state) {
+  if (const LedgerEntry* standby = state.active_standby()) {
+    return "the standby of " + *standby->primary_appliance + " (standby license " +
+           std::to_string(standby->serial) + "), counting its licenses";
+  }
+  const LedgerEntry* server = state.active_server();
+  return describe_users(server ? server->edition : std::nullopt, state.users());
+}
+
+namespace {
+
+std::string server_file(const ApplianceState& state) {
+  const LedgerEntry* server = state.active_server();
+  if (server == nullptr) {
+    std::string why = "appliance " + state.appliance() + " has no active server license on record";
+    if (const LedgerEntry* old = state.expired_server()) {
+      why += " (server license " + std::to_string(old->serial) + " expired at " +
+             format_rfc3339(*old->expires) + ")";
+    }
+    raise(Code::no_active_server_license, why + ": nothing to export", {{"appliance", state.appliance()}});
+  }
+  std::string out;
+  out += "# seatkey license file for appliance " + state.appliance() + "\n";
+  out += "# " + describe_users(state) + "; exported " + format_rfc3339(state.now()) + "\n";
+  out += "# One PASETO v4.public token per line; lines starting with '#' are comments.\n";
+  const auto add = [&out](const LedgerEntry& e) {
+    out += "# " + describe(e) + "\n";
+    out += e.token + "\n";
+  };
+  add(*server);
+  for (const LedgerEntry* pack : state.counted_packs()) add(*pack);
+  return out;
+}
+
+std::string standby_file(const ApplianceState& standby, const ApplianceState& primary) {
+  const LedgerEntry* license = standby.active_standby();
+  if (license == nullptr || *license->primary_appliance != primary.appliance()) {
+    raise(Code::no_active_standby_license,
+          "appliance " + standby.appliance() + " has no active standby license for " + primary.appliance() +
+              " on record: nothing to export",
+          {{"appliance", standby.appliance()}});
+  }
+  auto body = license_file_text(primary);
+  if (!body) {
+    Error e = std::move(body).error();
+    if (e.kind != Kind::refused) detail::raise(std::move(e));
+    e.message = "appliance " + standby.appliance() + " is the standby of " + primary.appliance() +
+                " (standby license " + std::to_string(license->serial) + "), but " + e.message;
+    detail::raise(std::move(e));
+  }
+  std::string out;
+  out += "# seatkey license file for appliance " + standby.appliance() + ", the standby of " +
+         primary.appliance() + "\n";
+  out += "# It counts the licenses of its primary " + primary.appliance() + " that follow.\n";
+  out += "# " + describe(*license) + "\n";
+  out += license->token + "\n";
+  return out + *body;
+}
+
+void file_limits(const ApplianceState& state) {
+  const LedgerEntry* server = state.active_server();
+  const std::vector<const LedgerEntry*> packs = state.counted_packs();
+  const std::size_t tokens = (server ? 1 : 0) + packs.size();
+  std::size_t bytes = kHeaderBudget + (server ? entry_bytes(*server) : 0);
+  for (const LedgerEntry* pack : packs) bytes += entry_bytes(*pack);
+  const std::vector<Member> members{{"appliance", state.appliance()},
+                                    {"tokens", static_cast<std::int64_t>(tokens)},
+                                    {"bytes", static_cast<std::int64_t>(bytes)}};
+  if (tokens > kMaxLicenseSetTokens) {
+    raise(Code::license_file_too_large,
+          "appliance " + state.appliance() + "'s license file would hold " + std::to_string(tokens) +
+              " tokens, over the " + std::to_string(kMaxLicenseSetTokens) +
+              " the verifier reads: it would refuse the whole file",
+          members);
+  }
+  if (bytes > kMaxLicensesBytes) {
+    raise(Code::license_file_too_large,
+          "appliance " + state.appliance() + "'s license file would be about " + std::to_string(bytes) +
+              " bytes, over the " + std::to_string(kMaxLicensesBytes) +
+              " the verifier reads beside a revocation list: it would refuse the whole file",
+          members);
+  }
+}
+
+}  // namespace
+
+Result<std::string> license_file_text(const ApplianceState& state) {
+  return guarded([&] { return server_file(state); });
+}
+
+Result<std::string> standby_license_file_text(const ApplianceState& standby, const ApplianceState& primary) {
+  return guarded([&] { return standby_file(standby, primary); });
+}
+
+Result<void> check_license_file_limits(const ApplianceState& state) {
+  return guarded([&] { file_limits(state); });
+}
+
+Result<std::string> export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now) {
+  return guarded([&] {
+    if (const LedgerEntry* standby = state.active_standby()) {
+      const std::string& p = *standby->primary_appliance;
+      return standby_file(state, ApplianceState(p, detail::take(ledger.licenses().of_appliance(p)), now));
+    }
+    return server_file(state);
+  });
+}
+
+}  // namespace seatkey::keygen

@@ -1,0 +1,36 @@
+// Internal: what every command that signs shares (issue, transfer, revocations issue).
+#pragma once
+
+#include <string>
+
+#include "seatkey/keygen/issuing/issuer.hpp"
+#include "seatkey/keygen/issuing/rules.hpp"
+#include "seatkey/keygen/issuing/signer.hpp"
+#include "seatkey/keygen/ledger/ledger.hpp"
+
+namespace seatkey::keygen::detail {
+
+// What the appliance has now, for the desk's summaries.
+ApplianceSummary summarize(const ApplianceState& state);
+
+// The tokens' iss: an input error unless it is text a license may carry.
+void check_issuer(const std::string& issuer);
+
+// Refused (unknown_signing_key), naming the ledger's keys and `ledger add-key`, unless the
+// signer's key is one of the ledger's signing keys.
+void require_signing_key(const Ledger& ledger, Ledger::Transaction& tx, const Signer& signer);
+
+// {"kid":"k4.pid...."}: the footer of every token the signer signs.
+std::string footer_for(const Signer& signer);
+
+// The license's claims from its row (checked by validate_license), signed (every Signer
+// verifies its own output), within the license size limit: sets e->token. A signer that is
+// gone is signer_unavailable.
+void sign_license(const Signer& signer, LedgerEntry* e);
+
+// The `who` an event records: an input error naming it unless it is text a license may carry.
+std::string check_who(const std::string& who);
+// The reason an event records, checked like what is recorded ("--reason").
+std::string check_reason(const std::string& reason);
+
+}  // namespace seatkey::keygen::detail

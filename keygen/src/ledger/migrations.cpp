@@ -1,0 +1,244 @@
+#include "ledger/migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include "raise.hpp"
+#include "seatkey/common/policy.hpp"
+#include "seatkey/keygen/ledger/api_tokens.hpp"
+#include "seatkey/keygen/ledger/rows.hpp"
+
+namespace seatkey::keygen::detail {
+namespace {
+
+// ---- Step 5: lookup tables instead of CHECKs of names ---------------------------------------------
+
+// The names the ledger's enumerations may take are rows of lookup tables, which the program
+// fills from its own tables (complete_lookups): a new edition, kind, role or event type is a
+// row added on the next write, never a CHECK that SQLite can change only by rebuilding the
+// table. The columns that named them by CHECK name them by foreign key from here on.
+constexpr const char* kLookups5 = R"sql(
+CREATE TABLE editions (name TEXT PRIMARY KEY);
+CREATE TABLE license_kinds (name TEXT PRIMARY KEY);
+CREATE TABLE event_types (name TEXT PRIMARY KEY);
+CREATE TABLE roles (name TEXT PRIMARY KEY);
+CREATE TABLE key_origins (name TEXT PRIMARY KEY);
+)sql";
+
+// PostgreSQL alters the constraints in place (its CHECKs of one column are named
+// <table>_<column>_check).
+constexpr const char* kPostgresqlConstraints5 = R"sql(
+ALTER TABLE licenses DROP CONSTRAINT licenses_kind_check, DROP CONSTRAINT licenses_edition_check,
+  ADD CONSTRAINT licenses_kind_fkey FOREIGN KEY (kind) REFERENCES license_kinds (name),
+  ADD CONSTRAINT licenses_edition_fkey FOREIGN KEY (edition) REFERENCES editions (name);
+ALTER TABLE events DROP CONSTRAINT events_type_check,
+  ADD CONSTRAINT events_type_fkey FOREIGN KEY (type) REFERENCES event_types (name);
+ALTER TABLE signing_keys DROP CONSTRAINT signing_keys_origin_check,
+  ADD CONSTRAINT signing_keys_origin_fkey FOREIGN KEY (origin) REFERENCES key_origins (name);
+ALTER TABLE api_tokens DROP CONSTRAINT api_tokens_role_check,
+  ADD CONSTRAINT api_tokens_role_fkey FOREIGN KEY (role) REFERENCES roles (name);
+)sql";
+
+// SQLite cannot alter a constraint: each table is made again under a new name, its rows copied
+// as they are stored (so every link keeps its canonical bytes, and signing_keys and api_tokens
+// their rowids, which order them), the old one dropped and the new one renamed, with its
+// indexes and triggers made again. The foreign keys are off meanwhile (begin_schema_change).
+struct Rebuild {
+  const char* table;
+  const char* create;   // the new table, named <table>_v5
+  const char* columns;  // what is copied
+  const char* after;    // indexes and triggers
+};
+constexpr std::array<Rebuild, 4> kSqliteRebuilds5{{
+    {"licenses", R"sql(
+CREATE TABLE licenses_v5 (
+  serial            INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind              TEXT NOT NULL REFERENCES license_kinds (name),
+  appliance         TEXT,
+  edition           TEXT REFERENCES editions (name),
+  users             INTEGER NOT NULL CHECK (users >= 0),
+  customer          TEXT,
+  order_ref         TEXT,
+  issued_at         TEXT NOT NULL,
+  updates_until     TEXT,
+  expires           TEXT,
+  issuer            TEXT NOT NULL,
+  key_id            TEXT NOT NULL,
+  replaces          INTEGER REFERENCES licenses (serial),
+  transferred_from  INTEGER REFERENCES licenses (serial),
+  primary_appliance TEXT,
+  revocation_seq    INTEGER UNIQUE CHECK (revocation_seq >= 1),
+  token             TEXT NOT NULL UNIQUE,
+  chain_seq         INTEGER NOT NULL UNIQUE CHECK (chain_seq >= 1),
+  chain_hash        BLOB NOT NULL CHECK (length(chain_hash) = 32),
+  written_by        TEXT,
+  CHECK ((kind = 'server') = (edition IS NOT NULL)),
+  CHECK ((kind = 'revocation') = (appliance IS NULL)),
+  CHECK ((kind = 'revocation') = (revocation_seq IS NOT NULL)),
+  CHECK ((kind = 'standby') = (primary_appliance IS NOT NULL))
+)
+)sql",
+     "serial, kind, appliance, edition, users, customer, order_ref, issued_at, updates_until, expires, "
+     "issuer, "
+     "key_id, replaces, transferred_from, primary_appliance, revocation_seq, token, chain_seq, chain_hash, "
+     "written_by",
+     R"sql(
+CREATE INDEX licenses_by_appliance ON licenses (appliance, serial);
+CREATE INDEX licenses_by_transferred_from ON licenses (transferred_from) WHERE transferred_from IS NOT NULL;
+CREATE TRIGGER licenses_no_update BEFORE UPDATE ON licenses
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER licenses_no_delete BEFORE DELETE ON licenses
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+)sql"},
+    {"events", R"sql(
+CREATE TABLE events_v5 (
+  chain_seq   INTEGER PRIMARY KEY CHECK (chain_seq >= 1),
+  type        TEXT NOT NULL REFERENCES event_types (name),
+  serial      INTEGER NOT NULL UNIQUE REFERENCES licenses (serial),
+  reason      TEXT,
+  at          TEXT NOT NULL,
+  who         TEXT NOT NULL,
+  transfer_to TEXT,
+  chain_hash  BLOB NOT NULL CHECK (length(chain_hash) = 32),
+  CHECK ((type = 'transfer') = (transfer_to IS NOT NULL))
+)
+)sql",
+     "chain_seq, type, serial, reason, at, who, transfer_to, chain_hash",
+     R"sql(
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+)sql"},
+    {"signing_keys", R"sql(
+CREATE TABLE signing_keys_v5 (
+  key_id      TEXT PRIMARY KEY,
+  public_key  TEXT UNIQUE,
+  added_at    TEXT NOT NULL,
+  origin      TEXT NOT NULL REFERENCES key_origins (name)
+)
+)sql",
+     "rowid, key_id, public_key, added_at, origin",
+     R"sql(
+CREATE TRIGGER signing_keys_no_delete BEFORE DELETE ON signing_keys
+  BEGIN SELECT RAISE(ABORT, 'signing keys are never removed from the ledger'); END;
+CREATE TRIGGER signing_keys_no_update BEFORE UPDATE ON signing_keys
+  WHEN OLD.public_key IS NOT NULL OR NEW.key_id IS NOT OLD.key_id OR NEW.added_at IS NOT OLD.added_at
+       OR NEW.origin IS NOT OLD.origin
+  BEGIN SELECT RAISE(ABORT, 'a signing key is recorded once; only an unknown public key may be filled in'); END;
+)sql"},
+    {"api_tokens", R"sql(
+CREATE TABLE api_tokens_v5 (
+  name        TEXT PRIMARY KEY,
+  role        TEXT NOT NULL REFERENCES roles (name),
+  lookup_id   TEXT NOT NULL UNIQUE,
+  token_hash  BLOB NOT NULL CHECK (length(token_hash) = 32),
+  created_at  TEXT NOT NULL,
+  revoked_at  TEXT
+)
+)sql",
+     "rowid, name, role, lookup_id, token_hash, created_at, revoked_at",
+     R"sql(
+CREATE TRIGGER api_tokens_no_delete BEFORE DELETE ON api_tokens
+  BEGIN SELECT RAISE(ABORT, 'API tokens are revoked, never removed: rows name the token that wrote them'); END;
+CREATE TRIGGER api_tokens_revoke_only BEFORE UPDATE ON api_tokens
+  WHEN OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL OR NEW.name IS NOT OLD.name
+       OR NEW.role IS NOT OLD.role OR NEW.lookup_id IS NOT OLD.lookup_id
+       OR NEW.token_hash IS NOT OLD.token_hash OR NEW.created_at IS NOT OLD.created_at
+  BEGIN SELECT RAISE(ABORT, 'an API token is only ever revoked, once'); END;
+)sql"},
+}};
+
+void rebuild_sqlite_tables(Database& db) {
+  std::int64_t counter = 0;
+  {
+    Statement s(db, "SELECT seq FROM sqlite_sequence WHERE name = 'licenses'");
+    if (s.step()) counter = s.integer(0);
+  }
+  for (const Rebuild& r : kSqliteRebuilds5) {
+    const std::string table = r.table;
+    const std::string what = "cannot rebuild the " + table + " table";
+    db.exec(r.create, what);
+    db.exec("INSERT INTO " + table + "_v5 (" + r.columns + ") SELECT " + r.columns + " FROM " + table +
+                " ORDER BY rowid",
+            what);
+    db.exec("DROP TABLE " + table + "; ALTER TABLE " + table + "_v5 RENAME TO " + table, what);
+    db.exec(r.after, what);
+  }
+  // The copied serials carried the counter over; an old counter above them still counts.
+  db.keep_serials_above(counter);
+}
+
+void use_lookup_tables(Database& db) {
+  complete_lookups(db);
+  if (db.is_postgresql()) {
+    db.exec(kPostgresqlConstraints5, "cannot bring the schema to version 5");
+  } else {
+    rebuild_sqlite_tables(db);
+  }
+}
+
+struct Lookup {
+  const char* table;
+  std::vector<std::string_view> names;
+};
+
+template <class Names>
+std::vector<std::string_view> names_of(const Names& names) {
+  return std::vector<std::string_view>(names.begin(), names.end());
+}
+
+const std::vector<Lookup>& lookups() {
+  static const std::vector<Lookup> kLookups = [] {
+    std::vector<std::string_view> editions;
+    for (const EditionRules& e : kEditions) editions.push_back(e.name);
+    return std::vector<Lookup>{{"editions", editions},
+                               {"license_kinds", names_of(kKindNames)},
+                               {"event_types", names_of(kEventKindNames)},
+                               {"roles", names_of(kRoleNames)},
+                               {"key_origins", names_of(kKeyOriginNames)}};
+  }();
+  return kLookups;
+}
+
+// The steps after the released ones, in order; the next one is 6.
+const std::vector<MigrationStep> kNewSteps = {
+    {5, kLookups5, kLookups5, use_lookup_tables},
+};
+
+}  // namespace
+
+const std::vector<MigrationStep>& migration_steps() {
+  static const std::vector<MigrationStep> kSteps = [] {
+    std::vector<MigrationStep> steps = released_steps();
+    steps.insert(steps.end(), kNewSteps.begin(), kNewSteps.end());
+    return steps;
+  }();
+  return kSteps;
+}
+
+int latest_schema_version() {
+  return migration_steps().back().version;
+}
+
+bool lookups_complete(Database& db) {
+  for (const Lookup& l : lookups()) {
+    Statement s(db, std::string("SELECT COUNT(*) FROM ") + l.table);
+    // Names are never removed: as many rows as names means every name is there.
+    if (!s.step() || s.integer(0) < static_cast<std::int64_t>(l.names.size())) return false;
+  }
+  return true;
+}
+
+void complete_lookups(Database& db) {
+  for (const Lookup& l : lookups()) {
+    Statement add(db, std::string("INSERT INTO ") + l.table + " (name) VALUES (?1) ON CONFLICT DO NOTHING");
+    for (std::string_view name : l.names) {
+      add.reset();
+      add.bind(1, name);
+      add.step();
+    }
+  }
+}
+
+}  // namespace seatkey::keygen::detail

@@ -1,0 +1,32 @@
+// Internal: license rows and events as a SELECT reads them (schema.hpp's specs, then the link's
+// chain_hash and, for a license, how an event took it back), for the stores and the chain's
+// readers.
+#pragma once
+
+#include <string>
+
+#include "ledger/database.hpp"
+#include "seatkey/keygen/error.hpp"
+#include "seatkey/keygen/ledger/rows.hpp"
+
+namespace seatkey::keygen::detail {
+
+// "SELECT <the license spec's columns>, chain_hash, <the type of the event that took it back>
+// FROM licenses" for a ledger of `version` (the columns it lacks read as NULL).
+std::string select_licenses(int version);
+int license_column(std::string_view name);  // its index in select_licenses()
+int license_chain_hash_column();
+// The row, or a ledger_corrupt error: "row 7 (appliance 001A2B3C4D5E) is corrupt: ...".
+Result<LedgerEntry> read_license(const Statement& s);
+
+// "SELECT <the event spec's columns>, chain_hash FROM events".
+std::string select_events();
+int event_column(std::string_view name);
+int event_chain_hash_column();
+// The event, or a ledger_corrupt error: "event 9 is corrupt: ...".
+Result<LedgerEvent> read_event(const Statement& s);
+
+// A chain_hash as stored: nullopt unless it is 32 bytes.
+std::optional<ChainHash> as_chain_hash(const std::string& bytes);
+
+}  // namespace seatkey::keygen::detail

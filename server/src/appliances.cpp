@@ -1,0 +1,111 @@
+// /v1/appliances/{appliance}: an appliance's licenses, what it computes from them, its license
+// file (seatkey-keygen export).
+#include "entitlement_json.hpp"
+#include "handlers.hpp"
+#include "responses.hpp"
+#include "seatkey/keygen/io/license_file.hpp"
+#include "seatkey/keygen/json.hpp"
+#include "seatkey/keygen/queries.hpp"
+#include "seatkey/verifier.hpp"
+
+namespace seatkey::server::handlers {
+namespace {
+
+using nlohmann::ordered_json;
+
+// The appliance's rows and state, or a problem when it has none (404) or a corrupt one.
+struct ApplianceView {
+  std::optional<Response> missing;
+  ordered_json rows = ordered_json::array();
+  std::optional<keygen::ApplianceState> state;
+};
+
+keygen::Result<ApplianceView> view_of(Context& c, const std::string& appliance, UnixTime now) {
+  keygen::LedgerFilter filter;
+  filter.appliance = appliance;
+  auto listing = keygen::list_ledger(c.ledger(), filter, now);
+  if (!listing) return listing.error();
+  if (!listing->corrupt.empty()) {
+    return keygen::Error(
+        keygen::Code::ledger_corrupt,
+        "ledger " + c.ledger().path() + ": " + listing->corrupt.front().why + "; appliance " + appliance +
+            " cannot be judged until the row is repaired (docs/back-office.md, \"A corrupt row\")",
+        {{"serial", listing->corrupt.front().serial}});
+  }
+  ApplianceView v;
+  if (listing->rows.empty()) {
+    v.missing = problem(Problem::not_found, "no licenses on record for appliance " + appliance);
+    return v;
+  }
+  for (const keygen::ListedRow& r : listing->rows) v.rows.push_back(keygen::license_json(r.entry, r.status));
+  v.state.emplace(listing->appliances.at(appliance));
+  return v;
+}
+
+keygen::ApplianceSummary summary_of(const keygen::ApplianceState& state) {
+  keygen::ApplianceSummary s;
+  s.appliance = state.appliance();
+  if (const keygen::LedgerEntry* server = state.active_server()) s.edition = server->edition;
+  s.users = state.users();
+  return s;
+}
+
+// What the appliance computes from the license file export writes, with the verifier's library,
+// trusting the ledger's signing keys.
+keygen::Result<verifier::Entitlement> entitlement_of(Context& c, const keygen::ApplianceState& state,
+                                                     const std::string& file, UnixTime now) {
+  auto keys = c.ledger().keys().all();
+  if (!keys) return keys.error();
+  std::vector<std::string> trusted;
+  for (const keygen::SigningKey& k : *keys) {
+    if (k.public_key) trusted.push_back(*k.public_key);
+  }
+  verifier::TrustStore trust;
+  if (!trusted.empty()) {
+    auto store = verifier::TrustStore::from_keys(trusted);
+    if (!store)
+      return keygen::Error(keygen::Code::internal_error,
+                           "the ledger's signing keys: " + store.error().message);
+    trust = std::move(*store);
+  }
+  auto set = verifier::parse_licenses(file, state.appliance() + ".lic");
+  if (!set) return keygen::Error(keygen::Code::internal_error, "the license file: " + set.error().message);
+  auto entitlement = verifier::evaluate(*set, state.appliance(), trust, now);
+  if (!entitlement)
+    return keygen::Error(keygen::Code::internal_error, "the entitlement: " + entitlement.error().message);
+  return std::move(*entitlement);
+}
+
+}  // namespace
+
+Reply show_appliance(Context& c, const Request& r) {
+  const UnixTime now = unix_now();
+  auto view = view_of(c, *r.appliance, now);
+  if (!view) return view.error();
+  if (view->missing) return *view->missing;
+  // No active server license: nothing to export, and the appliance computes that.
+  auto file = keygen::export_license_file(c.ledger(), *view->state, now);
+  if (!file && file.error().kind != keygen::Kind::refused) return file.error();
+  auto entitlement = entitlement_of(c, *view->state, file ? *file : std::string(), now);
+  if (!entitlement) return entitlement.error();
+  ordered_json j;
+  j["appliance"] = *r.appliance;
+  j["on_record"] = keygen::appliance_summary_json(summary_of(*view->state));
+  j["entitlement"] = verifier::entitlement_json(*entitlement, true);
+  j["licenses"] = std::move(view->rows);
+  return json_response(200, j);
+}
+
+Reply license_file(Context& c, const Request& r) {
+  const UnixTime now = unix_now();
+  auto view = view_of(c, *r.appliance, now);
+  if (!view) return view.error();
+  if (view->missing) return *view->missing;
+  auto file = keygen::export_license_file(c.ledger(), *view->state, now);
+  if (!file) return file.error();
+  Response out{200, "text/plain; charset=utf-8", std::move(*file), {}};
+  out.headers.push_back({"Content-Disposition", "attachment; filename=\"" + *r.appliance + ".lic\""});
+  return out;
+}
+
+}  // namespace seatkey::server::handlers

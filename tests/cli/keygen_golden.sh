@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# ctest-name: keygen cli: the golden ledger: its head unchanged by every schema step, the rows it holds still listed and verified
+# ctest: needs=keygen,verify seconds=10
+# The golden ledger (tests/fixtures/README.md), a ledger of schema version 4 with a row of every
+# kind: its ledger head is the same byte for byte before and after every schema step that
+# follows (ledger migrate), its rows and events are stored as they were, it still verifies, and
+# what is issued after the migration links to it with the next serial.
+. "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
+dev_key
+GOLDEN=0899a64db375f16442157402691b90b0bcf3e34f8f152accb90db1219a1a387c
+cp "$SOURCE_DIR/tests/fixtures/schema4-golden.db" "$LEDGER" && chmod 600 "$LEDGER"
+stored() {
+  sqlite3 "$LEDGER" "SELECT serial, kind, appliance, edition, users, customer, order_ref, issued_at, updates_until,
+      expires, issuer, key_id, replaces, transferred_from, primary_appliance, revocation_seq, token, chain_seq,
+      hex(chain_hash), written_by FROM licenses ORDER BY serial;
+    SELECT chain_seq, type, serial, reason, at, who, transfer_to, hex(chain_hash) FROM events ORDER BY chain_seq;
+    SELECT * FROM signing_keys ORDER BY rowid; SELECT name, role, lookup_id, hex(token_hash), created_at, revoked_at
+      FROM api_tokens ORDER BY rowid; SELECT token_name, idempotency_key, hex(request_hash), status, response,
+      created_at FROM idempotent_requests ORDER BY created_at, token_name, idempotency_key"
+}
+before=$(stored)
+
+# Read as it is: the head of version 4, nothing written.
+keygen ledger head
+expect_rc 0 "ledger head of the golden ledger"
+expect_eq "$(cat out)" "$GOLDEN"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4
+keygen ledger verify
+expect_rc 0 "ledger verify of the golden ledger"
+expect_err "19 links (12 licenses, 2 revocation lists, 5 events)"
+
+# Every step after version 4, then the same head, rows and events.
+keygen ledger migrate
+expect_rc 0 "ledger migrate of the golden ledger"
+expect_eq "$(cat out)" "$GOLDEN"
+expect_err "migrated ledger ledger.db from schema version 4 to 5"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5
+expect_eq "$(stored)" "$before" "(the golden ledger's rows after the migration)"
+keygen ledger head
+expect_eq "$(cat out)" "$GOLDEN"
+keygen ledger verify --anchor "$GOLDEN"
+expect_rc 0 "ledger verify --anchor of the migrated golden ledger"
+expect_eq "$(cat out)" "$GOLDEN"
+
+# What comes next is the next link, with the next serial.
+keygen issue users --appliance vm-0042 --users 1
+expect_rc 0 "issue after the migration"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT serial, chain_seq FROM licenses ORDER BY serial DESC LIMIT 1")" "15|20"
+keygen ledger verify --anchor "$GOLDEN"
+expect_rc 0 "ledger verify --anchor after an issue"
+expect_err "the anchor is chain position 19"
+pass

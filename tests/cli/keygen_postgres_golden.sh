@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# ctest-name: postgres cli: the golden ledger on PostgreSQL: its head unchanged by every schema step
+# ctest: needs=keygen,verify,postgres seconds=15
+# The golden ledger in PostgreSQL (tests/fixtures/schema4-golden.pg.sql): its ledger head is the
+# same byte for byte before and after every schema step that follows version 4, it still
+# verifies, and a copy of it into a SQLite file has the same head.
+. "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
+. "$SOURCE_DIR/tests/cli/pg_lib.sh"
+dev_key
+GOLDEN=0899a64db375f16442157402691b90b0bcf3e34f8f152accb90db1219a1a387c
+LEDGER=$(pg_new_database) || exit 1
+"$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -d "$LEDGER" -f "$SOURCE_DIR/tests/fixtures/schema4-golden.pg.sql" \
+  >/dev/null || fail "loading the golden ledger into PostgreSQL"
+stored() {
+  pg_sql "$LEDGER" "SELECT serial, kind, appliance, edition, users, customer, order_ref, issued_at, updates_until,
+      expires, issuer, key_id, replaces, transferred_from, primary_appliance, revocation_seq, token, chain_seq,
+      encode(chain_hash, 'hex'), written_by FROM licenses ORDER BY serial"
+  pg_sql "$LEDGER" "SELECT chain_seq, type, serial, reason, at, who, transfer_to, encode(chain_hash, 'hex')
+      FROM events ORDER BY chain_seq"
+}
+before=$(stored)
+
+keygen ledger head
+expect_rc 0 "ledger head of the golden ledger"
+expect_eq "$(cat out)" "$GOLDEN"
+keygen ledger migrate
+expect_rc 0 "ledger migrate of the golden ledger"
+expect_eq "$(cat out)" "$GOLDEN"
+expect_eq "$(pg_sql "$LEDGER" 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM schema_version')" 4,5
+expect_eq "$(stored)" "$before" "(the golden ledger's rows after the migration)"
+keygen ledger verify --anchor "$GOLDEN"
+expect_rc 0 "ledger verify of the migrated golden ledger"
+expect_eq "$(cat out)" "$GOLDEN"
+
+keygen ledger copy --from "$LEDGER" --to copy.db
+expect_rc 0 "ledger copy of the golden ledger into a file"
+expect_eq "$(cat out)" "$GOLDEN"
+LEDGER=copy.db keygen ledger head
+expect_eq "$(cat out)" "$GOLDEN"
+pass

@@ -1,0 +1,221 @@
+// The API's one route table (server/src/routes.cpp) against the OpenAPI document and the role
+// model, its problems against the error vocabulary, and the dispatcher through Api itself.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "keygen_test_support.hpp"
+#include "openapi.hpp"
+#include "responses.hpp"
+#include "routes.hpp"
+#include "seatkey/keygen/issuing/rules.hpp"
+#include "seatkey/keygen/ledger/rows.hpp"
+#include "seatkey/server/api.hpp"
+
+using namespace seatkey;
+using namespace seatkey::server;
+using nlohmann::json;
+namespace kg = seatkey::keygen;
+
+namespace {
+
+json document() {
+  return json::parse(openapi_document());
+}
+
+template <class Names>
+json names_of(const Names& names) {
+  json out = json::array();
+  for (std::string_view n : names) out.push_back(std::string(n));
+  return out;
+}
+
+// The least role each endpoint takes, as docs/back-office.md says it: auditor reads, shop issues
+// and downloads license files, clerk voids, transfers and signs revocation lists.
+const std::map<std::string, kg::Role> kExpectedRoles = {
+    {"GET /v1/licenses", kg::Role::auditor},
+    {"GET /v1/licenses/{serial}", kg::Role::auditor},
+    {"POST /v1/licenses/server", kg::Role::shop},
+    {"POST /v1/licenses/users", kg::Role::shop},
+    {"POST /v1/licenses/standby", kg::Role::shop},
+    {"POST /v1/orders", kg::Role::shop},
+    {"POST /v1/licenses/{serial}/void", kg::Role::clerk},
+    {"GET /v1/appliances/{appliance}", kg::Role::auditor},
+    {"GET /v1/appliances/{appliance}/license-file", kg::Role::shop},
+    {"POST /v1/transfers", kg::Role::clerk},
+    {"POST /v1/revocations", kg::Role::clerk},
+    {"GET /v1/revocations/latest", kg::Role::auditor},
+    {"GET /v1/report", kg::Role::auditor},
+};
+
+std::string route_name(const Route& r) {
+  return std::string(method_name(r.method)) + " " + std::string(r.pattern);
+}
+
+// An Api on a new ledger, with one token of each role.
+struct Served {
+  test::TempDir dir;
+  std::string path = dir.file("ledger.db");
+  SecretKey key = test::development_key();
+  kg::KeySigner signer{key};
+  std::map<kg::Role, std::string> tokens;
+  std::unique_ptr<Api> api;
+
+  Served() {
+    auto ledger = test::ok(kg::Ledger::create(path, key.public_key(), kg::Ledger::DevelopmentKey::allow));
+    for (const kg::Role role : {kg::Role::auditor, kg::Role::shop, kg::Role::clerk, kg::Role::admin}) {
+      const auto bearer = test::ok(ledger.tokens().create(std::string(kg::role_name(role)), role));
+      tokens[role] = std::string(bearer.view());
+    }
+    ApiOptions options;
+    options.ledger_path = path;
+    options.ledger_connections = 1;
+    api = test::ok(Api::create(options, signer, [] { return SignerStatus{true, 0, 0}; }));
+  }
+
+  // The request's answer: begin()'s, or finish()'s with `body` when begin() wants one.
+  Response request(const std::string& method, const std::string& target, kg::Role role,
+                   const std::string& body) {
+    RequestHead head{method, target, "127.0.0.1", {{"Authorization", "Bearer " + tokens[role]}}};
+    if (method == "POST") {
+      head.headers.push_back({"Content-Type", "application/json"});
+      head.headers.push_back({"Content-Length", std::to_string(body.size())});
+    }
+    Api::Accepted accepted;
+    if (auto now = api->begin(head, &accepted)) return *now;
+    return api->finish(accepted, body);
+  }
+};
+
+// A path of the pattern with its parameters filled in.
+std::string target_of(std::string_view pattern) {
+  std::string out(pattern);
+  for (const auto& [name, value] :
+       {std::pair<std::string, std::string>{"{serial}", "1"}, {"{appliance}", "001A2B3C4D5E"}}) {
+    const auto at = out.find(name);
+    if (at != std::string::npos) out.replace(at, name.size(), value);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("routes: the route table and /v1/openapi.json name the same paths and methods, both ways") {
+  std::set<std::string> documented;
+  const json doc = document();
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, operation] : item.items()) {
+      std::string upper = method;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      documented.insert(upper + " " + path);
+    }
+  }
+  std::set<std::string> routed;
+  for (const Route& r : routes()) {
+    if (r.listed == Listed::api) routed.insert(route_name(r));
+  }
+  for (const std::string& d : documented)
+    CHECK_MESSAGE(routed.count(d) == 1, (d + " is documented, not routed"));
+  for (const std::string& r : routed)
+    CHECK_MESSAGE(documented.count(r) == 1, (r + " is routed, not documented"));
+  CHECK(routed.size() == 15);
+}
+
+TEST_CASE("routes: each path pattern and method once, every bearer route takes the role of its effect") {
+  std::set<std::string> seen;
+  for (const Route& r : routes()) {
+    CAPTURE(route_name(r));
+    CHECK(seen.insert(route_name(r)).second);
+    CHECK((r.writes == Writes::yes) == (r.method == Method::post));
+    CHECK((r.body == Body::json) == (r.method == Method::post));
+    if (r.credential != Credential::bearer) continue;
+    const auto expected = kExpectedRoles.find(route_name(r));
+    REQUIRE(expected != kExpectedRoles.end());
+    CHECK(effect_rule(r.effect).role == expected->second);
+  }
+  CHECK(effect_rule(Effect::void_license).role == kg::Role::clerk);
+}
+
+TEST_CASE("roles: every role on every endpoint, through the dispatcher: 403 exactly below the route's role") {
+  Served s;
+  for (const Route& r : routes()) {
+    if (r.credential != Credential::bearer) continue;
+    for (const auto& [role, token] : s.tokens) {
+      CAPTURE(route_name(r));
+      CAPTURE(kg::role_name(role));
+      const Response answer = s.request(std::string(method_name(r.method)), target_of(r.pattern), role, "{}");
+      const bool allowed = kg::role_allows(role, effect_rule(r.effect).role);
+      CHECK((answer.status == 403) == !allowed);
+    }
+  }
+}
+
+TEST_CASE("roles are checked on effects: a standby replace voids, so a shop token may not, a clerk may") {
+  Served s;
+  const auto issue = [&](const std::string& target, const std::string& body) {
+    const Response r = s.request("POST", target, kg::Role::clerk, body);
+    REQUIRE_MESSAGE(r.status == 201, r.body);
+  };
+  issue("/v1/licenses/server", R"({"appliance":"00:1a:2b:3c:4d:5e","edition":"vm"})");
+  issue("/v1/licenses/standby", R"({"appliance":"00:1a:2b:3c:4d:60","primary":"001A2B3C4D5E"})");
+  const std::string replace = R"({"appliance":"00:1a:2b:3c:4d:61","primary":"001A2B3C4D5E","replace":true})";
+  const std::string before = test::ledger_snapshot(s.path);
+  for (const std::string target : {"/v1/licenses/standby", "/v1/orders"}) {
+    CAPTURE(target);
+    const std::string body = target == "/v1/orders"
+                                 ? "[" + replace.substr(0, replace.size() - 1) + R"(,"type":"standby"}])"
+                                 : replace;
+    const Response shop = s.request("POST", target, kg::Role::shop, body);
+    CHECK(shop.status == 403);
+    CHECK(test::contains(shop.body, "this needs role clerk or above (a standby order with replace voids"));
+    CHECK(test::ledger_snapshot(s.path) == before);
+  }
+  // Without replace the same order is the shop's to place; with it, the clerk's.
+  const Response plain = s.request("POST", "/v1/licenses/standby", kg::Role::shop,
+                                   R"({"appliance":"00:1a:2b:3c:4d:62","primary":"001A2B3C4D5E"})");
+  CHECK(plain.status == 409);  // one standby per primary: refused by the rules, not the role
+  CHECK(s.request("POST", "/v1/licenses/standby", kg::Role::clerk, replace).status == 201);
+}
+
+TEST_CASE("problems: each error code is its own problem type, its kind's status, its members in the body") {
+  for (const kg::CodeInfo& c : kg::kCodes) {
+    CAPTURE(c.name);
+    const kg::Error e(c.code, "what went wrong",
+                      {{"max_users", std::int64_t{20}}, {"appliance", std::string("AB12")}});
+    const Response r = problem_of(e);
+    const json body = json::parse(r.body);
+    std::string slug(c.name);
+    for (char& ch : slug) ch = ch == '_' ? '-' : ch;
+    CHECK(body["type"] == "urn:seatkey:problem:" + slug);
+    CHECK(body["status"] == kind_status(c.kind).status);
+    CHECK(r.status == kind_status(c.kind).status);
+    CHECK(body["code"] == std::string(c.name));
+    CHECK(body["kind"] == std::string(kg::kind_info(c.kind).name));
+    CHECK(body["detail"] == "what went wrong");
+    CHECK(body["max_users"] == 20);
+    CHECK(body["appliance"] == "AB12");
+  }
+  CHECK(kind_status(kg::Kind::refused).status == 409);
+  CHECK(kind_status(kg::Kind::busy).retry);
+  CHECK(problem_of(kg::Error(kg::Code::ledger_busy, "busy")).headers.at(0).name == "Retry-After");
+}
+
+TEST_CASE("openapi: the enumerations and problem types are the program's tables, no marker left") {
+  const std::string text(openapi_document());
+  CHECK(text.find("x-seatkey") == std::string::npos);
+  const json doc = document();
+  const json& schemas = doc["components"]["schemas"];
+  json editions = json::array();
+  for (const EditionRules& e : kEditions) editions.push_back(std::string(e.name));
+  CHECK(schemas["Edition"]["enum"] == editions);
+  CHECK(schemas["Status"]["enum"] == names_of(kg::kStatusNames));
+  CHECK(schemas["Event"]["properties"]["type"]["enum"] == names_of(kg::kEventKindNames));
+  CHECK(schemas["LicenseFields"]["properties"]["kind"]["enum"] == names_of(kKindNames));
+  CHECK(schemas["Problem"]["properties"]["kind"]["enum"].size() == kg::kKinds.size());
+  std::set<std::string> types;
+  for (const json& t : schemas["ProblemType"]["oneOf"]) types.insert(t["const"].get<std::string>());
+  for (const kg::CodeInfo& c : kg::kCodes) CHECK(types.count(problem_type_uri(c.name)) == 1);
+  for (const ProblemType& p : kProblemTypes) CHECK(types.count(problem_type_uri(p.slug)) == 1);
+}
