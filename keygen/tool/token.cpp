@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/json.hpp"
 #include "table.hpp"
 

@@ -173,10 +173,9 @@ seatkey::Result<GraceRecord> parse_grace(Members& f, UnixTime high_water) {
 
 seatkey::Result<State> parse_state(std::string_view text) {
   try {
-    std::vector<JsonMember> members;
-    std::string why;
-    if (!seatkey::detail::scan_json_object(text, &members, &why)) return damaged(std::move(why));
-    Members f(members);
+    auto members = seatkey::detail::scan_json_object(text);
+    if (!members) return damaged(members.error().message);
+    Members f(*members);
     const JsonMember* version = f.required("seatkey_state");
     if (version == nullptr) return damaged(*f.problem());
     if (version->type != JsonMember::Type::integer || !version->integer_fits ||
