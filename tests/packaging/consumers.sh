@@ -16,7 +16,7 @@ expect_rc 0 "cmake --install"
 # What is installed (lib or lib/<multiarch>, whatever GNUInstallDirs chose).
 lib=$(find "$prefix" -name libseatkey-verifier.a -printf '%h\n')
 [ -n "$lib" ] || fail "libseatkey-verifier.a is not installed"
-for f in include/seatkey/verifier.h include/seatkey/verifier.hpp bin/seatkey-verify share/man/man1/seatkey-verify.1; do
+for f in include/seatkey/verifier.h include/seatkey/verifier.hpp include/seatkey/editions.h bin/seatkey-verify share/man/man1/seatkey-verify.1; do
   [ -f "$prefix/$f" ] || fail "not installed: $f"
 done
 # The vendor tool, unless the build has none (SEATKEY_KEYGEN=OFF).

@@ -103,7 +103,7 @@ L='/usr/lib(/[a-z0-9_-]+)?'
 expect_files "$runtime" /usr/bin/seatkey-verify "$L/libseatkey-verifier\\.so\\.$LIBRARY_VERSION" \
   "$L/libseatkey-verifier\\.so\\.$SOVERSION" /usr/share/man/man1/seatkey-verify\\.1
 expect_no_files "$runtime" 'seatkey-keygen' '\.so$' '\.a$' '/include/' 'seatkey_common' 'test-mint'
-expect_files "$dev" /usr/include/seatkey/verifier\\.h /usr/include/seatkey/verifier\\.hpp \
+expect_files "$dev" /usr/include/seatkey/verifier\\.h /usr/include/seatkey/verifier\\.hpp /usr/include/seatkey/editions\\.h \
   "$L/libseatkey-verifier\\.a" "$L/libseatkey-verifier\\.so" "$L/cmake/seatkey/seatkeyConfig\\.cmake" \
   "$L/cmake/seatkey/seatkeyConfigVersion\\.cmake" "$L/cmake/seatkey/seatkeyTargets\\.cmake" \
   "$L/pkgconfig/seatkey-verifier\\.pc"

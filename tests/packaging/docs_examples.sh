@@ -11,13 +11,14 @@ block() { awk -v lang="$2" '$0 == "```" lang { on = 1; next } on && $0 == "```" 
 
 lib_dir=$(dirname "$LIBRARY")
 include="$SOURCE_DIR/verifier/include"
+abi_include="$SOURCE_DIR/common/abi"  # seatkey/editions.h, installed beside the headers
 warnings="-Wall -Wextra -Wpedantic -Werror"
 make_licenses licenses
 
 block "$SOURCE_DIR/docs/firmware.md" c >example.c
 [ -s example.c ] || fail "docs/firmware.md has no C example"
 # shellcheck disable=SC2086
-run "$CC" -std=c99 $warnings $CONSUMER_FLAGS "-I$include" -o example_c example.c "-L$lib_dir" -lseatkey-verifier \
+run "$CC" -std=c99 $warnings $CONSUMER_FLAGS "-I$include" "-I$abi_include" -o example_c example.c "-L$lib_dir" -lseatkey-verifier \
   "-Wl,-rpath,$lib_dir"
 expect_rc 0 "compiling docs/firmware.md's C example"
 example_c=$(target_program example_c)
@@ -39,7 +40,7 @@ expect_err "license check failed"
 block "$SOURCE_DIR/docs/firmware.md" cpp >example.cpp
 [ -s example.cpp ] || fail "docs/firmware.md has no C++ example"
 # shellcheck disable=SC2086
-run "$CXX" -std=c++17 $warnings $CONSUMER_FLAGS "-I$include" -o example_cpp example.cpp "-L$lib_dir" \
+run "$CXX" -std=c++17 $warnings $CONSUMER_FLAGS "-I$include" "-I$abi_include" -o example_cpp example.cpp "-L$lib_dir" \
   -lseatkey-verifier "-Wl,-rpath,$lib_dir"
 expect_rc 0 "compiling docs/firmware.md's C++ example"
 example_cpp=$(target_program example_cpp)

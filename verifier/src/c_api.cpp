@@ -225,12 +225,10 @@ constexpr EnumMap<seatkey_reason, sv::Reason, 12> kReasons{{
     {SEATKEY_REASON_REVOKED, sv::Reason::revoked},
 }};
 static_assert(covers_once(kReasons, seatkey::kReasonNames.size()), "seatkey_reason covers the reasons table");
-constexpr EnumMap<seatkey_edition, sv::Edition, 4> kEditionsC{{
-    {SEATKEY_EDITION_FREE, sv::Edition::free},
-    {SEATKEY_EDITION_COMPACT, sv::Edition::compact},
-    {SEATKEY_EDITION_APPLIANCE, sv::Edition::appliance},
-    {SEATKEY_EDITION_VM, sv::Edition::vm},
-}};
+#define SEATKEY_EDITION_PAIR(name, NAME, value) {SEATKEY_EDITION_##NAME, sv::Edition::name},
+constexpr EnumMap<seatkey_edition, sv::Edition, seatkey::kEditions.size()> kEditionsC{{
+    SEATKEY_EDITIONS(SEATKEY_EDITION_PAIR)}};
+#undef SEATKEY_EDITION_PAIR
 static_assert(covers_once(kEditionsC, seatkey::kEditions.size()),
               "seatkey_edition covers the editions table");
 constexpr EnumMap<seatkey_kind, sv::LicenseKind, 4> kKinds{{

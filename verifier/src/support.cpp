@@ -110,14 +110,12 @@ static_assert(mirrors(std::array<std::pair<R, PR>, 12>{{{R::malformed, PR::malfo
                                                         {R::free_edition, PR::free_edition}}},
                       seatkey::kReasonNames.size()),
               "verifier::Reason mirrors seatkey::Reason");
-static_assert(mirrors(std::array<std::pair<Edition, seatkey::Edition>, 4>{{
-                          {Edition::free, seatkey::Edition::free},
-                          {Edition::compact, seatkey::Edition::compact},
-                          {Edition::appliance, seatkey::Edition::appliance},
-                          {Edition::vm, seatkey::Edition::vm},
-                      }},
+#define SEATKEY_EDITION_PAIR(name, NAME, value) {Edition::name, seatkey::Edition::name},
+static_assert(mirrors(std::array<std::pair<Edition, seatkey::Edition>, seatkey::kEditions.size()>{{
+                          SEATKEY_EDITIONS(SEATKEY_EDITION_PAIR)}},
                       seatkey::kEditions.size()),
               "verifier::Edition mirrors seatkey::Edition");
+#undef SEATKEY_EDITION_PAIR
 static_assert(mirrors(std::array<std::pair<LicenseKind, seatkey::LicenseKind>, 4>{{
                           {LicenseKind::server, seatkey::LicenseKind::server},
                           {LicenseKind::users, seatkey::LicenseKind::users},

@@ -44,6 +44,7 @@
 #include "entitlement_json.hpp"
 #include "seatkey/common/file.hpp"
 #include "seatkey/common/limits.hpp"
+#include "seatkey/common/policy.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/verifier.hpp"
 
@@ -171,14 +172,11 @@ sv::Expected<sv::LicenseSet> load_license_set(const std::string& path) {
   return sv::parse_licenses(*text, "stdin");
 }
 
+// "Compact": the name for people from the editions' rules (the API's Edition and the rules'
+// are one list, seatkey/editions.h, in one order).
 std::string display_edition(sv::Edition e) {
-  switch (e) {
-    case sv::Edition::free: return "Free";
-    case sv::Edition::compact: return "Compact";
-    case sv::Edition::appliance: return "Appliance";
-    case sv::Edition::vm: return "VM";
-  }
-  return "?";
+  const auto i = static_cast<std::size_t>(e);
+  return i < seatkey::kEditions.size() ? std::string(seatkey::kEditions[i].display_name) : "?";
 }
 
 // "about 56 years", "3 days", "1 hour", "12 seconds": a span of time in words.

@@ -23,6 +23,8 @@
 #include <variant>
 #include <vector>
 
+#include "seatkey/editions.h"
+
 #if defined(__GNUC__) || defined(__clang__)
 #define SEATKEY_VERIFIER_API __attribute__((visibility("default")))
 #else
@@ -156,7 +158,10 @@ SEATKEY_VERIFIER_API Expected<LicenseSet> load_licenses(const std::string& path)
 // ---------------------------------------------------------------------------------------
 // Evaluation (docs/format.md).
 
-enum class Edition { free, compact, appliance, vm };
+// The editions of seatkey/editions.h, in its order.
+#define SEATKEY_EDITION_ENUMERATOR(name, NAME, value) name,
+enum class Edition { SEATKEY_EDITIONS(SEATKEY_EDITION_ENUMERATOR) };
+#undef SEATKEY_EDITION_ENUMERATOR
 SEATKEY_VERIFIER_API const char* edition_name(Edition edition) noexcept;  // "free", "compact", ...
 
 // What a token is: a license (server, users, standby) or a revocation list.

@@ -13,13 +13,19 @@
 #include <string_view>
 #include <vector>
 
+#include "seatkey/editions.h"
+
 namespace seatkey {
 
 using UnixTime = std::int64_t;
 
 // ---- Editions ------------------------------------------------------------------------------
 
-enum class Edition { free, compact, appliance, vm };
+// The editions are listed once, in seatkey/editions.h (the C API numbers them); their rules are
+// kEditions, in the same order.
+#define SEATKEY_EDITION_ENUMERATOR(name, NAME, value) name,
+enum class Edition { SEATKEY_EDITIONS(SEATKEY_EDITION_ENUMERATOR) };
+#undef SEATKEY_EDITION_ENUMERATOR
 
 struct EditionRules {
   Edition edition;
@@ -32,7 +38,7 @@ struct EditionRules {
   bool updates;  // may carry an update option; free is never updated
 };
 
-inline constexpr std::array<EditionRules, 4> kEditions{{
+inline constexpr std::array<EditionRules, 4> kEditions{{  // policy.cpp checks the order
     {Edition::free, "free", "Free", false, 3, 3, false, false},
     {Edition::compact, "compact", "Compact", true, 3, 20, true, true},
     {Edition::appliance, "appliance", "Appliance", true, 1, std::nullopt, true, true},
