@@ -17,14 +17,38 @@ for cmd in "ledger list" "ledger verify" "issue server --appliance $A --edition 
   # shellcheck disable=SC2086
   keygen $cmd
   expect_rc 2 "$cmd without a server"
-  expect_err "cannot connect to ledger postgresql://seatkey:***@/ledger?host=$SCRATCH/nosrv: "
+  expect_err "cannot connect to ledger postgresql://seatkey@/ledger?host=$SCRATCH/nosrv: "
+  expect_err_lacks "$PG_SECRET"
   expect_no_out
 done
 # The password as a query parameter is hidden too.
 LEDGER="postgresql://seatkey@/ledger?host=$SCRATCH/nosrv&password=$PG_SECRET&connect_timeout=5"
 keygen ledger list
 expect_rc 2 "ledger list without a server"
-expect_err "cannot connect to ledger postgresql://seatkey@/ledger?host=$SCRATCH/nosrv&password=***&connect_timeout=5: "
+expect_err "cannot connect to ledger postgresql://seatkey@/ledger?connect_timeout=5&host=$SCRATCH/nosrv: "
+expect_err_lacks "$PG_SECRET"
+# Every spelling of a secret libpq reads: sslpassword, a percent-encoded parameter name, a
+# password holding / or ? (percent-encoded, as libpq wants them), an upper-case scheme.
+for url in "postgresql://seatkey@/ledger?host=$SCRATCH/nosrv&sslpassword=$PG_SECRET" \
+  "postgresql://seatkey@/ledger?host=$SCRATCH/nosrv&pass%77ord=$PG_SECRET" \
+  "postgresql://seatkey:pa%2F$PG_SECRET@/ledger?host=$SCRATCH/nosrv" \
+  "postgresql://seatkey:pa%3F$PG_SECRET@/ledger?host=$SCRATCH/nosrv" \
+  "POSTGRESQL://seatkey:$PG_SECRET@/ledger?host=$SCRATCH/nosrv"; do
+  LEDGER=$url keygen ledger head
+  expect_rc 2 "ledger head without a server"
+  expect_err "cannot connect to ledger postgresql://seatkey@/ledger?host=$SCRATCH/nosrv: "
+  expect_err_lacks "$PG_SECRET"
+done
+# Written as it should not be (a / or ? in the password not encoded), the URL is not what it
+# meant; whatever libpq makes of it, no part of the password is shown.
+for url in "postgresql://seatkey:pa/$PG_SECRET@/ledger?host=$SCRATCH/nosrv" \
+  "postgresql://seatkey:pa?$PG_SECRET@/ledger?host=$SCRATCH/nosrv" \
+  "postgresql://seatkey:$PG_SECRET@/ledger?host=$SCRATCH/nosrv&nosuchoption=1"; do
+  LEDGER=$url keygen ledger head
+  expect_rc 2 "ledger head of $url"
+  expect_err "cannot connect to ledger postgresql://"
+  expect_err_lacks "$PG_SECRET"
+done
 
 # --- A database that does not exist.
 url=$(pg_new_database) || exit 1

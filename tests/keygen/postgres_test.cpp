@@ -254,20 +254,48 @@ TEST_SUITE("postgresql") {
     }
   }
 
-  TEST_CASE("database: ledger_name keeps the URL but its passwords") {
+  TEST_CASE("database: ledger_name keeps the URL but its secrets, however spelled") {
     CHECK(is_ledger_url("postgresql://u@/db"));
     CHECK(is_ledger_url("postgres://u@/db"));
+    CHECK(is_ledger_url("POSTGRESQL://u@/db"));
+    CHECK(is_ledger_url("Postgres://u@/db"));
     CHECK_FALSE(is_ledger_url("/var/lib/seatkey/ledger.db"));
     CHECK_FALSE(is_ledger_url("postgresql.db"));
     CHECK(ledger_name("/var/lib/seatkey/ledger.db") == "/var/lib/seatkey/ledger.db");
     CHECK(ledger_name("postgresql://u@/db?host=/run/pg") == "postgresql://u@/db?host=/run/pg");
-    CHECK(ledger_name("postgresql://u:secret@db.example/ledger") == "postgresql://u:***@db.example/ledger");
+    CHECK(ledger_name("postgresql://u:secret@db.example/ledger") == "postgresql://u@db.example/ledger");
     CHECK(ledger_name("postgresql://u@/db?password=secret&host=/run/pg") ==
-          "postgresql://u@/db?password=***&host=/run/pg");
+          "postgresql://u@/db?host=/run/pg");
     CHECK(ledger_name("postgresql://u@/db?host=/run/pg&password=secret") ==
-          "postgresql://u@/db?host=/run/pg&password=***");
+          "postgresql://u@/db?host=/run/pg");
+    // libpq ends the user part at the first '@' and the host at the first '/' (a password with
+    // them is written %40, %2F): a value with another '@' may hold the rest of a password, and
+    // such a URL is shown as none of its parts.
     CHECK(ledger_name("postgres://u:a@b@h/db?password=c&sslmode=require") ==
-          "postgres://u:***@h/db?password=***&sslmode=require");
+          "postgresql://(a URL with an unencoded @ or / in its password)");
+    CHECK(ledger_name("postgresql://desk:pa/ss@h/db") ==
+          "postgresql://(a URL with an unencoded @ or / in its password)");
+    CHECK(ledger_name("postgres://u:a%40b@h/db") == "postgresql://u@h/db");
+    // libpq decodes the names and values: a secret in any spelling is a secret.
+    CHECK(ledger_name("postgresql://u@h/db?pass%77ord=secret") == "postgresql://u@h/db");
+    CHECK(ledger_name("postgresql://u@h/db?sslpassword=secret") == "postgresql://u@h/db");
+    CHECK(ledger_name("postgresql://desk:pa%2Fss@h:5433/db") == "postgresql://desk@h:5433/db");
+    CHECK(ledger_name("postgresql://desk:pa%3Fss@h/db") == "postgresql://desk@h/db");
+    CHECK(ledger_name("POSTGRESQL://desk:secret@h/db") == "postgresql://desk@h/db");
+    // A URL libpq cannot read is named without any of its parts.
+    CHECK(ledger_name("postgresql://desk:secret@h/db?nosuchoption=1") ==
+          "postgresql://(a URL that does not parse)");
+    CHECK(ledger_name("postgresql://desk:se%zzcret@h/db") == "postgresql://(a URL that does not parse)");
+  }
+
+  TEST_CASE("database: a URL libpq cannot read is an input error that shows none of it") {
+    auto e = test::error_of(
+        Ledger::open("postgresql://desk:secret@h/db?nosuchoption=1", Ledger::Access::read_only));
+    REQUIRE(e);
+    CHECK(e->kind == Kind::input);
+    CHECK(e->message ==
+          "cannot connect to ledger postgresql://(a URL that does not parse): libpq cannot read it as a "
+          "connection URL (postgresql://user@host:port/dbname?option=value)");
   }
 
   TEST_CASE(

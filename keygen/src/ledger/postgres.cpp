@@ -2,7 +2,9 @@
 
 #include <libpq-fe.h>
 
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -10,31 +12,71 @@
 
 namespace seatkey::keygen::detail {
 
+namespace {
+
+// The URL with its scheme in lower case: URI schemes are case-insensitive (RFC 3986), libpq's
+// prefix check is not.
+std::string with_lower_case_scheme(std::string_view url) {
+  std::string out(url);
+  const auto scheme = out.find("://");
+  for (std::size_t i = 0; i < scheme && scheme != std::string::npos; ++i) {
+    out[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[i])));
+  }
+  return out;
+}
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool is_postgresql_url(std::string_view location) {
-  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+  return starts_with_ignoring_case(location, "postgresql://") ||
+         starts_with_ignoring_case(location, "postgres://");
 }
 
 std::string url_without_password(std::string_view url) {
-  std::string out(url);
-  const auto scheme = out.find("://");
-  if (scheme != std::string::npos) {
-    const auto start = scheme + 3;
-    const auto end = std::min(out.find_first_of("/?#", start), out.size());
-    const auto at = out.rfind('@', end == 0 ? 0 : end - 1);
-    if (at != std::string::npos && at >= start) {
-      const auto colon = out.find(':', start);
-      if (colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  // libpq reads the URL (percent-decoding its names and values, as it will to connect) and says
+  // which options are secret (dispchar "*": password, sslpassword) or for debugging ("D"): what
+  // is shown is rebuilt from the others, so that no spelling of a secret slips through.
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(with_lower_case_scheme(url).c_str(), &error);
+  if (options == nullptr) {
+    PQfreemem(error);  // it may quote the part it could not read: a password, perhaps
+    return "postgresql://(a URL that does not parse)";
+  }
+  std::string user, host, port, dbname, query;
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr || *o->val == '\0' || std::string_view(o->dispchar) != "") continue;
+    const std::string_view key = o->keyword;
+    // An '@' where libpq did not take it for the end of the user part is most likely in a password
+    // written unencoded ("desk:pa/ss@host": libpq reads "pa" as the port, "ss@host/db" as the
+    // database): none of such a URL is shown.
+    if (std::strchr(o->val, '@') != nullptr) {
+      PQconninfoFree(options);
+      return "postgresql://(a URL with an unencoded @ or / in its password)";
     }
+    const std::string value = o->val;
+    const bool socket_directory = key == "host" && value[0] == '/';
+    if (key == "user")
+      user = value;
+    else if (key == "host" && !socket_directory)
+      host = value;
+    else if (key == "port")
+      port = value;
+    else if (key == "dbname")
+      dbname = value;
+    else
+      query += (query.empty() ? "?" : "&") + std::string(key) + "=" + value;
   }
-  const auto query = out.find('?');
-  for (auto p = query; p != std::string::npos && p < out.size(); p = out.find('&', p + 1)) {
-    const auto name = p + 1;
-    if (out.compare(name, 9, "password=") != 0) continue;
-    const auto value = name + 9;
-    const auto stop = std::min(out.find('&', value), out.size());
-    out.replace(value, stop - value, "***");
-  }
-  return out;
+  PQconninfoFree(options);
+  return "postgresql://" + (user.empty() ? "" : user + "@") + host + (port.empty() ? "" : ":" + port) + "/" +
+         dbname + query;
 }
 
 namespace {
@@ -124,7 +166,17 @@ class PostgresDatabase final : public Database {
  public:
   PostgresDatabase(const std::string& url, bool read_only)
       : Database(url_without_password(url)), read_only_(read_only) {
-    conn_ = PQconnectdb(url.c_str());
+    // libpq's message for a URL it cannot read may quote the part it stumbled on: a password.
+    char* error = nullptr;
+    PQconninfoOption* parsed = PQconninfoParse(with_lower_case_scheme(url).c_str(), &error);
+    PQfreemem(error);
+    if (parsed == nullptr) {
+      raise_input(
+          "cannot connect to ledger " + name() +
+          ": libpq cannot read it as a connection URL (postgresql://user@host:port/dbname?option=value)");
+    }
+    PQconninfoFree(parsed);
+    conn_ = PQconnectdb(with_lower_case_scheme(url).c_str());
     if (conn_ == nullptr)
       raise(Code::out_of_memory, "cannot connect to ledger " + name() + ": out of memory");
     if (PQstatus(conn_) != CONNECTION_OK) {

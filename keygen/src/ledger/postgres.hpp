@@ -16,7 +16,8 @@ namespace seatkey::keygen::detail {
 // read_only: every transaction of the session is READ ONLY.
 std::unique_ptr<Database> connect_postgresql(const std::string& url, bool read_only);
 
-// The URL as messages show it: its password, in the user part or as a parameter, replaced by ***.
+// The URL as messages show it: what libpq reads from it but its secrets (password, sslpassword,
+// however spelled or encoded): postgresql://user@host:port/dbname?option=value...
 std::string url_without_password(std::string_view url);
 
 }  // namespace seatkey::keygen::detail
