@@ -168,8 +168,6 @@ std::optional<Response> Api::Impl::too_many_failures(const RequestHead& head,
 // The route's bearer token: present, valid, and allowed the route's effect.
 std::optional<Response> Api::Impl::authenticate(const RequestHead& head, const Route& route,
                                                 Accepted* accepted) {
-  const auto now = detail::FailureLimiter::Clock::now();
-  if (auto blocked = too_many_failures(head, now)) return blocked;
   bool repeated = false;
   const Header* h = find_header(head, "Authorization", &repeated);
   if (h == nullptr) {
@@ -188,6 +186,10 @@ std::optional<Response> Api::Impl::authenticate(const RequestHead& head, const R
     token = std::move(*found);
   }
   if (!token) {
+    // Only failures are throttled: a valid token is served from an address that failed before
+    // (behind a reverse proxy, every client may share one address).
+    const auto now = detail::FailureLimiter::Clock::now();
+    if (auto blocked = too_many_failures(head, now)) return blocked;
     limiter.record_failure(head.client_address, now);
     Response r = problem(Problem::unauthorized,
                          "the bearer token is not valid: unknown, revoked or mistyped (Authorization: Bearer "

@@ -3,9 +3,11 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdarg>
@@ -13,6 +15,7 @@
 #include <cstring>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 
@@ -107,7 +110,38 @@ std::string address_text(const sockaddr* sa) {
   return buf;
 }
 
+// The address an address text names, as inet_ntop writes it; nullopt for no IPv4 or IPv6 address.
+std::optional<std::string> canonical_address(const std::string& text) {
+  in6_addr v6{};
+  in_addr v4{};
+  char buf[INET6_ADDRSTRLEN];
+  if (::inet_pton(AF_INET, text.c_str(), &v4) == 1) return ::inet_ntop(AF_INET, &v4, buf, sizeof buf);
+  if (::inet_pton(AF_INET6, text.c_str(), &v6) == 1) return ::inet_ntop(AF_INET6, &v6, buf, sizeof buf);
+  return std::nullopt;
+}
+
+// The client of a request from `peer`: when the peer is a trusted proxy, the last address of the
+// last X-Forwarded-For header (the one that proxy appended; what comes before it, a client may
+// have written), else the peer itself.
+std::string client_address(const std::string& peer, const std::vector<Header>& headers,
+                           const std::vector<std::string>& trusted_proxies) {
+  if (std::find(trusted_proxies.begin(), trusted_proxies.end(), peer) == trusted_proxies.end()) return peer;
+  const Header* forwarded = nullptr;
+  for (const Header& h : headers) {
+    if (strcasecmp(h.name.c_str(), "X-Forwarded-For") == 0) forwarded = &h;
+  }
+  if (forwarded == nullptr) return peer;
+  std::string last = forwarded->value.substr(forwarded->value.rfind(',') + 1);
+  last.erase(0, last.find_first_not_of(" \t"));
+  last.erase(last.find_last_not_of(" \t") + 1);
+  return canonical_address(last).value_or(peer);
+}
+
 }  // namespace
+
+std::optional<std::string> canonical_proxy_address(const std::string& text) {
+  return canonical_address(text);
+}
 
 struct HttpServer::Impl {
   Api& api;
@@ -249,10 +283,11 @@ struct HttpServer::Impl {
       head.target = rs->target;
       const MHD_ConnectionInfo* info =
           MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-      head.client_address = address_text(info != nullptr ? info->client_addr : nullptr);
+      MHD_get_connection_values_n(connection, MHD_HEADER_KIND, &collect_header, &head.headers);
+      head.client_address = client_address(address_text(info != nullptr ? info->client_addr : nullptr),
+                                           head.headers, self->options.trusted_proxies);
       rs->method = head.method;
       rs->address = head.client_address;
-      MHD_get_connection_values_n(connection, MHD_HEADER_KIND, &collect_header, &head.headers);
       if (auto now = self->api.begin(head, &rs->accepted)) return self->send(connection, rs, *now);
       // A body to read: within the memory all bodies in flight may take together.
       const std::size_t n = rs->accepted.body_bytes;

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "http_text.hpp"
 #include "openapi.hpp"
@@ -49,6 +50,7 @@ struct Options {
   unsigned threads = 4;
   unsigned max_connections = 512;
   unsigned max_connections_per_address = 64;
+  std::vector<std::string> trusted_proxies;
   unsigned shutdown_timeout = 30;
   unsigned header_timeout = 10;
   unsigned body_timeout = 30;
@@ -124,6 +126,8 @@ HttpOptions http_options_of(const Options& o) {
   http.threads = o.threads;
   http.max_connections = o.max_connections;
   http.max_connections_per_address = o.max_connections_per_address;
+  for (const std::string& proxy : o.trusted_proxies)
+    http.trusted_proxies.push_back(*canonical_proxy_address(proxy));
   http.header_timeout = std::chrono::seconds(o.header_timeout);
   http.body_timeout = std::chrono::seconds(o.body_timeout);
   return http;
@@ -240,6 +244,13 @@ void setup(CLI::App& app, Options& o) {
                  "connections at once from one client address; more are closed when accepted")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  app.add_option("--trusted-proxy", o.trusted_proxies,
+                 "a reverse proxy's address (repeatable): its requests count as the client's its "
+                 "X-Forwarded-For names, for throttling wrong tokens")
+      ->type_name("ADDR")
+      ->check([](const std::string& text) {
+        return canonical_proxy_address(text) ? std::string() : "not an IPv4 or IPv6 address: " + text;
+      });
   app.add_option("--header-timeout", o.header_timeout,
                  "seconds a connection has for a request's headers (from its start or its previous response)")
       ->check(CLI::Range(1, 3600))

@@ -14,7 +14,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/server/api.hpp"
@@ -28,12 +30,19 @@ struct HttpOptions {
   unsigned threads = 4;
   unsigned max_connections = 512;
   unsigned max_connections_per_address = 64;
+  // Reverse proxies (their addresses, as inet_ntop writes them) whose X-Forwarded-For names the
+  // client: a request from one of them counts as its last X-Forwarded-For address's.
+  std::vector<std::string> trusted_proxies;
   std::size_t connection_memory = 64u << 10;  // headers of one request, and read buffers
   std::size_t body_memory = 64u << 20;        // the bodies of every request in flight together
   std::chrono::seconds header_timeout{10};    // a request's headers, from connection or previous response
   std::chrono::seconds body_timeout{30};      // its body, from the end of its headers
   std::chrono::seconds idle_timeout{30};      // no byte read or written
 };
+
+// An IPv4 or IPv6 address as HttpOptions::trusted_proxies holds it (inet_ntop's form), or
+// nullopt when `text` is none.
+std::optional<std::string> canonical_proxy_address(const std::string& text);
 
 class HttpServer {
  public:
