@@ -67,6 +67,12 @@ keygen::Result<std::vector<keygen::Order>> one_order(const Request& r, LicenseKi
   return std::vector<keygen::Order>{std::move(*order)};
 }
 
+// A license's token is what an appliance installs: only a token that may download license files
+// sees it (an auditor reads the ledger, not its licenses).
+bool sees_tokens(const Request& r) {
+  return keygen::role_allows(r.token->role, effect_rule(Effect::export_file).role);
+}
+
 }  // namespace
 
 Reply list_licenses(Context& c, const Request& r) {
@@ -76,8 +82,10 @@ Reply list_licenses(Context& c, const Request& r) {
   if (!listing) return listing.error();
   ordered_json j;
   j["licenses"] = ordered_json::array();
-  for (const keygen::ListedRow& row : listing->rows)
+  for (const keygen::ListedRow& row : listing->rows) {
     j["licenses"].push_back(keygen::license_json(row.entry, row.status));
+    if (!sees_tokens(r)) j["licenses"].back().erase("token");
+  }
   j["corrupt"] = ordered_json::array();
   for (const keygen::CorruptRow& row : listing->corrupt)
     j["corrupt"].push_back(keygen::corrupt_row_json(row));
@@ -91,7 +99,9 @@ Reply show_license(Context& c, const Request& r) {
   if (!record) return record.error();
   if (!*record)
     return problem(Problem::not_found, "no license with serial " + std::to_string(*r.serial) + " on record");
-  return json_response(200, keygen::license_record_json(**record));
+  ordered_json j = keygen::license_record_json(**record);
+  if (!sees_tokens(r)) j.erase("token");
+  return json_response(200, j);
 }
 
 Reply issue_server(Context& c, const Request& r) {

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# ctest-name: server cli: auth: 401 without or with a wrong token, 403 for a role that may not, 429 after 10 failures
+# ctest-name: server cli: auth: 401 without or with a wrong token, 403 for a role that may not, wrong tokens 429 after 10 failures, never a valid one
 # ctest: needs=keygen,verify,server seconds=60
 # Bearer API tokens: no token or a wrong one is 401, a role that may not is 403 (auditor reads,
 # shop also issues and exports, clerk also voids, transfers and signs revocation lists), a
-# revoked token no longer works, and ten wrong tokens from one address in a minute make it 429.
+# revoked token no longer works, and ten wrong tokens from one address in a minute make its wrong
+# tokens 429 — never a valid token, from there or behind the same proxy (--trusted-proxy: the
+# client is the one X-Forwarded-For names, only when the peer is that proxy).
 . "$SOURCE_DIR/tests/server/lib.sh"
 
 dev_key
@@ -55,6 +57,18 @@ api POST /v1/licenses/1/void "$CLERK" '{"reason":"x"}'
 expect_status 200
 api POST /v1/revocations "$ADMIN" '{}'
 expect_status 201
+# A license's token is for those who may download license files: an auditor reads the ledger
+# without them.
+api GET /v1/licenses "$AUDITOR"
+expect_eq "$(json 'len(d["licenses"]) > 0 and not any("token" in l for l in d["licenses"])')" "true"
+api GET /v1/licenses/1 "$AUDITOR"
+expect_eq "$(json '"token" in d')" "false"
+for token in "$SHOP" "$CLERK" "$ADMIN"; do
+  api GET /v1/licenses "$token"
+  expect_eq "$(json 'all(l["token"].startswith("v4.public.") for l in d["licenses"])')" "true"
+  api GET /v1/licenses/1 "$token"
+  expect_eq "$(json 'd["token"].startswith("v4.public.")')" "true"
+done
 # No token needed: health and the API's description.
 api GET /healthz
 expect_status 200
@@ -62,8 +76,8 @@ expect_eq "$(json 'd["status"]')" ok
 api GET /v1/openapi.json
 expect_status 200
 
-# Failed attempts are limited per address: 10 a minute, then 429 for every request from there
-# that needs a token, the good token too, with Retry-After. (A new server starts counting anew.)
+# Failed attempts are limited per address: 10 a minute, then 429 for every wrong token from there,
+# with Retry-After; a valid token from there is still served. (A new server starts counting anew.)
 stop_server
 start_server
 for i in 1 2 3 4 5 6 7 8 9; do
@@ -78,8 +92,43 @@ api GET /v1/licenses "wrong-11"
 expect_problem 429 too-many-requests "too many requests with a wrong token from 127.0.0.1; try again in"
 expect_header "Retry-After: "
 api GET /v1/licenses "$AUDITOR"
-expect_problem 429 too-many-requests "too many requests with a wrong token"
+expect_status 200 "(a valid token from an address that failed ten times)"
+api GET /v1/licenses "wrong-12"
+expect_status 429 "(still a wrong token)"
 # Health needs no token and is not limited.
 api GET /healthz
 expect_status 200
+
+# Behind a reverse proxy every client shares its address: with --trusted-proxy, the client is the
+# last X-Forwarded-For address; a guesser there does not slow the others down.
+stop_server
+start_server --trusted-proxy 127.0.0.1
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  api GET /v1/licenses "wrong-$i" "" -H "X-Forwarded-For: 198.51.100.1, 203.0.113.7"
+  expect_status 401
+done
+api GET /v1/licenses "wrong-11" "" -H "X-Forwarded-For: 203.0.113.7"
+expect_problem 429 too-many-requests "too many requests with a wrong token from 203.0.113.7; try again in"
+api GET /v1/licenses "wrong-12" "" -H "X-Forwarded-For: 203.0.113.8"
+expect_status 401 "(another client behind the proxy)"
+api GET /v1/licenses "$AUDITOR" "" -H "X-Forwarded-For: 203.0.113.7"
+expect_status 200 "(a valid token from the guesser's address)"
+# What the client itself wrote before the proxy's entry is not believed.
+api GET /v1/licenses "wrong-13" "" -H "X-Forwarded-For: 203.0.113.7, 203.0.113.9"
+expect_status 401 "(the proxy's entry names 203.0.113.9)"
+stop_server
+
+# Without --trusted-proxy, X-Forwarded-For is anyone's to write: the peer's address counts.
+start_server
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  api GET /v1/licenses "wrong-$i" "" -H "X-Forwarded-For: 203.0.113.$i"
+  expect_status 401
+done
+api GET /v1/licenses "wrong-11" "" -H "X-Forwarded-For: 203.0.113.99"
+expect_problem 429 too-many-requests "too many requests with a wrong token from 127.0.0.1"
+
+# A --trusted-proxy that is no address is a usage error.
+run "$SERVER" --ledger "$LEDGER" --key dev.key --trusted-proxy proxy.example
+expect_rc 2
+expect_err "--trusted-proxy: not an IPv4 or IPv6 address: proxy.example"
 pass

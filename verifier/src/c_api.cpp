@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "internal.hpp"
-#include "seatkey/common/limits.hpp"
 #include "seatkey/common/activation_request.hpp"
+#include "seatkey/common/limits.hpp"
 #include "seatkey/verifier.hpp"
 
 namespace sv = seatkey::verifier;
@@ -226,8 +226,8 @@ constexpr EnumMap<seatkey_reason, sv::Reason, 12> kReasons{{
 }};
 static_assert(covers_once(kReasons, seatkey::kReasonNames.size()), "seatkey_reason covers the reasons table");
 #define SEATKEY_EDITION_PAIR(name, NAME, value) {SEATKEY_EDITION_##NAME, sv::Edition::name},
-constexpr EnumMap<seatkey_edition, sv::Edition, seatkey::kEditions.size()> kEditionsC{{
-    SEATKEY_EDITIONS(SEATKEY_EDITION_PAIR)}};
+constexpr EnumMap<seatkey_edition, sv::Edition, seatkey::kEditions.size()> kEditionsC{
+    {SEATKEY_EDITIONS(SEATKEY_EDITION_PAIR)}};
 #undef SEATKEY_EDITION_PAIR
 static_assert(covers_once(kEditionsC, seatkey::kEditions.size()),
               "seatkey_edition covers the editions table");

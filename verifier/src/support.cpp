@@ -111,9 +111,10 @@ static_assert(mirrors(std::array<std::pair<R, PR>, 12>{{{R::malformed, PR::malfo
                       seatkey::kReasonNames.size()),
               "verifier::Reason mirrors seatkey::Reason");
 #define SEATKEY_EDITION_PAIR(name, NAME, value) {Edition::name, seatkey::Edition::name},
-static_assert(mirrors(std::array<std::pair<Edition, seatkey::Edition>, seatkey::kEditions.size()>{{
-                          SEATKEY_EDITIONS(SEATKEY_EDITION_PAIR)}},
-                      seatkey::kEditions.size()),
+static_assert(mirrors(
+                  std::array<std::pair<Edition, seatkey::Edition>, seatkey::kEditions.size()>{
+                      {SEATKEY_EDITIONS(SEATKEY_EDITION_PAIR)}},
+                  seatkey::kEditions.size()),
               "verifier::Edition mirrors seatkey::Edition");
 #undef SEATKEY_EDITION_PAIR
 static_assert(mirrors(std::array<std::pair<LicenseKind, seatkey::LicenseKind>, 4>{{

@@ -38,7 +38,8 @@ struct EditionRules {
   bool updates;  // may carry an update option; free is never updated
 };
 
-inline constexpr std::array<EditionRules, 4> kEditions{{  // policy.cpp checks the order
+inline constexpr std::array<EditionRules, 4> kEditions{{
+    // policy.cpp checks the order
     {Edition::free, "free", "Free", false, 3, 3, false, false},
     {Edition::compact, "compact", "Compact", true, 3, 20, true, true},
     {Edition::appliance, "appliance", "Appliance", true, 1, std::nullopt, true, true},
