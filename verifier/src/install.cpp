@@ -183,18 +183,6 @@ void compare(const Entitlement& before, const Entitlement& after, InstallResult*
   }
 }
 
-bool write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
 // `text` into the folder as `name`, atomically: the hidden `temp` (a leftover of a killed
 // install removed first), written, fsynced, renamed over `name`.
 std::optional<Error> replace_file(const Folder& folder, const char* temp, const char* name,
@@ -208,7 +196,7 @@ std::optional<Error> replace_file(const Folder& folder, const char* temp, const 
   const char* step = nullptr;
   if (::fchmod(fd.get(), 0600) != 0) {
     step = "chmod";
-  } else if (!write_all(fd.get(), text)) {
+  } else if (!detail::write_all(fd.get(), text)) {
     step = "write";
   } else if (::fsync(fd.get()) != 0) {
     step = "fsync";

@@ -101,5 +101,8 @@ inline LicenseKind to_api(seatkey::LicenseKind k) noexcept {
   return static_cast<LicenseKind>(k);
 }
 
+// Writes all of `text` to `fd` (state.cpp): false with errno set when a write fails.
+bool write_all(int fd, std::string_view text);
+
 }  // namespace detail
 }  // namespace seatkey::verifier

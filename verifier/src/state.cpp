@@ -347,18 +347,6 @@ std::string errno_text(int err) {
   return std::strerror(err);
 }
 
-// Writes all of `text` to `fd`.
-bool write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -676,6 +664,18 @@ void apply_last_good(const LastGood& g, Entitlement* e) {
   e->excess_users = g.excess_users;
   e->updates_until = g.updates_until;
   e->standby_for = g.standby_for;
+}
+
+bool write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
 }
 
 }  // namespace seatkey::verifier::detail
