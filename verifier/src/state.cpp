@@ -347,7 +347,6 @@ std::string errno_text(int err) {
   return std::strerror(err);
 }
 
-
 }  // namespace
 
 void StateFile::open(const std::string& path, std::vector<Warning>* warnings, int lock_wait_millis) {
