@@ -85,18 +85,20 @@ void setup_new(CLI::App* code, Status& status) {
   auto [cmd, opt] = add_command<NewOptions>(code, "new", "make activation codes to sell", status, run_new);
   add_ledger_option(cmd, &opt->ledger);
   cmd->add_option("--count", opt->count, "how many codes (1 to " + std::to_string(kMaxCodesPerBatch) + ")");
-  cmd->add_option("--item", opt->items,
-                  "what each code issues: server:EDITION[,updates:MONTHS][,expires:MONTHS], users:1|5[xCOUNT], "
-                  "updates:MONTHS (several for a bundle)")
+  cmd->add_option(
+         "--item", opt->items,
+         "what each code issues: server:EDITION[,updates:MONTHS][,expires:MONTHS], users:1|5[xCOUNT], "
+         "updates:MONTHS (several for a bundle)")
       ->required();
   cmd->add_option("--reseller", opt->reseller, "the partner the codes are sold to");
   add_text_options(cmd, &opt->customer, &opt->order);
   cmd->add_option("--valid-until", opt->valid_until, "the last time the codes can be redeemed (RFC 3339)");
   cmd->add_flag("--csv", opt->csv, "print number,code,items,reseller,order for the distributor");
-  cmd->footer("\nPrints each code once (the ledger keeps its number and a hash, never the code), after all are\n"
-              "recorded. Months count from activation, by the server's clock.\n" +
-              examples({"seatkey-keygen code new --ledger licenses.db --count 100 --item server:compact \\\n"
-                        "      --item users:5x2 --reseller 'Telco Partner' --order PO-7 --csv > po-7.csv"}));
+  cmd->footer(
+      "\nPrints each code once (the ledger keeps its number and a hash, never the code), after all are\n"
+      "recorded. Months count from activation, by the server's clock.\n" +
+      examples({"seatkey-keygen code new --ledger licenses.db --count 100 --item server:compact \\\n"
+                "      --item users:5x2 --reseller 'Telco Partner' --order PO-7 --csv > po-7.csv"}));
 }
 
 // ---- code list, code show ------------------------------------------------------------------
@@ -109,8 +111,8 @@ struct ListOptions {
 
 std::vector<std::string> code_cells(const Ledger& ledger, const CodeRecord& c) {
   const std::string appliance = c.redeemed ? need(code_appliance(ledger, c)) : std::string();
-  return {std::to_string(c.row.number), std::string(code_state_name(c.state())), cell(c.row.items),
-          cell(c.row.reseller.value_or("")), cell(c.row.order.value_or("")), cell(appliance),
+  return {std::to_string(c.row.number),      std::string(code_state_name(c.state())), cell(c.row.items),
+          cell(c.row.reseller.value_or("")), cell(c.row.order.value_or("")),          cell(appliance),
           format_rfc3339(c.row.created_at)};
 }
 
@@ -120,21 +122,24 @@ int run_list(const ListOptions& opt) {
   q.order = opt.order;
   if (opt.status) {
     q.state = code_state_named(*opt.status);
-    if (!q.state) stop_input("--status is one of " + name_list(kCodeStateNames, ", ") + ", not " + keygen::quoted(*opt.status));
+    if (!q.state)
+      stop_input("--status is one of " + name_list(kCodeStateNames, ", ") + ", not " +
+                 keygen::quoted(*opt.status));
   }
   Ledger ledger = open_ledger(opt.ledger, Ledger::Access::read_only);
   const std::vector<CodeRecord> codes = need(ledger.codes().find_all(q));
   if (opt.json) {
     nlohmann::ordered_json j = nlohmann::ordered_json::array();
     for (const CodeRecord& c : codes)
-      j.push_back(code_json(c, c.redeemed ? std::optional<std::string>(need(code_appliance(ledger, c))) : std::nullopt));
+      j.push_back(code_json(
+          c, c.redeemed ? std::optional<std::string>(need(code_appliance(ledger, c))) : std::nullopt));
     print_json(j);
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
   for (const CodeRecord& c : codes) rows.push_back(code_cells(ledger, c));
-  std::cout << render_table({{"number", true}, {"state"}, {"items"}, {"reseller"}, {"order"}, {"appliance"}, {"created"}},
-                            rows);
+  std::cout << render_table(
+      {{"number", true}, {"state"}, {"items"}, {"reseller"}, {"order"}, {"appliance"}, {"created"}}, rows);
   std::cerr << codes.size() << (codes.size() == 1 ? " code" : " codes") << "\n";
   return 0;
 }
@@ -149,7 +154,9 @@ int run_show(const ShowOptions& opt) {
   const std::int64_t n = number_or_stop(opt.number);
   Ledger ledger = open_ledger(opt.ledger, Ledger::Access::read_only);
   const auto found = need(ledger.codes().find(n));
-  if (!found) throw Stop{Error(Code::code_unknown, "ledger " + ledger_name(opt.ledger) + " has no code no. " + opt.number)};
+  if (!found)
+    throw Stop{
+        Error(Code::code_unknown, "ledger " + ledger_name(opt.ledger) + " has no code no. " + opt.number)};
   const CodeRecord& c = *found;
   std::optional<std::string> appliance;
   if (c.redeemed) appliance = need(code_appliance(ledger, c));
@@ -168,7 +175,8 @@ int run_show(const ShowOptions& opt) {
     out += "  redeemed:    " + format_rfc3339(c.redeemed->at) + " for appliance " +
            shown(c.redeemed->appliance.value_or("")) + " by " + shown(c.redeemed->who) + "\n";
     out += "  appliance:   " + shown(*appliance) + "\n";
-    for (const LedgerEntry& e : need(ledger.licenses().of_code(n))) out += "  issued:      " + what_it_was(e) + "\n";
+    for (const LedgerEntry& e : need(ledger.licenses().of_code(n)))
+      out += "  issued:      " + what_it_was(e) + "\n";
   }
   if (c.voided) {
     out += "  voided:      " + format_rfc3339(c.voided->at) + " by " + shown(c.voided->who) +
@@ -219,9 +227,10 @@ int run_redeem(const RedeemCommandOptions& opt) {
   std::cout << r.license_file << std::flush;
   std::cerr << summary;
   if (!std::cout) {
-    std::cerr << "seatkey-keygen: error: the license file could not be written to stdout: seatkey-keygen export "
-                 "--appliance "
-              << appliance << " writes it again\n";
+    std::cerr
+        << "seatkey-keygen: error: the license file could not be written to stdout: seatkey-keygen export "
+           "--appliance "
+        << appliance << " writes it again\n";
     return 2;
   }
   return 0;
@@ -243,28 +252,31 @@ int run_void_code(const VoidCodeOptions& opt) {
   out += r.code.redeemed ? " (redeemed for appliance " + r.code.redeemed->appliance.value_or("") + ")\n"
                          : ": it can no longer be redeemed\n";
   for (const LedgerEntry& e : r.voided) out += "  voided " + what_it_was(e) + "\n";
-  if (!r.voided.empty()) out += "  " + std::string(r.voided.size() == 1 ? "it goes" : "they go") + kNextList + "\n";
+  if (!r.voided.empty())
+    out += "  " + std::string(r.voided.size() == 1 ? "it goes" : "they go") + kNextList + "\n";
   std::cerr << out;
   return 0;
 }
 
 void setup_redeem_and_void(CLI::App* code, Status& status) {
-  auto [cmd, opt] = add_command<RedeemCommandOptions>(code, "redeem", "issue a code's licenses for an appliance",
-                                                      status, run_redeem);
+  auto [cmd, opt] = add_command<RedeemCommandOptions>(
+      code, "redeem", "issue a code's licenses for an appliance", status, run_redeem);
   add_issuing_options(cmd, &opt->issuing);
   cmd->add_option("code", opt->code, "the activation code as typed")->required();
   cmd->add_option("--appliance", opt->appliance, "the appliance ID")->required();
-  cmd->footer("\nIssues the code's items for the appliance under every issuing rule, all or nothing, and prints\n"
-              "the appliance's whole license file. The same code and appliance again print it and issue nothing;\n"
-              "a code redeemed for another appliance is refused (the desk moves appliances with transfer).\n" +
-              examples({"seatkey-keygen code redeem 7KQ2M-0ZP4C-... --appliance 00:1a:2b:3c:4d:5e > licenses.txt"}));
-  auto [v, vopt] = add_command<VoidCodeOptions>(code, "void", "take a code back (unsold, or refunded)", status,
-                                                run_void_code);
+  cmd->footer(
+      "\nIssues the code's items for the appliance under every issuing rule, all or nothing, and prints\n"
+      "the appliance's whole license file. The same code and appliance again print it and issue nothing;\n"
+      "a code redeemed for another appliance is refused (the desk moves appliances with transfer).\n" +
+      examples({"seatkey-keygen code redeem 7KQ2M-0ZP4C-... --appliance 00:1a:2b:3c:4d:5e > licenses.txt"}));
+  auto [v, vopt] = add_command<VoidCodeOptions>(code, "void", "take a code back (unsold, or refunded)",
+                                                status, run_void_code);
   add_ledger_option(v, &vopt->ledger);
   v->add_option("number", vopt->number, "the code's number")->required();
   v->add_option("--reason", vopt->reason, "why, for the ledger")->required();
-  v->footer("\nAn unredeemed code can no longer be redeemed; of a redeemed one (a refund) every license it issued\n"
-            "is voided too and goes into the next revocation list.\n");
+  v->footer(
+      "\nAn unredeemed code can no longer be redeemed; of a redeemed one (a refund) every license it issued\n"
+      "is voided too and goes into the next revocation list.\n");
 }
 
 }  // namespace

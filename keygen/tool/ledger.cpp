@@ -203,8 +203,7 @@ int run_copy(const LedgerCopyOptions& opt) {
   std::cerr << "copied ledger " << ledger_shown(opt.from) << " to " << ledger_shown(opt.to) << ": "
             << r.head.seq << " links (" << r.licenses << " licenses, " << r.revocation_lists
             << " revocation lists, " << r.events << " events" << codes_counted(r) << "), "
-            << need(copy.keys().all()).size()
-            << " signing keys, " << need(copy.tokens().all()).size()
+            << need(copy.keys().all()).size() << " signing keys, " << need(copy.tokens().all()).size()
             << " API tokens; the copy verifies and its head is the source's\n";
   return 0;
 }

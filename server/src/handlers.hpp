@@ -33,6 +33,9 @@ Reply transfer(Context& c, const Request& r);
 Reply issue_revocations(Context& c, const Request& r);
 Reply latest_revocations(Context& c, const Request& r);
 
+// activations.cpp: the code is the credential.
+Reply activate(Context& c, const Request& r);
+
 // reports.cpp
 Reply report(Context& c, const Request& r);
 

@@ -40,6 +40,9 @@ const std::vector<Route> kRoutes = {
     {kGet, "/v1/revocations/latest", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi,
      h::latest_revocations},
     {kGet, "/v1/report", kBearer, Effect::read, Query::period, kNoBody, kReads, kApi, h::report},
+    // An appliance activating itself: the code in the body is the credential.
+    {kPost, "/v1/activations", Credential::activation_code, Effect::issue, kNoQuery, kJson, kWrites, kApi,
+     h::activate},
 };
 
 std::vector<std::string_view> pattern_segments(std::string_view pattern) {

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "rate_limit.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/issuing/signer.hpp"
 #include "seatkey/keygen/ledger/ledger.hpp"
@@ -73,6 +74,8 @@ struct Request {
   std::string_view body;
   std::optional<keygen::ApiToken> token;
   std::optional<std::string> idempotency_key;
+  std::string client_address;
+  bool accepts_text = false;  // the client asked for text/plain (Accept)
 };
 
 // What a handler works with: the ledger (in its write transaction, for a route that writes),
@@ -85,6 +88,8 @@ struct Context {
   const keygen::Signer& signer;
   const ApiOptions& options;
   const std::function<SignerStatus()>& signer_status;
+  // Failed look-ups of activation codes, per client address.
+  detail::GrowingThrottle& code_failures;
   // A 403 when the request's token may not `effect` (`what` says why it does), else nullopt.
   std::optional<Response> deny(const Request& request, Effect effect, const std::string& what) const;
 };

@@ -173,7 +173,8 @@ Result<std::string> export_license_file(const Ledger& ledger, const ApplianceSta
   return guarded([&] {
     if (const LedgerEntry* standby = state.active_standby()) {
       const std::string& p = *standby->primary_appliance;
-      return standby_file(state, ApplianceState(p, detail::take(ledger.licenses().of_appliance(p)), now), as_of);
+      return standby_file(state, ApplianceState(p, detail::take(ledger.licenses().of_appliance(p)), now),
+                          as_of);
     }
     return server_file(state, as_of);
   });

@@ -39,7 +39,8 @@ std::vector<NewCode> create_in(Ledger::Transaction& tx, const CodeBatch& batch, 
   row.who = detail::check_who(options.who);
   row.valid_until = batch.valid_until;
   if (row.valid_until && *row.valid_until <= row.created_at)
-    raise(Code::expires_in_past, "--valid-until " + format_rfc3339(*row.valid_until) + " is not in the future");
+    raise(Code::expires_in_past,
+          "--valid-until " + format_rfc3339(*row.valid_until) + " is not in the future");
   std::vector<NewCode> out;
   out.reserve(static_cast<std::size_t>(batch.count));
   std::int64_t number = take(tx.codes().next_number());
@@ -64,14 +65,15 @@ ServerOrder extension(const ApplianceState& state, const CodeRow& code, int mont
   const LedgerEntry* current = state.active_server();
   if (current == nullptr) {
     raise(Code::no_active_server_license,
-          "appliance " + state.appliance() + " has no active server license on record: an update extension "
-                                             "extends one",
+          "appliance " + state.appliance() +
+              " has no active server license on record: an update extension "
+              "extends one",
           {{"appliance", state.appliance()}});
   }
   if (!rules_of(*current->edition).updates) {
     raise(Code::edition_not_updated,
-          "the " + std::string(edition_name(*current->edition)) + " edition of appliance " + state.appliance() +
-              " is never updated: it takes no update option",
+          "the " + std::string(edition_name(*current->edition)) + " edition of appliance " +
+              state.appliance() + " is never updated: it takes no update option",
           {{"edition", std::string(edition_name(*current->edition))}});
   }
   if (!current->updates_until) {
@@ -129,8 +131,9 @@ std::string appliance_now(const std::vector<LedgerEntry>& issued, const CodeReco
 CodeRecord find_or_raise(Ledger::Transaction& tx, const ActivationCode& code) {
   auto found = take(tx.codes().find_by_hash(code.hash_hex()));
   if (!found) {
-    raise(Code::code_unknown, "no activation code " + code.text() +
-                                  " on record: check it against the code as it was sold, or ask your reseller");
+    raise(Code::code_unknown,
+          "no activation code " + code.text() +
+              " on record: check it against the code as it was sold, or ask your reseller");
   }
   return std::move(*found);
 }
@@ -139,8 +142,9 @@ void refuse_unredeemable(const CodeRecord& c, const std::string& appliance, cons
                          UnixTime now) {
   const std::int64_t n = c.row.number;
   if (c.voided) {
-    raise(Code::code_void, code_no(n) + " was voided on " + format_rfc3339(c.voided->at) +
-                               ": ask your reseller or the vendor's desk",
+    raise(Code::code_void,
+          code_no(n) + " was voided on " + format_rfc3339(c.voided->at) +
+              ": ask your reseller or the vendor's desk",
           {{"number", n}});
   }
   if (c.redeemed && current != appliance) {
@@ -157,8 +161,9 @@ void refuse_unredeemable(const CodeRecord& c, const std::string& appliance, cons
   }
 }
 
-RedeemResult redeem_in(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer, const ActivationCode& code,
-                       const std::string& appliance, const RedeemOptions& options) {
+RedeemResult redeem_in(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
+                       const ActivationCode& code, const std::string& appliance,
+                       const RedeemOptions& options) {
   const UnixTime now = options.now.value_or(unix_now());
   RedeemResult out;
   out.code = find_or_raise(tx, code);
@@ -201,16 +206,17 @@ RedeemResult redeem_in(Ledger& ledger, Ledger::Transaction& tx, const Signer& si
   return out;
 }
 
-CodeVoidResult void_in(Ledger& ledger, Ledger::Transaction& tx, std::int64_t number, const std::string& reason,
-                       const EventOptions& options) {
+CodeVoidResult void_in(Ledger& ledger, Ledger::Transaction& tx, std::int64_t number,
+                       const std::string& reason, const EventOptions& options) {
   const std::string checked_reason = detail::check_reason(reason);
   CodeVoidResult out;
   auto found = take(tx.codes().find(number));
   if (!found) raise(Code::code_unknown, "ledger " + ledger.path() + " has no " + code_no(number));
   out.code = std::move(*found);
   if (out.code.voided) {
-    raise(Code::code_void, code_no(number) + " was voided on " + format_rfc3339(out.code.voided->at) +
-                               " already: a code is voided once",
+    raise(Code::code_void,
+          code_no(number) + " was voided on " + format_rfc3339(out.code.voided->at) +
+              " already: a code is voided once",
           {{"number", number}});
   }
   EventOptions at = options;
@@ -240,13 +246,16 @@ auto in_transaction(Ledger& ledger, F&& body) {
 
 }  // namespace
 
-Result<std::vector<NewCode>> create_codes(Ledger& ledger, const CodeBatch& batch, const EventOptions& options) {
-  return detail::guarded(
-      [&] { return in_transaction(ledger, [&](Ledger::Transaction& tx) { return create_in(tx, batch, options); }); });
+Result<std::vector<NewCode>> create_codes(Ledger& ledger, const CodeBatch& batch,
+                                          const EventOptions& options) {
+  return detail::guarded([&] {
+    return in_transaction(ledger, [&](Ledger::Transaction& tx) { return create_in(tx, batch, options); });
+  });
 }
 
 Result<std::string> code_appliance(const Ledger& ledger, const CodeRecord& code) {
-  return detail::guarded([&] { return appliance_now(take(ledger.licenses().of_code(code.row.number)), code); });
+  return detail::guarded(
+      [&] { return appliance_now(take(ledger.licenses().of_code(code.row.number)), code); });
 }
 
 Result<RedeemResult> redeem_code(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
@@ -258,8 +267,9 @@ Result<RedeemResult> redeem_code(Ledger& ledger, Ledger::Transaction& tx, const 
 Result<RedeemResult> redeem_code(Ledger& ledger, const Signer& signer, const ActivationCode& code,
                                  const std::string& appliance, const RedeemOptions& options) {
   return detail::guarded([&] {
-    return in_transaction(
-        ledger, [&](Ledger::Transaction& tx) { return redeem_in(ledger, tx, signer, code, appliance, options); });
+    return in_transaction(ledger, [&](Ledger::Transaction& tx) {
+      return redeem_in(ledger, tx, signer, code, appliance, options);
+    });
   });
 }
 
@@ -281,8 +291,8 @@ Result<CodeVoidResult> void_code(Ledger& ledger, Ledger::Transaction& tx, std::i
 Result<CodeVoidResult> void_code(Ledger& ledger, std::int64_t number, const std::string& reason,
                                  const EventOptions& options) {
   return detail::guarded([&] {
-    return in_transaction(ledger,
-                          [&](Ledger::Transaction& tx) { return void_in(ledger, tx, number, reason, options); });
+    return in_transaction(
+        ledger, [&](Ledger::Transaction& tx) { return void_in(ledger, tx, number, reason, options); });
   });
 }
 

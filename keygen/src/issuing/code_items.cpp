@@ -43,9 +43,12 @@ CodeItem server_item(std::string_view item, const std::vector<std::string_view>&
   out.edition = *edition;
   for (std::size_t i = 1; i < parts.size(); ++i) {
     const std::string_view option = parts[i].substr(0, parts[i].find(':'));
-    const std::string_view value =
-        parts[i].find(':') == std::string_view::npos ? std::string_view() : parts[i].substr(option.size() + 1);
-    int* months = option == "updates" ? &out.update_months : option == "expires" ? &out.expires_months : nullptr;
+    const std::string_view value = parts[i].find(':') == std::string_view::npos
+                                       ? std::string_view()
+                                       : parts[i].substr(option.size() + 1);
+    int* months = option == "updates"   ? &out.update_months
+                  : option == "expires" ? &out.expires_months
+                                        : nullptr;
     if (months == nullptr || *months != 0) {
       raise_input("item \"" + std::string(item) +
                   "\": a server item takes updates:MONTHS and expires:MONTHS, each once");
@@ -91,7 +94,8 @@ CodeItem item_or_raise(std::string_view item) {
       return out;
     }
   }
-  raise_input("item \"" + std::string(item) + "\" is none of server:EDITION[,updates:MONTHS][,expires:MONTHS], users:" +
+  raise_input("item \"" + std::string(item) +
+              "\" is none of server:EDITION[,updates:MONTHS][,expires:MONTHS], users:" +
               pack_size_list("|", "|") + "[xCOUNT], updates:MONTHS");
 }
 
@@ -105,8 +109,7 @@ std::string item_text(const CodeItem& i) {
     }
     case CodeItem::Type::users:
       return "users:" + std::to_string(i.users) + (i.count > 1 ? "x" + std::to_string(i.count) : "");
-    case CodeItem::Type::updates:
-      return "updates:" + std::to_string(i.update_months);
+    case CodeItem::Type::updates: return "updates:" + std::to_string(i.update_months);
   }
   return "";
 }
@@ -131,15 +134,18 @@ std::vector<CodeItem> merged_or_raise(const std::vector<CodeItem>& items) {
       continue;
     }
     const CodeItem*& slot = i.type == CodeItem::Type::server ? server : updates;
-    if (slot != nullptr) raise_input("a code carries one " + item_text(i).substr(0, item_text(i).find(':')) + " item");
+    if (slot != nullptr)
+      raise_input("a code carries one " + item_text(i).substr(0, item_text(i).find(':')) + " item");
     slot = &i;
   }
   if (server != nullptr && updates != nullptr) {
-    raise_input("a code with a server item gives its update option as server:EDITION,updates:MONTHS, not as "
-                "a separate updates item");
+    raise_input(
+        "a code with a server item gives its update option as server:EDITION,updates:MONTHS, not as "
+        "a separate updates item");
   }
   for (const CodeItem& p : packs) {
-    if (p.count > kMaxPacksPerOrder) raise_input("a code carries at most " + std::to_string(kMaxPacksPerOrder) + " packs of a size");
+    if (p.count > kMaxPacksPerOrder)
+      raise_input("a code carries at most " + std::to_string(kMaxPacksPerOrder) + " packs of a size");
   }
   if (server != nullptr && !packs.empty()) {
     const EditionRules& rules = rules_of(server->edition);
@@ -169,15 +175,15 @@ std::string describe_item(const CodeItem& i) {
     case CodeItem::Type::server: {
       std::string out = std::string(edition_name(i.edition)) + " server license";
       if (i.update_months > 0) out += " with " + std::to_string(i.update_months) + " months of updates";
-      if (i.expires_months > 0) out += (i.update_months > 0 ? ", " : " ") + std::string("for ") +
-                                       std::to_string(i.expires_months) + " months";
+      if (i.expires_months > 0)
+        out += (i.update_months > 0 ? ", " : " ") + std::string("for ") + std::to_string(i.expires_months) +
+               " months";
       return out;
     }
     case CodeItem::Type::users:
       return std::to_string(i.count) + (i.count == 1 ? " pack of " : " packs of ") + std::to_string(i.users) +
              (i.users == 1 ? " user" : " users");
-    case CodeItem::Type::updates:
-      return std::to_string(i.update_months) + " more months of updates";
+    case CodeItem::Type::updates: return std::to_string(i.update_months) + " more months of updates";
   }
   return "";
 }

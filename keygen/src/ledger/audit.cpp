@@ -103,10 +103,10 @@ class Auditor {
     result_.head = {link.seq, computed};
     if (options_.anchor && *options_.anchor == computed) result_.anchor_seq = link.seq;
     if (!link.corrupt.empty()) return fail(name + ": " + link.corrupt);
-    std::string why = link.entry        ? check_license(*link.entry)
-                      : link.event      ? check_event(*link.event)
-                      : link.code       ? check_code(*link.code)
-                                        : check_code_event(*link.code_event);
+    std::string why = link.entry   ? check_license(*link.entry)
+                      : link.event ? check_event(*link.event)
+                      : link.code  ? check_code(*link.code)
+                                   : check_code_event(*link.code_event);
     if (!why.empty()) return fail(name + ": " + why);
     return true;
   }
@@ -190,9 +190,11 @@ class Auditor {
     }
     if (l.not_before) return differs("nbf", time_text(l.not_before), "has none");
     if (l.code != e.code) {
-      return differs("code", l.code ? std::to_string(*l.code) : "none", e.code ? std::to_string(*e.code) : "none");
+      return differs("code", l.code ? std::to_string(*l.code) : "none",
+                     e.code ? std::to_string(*e.code) : "none");
     }
-    if (e.code && codes_.count(*e.code) == 0) return "it names code " + std::to_string(*e.code) + ", made after it";
+    if (e.code && codes_.count(*e.code) == 0)
+      return "it names code " + std::to_string(*e.code) + ", made after it";
     return "";
   }
 

@@ -8,14 +8,10 @@ namespace seatkey::keygen {
 
 std::string_view link_type_name(ChainLinkType type) noexcept {
   switch (type) {
-    case ChainLinkType::license:
-      return "license";
-    case ChainLinkType::event:
-      return "event";
-    case ChainLinkType::code:
-      return "code";
-    case ChainLinkType::code_event:
-      return "code_event";
+    case ChainLinkType::license: return "license";
+    case ChainLinkType::event: return "event";
+    case ChainLinkType::code: return "code";
+    case ChainLinkType::code_event: return "code_event";
   }
   return "?";
 }

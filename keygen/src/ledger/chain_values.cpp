@@ -9,18 +9,10 @@ std::vector<std::string_view> chain_columns(ChainLinkType type) {
     for (const auto* c : spec.in_chain_order()) out.push_back(c->name);
   };
   switch (type) {
-    case ChainLinkType::license:
-      add(detail::license_spec());
-      break;
-    case ChainLinkType::event:
-      add(detail::event_spec());
-      break;
-    case ChainLinkType::code:
-      add(detail::code_spec());
-      break;
-    case ChainLinkType::code_event:
-      add(detail::code_event_spec());
-      break;
+    case ChainLinkType::license: add(detail::license_spec()); break;
+    case ChainLinkType::event: add(detail::event_spec()); break;
+    case ChainLinkType::code: add(detail::code_spec()); break;
+    case ChainLinkType::code_event: add(detail::code_event_spec()); break;
   }
   return out;
 }

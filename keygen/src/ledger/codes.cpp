@@ -63,8 +63,7 @@ void add_events(const LedgerContext& ledger, std::vector<CodeRecord>& records) {
 
 std::string state_clause(CodeState state) {
   switch (state) {
-    case CodeState::issued:
-      return "NOT EXISTS (SELECT 1 FROM code_events e WHERE e.number = codes.number)";
+    case CodeState::issued: return "NOT EXISTS (SELECT 1 FROM code_events e WHERE e.number = codes.number)";
     case CodeState::redeemed:
       return "EXISTS (SELECT 1 FROM code_events e WHERE e.number = codes.number AND e.type = 'redeem') AND "
              "NOT EXISTS (SELECT 1 FROM code_events e WHERE e.number = codes.number AND e.type = 'void')";
@@ -133,7 +132,8 @@ Result<std::vector<CodeCounts>> CodeStore::counts() const {
                         "LEFT JOIN code_events r ON r.number = codes.number AND r.type = 'redeem' "
                         "LEFT JOIN code_events v ON v.number = codes.number AND v.type = 'void' "
                         "GROUP BY reseller ORDER BY reseller");
-    while (s.step()) out.push_back({s.optional_text(0), s.integer(1), s.integer(2), s.integer(3), s.integer(4)});
+    while (s.step())
+      out.push_back({s.optional_text(0), s.integer(1), s.integer(2), s.integer(3), s.integer(4)});
     return out;
   });
 }

@@ -51,7 +51,8 @@ ChainHead LedgerContext::read_head() const {
   require_chain();
   ChainHead newest;
   for (std::string_view table : link_tables(version)) {
-    Statement s(*db, "SELECT chain_seq, chain_hash FROM " + std::string(table) + " ORDER BY chain_seq DESC LIMIT 1");
+    Statement s(
+        *db, "SELECT chain_seq, chain_hash FROM " + std::string(table) + " ORDER BY chain_seq DESC LIMIT 1");
     if (!s.step() || s.integer(0) <= newest.seq) continue;
     const auto hash = as_chain_hash(s.bytes(1));
     if (!hash) {
@@ -129,7 +130,8 @@ std::vector<LinkSource> link_sources(Database& db, int version) {
   std::vector<LinkSource> out;
   out.push_back({std::make_unique<Statement>(db, select_licenses(version) + " ORDER BY chain_seq"),
                  license_column("chain_seq"), [](const Statement& s) {
-                   return read_link(ChainLinkType::license, license_spec(), s, &read_license, &ChainLink::entry);
+                   return read_link(ChainLinkType::license, license_spec(), s, &read_license,
+                                    &ChainLink::entry);
                  }});
   out.push_back({std::make_unique<Statement>(db, select_events() + " ORDER BY chain_seq"),
                  event_column("chain_seq"), [](const Statement& s) {
@@ -158,14 +160,10 @@ std::vector<std::string_view> link_tables(int version) {
 
 std::string_view link_table(ChainLinkType type) {
   switch (type) {
-    case ChainLinkType::license:
-      return "licenses";
-    case ChainLinkType::event:
-      return "events";
-    case ChainLinkType::code:
-      return "codes";
-    case ChainLinkType::code_event:
-      return "code_events";
+    case ChainLinkType::license: return "licenses";
+    case ChainLinkType::event: return "events";
+    case ChainLinkType::code: return "codes";
+    case ChainLinkType::code_event: return "code_events";
   }
   return "";
 }

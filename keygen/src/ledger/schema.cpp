@@ -271,7 +271,8 @@ constexpr bool chain_positions_complete(const std::array<Column<Row>, N>& column
 static_assert(chain_positions_complete(kLicenseColumns), "every license column has its own chain position");
 static_assert(chain_positions_complete(kEventColumns), "every event column has its own chain position");
 static_assert(chain_positions_complete(kCodeColumns), "every code column has its own chain position");
-static_assert(chain_positions_complete(kCodeEventColumns), "every code event column has its own chain position");
+static_assert(chain_positions_complete(kCodeEventColumns),
+              "every code event column has its own chain position");
 
 const TableSpec<E> kLicenses{"licenses", kLicenseColumns.data(), kLicenseColumns.size()};
 const TableSpec<V> kEvents{"events", kEventColumns.data(), kEventColumns.size()};
@@ -327,14 +328,10 @@ const TableSpec<CodeEvent>& code_event_spec() {
 
 bool is_integer_link_column(ChainLinkType type, std::string_view name) {
   switch (type) {
-    case ChainLinkType::license:
-      return is_integer_column(license_spec(), name);
-    case ChainLinkType::event:
-      return is_integer_column(event_spec(), name);
-    case ChainLinkType::code:
-      return is_integer_column(code_spec(), name);
-    case ChainLinkType::code_event:
-      return is_integer_column(code_event_spec(), name);
+    case ChainLinkType::license: return is_integer_column(license_spec(), name);
+    case ChainLinkType::event: return is_integer_column(event_spec(), name);
+    case ChainLinkType::code: return is_integer_column(code_spec(), name);
+    case ChainLinkType::code_event: return is_integer_column(code_event_spec(), name);
   }
   return false;
 }

@@ -69,7 +69,8 @@ struct NewCode {
 // Records `batch.count` new codes in one transaction and returns them with their text. Input
 // errors: a count out of range, no items, text that is no valid text, a valid-until date not in
 // the future.
-Result<std::vector<NewCode>> create_codes(Ledger& ledger, const CodeBatch& batch, const EventOptions& options);
+Result<std::vector<NewCode>> create_codes(Ledger& ledger, const CodeBatch& batch,
+                                          const EventOptions& options);
 
 struct RedeemOptions {
   std::string issuer = std::string(kDefaultIssuer);
@@ -79,12 +80,12 @@ struct RedeemOptions {
 };
 
 struct RedeemResult {
-  CodeRecord code;                    // as it is after the redemption
-  std::string appliance;              // canonical
-  bool already = false;               // the same code and appliance again: nothing issued
-  std::vector<LedgerEntry> issued;    // the new licenses, by serial
-  ApplianceSummary after;             // what the appliance has now
-  std::string license_file;           // its whole license file, as export writes it
+  CodeRecord code;                  // as it is after the redemption
+  std::string appliance;            // canonical
+  bool already = false;             // the same code and appliance again: nothing issued
+  std::vector<LedgerEntry> issued;  // the new licenses, by serial
+  ApplianceSummary after;           // what the appliance has now
+  std::string license_file;         // its whole license file, as export writes it
 };
 
 // The appliance a redeemed code answers for now: the one it was redeemed for, or the one the
@@ -108,7 +109,7 @@ Result<RedeemResult> redeem_code(Ledger& ledger, const Signer& signer, const Act
 Result<ActivationCode> read_typed_code(std::string_view typed);
 
 struct CodeVoidResult {
-  CodeRecord code;               // as it was before
+  CodeRecord code;                  // as it was before
   std::vector<LedgerEntry> voided;  // the licenses it had issued that were voided
 };
 

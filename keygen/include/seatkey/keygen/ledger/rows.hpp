@@ -151,14 +151,14 @@ struct CodeCounts {
 // read as, and the hash stored with it.
 struct ChainLink {
   ChainLinkType type = ChainLinkType::license;
-  std::int64_t seq = 0;              // chain_seq as stored
-  std::optional<ChainHash> stored;   // chain_hash as stored (nullopt: not 32 bytes)
-  ChainValues values;                // canonical order (chain.hpp)
-  std::optional<LedgerEntry> entry;  // a license row that reads
-  std::optional<LedgerEvent> event;  // an event that reads
-  std::optional<CodeRow> code;       // a code row that reads
+  std::int64_t seq = 0;                 // chain_seq as stored
+  std::optional<ChainHash> stored;      // chain_hash as stored (nullopt: not 32 bytes)
+  ChainValues values;                   // canonical order (chain.hpp)
+  std::optional<LedgerEntry> entry;     // a license row that reads
+  std::optional<LedgerEvent> event;     // an event that reads
+  std::optional<CodeRow> code;          // a code row that reads
   std::optional<CodeEvent> code_event;  // a code's event that reads
-  std::string corrupt;               // why the row does not read (neither is set)
+  std::string corrupt;                  // why the row does not read (neither is set)
 };
 
 // The development key in keys/ (keys/development.secret), whose secret everyone has:
