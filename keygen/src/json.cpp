@@ -148,6 +148,14 @@ ordered_json report_json(const Report& r) {
   }
   out["appliances_transferred"] = r.appliances_transferred;
   out["revocation_lists"] = r.revocation_lists;
+  out["codes"] = ordered_json::array();
+  for (const CodeCounts& c : r.codes) {
+    out["codes"].push_back({{"reseller", or_null(c.reseller)},
+                            {"created", c.created},
+                            {"redeemed", c.redeemed},
+                            {"voided", c.voided},
+                            {"open", c.open}});
+  }
   return out;
 }
 

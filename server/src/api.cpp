@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include <cctype>
+#include <charconv>
 
 #include "http_text.hpp"
 #include "rate_limit.hpp"
@@ -92,7 +93,7 @@ class LedgerPool {
 };
 
 Request request_of(const Api::Accepted& a, std::string_view body) {
-  return Request{a.path, a.segments, a.serial,          a.appliance,      a.query,
+  return Request{a.path, a.segments, a.serial,          a.appliance,      a.number,      a.query,
                  body,   a.token,    a.idempotency_key, a.client_address, a.accepts_text};
 }
 
@@ -277,6 +278,13 @@ std::optional<Response> Api::Impl::read_path(const Route& route, Accepted* accep
       auto serial = keygen::parse_serial(segment);
       if (!serial) return failure(serial.error());
       accepted->serial = *serial;
+    } else if (part == "{number}") {
+      std::int64_t n = 0;
+      const auto [end, ec] = std::from_chars(segment.data(), segment.data() + segment.size(), n);
+      if (segment.size() > 16 || ec != std::errc() || end != segment.data() + segment.size() || n < 1)
+        return problem(Problem::bad_input,
+                       "not a code number: numbers are 1, 2, ... as GET /v1/codes lists them");
+      accepted->number = n;
     } else if (part == "{appliance}") {
       auto appliance = keygen::parse_appliance(segment);
       if (!appliance) return failure(appliance.error());

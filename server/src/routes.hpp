@@ -40,25 +40,27 @@ enum class Credential {
 
 // What a request does, and the least role a token needs for it. A handler may find that a
 // request does more than its route's effect (a standby replace voids): it asks for that too.
-enum class Effect { read, export_file, issue, void_license, transfer, revoke };
+enum class Effect { read, export_file, issue, void_license, transfer, revoke, make_codes };
 struct EffectRule {
   Effect effect;
   std::string_view name;
   keygen::Role role;
 };
-inline constexpr std::array<EffectRule, 6> kEffects{{
+inline constexpr std::array<EffectRule, 7> kEffects{{
     {Effect::read, "read the ledger", keygen::Role::auditor},
     {Effect::export_file, "download a license file", keygen::Role::shop},
     {Effect::issue, "issue licenses", keygen::Role::shop},
     {Effect::void_license, "void licenses", keygen::Role::clerk},
     {Effect::transfer, "transfer an appliance's licenses", keygen::Role::clerk},
     {Effect::revoke, "issue revocation lists", keygen::Role::clerk},
+    {Effect::make_codes, "make activation codes", keygen::Role::clerk},
 }};
 constexpr const EffectRule& effect_rule(Effect e) {
   return kEffects[static_cast<std::size_t>(e)];
 }
 
-enum class Query { none, filter, period };  // the query: none, ledger list's filter, a report's period
+// The query: none, ledger list's filter, a report's period, code list's filter.
+enum class Query { none, filter, period, codes };
 enum class Body { none, json };
 enum class Writes { no, yes };
 enum class Listed { api, page };  // page: a file of the desk's page, not in /v1/openapi.json
@@ -70,6 +72,7 @@ struct Request {
   std::vector<std::string> segments;
   std::optional<std::int64_t> serial;
   std::optional<std::string> appliance;
+  std::optional<std::int64_t> number;  // {number}: an activation code's
   std::vector<std::pair<std::string, std::string>> query;
   std::string_view body;
   std::optional<keygen::ApiToken> token;

@@ -140,7 +140,7 @@ old_until=$(ledger_sql "SELECT updates_until FROM licenses WHERE serial = 1")
 keygen code redeem "$updates12" --appliance "$A"
 expect_rc 0 "an update extension"
 new_serial=$(ledger_sql "SELECT MAX(serial) FROM licenses WHERE kind = 'server' AND appliance = '001A2B3C4D5E'")
-expect_eq "$(ledger_sql "SELECT replaces, edition, customer IS NULL FROM licenses WHERE serial = $new_serial")" "1|compact|1"
+expect_eq "$(ledger_sql "SELECT replaces, edition, CASE WHEN customer IS NULL THEN 1 ELSE 0 END FROM licenses WHERE serial = $new_serial")" "1|compact|1"
 new_until=$(ledger_sql "SELECT updates_until FROM licenses WHERE serial = $new_serial")
 expect_eq "${new_until:0:4}" "$(( ${old_until:0:4} + 1 ))" "(a year later)"
 expect_eq "${new_until:4}" "${old_until:4}" "(the same day)"

@@ -253,6 +253,11 @@ Result<std::vector<NewCode>> create_codes(Ledger& ledger, const CodeBatch& batch
   });
 }
 
+Result<std::vector<NewCode>> create_codes(Ledger&, Ledger::Transaction& tx, const CodeBatch& batch,
+                                          const EventOptions& options) {
+  return detail::guarded([&] { return create_in(tx, batch, options); });
+}
+
 Result<std::string> code_appliance(const Ledger& ledger, const CodeRecord& code) {
   return detail::guarded(
       [&] { return appliance_now(take(ledger.licenses().of_code(code.row.number)), code); });

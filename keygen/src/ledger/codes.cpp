@@ -3,6 +3,7 @@
 #include "ledger/context.hpp"
 #include "ledger/records.hpp"
 #include "ledger/schema.hpp"
+#include "seatkey/common/time.hpp"
 
 namespace seatkey::keygen {
 namespace detail {
@@ -77,20 +78,23 @@ std::vector<CodeRecord> select(const LedgerContext& ledger, const CodeQuery& q,
                                const std::optional<std::int64_t>& number,
                                const std::optional<std::string>& hash) {
   if (ledger.version < kCodesVersion) return {};
-  std::string where = "number > ?1";
-  if (number) where += " AND number = ?2";
-  if (hash) where += " AND code_hash = ?3";
-  if (q.reseller) where += " AND reseller = ?4";
-  if (q.order) where += " AND order_ref = ?5";
+  // Parameters numbered as they are used (PostgreSQL types each one from where it stands).
+  std::vector<std::string> texts;
+  std::string where = "number > ?1 AND (?2 = 0 OR number = ?2)";
+  const auto text_param = [&](const char* column, const std::string& value) {
+    texts.push_back(value);
+    where += std::string(" AND ") + column + " = ?" + std::to_string(texts.size() + 2);
+  };
+  if (hash) text_param("code_hash", *hash);
+  if (q.reseller) text_param("reseller", *q.reseller);
+  if (q.order) text_param("order_ref", *q.order);
   if (q.state) where += " AND " + state_clause(*q.state);
   std::string sql = select_codes() + " WHERE " + where + " ORDER BY number";
   if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
   Statement s(*ledger.db, sql);
   s.bind(1, q.after);
-  if (number) s.bind(2, *number);
-  if (hash) s.bind(3, std::string_view(*hash));
-  if (q.reseller) s.bind(4, std::string_view(*q.reseller));
-  if (q.order) s.bind(5, std::string_view(*q.order));
+  s.bind(2, number.value_or(0));
+  for (std::size_t i = 0; i < texts.size(); ++i) s.bind(static_cast<int>(i) + 3, std::string_view(texts[i]));
   std::vector<CodeRecord> out;
   while (s.step()) out.push_back({need_row(read_code(s), ledger), std::nullopt, std::nullopt});
   add_events(ledger, out);
@@ -119,7 +123,8 @@ Result<std::vector<CodeRecord>> CodeStore::find_all(const CodeQuery& query) cons
   return guarded([&] { return detail::select(*ledger_, query, std::nullopt, std::nullopt); });
 }
 
-Result<std::vector<CodeCounts>> CodeStore::counts() const {
+Result<std::vector<CodeCounts>> CodeStore::counts(const std::optional<UnixTime>& since,
+                                                  const std::optional<UnixTime>& until) const {
   return guarded([&] {
     std::vector<CodeCounts> out;
     if (ledger_->version < detail::kCodesVersion) return out;
@@ -131,7 +136,11 @@ Result<std::vector<CodeCounts>> CodeStore::counts() const {
                         "FROM codes "
                         "LEFT JOIN code_events r ON r.number = codes.number AND r.type = 'redeem' "
                         "LEFT JOIN code_events v ON v.number = codes.number AND v.type = 'void' "
+                        "WHERE created_at >= ?1 AND created_at < ?2 "
                         "GROUP BY reseller ORDER BY reseller");
+    // RFC 3339 times of one form compare as text; no bound is the earliest and a later than any.
+    s.bind(1, std::string_view(since ? format_rfc3339(*since) : std::string()));
+    s.bind(2, std::string_view(until ? format_rfc3339(*until) : std::string("~")));
     while (s.step())
       out.push_back({s.optional_text(0), s.integer(1), s.integer(2), s.integer(3), s.integer(4)});
     return out;

@@ -90,6 +90,7 @@ class Api {
     std::vector<std::pair<std::string, std::string>> query;
     std::optional<std::int64_t> serial;
     std::optional<std::string> appliance;
+    std::optional<std::int64_t> number;
     std::optional<keygen::ApiToken> token;
     std::optional<std::string> idempotency_key;
     std::size_t body_bytes = 0;  // Content-Length

@@ -35,6 +35,7 @@ struct CodeItem {
 
 inline constexpr int kMaxCodeMonths = 120;
 inline constexpr int kMaxCodesPerBatch = 10000;
+inline constexpr std::size_t kMaxCodeItems = 100;  // --item values of one code
 
 // One item as typed: "server:EDITION[,updates:MONTHS][,expires:MONTHS]", "users:SIZE[xCOUNT]" or
 // "updates:MONTHS". An input error naming what is wrong.
@@ -66,10 +67,17 @@ struct NewCode {
   ActivationCode code;  // shown once, never stored
 };
 
+// seatkey-server's POST /v1/codes body {"count"?, "items": [...], "reseller"?, "customer"?,
+// "order"?, "valid_until"?}, read strictly (as an `issue batch` file); input errors name the field.
+Result<CodeBatch> parse_code_batch(std::string_view json_text);
+
 // Records `batch.count` new codes in one transaction and returns them with their text. Input
 // errors: a count out of range, no items, text that is no valid text, a valid-until date not in
 // the future.
 Result<std::vector<NewCode>> create_codes(Ledger& ledger, const CodeBatch& batch,
+                                          const EventOptions& options);
+// The same inside a caller's write transaction; the caller commits.
+Result<std::vector<NewCode>> create_codes(Ledger& ledger, Ledger::Transaction& tx, const CodeBatch& batch,
                                           const EventOptions& options);
 
 struct RedeemOptions {

@@ -91,9 +91,10 @@ class CodeStore {
   Result<std::optional<CodeRecord>> find_by_hash(const std::string& code_hash) const;
   // By number.
   Result<std::vector<CodeRecord>> find_all(const CodeQuery& query) const;
-  // Per reseller (nullopt: none given), by reseller: codes made, redeemed and open (neither
-  // redeemed nor voided).
-  Result<std::vector<CodeCounts>> counts() const;
+  // Per reseller (nullopt: none given), by reseller: the codes made in [since, until) and how
+  // many of them are redeemed, voided and open (neither) now.
+  Result<std::vector<CodeCounts>> counts(const std::optional<UnixTime>& since,
+                                         const std::optional<UnixTime>& until) const;
 
   // In a write transaction: the number the next insert() should use; the code and an event of
   // one, each as the next link of the chain.
