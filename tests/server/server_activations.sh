@@ -86,15 +86,62 @@ api GET /healthz
 expect_status 200
 expect_eq "$(json 'd["code_failures_last_minute"]')" 7
 
-# --- The public activation page: no sign-in, its own script, a strict CSP.
-api GET /activate
+# --- /v1/codes for the ERP (auditor) and the desk (clerk): never a code but in POST's answer.
+CLERK=$(make_token clerk desk)
+AUDITOR=$(make_token auditor erp)
+SHOP=$(make_token shop webshop)
+api POST /v1/codes "$CLERK" '{"count":2,"items":["server:vm","users:1"],"reseller":"Shop B","order":"PO-9"}'
+expect_status 201
+expect_eq "$(json '[c["number"] for c in d["codes"]]')" "[5, 6]"
+expect_eq "$(json 'd["codes"][0]["items"]')" "server:vm users:1"
+new_code=$(json 'd["codes"][0]["code"]')
+[[ "$new_code" =~ ^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$ ]] || fail "POST /v1/codes did not answer a code: $new_code"
+expect_eq "$(json 'd["codes"][0]["created_by"]')" desk
+api POST /v1/codes "$CLERK" '{"items":["users:1"]}' -H 'Idempotency-Key: k-1'
+expect_problem 400 bad-input "POST /v1/codes takes no Idempotency-Key: its answer holds the codes"
+api POST /v1/codes "$CLERK" '{"items":["seats:1"]}'
+expect_problem 400 bad-input 'item "seats:1" is none of'
+api POST /v1/codes "$CLERK" '{"items":["server:free","users:1"]}'
+expect_problem 409 free-takes-no-packs "a code cannot carry both"
+api POST /v1/codes "$SHOP" '{"items":["users:1"]}'
+expect_status 403
+api GET "/v1/codes?reseller=Shop%20B" "$AUDITOR"
 expect_status 200
+expect_eq "$(json '[c["number"] for c in d["codes"]]')" "[5, 6]"
+! grep -q "$new_code" out || fail "GET /v1/codes shows a code"
+api GET "/v1/codes?status=redeemed&limit=1" "$AUDITOR"
+expect_eq "$(json '[[c["number"], c["appliance"]] for c in d["codes"]]')" '[[1, "BEEF0001"]]'
+expect_eq "$(json 'd["next_after"]')" 1
+api GET "/v1/codes?colour=red" "$AUDITOR"
+expect_problem 400 bad-input 'unknown query parameter "colour"'
+api GET /v1/codes/1 "$AUDITOR"
+expect_status 200
+expect_eq "$(json '[d["state"], d["redeemed_for"], d["appliance"], d["reseller"]]')" \
+  '["redeemed", "001A2B3C4D5E", "BEEF0001", "Telco Partner"]'
+api GET /v1/codes/999 "$AUDITOR"
+expect_problem 404 code-unknown "the ledger has no code no. 999"
+api GET /v1/codes/x1 "$AUDITOR"
+expect_problem 400 bad-input "not a code number"
+api POST /v1/codes/5/void "$CLERK" '{"reason":"never sold"}'
+expect_status 200
+expect_eq "$(json 'd["voided"]')" "[]"
+api POST /v1/codes/5/void "$CLERK" '{"reason":"again"}'
+expect_problem 409 code-void "code no. 5 was voided on"
+api POST /v1/activations - "{\"code\":\"$new_code\",\"appliance\":\"CAFE0005\"}"
+expect_problem 409 code-void "ask your reseller or the vendor's desk"
+api GET /v1/report "$AUDITOR"
+expect_status 200
+expect_eq "$(json 'd["codes"]')" \
+  '[{"reseller": "Shop B", "created": 2, "redeemed": 0, "voided": 1, "open": 1}, {"reseller": "Telco Partner", "created": 4, "redeemed": 3, "voided": 0, "open": 1}]'
+
+# --- The public activation page: no sign-in, its own script, a strict CSP (not recorded: the
+# page is no operation of the API document).
+curl -sS -D headers -o out "${URL%/}/activate" || fail "GET /activate"
 expect_header "content-type: text/html"
 expect_header "content-security-policy: default-src 'self'; object-src 'none'"
 grep -q '<script src="/activate.js" defer></script>' out || fail "the page does not load /activate.js"
 ! grep -qE '(src|href)="(https?:)?//' out || fail "the page loads something from elsewhere"
-api GET /activate.js
-expect_status 200
+curl -sS -D headers -o out "${URL%/}/activate.js" || fail "GET /activate.js"
 expect_header "content-type: text/javascript"
 grep -q '"/v1/activations"' out || fail "activate.js does not post to /v1/activations"
 
