@@ -75,7 +75,8 @@ int run_new(const NewOptions& opt) {
                  "seatkey-keygen code void\n";
     return 2;
   }
-  std::cerr << numbers << " recorded in " << ledger_shown(opt.ledger) << ", each for "
+  std::cerr << numbers << " recorded in " << ledger_shown(opt.ledger)
+            << (codes.size() == 1 ? ", for " : ", each for ")
             << shown(describe_code_items(codes.front().row.items))
             << "; shown this once: the ledger keeps only their hashes\n";
   return 0;
