@@ -31,6 +31,23 @@ ordered_json license_json(const LedgerEntry& e, std::string_view status) {
   return j;
 }
 
+ordered_json code_json(const CodeRecord& code, const std::optional<std::string>& appliance) {
+  ordered_json columns;
+  detail::add_json(detail::code_spec(), code.row, columns);
+  ordered_json j;
+  j["number"] = code.row.number;
+  j["state"] = std::string(code_state_name(code.state()));
+  for (auto& [name, value] : columns.items()) {
+    if (name != "number") j[name] = std::move(value);
+  }
+  j["redeemed_at"] = code.redeemed ? ordered_json(format_rfc3339(code.redeemed->at)) : ordered_json(nullptr);
+  j["redeemed_for"] = code.redeemed ? or_null(code.redeemed->appliance) : ordered_json(nullptr);
+  j["appliance"] = or_null(appliance);
+  j["voided_at"] = code.voided ? ordered_json(format_rfc3339(code.voided->at)) : ordered_json(nullptr);
+  j["void_reason"] = code.voided ? or_null(code.voided->reason) : ordered_json(nullptr);
+  return j;
+}
+
 ordered_json event_json(const LedgerEvent& ev) {
   ordered_json j;
   detail::add_json(detail::event_spec(), ev, j);
@@ -131,6 +148,14 @@ ordered_json report_json(const Report& r) {
   }
   out["appliances_transferred"] = r.appliances_transferred;
   out["revocation_lists"] = r.revocation_lists;
+  out["codes"] = ordered_json::array();
+  for (const CodeCounts& c : r.codes) {
+    out["codes"].push_back({{"reseller", or_null(c.reseller)},
+                            {"created", c.created},
+                            {"redeemed", c.redeemed},
+                            {"voided", c.voided},
+                            {"open", c.open}});
+  }
   return out;
 }
 

@@ -192,7 +192,11 @@ Result<std::optional<LicenseRecord>> show_license(const Ledger& ledger, std::int
 
 Result<Report> make_report(const Ledger& ledger, const std::optional<UnixTime>& since,
                            const std::optional<UnixTime>& until) {
-  return detail::guarded([&] { return report_of(ledger, since, until); });
+  return detail::guarded([&] {
+    Report r = report_of(ledger, since, until);
+    r.codes = detail::take(ledger.codes().counts(since, until));
+    return r;
+  });
 }
 
 }  // namespace seatkey::keygen

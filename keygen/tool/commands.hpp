@@ -18,5 +18,6 @@ void setup_ledger(CLI::App& app, Status& status);
 void setup_report(CLI::App& app, Status& status);
 void setup_inspect(CLI::App& app, Status& status);
 void setup_token(CLI::App& app, Status& status);
+void setup_code(CLI::App& app, Status& status);
 
 }  // namespace seatkey::keygen::tool

@@ -101,6 +101,12 @@ std::string count(std::int64_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+// ", 100 codes, 3 code events" when the ledger has activation codes; nothing otherwise.
+std::string codes_counted(const AuditResult& r) {
+  if (r.codes == 0) return "";
+  return ", " + count(r.codes, "code", "codes") + ", " + count(r.code_events, "code event", "code events");
+}
+
 int run_verify(const LedgerVerifyOptions& opt) {
   AuditOptions options;
   if (opt.anchor) {
@@ -125,7 +131,7 @@ int run_verify(const LedgerVerifyOptions& opt) {
                         " verifies: " + count(r.head.seq, "link", "links") + " (" +
                         count(r.licenses, "license", "licenses") + ", " +
                         count(r.revocation_lists, "revocation list", "revocation lists") + ", " +
-                        count(r.events, "event", "events") +
+                        count(r.events, "event", "events") + codes_counted(r) +
                         "), every token signed by a signing key of the ledger and equal to its row";
   if (r.anchor_seq) summary += "; the anchor is chain position " + std::to_string(*r.anchor_seq);
   std::cerr << summary << "\n";
@@ -196,8 +202,8 @@ int run_copy(const LedgerCopyOptions& opt) {
   std::cout << to_hex(r.head.hash) << "\n";
   std::cerr << "copied ledger " << ledger_shown(opt.from) << " to " << ledger_shown(opt.to) << ": "
             << r.head.seq << " links (" << r.licenses << " licenses, " << r.revocation_lists
-            << " revocation lists, " << r.events << " events), " << need(copy.keys().all()).size()
-            << " signing keys, " << need(copy.tokens().all()).size()
+            << " revocation lists, " << r.events << " events" << codes_counted(r) << "), "
+            << need(copy.keys().all()).size() << " signing keys, " << need(copy.tokens().all()).size()
             << " API tokens; the copy verifies and its head is the source's\n";
   return 0;
 }

@@ -88,9 +88,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("seatkey-keygen ") + SEATKEY_VERSION);
   app.footer(footer());
   tool::Status status;
-  for (auto* setup :
-       {tool::setup_key, tool::setup_issue, tool::setup_void, tool::setup_transfer, tool::setup_revocations,
-        tool::setup_export, tool::setup_ledger, tool::setup_report, tool::setup_inspect, tool::setup_token}) {
+  for (auto* setup : {tool::setup_key, tool::setup_issue, tool::setup_void, tool::setup_transfer,
+                      tool::setup_revocations, tool::setup_export, tool::setup_ledger, tool::setup_report,
+                      tool::setup_inspect, tool::setup_token, tool::setup_code}) {
     setup(app, status);
   }
   if (const auto wrong = command_error(app, argc, argv)) {

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "seatkey/common/text.hpp"
+#include "seatkey/keygen/io/license_file.hpp"
 #include "seatkey/keygen/json.hpp"
 #include "seatkey/keygen/queries.hpp"
 
@@ -57,6 +58,21 @@ std::string category_text(const Report& r, std::size_t c) {
   return out;
 }
 
+// Activation codes made in the period, per reseller, and where they stand now.
+std::string codes_text(const Report& r) {
+  if (r.codes.empty()) return "";
+  std::string out = "\nactivation codes made, by reseller: made, redeemed, voided, open now\n";
+  for (const CodeCounts& c : r.codes) {
+    char line[96];
+    std::snprintf(line, sizeof line, " %6lld %8lld %6lld %6lld  ", static_cast<long long>(c.created),
+                  static_cast<long long>(c.redeemed), static_cast<long long>(c.voided),
+                  static_cast<long long>(c.open));
+    out += line + (c.reseller ? terminal_safe(keygen::quoted(*c.reseller)) : std::string("(no reseller)")) +
+           "\n";
+  }
+  return out;
+}
+
 int run_report(const ReportOptions& opt) {
   std::vector<std::pair<std::string, std::string>> values;
   if (opt.since) values.emplace_back("since", *opt.since);
@@ -78,6 +94,7 @@ int run_report(const ReportOptions& opt) {
       (period.until ? format_rfc3339(*period.until) : "now (" + format_rfc3339(unix_now()) + ")") + "\n";
   for (std::size_t c = 0; c < kReportCategoryNames.size(); ++c) out += category_text(r, c);
   out += "\nrevocation lists issued: " + std::to_string(r.revocation_lists) + "\n";
+  out += codes_text(r);
   std::cout << out;
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include <cctype>
+#include <charconv>
 
 #include "http_text.hpp"
 #include "rate_limit.hpp"
@@ -92,7 +93,22 @@ class LedgerPool {
 };
 
 Request request_of(const Api::Accepted& a, std::string_view body) {
-  return Request{a.path, a.segments, a.serial, a.appliance, a.query, body, a.token, a.idempotency_key};
+  return Request{a.path, a.segments, a.serial,          a.appliance,      a.number,      a.query,
+                 body,   a.token,    a.idempotency_key, a.client_address, a.accepts_text};
+}
+
+}  // namespace
+
+namespace {
+
+// Whether the client asked for text/plain before JSON (a shell script with curl).
+bool prefers_text(const RequestHead& head) {
+  bool repeated = false;
+  const Header* accept = find_header(head, "Accept", &repeated);
+  if (accept == nullptr || repeated) return false;
+  const std::string& v = accept->value;
+  const std::size_t text = v.find("text/plain");
+  return text != std::string::npos && text < std::min(v.find("application/json"), v.find("*/*"));
 }
 
 }  // namespace
@@ -103,6 +119,7 @@ struct Api::Impl {
   std::function<SignerStatus()> signer_status;
   LedgerPool ledgers;
   detail::FailureLimiter limiter;
+  detail::GrowingThrottle code_failures;
   std::atomic<bool>* signer_lost;
 
   Impl(ApiOptions o, const keygen::Signer& s, std::function<SignerStatus()> status, std::atomic<bool>* lost)
@@ -110,6 +127,7 @@ struct Api::Impl {
         signer(s),
         signer_status(std::move(status)),
         limiter(options.max_auth_failures, options.auth_failure_window, options.max_limited_addresses),
+        code_failures(options.free_code_failures, options.max_code_delay, options.max_limited_addresses),
         signer_lost(lost) {}
 
   // An error of the back office as a problem; a signer found gone stops the server.
@@ -136,7 +154,7 @@ struct Api::Impl {
       return **lease;
     };
     try {
-      Context context{ledger_of, tx, signer, options, signer_status};
+      Context context{ledger_of, tx, signer, options, signer_status, code_failures};
       auto reply = route.handler(context, request);
       return reply ? std::move(*reply) : failure(reply.error());
     } catch (const std::bad_alloc&) {
@@ -262,6 +280,13 @@ std::optional<Response> Api::Impl::read_path(const Route& route, Accepted* accep
       auto serial = keygen::parse_serial(segment);
       if (!serial) return failure(serial.error());
       accepted->serial = *serial;
+    } else if (part == "{number}") {
+      std::int64_t n = 0;
+      const auto [end, ec] = std::from_chars(segment.data(), segment.data() + segment.size(), n);
+      if (segment.size() > 16 || ec != std::errc() || end != segment.data() + segment.size() || n < 1)
+        return problem(Problem::bad_input,
+                       "not a code number: numbers are 1, 2, ... as GET /v1/codes lists them");
+      accepted->number = n;
     } else if (part == "{appliance}") {
       auto appliance = keygen::parse_appliance(segment);
       if (!appliance) return failure(appliance.error());
@@ -364,6 +389,8 @@ std::optional<Response> Api::begin(const RequestHead& head, Accepted* accepted) 
   accepted->segments = target->segments;
   accepted->query = target->query;
   accepted->path = head.target.substr(0, head.target.find('?'));
+  accepted->client_address = head.client_address;
+  accepted->accepts_text = prefers_text(head);
   if (route.credential == Credential::bearer) {
     if (auto refused = impl.authenticate(head, route, accepted)) return refused;
   }
@@ -379,6 +406,9 @@ Response Api::finish(const Accepted& accepted, std::string_view body) {
   Impl& impl = *impl_;
   const Route& route = *accepted.route;
   const Request request = request_of(accepted, body);
+  // The code is the credential: its handler looks it up first, on a connection of its own, and
+  // takes the writers' lock only for a code that exists (a guess never holds up the issuers).
+  if (route.credential == Credential::activation_code) return impl.run(route, request, nullptr, nullptr);
   if (route.writes == Writes::yes) return impl.idempotent(route, request);
   return impl.run(route, request, nullptr, nullptr);
 }

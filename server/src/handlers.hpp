@@ -33,6 +33,15 @@ Reply transfer(Context& c, const Request& r);
 Reply issue_revocations(Context& c, const Request& r);
 Reply latest_revocations(Context& c, const Request& r);
 
+// activations.cpp: the code is the credential.
+Reply activate(Context& c, const Request& r);
+
+// codes.cpp
+Reply list_codes(Context& c, const Request& r);
+Reply show_code(Context& c, const Request& r);
+Reply create_codes(Context& c, const Request& r);
+Reply void_code(Context& c, const Request& r);
+
 // reports.cpp
 Reply report(Context& c, const Request& r);
 

@@ -21,6 +21,9 @@ const std::vector<Route> kRoutes = {
     {kGet, "/", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/desk.js", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/desk.css", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
+    // The public activation page: an appliance without internet, activated by its admin.
+    {kGet, "/activate", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
+    {kGet, "/activate.js", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/healthz", kNone, Effect::read, kNoQuery, kNoBody, kReads, kApi, h::health},
     {kGet, "/v1/openapi.json", kNone, Effect::read, kNoQuery, kNoBody, kReads, kApi, h::openapi},
     {kGet, "/v1/licenses", kBearer, Effect::read, Query::filter, kNoBody, kReads, kApi, h::list_licenses},
@@ -40,6 +43,14 @@ const std::vector<Route> kRoutes = {
     {kGet, "/v1/revocations/latest", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi,
      h::latest_revocations},
     {kGet, "/v1/report", kBearer, Effect::read, Query::period, kNoBody, kReads, kApi, h::report},
+    {kGet, "/v1/codes", kBearer, Effect::read, Query::codes, kNoBody, kReads, kApi, h::list_codes},
+    {kGet, "/v1/codes/{number}", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi, h::show_code},
+    {kPost, "/v1/codes", kBearer, Effect::make_codes, kNoQuery, kJson, kWrites, kApi, h::create_codes},
+    {kPost, "/v1/codes/{number}/void", kBearer, Effect::void_license, kNoQuery, kJson, kWrites, kApi,
+     h::void_code},
+    // An appliance activating itself: the code in the body is the credential.
+    {kPost, "/v1/activations", Credential::activation_code, Effect::issue, kNoQuery, kJson, kWrites, kApi,
+     h::activate},
 };
 
 std::vector<std::string_view> pattern_segments(std::string_view pattern) {

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "rate_limit.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/issuing/signer.hpp"
 #include "seatkey/keygen/ledger/ledger.hpp"
@@ -39,25 +40,27 @@ enum class Credential {
 
 // What a request does, and the least role a token needs for it. A handler may find that a
 // request does more than its route's effect (a standby replace voids): it asks for that too.
-enum class Effect { read, export_file, issue, void_license, transfer, revoke };
+enum class Effect { read, export_file, issue, void_license, transfer, revoke, make_codes };
 struct EffectRule {
   Effect effect;
   std::string_view name;
   keygen::Role role;
 };
-inline constexpr std::array<EffectRule, 6> kEffects{{
+inline constexpr std::array<EffectRule, 7> kEffects{{
     {Effect::read, "read the ledger", keygen::Role::auditor},
     {Effect::export_file, "download a license file", keygen::Role::shop},
     {Effect::issue, "issue licenses", keygen::Role::shop},
     {Effect::void_license, "void licenses", keygen::Role::clerk},
     {Effect::transfer, "transfer an appliance's licenses", keygen::Role::clerk},
     {Effect::revoke, "issue revocation lists", keygen::Role::clerk},
+    {Effect::make_codes, "make activation codes", keygen::Role::clerk},
 }};
 constexpr const EffectRule& effect_rule(Effect e) {
   return kEffects[static_cast<std::size_t>(e)];
 }
 
-enum class Query { none, filter, period };  // the query: none, ledger list's filter, a report's period
+// The query: none, ledger list's filter, a report's period, code list's filter.
+enum class Query { none, filter, period, codes };
 enum class Body { none, json };
 enum class Writes { no, yes };
 enum class Listed { api, page };  // page: a file of the desk's page, not in /v1/openapi.json
@@ -69,10 +72,13 @@ struct Request {
   std::vector<std::string> segments;
   std::optional<std::int64_t> serial;
   std::optional<std::string> appliance;
+  std::optional<std::int64_t> number;  // {number}: an activation code's
   std::vector<std::pair<std::string, std::string>> query;
   std::string_view body;
   std::optional<keygen::ApiToken> token;
   std::optional<std::string> idempotency_key;
+  std::string client_address;
+  bool accepts_text = false;  // the client asked for text/plain (Accept)
 };
 
 // What a handler works with: the ledger (in its write transaction, for a route that writes),
@@ -85,6 +91,8 @@ struct Context {
   const keygen::Signer& signer;
   const ApiOptions& options;
   const std::function<SignerStatus()>& signer_status;
+  // Failed look-ups of activation codes, per client address.
+  detail::GrowingThrottle& code_failures;
   // A 403 when the request's token may not `effect` (`what` says why it does), else nullopt.
   std::optional<Response> deny(const Request& request, Effect effect, const std::string& what) const;
 };

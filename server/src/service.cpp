@@ -18,6 +18,8 @@ Reply health(Context& c, const Request&) {
   j["status"] = s.alive ? "ok" : "unavailable";
   j["signer"] = {{"alive", s.alive}, {"signatures", s.signatures}, {"refusals", s.refusals}};
   j["key_id"] = c.signer.public_key().id();
+  j["code_failures_last_minute"] =
+      c.code_failures.failures_last_minute(detail::GrowingThrottle::Clock::now());
   return json_response(s.alive ? 200 : 503, j);
 }
 

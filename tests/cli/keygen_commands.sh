@@ -20,7 +20,7 @@ unknown_command() {
   expect_no_out
 }
 LEDGER_COMMANDS="list, show, verify, head, migrate, backup, copy, init, add-key"
-TOP="key, issue, void, transfer, revocations, export, ledger, report, inspect, token"
+TOP="key, issue, void, transfer, revocations, export, ledger, report, inspect, token, code"
 unknown_command isue "" "$TOP" isue server --appliance 00:1a:2b:3c:4d:5e --edition compact
 unknown_command frobnicate "" "$TOP" frobnicate
 unknown_command lst " for seatkey-keygen ledger" "$LEDGER_COMMANDS" ledger lst

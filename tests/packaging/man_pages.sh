@@ -67,7 +67,8 @@ fi
 for cmd in "" "key" "key new" "key public" "issue" "issue server" "issue users" "issue batch" "export" \
   "void" "transfer" "revocations" "revocations issue" "revocations list" "ledger" "ledger list" "ledger show" \
   "ledger verify" "ledger head" "ledger migrate" "ledger backup" "ledger copy" "ledger init" "ledger add-key" "report" \
-  "inspect" "token" "token create" "token list" "token revoke"; do
+  "inspect" "token" "token create" "token list" "token revoke" "code" "code new" "code list" "code show" \
+  "code redeem" "code void"; do
   # shellcheck disable=SC2086
   run "$KEYGEN" $cmd --help
   expect_rc 0 "seatkey-keygen $cmd --help"

@@ -48,6 +48,10 @@ const std::map<std::string, kg::Role> kExpectedRoles = {
     {"POST /v1/revocations", kg::Role::clerk},
     {"GET /v1/revocations/latest", kg::Role::auditor},
     {"GET /v1/report", kg::Role::auditor},
+    {"GET /v1/codes", kg::Role::auditor},
+    {"GET /v1/codes/{number}", kg::Role::auditor},
+    {"POST /v1/codes", kg::Role::clerk},
+    {"POST /v1/codes/{number}/void", kg::Role::clerk},
 };
 
 std::string route_name(const Route& r) {
@@ -92,8 +96,9 @@ struct Served {
 // A path of the pattern with its parameters filled in.
 std::string target_of(std::string_view pattern) {
   std::string out(pattern);
-  for (const auto& [name, value] :
-       {std::pair<std::string, std::string>{"{serial}", "1"}, {"{appliance}", "001A2B3C4D5E"}}) {
+  for (const auto& [name, value] : {std::pair<std::string, std::string>{"{serial}", "1"},
+                                    {"{appliance}", "001A2B3C4D5E"},
+                                    {"{number}", "1"}}) {
     const auto at = out.find(name);
     if (at != std::string::npos) out.replace(at, name.size(), value);
   }
@@ -120,7 +125,7 @@ TEST_CASE("routes: the route table and /v1/openapi.json name the same paths and 
     CHECK_MESSAGE(routed.count(d) == 1, (d + " is documented, not routed"));
   for (const std::string& r : routed)
     CHECK_MESSAGE(documented.count(r) == 1, (r + " is routed, not documented"));
-  CHECK(routed.size() == 15);
+  CHECK(routed.size() == 20);
 }
 
 TEST_CASE("routes: each path pattern and method once, every bearer route takes the role of its effect") {

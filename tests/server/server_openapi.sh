@@ -11,7 +11,7 @@ npm_ci "$OPENAPI_SOURCE" "$OPENAPI_DIR" ajv
 cp "$OPENAPI_SOURCE/validate.js" "$OPENAPI_DIR/validate.js"
 
 : >responses.jsonl
-for script in server_api.sh server_auth.sh; do
+for script in server_api.sh server_auth.sh server_activations.sh; do
   RECORD="$PWD/responses.jsonl" bash "$SOURCE_DIR/tests/server/$script" >"$script.log" 2>&1 ||
     { cat "$script.log" >&2; fail "$script failed while recording"; }
 done
@@ -29,7 +29,7 @@ cmp -s openapi.json printed.json || fail "/v1/openapi.json is not what seatkey-s
 stop_server
 run "$NODE" "$OPENAPI_DIR/validate.js" openapi.json responses.jsonl
 expect_rc 0 "node validate.js: $(cat err)"
-expect_out "responses of 15 operations match openapi.json"
+expect_out "responses of 20 operations match openapi.json"
 
 # The check can fail: a field the document does not allow is named.
 python3 - <<'PY'

@@ -6,6 +6,7 @@
 #include "raise.hpp"
 #include "seatkey/common/json_keys.hpp"
 #include "seatkey/keygen/io/input.hpp"
+#include "seatkey/keygen/issuing/codes.hpp"
 #include "text.hpp"
 
 namespace seatkey::keygen {
@@ -219,6 +220,36 @@ Result<std::map<std::string, std::string>> parse_text_fields(std::string_view js
       if (auto v = f.string(field, needed)) out.emplace(field, std::move(*v));
     }
     return out;
+  });
+}
+
+Result<CodeBatch> parse_code_batch(std::string_view json_text) {
+  return detail::guarded([&] {
+    const json doc = parse_strict(json_text, "the request", nullptr);
+    if (!doc.is_object())
+      raise_input(std::string("the request must be a JSON object, not ") + doc.type_name());
+    const OrderFields f(doc, "");
+    f.only({"count", "items", "reseller", "customer", "order", "valid_until"});
+    CodeBatch batch;
+    if (auto n = f.integer("count")) {
+      if (*n < 1 || *n > kMaxCodesPerBatch)
+        f.fail("field \"count\" must be from 1 to " + std::to_string(kMaxCodesPerBatch));
+      batch.count = static_cast<int>(*n);
+    }
+    const json* items = f.present("items", true);
+    if (!items->is_array() || items->empty() || items->size() > kMaxCodeItems) {
+      f.fail("field \"items\" must be a list of 1 to " + std::to_string(kMaxCodeItems) +
+             " items, e.g. [\"server:compact\", \"users:5x2\"]");
+    }
+    for (const json& item : *items) {
+      if (!item.is_string()) f.fail(std::string("each item must be a string, not ") + item.type_name());
+      batch.items.push_back(detail::take(parse_code_item(item.get<std::string>())));
+    }
+    batch.reseller = f.text("reseller");
+    batch.customer = f.text("customer");
+    batch.order = f.text("order");
+    batch.valid_until = f.time("valid_until");
+    return batch;
   });
 }
 

@@ -74,7 +74,13 @@ std::string describe_users(const ApplianceState& state) {
 
 namespace {
 
-std::string server_file(const ApplianceState& state) {
+// "exported <now>", or for a file that must read the same whenever it is asked for again (a
+// code's answer), "as of <the newest change>".
+std::string stamp_text(const ApplianceState& state, const std::optional<UnixTime>& as_of) {
+  return as_of ? "as of " + format_rfc3339(*as_of) : "exported " + format_rfc3339(state.now());
+}
+
+std::string server_file(const ApplianceState& state, const std::optional<UnixTime>& as_of = std::nullopt) {
   const LedgerEntry* server = state.active_server();
   if (server == nullptr) {
     std::string why = "appliance " + state.appliance() + " has no active server license on record";
@@ -86,7 +92,7 @@ std::string server_file(const ApplianceState& state) {
   }
   std::string out;
   out += "# seatkey license file for appliance " + state.appliance() + "\n";
-  out += "# " + describe_users(state) + "; exported " + format_rfc3339(state.now()) + "\n";
+  out += "# " + describe_users(state) + "; " + stamp_text(state, as_of) + "\n";
   out += "# One PASETO v4.public token per line; lines starting with '#' are comments.\n";
   const auto add = [&out](const LedgerEntry& e) {
     out += "# " + describe(e) + "\n";
@@ -97,7 +103,8 @@ std::string server_file(const ApplianceState& state) {
   return out;
 }
 
-std::string standby_file(const ApplianceState& standby, const ApplianceState& primary) {
+std::string standby_file(const ApplianceState& standby, const ApplianceState& primary,
+                         const std::optional<UnixTime>& as_of = std::nullopt) {
   const LedgerEntry* license = standby.active_standby();
   if (license == nullptr || *license->primary_appliance != primary.appliance()) {
     raise(Code::no_active_standby_license,
@@ -105,7 +112,7 @@ std::string standby_file(const ApplianceState& standby, const ApplianceState& pr
               " on record: nothing to export",
           {{"appliance", standby.appliance()}});
   }
-  auto body = license_file_text(primary);
+  auto body = guarded([&] { return server_file(primary, as_of); });
   if (!body) {
     Error e = std::move(body).error();
     if (e.kind != Kind::refused) detail::raise(std::move(e));
@@ -161,13 +168,15 @@ Result<void> check_license_file_limits(const ApplianceState& state) {
   return guarded([&] { file_limits(state); });
 }
 
-Result<std::string> export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now) {
+Result<std::string> export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now,
+                                        const std::optional<UnixTime>& as_of) {
   return guarded([&] {
     if (const LedgerEntry* standby = state.active_standby()) {
       const std::string& p = *standby->primary_appliance;
-      return standby_file(state, ApplianceState(p, detail::take(ledger.licenses().of_appliance(p)), now));
+      return standby_file(state, ApplianceState(p, detail::take(ledger.licenses().of_appliance(p)), now),
+                          as_of);
     }
-    return server_file(state);
+    return server_file(state, as_of);
   });
 }
 

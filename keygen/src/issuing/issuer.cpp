@@ -30,13 +30,14 @@ class Run {
  public:
   using History = std::function<std::vector<LedgerEntry>(const std::string&)>;
 
-  Run(UnixTime now, std::int64_t first_serial, const Signer& signer, std::string issuer,
-      std::optional<std::string> written_by, History history, History standbys)
+  Run(UnixTime now, std::int64_t first_serial, const Signer& signer, const IssueOptions& options,
+      History history, History standbys)
       : now_(now),
         serial_(first_serial),
         signer_(signer),
-        issuer_(std::move(issuer)),
-        written_by_(std::move(written_by)),
+        issuer_(options.issuer),
+        written_by_(options.written_by),
+        code_(options.code),
         history_(std::move(history)),
         standbys_(std::move(standbys)),
         key_id_(signer.public_key().id()) {}
@@ -165,6 +166,7 @@ class Run {
     e.issuer = issuer_;
     e.key_id = key_id_;
     e.written_by = written_by_;
+    e.code = code_;
     return e;
   }
 
@@ -173,6 +175,7 @@ class Run {
   const Signer& signer_;
   std::string issuer_;
   std::optional<std::string> written_by_;
+  std::optional<std::int64_t> code_;
   History history_;
   History standbys_;
   std::string key_id_;
@@ -237,6 +240,7 @@ void sign_license(const Signer& signer, LedgerEntry* e) {
   l.updates_until = e->updates_until;
   l.expires = e->expires;
   l.primary = e->primary_appliance;
+  l.code = e->code;
   auto valid = validate_license(std::move(l));
   if (!valid) raise_input("cannot build the license claims: " + valid.error().message);
   const std::string payload = to_payload_json(*valid);
@@ -319,7 +323,7 @@ Result<IssueResult> issue(Ledger& ledger, Ledger::Transaction& tx, const Signer&
     // The clock is read under the ledger's write lock, so later serials never get earlier times.
     const UnixTime now = options.now.value_or(unix_now());
     Run run(
-        now, take(tx.licenses().next_serial()), signer, options.issuer, options.written_by,
+        now, take(tx.licenses().next_serial()), signer, options,
         [&tx](const std::string& appliance) { return take(tx.licenses().of_appliance(appliance)); },
         [&tx](const std::string& primary) { return take(tx.licenses().standbys_of(primary)); });
     IssueResult result = run.run(orders);

@@ -28,6 +28,16 @@ std::string link_name(const ChainLink& link) {
     const bool list = link.entry && link.entry->kind == LicenseKind::revocation;
     return std::string(list ? "revocation list " : "license ") + serial + " (" + position + ")";
   }
+  if (link.type == ChainLinkType::code) {
+    const std::string number = link.values.size() > 1 && link.values[1] ? *link.values[1] : "?";
+    return "code " + number + " (" + position + ")";
+  }
+  if (link.type == ChainLinkType::code_event) {
+    if (!link.code_event) return "code event " + std::to_string(link.seq);
+    return "code event " + std::to_string(link.seq) + " (" +
+           std::string(code_event_kind_name(link.code_event->kind)) + " of code " +
+           std::to_string(link.code_event->number) + ")";
+  }
   if (link.event) {
     return "event " + std::to_string(link.seq) + " (" + std::string(event_kind_name(link.event->kind)) +
            " of license " + std::to_string(link.event->serial) + ")";
@@ -93,7 +103,10 @@ class Auditor {
     result_.head = {link.seq, computed};
     if (options_.anchor && *options_.anchor == computed) result_.anchor_seq = link.seq;
     if (!link.corrupt.empty()) return fail(name + ": " + link.corrupt);
-    std::string why = link.entry ? check_license(*link.entry) : check_event(*link.event);
+    std::string why = link.entry   ? check_license(*link.entry)
+                      : link.event ? check_event(*link.event)
+                      : link.code  ? check_code(*link.code)
+                                   : check_code_event(*link.code_event);
     if (!why.empty()) return fail(name + ": " + why);
     return true;
   }
@@ -176,6 +189,12 @@ class Auditor {
       return differs("primary", opt_text(l.primary), opt_text(e.primary_appliance));
     }
     if (l.not_before) return differs("nbf", time_text(l.not_before), "has none");
+    if (l.code != e.code) {
+      return differs("code", l.code ? std::to_string(*l.code) : "none",
+                     e.code ? std::to_string(*e.code) : "none");
+    }
+    if (e.code && codes_.count(*e.code) == 0)
+      return "it names code " + std::to_string(*e.code) + ", made after it";
     return "";
   }
 
@@ -216,8 +235,29 @@ class Auditor {
     return "";
   }
 
+  std::string check_code(const CodeRow& c) {
+    if (!codes_.emplace(c.number, CodeState::issued).second)
+      return "code " + std::to_string(c.number) + " is written twice";
+    ++result_.codes;
+    return "";
+  }
+
+  // A code is redeemed once and voided once, a redeemed one before it is voided.
+  std::string check_code_event(const CodeEvent& ev) {
+    const auto code = codes_.find(ev.number);
+    if (code == codes_.end()) return "it names code " + std::to_string(ev.number) + ", not written before it";
+    if (code->second == CodeState::voided)
+      return "code " + std::to_string(ev.number) + " was voided before it";
+    if (ev.kind == CodeEventKind::redeem && code->second == CodeState::redeemed)
+      return "code " + std::to_string(ev.number) + " was redeemed before it";
+    code->second = ev.kind == CodeEventKind::redeem ? CodeState::redeemed : CodeState::voided;
+    ++result_.code_events;
+    return "";
+  }
+
   const AuditOptions& options_;
-  AuditResult result_{true, {}, {}, 0, 0, 0, std::nullopt, {}};
+  AuditResult result_{true, {}, {}, 0, 0, 0, 0, 0, std::nullopt, {}};
+  std::map<std::int64_t, CodeState> codes_;  // the codes so far
   std::map<std::string, PublicKey> keys_;
   std::map<std::string, std::string> key_problems_;
   std::map<std::int64_t, LicenseKind> written_;  // the rows so far, by serial

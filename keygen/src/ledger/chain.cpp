@@ -7,7 +7,13 @@
 namespace seatkey::keygen {
 
 std::string_view link_type_name(ChainLinkType type) noexcept {
-  return type == ChainLinkType::license ? "license" : "event";
+  switch (type) {
+    case ChainLinkType::license: return "license";
+    case ChainLinkType::event: return "event";
+    case ChainLinkType::code: return "code";
+    case ChainLinkType::code_event: return "code_event";
+  }
+  return "?";
 }
 
 std::string canonical_bytes(ChainLinkType type, const ChainValues& values) {

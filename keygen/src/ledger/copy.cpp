@@ -7,6 +7,7 @@
 #include "ledger/files.hpp"
 #include "ledger/migrations.hpp"
 #include "ledger/postgres.hpp"
+#include "ledger/records.hpp"
 #include "ledger/schema.hpp"
 #include "ledger/sqlite.hpp"
 
@@ -56,8 +57,6 @@ const PlainTable& plain_table(std::string_view name) {
 // Every link of `from` into `to`, each computed again as it is written and compared with the
 // hash stored in `from`: the copy's chain is the source's, link for link, or nothing is copied.
 ChainHead copy_chain(const LedgerContext& from, LedgerContext& to) {
-  static const std::vector<std::string_view> kLicenses = chain_columns(ChainLinkType::license);
-  static const std::vector<std::string_view> kEvents = chain_columns(ChainLinkType::event);
   ChainHead head;
   from.visit_chain([&](const ChainLink& link) {
     const auto broken = [&](const std::string& why) {
@@ -69,9 +68,7 @@ ChainHead copy_chain(const LedgerContext& from, LedgerContext& to) {
     if (!link.corrupt.empty()) broken(link.corrupt);
     if (!link.stored || next_chain_hash(head.hash, canonical_bytes(link.type, link.values)) != *link.stored)
       broken("its hash is not the one of its columns");
-    const bool license = link.type == ChainLinkType::license;
-    to.insert_link(license ? "licenses" : "events", link.type, license ? kLicenses : kEvents, link.values,
-                   &head);
+    to.insert_link(link_table(link.type), link.type, chain_columns(link.type), link.values, &head);
     return true;
   });
   return head;

@@ -50,9 +50,9 @@ void LedgerContext::write(const std::string& what, const std::function<void()>& 
 ChainHead LedgerContext::read_head() const {
   require_chain();
   ChainHead newest;
-  for (const char* sql : {"SELECT chain_seq, chain_hash FROM licenses ORDER BY chain_seq DESC LIMIT 1",
-                          "SELECT chain_seq, chain_hash FROM events ORDER BY chain_seq DESC LIMIT 1"}) {
-    Statement s(*db, sql);
+  for (std::string_view table : link_tables(version)) {
+    Statement s(
+        *db, "SELECT chain_seq, chain_hash FROM " + std::string(table) + " ORDER BY chain_seq DESC LIMIT 1");
     if (!s.step() || s.integer(0) <= newest.seq) continue;
     const auto hash = as_chain_hash(s.bytes(1));
     if (!hash) {
@@ -81,11 +81,9 @@ void LedgerContext::insert_link(std::string_view table, ChainLinkType type,
   const ChainHash hash = next_chain_hash(at->hash, canonical_bytes(type, values));
   Statement& s = *cached;
   s.reset();
-  const bool license = type == ChainLinkType::license;
   for (std::size_t i = 0; i < values.size(); ++i) {
     const int index = static_cast<int>(i) + 1;
-    const bool integer =
-        license ? is_integer_column(license_spec(), names[i]) : is_integer_column(event_spec(), names[i]);
+    const bool integer = is_integer_link_column(type, names[i]);
     if (!values[i]) {
       s.bind_null(index);
     } else if (integer) {
@@ -102,53 +100,88 @@ void LedgerContext::insert_link(std::string_view table, ChainLinkType type,
 
 namespace {
 
-ChainLink license_link(const Statement& s) {
+// A link as a SELECT of its table reads it: the stored values and hash, and the row when it reads.
+template <class Row>
+ChainLink read_link(ChainLinkType type, const TableSpec<Row>& spec, const Statement& s,
+                    Result<Row> (*read)(const Statement&), std::optional<Row> ChainLink::*field) {
   ChainLink link;
-  link.type = ChainLinkType::license;
-  link.seq = s.integer(license_column("chain_seq"));
-  link.stored = as_chain_hash(s.bytes(license_chain_hash_column()));
-  link.values = stored_chain_values(license_spec(), s);
-  auto entry = read_license(s);
-  if (entry) {
-    link.entry = std::move(*entry);
+  link.type = type;
+  link.seq = s.integer(spec.index_of("chain_seq"));
+  link.stored = as_chain_hash(s.bytes(static_cast<int>(spec.size)));
+  link.values = stored_chain_values(spec, s);
+  auto row = read(s);
+  if (row) {
+    link.*field = std::move(*row);
   } else {
-    link.corrupt = entry.error().message;
+    link.corrupt = row.error().message;
   }
   return link;
 }
 
-ChainLink event_link(const Statement& s) {
-  ChainLink link;
-  link.type = ChainLinkType::event;
-  link.seq = s.integer(event_column("chain_seq"));
-  link.stored = as_chain_hash(s.bytes(event_chain_hash_column()));
-  link.values = stored_chain_values(event_spec(), s);
-  auto event = read_event(s);
-  if (event) {
-    link.event = std::move(*event);
-  } else {
-    link.corrupt = event.error().message;
+// One table of links, read in chain order.
+struct LinkSource {
+  std::unique_ptr<Statement> rows;
+  int seq_column;
+  std::function<ChainLink(const Statement&)> link;
+  bool more = false;
+};
+
+std::vector<LinkSource> link_sources(Database& db, int version) {
+  std::vector<LinkSource> out;
+  out.push_back({std::make_unique<Statement>(db, select_licenses(version) + " ORDER BY chain_seq"),
+                 license_column("chain_seq"), [](const Statement& s) {
+                   return read_link(ChainLinkType::license, license_spec(), s, &read_license,
+                                    &ChainLink::entry);
+                 }});
+  out.push_back({std::make_unique<Statement>(db, select_events() + " ORDER BY chain_seq"),
+                 event_column("chain_seq"), [](const Statement& s) {
+                   return read_link(ChainLinkType::event, event_spec(), s, &read_event, &ChainLink::event);
+                 }});
+  if (version >= kCodesVersion) {
+    out.push_back({std::make_unique<Statement>(db, select_codes() + " ORDER BY chain_seq"),
+                   code_spec().index_of("chain_seq"), [](const Statement& s) {
+                     return read_link(ChainLinkType::code, code_spec(), s, &read_code, &ChainLink::code);
+                   }});
+    out.push_back({std::make_unique<Statement>(db, select_code_events() + " ORDER BY chain_seq"),
+                   code_event_spec().index_of("chain_seq"), [](const Statement& s) {
+                     return read_link(ChainLinkType::code_event, code_event_spec(), s, &read_code_event,
+                                      &ChainLink::code_event);
+                   }});
   }
-  return link;
+  return out;
 }
 
 }  // namespace
 
+std::vector<std::string_view> link_tables(int version) {
+  if (version >= kCodesVersion) return {"licenses", "events", "codes", "code_events"};
+  return {"licenses", "events"};
+}
+
+std::string_view link_table(ChainLinkType type) {
+  switch (type) {
+    case ChainLinkType::license: return "licenses";
+    case ChainLinkType::event: return "events";
+    case ChainLinkType::code: return "codes";
+    case ChainLinkType::code_event: return "code_events";
+  }
+  return "";
+}
+
 void LedgerContext::visit_chain(const std::function<bool(const ChainLink&)>& visit) const {
-  Statement licenses(*db, select_licenses(version) + " ORDER BY chain_seq");
-  Statement events(*db, select_events() + " ORDER BY chain_seq");
-  const int license_seq = license_column("chain_seq"), event_seq = event_column("chain_seq");
-  bool more_licenses = licenses.step(), more_events = events.step();
-  while (more_licenses || more_events) {
-    const bool take_license =
-        more_licenses && (!more_events || licenses.integer(license_seq) <= events.integer(event_seq));
-    ChainLink link = take_license ? license_link(licenses) : event_link(events);
-    if (take_license) {
-      more_licenses = licenses.step();
-    } else {
-      more_events = events.step();
+  std::vector<LinkSource> sources = link_sources(*db, version);
+  for (LinkSource& source : sources) source.more = source.rows->step();
+  for (;;) {
+    LinkSource* next = nullptr;
+    for (LinkSource& source : sources) {
+      if (!source.more) continue;
+      if (next == nullptr || source.rows->integer(source.seq_column) < next->rows->integer(next->seq_column))
+        next = &source;
     }
-    if (!visit(link)) break;
+    if (next == nullptr) return;
+    ChainLink link = next->link(*next->rows);
+    next->more = next->rows->step();
+    if (!visit(link)) return;
   }
 }
 
@@ -234,7 +267,7 @@ void complete_lookups(LedgerContext& ledger) {
   if (ledger.version < 5 || detail::lookups_complete(*ledger.db)) return;
   ledger.db->begin_schema_change("cannot lock the ledger to update its schema");
   try {
-    detail::complete_lookups(*ledger.db);
+    detail::complete_lookups(*ledger.db, ledger.version);
     ledger.db->commit("cannot commit the schema");
   } catch (...) {
     ledger.db->rollback();
@@ -363,6 +396,10 @@ TokenStore Ledger::tokens() const {
   return TokenStore(context_.get());
 }
 
+CodeStore Ledger::codes() const {
+  return CodeStore(context_.get());
+}
+
 Result<ChainHead> Ledger::head() const {
   return guarded([&] { return context_->read_head(); });
 }
@@ -421,6 +458,10 @@ KeyStore Ledger::Transaction::keys() {
 
 AnswerStore Ledger::Transaction::answers() {
   return AnswerStore(ledger_);
+}
+
+CodeStore Ledger::Transaction::codes() {
+  return CodeStore(ledger_);
 }
 
 Result<void> Ledger::Transaction::commit() {

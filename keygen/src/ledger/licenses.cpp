@@ -130,6 +130,15 @@ Result<std::optional<LedgerEntry>> LicenseStore::find(std::int64_t serial) const
   });
 }
 
+Result<std::vector<LedgerEntry>> LicenseStore::of_code(std::int64_t number) const {
+  return guarded([&] {
+    if (ledger_->version < detail::kCodesVersion) return std::vector<LedgerEntry>();
+    return detail::select(
+               *ledger_, "code = ?1", [&](detail::Statement& s) { s.bind(1, number); }, true)
+        .entries;
+  });
+}
+
 Result<std::size_t> LicenseStore::count() const {
   return guarded([&] {
     detail::Statement s(*ledger_->db, "SELECT COUNT(*) FROM licenses");

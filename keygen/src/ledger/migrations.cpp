@@ -170,7 +170,7 @@ void rebuild_sqlite_tables(Database& db) {
 }
 
 void use_lookup_tables(Database& db) {
-  complete_lookups(db);
+  complete_lookups(db, 5);
   if (db.is_postgresql()) {
     db.exec(kPostgresqlConstraints5, "cannot bring the schema to version 5");
   } else {
@@ -181,6 +181,7 @@ void use_lookup_tables(Database& db) {
 struct Lookup {
   const char* table;
   std::vector<std::string_view> names;
+  int since;  // the schema step that made the table
 };
 
 template <class Names>
@@ -192,18 +193,112 @@ const std::vector<Lookup>& lookups() {
   static const std::vector<Lookup> kLookups = [] {
     std::vector<std::string_view> editions;
     for (const EditionRules& e : kEditions) editions.push_back(e.name);
-    return std::vector<Lookup>{{"editions", editions},
-                               {"license_kinds", names_of(kKindNames)},
-                               {"event_types", names_of(kEventKindNames)},
-                               {"roles", names_of(kRoleNames)},
-                               {"key_origins", names_of(kKeyOriginNames)}};
+    return std::vector<Lookup>{{"editions", editions, 5},
+                               {"license_kinds", names_of(kKindNames), 5},
+                               {"event_types", names_of(kEventKindNames), 5},
+                               {"roles", names_of(kRoleNames), 5},
+                               {"key_origins", names_of(kKeyOriginNames), 5},
+                               {"code_event_types", names_of(kCodeEventKindNames), 6}};
   }();
   return kLookups;
 }
 
-// The steps after the released ones, in order; the next one is 6.
+// ---- Step 6: activation codes ---------------------------------------------------------------------
+
+// A code row (its number and the hash of the normalized code, never the code) and its events
+// (redeemed for an appliance, voided), each once, are links of the chain like licenses and
+// events; a license issued from a code names it. Only the hash is looked up (UNIQUE makes its
+// index); reseller and order are what the desk finds codes by.
+constexpr const char* kSqliteCodes6 = R"sql(
+CREATE TABLE code_event_types (name TEXT PRIMARY KEY);
+CREATE TABLE codes (
+  number      INTEGER PRIMARY KEY CHECK (number >= 1),
+  code_hash   TEXT NOT NULL UNIQUE CHECK (length(code_hash) = 64),
+  items       TEXT NOT NULL,
+  reseller    TEXT,
+  customer    TEXT,
+  order_ref   TEXT,
+  valid_until TEXT,
+  created_at  TEXT NOT NULL,
+  who         TEXT NOT NULL,
+  chain_seq   INTEGER NOT NULL UNIQUE CHECK (chain_seq >= 1),
+  chain_hash  BLOB NOT NULL CHECK (length(chain_hash) = 32)
+);
+CREATE INDEX codes_by_reseller ON codes (reseller, number);
+CREATE INDEX codes_by_order ON codes (order_ref, number);
+CREATE TRIGGER codes_no_update BEFORE UPDATE ON codes
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER codes_no_delete BEFORE DELETE ON codes
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TABLE code_events (
+  chain_seq   INTEGER PRIMARY KEY CHECK (chain_seq >= 1),
+  type        TEXT NOT NULL REFERENCES code_event_types (name),
+  number      INTEGER NOT NULL REFERENCES codes (number),
+  appliance   TEXT,
+  reason      TEXT,
+  at          TEXT NOT NULL,
+  who         TEXT NOT NULL,
+  chain_hash  BLOB NOT NULL CHECK (length(chain_hash) = 32),
+  UNIQUE (number, type),
+  CHECK ((type = 'redeem') = (appliance IS NOT NULL))
+);
+CREATE TRIGGER code_events_no_update BEFORE UPDATE ON code_events
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER code_events_no_delete BEFORE DELETE ON code_events
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+ALTER TABLE licenses ADD COLUMN code INTEGER REFERENCES codes (number);
+CREATE INDEX licenses_by_code ON licenses (code, serial) WHERE code IS NOT NULL;
+)sql";
+
+constexpr const char* kPostgresqlCodes6 = R"sql(
+CREATE TABLE code_event_types (name TEXT PRIMARY KEY);
+CREATE TABLE codes (
+  number      BIGINT PRIMARY KEY CHECK (number >= 1),
+  code_hash   TEXT NOT NULL UNIQUE CHECK (length(code_hash) = 64),
+  items       TEXT NOT NULL,
+  reseller    TEXT,
+  customer    TEXT,
+  order_ref   TEXT,
+  valid_until TEXT,
+  created_at  TEXT NOT NULL,
+  who         TEXT NOT NULL,
+  chain_seq   BIGINT NOT NULL UNIQUE CHECK (chain_seq >= 1),
+  chain_hash  BYTEA NOT NULL CHECK (octet_length(chain_hash) = 32)
+);
+CREATE INDEX codes_by_reseller ON codes (reseller, number);
+CREATE INDEX codes_by_order ON codes (order_ref, number);
+CREATE TRIGGER codes_no_change BEFORE UPDATE OR DELETE ON codes
+  FOR EACH ROW EXECUTE FUNCTION seatkey_append_only();
+CREATE TRIGGER codes_no_truncate BEFORE TRUNCATE ON codes
+  FOR EACH STATEMENT EXECUTE FUNCTION seatkey_append_only();
+CREATE TABLE code_events (
+  chain_seq   BIGINT PRIMARY KEY CHECK (chain_seq >= 1),
+  type        TEXT NOT NULL REFERENCES code_event_types (name),
+  number      BIGINT NOT NULL REFERENCES codes (number),
+  appliance   TEXT,
+  reason      TEXT,
+  at          TEXT NOT NULL,
+  who         TEXT NOT NULL,
+  chain_hash  BYTEA NOT NULL CHECK (octet_length(chain_hash) = 32),
+  UNIQUE (number, type),
+  CHECK ((type = 'redeem') = (appliance IS NOT NULL))
+);
+CREATE TRIGGER code_events_no_change BEFORE UPDATE OR DELETE ON code_events
+  FOR EACH ROW EXECUTE FUNCTION seatkey_append_only();
+CREATE TRIGGER code_events_no_truncate BEFORE TRUNCATE ON code_events
+  FOR EACH STATEMENT EXECUTE FUNCTION seatkey_append_only();
+ALTER TABLE licenses ADD COLUMN code BIGINT REFERENCES codes (number);
+CREATE INDEX licenses_by_code ON licenses (code, serial) WHERE code IS NOT NULL;
+)sql";
+
+void fill_code_lookups(Database& db) {
+  complete_lookups(db, 6);
+}
+
+// The steps after the released ones, in order; the next one is 7.
 const std::vector<MigrationStep> kNewSteps = {
     {5, kLookups5, kLookups5, use_lookup_tables},
+    {6, kSqliteCodes6, kPostgresqlCodes6, fill_code_lookups},
 };
 
 }  // namespace
@@ -230,8 +325,9 @@ bool lookups_complete(Database& db) {
   return true;
 }
 
-void complete_lookups(Database& db) {
+void complete_lookups(Database& db, int version) {
   for (const Lookup& l : lookups()) {
+    if (l.since > version) continue;
     Statement add(db, std::string("INSERT INTO ") + l.table + " (name) VALUES (?1) ON CONFLICT DO NOTHING");
     for (std::string_view name : l.names) {
       add.reset();

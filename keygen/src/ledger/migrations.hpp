@@ -27,10 +27,11 @@ const std::vector<MigrationStep>& released_steps();
 // The version the last step reaches: what this build writes.
 int latest_schema_version();
 
-// The lookup tables (editions, license_kinds, event_types, roles, key_origins) hold the names
-// of the program's tables (common/policy.hpp and keygen's): these add the names a ledger lacks,
-// in the caller's write transaction. A name added to a table needs no schema step.
+// The lookup tables (editions, license_kinds, event_types, roles, key_origins and, from version
+// 6, code_event_types) hold the names of the program's tables (common/policy.hpp and keygen's):
+// these add the names a ledger lacks, in the caller's write transaction, to the tables a ledger
+// of `version` has. A name added to a table needs no schema step.
 bool lookups_complete(Database& db);
-void complete_lookups(Database& db);
+void complete_lookups(Database& db, int version);
 
 }  // namespace seatkey::keygen::detail

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "ledger/database.hpp"
 #include "seatkey/keygen/error.hpp"
@@ -25,6 +27,21 @@ int event_column(std::string_view name);
 int event_chain_hash_column();
 // The event, or a ledger_corrupt error: "event 9 is corrupt: ...".
 Result<LedgerEvent> read_event(const Statement& s);
+
+// The schema version that added the codes and their events.
+inline constexpr int kCodesVersion = 6;
+// The tables whose rows are links of the chain in a ledger of `version`.
+std::vector<std::string_view> link_tables(int version);
+// The table of a link type's rows.
+std::string_view link_table(ChainLinkType type);
+
+// "SELECT <the code spec's columns>, chain_hash FROM codes" (a version-6 table, whole).
+std::string select_codes();
+// The code, or a ledger_corrupt error: "code 12 is corrupt: ...".
+Result<CodeRow> read_code(const Statement& s);
+// "SELECT <the code event spec's columns>, chain_hash FROM code_events".
+std::string select_code_events();
+Result<CodeEvent> read_code_event(const Statement& s);
 
 // A chain_hash as stored: nullopt unless it is 32 bytes.
 std::optional<ChainHash> as_chain_hash(const std::string& bytes);

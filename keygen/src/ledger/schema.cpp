@@ -174,16 +174,29 @@ constexpr Column<Row> column(std::string_view name, SqlType type, int since, int
                      json, &Field::text, &Field::read, &Field::json};
 }
 
+struct CodeEventTypeField {
+  static std::optional<std::string> text(const CodeEvent& e) {
+    return std::string(code_event_kind_name(e.kind));
+  }
+  static void read(CodeEvent& e, const Statement& s, int i) {
+    const std::string stored = s.text(i);
+    const auto kind = code_event_kind_named(stored);
+    if (!kind) raise_internal("type \"" + stored + "\"");
+    e.kind = *kind;
+  }
+  static ordered_json json(const CodeEvent& e) { return std::string(code_event_kind_name(e.kind)); }
+};
+
 constexpr char kIssuedAt[] = "issued_at", kUpdatesUntil[] = "updates_until", kExpires[] = "expires",
-               kAt[] = "at";
+               kAt[] = "at", kValidUntil[] = "valid_until", kCreatedAt[] = "created_at";
 
 using E = LedgerEntry;
 constexpr SqlType kInt = SqlType::integer, kText = SqlType::text;
 
 // The licenses table: every issued token. In JSON order; the canonical bytes take the chain
-// positions (0 to 17, then written_by when it is set: schema version 4 added it so that the
-// links written before it keep their bytes).
-constexpr std::array<Column<E>, 19> kLicenseColumns{{
+// positions (0 to 17, then written_by and code up to the last of them that is set: versions 4
+// and 6 added them so that the links written before them keep their bytes).
+constexpr std::array<Column<E>, 20> kLicenseColumns{{
     column<Number<&E::serial>, E>("serial", kInt, 1, 1, "serial"),
     column<LicenseKindField, E>("kind", kText, 1, 2, "kind"),
     column<ApplianceField, E>("appliance", kText, 1, 3, "appliance"),
@@ -202,6 +215,7 @@ constexpr std::array<Column<E>, 19> kLicenseColumns{{
     column<Text<&E::key_id>, E>("key_id", kText, 1, 12, "key_id"),
     column<ChainSeqField<&E::chain_seq>, E>("chain_seq", kInt, 3, 0, "chain_seq"),
     column<OptionalText<&E::written_by>, E>("written_by", kText, 4, 18, "written_by", true),
+    column<OptionalNumber<&E::code>, E>("code", kInt, 6, 19, "code", true),
     column<Text<&E::token>, E>("token", kText, 1, 17, "token"),
 }};
 
@@ -217,6 +231,33 @@ constexpr std::array<Column<V>, 7> kEventColumns{{
     column<ChainSeqField<&V::chain_seq>, V>("chain_seq", kInt, 3, 0, "chain_seq"),
 }};
 
+using C = CodeRow;
+// The codes table (version 6): a code and what it issues, never the code itself. In JSON order.
+constexpr std::array<Column<C>, 10> kCodeColumns{{
+    column<Number<&C::number>, C>("number", kInt, 6, 1, "number"),
+    column<Text<&C::code_hash>, C>("code_hash", kText, 6, 2, ""),
+    column<Text<&C::items>, C>("items", kText, 6, 3, "items"),
+    column<OptionalText<&C::reseller>, C>("reseller", kText, 6, 4, "reseller"),
+    column<OptionalText<&C::customer>, C>("customer", kText, 6, 5, "customer"),
+    column<OptionalText<&C::order>, C>("order_ref", kText, 6, 6, "order"),
+    column<OptionalTime<&C::valid_until, kValidUntil>, C>("valid_until", kText, 6, 7, "valid_until"),
+    column<Time<&C::created_at, kCreatedAt>, C>("created_at", kText, 6, 8, "created_at"),
+    column<Text<&C::who>, C>("who", kText, 6, 9, "created_by"),
+    column<ChainSeqField<&C::chain_seq>, C>("chain_seq", kInt, 6, 0, "chain_seq"),
+}};
+
+using D = CodeEvent;
+// The code_events table (version 6): a code redeemed or voided, once each. In JSON order.
+constexpr std::array<Column<D>, 7> kCodeEventColumns{{
+    column<CodeEventTypeField, D>("type", kText, 6, 1, "type"),
+    column<Number<&D::number>, D>("number", kInt, 6, 2, "number"),
+    column<OptionalText<&D::appliance>, D>("appliance", kText, 6, 3, "appliance"),
+    column<OptionalText<&D::reason>, D>("reason", kText, 6, 4, "reason"),
+    column<Time<&D::at, kAt>, D>("at", kText, 6, 5, "at"),
+    column<Text<&D::who>, D>("who", kText, 6, 6, "who"),
+    column<ChainSeqField<&D::chain_seq>, D>("chain_seq", kInt, 6, 0, "chain_seq"),
+}};
+
 // Each position 0 to n-1 taken by exactly one column.
 template <class Row, std::size_t N>
 constexpr bool chain_positions_complete(const std::array<Column<Row>, N>& columns) {
@@ -229,9 +270,31 @@ constexpr bool chain_positions_complete(const std::array<Column<Row>, N>& column
 }
 static_assert(chain_positions_complete(kLicenseColumns), "every license column has its own chain position");
 static_assert(chain_positions_complete(kEventColumns), "every event column has its own chain position");
+static_assert(chain_positions_complete(kCodeColumns), "every code column has its own chain position");
+static_assert(chain_positions_complete(kCodeEventColumns),
+              "every code event column has its own chain position");
 
 const TableSpec<E> kLicenses{"licenses", kLicenseColumns.data(), kLicenseColumns.size()};
 const TableSpec<V> kEvents{"events", kEventColumns.data(), kEventColumns.size()};
+const TableSpec<C> kCodes{"codes", kCodeColumns.data(), kCodeColumns.size()};
+const TableSpec<D> kCodeEvents{"code_events", kCodeEventColumns.data(), kCodeEventColumns.size()};
+
+// The optional columns at the end of the canonical order (chain_when_set) count up to the last
+// of them that is set: a row that sets none has the bytes it had before they existed, and no
+// value can move from one of them to another without changing the bytes.
+void trim_unset_tail(ChainValues& values, std::size_t optional_tail) {
+  while (optional_tail > 0 && !values.empty() && !values.back()) {
+    values.pop_back();
+    --optional_tail;
+  }
+}
+
+template <class Row>
+std::size_t optional_tail(const TableSpec<Row>& spec) {
+  std::size_t n = 0;
+  for (const Column<Row>& c : spec) n += c.chain_when_set ? 1 : 0;
+  return n;
+}
 
 }  // namespace
 
@@ -255,6 +318,22 @@ const TableSpec<LedgerEntry>& license_spec() {
 }
 const TableSpec<LedgerEvent>& event_spec() {
   return kEvents;
+}
+const TableSpec<CodeRow>& code_spec() {
+  return kCodes;
+}
+const TableSpec<CodeEvent>& code_event_spec() {
+  return kCodeEvents;
+}
+
+bool is_integer_link_column(ChainLinkType type, std::string_view name) {
+  switch (type) {
+    case ChainLinkType::license: return is_integer_column(license_spec(), name);
+    case ChainLinkType::event: return is_integer_column(event_spec(), name);
+    case ChainLinkType::code: return is_integer_column(code_spec(), name);
+    case ChainLinkType::code_event: return is_integer_column(code_event_spec(), name);
+  }
+  return false;
 }
 
 template <class Row>
@@ -286,11 +365,8 @@ template <class Row>
 ChainValues chain_values(const TableSpec<Row>& spec, const Row& row) {
   ChainValues values;
   values.reserve(spec.size);
-  for (const Column<Row>* c : spec.in_chain_order()) {
-    auto text = c->text(row);
-    if (c->chain_when_set && !text) continue;
-    values.push_back(std::move(text));
-  }
+  for (const Column<Row>* c : spec.in_chain_order()) values.push_back(c->text(row));
+  trim_unset_tail(values, optional_tail(spec));
   return values;
 }
 
@@ -299,10 +375,9 @@ ChainValues stored_chain_values(const TableSpec<Row>& spec, const Statement& s) 
   ChainValues values;
   values.reserve(spec.size);
   for (const Column<Row>* c : spec.in_chain_order()) {
-    const int index = static_cast<int>(c - spec.columns);
-    if (c->chain_when_set && s.is_null(index)) continue;
-    values.push_back(s.optional_text(index));
+    values.push_back(s.optional_text(static_cast<int>(c - spec.columns)));
   }
+  trim_unset_tail(values, optional_tail(spec));
   return values;
 }
 
@@ -331,6 +406,8 @@ bool is_integer_column(const TableSpec<Row>& spec, std::string_view name) {
   template bool is_integer_column(const TableSpec<Row>&, std::string_view);
 SEATKEY_SPEC_FUNCTIONS(LedgerEntry)
 SEATKEY_SPEC_FUNCTIONS(LedgerEvent)
+SEATKEY_SPEC_FUNCTIONS(CodeRow)
+SEATKEY_SPEC_FUNCTIONS(CodeEvent)
 #undef SEATKEY_SPEC_FUNCTIONS
 
 const std::vector<PlainTable>& plain_tables() {
@@ -359,49 +436,3 @@ const std::vector<PlainTable>& plain_tables() {
 }
 
 }  // namespace seatkey::keygen::detail
-
-namespace seatkey::keygen {
-
-std::vector<std::string_view> chain_columns(ChainLinkType type) {
-  std::vector<std::string_view> out;
-  const auto add = [&out](const auto& spec) {
-    for (const auto* c : spec.in_chain_order()) out.push_back(c->name);
-  };
-  if (type == ChainLinkType::license) {
-    add(detail::license_spec());
-  } else {
-    add(detail::event_spec());
-  }
-  return out;
-}
-
-ChainValues license_values(const LedgerEntry& entry, std::int64_t chain_seq) {
-  LedgerEntry at = entry;
-  at.chain_seq = chain_seq;
-  return detail::chain_values(detail::license_spec(), at);
-}
-
-ChainValues event_values(const LedgerEvent& event, std::int64_t chain_seq) {
-  LedgerEvent at = event;
-  at.chain_seq = chain_seq;
-  return detail::chain_values(detail::event_spec(), at);
-}
-
-LedgerEntry reissued(const LedgerEntry& old, std::int64_t serial, const std::string& appliance) {
-  LedgerEntry e = old;
-  e.serial = serial;
-  e.appliance = appliance;
-  e.issued_at = 0;
-  e.issuer.clear();
-  e.key_id.clear();
-  e.replaces.reset();
-  e.transferred_from = old.serial;
-  e.written_by.reset();
-  e.token.clear();
-  e.chain_seq = 0;
-  e.chain_hash.reset();
-  e.voided.reset();
-  return e;
-}
-
-}  // namespace seatkey::keygen

@@ -59,6 +59,10 @@ struct TableSpec {
 
 const TableSpec<LedgerEntry>& license_spec();
 const TableSpec<LedgerEvent>& event_spec();
+const TableSpec<CodeRow>& code_spec();
+const TableSpec<CodeEvent>& code_event_spec();
+// Whether a column of a link type is an integer (bound as one).
+bool is_integer_link_column(ChainLinkType type, std::string_view name);
 
 // "SELECT <every column of the spec, NULL for those newer than `version`>"; `extra` is added
 // after them (", chain_hash" ...), then " FROM <table>".

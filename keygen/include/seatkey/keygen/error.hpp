@@ -100,7 +100,14 @@ constexpr const KindInfo& kind_info(Kind k) {
     "appliance tokens bytes")                                                                                \
   X(token_name_taken, refused, "An API token of that name exists", "")                                       \
   X(no_such_token, refused, "The ledger has no API token of that name", "")                                  \
-  X(token_revoked, refused, "The API token was revoked already", "")
+  X(token_revoked, refused, "The API token was revoked already", "")                                         \
+  X(code_mistyped, input, "The activation code is mistyped", "problem groups")                               \
+  X(request_mistyped, input, "The activation request is mistyped", "problem")                                \
+  X(code_unknown, not_found, "No such activation code", "")                                                  \
+  X(code_void, refused, "The activation code was voided", "number")                                          \
+  X(code_expired, refused, "The activation code is past its last day", "number valid_until")                 \
+  X(code_redeemed_elsewhere, refused, "The activation code is activated on another appliance", "number")     \
+  X(updates_unlimited, refused, "The server license's updates are not limited", "appliance serial")
 
 enum class Code {
 #define SEATKEY_CODE_ENUM(code, kind, title, members) code,

@@ -18,6 +18,11 @@ namespace seatkey::keygen {
 // revocation_seq, primary, issuer, key_id, chain_seq, written_by, token), with status after
 // primary (absent values are null).
 nlohmann::ordered_json license_json(const LedgerEntry& entry, std::string_view status);
+// An activation code: number, state (issued, redeemed, voided), the codes table's columns
+// (items, reseller, customer, order, valid_until, created_at, created_by, chain_seq; never the
+// code or its hash), redeemed_at, redeemed_for, appliance (the one it answers for now, after
+// transfers), voided_at, void_reason.
+nlohmann::ordered_json code_json(const CodeRecord& code, const std::optional<std::string>& appliance);
 // The events table's columns: type, serial, reason, at, who, transfer_to, chain_seq.
 nlohmann::ordered_json event_json(const LedgerEvent& event);
 // What `ledger show --json` prints: license_json(), then chain_hash, events, superseded_by,

@@ -93,6 +93,8 @@ struct Report {
   std::vector<ReportLine> lines;
   std::int64_t appliances_transferred = 0;  // transfers in the period
   std::int64_t revocation_lists = 0;        // revocation lists issued in the period
+  // Activation codes made in the period, per reseller, and where they stand now.
+  std::vector<CodeCounts> codes;
 };
 // Licenses by their issue time, voids by the time of the event: since <= t < until.
 Result<Report> make_report(const Ledger& ledger, const std::optional<UnixTime>& since,

@@ -64,6 +64,10 @@ struct ApiOptions {
   std::size_t max_auth_failures = 10;  // per client address and window, then 429
   std::chrono::seconds auth_failure_window{60};
   std::size_t max_limited_addresses = 10000;
+  // Failed look-ups of activation codes per client address before each further one waits (1 s,
+  // 2 s, 4 s, ... up to max_code_delay): 429 with Retry-After, a valid code served all the same.
+  std::size_t free_code_failures = 5;
+  std::chrono::seconds max_code_delay{300};
 };
 
 struct Route;
@@ -86,9 +90,12 @@ class Api {
     std::vector<std::pair<std::string, std::string>> query;
     std::optional<std::int64_t> serial;
     std::optional<std::string> appliance;
+    std::optional<std::int64_t> number;
     std::optional<keygen::ApiToken> token;
     std::optional<std::string> idempotency_key;
     std::size_t body_bytes = 0;  // Content-Length
+    std::string client_address;
+    bool accepts_text = false;  // Accept names text/plain before any JSON
   };
 
   // The response to send now (a GET's answer, or a refusal before any body byte is read), or

@@ -40,8 +40,11 @@ Result<std::string> license_file_text(const ApplianceState& state);
 Result<std::string> standby_license_file_text(const ApplianceState& standby, const ApplianceState& primary);
 // What `export` writes for the appliance of `state` (read from `ledger` at `now`): while it holds
 // an active standby license, its standby license file with the primary's licenses read from the
-// ledger; otherwise license_file_text(state). The same refusals.
-Result<std::string> export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now);
+// ledger; otherwise license_file_text(state). The same refusals. With `as_of`, the header says
+// "as of" that time instead of "exported" now: a file that reads the same each time it is asked
+// for while nothing changed (a code's answer).
+Result<std::string> export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now,
+                                        const std::optional<UnixTime>& as_of = std::nullopt);
 
 // Refused (license_file_too_large) when the appliance's license file would be more than the
 // verifier reads (kMaxLicenseSetTokens tokens, kMaxLicensesBytes): the appliance would refuse

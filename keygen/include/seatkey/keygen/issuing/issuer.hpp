@@ -27,6 +27,9 @@ struct IssueOptions {
   // Who records the void event of a standby license that `replace` takes back (the login name
   // at the desk); empty: the API token issuing (written_by), else the issuer name.
   std::string who;
+  // The activation code the licenses are issued from (its number): recorded in each row and
+  // carried in each token's `code` claim.
+  std::optional<std::int64_t> code;
 };
 
 // What the appliance has after an order, for the desk's summary.

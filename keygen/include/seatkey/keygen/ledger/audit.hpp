@@ -32,6 +32,8 @@ struct AuditResult {
   std::int64_t licenses = 0;
   std::int64_t revocation_lists = 0;
   std::int64_t events = 0;
+  std::int64_t codes = 0;                      // activation codes
+  std::int64_t code_events = 0;                // codes redeemed or voided
   std::optional<std::int64_t> anchor_seq;      // the anchor's position in the chain
   std::vector<std::string> keys_from_options;  // signing keys checked with a key of `public_keys`
 };

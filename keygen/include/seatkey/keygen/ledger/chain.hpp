@@ -19,6 +19,8 @@ namespace seatkey::keygen {
 
 struct LedgerEntry;
 struct LedgerEvent;
+struct CodeRow;
+struct CodeEvent;
 
 using ChainHash = std::array<unsigned char, 32>;
 
@@ -28,15 +30,17 @@ struct ChainHead {
   ChainHash hash{};
 };
 
-enum class ChainLinkType { license, event };
-std::string_view link_type_name(ChainLinkType type) noexcept;  // "license", "event"
+enum class ChainLinkType { license, event, code, code_event };
+// "license", "event", "code", "code_event"
+std::string_view link_type_name(ChainLinkType type) noexcept;
 
 // The columns of each link type in canonical order (they are also the ledger's column names;
 // keygen/src/ledger/schema.cpp describes each column once). Integer columns are written as
-// decimal text, times as RFC 3339 text. The last license column, written_by (schema version 4:
-// the API token that wrote the row), is part of the canonical bytes only when it is set, so
-// that the links written before it (and by seatkey-keygen, which sets none) keep their bytes,
-// while setting or clearing it by hand still changes them.
+// decimal text, times as RFC 3339 text. The last license columns, written_by (schema version 4:
+// the API token that wrote the row) and code (version 6: the activation code it was issued
+// from), are part of the canonical bytes only up to the last of them that is set, so that the
+// links written before them (and by seatkey-keygen, which sets no written_by) keep their
+// bytes, while setting or clearing one by hand still changes them.
 std::vector<std::string_view> chain_columns(ChainLinkType type);
 
 // A link's columns as text (nullopt: NULL), in its type's column order.
@@ -48,6 +52,8 @@ ChainHash next_chain_hash(const ChainHash& previous, std::string_view canonical)
 // The columns of a row as the ledger stores them.
 ChainValues license_values(const LedgerEntry& entry, std::int64_t chain_seq);
 ChainValues event_values(const LedgerEvent& event, std::int64_t chain_seq);
+ChainValues code_values(const CodeRow& code, std::int64_t chain_seq);
+ChainValues code_event_values(const CodeEvent& event, std::int64_t chain_seq);
 
 // Lower-case hex, 64 characters; and back (nullopt unless exactly 64 hex digits).
 std::string to_hex(const ChainHash& hash);

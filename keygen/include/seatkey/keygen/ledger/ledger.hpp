@@ -45,7 +45,7 @@ bool is_ledger_url(std::string_view location);
 
 class Ledger {
  public:
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
   enum class Access {
     read_only,   // list, export: the file must exist and be a ledger; older schemas are read as they are
     read_write,  // issue, add-key: the file must exist, be a ledger, and not be writable by group or others
@@ -83,6 +83,7 @@ class Ledger {
   EventStore events() const;
   KeyStore keys() const;
   TokenStore tokens() const;
+  CodeStore codes() const;
 
   // The chain's newest link. The chain exists from schema version 3 on: on an older ledger
   // (read as it is) an input error naming `ledger migrate`.
@@ -119,6 +120,7 @@ class Ledger {
     EventStore events();
     KeyStore keys();
     AnswerStore answers();
+    CodeStore codes();
     Result<void> commit();
 
    private:

@@ -51,6 +51,7 @@ struct LedgerEntry {
   std::optional<std::int64_t> revocation_seq;    // a revocation list's seq
   std::string token;
   std::optional<std::string> written_by;  // the API token that wrote it; nullopt: seatkey-keygen
+  std::optional<std::int64_t> code;       // the activation code it was issued from (its number)
   // Read from the ledger (insert() ignores them): the row's chain position, and how it was
   // taken back, when an event did.
   std::int64_t chain_seq = 0;
@@ -74,16 +75,90 @@ struct LedgerEvent {
   std::int64_t chain_seq = 0;              // set by the ledger when read
 };
 
+// An activation code (docs/back-office.md, "Selling through partners"): an order waiting for
+// its appliance. The ledger keeps its number and the hash of the normalized code, never the
+// code or any part of it.
+struct CodeRow {
+  std::int64_t number = 0;  // 1, 2, ...: how support and the appliance name it
+  std::string code_hash;    // ActivationCode::hash_hex(): what a typed code is looked up by
+  std::string items;        // what it issues, as code_items_text() writes it
+  std::optional<std::string> reseller;
+  std::optional<std::string> customer;
+  std::optional<std::string> order;
+  std::optional<UnixTime> valid_until;  // it cannot be redeemed after
+  UnixTime created_at = 0;
+  std::string who;             // who made it (the login name, or an API token's)
+  std::int64_t chain_seq = 0;  // set by the ledger when read
+};
+
+// What happened to a code: redeemed for an appliance, or voided (never sold, or refunded).
+enum class CodeEventKind { redeem, voided };
+inline constexpr std::array<std::string_view, 2> kCodeEventKindNames{{"redeem", "void"}};
+constexpr std::string_view code_event_kind_name(CodeEventKind k) {
+  return kCodeEventKindNames[static_cast<std::size_t>(k)];
+}
+inline std::optional<CodeEventKind> code_event_kind_named(std::string_view name) {
+  for (std::size_t i = 0; i < kCodeEventKindNames.size(); ++i) {
+    if (kCodeEventKindNames[i] == name) return static_cast<CodeEventKind>(i);
+  }
+  return std::nullopt;
+}
+
+struct CodeEvent {
+  CodeEventKind kind = CodeEventKind::redeem;
+  std::int64_t number = 0;
+  std::optional<std::string> appliance;  // a redemption: the appliance it was redeemed for
+  std::optional<std::string> reason;     // a void: the desk's words
+  UnixTime at = 0;
+  std::string who;
+  std::int64_t chain_seq = 0;  // set by the ledger when read
+};
+
+// Where a code stands: made and waiting (issued), redeemed for an appliance, or voided.
+enum class CodeState { issued, redeemed, voided };
+inline constexpr std::array<std::string_view, 3> kCodeStateNames{{"issued", "redeemed", "voided"}};
+constexpr std::string_view code_state_name(CodeState s) {
+  return kCodeStateNames[static_cast<std::size_t>(s)];
+}
+inline std::optional<CodeState> code_state_named(std::string_view name) {
+  for (std::size_t i = 0; i < kCodeStateNames.size(); ++i) {
+    if (kCodeStateNames[i] == name) return static_cast<CodeState>(i);
+  }
+  return std::nullopt;
+}
+
+// A code as the store reads it: its row and its events.
+struct CodeRecord {
+  CodeRow row;
+  std::optional<CodeEvent> redeemed;
+  std::optional<CodeEvent> voided;
+  CodeState state() const {
+    if (voided) return CodeState::voided;
+    return redeemed ? CodeState::redeemed : CodeState::issued;
+  }
+};
+
+// One reseller's codes, for the report.
+struct CodeCounts {
+  std::optional<std::string> reseller;
+  std::int64_t created = 0;
+  std::int64_t redeemed = 0;
+  std::int64_t voided = 0;
+  std::int64_t open = 0;
+};
+
 // One link of the hash chain as stored, for `ledger verify`: its columns as text, what they
 // read as, and the hash stored with it.
 struct ChainLink {
   ChainLinkType type = ChainLinkType::license;
-  std::int64_t seq = 0;              // chain_seq as stored
-  std::optional<ChainHash> stored;   // chain_hash as stored (nullopt: not 32 bytes)
-  ChainValues values;                // canonical order (chain.hpp)
-  std::optional<LedgerEntry> entry;  // a license row that reads
-  std::optional<LedgerEvent> event;  // an event that reads
-  std::string corrupt;               // why the row does not read (neither is set)
+  std::int64_t seq = 0;                 // chain_seq as stored
+  std::optional<ChainHash> stored;      // chain_hash as stored (nullopt: not 32 bytes)
+  ChainValues values;                   // canonical order (chain.hpp)
+  std::optional<LedgerEntry> entry;     // a license row that reads
+  std::optional<LedgerEvent> event;     // an event that reads
+  std::optional<CodeRow> code;          // a code row that reads
+  std::optional<CodeEvent> code_event;  // a code's event that reads
+  std::string corrupt;                  // why the row does not read (neither is set)
 };
 
 // The development key in keys/ (keys/development.secret), whose secret everyone has:

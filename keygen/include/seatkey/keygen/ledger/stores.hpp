@@ -38,6 +38,9 @@ class LicenseStore {
   // Every row (or an appliance's), the corrupt ones set apart: for listing a damaged ledger.
   Result<LedgerRows> rows(const std::optional<std::string>& appliance = std::nullopt) const;
   Result<std::optional<LedgerEntry>> find(std::int64_t serial) const;
+  // Every license issued from activation code `number` (also the re-issues of a transfer), by
+  // serial; none on a ledger from before the codes.
+  Result<std::vector<LedgerEntry>> of_code(std::int64_t number) const;
   Result<std::size_t> count() const;
   // The revocation list with the highest seq, if any.
   Result<std::optional<LedgerEntry>> newest_revocation_list() const;
@@ -63,6 +66,41 @@ class EventStore {
   Result<std::vector<std::int64_t>> taken_back() const;
   // In a write transaction: the event as the next link of the chain.
   Result<void> insert(const LedgerEvent& event);
+
+ private:
+  detail::LedgerContext* ledger_;
+};
+
+// Which codes `CodeStore::find_all` lists: every one, or those of a reseller, an order, a state.
+struct CodeQuery {
+  std::optional<std::string> reseller;
+  std::optional<std::string> order;
+  std::optional<CodeState> state;
+  std::int64_t after = 0;  // numbers above this one
+  std::size_t limit = 0;   // 0: every one
+};
+
+// Activation codes and what happened to them (redeemed, voided), from schema version 6 on: on
+// an older ledger (read as it is) there are none. A code is looked up by the hash of its
+// normalized text (ActivationCode::hash_hex), never by the text.
+class CodeStore {
+ public:
+  explicit CodeStore(detail::LedgerContext* ledger) : ledger_(ledger) {}
+
+  Result<std::optional<CodeRecord>> find(std::int64_t number) const;
+  Result<std::optional<CodeRecord>> find_by_hash(const std::string& code_hash) const;
+  // By number.
+  Result<std::vector<CodeRecord>> find_all(const CodeQuery& query) const;
+  // Per reseller (nullopt: none given), by reseller: the codes made in [since, until) and how
+  // many of them are redeemed, voided and open (neither) now.
+  Result<std::vector<CodeCounts>> counts(const std::optional<UnixTime>& since,
+                                         const std::optional<UnixTime>& until) const;
+
+  // In a write transaction: the number the next insert() should use; the code and an event of
+  // one, each as the next link of the chain.
+  Result<std::int64_t> next_number();
+  Result<void> insert(const CodeRow& code);
+  Result<void> insert_event(const CodeEvent& event);
 
  private:
   detail::LedgerContext* ledger_;

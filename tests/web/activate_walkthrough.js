@@ -1,0 +1,99 @@
+// The public activation page (GET /activate) in headless Chromium (puppeteer-core), as the
+// admin of a PBX without internet would use it: no sign-in; paste the appliance's activation
+// request, activate, download the license file; then a typo in a license key typed by hand is
+// shown with its group, and nothing else is loaded from anywhere.
+//
+// Environment: ACTIVATE_URL (the server's base URL), ACTIVATE_REQUEST (an SKR1-... request),
+// ACTIVATE_CODE (a license key with a typo in group 2), ACTIVATE_APPLIANCE (the request's
+// canonical appliance ID), CHROMIUM, WORK_DIR (scratch: profile and downloaded file). Prints one
+// "ok: ..." line per step; the first failed step ends it with exit status 1.
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const puppeteer = require("puppeteer-core");
+
+const url = process.env.ACTIVATE_URL;
+const workDir = process.env.WORK_DIR;
+const appliance = process.env.ACTIVATE_APPLIANCE;
+
+let step = "starting Chromium";
+const ok = (what) => console.log("ok: " + what);
+function check(condition, what) {
+  if (!condition) throw new Error(what);
+}
+
+async function main() {
+  const args = ["--headless=new", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+                "--disable-dev-shm-usage"];
+  if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM, headless: true, userDataDir: path.join(workDir, "profile"), args,
+  });
+  const problems = [];
+  const elsewhere = [];
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(15000);
+    page.on("pageerror", (e) => problems.push("page error: " + e.message));
+    page.on("console", (m) => {
+      // The refused activation (400) is logged as a failed load: expected.
+      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
+    });
+    page.on("request", (r) => {
+      if (!r.url().startsWith(url) && !r.url().startsWith("blob:")) elsewhere.push(r.url());
+    });
+    const downloads = path.join(workDir, "downloads");
+    fs.mkdirSync(downloads);
+    const cdp = await page.createCDPSession();
+    await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+
+    step = "loading the page";
+    const response = await page.goto(url + "/activate", { waitUntil: "networkidle0" });
+    check(response.status() === 200, "GET /activate answered " + response.status());
+    const csp = response.headers()["content-security-policy"] || "";
+    check(csp.includes("default-src 'self'") && !csp.includes("unsafe-inline"), "the CSP is not strict: " + csp);
+    ok("GET /activate needs no sign-in and has a strict Content-Security-Policy");
+
+    const status = async (text) => {
+      await page.waitForFunction((t) => document.getElementById("status").textContent.includes(t), {}, text);
+    };
+
+    step = "activating with the request";
+    await page.type("#request", process.env.ACTIVATE_REQUEST);
+    await page.click("#by-request button[type=submit]");
+    await status("Activated.");
+    const result = await page.$eval("#result-text", (e) => e.textContent);
+    check(result.includes("Appliance " + appliance + ": compact, 13 users"), "the result says: " + result);
+    ok("the request activated the appliance: " + result);
+
+    step = "downloading the license file";
+    await page.click("#download");
+    const file = path.join(downloads, "license-" + appliance + ".lic");
+    for (let i = 0; i < 100 && !fs.existsSync(file); ++i) await new Promise((r) => setTimeout(r, 100));
+    check(fs.existsSync(file), "no license-" + appliance + ".lic downloaded: " + fs.readdirSync(downloads));
+    fs.copyFileSync(file, path.join(workDir, "downloaded.lic"));
+    ok("downloaded license-" + appliance + ".lic");
+
+    step = "a license key with a typo";
+    await page.type("#code", process.env.ACTIVATE_CODE);
+    await page.type("#appliance", "00:1a:2b:3c:4d:77");
+    await page.click("#by-code button[type=submit]");
+    await status("has a typo");
+    const said = await page.$eval("#status", (e) => e.textContent);
+    check(said.includes("group 2 ("), "the typo's message names no group: " + said);
+    check(await page.$eval("#status", (e) => e.className === "error"), "the typo is not shown as an error");
+    ok("a typo is named with its group: " + said);
+
+    check(elsewhere.length === 0, "the page loaded from elsewhere: " + elsewhere.join(", "));
+    check(problems.length === 0, "the page reported: " + problems.join("; "));
+    ok("nothing loaded from elsewhere, no script errors");
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.error("FAIL (" + step + "): " + e.message);
+  process.exit(1);
+});
