@@ -13,7 +13,7 @@ dev_key
 url=$(pg_new_database) || exit 1
 PG_SECRET=Pw-7dQx2Lz9
 LEDGER=${url/seatkey@/seatkey:$PG_SECRET@}
-SHOWN=${url/seatkey@/seatkey:***@}
+SHOWN=$url  # messages show the URL libpq reads, its password left out
 [ "$LEDGER" != "$url" ] || fail "no password put into $url"
 
 # --- An empty database is no ledger yet: every command but ledger init says so.
