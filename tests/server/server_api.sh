@@ -69,6 +69,8 @@ api GET /v1/licenses/2 "$AUDITOR"
 expect_status 200
 expect_eq "$(json '[d["serial"], d["kind"], d["users"], d["order"], d["status"], d["written_by"], d["events"]]')" \
   '[2, "users", 5, "SO-2", "active", "webshop", []]'
+expect_eq "$(json '"token" in d')" "false" "(an auditor reads the ledger without the licenses' tokens)"
+api GET /v1/licenses/2 "$SHOP"
 expect_eq "$(json 'd["token"]')" "$(sqlite3 "$LEDGER" "SELECT token FROM licenses WHERE serial = 2")"
 api GET /v1/licenses/99 "$AUDITOR"
 expect_problem 404 not-found "=no license with serial 99 on record"
