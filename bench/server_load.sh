@@ -93,7 +93,7 @@ echo "ledger: $rows rows, every serial once; $accepted tokens verify with seatke
 # Under AddressSanitizer the ratios say how the sanitizer weighs on each side, not how the
 # server performs: the checks above still apply, the targets do not.
 if [ "$status" = 1 ] && [ "${SEATKEY_LOAD_TARGETS:-on}" = off ]; then
-  echo "targets not judged in this build (SEATKEY_LOAD_TARGETS=off: sanitizers)"
+  echo "targets not judged here (SEATKEY_LOAD_TARGETS=off: the test suite; scripts/bench.sh judges them)"
   exit 0
 fi
 exit "$status"
