@@ -211,29 +211,8 @@ int serve(const Options& o) {
   }
 }
 
-// The command line: the options of `o`, --version, --openapi and the help's footer.
-void setup(CLI::App& app, Options& o) {
-  app.set_version_flag("--version", std::string("seatkey-server ") + SEATKEY_VERSION);
-  app.add_option("--ledger", o.ledger,
-                 "the ledger: a SQLite file, or a postgresql:// URL (seatkey-keygen ledger init makes one)")
-      ->envname("SEATKEY_LEDGER")
-      ->required();
-  app.add_option("--key", o.key,
-                 "vendor key file (k4.secret-pw or k4.secret, mode 0600): read by the signer process")
-      ->envname("SEATKEY_KEY")
-      ->required();
-  app.add_option(
-      "--passphrase-file", o.passphrase_file,
-      "file whose first line is the key's passphrase (mode 0600); default: $SEATKEY_PASSPHRASE, else "
-      "asked on the terminal");
-  app.add_option("--listen", o.listen,
-                 "address and port to listen on, 127.0.0.1:8420 or [::1]:8420 (port 0: any)")
-      ->capture_default_str();
-  app.add_option("--tls-cert", o.tls_cert, "PEM certificate (chain): serve HTTPS (with --tls-key)");
-  app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
-  app.add_option("--issuer", o.issuer, "the tokens' iss claim (the vendor's name)")
-      ->envname("SEATKEY_ISSUER")
-      ->capture_default_str();
+// The options that bound the server's work: threads, connections, clients behind a proxy, timeouts.
+void setup_limits(CLI::App& app, Options& o) {
   app.add_option("--threads", o.threads, "threads that serve requests (each with its own ledger connection)")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
@@ -262,6 +241,32 @@ void setup(CLI::App& app, Options& o) {
                  "seconds the requests in flight get to finish after SIGTERM")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
+}
+
+// The command line: the options of `o`, --version, --openapi and the help's footer.
+void setup(CLI::App& app, Options& o) {
+  app.set_version_flag("--version", std::string("seatkey-server ") + SEATKEY_VERSION);
+  app.add_option("--ledger", o.ledger,
+                 "the ledger: a SQLite file, or a postgresql:// URL (seatkey-keygen ledger init makes one)")
+      ->envname("SEATKEY_LEDGER")
+      ->required();
+  app.add_option("--key", o.key,
+                 "vendor key file (k4.secret-pw or k4.secret, mode 0600): read by the signer process")
+      ->envname("SEATKEY_KEY")
+      ->required();
+  app.add_option(
+      "--passphrase-file", o.passphrase_file,
+      "file whose first line is the key's passphrase (mode 0600); default: $SEATKEY_PASSPHRASE, else "
+      "asked on the terminal");
+  app.add_option("--listen", o.listen,
+                 "address and port to listen on, 127.0.0.1:8420 or [::1]:8420 (port 0: any)")
+      ->capture_default_str();
+  app.add_option("--tls-cert", o.tls_cert, "PEM certificate (chain): serve HTTPS (with --tls-key)");
+  app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
+  app.add_option("--issuer", o.issuer, "the tokens' iss claim (the vendor's name)")
+      ->envname("SEATKEY_ISSUER")
+      ->capture_default_str();
+  setup_limits(app, o);
   app.add_flag_callback(
       "--openapi",
       [] {
