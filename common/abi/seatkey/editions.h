@@ -9,9 +9,9 @@
 #ifndef SEATKEY_EDITIONS_H
 #define SEATKEY_EDITIONS_H
 
-#define SEATKEY_EDITIONS(X) \
-  X(free, FREE, 1)          \
-  X(compact, COMPACT, 2)    \
+#define SEATKEY_EDITIONS(X)  \
+  X(free, FREE, 1)           \
+  X(compact, COMPACT, 2)     \
   X(appliance, APPLIANCE, 3) \
   X(vm, VM, 4)
 

@@ -192,14 +192,14 @@ SEATKEY_VERIFIER_API seatkey_status seatkey_evaluate_path_with_options(
     const seatkey_options* options, seatkey_entitlement** out, char* err, size_t err_size);
 SEATKEY_VERIFIER_API void seatkey_entitlement_free(seatkey_entitlement* entitlement);
 
-typedef enum seatkey_edition {
-  /* SEATKEY_EDITION_FREE = 1, SEATKEY_EDITION_COMPACT = 2, SEATKEY_EDITION_APPLIANCE = 3,
-   * SEATKEY_EDITION_VM = 4: from the list in seatkey/editions.h. */
+/* SEATKEY_EDITION_FREE = 1, SEATKEY_EDITION_COMPACT = 2, SEATKEY_EDITION_APPLIANCE = 3,
+ * SEATKEY_EDITION_VM = 4: from the list in seatkey/editions.h. */
 #define SEATKEY_EDITION_CONSTANT(name, NAME, value) SEATKEY_EDITION_##NAME = value,
+typedef enum seatkey_edition {
+  SEATKEY_EDITION_NONE = 0, /* not licensed */
   SEATKEY_EDITIONS(SEATKEY_EDITION_CONSTANT)
-#undef SEATKEY_EDITION_CONSTANT
-  SEATKEY_EDITION_NONE = 0 /* not licensed */
 } seatkey_edition;
+#undef SEATKEY_EDITION_CONSTANT
 /* "none", "free", "compact", "appliance", "vm" (the names of docs/format.md); "unknown" otherwise. */
 SEATKEY_VERIFIER_API const char* seatkey_edition_name(seatkey_edition edition);
 
