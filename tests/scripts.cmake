@@ -14,6 +14,10 @@
 #   for all: ten times that, thirty times under an emulator (a cross build runs every program of
 #   the target through qemu-user, each signature ten times slower or more).
 # lock: a RESOURCE_LOCK (the nested builds never run side by side).
+# answers=record: with the interop tests on, every HTTP answer the script gets is recorded (a JSON
+#   line each, in RECORD) for the OpenAPI check; answers=check: that check, run after every
+#   recording script (a CTest fixture), reading them from RECORDED_DIR. The endpoint scripts thus
+#   run once and are checked against the document too.
 # Every script gets the same environment: the programs this build has, the source and build
 # folders, whether it is sanitized, the emulator that runs the target's programs (EMULATOR, empty
 # in a native build: tests/cli/lib.sh); a script skips (exit 77) when it lacks what it can do without.
@@ -112,6 +116,7 @@ function(seatkey_script_tests)
     set(seconds 30)
     set(needs "")
     set(lock "")
+    set(answers "")
     foreach(setting IN LISTS settings)
       if(setting STREQUAL "none")
         set(needs "none")
@@ -121,6 +126,8 @@ function(seatkey_script_tests)
         set(seconds ${CMAKE_MATCH_1})
       elseif(setting MATCHES "^lock=(.+)$")
         set(lock ${CMAKE_MATCH_1})
+      elseif(setting MATCHES "^answers=(record|check)$")
+        set(answers ${CMAKE_MATCH_1})
       else()
         message(FATAL_ERROR "${script}: '# ctest:' does not know '${setting}'")
       endif()
@@ -152,6 +159,14 @@ function(seatkey_script_tests)
     endif()
     if(lock)
       set_tests_properties("${name}" PROPERTIES RESOURCE_LOCK ${lock})
+    endif()
+    set(recorded "${PROJECT_BINARY_DIR}/tests/recorded")
+    if(answers STREQUAL "record" AND SEATKEY_INTEROP_TESTS)
+      set_property(TEST "${name}" APPEND PROPERTY ENVIRONMENT "RECORD=${recorded}/${stem}.jsonl")
+      set_property(TEST "${name}" APPEND PROPERTY FIXTURES_SETUP recorded_answers)
+    elseif(answers STREQUAL "check")
+      set_property(TEST "${name}" APPEND PROPERTY ENVIRONMENT "RECORDED_DIR=${recorded}")
+      set_property(TEST "${name}" APPEND PROPERTY FIXTURES_REQUIRED recorded_answers)
     endif()
   endforeach()
 endfunction()

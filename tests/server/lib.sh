@@ -7,8 +7,13 @@
 
 SERVER_PID=""
 URL=""
-# Requests answered while recording (a JSON line each) for the OpenAPI check.
+# Requests answered while recording (a JSON line each) for the OpenAPI check; a script's run
+# starts its record afresh.
 RECORD=${RECORD:-}
+if [ -n "$RECORD" ]; then
+  mkdir -p "$(dirname "$RECORD")"
+  : >"$RECORD"
+fi
 
 cleanup_server() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -61,14 +66,17 @@ make_token() {
 }
 
 # api METHOD PATH [TOKEN [BODY [CURL ARGS...]]]: the answer's body in ./out, its headers in
-# ./headers, its status in $STATUS. A BODY is sent as JSON; "-" as TOKEN sends none.
+# ./headers, its status in $STATUS, how long curl took in $ELAPSED_MS (not the recording's time). A BODY is sent as JSON; "-" as TOKEN sends none.
 api() {
   local method=$1 path=$2 token=${3:--} body=${4:-}
   shift $(($# < 4 ? $# : 4))
-  local args=(-sS -o out -D headers -w '%{http_code}' --max-time 60 -X "$method")
+  local args=(-sS -o out -D headers -w '%{http_code} %{time_total}' --max-time 60 -X "$method")
   [ "$token" != - ] && args+=(-H "Authorization: Bearer $token")
   [ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
-  STATUS=$(curl "${args[@]}" "$@" "${URL%/}$path" 2>err) || fail "curl $method $path: $(cat err)"
+  local answer took
+  answer=$(curl "${args[@]}" "$@" "${URL%/}$path" 2>err) || fail "curl $method $path: $(cat err)"
+  read -r STATUS took <<<"$answer"
+  ELAPSED_MS=$(awk -v t="$took" 'BEGIN { printf "%d", t * 1000 }')
   TESTS_RUN=$((TESTS_RUN + 1))
   if [ -n "$RECORD" ]; then
     python3 - "$method" "$path" "$STATUS" >>"$RECORD" <<'PY'

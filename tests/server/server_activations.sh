@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ctest-name: server cli: activations: an appliance activates with a code (curl, scripts/activate.sh), offline through /activate's API, refusals as problems
-# ctest: needs=keygen,verify,server seconds=20
+# ctest: needs=keygen,verify,server seconds=20 answers=record
 # POST /v1/activations against a real server, no bearer token: scripts/activate.sh redeems a
 # code, installs the file with seatkey-verify install and boots; the same code again answers
 # the same file; another appliance gets 409 code-redeemed-elsewhere until the desk transfers the

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ctest-name: server cli: endpoints: issue, find, void, transfer, revocations, report with the CLI's rules and words
-# ctest: needs=keygen,verify,server seconds=60
+# ctest: needs=keygen,verify,server seconds=60 answers=record
 # seatkey-server's endpoints against a real server: issuing, finding, voiding, transferring and
 # revocation lists do what seatkey-keygen does, refuse with its messages (problem+json), record
 # the API token's name, and leave a ledger that verifies.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ctest-name: server cli: auth: 401 without or with a wrong token, 403 for a role that may not, wrong tokens 429 after 10 failures, never a valid one
-# ctest: needs=keygen,verify,server seconds=60
+# ctest: needs=keygen,verify,server seconds=60 answers=record
 # Bearer API tokens: no token or a wrong one is 401, a role that may not is 403 (auditor reads,
 # shop also issues and exports, clerk also voids, transfers and signs revocation lists), a
 # revoked token no longer works, and ten wrong tokens from one address in a minute make its wrong

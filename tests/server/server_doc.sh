@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ctest-name: server cli: docs/back-office.md: the shop integration's curl examples run as written
-# ctest: needs=keygen,verify,server seconds=15
+# ctest: needs=keygen,verify,server seconds=15 answers=record
 # docs/back-office.md, "The shop integration": every sh block of the section, run in order
 # against a real server with SEATKEY_URL and SHOP_TOKEN set, exits 0; what the text says of them
 # holds (the retried order issued once, the refusal a 409 problem, the license file verifies).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ctest-name: server cli: idempotency: a retry gets the first answer and issues nothing twice, also after a restart
-# ctest: needs=keygen,verify,server seconds=30
+# ctest: needs=keygen,verify,server seconds=30 answers=record
 # Idempotency-Key: a retried POST (same token, key, path and body) gets the first answer and
 # issues nothing twice, also after a restart of the server and when the first client was killed
 # before it read its answer; the same key for another body is refused (422), nothing written.
