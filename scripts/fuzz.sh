@@ -12,7 +12,7 @@ seconds=${1:-30}
 shift || true
 build="build-fuzz"
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSEATKEY_FUZZ=ON -DSEATKEY_BUILD_TESTS=OFF >/dev/null
+  -DSEATKEY_FUZZ=ON -DSEATKEY_BUILD_TESTS=OFF -DSEATKEY_SERVER=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" >"$build/build.log" 2>&1 || { tail -40 "$build/build.log"; exit 1; }
 
 targets=("$@")
