@@ -81,7 +81,8 @@ std::optional<Error> check_issuer_and_serial(const std::string& issuer, const st
 }
 
 // The members of a scanned payload, by Claim (nullptr: absent).
-using Members = std::array<const JsonMember*, kClaimCount>;
+// The members by Claim; not const: a revocation list's serials are moved out, not copied.
+using Members = std::array<JsonMember*, kClaimCount>;
 
 Result<License> license_from(LicenseKind kind, const Members& m) {
   License l;
@@ -135,11 +136,11 @@ Result<RevocationList> revocation_list_from(const Members& m) {
     return invalid("claim \"seq\" must be an integer from 1 to 9007199254740991");
   }
   r.seq = seq.integer;
-  const JsonMember& revoked = *m[static_cast<std::size_t>(Claim::revoked)];
+  JsonMember& revoked = *m[static_cast<std::size_t>(Claim::revoked)];
   if (revoked.type != Type::array || !revoked.only_strings) {
     return invalid("claim \"revoked\" must be an array of serials (strings)");
   }
-  r.revoked = revoked.strings;
+  r.revoked = std::move(revoked.strings);
   return r;
 }
 
@@ -236,10 +237,10 @@ std::optional<Error> check_revocation_list_values(const RevocationList& r) {
 Result<Claims> parse_token_claims(std::string_view payload) {
   auto scanned = detail::scan_json_object(payload);
   if (!scanned) return invalid("payload: " + scanned.error().message);
-  const std::vector<JsonMember>& members = *scanned;
+  std::vector<JsonMember>& members = *scanned;
   Members m{};
   ClaimsPresent present{};
-  for (const auto& member : members) {
+  for (auto& member : members) {
     for (std::size_t i = 0; i < kClaimCount; ++i) {
       if (member.key == kClaimNames[i]) {
         m[i] = &member;

@@ -1,5 +1,6 @@
 #include "json_scan.hpp"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "seatkey/common/json_keys.hpp"
@@ -39,7 +40,11 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
   bool number_float(number_float_t, const string_t&) override { return value(JsonMember::Type::floating); }
   bool string(string_t& v) override {
     if (top_level_value()) members_->back().string = std::move(v);
-    if (in_top_level_array()) members_->back().strings.push_back(std::move(v));
+    if (in_top_level_array()) {
+      if (array_text_.size() + v.size() > UINT32_MAX) return fail("an array over 4 GiB");
+      array_text_ += v;
+      array_ends_.push_back(static_cast<std::uint32_t>(array_text_.size()));
+    }
     return value(JsonMember::Type::string);
   }
   bool binary(binary_t&) override { return fail("binary value"); }
@@ -62,7 +67,10 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
     if (stack_.empty()) return fail("not a JSON object");
     return enter(false, JsonMember::Type::array);
   }
-  bool end_array() override { return leave(); }
+  bool end_array() override {
+    if (in_top_level_array()) take_array_strings();
+    return leave();
+  }
 
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
     if (problem_.empty()) problem_ = "not valid JSON";
@@ -98,6 +106,21 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
     stack_.pop_back();
     return true;
   }
+  // A root member's array of strings is gathered as one text and its ends, then becomes the
+  // member's strings at once: a revocation list's 20,000 serials grown one by one would copy
+  // the strings (32 bytes each) into fresh memory at every doubling, and on a small appliance
+  // that memory is most of the list's cost.
+  void take_array_strings() {
+    std::vector<std::string>& strings = members_->back().strings;
+    strings.reserve(array_ends_.size());
+    std::size_t begin = 0;
+    for (std::uint32_t end : array_ends_) {
+      strings.emplace_back(array_text_, begin, end - begin);
+      begin = end;
+    }
+    array_text_.clear();
+    array_ends_.clear();
+  }
   bool fail(std::string problem) {
     problem_ = std::move(problem);
     return false;
@@ -105,7 +128,9 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
 
   std::vector<JsonMember>* members_;
   std::string problem_;
-  std::vector<bool> stack_;  // the open containers, innermost last: true for an object
+  std::vector<bool> stack_;                // the open containers, innermost last: true for an object
+  std::string array_text_;                 // the strings of the root member's array being read, joined
+  std::vector<std::uint32_t> array_ends_;  // where each ends in array_text_ (half a size_t)
   ObjectKeys keys_;
   bool seen_root_ = false;
 };

@@ -94,9 +94,9 @@ void print_json(const nlohmann::ordered_json& j) {
 
 int print_tokens(const std::vector<std::string>& tokens, const std::string& summary,
                  const std::string& ledger, const std::string& where) {
-  std::string out;
-  for (const std::string& t : tokens) out += t + "\n";
-  std::cout << out << std::flush;
+  // Streamed: 10,000 tokens joined first would be 4 MB more memory for nothing.
+  for (const std::string& t : tokens) std::cout << t << '\n';
+  std::cout << std::flush;
   std::cerr << summary;
   if (!std::cout) {
     std::cerr << "seatkey-keygen: error: the tokens could not be written to stdout; they are recorded in "

@@ -91,10 +91,10 @@ int issue_orders(const IssuingOptions& opt, const std::vector<Order>& orders) {
   // Recorded and committed: only now are the tokens printed.
   std::string summary;
   for (const IssuedOrder& o : result.orders) summary += order_summary(o);
-  const std::size_t tokens = result.tokens().size();
-  summary += std::to_string(tokens) + (tokens == 1 ? " token" : " tokens") + " recorded in " +
+  const std::vector<std::string> tokens = result.tokens();
+  summary += std::to_string(tokens.size()) + (tokens.size() == 1 ? " token" : " tokens") + " recorded in " +
              ledger_shown(opt.ledger) + "\n";
-  return print_tokens(result.tokens(), summary, ledger_name(opt.ledger),
+  return print_tokens(tokens, summary, ledger_name(opt.ledger),
                       "seatkey-keygen export or ledger list --json");
 }
 

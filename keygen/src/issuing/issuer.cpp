@@ -144,6 +144,7 @@ class Run {
       }
     }
     take(check_effect(state, order, out.entries));
+    state.reserve_more(out.entries.size());
     for (LedgerEntry& e : out.entries) {
       detail::sign_license(signer_, &e);
       state.record(e);

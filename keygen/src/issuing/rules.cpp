@@ -186,6 +186,7 @@ std::string moment_text(const ApplianceState& after, const Outcome& after_now, c
 
 void effect_rules(const ApplianceState& state, const Order& order, const std::vector<LedgerEntry>& added) {
   ApplianceState after = state;
+  after.reserve_more(added.size());
   for (const LedgerEntry& e : added) after.record(e);
   const UnixTime now = state.now();
   const Outcome after_now = after.outcome_at(now);

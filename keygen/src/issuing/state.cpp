@@ -20,14 +20,19 @@ std::optional<Status> parse_status(std::string_view name) noexcept {
 
 ApplianceState::ApplianceState(std::string appliance, std::vector<LedgerEntry> history, UnixTime now)
     : appliance_(std::move(appliance)), now_(now) {
-  history_.reserve(history.size());
-  for (LedgerEntry& e : history) record(e);
+  reserve_more(history.size());
+  for (LedgerEntry& e : history) record(std::move(e));
 }
 
-void ApplianceState::record(const LedgerEntry& entry) {
+void ApplianceState::reserve_more(std::size_t more) {
+  history_.reserve(history_.size() + more);
+  index_of_.reserve(history_.size() + more);
+}
+
+void ApplianceState::record(LedgerEntry entry) {
   index_of_[entry.serial] = history_.size();
-  history_.push_back(entry);
   serials_.push_back(std::to_string(entry.serial));
+  history_.push_back(std::move(entry));
   now_outcome_.reset();
 }
 

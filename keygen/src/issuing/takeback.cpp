@@ -154,6 +154,7 @@ ApplianceState check_counts(const TransferInput& in, const ApplianceState& old_s
                             const std::vector<LedgerEntry>& target_history,
                             const std::vector<LedgerEntry>& issued) {
   ApplianceState new_state(in.to, target_history, in.now);
+  new_state.reserve_more(issued.size());
   for (const LedgerEntry& e : issued) new_state.record(e);
   const LedgerEntry* active = new_state.active_server();
   if (active == nullptr || active->serial != issued.front().serial ||

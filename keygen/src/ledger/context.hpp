@@ -23,7 +23,7 @@ struct LedgerContext {
   int version = 0;
   int migrated_from = 0;
   std::vector<std::string> warnings;
-  // Insert statements by their SQL (a row with written_by has one more column).
+  // Insert statements by table and number of columns set (a row with written_by has one more).
   std::map<std::string, std::unique_ptr<Statement>> inserts;
   bool writing = false;           // a write transaction is open
   std::optional<ChainHead> head;  // its chain head, once read

@@ -75,9 +75,10 @@ void LedgerContext::insert_link(std::string_view table, ChainLinkType type,
                                 const std::vector<std::string_view>& columns, const ChainValues& values,
                                 ChainHead* at) {
   const std::vector<std::string_view> names(columns.begin(), columns.begin() + values.size());
-  const std::string sql = insert_sql(table, names);
-  std::unique_ptr<Statement>& cached = inserts[sql];
-  if (!cached) cached = std::make_unique<Statement>(*db, sql);
+  // A table's INSERT differs only in how many of its columns are set: its SQL is built and
+  // prepared once per table and count, not once per row.
+  std::unique_ptr<Statement>& cached = inserts[std::string(table) + " " + std::to_string(names.size())];
+  if (!cached) cached = std::make_unique<Statement>(*db, insert_sql(table, names));
   const ChainHash hash = next_chain_hash(at->hash, canonical_bytes(type, values));
   Statement& s = *cached;
   s.reset();

@@ -64,7 +64,10 @@ class ApplianceState {
   std::string status_of(const LedgerEntry& entry) const;
 
   // Adds freshly issued entries (the rules of a batch apply cumulatively, in order).
-  void record(const LedgerEntry& entry);
+  void record(LedgerEntry entry);
+  // Makes room for `more` entries to be recorded: a batch of 10,000 packs would otherwise
+  // copy the history over and over as it grows, each time into fresh memory.
+  void reserve_more(std::size_t more);
   // Marks an entry taken back by an event recorded in the same transaction.
   void record_taken_back(std::int64_t serial, EventKind kind);
 
