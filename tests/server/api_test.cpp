@@ -159,6 +159,33 @@ TEST_CASE("roles: every role on every endpoint, through the dispatcher: 403 exac
   }
 }
 
+TEST_CASE("pages: every page route serves its file with the strict Content-Security-Policy") {
+  Served s;
+  int pages = 0;
+  for (const Route& r : routes()) {
+    if (r.listed != Listed::page) continue;
+    CAPTURE(route_name(r));
+    ++pages;
+    const Response answer = s.request("GET", std::string(r.pattern), kg::Role::auditor, "");
+    CHECK(answer.status == 200);
+    CHECK(!answer.body.empty());
+    const std::string_view name = r.pattern.substr(1);
+    const bool script = name.size() > 3 && name.substr(name.size() - 3) == ".js";
+    CHECK(test::contains(answer.content_type, script ? "text/javascript" : "text/"));
+    bool strict = false;
+    for (const Header& h : answer.headers)
+      strict =
+          strict || (h.name == "Content-Security-Policy" && test::contains(h.value, "default-src 'self'") &&
+                     !test::contains(h.value, "unsafe-inline"));
+    CHECK(strict);
+  }
+  CHECK(pages == 6);
+  // The desk's page loads the codes panel's script after desk.js, whose helper it uses.
+  const std::string page = s.request("GET", "/", kg::Role::auditor, "").body;
+  CHECK(page.find(R"(<script src="/desk.js" defer>)") < page.find(R"(<script src="/codes.js" defer>)"));
+  CHECK(page.find(R"(<script src="/codes.js" defer>)") != std::string::npos);
+}
+
 TEST_CASE("whoami: a token gets its name, role and exactly the operations the dispatcher lets it call") {
   Served s;
   for (const auto& [role, token] : s.tokens) {
