@@ -45,4 +45,7 @@ Reply void_code(Context& c, const Request& r);
 // reports.cpp
 Reply report(Context& c, const Request& r);
 
+// tokens.cpp: the caller's own token.
+Reply whoami(Context& c, const Request& r);
+
 }  // namespace seatkey::server::handlers

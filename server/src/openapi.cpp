@@ -10,6 +10,7 @@
 #include "responses.hpp"
 #include "seatkey/common/policy.hpp"
 #include "seatkey/keygen/issuing/rules.hpp"
+#include "seatkey/keygen/ledger/api_tokens.hpp"
 #include "seatkey/keygen/ledger/rows.hpp"
 
 namespace seatkey::server {
@@ -43,6 +44,8 @@ const std::map<std::string, std::function<json()>>& enumerations() {
          return out;
        }},
       {"statuses", [] { return names_of(keygen::kStatusNames); }},
+      {"roles", [] { return names_of(keygen::kRoleNames); }},
+      {"pack_sizes", [] { return json(kPackSizes); }},
       {"event_types", [] { return names_of(keygen::kEventKindNames); }},
       {"error_codes",
        [] {

@@ -20,12 +20,14 @@ const std::vector<Route> kRoutes = {
     // The desk's page and its files (server/web/): the page needs no token, its API calls carry one.
     {kGet, "/", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/desk.js", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
+    {kGet, "/codes.js", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/desk.css", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     // The public activation page: an appliance without internet, activated by its admin.
     {kGet, "/activate", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/activate.js", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/healthz", kNone, Effect::read, kNoQuery, kNoBody, kReads, kApi, h::health},
     {kGet, "/v1/openapi.json", kNone, Effect::read, kNoQuery, kNoBody, kReads, kApi, h::openapi},
+    {kGet, "/v1/whoami", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi, h::whoami},
     {kGet, "/v1/licenses", kBearer, Effect::read, Query::filter, kNoBody, kReads, kApi, h::list_licenses},
     {kGet, "/v1/licenses/{serial}", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi, h::show_license},
     {kPost, "/v1/licenses/server", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_server},

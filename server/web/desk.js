@@ -26,15 +26,17 @@
   }
 
   // One API call. POSTs carry a fresh Idempotency-Key, so that a retry of the same click can
-  // never issue twice. Refusals are problem+json: their detail is the CLI's message.
-  async function api(method, path, body) {
+  // never issue twice — except where the API refuses one (POST /v1/codes: its answer holds the
+  // codes, which the server never stores): { idempotent: false }. Refusals are problem+json:
+  // their detail (else their title) is the CLI's message.
+  async function api(method, path, body, options) {
     const headers = { Accept: "application/json" };
     const t = token();
     if (t) headers.Authorization = "Bearer " + t;
     const init = { method, headers, cache: "no-store", credentials: "omit" };
     if (body !== undefined) {
       headers["Content-Type"] = "application/json";
-      headers["Idempotency-Key"] = crypto.randomUUID();
+      if (!options || options.idempotent !== false) headers["Idempotency-Key"] = crypto.randomUUID();
       init.body = JSON.stringify(body);
     }
     const response = await fetch(path, init);
@@ -43,7 +45,8 @@
       let detail = response.status + " " + response.statusText;
       if (type.startsWith("application/problem+json") || type.startsWith("application/json")) {
         const problem = await response.json().catch(() => null);
-        if (problem && typeof problem.detail === "string") detail = problem.detail;
+        if (problem && typeof problem.detail === "string" && problem.detail) detail = problem.detail;
+        else if (problem && typeof problem.title === "string") detail = problem.title;
       }
       if (response.status === 401) signOut(false);
       throw new ApiError(response.status, detail);
@@ -67,24 +70,35 @@
 
   // --- signing in -------------------------------------------------------------------------
 
-  function signedIn(name) {
+  // The signed-in token (GET /v1/whoami): its name, role and the operations ("POST /v1/codes")
+  // that role may call. The page shows a control marked data-needs="OPERATION" only to a token
+  // that may call it; the server's route table decides, not a copy of the roles here.
+  let whoami = null;
+  const may = (operation) => !!whoami && whoami.operations.includes(operation);
+
+  function signedIn(me) {
+    whoami = me;
     $("sign-in-panel").hidden = true;
     $("desk").hidden = false;
     $("who").hidden = false;
-    $("who-text").textContent = name;
+    $("who-text").textContent = me.name + " (" + me.role + ")";
+    for (const el of document.querySelectorAll("[data-needs]")) el.hidden = !may(el.dataset.needs);
+    document.dispatchEvent(new CustomEvent("seatkey:signed-in"));
   }
 
   function signOut(byHand) {
     sessionStorage.removeItem(TOKEN_KEY);
+    whoami = null;
     $("desk").hidden = true;
     $("who").hidden = true;
     $("sign-in-panel").hidden = false;
+    document.dispatchEvent(new CustomEvent("seatkey:signed-out"));
     if (!byHand) say("Signed out: the server did not accept the token.", "error");
   }
 
-  // A token is checked by a read every role may make.
+  // A token is checked by a read every role may make, which also says who it is.
   async function checkToken() {
-    await api("GET", "/v1/licenses?limit=1");
+    return api("GET", "/v1/whoami");
   }
 
   $("sign-in").addEventListener("submit", async (event) => {
@@ -94,8 +108,7 @@
     sessionStorage.setItem(TOKEN_KEY, typed);
     $("token").value = "";
     try {
-      await checkToken();
-      signedIn("Signed in");
+      signedIn(await checkToken());
       say("Signed in.", "ok");
     } catch (e) {
       sessionStorage.removeItem(TOKEN_KEY);
@@ -310,11 +323,23 @@
     radio.addEventListener("change", showKind);
   }
 
-  // The editions are the API's own list (its OpenAPI document), not a second copy here.
+  // The API's own document: its enumerations (editions, pack sizes) are the program's tables,
+  // not a second copy here. Fetched once, for this panel and the codes panel.
+  let documentPromise = null;
+  function openapi() {
+    if (!documentPromise) {
+      documentPromise = api("GET", "/v1/openapi.json").catch((e) => {
+        documentPromise = null;  // the next caller tries again
+        throw e;
+      });
+    }
+    return documentPromise;
+  }
+
   async function loadEditions() {
     const select = $("issue-edition");
     try {
-      const doc = await api("GET", "/v1/openapi.json");
+      const doc = await openapi();
       clear(select);
       for (const name of doc.components.schemas.Edition.enum) {
         const option = document.createElement("option");
@@ -363,11 +388,16 @@
     }
   });
 
+  // --- for the other panels (codes.js) ----------------------------------------------------
+
+  window.seatkeyDesk = Object.freeze({ api, openapi, may, say, show, cell, clear, openAppliance });
+
   // --- start ------------------------------------------------------------------------------
 
   showKind();
   loadEditions();
-  if (token()) {
-    checkToken().then(() => signedIn("Signed in"), () => signOut(false));
-  }
+  // After the other scripts (defer, in order) have set up their listeners for signing in.
+  document.addEventListener("DOMContentLoaded", () => {
+    if (token()) checkToken().then(signedIn, () => signOut(false));
+  });
 })();

@@ -10,6 +10,7 @@
 #include "openapi.hpp"
 #include "responses.hpp"
 #include "routes.hpp"
+#include "seatkey/common/policy.hpp"
 #include "seatkey/keygen/issuing/rules.hpp"
 #include "seatkey/keygen/ledger/rows.hpp"
 #include "seatkey/server/api.hpp"
@@ -35,6 +36,7 @@ json names_of(const Names& names) {
 // The least role each endpoint takes, as docs/back-office.md says it: auditor reads, shop issues
 // and downloads license files, clerk voids, transfers and signs revocation lists.
 const std::map<std::string, kg::Role> kExpectedRoles = {
+    {"GET /v1/whoami", kg::Role::auditor},
     {"GET /v1/licenses", kg::Role::auditor},
     {"GET /v1/licenses/{serial}", kg::Role::auditor},
     {"POST /v1/licenses/server", kg::Role::shop},
@@ -125,7 +127,7 @@ TEST_CASE("routes: the route table and /v1/openapi.json name the same paths and 
     CHECK_MESSAGE(routed.count(d) == 1, (d + " is documented, not routed"));
   for (const std::string& r : routed)
     CHECK_MESSAGE(documented.count(r) == 1, (r + " is routed, not documented"));
-  CHECK(routed.size() == 20);
+  CHECK(routed.size() == 21);
 }
 
 TEST_CASE("routes: each path pattern and method once, every bearer route takes the role of its effect") {
@@ -154,6 +156,58 @@ TEST_CASE("roles: every role on every endpoint, through the dispatcher: 403 exac
       const bool allowed = kg::role_allows(role, effect_rule(r.effect).role);
       CHECK((answer.status == 403) == !allowed);
     }
+  }
+}
+
+TEST_CASE("pages: every page route serves its file with the strict Content-Security-Policy") {
+  Served s;
+  int pages = 0;
+  for (const Route& r : routes()) {
+    if (r.listed != Listed::page) continue;
+    CAPTURE(route_name(r));
+    ++pages;
+    const Response answer = s.request("GET", std::string(r.pattern), kg::Role::auditor, "");
+    CHECK(answer.status == 200);
+    CHECK(!answer.body.empty());
+    const std::string_view name = r.pattern.substr(1);
+    const bool script = name.size() > 3 && name.substr(name.size() - 3) == ".js";
+    CHECK(test::contains(answer.content_type, script ? "text/javascript" : "text/"));
+    bool strict = false;
+    for (const Header& h : answer.headers)
+      strict =
+          strict || (h.name == "Content-Security-Policy" && test::contains(h.value, "default-src 'self'") &&
+                     !test::contains(h.value, "unsafe-inline"));
+    CHECK(strict);
+  }
+  CHECK(pages == 6);
+  // The desk's page loads the codes panel's script after desk.js, whose helper it uses.
+  const std::string page = s.request("GET", "/", kg::Role::auditor, "").body;
+  CHECK(page.find(R"(<script src="/desk.js" defer>)") < page.find(R"(<script src="/codes.js" defer>)"));
+  CHECK(page.find(R"(<script src="/codes.js" defer>)") != std::string::npos);
+}
+
+TEST_CASE("whoami: a token gets its name, role and exactly the operations the dispatcher lets it call") {
+  Served s;
+  for (const auto& [role, token] : s.tokens) {
+    CAPTURE(kg::role_name(role));
+    const Response answer = s.request("GET", "/v1/whoami", role, "");
+    REQUIRE(answer.status == 200);
+    const json j = json::parse(answer.body);
+    CHECK(j["name"] == std::string(kg::role_name(role)));
+    CHECK(j["role"] == std::string(kg::role_name(role)));
+    std::set<std::string> listed;
+    for (const json& op : j["operations"]) listed.insert(op.get<std::string>());
+    CHECK(listed.size() == j["operations"].size());
+    for (const Route& r : routes()) {
+      if (r.credential != Credential::bearer) continue;
+      CAPTURE(route_name(r));
+      const Response tried = s.request(std::string(method_name(r.method)), target_of(r.pattern), role, "{}");
+      CHECK((listed.count(route_name(r)) == 1) == (tried.status != 403));
+    }
+    // What the desk's codes panel asks: an auditor finds codes, only a clerk makes and voids them.
+    CHECK(listed.count("GET /v1/codes") == 1);
+    CHECK(listed.count("POST /v1/codes") == (kg::role_allows(role, kg::Role::clerk) ? 1U : 0U));
+    CHECK(listed.count("POST /v1/codes/{number}/void") == listed.count("POST /v1/codes"));
   }
 }
 
@@ -216,6 +270,8 @@ TEST_CASE("openapi: the enumerations and problem types are the program's tables,
   for (const EditionRules& e : kEditions) editions.push_back(std::string(e.name));
   CHECK(schemas["Edition"]["enum"] == editions);
   CHECK(schemas["Status"]["enum"] == names_of(kg::kStatusNames));
+  CHECK(schemas["Whoami"]["properties"]["role"]["enum"] == names_of(kg::kRoleNames));
+  CHECK(schemas["PackSize"]["enum"] == json(kPackSizes));
   CHECK(schemas["Event"]["properties"]["type"]["enum"] == names_of(kg::kEventKindNames));
   CHECK(schemas["LicenseFields"]["properties"]["kind"]["enum"] == names_of(kKindNames));
   CHECK(schemas["Problem"]["properties"]["kind"]["enum"].size() == kg::kKinds.size());

@@ -34,6 +34,20 @@ expect_problem 401 unauthorized "the bearer token is not valid"
 api GET /v1/licenses "$SHOP" "" -H "Authorization: Bearer $AUDITOR"
 expect_problem 401 unauthorized "the bearer token is not valid"
 
+# Each token learns its own name, role and what that role may call (the desk's page shows only
+# those); without a token, whoami is a 401 like any other.
+api GET /v1/whoami
+expect_problem 401 unauthorized "this needs a bearer token"
+api GET /v1/whoami "$AUDITOR"
+expect_status 200
+expect_eq "$(json '[d["name"], d["role"]]')" '["erp", "auditor"]'
+expect_eq "$(json '"GET /v1/codes" in d["operations"], "POST /v1/codes" in d["operations"]')" '[true, false]'
+api GET /v1/whoami "$CLERK"
+expect_status 200
+expect_eq "$(json '[d["name"], d["role"], "POST /v1/codes/{number}/void" in d["operations"]]')" '["desk", "clerk", true]'
+api GET "/v1/whoami?role=admin" "$CLERK"
+expect_problem 400 bad-input "=this resource takes no query parameters"
+
 # Roles: each may what the ones before it may.
 order="{\"appliance\":\"$A\",\"edition\":\"free\"}"
 api POST /v1/licenses/server "$AUDITOR" "$order"
