@@ -83,9 +83,9 @@ struct Source {
     const auto other = SecretKey::generate();
     REQUIRE(other);
     (void)test::ok(ledger.keys().add(other->public_key()));
-    bearer = std::string(test::ok(ledger.tokens().create("webshop", Role::shop)).view());
-    (void)test::ok(ledger.tokens().create("old", Role::clerk));
-    (void)test::ok(ledger.tokens().revoke("old"));
+    bearer = std::string(test::ok(ledger.tokens().create("webshop", Role::shop, "test")).view());
+    (void)test::ok(ledger.tokens().create("old", Role::clerk, "test"));
+    (void)test::ok(ledger.tokens().revoke("old", "test"));
     ServerOrder s;
     s.appliance = kAppliance;
     s.edition = Edition::compact;

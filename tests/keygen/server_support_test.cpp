@@ -48,7 +48,7 @@ std::vector<std::int64_t> serials(const Listing& l) {
 TEST_CASE("api tokens: the bearer text is shown once, only its hash is stored, and it authenticates" *
           doctest::test_suite("ledger")) {
   Fixture f;
-  const SecureBuffer bearer = test::ok(f.ledger.tokens().create("webshop", Role::shop));
+  const SecureBuffer bearer = test::ok(f.ledger.tokens().create("webshop", Role::shop, "test"));
   const std::string text(bearer.view());
   CHECK(text.rfind("seatkey-api.", 0) == 0);
   CHECK(text.size() == std::string("seatkey-api.").size() + 16 + 1 + 43);
@@ -72,8 +72,8 @@ TEST_CASE("api tokens: the bearer text is shown once, only its hash is stored, a
 TEST_CASE("api tokens: a changed, truncated, foreign or revoked token does not authenticate" *
           doctest::test_suite("ledger")) {
   Fixture f;
-  const std::string text(test::ok(f.ledger.tokens().create("desk", Role::clerk)).view());
-  const std::string other(test::ok(f.ledger.tokens().create("erp", Role::auditor)).view());
+  const std::string text(test::ok(f.ledger.tokens().create("desk", Role::clerk, "test")).view());
+  const std::string other(test::ok(f.ledger.tokens().create("erp", Role::auditor, "test")).view());
   CHECK(test::ok(f.ledger.tokens().authenticate(other))->name == "erp");
   std::string changed = text;
   changed.back() = changed.back() == 'A' ? 'B' : 'A';
@@ -86,15 +86,15 @@ TEST_CASE("api tokens: a changed, truncated, foreign or revoked token does not a
   const std::string mixed = other.substr(0, other.rfind('.')) + text.substr(text.rfind('.'));
   CHECK_FALSE(test::ok(f.ledger.tokens().authenticate(mixed)));
 
-  const ApiToken revoked = test::ok(f.ledger.tokens().revoke("desk"));
+  const ApiToken revoked = test::ok(f.ledger.tokens().revoke("desk", "test"));
   CHECK(revoked.revoked_at);
   CHECK_FALSE(test::ok(f.ledger.tokens().authenticate(text)));
   CHECK(test::ok(f.ledger.tokens().authenticate(other)));
-  const auto twice = test::error_of([&] { test::ok(f.ledger.tokens().revoke("desk")); });
+  const auto twice = test::error_of([&] { test::ok(f.ledger.tokens().revoke("desk", "test")); });
   REQUIRE(twice);
   CHECK(twice->kind == Kind::refused);
   CHECK(test::contains(twice->message, "was revoked already"));
-  const auto unknown = test::error_of([&] { test::ok(f.ledger.tokens().revoke("nobody")); });
+  const auto unknown = test::error_of([&] { test::ok(f.ledger.tokens().revoke("nobody", "test")); });
   REQUIRE(unknown);
   CHECK(unknown->kind == Kind::refused);
   CHECK(test::contains(unknown->message, "has no API token named \"nobody\""));
@@ -103,20 +103,20 @@ TEST_CASE("api tokens: a changed, truncated, foreign or revoked token does not a
 TEST_CASE("api tokens: a name is never given twice, names are checked, rows are revoked, never removed" *
           doctest::test_suite("ledger")) {
   Fixture f;
-  (void)test::ok(f.ledger.tokens().create("webshop", Role::shop));
-  test::ok(f.ledger.tokens().revoke("webshop"));
-  const auto again = test::error_of(f.ledger.tokens().create("webshop", Role::admin));
+  (void)test::ok(f.ledger.tokens().create("webshop", Role::shop, "test"));
+  test::ok(f.ledger.tokens().revoke("webshop", "test"));
+  const auto again = test::error_of(f.ledger.tokens().create("webshop", Role::admin, "test"));
   REQUIRE(again);
   CHECK(again->kind == Kind::refused);
   CHECK(test::contains(again->message, "already has a revoked API token named \"webshop\""));
   for (const char* bad : {"", "tab\there",
                           "\xe2\x80\xae"
                           "evil"}) {
-    const auto e = test::error_of(f.ledger.tokens().create(bad, Role::shop));
+    const auto e = test::error_of(f.ledger.tokens().create(bad, Role::shop, "test"));
     REQUIRE(e);
     CHECK(e->kind == Kind::input);
   }
-  const auto long_name = test::error_of(f.ledger.tokens().create(std::string(65, 'n'), Role::shop));
+  const auto long_name = test::error_of(f.ledger.tokens().create(std::string(65, 'n'), Role::shop, "test"));
   REQUIRE(long_name);
   CHECK(test::contains(long_name->message, "the token name is 65 bytes, over the limit of 64"));
   CHECK(test::ok(f.ledger.tokens().all()).size() == 1);
@@ -142,7 +142,7 @@ TEST_CASE("api tokens: a name is never given twice, names are checked, rows are 
 TEST_CASE("issue: rows name the API token that wrote them, answers are recorded in the same transaction" *
           doctest::test_suite("ledger")) {
   Fixture f;
-  (void)test::ok(f.ledger.tokens().create("webshop", Role::shop));
+  (void)test::ok(f.ledger.tokens().create("webshop", Role::shop, "test"));
   KeySigner signer(f.key);
   IssueOptions options = at(kNow);
   options.written_by = "webshop";
