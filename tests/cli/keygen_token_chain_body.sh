@@ -16,7 +16,7 @@ tampered_copy() {
     "$KEYGEN" ledger copy --from "$LEDGER" --to "$url" >/dev/null 2>&1 || fail "ledger copy to $url"
     echo "$url"
   else
-    cp "$LEDGER" "$1.db" && chmod 600 "$1.db"
+    sqlite3 "$LEDGER" ".backup $1.db" && chmod 600 "$1.db"
     echo "$1.db"
   fi
 }
@@ -51,7 +51,7 @@ expect_eq "$(ledger_sql "SELECT COUNT(*) FROM token_events t JOIN api_tokens a O
 keygen ledger verify
 expect_rc 0 "ledger verify"
 expect_err "verifies: 3 links (0 licenses, 0 revocation lists, 0 events, 3 token events)"
-issued 1 issue users --appliance "$A" --users 1
+issued 1 issue server --appliance "$A" --edition vm
 expect_eq "$(ledger_sql "SELECT chain_seq FROM licenses")" 4 "(a license after the token links)"
 
 # An admin token inserted past seatkey-keygen: found, named, exit 1.
