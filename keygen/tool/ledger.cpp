@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "ledger_commands.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/io/key_file.hpp"
 #include "seatkey/keygen/ledger/audit.hpp"
 
@@ -142,7 +143,7 @@ int run_verify(const LedgerVerifyOptions& opt) {
   for (const std::string& k : r.keys_from_options)
     std::cerr << "  signing key " << k << " checked with the public key given by --public\n";
   for (const std::string& t : r.tokens_before_chain)
-    std::cerr << "  API token " << shown(t)
+    std::cerr << "  API token " << terminal_quoted(t)
               << " was created before the chain covered tokens: it has no creation link\n";
   return 0;
 }
