@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "ledger_commands.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/io/key_file.hpp"
 #include "seatkey/keygen/ledger/audit.hpp"
 
@@ -101,10 +102,14 @@ std::string count(std::int64_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-// ", 100 codes, 3 code events" when the ledger has activation codes; nothing otherwise.
+// ", 100 codes, 3 code events" when the ledger has activation codes, ", 2 token events" when
+// API tokens were created or revoked; nothing otherwise.
 std::string codes_counted(const AuditResult& r) {
-  if (r.codes == 0) return "";
-  return ", " + count(r.codes, "code", "codes") + ", " + count(r.code_events, "code event", "code events");
+  std::string out;
+  if (r.codes != 0)
+    out += ", " + count(r.codes, "code", "codes") + ", " + count(r.code_events, "code event", "code events");
+  if (r.token_events != 0) out += ", " + count(r.token_events, "token event", "token events");
+  return out;
 }
 
 int run_verify(const LedgerVerifyOptions& opt) {
@@ -137,6 +142,9 @@ int run_verify(const LedgerVerifyOptions& opt) {
   std::cerr << summary << "\n";
   for (const std::string& k : r.keys_from_options)
     std::cerr << "  signing key " << k << " checked with the public key given by --public\n";
+  for (const std::string& t : r.tokens_before_chain)
+    std::cerr << "  API token " << terminal_quoted(t)
+              << " was created before the chain covered tokens: it has no creation link\n";
   return 0;
 }
 

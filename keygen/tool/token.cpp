@@ -49,7 +49,7 @@ int run_create(const TokenCreateOptions& opt) {
   const Role role = need(parse_role_name(opt.role));
   const std::string name = need(check_token_name(opt.name));
   Ledger ledger = open_ledger(opt.ledger, Ledger::Access::read_write);
-  const SecureBuffer bearer = need(ledger.tokens().create(name, role));
+  const SecureBuffer bearer = need(ledger.tokens().create(name, role, login_name()));
   // Recorded: only now is it printed.
   const bool printed = write_stdout(bearer.view()) && write_stdout("\n");
   std::cerr << "created API token " << name_shown(name) << " (role " << role_name(role) << ") in ledger "
@@ -86,7 +86,7 @@ int run_list(const TokenListOptions& opt) {
 
 int run_revoke(const TokenRevokeOptions& opt) {
   Ledger ledger = open_ledger(opt.ledger, Ledger::Access::read_write);
-  const ApiToken token = need(ledger.tokens().revoke(opt.name));
+  const ApiToken token = need(ledger.tokens().revoke(opt.name, login_name()));
   std::cerr << "revoked API token " << name_shown(token.name) << " (role " << role_name(token.role) << ") at "
             << *token.revoked_at << "\n";
   return 0;

@@ -33,14 +33,15 @@ expect_err "19 links (12 licenses, 2 revocation lists, 5 events)"
 keygen ledger migrate
 expect_rc 0 "ledger migrate of the golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"
-expect_err "migrated ledger ledger.db from schema version 4 to 6"
-expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6
+expect_err "migrated ledger ledger.db from schema version 4 to 7"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7
 expect_eq "$(stored)" "$before" "(the golden ledger's rows after the migration)"
 keygen ledger head
 expect_eq "$(cat out)" "$GOLDEN"
 keygen ledger verify --anchor "$GOLDEN"
 expect_rc 0 "ledger verify --anchor of the migrated golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"
+expect_err 'API token "erp" was created before the chain covered tokens: it has no creation link'
 
 # What comes next is the next link, with the next serial.
 keygen issue users --appliance vm-0042 --users 1
@@ -49,4 +50,21 @@ expect_eq "$(sqlite3 "$LEDGER" "SELECT serial, chain_seq FROM licenses ORDER BY 
 keygen ledger verify --anchor "$GOLDEN"
 expect_rc 0 "ledger verify --anchor after an issue"
 expect_err "the anchor is chain position 19"
+
+# Its API tokens, from before the chain covered tokens, have no creation link and are no
+# finding; revoking one now is a link, and a token row added by hand is found.
+expect_err 'API token "webshop" was created before the chain covered tokens: it has no creation link'
+expect_eq "$(sqlite3 "$LEDGER" "SELECT name, revoked_at IS NULL FROM tokens_before_chain ORDER BY name")" \
+  "$(printf 'desk|1\nerp|0\nwebshop|1')"
+keygen token revoke --name desk
+expect_rc 0 "token revoke of a token from before the chain"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT chain_seq, type, name FROM token_events")" "21|revoke|desk"
+keygen ledger verify --anchor "$GOLDEN"
+expect_rc 0 "ledger verify after a token revocation"
+expect_err "21 links (13 licenses, 2 revocation lists, 5 events, 1 token event)"
+sqlite3 "$LEDGER" "INSERT INTO api_tokens (name, role, lookup_id, token_hash, created_at)
+  VALUES ('late', 'admin', 'BBBBBBBBBBBBBBBB', randomblob(32), '2024-06-01T12:00:00Z')"
+keygen ledger verify
+expect_rc 1 "ledger verify of a token row added by hand"
+expect_err 'API token "late" (role admin, created 2024-06-01T12:00:00Z) has no creation link in the chain'
 pass

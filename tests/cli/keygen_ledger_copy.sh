@@ -76,6 +76,8 @@ expect_eq "$(the_head "$pg")" "$head1" "(the PostgreSQL copy's head)"
 listing "$pg" >pg1.txt
 cmp -s sqlite1.txt pg1.txt || { diff sqlite1.txt pg1.txt >&2; fail "the copy lists other rows than its source"; }
 expect_eq "$(pg_sql "$pg" "SELECT COUNT(*) FROM idempotent_requests")" 1 "(stored answers copied)"
+expect_eq "$(pg_sql "$pg" "SELECT string_agg(type || ' ' || name, ',' ORDER BY chain_seq) FROM token_events")" \
+  "create desk,revoke desk,create webshop" "(token links copied)"
 
 # The copy's next serial is the one the source would give.
 cp "$LEDGER" probe.db
@@ -110,6 +112,8 @@ expect_eq "$(the_head back.db)" "$head2" "(the SQLite copy's head)"
 listing back.db >back.txt
 cmp -s pg2.txt back.txt || { diff pg2.txt back.txt >&2; fail "the copy back lists other rows than its source"; }
 expect_eq "$(sqlite3 back.db "SELECT COUNT(*) FROM idempotent_requests")" 2 "(stored answers copied back)"
+expect_eq "$(sqlite3 back.db "SELECT group_concat(type || ' ' || name, ',') FROM (SELECT * FROM token_events ORDER BY chain_seq)")" \
+  "create desk,revoke desk,create webshop,create erp" "(token links copied back)"
 expect_eq "$(sqlite3 back.db "SELECT COUNT(*) FROM signing_keys WHERE key_id = '$second_id'")" 1
 # Its next serial too.
 run env SEATKEY_KEY=dev.key "$KEYGEN" issue users --appliance "$A" --users 1 --ledger back.db </dev/null

@@ -26,15 +26,24 @@ expect_eq "$(cat out)" "$GOLDEN"
 keygen ledger migrate
 expect_rc 0 "ledger migrate of the golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"
-expect_eq "$(pg_sql "$LEDGER" 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM schema_version')" 4,5,6
+expect_eq "$(pg_sql "$LEDGER" 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM schema_version')" 4,5,6,7
 expect_eq "$(stored)" "$before" "(the golden ledger's rows after the migration)"
 keygen ledger verify --anchor "$GOLDEN"
 expect_rc 0 "ledger verify of the migrated golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"
+expect_err 'API token "desk" was created before the chain covered tokens: it has no creation link'
 
 keygen ledger copy --from "$LEDGER" --to copy.db
 expect_rc 0 "ledger copy of the golden ledger into a file"
 expect_eq "$(cat out)" "$GOLDEN"
 LEDGER=copy.db keygen ledger head
 expect_eq "$(cat out)" "$GOLDEN"
+# The copy keeps which tokens came before the chain covered tokens: revoking one there is a link.
+expect_eq "$(sqlite3 copy.db "SELECT group_concat(name, ',') FROM (SELECT name FROM tokens_before_chain ORDER BY name)")" \
+  "desk,erp,webshop"
+LEDGER=copy.db keygen token revoke --name webshop
+expect_rc 0 "token revoke on the copy"
+LEDGER=copy.db keygen ledger verify --anchor "$GOLDEN"
+expect_rc 0 "ledger verify of the copy after a token revocation"
+expect_err "1 token event"
 pass

@@ -237,7 +237,8 @@ void tamper(const std::string& location, const std::string& sql) {
   if (is_postgresql(location)) {
     // USER: the append-only triggers, not the foreign keys' (which are the system's).
     std::string off, on;
-    for (const char* table : {"licenses", "events", "signing_keys", "api_tokens", "codes", "code_events"}) {
+    for (const char* table : {"licenses", "events", "signing_keys", "api_tokens", "codes", "code_events",
+                              "token_events", "tokens_before_chain", "idempotent_requests"}) {
       off += std::string("ALTER TABLE ") + table + " DISABLE TRIGGER USER;";
       on += std::string("ALTER TABLE ") + table + " ENABLE TRIGGER USER;";
     }

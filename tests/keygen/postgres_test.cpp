@@ -83,9 +83,9 @@ struct Source {
     const auto other = SecretKey::generate();
     REQUIRE(other);
     (void)test::ok(ledger.keys().add(other->public_key()));
-    bearer = std::string(test::ok(ledger.tokens().create("webshop", Role::shop)).view());
-    (void)test::ok(ledger.tokens().create("old", Role::clerk));
-    (void)test::ok(ledger.tokens().revoke("old"));
+    bearer = std::string(test::ok(ledger.tokens().create("webshop", Role::shop, "test")).view());
+    (void)test::ok(ledger.tokens().create("old", Role::clerk, "test"));
+    (void)test::ok(ledger.tokens().revoke("old", "test"));
     ServerOrder s;
     s.appliance = kAppliance;
     s.edition = Edition::compact;
@@ -367,13 +367,14 @@ TEST_SUITE("postgresql") {
 
   TEST_CASE("database: a copy from a ledger whose chain was damaged is refused and leaves no destination") {
     Source s;
+    // Serial 2 is link 5: the three token links (two created, one revoked) come first.
     test::tamper(s.path, "UPDATE licenses SET customer = 'Beta KG' WHERE serial = 2");
     const std::string url = s.dir.new_database();
     auto e = test::error_of(test::ok(Ledger::open(s.path, Ledger::Access::read_only)).copy_to(url));
     REQUIRE(e);
     CHECK(e->kind == Kind::internal);
     CHECK_MESSAGE(test::contains(e->message,
-                                 "does not verify at position 2: its hash is not the one of its columns; "
+                                 "does not verify at position 5: its hash is not the one of its columns; "
                                  "nothing was copied"),
                   std::string(e->message));
     CHECK(test::ledger_snapshot(url, "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'") == "0|\n");

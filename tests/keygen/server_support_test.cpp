@@ -12,6 +12,7 @@
 #include "seatkey/keygen/issuing/orders.hpp"
 #include "seatkey/keygen/json.hpp"
 #include "seatkey/keygen/ledger/api_tokens.hpp"
+#include "seatkey/keygen/ledger/audit.hpp"
 #include "seatkey/keygen/queries.hpp"
 
 using namespace seatkey;
@@ -48,7 +49,7 @@ std::vector<std::int64_t> serials(const Listing& l) {
 TEST_CASE("api tokens: the bearer text is shown once, only its hash is stored, and it authenticates" *
           doctest::test_suite("ledger")) {
   Fixture f;
-  const SecureBuffer bearer = test::ok(f.ledger.tokens().create("webshop", Role::shop));
+  const SecureBuffer bearer = test::ok(f.ledger.tokens().create("webshop", Role::shop, "test"));
   const std::string text(bearer.view());
   CHECK(text.rfind("seatkey-api.", 0) == 0);
   CHECK(text.size() == std::string("seatkey-api.").size() + 16 + 1 + 43);
@@ -72,8 +73,8 @@ TEST_CASE("api tokens: the bearer text is shown once, only its hash is stored, a
 TEST_CASE("api tokens: a changed, truncated, foreign or revoked token does not authenticate" *
           doctest::test_suite("ledger")) {
   Fixture f;
-  const std::string text(test::ok(f.ledger.tokens().create("desk", Role::clerk)).view());
-  const std::string other(test::ok(f.ledger.tokens().create("erp", Role::auditor)).view());
+  const std::string text(test::ok(f.ledger.tokens().create("desk", Role::clerk, "test")).view());
+  const std::string other(test::ok(f.ledger.tokens().create("erp", Role::auditor, "test")).view());
   CHECK(test::ok(f.ledger.tokens().authenticate(other))->name == "erp");
   std::string changed = text;
   changed.back() = changed.back() == 'A' ? 'B' : 'A';
@@ -86,15 +87,15 @@ TEST_CASE("api tokens: a changed, truncated, foreign or revoked token does not a
   const std::string mixed = other.substr(0, other.rfind('.')) + text.substr(text.rfind('.'));
   CHECK_FALSE(test::ok(f.ledger.tokens().authenticate(mixed)));
 
-  const ApiToken revoked = test::ok(f.ledger.tokens().revoke("desk"));
+  const ApiToken revoked = test::ok(f.ledger.tokens().revoke("desk", "test"));
   CHECK(revoked.revoked_at);
   CHECK_FALSE(test::ok(f.ledger.tokens().authenticate(text)));
   CHECK(test::ok(f.ledger.tokens().authenticate(other)));
-  const auto twice = test::error_of([&] { test::ok(f.ledger.tokens().revoke("desk")); });
+  const auto twice = test::error_of([&] { test::ok(f.ledger.tokens().revoke("desk", "test")); });
   REQUIRE(twice);
   CHECK(twice->kind == Kind::refused);
   CHECK(test::contains(twice->message, "was revoked already"));
-  const auto unknown = test::error_of([&] { test::ok(f.ledger.tokens().revoke("nobody")); });
+  const auto unknown = test::error_of([&] { test::ok(f.ledger.tokens().revoke("nobody", "test")); });
   REQUIRE(unknown);
   CHECK(unknown->kind == Kind::refused);
   CHECK(test::contains(unknown->message, "has no API token named \"nobody\""));
@@ -103,20 +104,20 @@ TEST_CASE("api tokens: a changed, truncated, foreign or revoked token does not a
 TEST_CASE("api tokens: a name is never given twice, names are checked, rows are revoked, never removed" *
           doctest::test_suite("ledger")) {
   Fixture f;
-  (void)test::ok(f.ledger.tokens().create("webshop", Role::shop));
-  test::ok(f.ledger.tokens().revoke("webshop"));
-  const auto again = test::error_of(f.ledger.tokens().create("webshop", Role::admin));
+  (void)test::ok(f.ledger.tokens().create("webshop", Role::shop, "test"));
+  test::ok(f.ledger.tokens().revoke("webshop", "test"));
+  const auto again = test::error_of(f.ledger.tokens().create("webshop", Role::admin, "test"));
   REQUIRE(again);
   CHECK(again->kind == Kind::refused);
   CHECK(test::contains(again->message, "already has a revoked API token named \"webshop\""));
   for (const char* bad : {"", "tab\there",
                           "\xe2\x80\xae"
                           "evil"}) {
-    const auto e = test::error_of(f.ledger.tokens().create(bad, Role::shop));
+    const auto e = test::error_of(f.ledger.tokens().create(bad, Role::shop, "test"));
     REQUIRE(e);
     CHECK(e->kind == Kind::input);
   }
-  const auto long_name = test::error_of(f.ledger.tokens().create(std::string(65, 'n'), Role::shop));
+  const auto long_name = test::error_of(f.ledger.tokens().create(std::string(65, 'n'), Role::shop, "test"));
   REQUIRE(long_name);
   CHECK(test::contains(long_name->message, "the token name is 65 bytes, over the limit of 64"));
   CHECK(test::ok(f.ledger.tokens().all()).size() == 1);
@@ -142,7 +143,7 @@ TEST_CASE("api tokens: a name is never given twice, names are checked, rows are 
 TEST_CASE("issue: rows name the API token that wrote them, answers are recorded in the same transaction" *
           doctest::test_suite("ledger")) {
   Fixture f;
-  (void)test::ok(f.ledger.tokens().create("webshop", Role::shop));
+  (void)test::ok(f.ledger.tokens().create("webshop", Role::shop, "test"));
   KeySigner signer(f.key);
   IssueOptions options = at(kNow);
   options.written_by = "webshop";
@@ -284,4 +285,130 @@ TEST_CASE("orders: one order without its type, with the batch's checks and witho
     CHECK(message(R"({"appliance":"00:1a:2b:3c:4d:5e","primary":"x"})", "standby") ==
           std::string(standby->message).substr(std::string("order 1: ").size()));
   }
+}
+
+namespace {
+
+AuditResult audited(const std::string& path) {
+  const Ledger reader = test::ok(Ledger::open(path, Ledger::Access::read_only));
+  return test::ok(audit_ledger(reader));
+}
+
+void check_finds(const std::string& path, const std::string& problem) {
+  const AuditResult r = audited(path);
+  CHECK_FALSE(r.ok);
+  CHECK_MESSAGE(test::contains(r.problem, problem), r.problem);
+}
+
+// What a statement refused by the database says (empty when it was not refused).
+std::string refusal_of(const std::string& path, const std::string& sql) {
+  try {
+    test::raw_sql(path, sql);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("api tokens: creating and revoking one are links of the chain, with the row's values" *
+          doctest::test_suite("ledger")) {
+  Fixture f;
+  (void)test::ok(f.ledger.tokens().create("webshop", Role::shop, "alice"));
+  (void)test::ok(f.ledger.tokens().create("desk", Role::clerk, "alice"));
+  (void)test::ok(f.ledger.tokens().revoke("webshop", "bob"));
+  std::vector<TokenEvent> links;
+  test::ok(f.ledger.read_chain([&](const ChainLink& l) {
+    CHECK(l.type == ChainLinkType::token_event);
+    if (l.token_event) links.push_back(*l.token_event);
+    return true;
+  }));
+  REQUIRE(links.size() == 3);
+  const std::vector<ApiToken> tokens = test::ok(f.ledger.tokens().all());
+  REQUIRE(tokens.size() == 2);
+  CHECK(links[0].kind == TokenEventKind::created);
+  CHECK(links[0].name == "webshop");
+  CHECK(links[0].role == Role::shop);
+  CHECK(links[0].lookup_id == tokens[0].lookup_id);
+  CHECK(format_rfc3339(links[0].at) == tokens[0].created_at);
+  CHECK(links[0].who == "alice");
+  CHECK(links[1].name == "desk");
+  CHECK(links[2].kind == TokenEventKind::revoked);
+  CHECK(links[2].who == "bob");
+  CHECK(links[2].chain_seq == 3);
+  CHECK(std::optional<std::string>(format_rfc3339(links[2].at)) == tokens[0].revoked_at);
+  const AuditResult r = audited(f.path);
+  CHECK_MESSAGE(r.ok, r.problem);
+  CHECK(r.token_events == 3);
+  CHECK(r.head.seq == 3);
+  CHECK(r.tokens_before_chain.empty());
+  // A refused revocation writes no link.
+  CHECK(test::error_of(f.ledger.tokens().revoke("webshop", "bob"))->code == Code::token_revoked);
+  CHECK(test::ok(f.ledger.head()).seq == 3);
+}
+
+TEST_CASE("verify: an API token row written, revoked or removed past the library is named" *
+          doctest::test_suite("ledger")) {
+  Fixture f;
+  (void)test::ok(f.ledger.tokens().create("webshop", Role::shop, "alice"));
+  (void)test::ok(f.ledger.tokens().create("desk", Role::clerk, "alice"));
+  SUBCASE("an admin token inserted") {
+    test::raw_sql(
+        f.path,
+        "INSERT INTO api_tokens (name, role, lookup_id, token_hash, created_at) VALUES ('intruder', "
+        "'admin', 'AAAAAAAAAAAAAAAA', " +
+            test::sql_blob(f.path, std::string(64, 'a')) + ", '2026-01-01T00:00:00Z')");
+    check_finds(
+        f.path,
+        "API token \"intruder\" (role admin, created 2026-01-01T00:00:00Z) has no creation link in the "
+        "chain: its row was added to the api_tokens table past seatkey-keygen");
+  }
+  SUBCASE("a token revoked") {
+    test::raw_sql(f.path, "UPDATE api_tokens SET revoked_at = '2026-02-02T00:00:00Z' WHERE name = 'desk'");
+    check_finds(f.path, "API token \"desk\" (role clerk, created ");
+    check_finds(f.path, "is revoked at 2026-02-02T00:00:00Z with no revocation link in the chain");
+  }
+  SUBCASE("a token's role raised") {
+    test::tamper(f.path, "UPDATE api_tokens SET role = 'admin' WHERE name = 'webshop'");
+    check_finds(f.path, "API token \"webshop\" (role admin, created ");
+    check_finds(f.path, "has role admin, its creation link (chain position 1) shop");
+  }
+  SUBCASE("a token's row removed") {
+    test::tamper(f.path, std::string(test::is_postgresql(f.path)
+                                         ? "ALTER TABLE token_events DROP CONSTRAINT token_events_name_fkey;"
+                                         : "") +
+                             "DELETE FROM api_tokens WHERE name = 'desk'");
+    check_finds(
+        f.path,
+        "token event 2 names API token \"desk\", which the api_tokens table does not have: its row was "
+        "removed");
+  }
+  SUBCASE("a revocation link without its creation") {
+    test::tamper(f.path, "DELETE FROM token_events");
+    (void)test::ok(f.ledger.tokens().revoke("desk", "bob"));
+    check_finds(f.path, "it revokes API token \"desk\", which no link before it created");
+  }
+}
+
+TEST_CASE("stored answers: the database refuses to change or remove one" * doctest::test_suite("ledger")) {
+  Fixture f;
+  (void)test::ok(f.ledger.tokens().create("webshop", Role::shop, "alice"));
+  {
+    auto tx = test::ok(f.ledger.begin());
+    test::ok(tx.answers().record("webshop", "key-1", StoredAnswer{"hash", 201, "{\"licenses\":[]}"}));
+    test::ok(tx.commit());
+  }
+  const std::string before = test::ledger_snapshot(f.path, "SELECT * FROM idempotent_requests");
+  const std::string why = "a stored answer is given again as it was recorded: it is never changed or removed";
+  CHECK(test::contains(refusal_of(f.path, "UPDATE idempotent_requests SET status = 200"), why));
+  CHECK(
+      test::contains(refusal_of(f.path, "UPDATE idempotent_requests SET response = '{\"forged\":1}'"), why));
+  CHECK(test::contains(refusal_of(f.path, "DELETE FROM idempotent_requests"), why));
+  CHECK(test::ledger_snapshot(f.path, "SELECT * FROM idempotent_requests") == before);
+  // A new answer is still recorded.
+  auto tx = test::ok(f.ledger.begin());
+  test::ok(tx.answers().record("webshop", "key-2", StoredAnswer{"hash", 201, "{}"}));
+  test::ok(tx.commit());
+  CHECK(test::ledger_snapshot(f.path, "SELECT COUNT(*) FROM idempotent_requests") == "2|\n");
 }

@@ -72,7 +72,7 @@ struct Served {
   Served() {
     auto ledger = test::ok(kg::Ledger::create(path, key.public_key(), kg::Ledger::DevelopmentKey::allow));
     for (const kg::Role role : {kg::Role::auditor, kg::Role::shop, kg::Role::clerk, kg::Role::admin}) {
-      const auto bearer = test::ok(ledger.tokens().create(std::string(kg::role_name(role)), role));
+      const auto bearer = test::ok(ledger.tokens().create(std::string(kg::role_name(role)), role, "test"));
       tokens[role] = std::string(bearer.view());
     }
     ApiOptions options;

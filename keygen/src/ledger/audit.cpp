@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "ledger/records.hpp"
 #include "raise.hpp"
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/limits.hpp"
@@ -38,6 +39,12 @@ std::string link_name(const ChainLink& link) {
            std::string(code_event_kind_name(link.code_event->kind)) + " of code " +
            std::to_string(link.code_event->number) + ")";
   }
+  if (link.type == ChainLinkType::token_event) {
+    if (!link.token_event) return "token event " + std::to_string(link.seq);
+    return "token event " + std::to_string(link.seq) + " (" +
+           std::string(token_event_kind_name(link.token_event->kind)) + " of API token " +
+           detail::quoted(link.token_event->name) + ")";
+  }
   if (link.event) {
     return "event " + std::to_string(link.seq) + " (" + std::string(event_kind_name(link.event->kind)) +
            " of license " + std::to_string(link.event->serial) + ")";
@@ -48,6 +55,13 @@ std::string link_name(const ChainLink& link) {
 class Auditor {
  public:
   Auditor(const Ledger& ledger, const AuditOptions& options) : options_(options) {
+    if (ledger.schema_version() >= detail::kTokenChainVersion) {
+      tokens_ = detail::take(ledger.tokens().all());
+      for (ApiToken& t : detail::take(ledger.tokens().before_chain())) {
+        result_.tokens_before_chain.push_back(t.name);
+        before_chain_.emplace(t.name, std::move(t));
+      }
+    }
     for (const SigningKey& k : detail::take(ledger.keys().all())) {
       if (k.public_key) {
         auto key = PublicKey::from_paserk(*k.public_key);
@@ -103,15 +117,17 @@ class Auditor {
     result_.head = {link.seq, computed};
     if (options_.anchor && *options_.anchor == computed) result_.anchor_seq = link.seq;
     if (!link.corrupt.empty()) return fail(name + ": " + link.corrupt);
-    std::string why = link.entry   ? check_license(*link.entry)
-                      : link.event ? check_event(*link.event)
-                      : link.code  ? check_code(*link.code)
-                                   : check_code_event(*link.code_event);
+    std::string why = link.entry        ? check_license(*link.entry)
+                      : link.event      ? check_event(*link.event)
+                      : link.code       ? check_code(*link.code)
+                      : link.code_event ? check_code_event(*link.code_event)
+                                        : check_token_event(*link.token_event, link.seq);
     if (!why.empty()) return fail(name + ": " + why);
     return true;
   }
 
   AuditResult finish() {
+    if (result_.ok) check_token_rows();
     if (result_.ok && options_.anchor && !result_.anchor_seq) {
       fail("the anchor " + to_hex(*options_.anchor) + " is no link of this ledger's chain (" +
            std::to_string(result_.head.seq) + " links, head " + to_hex(result_.head.hash) +
@@ -255,14 +271,102 @@ class Auditor {
     return "";
   }
 
+  // A token is created once and revoked once, after it was created (or listed as a token from
+  // before the chain covered tokens, not revoked then).
+  std::string check_token_event(const TokenEvent& ev, std::int64_t seq) {
+    TokenLinks& links = token_links_[ev.name];
+    if (ev.kind == TokenEventKind::created) {
+      if (links.created || before_chain_.count(ev.name) != 0)
+        return "API token " + detail::quoted(ev.name) + " was created before it";
+      links.created = ev;
+      links.created_seq = seq;
+    } else {
+      const auto before = before_chain_.find(ev.name);
+      const bool listed = before != before_chain_.end() && !before->second.revoked_at;
+      if (!links.created && !listed)
+        return "it revokes API token " + detail::quoted(ev.name) + ", which no link before it created";
+      if (links.revoked) return "API token " + detail::quoted(ev.name) + " was revoked before it";
+      links.revoked = ev;
+      links.revoked_seq = seq;
+    }
+    ++result_.token_events;
+    return "";
+  }
+
+  // Each API token's row against its links: a row written past seatkey-keygen has none.
+  void check_token_rows() {
+    std::set<std::string> rows;
+    for (const ApiToken& t : tokens_) {
+      rows.insert(t.name);
+      const std::string why = check_token_row(t);
+      if (!why.empty()) {
+        fail("API token " + detail::quoted(t.name) + " (role " + std::string(role_name(t.role)) +
+             ", created " + t.created_at + ") " + why);
+        return;
+      }
+    }
+    for (const auto& [name, links] : token_links_) {
+      if (rows.count(name) != 0) continue;
+      const std::int64_t seq = links.created ? links.created_seq : links.revoked_seq;
+      fail("token event " + std::to_string(seq) + " names API token " + detail::quoted(name) +
+           ", which the api_tokens table does not have: its row was removed");
+      return;
+    }
+  }
+
+  std::string check_token_row(const ApiToken& t) const {
+    const auto found = token_links_.find(t.name);
+    const TokenLinks none;
+    const TokenLinks& links = found == token_links_.end() ? none : found->second;
+    const auto before = before_chain_.find(t.name);
+    const bool listed = before != before_chain_.end();
+    if (!links.created && !listed) {
+      return "has no creation link in the chain: its row was added to the api_tokens table past "
+             "seatkey-keygen";
+    }
+    if (links.created) {
+      const TokenEvent& c = *links.created;
+      const std::string link = " (chain position " + std::to_string(links.created_seq) + ")";
+      if (c.role != t.role)
+        return "has role " + std::string(role_name(t.role)) + ", its creation link" + link + " " +
+               std::string(role_name(c.role));
+      if (c.lookup_id != t.lookup_id) return "has another lookup ID than its creation link" + link;
+      if (format_rfc3339(c.at) != t.created_at)
+        return "was created at " + format_rfc3339(c.at) + " by its creation link" + link;
+    }
+    const std::optional<std::string> revoked_before = listed ? before->second.revoked_at : std::nullopt;
+    if (links.revoked) {
+      const std::string at = format_rfc3339(links.revoked->at);
+      if (t.revoked_at != at) {
+        return "is " + (t.revoked_at ? "revoked at " + *t.revoked_at : std::string("not revoked")) +
+               ", but its revocation link (chain position " + std::to_string(links.revoked_seq) +
+               ") revoked it at " + at + ": its revoked_at was changed past seatkey-keygen";
+      }
+    } else if (t.revoked_at && t.revoked_at != revoked_before) {
+      return "is revoked at " + *t.revoked_at +
+             " with no revocation link in the chain: its revoked_at was set past seatkey-keygen";
+    } else if (!t.revoked_at && revoked_before) {
+      return "was revoked when the chain began to cover tokens, and is not now: its revoked_at was cleared";
+    }
+    return "";
+  }
+
+  struct TokenLinks {
+    std::optional<TokenEvent> created, revoked;
+    std::int64_t created_seq = 0, revoked_seq = 0;
+  };
+
   const AuditOptions& options_;
-  AuditResult result_{true, {}, {}, 0, 0, 0, 0, 0, std::nullopt, {}};
+  AuditResult result_{true, {}, {}, 0, 0, 0, 0, 0, std::nullopt, {}, 0, {}};
   std::map<std::int64_t, CodeState> codes_;  // the codes so far
   std::map<std::string, PublicKey> keys_;
   std::map<std::string, std::string> key_problems_;
   std::map<std::int64_t, LicenseKind> written_;  // the rows so far, by serial
   std::set<std::int64_t> voided_;                // the serials events took back so far
   std::int64_t last_seq_ = 0;
+  std::vector<ApiToken> tokens_;                  // the api_tokens rows (version 7 on)
+  std::map<std::string, ApiToken> before_chain_;  // the tokens from before the chain covered them
+  std::map<std::string, TokenLinks> token_links_;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@ std::string_view link_type_name(ChainLinkType type) noexcept {
     case ChainLinkType::event: return "event";
     case ChainLinkType::code: return "code";
     case ChainLinkType::code_event: return "code_event";
+    case ChainLinkType::token_event: return "token_event";
   }
   return "?";
 }

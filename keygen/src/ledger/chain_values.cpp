@@ -13,6 +13,7 @@ std::vector<std::string_view> chain_columns(ChainLinkType type) {
     case ChainLinkType::event: add(detail::event_spec()); break;
     case ChainLinkType::code: add(detail::code_spec()); break;
     case ChainLinkType::code_event: add(detail::code_event_spec()); break;
+    case ChainLinkType::token_event: add(detail::token_event_spec()); break;
   }
   return out;
 }
@@ -39,6 +40,12 @@ ChainValues code_event_values(const CodeEvent& event, std::int64_t chain_seq) {
   CodeEvent at = event;
   at.chain_seq = chain_seq;
   return detail::chain_values(detail::code_event_spec(), at);
+}
+
+ChainValues token_event_values(const TokenEvent& event, std::int64_t chain_seq) {
+  TokenEvent at = event;
+  at.chain_seq = chain_seq;
+  return detail::chain_values(detail::token_event_spec(), at);
 }
 
 LedgerEntry reissued(const LedgerEntry& old, std::int64_t serial, const std::string& appliance) {

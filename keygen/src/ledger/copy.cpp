@@ -75,11 +75,13 @@ ChainHead copy_chain(const LedgerContext& from, LedgerContext& to) {
 }
 
 // Copies everything `from` holds (in its read transaction) into the new, empty ledger `to` (in
-// its schema transaction): signing keys and API tokens in the order they were added, every link
-// of the chain, the stored answers and the serial counter.
+// its schema transaction): signing keys and API tokens in the order they were added, the tokens
+// from before the chain covered tokens, every link of the chain, the stored answers and the serial counter.
 ChainHead copy_ledger(const LedgerContext& from, LedgerContext& to) {
   copy_plain_table(from, to, plain_table("signing_keys"));
   copy_plain_table(from, to, plain_table("api_tokens"));
+  // Before the chain: its rows may join the list only while no token link exists.
+  copy_plain_table(from, to, plain_table("tokens_before_chain"));
   const ChainHead head = copy_chain(from, to);
   copy_plain_table(from, to, plain_table("idempotent_requests"));
   to.db->keep_serials_above(from.db->next_serial() - 1);

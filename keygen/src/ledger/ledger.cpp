@@ -149,12 +149,20 @@ std::vector<LinkSource> link_sources(Database& db, int version) {
                                       &ChainLink::code_event);
                    }});
   }
+  if (version >= kTokenChainVersion) {
+    out.push_back({std::make_unique<Statement>(db, select_token_events() + " ORDER BY chain_seq"),
+                   token_event_spec().index_of("chain_seq"), [](const Statement& s) {
+                     return read_link(ChainLinkType::token_event, token_event_spec(), s, &read_token_event,
+                                      &ChainLink::token_event);
+                   }});
+  }
   return out;
 }
 
 }  // namespace
 
 std::vector<std::string_view> link_tables(int version) {
+  if (version >= kTokenChainVersion) return {"licenses", "events", "codes", "code_events", "token_events"};
   if (version >= kCodesVersion) return {"licenses", "events", "codes", "code_events"};
   return {"licenses", "events"};
 }
@@ -165,6 +173,7 @@ std::string_view link_table(ChainLinkType type) {
     case ChainLinkType::event: return "events";
     case ChainLinkType::code: return "codes";
     case ChainLinkType::code_event: return "code_events";
+    case ChainLinkType::token_event: return "token_events";
   }
   return "";
 }

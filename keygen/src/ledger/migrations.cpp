@@ -198,7 +198,8 @@ const std::vector<Lookup>& lookups() {
                                {"event_types", names_of(kEventKindNames), 5},
                                {"roles", names_of(kRoleNames), 5},
                                {"key_origins", names_of(kKeyOriginNames), 5},
-                               {"code_event_types", names_of(kCodeEventKindNames), 6}};
+                               {"code_event_types", names_of(kCodeEventKindNames), 6},
+                               {"token_event_types", names_of(kTokenEventKindNames), 7}};
   }();
   return kLookups;
 }
@@ -295,10 +296,99 @@ void fill_code_lookups(Database& db) {
   complete_lookups(db, 6);
 }
 
-// The steps after the released ones, in order; the next one is 7.
+// ---- Step 7: API tokens in the chain; stored answers fixed --------------------------------------
+
+// Creating and revoking an API token are links of the chain (token_events), written in the
+// transaction that writes the api_tokens row: a row added or revoked past seatkey-keygen has no
+// link, which `ledger verify` names. A link records the token's name, role and lookup ID and the
+// time its row took, never the hash (a copy of the ledger still grants nothing). The tokens a
+// ledger already had get no link (that would move its head): tokens_before_chain lists them, as
+// they stood, once; rows may join it only while no token link exists (a copy fills it first),
+// and none changes or leaves. A stored answer is given again as recorded: it is never changed or
+// removed (seatkey-server removes none).
+constexpr const char* kSqliteTokens7 = R"sql(
+CREATE TABLE token_event_types (name TEXT PRIMARY KEY);
+CREATE TABLE token_events (
+  chain_seq   INTEGER PRIMARY KEY CHECK (chain_seq >= 1),
+  type        TEXT NOT NULL REFERENCES token_event_types (name),
+  name        TEXT NOT NULL REFERENCES api_tokens (name),
+  role        TEXT NOT NULL REFERENCES roles (name),
+  lookup_id   TEXT NOT NULL,
+  at          TEXT NOT NULL,
+  who         TEXT NOT NULL,
+  chain_hash  BLOB NOT NULL CHECK (length(chain_hash) = 32),
+  UNIQUE (name, type)
+);
+CREATE TRIGGER token_events_no_update BEFORE UPDATE ON token_events
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER token_events_no_delete BEFORE DELETE ON token_events
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TABLE tokens_before_chain (
+  name        TEXT PRIMARY KEY REFERENCES api_tokens (name),
+  revoked_at  TEXT
+);
+INSERT INTO tokens_before_chain (name, revoked_at) SELECT name, revoked_at FROM api_tokens;
+CREATE TRIGGER tokens_before_chain_closed BEFORE INSERT ON tokens_before_chain
+  WHEN EXISTS (SELECT 1 FROM token_events)
+  BEGIN SELECT RAISE(ABORT, 'the tokens from before the chain covered tokens are listed once, by the migration'); END;
+CREATE TRIGGER tokens_before_chain_no_update BEFORE UPDATE ON tokens_before_chain
+  BEGIN SELECT RAISE(ABORT, 'the tokens from before the chain covered tokens are listed once, by the migration'); END;
+CREATE TRIGGER tokens_before_chain_no_delete BEFORE DELETE ON tokens_before_chain
+  BEGIN SELECT RAISE(ABORT, 'the tokens from before the chain covered tokens are listed once, by the migration'); END;
+CREATE TRIGGER idempotent_requests_no_update BEFORE UPDATE ON idempotent_requests
+  BEGIN SELECT RAISE(ABORT, 'a stored answer is given again as it was recorded: it is never changed or removed'); END;
+CREATE TRIGGER idempotent_requests_no_delete BEFORE DELETE ON idempotent_requests
+  BEGIN SELECT RAISE(ABORT, 'a stored answer is given again as it was recorded: it is never changed or removed'); END;
+)sql";
+
+constexpr const char* kPostgresqlTokens7 = R"sql(
+CREATE TABLE token_event_types (name TEXT PRIMARY KEY);
+CREATE TABLE token_events (
+  chain_seq   BIGINT PRIMARY KEY CHECK (chain_seq >= 1),
+  type        TEXT NOT NULL REFERENCES token_event_types (name),
+  name        TEXT NOT NULL REFERENCES api_tokens (name),
+  role        TEXT NOT NULL REFERENCES roles (name),
+  lookup_id   TEXT NOT NULL,
+  at          TEXT NOT NULL,
+  who         TEXT NOT NULL,
+  chain_hash  BYTEA NOT NULL CHECK (octet_length(chain_hash) = 32),
+  UNIQUE (name, type)
+);
+CREATE TRIGGER token_events_no_change BEFORE UPDATE OR DELETE ON token_events
+  FOR EACH ROW EXECUTE FUNCTION seatkey_append_only();
+CREATE TRIGGER token_events_no_truncate BEFORE TRUNCATE ON token_events
+  FOR EACH STATEMENT EXECUTE FUNCTION seatkey_append_only();
+CREATE TABLE tokens_before_chain (
+  name        TEXT PRIMARY KEY REFERENCES api_tokens (name),
+  revoked_at  TEXT
+);
+INSERT INTO tokens_before_chain (name, revoked_at) SELECT name, revoked_at FROM api_tokens;
+CREATE FUNCTION seatkey_tokens_before_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' AND NOT EXISTS (SELECT 1 FROM token_events) THEN RETURN NEW; END IF;
+  RAISE EXCEPTION 'the tokens from before the chain covered tokens are listed once, by the migration';
+END $$;
+CREATE TRIGGER tokens_before_chain_fixed BEFORE INSERT OR UPDATE OR DELETE ON tokens_before_chain
+  FOR EACH ROW EXECUTE FUNCTION seatkey_tokens_before_chain();
+CREATE TRIGGER tokens_before_chain_no_truncate BEFORE TRUNCATE ON tokens_before_chain
+  FOR EACH STATEMENT EXECUTE FUNCTION seatkey_tokens_before_chain();
+CREATE FUNCTION seatkey_answer_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'a stored answer is given again as it was recorded: it is never changed or removed'; END $$;
+CREATE TRIGGER idempotent_requests_fixed BEFORE UPDATE OR DELETE ON idempotent_requests
+  FOR EACH ROW EXECUTE FUNCTION seatkey_answer_fixed();
+CREATE TRIGGER idempotent_requests_no_truncate BEFORE TRUNCATE ON idempotent_requests
+  FOR EACH STATEMENT EXECUTE FUNCTION seatkey_answer_fixed();
+)sql";
+
+void fill_token_lookups(Database& db) {
+  complete_lookups(db, 7);
+}
+
+// The steps after the released ones, in order; the next one is 8.
 const std::vector<MigrationStep> kNewSteps = {
     {5, kLookups5, kLookups5, use_lookup_tables},
     {6, kSqliteCodes6, kPostgresqlCodes6, fill_code_lookups},
+    {7, kSqliteTokens7, kPostgresqlTokens7, fill_token_lookups},
 };
 
 }  // namespace

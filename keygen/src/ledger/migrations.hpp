@@ -28,7 +28,8 @@ const std::vector<MigrationStep>& released_steps();
 int latest_schema_version();
 
 // The lookup tables (editions, license_kinds, event_types, roles, key_origins and, from version
-// 6, code_event_types) hold the names of the program's tables (common/policy.hpp and keygen's):
+// 6, code_event_types; from 7, token_event_types) hold the names of the program's tables
+// (common/policy.hpp and keygen's):
 // these add the names a ledger lacks, in the caller's write transaction, to the tables a ledger
 // of `version` has. A name added to a table needs no schema step.
 bool lookups_complete(Database& db);

@@ -30,6 +30,12 @@ Result<LedgerEvent> read_event(const Statement& s);
 
 // The schema version that added the codes and their events.
 inline constexpr int kCodesVersion = 6;
+// The schema version that made API tokens' creations and revocations links of the chain.
+inline constexpr int kTokenChainVersion = 7;
+// "SELECT <the token event spec's columns>, chain_hash FROM token_events".
+std::string select_token_events();
+Result<TokenEvent> read_token_event(const Statement& s);
+
 // The tables whose rows are links of the chain in a ledger of `version`.
 std::vector<std::string_view> link_tables(int version);
 // The table of a link type's rows.

@@ -187,6 +187,30 @@ struct CodeEventTypeField {
   static ordered_json json(const CodeEvent& e) { return std::string(code_event_kind_name(e.kind)); }
 };
 
+struct TokenEventTypeField {
+  static std::optional<std::string> text(const TokenEvent& e) {
+    return std::string(token_event_kind_name(e.kind));
+  }
+  static void read(TokenEvent& e, const Statement& s, int i) {
+    const std::string stored = s.text(i);
+    const auto kind = token_event_kind_named(stored);
+    if (!kind) raise_internal("type \"" + stored + "\"");
+    e.kind = *kind;
+  }
+  static ordered_json json(const TokenEvent& e) { return std::string(token_event_kind_name(e.kind)); }
+};
+
+struct RoleField {
+  static std::optional<std::string> text(const TokenEvent& e) { return std::string(role_name(e.role)); }
+  static void read(TokenEvent& e, const Statement& s, int i) {
+    const std::string stored = s.text(i);
+    const auto role = parse_role(stored);
+    if (!role) raise_internal("role \"" + stored + "\"");
+    e.role = *role;
+  }
+  static ordered_json json(const TokenEvent& e) { return std::string(role_name(e.role)); }
+};
+
 constexpr char kIssuedAt[] = "issued_at", kUpdatesUntil[] = "updates_until", kExpires[] = "expires",
                kAt[] = "at", kValidUntil[] = "valid_until", kCreatedAt[] = "created_at";
 
@@ -258,6 +282,18 @@ constexpr std::array<Column<D>, 7> kCodeEventColumns{{
     column<ChainSeqField<&D::chain_seq>, D>("chain_seq", kInt, 6, 0, "chain_seq"),
 }};
 
+using T = TokenEvent;
+// The token_events table (version 7): an API token created or revoked, once each. In JSON order.
+constexpr std::array<Column<T>, 7> kTokenEventColumns{{
+    column<TokenEventTypeField, T>("type", kText, 7, 1, "type"),
+    column<Text<&T::name>, T>("name", kText, 7, 2, "name"),
+    column<RoleField, T>("role", kText, 7, 3, "role"),
+    column<Text<&T::lookup_id>, T>("lookup_id", kText, 7, 4, ""),
+    column<Time<&T::at, kAt>, T>("at", kText, 7, 5, "at"),
+    column<Text<&T::who>, T>("who", kText, 7, 6, "who"),
+    column<ChainSeqField<&T::chain_seq>, T>("chain_seq", kInt, 7, 0, "chain_seq"),
+}};
+
 // Each position 0 to n-1 taken by exactly one column.
 template <class Row, std::size_t N>
 constexpr bool chain_positions_complete(const std::array<Column<Row>, N>& columns) {
@@ -273,11 +309,14 @@ static_assert(chain_positions_complete(kEventColumns), "every event column has i
 static_assert(chain_positions_complete(kCodeColumns), "every code column has its own chain position");
 static_assert(chain_positions_complete(kCodeEventColumns),
               "every code event column has its own chain position");
+static_assert(chain_positions_complete(kTokenEventColumns),
+              "every token event column has its own chain position");
 
 const TableSpec<E> kLicenses{"licenses", kLicenseColumns.data(), kLicenseColumns.size()};
 const TableSpec<V> kEvents{"events", kEventColumns.data(), kEventColumns.size()};
 const TableSpec<C> kCodes{"codes", kCodeColumns.data(), kCodeColumns.size()};
 const TableSpec<D> kCodeEvents{"code_events", kCodeEventColumns.data(), kCodeEventColumns.size()};
+const TableSpec<T> kTokenEvents{"token_events", kTokenEventColumns.data(), kTokenEventColumns.size()};
 
 // The optional columns at the end of the canonical order (chain_when_set) count up to the last
 // of them that is set: a row that sets none has the bytes it had before they existed, and no
@@ -325,6 +364,9 @@ const TableSpec<CodeRow>& code_spec() {
 const TableSpec<CodeEvent>& code_event_spec() {
   return kCodeEvents;
 }
+const TableSpec<TokenEvent>& token_event_spec() {
+  return kTokenEvents;
+}
 
 bool is_integer_link_column(ChainLinkType type, std::string_view name) {
   switch (type) {
@@ -332,6 +374,7 @@ bool is_integer_link_column(ChainLinkType type, std::string_view name) {
     case ChainLinkType::event: return is_integer_column(event_spec(), name);
     case ChainLinkType::code: return is_integer_column(code_spec(), name);
     case ChainLinkType::code_event: return is_integer_column(code_event_spec(), name);
+    case ChainLinkType::token_event: return is_integer_column(token_event_spec(), name);
   }
   return false;
 }
@@ -408,6 +451,7 @@ SEATKEY_SPEC_FUNCTIONS(LedgerEntry)
 SEATKEY_SPEC_FUNCTIONS(LedgerEvent)
 SEATKEY_SPEC_FUNCTIONS(CodeRow)
 SEATKEY_SPEC_FUNCTIONS(CodeEvent)
+SEATKEY_SPEC_FUNCTIONS(TokenEvent)
 #undef SEATKEY_SPEC_FUNCTIONS
 
 const std::vector<PlainTable>& plain_tables() {
@@ -423,6 +467,7 @@ const std::vector<PlainTable>& plain_tables() {
         {"created_at", kText},
         {"revoked_at", kText}},
        ""},
+      {"tokens_before_chain", {{"name", kText}, {"revoked_at", kText}}, "name"},
       {"idempotent_requests",
        {{"token_name", kText},
         {"idempotency_key", kText},

@@ -61,6 +61,7 @@ const TableSpec<LedgerEntry>& license_spec();
 const TableSpec<LedgerEvent>& event_spec();
 const TableSpec<CodeRow>& code_spec();
 const TableSpec<CodeEvent>& code_event_spec();
+const TableSpec<TokenEvent>& token_event_spec();
 // Whether a column of a link type is an integer (bound as one).
 bool is_integer_link_column(ChainLinkType type, std::string_view name);
 

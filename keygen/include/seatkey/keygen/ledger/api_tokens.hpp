@@ -40,6 +40,7 @@ constexpr bool role_allows(Role held, Role needed) {
 struct ApiToken {
   std::string name;
   Role role = Role::auditor;
+  std::string lookup_id;                  // the bearer's ID: what finds the row (not secret)
   std::string created_at;                 // RFC 3339
   std::optional<std::string> revoked_at;  // RFC 3339
 };

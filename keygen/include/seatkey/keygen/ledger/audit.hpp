@@ -36,6 +36,10 @@ struct AuditResult {
   std::int64_t code_events = 0;                // codes redeemed or voided
   std::optional<std::int64_t> anchor_seq;      // the anchor's position in the chain
   std::vector<std::string> keys_from_options;  // signing keys checked with a key of `public_keys`
+  std::int64_t token_events = 0;               // API tokens created or revoked
+  // The API tokens the ledger had when the chain began to cover tokens (schema version 7): they
+  // have no creation link, and are no finding.
+  std::vector<std::string> tokens_before_chain;
 };
 
 // An input error for a ledger from before the chain (naming `ledger migrate`), another error

@@ -21,6 +21,7 @@ struct LedgerEntry;
 struct LedgerEvent;
 struct CodeRow;
 struct CodeEvent;
+struct TokenEvent;
 
 using ChainHash = std::array<unsigned char, 32>;
 
@@ -30,8 +31,8 @@ struct ChainHead {
   ChainHash hash{};
 };
 
-enum class ChainLinkType { license, event, code, code_event };
-// "license", "event", "code", "code_event"
+enum class ChainLinkType { license, event, code, code_event, token_event };
+// "license", "event", "code", "code_event", "token_event"
 std::string_view link_type_name(ChainLinkType type) noexcept;
 
 // The columns of each link type in canonical order (they are also the ledger's column names;
@@ -54,6 +55,7 @@ ChainValues license_values(const LedgerEntry& entry, std::int64_t chain_seq);
 ChainValues event_values(const LedgerEvent& event, std::int64_t chain_seq);
 ChainValues code_values(const CodeRow& code, std::int64_t chain_seq);
 ChainValues code_event_values(const CodeEvent& event, std::int64_t chain_seq);
+ChainValues token_event_values(const TokenEvent& event, std::int64_t chain_seq);
 
 // Lower-case hex, 64 characters; and back (nullopt unless exactly 64 hex digits).
 std::string to_hex(const ChainHash& hash);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "seatkey/common/policy.hpp"
+#include "seatkey/keygen/ledger/api_tokens.hpp"
 #include "seatkey/keygen/ledger/chain.hpp"
 
 namespace seatkey::keygen {
@@ -147,18 +148,45 @@ struct CodeCounts {
   std::int64_t open = 0;
 };
 
+// What happened to an API token (schema version 7 on): created, or revoked (once). Each is a
+// link of the chain, written in the transaction that changes the api_tokens row.
+enum class TokenEventKind { created, revoked };
+inline constexpr std::array<std::string_view, 2> kTokenEventKindNames{{"create", "revoke"}};
+constexpr std::string_view token_event_kind_name(TokenEventKind k) {
+  return kTokenEventKindNames[static_cast<std::size_t>(k)];
+}
+inline std::optional<TokenEventKind> token_event_kind_named(std::string_view name) {
+  for (std::size_t i = 0; i < kTokenEventKindNames.size(); ++i) {
+    if (kTokenEventKindNames[i] == name) return static_cast<TokenEventKind>(i);
+  }
+  return std::nullopt;
+}
+
+// A token's row as the link records it: its name, role and lookup ID (never its hash), and the
+// time the row took (its created_at or revoked_at).
+struct TokenEvent {
+  TokenEventKind kind = TokenEventKind::created;
+  std::string name;
+  Role role = Role::auditor;
+  std::string lookup_id;
+  UnixTime at = 0;
+  std::string who;             // who created or revoked it (the login name)
+  std::int64_t chain_seq = 0;  // set by the ledger when read
+};
+
 // One link of the hash chain as stored, for `ledger verify`: its columns as text, what they
 // read as, and the hash stored with it.
 struct ChainLink {
   ChainLinkType type = ChainLinkType::license;
-  std::int64_t seq = 0;                 // chain_seq as stored
-  std::optional<ChainHash> stored;      // chain_hash as stored (nullopt: not 32 bytes)
-  ChainValues values;                   // canonical order (chain.hpp)
-  std::optional<LedgerEntry> entry;     // a license row that reads
-  std::optional<LedgerEvent> event;     // an event that reads
-  std::optional<CodeRow> code;          // a code row that reads
-  std::optional<CodeEvent> code_event;  // a code's event that reads
-  std::string corrupt;                  // why the row does not read (neither is set)
+  std::int64_t seq = 0;                   // chain_seq as stored
+  std::optional<ChainHash> stored;        // chain_hash as stored (nullopt: not 32 bytes)
+  ChainValues values;                     // canonical order (chain.hpp)
+  std::optional<LedgerEntry> entry;       // a license row that reads
+  std::optional<LedgerEvent> event;       // an event that reads
+  std::optional<CodeRow> code;            // a code row that reads
+  std::optional<CodeEvent> code_event;    // a code's event that reads
+  std::optional<TokenEvent> token_event;  // an API token's creation or revocation that reads
+  std::string corrupt;                    // why the row does not read (neither is set)
 };
 
 // The development key in keys/ (keys/development.secret), whose secret everyone has:

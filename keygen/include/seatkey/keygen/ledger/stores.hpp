@@ -138,11 +138,16 @@ class TokenStore {
 
   // Records a new token for `name` (check_token_name) and returns its bearer text, which the
   // ledger does not keep: the caller shows it once. Refused (token_name_taken) when a token of
-  // that name exists, also a revoked one: rows name the token that wrote them.
-  Result<SecureBuffer> create(const std::string& name, Role role);
+  // that name exists, also a revoked one: rows name the token that wrote them. The creation is
+  // a link of the chain that records `who` made it.
+  Result<SecureBuffer> create(const std::string& name, Role role, const std::string& who);
   Result<std::vector<ApiToken>> all() const;
+  // The tokens a ledger had when it was migrated to the schema version that chains them, as
+  // they stood then (name and revoked_at): they have no creation link.
+  Result<std::vector<ApiToken>> before_chain() const;
   // Refused when there is no such token (no_such_token) or it is revoked already (token_revoked).
-  Result<ApiToken> revoke(const std::string& name);
+  // The revocation is a link of the chain that records `who` revoked it.
+  Result<ApiToken> revoke(const std::string& name, const std::string& who);
   // The unrevoked token whose bearer text this is (hashes compared in constant time), or nullopt.
   Result<std::optional<ApiToken>> authenticate(std::string_view bearer) const;
 
