@@ -6,7 +6,6 @@
 . "$SOURCE_DIR/tests/cli/pg_lib.sh"
 dev_key
 LEDGER=$(pg_new_database) || exit 1
-"$KEYGEN" ledger init --ledger "$LEDGER" --key dev.key --allow-development-key >/dev/null 2>&1 </dev/null ||
-  fail "ledger init --ledger $LEDGER"
+init_ledger
 . "$SOURCE_DIR/tests/cli/keygen_token_chain_body.sh"
 pass
