@@ -6,15 +6,7 @@
 # into the page, its license file downloaded and checked with seatkey-verify; a license key
 # with a typo named by its group. The ledger then verifies, the code redeemed once.
 # Expects KEYGEN, VERIFY, SERVER, SOURCE_DIR, NODE and CHROMIUM (empty: not found).
-. "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
-
-if [ -z "${CHROMIUM:-}" ] || ! [ -x "$CHROMIUM" ]; then
-  echo "SKIP: no Chromium (scripts/setup.sh installs Debian's chromium package)"
-  exit 77
-fi
-modules="$SOURCE_DIR/tests/web/node_modules"
-[ -d "$modules/puppeteer-core" ] ||
-  fail "puppeteer-core is not installed in $modules: run scripts/setup.sh (npm ci from tests/web/package-lock.json)"
+. "$SOURCE_DIR/tests/web/lib.sh"
 
 dev_key
 init_ledger
@@ -27,20 +19,10 @@ run "$VERIFY" request --appliance 00:1a:2b:3c:4d:5e --code "$code"
 expect_rc 0 "seatkey-verify request"
 request=$(grep '^SKR1-' out)
 
-"$SERVER" --ledger "$LEDGER" --key dev.key --listen 127.0.0.1:0 >server.out 2>server.log </dev/null &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
-url=""
-for _ in $(seq 100); do
-  url=$(sed -n 's/.*listening on \(http:\/\/[^ ]*\).*/\1/p' server.log)
-  [ -n "$url" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat server.log >&2; fail "seatkey-server did not start"; }
-  sleep 0.1
-done
-[ -n "$url" ] || { cat server.log >&2; fail "seatkey-server never said where it listens"; }
+start_server
 
 mkdir browser
-run env ACTIVATE_URL="${url%/}" ACTIVATE_REQUEST="$request" ACTIVATE_CODE="$typo" ACTIVATE_APPLIANCE=001A2B3C4D5E \
+run env ACTIVATE_URL="${URL%/}" ACTIVATE_REQUEST="$request" ACTIVATE_CODE="$typo" ACTIVATE_APPLIANCE=001A2B3C4D5E \
   CHROMIUM="$CHROMIUM" WORK_DIR="$PWD/browser" NODE_PATH="$modules" "$NODE" "$SOURCE_DIR/tests/web/activate_walkthrough.js"
 cat out
 [ "$RC" -eq 0 ] || { cat err >&2; tail -20 server.log >&2; fail "the walk-through failed"; }

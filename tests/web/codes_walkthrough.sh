@@ -8,15 +8,7 @@
 # and its chain verifies.
 # Expects KEYGEN, VERIFY, SERVER, SOURCE_DIR, NODE and CHROMIUM (empty: not found) in the
 # environment; puppeteer-core in tests/web/node_modules (scripts/setup.sh installs both).
-. "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
-
-if [ -z "${CHROMIUM:-}" ] || ! [ -x "$CHROMIUM" ]; then
-  echo "SKIP: no Chromium (scripts/setup.sh installs Debian's chromium package)"
-  exit 77
-fi
-modules="$SOURCE_DIR/tests/web/node_modules"
-[ -d "$modules/puppeteer-core" ] ||
-  fail "puppeteer-core is not installed in $modules: run scripts/setup.sh (npm ci from tests/web/package-lock.json)"
+. "$SOURCE_DIR/tests/web/lib.sh"
 
 dev_key
 init_ledger
@@ -29,25 +21,14 @@ auditor_token=$(cat out)
 keygen code new --count 60 --item users:1 --reseller "Bulk GmbH"
 expect_rc 0 "code new (60 for paging)"
 
-"$SERVER" --ledger "$LEDGER" --key dev.key --listen 127.0.0.1:0 >server.out 2>server.log </dev/null &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
-url=""
-for _ in $(seq 100); do
-  url=$(sed -n 's/.*listening on \(http:\/\/[^ ]*\).*/\1/p' server.log)
-  [ -n "$url" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat server.log >&2; fail "seatkey-server did not start"; }
-  sleep 0.1
-done
-[ -n "$url" ] || { cat server.log >&2; fail "seatkey-server never said where it listens"; }
+start_server
 
 mkdir browser
-run env TZ=Europe/Berlin DESK_URL="${url%/}" CLERK_TOKEN="$clerk_token" AUDITOR_TOKEN="$auditor_token" CHROMIUM="$CHROMIUM" \
+run env TZ=Europe/Berlin DESK_URL="${URL%/}" CLERK_TOKEN="$clerk_token" AUDITOR_TOKEN="$auditor_token" CHROMIUM="$CHROMIUM" \
   WORK_DIR="$PWD/browser" NODE_PATH="$modules" "$NODE" "$SOURCE_DIR/tests/web/codes_walkthrough.js"
 cat out
 [ "$RC" -eq 0 ] || { cat err >&2; echo "--- server log:" >&2; tail -20 server.log >&2; fail "the walk-through failed"; }
-kill "$server_pid"
-wait "$server_pid" 2>/dev/null
+stop_server
 
 # The page's CSV and the command line's, for a batch of the same items, reseller and order: the
 # same columns after the number and the code, down to the quoting and the formula guard.

@@ -7,15 +7,7 @@
 # exactly what the page issued, voided and transferred (and its chain verifies).
 # Expects KEYGEN, VERIFY, SERVER, SOURCE_DIR, NODE and CHROMIUM (empty: not found) in the
 # environment; puppeteer-core in tests/web/node_modules (scripts/setup.sh installs both).
-. "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
-
-if [ -z "${CHROMIUM:-}" ] || ! [ -x "$CHROMIUM" ]; then
-  echo "SKIP: no Chromium (scripts/setup.sh installs Debian's chromium package)"
-  exit 77
-fi
-modules="$SOURCE_DIR/tests/web/node_modules"
-[ -d "$modules/puppeteer-core" ] ||
-  fail "puppeteer-core is not installed in $modules: run scripts/setup.sh (npm ci from tests/web/package-lock.json)"
+. "$SOURCE_DIR/tests/web/lib.sh"
 
 dev_key
 init_ledger
@@ -24,21 +16,10 @@ expect_rc 0 "token create"
 clerk_token=$(cat out)
 
 # The server on a free port; its log says where it listens.
-"$SERVER" --ledger "$LEDGER" --key dev.key --listen 127.0.0.1:0 >server.out 2>server.log </dev/null &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
-url=""
-for _ in $(seq 100); do
-  url=$(sed -n 's/.*listening on \(http:\/\/[^ ]*\).*/\1/p' server.log)
-  [ -n "$url" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat server.log >&2; fail "seatkey-server did not start"; }
-  sleep 0.1
-done
-[ -n "$url" ] || { cat server.log >&2; fail "seatkey-server never said where it listens"; }
-url=${url%/}
+start_server
 
 mkdir browser
-run env DESK_URL="$url" DESK_TOKEN="$clerk_token" CHROMIUM="$CHROMIUM" WORK_DIR="$PWD/browser" \
+run env DESK_URL="${URL%/}" DESK_TOKEN="$clerk_token" CHROMIUM="$CHROMIUM" WORK_DIR="$PWD/browser" \
   NODE_PATH="$modules" "$NODE" "$SOURCE_DIR/tests/web/desk_walkthrough.js"
 cat out
 [ "$RC" -eq 0 ] || { echo "--- server log:" >&2; tail -20 server.log >&2; fail "the walk-through failed"; }
