@@ -216,6 +216,22 @@ std::optional<Error> check_license_values(const License& l) {
   return std::nullopt;
 }
 
+bool names_serial(const PackedStrings& serials, std::string_view serial) noexcept {
+  std::size_t low = 0;
+  std::size_t high = serials.size();
+  while (low < high) {
+    const std::size_t mid = low + (high - low) / 2;
+    const int c = compare_serials(serials[mid], serial);
+    if (c == 0) return true;
+    if (c < 0) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return false;
+}
+
 std::optional<Error> check_revocation_list_values(const RevocationList& r) {
   if (auto e = check_issuer_and_serial(r.issuer, r.serial)) return *e;
   if (r.seq < 1 || r.seq > kMaxRevocationSeq) {
@@ -227,8 +243,8 @@ std::optional<Error> check_revocation_list_values(const RevocationList& r) {
     }
     // Serials only from here on: safe to quote.
     if (i > 0 && compare_serials(r.revoked[i - 1], r.revoked[i]) >= 0) {
-      return invalid("claim \"revoked\" must list each serial once, in order: \"" + r.revoked[i] +
-                     "\" follows \"" + r.revoked[i - 1] + "\"");
+      return invalid("claim \"revoked\" must list each serial once, in order: \"" +
+                     std::string(r.revoked[i]) + "\" follows \"" + std::string(r.revoked[i - 1]) + "\"");
     }
   }
   return std::nullopt;

@@ -13,7 +13,9 @@ using Json = nlohmann::json;
 
 class ObjectScanner final : public nlohmann::json_sax<Json> {
  public:
-  explicit ObjectScanner(std::vector<JsonMember>* members) : members_(members) {}
+  // `text_size`: the size of the JSON text, which bounds what an array's strings can hold.
+  ObjectScanner(std::vector<JsonMember>* members, std::size_t text_size)
+      : members_(members), text_size_(text_size) {}
 
   // Why the scan failed, once it has.
   const std::string& problem() const { return problem_; }
@@ -42,6 +44,7 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
     if (top_level_value()) members_->back().string = std::move(v);
     if (in_top_level_array()) {
       if (array_text_.size() + v.size() > UINT32_MAX) return fail("an array over 4 GiB");
+      if (array_ends_.empty()) reserve_array();
       array_text_ += v;
       array_ends_.push_back(static_cast<std::uint32_t>(array_text_.size()));
     }
@@ -106,20 +109,19 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
     stack_.pop_back();
     return true;
   }
-  // A root member's array of strings is gathered as one text and its ends, then becomes the
-  // member's strings at once: a revocation list's 20,000 serials grown one by one would copy
-  // the strings (32 bytes each) into fresh memory at every doubling, and on a small appliance
-  // that memory is most of the list's cost.
+  // A root member's array of strings is gathered as one text and its ends, which become the
+  // member's PackedStrings as they are. Both are reserved for the most the rest of the JSON text
+  // can hold (a string takes at least 3 bytes of it, `"",`): the memory is only touched as it
+  // fills, where growing by doubling would copy a 20,000-serial list into fresh pages again
+  // and again, and on an appliance those first touches are most of the list's cost.
+  void reserve_array() {
+    array_text_.reserve(text_size_);
+    array_ends_.reserve(text_size_ / 3 + 1);
+  }
   void take_array_strings() {
-    std::vector<std::string>& strings = members_->back().strings;
-    strings.reserve(array_ends_.size());
-    std::size_t begin = 0;
-    for (std::uint32_t end : array_ends_) {
-      strings.emplace_back(array_text_, begin, end - begin);
-      begin = end;
-    }
-    array_text_.clear();
-    array_ends_.clear();
+    members_->back().strings = PackedStrings(std::move(array_text_), std::move(array_ends_));
+    array_text_ = std::string();
+    array_ends_ = std::vector<std::uint32_t>();
   }
   bool fail(std::string problem) {
     problem_ = std::move(problem);
@@ -127,6 +129,7 @@ class ObjectScanner final : public nlohmann::json_sax<Json> {
   }
 
   std::vector<JsonMember>* members_;
+  std::size_t text_size_;
   std::string problem_;
   std::vector<bool> stack_;                // the open containers, innermost last: true for an object
   std::string array_text_;                 // the strings of the root member's array being read, joined
@@ -154,7 +157,7 @@ Result<std::vector<JsonMember>> scan_json_object(std::string_view text) {
   if (std::string nul = nul_byte_in(text); !nul.empty())
     return make_error(Errc::malformed, "not valid JSON: " + nul);
   std::vector<JsonMember> members;
-  ObjectScanner scanner(&members);
+  ObjectScanner scanner(&members, text.size());
   bool ok = false;
   try {
     ok = Json::sax_parse(text.begin(), text.end(), &scanner, nlohmann::detail::input_format_t::json, true);

@@ -119,7 +119,7 @@ ordered_json revocation_list_json(const RevocationListRecord& list, bool newest)
   j["serial"] = list.entry.serial;
   j["issued_at"] = format_rfc3339(list.entry.issued_at);
   j["status"] = newest ? "active" : "superseded";
-  j["revoked"] = list.claims.revoked;
+  j["revoked"] = list.claims.revoked.to_strings();
   j["issuer"] = list.entry.issuer;
   j["key_id"] = list.entry.key_id;
   j["written_by"] = or_null(list.entry.written_by);

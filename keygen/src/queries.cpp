@@ -115,9 +115,7 @@ std::optional<LicenseRecord> record_of(const Ledger& ledger, std::int64_t serial
       r.events = detail::take(ledger.events().of_license(serial));
       const std::string text = std::to_string(serial);
       for (const RevocationListRecord& list : detail::take(revocation_lists(ledger))) {
-        if (std::binary_search(
-                list.claims.revoked.begin(), list.claims.revoked.end(), text,
-                [](const std::string& a, const std::string& b) { return compare_serials(a, b) < 0; })) {
+        if (names_serial(list.claims.revoked, text)) {
           r.revoked_by.push_back(list.entry.serial);
         }
       }

@@ -180,7 +180,7 @@ void show_list_fields(const LicenseRecord& record, ShowText& t) {
   t.field("seq", std::to_string(record.entry.revocation_seq.value_or(0)));
   std::string revoked;
   if (record.revocation) {
-    for (const std::string& r : record.revocation->revoked) revoked += (revoked.empty() ? "" : " ") + r;
+    for (std::string_view r : record.revocation->revoked) (revoked += revoked.empty() ? "" : " ") += r;
   }
   t.field("revoked", revoked.empty() ? "-" : revoked);
 }

@@ -46,7 +46,8 @@ std::string lists_text(const std::vector<RevocationListRecord>& lists) {
   const RevocationList& newest = lists.back().claims;
   constexpr std::size_t kShown = 40;
   std::string serials;
-  for (std::size_t i = 0; i < newest.revoked.size() && i < kShown; ++i) serials += " " + newest.revoked[i];
+  for (std::size_t i = 0; i < newest.revoked.size() && i < kShown; ++i)
+    serials += " " + std::string(newest.revoked[i]);
   if (newest.revoked.size() > kShown) {
     serials += " and " + std::to_string(newest.revoked.size() - kShown) + " more (--json lists them)";
   }

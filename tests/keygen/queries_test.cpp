@@ -130,7 +130,7 @@ TEST_CASE("ledger show: a license's events, what replaced it, its re-issue and t
   REQUIRE(r);
   CHECK(r->status == "active");
   REQUIRE(r->revocation);
-  CHECK(r->revocation->revoked == std::vector<std::string>{"3", "8", "9"});
+  CHECK(r->revocation->revoked.to_strings() == std::vector<std::string>{"3", "8", "9"});
   CHECK_FALSE(test::ok(show_license(d.ledger, 99, kNow)));
 }
 

@@ -785,7 +785,7 @@ TEST_CASE("options - a revocation list set beside the built-in one is a floor un
     list.serial = serial;
     list.issued_at = at("2026-11-20T09:00:00Z");
     list.seq = seq;
-    list.revoked = std::move(revoked);
+    for (const std::string& s : revoked) list.revoked.push_back(s);
     return sign_payload(seatkey::to_payload_json(list));
   };
   Options options;

@@ -218,7 +218,7 @@ TEST_CASE("claims: a revocation list parses into its seq and its serials, and ro
   CHECK(r.serial == "2001");
   CHECK(r.issued_at == 1795860000);
   CHECK(r.seq == 3);
-  CHECK(r.revoked == std::vector<std::string>{"2", "17", "101"});
+  CHECK(r.revoked.to_strings() == std::vector<std::string>{"2", "17", "101"});
   const std::string json = to_payload_json(*c);
   CHECK(json == kRevocation);
   auto again = parse_token_claims(json);
@@ -419,4 +419,27 @@ TEST_CASE("claims: a code number that is not a positive integer, or on a kind wi
   CHECK(r.error().message == "claim \"code\" must be an integer from 1 to 9007199254740991");
   l.code = 7;
   CHECK(validate_license(l));
+}
+
+TEST_CASE("a revocation list's serials: packed, in order, found by names_serial()") {
+  const std::string payload =
+      R"({"iss":"Vendor","jti":"9","iat":"2026-12-01T00:00:00Z","kind":"revocation","seq":2,)"
+      R"("revoked":["A-7","B-10","2","17","101"]})";
+  auto claims = parse_token_claims(payload);
+  REQUIRE_MESSAGE(claims, claims.error().message);
+  const auto& list = std::get<RevocationList>(*claims);
+  REQUIRE(list.revoked.size() == 5);
+  CHECK(list.revoked[0] == "A-7");
+  CHECK(list.revoked[4] == "101");
+  std::vector<std::string> seen;
+  for (std::string_view s : list.revoked) seen.emplace_back(s);
+  CHECK(seen == list.revoked.to_strings());
+  // compare_serials() order: other serials, then numbers by value.
+  for (const char* named : {"2", "17", "101", "A-7", "B-10"}) CHECK(names_serial(list.revoked, named));
+  for (const char* other : {"1", "3", "017", "18", "100", "1011", "A-70", "B-1", "", "a-7"}) {
+    CHECK_FALSE(names_serial(list.revoked, other));
+  }
+  CHECK_FALSE(names_serial(PackedStrings{}, "2"));
+  CHECK(PackedStrings{"2", "17"} == PackedStrings{"2", "17"});
+  CHECK(PackedStrings{"2", "17"} != PackedStrings{"21", "7"});
 }

@@ -22,7 +22,7 @@ std::string revocation(std::string serial, std::int64_t seq, std::vector<std::st
   list.seq = seq;
   std::sort(revoked.begin(), revoked.end(),
             [](const std::string& a, const std::string& b) { return compare_serials(a, b) < 0; });
-  list.revoked = std::move(revoked);
+  for (const std::string& s : revoked) list.revoked.push_back(s);
   return sign_payload(to_payload_json(list), key);
 }
 

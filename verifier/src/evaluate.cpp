@@ -225,7 +225,7 @@ void add_list(std::size_t i, seatkey::RevocationList list, const TokenCheck& c, 
               Candidates* out) {
   out->lists.push_back(ListCandidate{i, list.seq, list.issued_at, c.serial, list.revoked.size()});
   const std::size_t k = out->lists.size() - 1;
-  const auto keep_as_floor = [&](std::size_t list_index, std::vector<std::string> serials) {
+  const auto keep_as_floor = [&](std::size_t list_index, seatkey::PackedStrings serials) {
     if (!tokens.from_context(out->lists[list_index].token)) return;
     out->floor_lists.push_back(list_index);
     out->revoked.floors.push_back(std::move(serials));
@@ -240,9 +240,10 @@ void add_list(std::size_t i, seatkey::RevocationList list, const TokenCheck& c, 
 }
 
 // The number of serials of a floor that the applicable list leaves out.
-std::size_t floor_adds(const std::vector<std::string>& floor, const std::vector<std::string>& applicable) {
-  return static_cast<std::size_t>(std::count_if(
-      floor.begin(), floor.end(), [&](const std::string& s) { return !detail::is_revoked(applicable, s); }));
+std::size_t floor_adds(const seatkey::PackedStrings& floor, const seatkey::PackedStrings& applicable) {
+  std::size_t adds = 0;
+  for (std::size_t i = 0; i < floor.size(); ++i) adds += seatkey::names_serial(applicable, floor[i]) ? 0 : 1;
+  return adds;
 }
 
 // Drops the floors that name nothing the applicable list leaves out: a newer list names every
@@ -447,9 +448,9 @@ std::string ruling_message(const seatkey::Outcome& outcome, const Candidates& ca
     case RuleReason::revoked: {
       // The applicable list, or else the floor that names it.
       std::size_t list = *candidates.applicable;
-      if (!detail::is_revoked(candidates.revoked.applicable, l.serial)) {
+      if (!seatkey::names_serial(candidates.revoked.applicable, l.serial)) {
         for (std::size_t f = 0; f < candidates.floor_lists.size(); ++f) {
-          if (detail::is_revoked(candidates.revoked.floors[f], l.serial)) {
+          if (seatkey::names_serial(candidates.revoked.floors[f], l.serial)) {
             list = candidates.floor_lists[f];
             break;
           }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "seatkey/common/claims.hpp"
 #include "seatkey/common/paserk.hpp"
 #include "seatkey/common/policy.hpp"
 #include "seatkey/common/result.hpp"
@@ -49,28 +50,19 @@ extern const std::size_t kBuiltInTrustedKeyCount;
 // none.
 extern const std::string_view kBuiltInRevocationList;
 
-// Whether `serial` is in `revoked`, a revocation list's serials in compare_serials() order
-// (the claims parser refuses a list out of that order): a binary search.
-inline bool is_revoked(const std::vector<std::string>& revoked, std::string_view serial) noexcept {
-  auto it = std::lower_bound(
-      revoked.begin(), revoked.end(), serial,
-      [](const std::string& a, std::string_view b) { return seatkey::compare_serials(a, b) < 0; });
-  return it != revoked.end() && seatkey::compare_serials(*it, serial) == 0;
-}
-
 // The serials revoked for an evaluation: those of the revocation list that applies (the one
 // with the highest seq), and those of the lists the program gives (built in, or through the
 // API instead) that it leaves out. A list the program gives is a floor: what it names stays
 // revoked whatever newer list arrives, even one that outranks it (docs/format.md, "Revocation
 // lists"); a list found in the license set is no floor.
 struct Revoked {
-  std::vector<std::string> applicable;           // compare_serials() order
-  std::vector<std::vector<std::string>> floors;  // each in compare_serials() order
+  seatkey::PackedStrings applicable;           // compare_serials() order
+  std::vector<seatkey::PackedStrings> floors;  // each in compare_serials() order
 
   bool names(std::string_view serial) const noexcept {
-    if (is_revoked(applicable, serial)) return true;
+    if (names_serial(applicable, serial)) return true;
     return std::any_of(floors.begin(), floors.end(),
-                       [&](const std::vector<std::string>& f) { return is_revoked(f, serial); });
+                       [&](const seatkey::PackedStrings& f) { return names_serial(f, serial); });
   }
 };
 

@@ -161,7 +161,7 @@ seatkey::Result<std::optional<Expiries>> parse_expiries(Members& f, const LastGo
   }
   if (list->strings.size() > kMaxPackExpiries) return damaged("good_pack_expiries holds over 100 expiries");
   long long users = 0;
-  for (const std::string& text : list->strings) {
+  for (std::string_view text : list->strings) {
     auto p = parse_pack_expiry(text);
     if (!p) return damaged("good_pack_expiries is not a list of \"TIME USERS\" strings");
     if (p->at <= (x.packs.empty() ? g.at : x.packs.back().at)) {

@@ -55,7 +55,7 @@ std::string to_payload_json(const RevocationList& r) {
   j["iat"] = format_rfc3339(r.issued_at);
   j["kind"] = std::string(kind_name(LicenseKind::revocation));
   j["seq"] = r.seq;
-  j["revoked"] = r.revoked;
+  j["revoked"] = r.revoked.to_strings();
   return j.dump();
 }
 

@@ -291,7 +291,6 @@ IssuedRevocationList revocations_in(Ledger& ledger, Ledger::Transaction& tx, con
   r.serial = std::to_string(take(tx.licenses().next_serial()));
   r.issued_at = now;
   r.seq = seq;
-  r.revoked.reserve(voided.size());
   for (std::int64_t s : voided) r.revoked.push_back(std::to_string(s));
   auto valid = validate_revocation_list(r);
   if (!valid) detail::raise_input("cannot build the revocation list's claims: " + valid.error().message);

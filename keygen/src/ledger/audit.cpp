@@ -229,8 +229,7 @@ class Auditor {
              std::to_string(last_seq_);
     }
     last_seq_ = r.seq;
-    std::vector<std::string> expected;
-    expected.reserve(voided_.size());
+    PackedStrings expected;
     for (std::int64_t serial : voided_) expected.push_back(std::to_string(serial));
     if (r.revoked != expected) {
       return "its token revokes " + std::to_string(r.revoked.size()) +

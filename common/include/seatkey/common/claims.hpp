@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "seatkey/common/packed_strings.hpp"
 #include "seatkey/common/policy.hpp"
 #include "seatkey/common/result.hpp"
 #include "seatkey/common/time.hpp"
@@ -47,12 +48,16 @@ struct License {
 // appliance. Lists are cumulative: each names every serial ever voided, and its seq is one
 // more than the previous list's, so the highest seq is the newest.
 struct RevocationList {
-  std::string issuer;                // iss
-  std::string serial;                // jti: a serial like a license's
-  UnixTime issued_at = 0;            // iat
-  std::int64_t seq = 0;              // 1 to kMaxRevocationSeq
-  std::vector<std::string> revoked;  // serials, each once, in compare_serials() order
+  std::string issuer;      // iss
+  std::string serial;      // jti: a serial like a license's
+  UnixTime issued_at = 0;  // iat
+  std::int64_t seq = 0;    // 1 to kMaxRevocationSeq
+  PackedStrings revoked;   // serials, each once, in compare_serials() order
 };
+
+// Whether `serials`, in compare_serials() order (a revocation list's, which the claims parser
+// refuses in any other), name `serial`: a binary search.
+bool names_serial(const PackedStrings& serials, std::string_view serial) noexcept;
 
 // The claims of any token.
 using Claims = std::variant<License, RevocationList>;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "seatkey/common/packed_strings.hpp"
 #include "seatkey/common/result.hpp"
 
 namespace seatkey::detail {
@@ -21,8 +22,9 @@ struct JsonMember {
   bool integer_fits = false;  // integer within int64
   std::int64_t integer = 0;
   std::string string;
-  // An array: its string elements, in order, and whether every element was a string.
-  std::vector<std::string> strings;
+  // An array: its string elements, in order, and whether every element was a string. (The one
+  // array of strings in a token is a revocation list's serials, hence their packed form.)
+  PackedStrings strings;
   bool only_strings = true;
 };
 
