@@ -1,6 +1,8 @@
 // seatkey-keygen: the vendor's license desk tool. Each top-level command lives in its own file
 // (commands.hpp); a command that fails stops with an Error, caught here and only here, whose
 // kind decides the exit status (kKinds).
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <optional>
@@ -83,6 +85,12 @@ int run(CLI::App& app, tool::Status& status, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // One run of the tool works through one batch and exits. glibc gives a large allocation pages
+  // of their own and returns freed memory at the heap's top to the kernel; the next batch-sized
+  // vector then faults every page in again, and on a VM a first touch costs about as much as
+  // hashing the page (docs/performance.md). Kept, the freed memory is reused.
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
   CLI::App app{"seatkey-keygen: vendor keys, license issuing and the license ledger", "seatkey-keygen"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("seatkey-keygen ") + SEATKEY_VERSION);

@@ -143,11 +143,10 @@ class Run {
         out.entries.push_back(std::move(e));
       }
     }
-    take(check_effect(state, order, out.entries));
-    state.reserve_more(out.entries.size());
+    state = take(state_after(state, order, out.entries));
     for (LedgerEntry& e : out.entries) {
       detail::sign_license(signer_, &e);
-      state.record(e);
+      state.record_token(e.serial, e.token);
     }
     for (const LedgerEntry& e : out.entries) out.statuses.push_back(state.status_of(e));
     take(check_license_file_limits(state));

@@ -184,7 +184,8 @@ std::string moment_text(const ApplianceState& after, const Outcome& after_now, c
         members);
 }
 
-void effect_rules(const ApplianceState& state, const Order& order, const std::vector<LedgerEntry>& added) {
+ApplianceState effect_rules(const ApplianceState& state, const Order& order,
+                            const std::vector<LedgerEntry>& added) {
   ApplianceState after = state;
   after.reserve_more(added.size());
   for (const LedgerEntry& e : added) after.record(e);
@@ -208,6 +209,7 @@ void effect_rules(const ApplianceState& state, const Order& order, const std::ve
       refuse_over_maximum(state, after, order, after_now, t);
     }
   }
+  return after;
 }
 
 // The primary: licensed on its own, with a commercial server license.
@@ -303,6 +305,11 @@ Result<void> check_pack_order(const ApplianceState& state, const PackOrder& orde
 Result<void> check_effect(const ApplianceState& state, const Order& order,
                           const std::vector<LedgerEntry>& added) {
   return guarded([&] { effect_rules(state, order, added); });
+}
+
+Result<ApplianceState> state_after(const ApplianceState& state, const Order& order,
+                                   const std::vector<LedgerEntry>& added) {
+  return guarded([&] { return effect_rules(state, order, added); });
 }
 
 Result<std::vector<LedgerEntry>> check_standby_order(const ApplianceState& standby,

@@ -74,6 +74,11 @@ const LedgerEntry* ApplianceState::active_standby() const {
   return outcome.active_standby ? &history_[*outcome.active_standby] : nullptr;
 }
 
+void ApplianceState::record_token(std::int64_t serial, std::string token) {
+  const auto it = index_of_.find(serial);
+  if (it != index_of_.end()) history_[it->second].token = std::move(token);
+}
+
 void ApplianceState::record_taken_back(std::int64_t serial, EventKind kind) {
   const auto it = index_of_.find(serial);
   if (it == index_of_.end()) return;

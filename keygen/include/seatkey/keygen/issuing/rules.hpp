@@ -68,6 +68,8 @@ class ApplianceState {
   // Makes room for `more` entries to be recorded: a batch of 10,000 packs would otherwise
   // copy the history over and over as it grows, each time into fresh memory.
   void reserve_more(std::size_t more);
+  // Gives a recorded entry its signed token (the rules decide before anything is signed).
+  void record_token(std::int64_t serial, std::string token);
   // Marks an entry taken back by an event recorded in the same transaction.
   void record_taken_back(std::int64_t serial, EventKind kind);
 
@@ -118,5 +120,9 @@ Result<std::vector<LedgerEntry>> check_standby_order(const ApplianceState& stand
 // once a replacement expires and an older Compact license counts again).
 Result<void> check_effect(const ApplianceState& state, const Order& order,
                           const std::vector<LedgerEntry>& added);
+// The same check, answering the state with `added` recorded when the order may be issued: the
+// issuer goes on with it, rather than recording a batch of 10,000 entries a second time.
+Result<ApplianceState> state_after(const ApplianceState& state, const Order& order,
+                                   const std::vector<LedgerEntry>& added);
 
 }  // namespace seatkey::keygen
