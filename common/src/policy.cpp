@@ -108,15 +108,16 @@ UserCount count_users(Edition edition, long long pack_users) noexcept {
   return c;
 }
 
-Outcome apply_rules(const std::vector<LicenseTerms>& licenses, UnixTime now) {
-  Outcome out;
-  out.rulings.resize(licenses.size());
+namespace {
 
-  // Revocation, validity in time, then duplicates of serials accepted earlier in the list.
+// Rule 1 and the standby rule: each license alone (revoked, valid in time, not a duplicate of a
+// serial accepted earlier in the list); the standby license that applies decides whose
+// licenses take part, the others are wrong_appliance.
+void rule_alone_and_standby(const std::vector<LicenseTerms>& licenses, UnixTime now, Outcome* out) {
   std::unordered_map<std::string_view, std::size_t> first_accepted;
   first_accepted.reserve(licenses.size());
   const auto check_alone = [&](std::size_t i) {
-    Ruling& r = out.rulings[i];
+    Ruling& r = out->rulings[i];
     r.reason =
         licenses[i].revoked ? Reason::revoked : validity_at(licenses[i].not_before, licenses[i].expires, now);
     if (r.reason) return;
@@ -126,53 +127,55 @@ Outcome apply_rules(const std::vector<LicenseTerms>& licenses, UnixTime now) {
       r.related = it->second;
     }
   };
-
-  // Standby: the standby license that applies decides whose licenses take part.
   for (std::size_t i = 0; i < licenses.size(); ++i) {
     if (licenses[i].kind != LicenseKind::standby) continue;
     check_alone(i);
-    if (out.rulings[i].reason) continue;
-    if (!out.active_standby || outranks(licenses[i], licenses[*out.active_standby])) out.active_standby = i;
+    if (out->rulings[i].reason) continue;
+    if (!out->active_standby || outranks(licenses[i], licenses[*out->active_standby]))
+      out->active_standby = i;
   }
-  const std::string_view counted = out.active_standby ? licenses[*out.active_standby].primary : "";
+  const std::string_view counted = out->active_standby ? licenses[*out->active_standby].primary : "";
   for (std::size_t i = 0; i < licenses.size(); ++i) {
-    Ruling& r = out.rulings[i];
+    Ruling& r = out->rulings[i];
     if (licenses[i].kind != LicenseKind::standby) {
       if (licenses[i].primary != counted) {
         r.reason = Reason::wrong_appliance;
-        r.related = out.active_standby.value_or(0);
+        r.related = out->active_standby.value_or(0);
       } else {
         check_alone(i);
       }
-    } else if (!r.reason && i != *out.active_standby) {
+    } else if (!r.reason && i != *out->active_standby) {
       r.reason = Reason::superseded;
-      r.related = *out.active_standby;
-      outranks(licenses[*out.active_standby], licenses[i], &r.precedence);
+      r.related = *out->active_standby;
+      outranks(licenses[*out->active_standby], licenses[i], &r.precedence);
     }
   }
+}
 
-  // Rule 2: the active server license.
+// Rule 2: the active server license; the other valid ones are superseded.
+void rule_active_server(const std::vector<LicenseTerms>& licenses, Outcome* out) {
   for (std::size_t i = 0; i < licenses.size(); ++i) {
-    if (out.rulings[i].reason || licenses[i].kind != LicenseKind::server) continue;
-    if (!out.active_server || outranks(licenses[i], licenses[*out.active_server])) out.active_server = i;
+    if (out->rulings[i].reason || licenses[i].kind != LicenseKind::server) continue;
+    if (!out->active_server || outranks(licenses[i], licenses[*out->active_server])) out->active_server = i;
   }
-  if (out.active_server) {
-    const LicenseTerms& active = licenses[*out.active_server];
-    for (std::size_t i = 0; i < licenses.size(); ++i) {
-      Ruling& r = out.rulings[i];
-      if (r.reason || licenses[i].kind != LicenseKind::server || i == *out.active_server) continue;
-      r.reason = Reason::superseded;
-      r.related = *out.active_server;
-      outranks(active, licenses[i], &r.precedence);
-    }
+  if (!out->active_server) return;
+  const LicenseTerms& active = licenses[*out->active_server];
+  for (std::size_t i = 0; i < licenses.size(); ++i) {
+    Ruling& r = out->rulings[i];
+    if (r.reason || licenses[i].kind != LicenseKind::server || i == *out->active_server) continue;
+    r.reason = Reason::superseded;
+    r.related = *out->active_server;
+    outranks(active, licenses[i], &r.precedence);
   }
+}
 
-  // Rules 3 to 5: the packs.
+// Rules 3 to 5: the packs count under a server license of an edition that takes them.
+void rule_packs(const std::vector<LicenseTerms>& licenses, Outcome* out) {
   const std::optional<Edition> edition =
-      out.active_server ? licenses[*out.active_server].edition : std::optional<Edition>();
+      out->active_server ? licenses[*out->active_server].edition : std::optional<Edition>();
   long long pack_users = 0;
   for (std::size_t i = 0; i < licenses.size(); ++i) {
-    Ruling& r = out.rulings[i];
+    Ruling& r = out->rulings[i];
     if (r.reason || licenses[i].kind != LicenseKind::users) continue;
     if (!edition) {
       r.reason = Reason::no_server_license;
@@ -182,7 +185,17 @@ Outcome apply_rules(const std::vector<LicenseTerms>& licenses, UnixTime now) {
       pack_users += licenses[i].users;
     }
   }
-  if (edition) out.users = count_users(*edition, pack_users);
+  if (edition) out->users = count_users(*edition, pack_users);
+}
+
+}  // namespace
+
+Outcome apply_rules(const std::vector<LicenseTerms>& licenses, UnixTime now) {
+  Outcome out;
+  out.rulings.resize(licenses.size());
+  rule_alone_and_standby(licenses, now, &out);
+  rule_active_server(licenses, &out);
+  rule_packs(licenses, &out);
   return out;
 }
 

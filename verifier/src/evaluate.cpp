@@ -262,6 +262,70 @@ void drop_covered_floors(Candidates* out) {
   out->revoked.floors.resize(kept);
 }
 
+// Takes license token i into the candidates when it is bound to this appliance, or it is a
+// standby license (its primary joins `primaries`), or it is bound to another appliance that a
+// standby license may name (kept as wrong_appliance with that appliance as its primary until
+// keep_named_primaries() decides).
+void add_license(std::size_t i, seatkey::License license, TokenCheck& c,
+                 std::unordered_set<std::string>* primaries, Candidates* out) {
+  c.kind = license.kind;
+  c.users = license.users;
+  c.expires = license.expires;
+  c.code = license.code;
+  c.serial = license.serial;
+  // The vendor signed this issue time, whatever the token's fate: time has passed it.
+  out->latest_iat = std::max(out->latest_iat.value_or(license.issued_at), license.issued_at);
+  const bool standby = license.kind == seatkey::LicenseKind::standby;
+  if (c.reason && (standby || c.reason != RuleReason::wrong_appliance)) return;
+  // A standby license's primary; a license bound to another appliance (wrong_appliance until
+  // a standby license names it): that appliance.
+  if (standby) {
+    primaries->insert(*license.primary);
+    c.primary = *license.primary;
+  } else if (c.reason) {
+    c.primary = license.appliance;
+  }
+  out->token_index.push_back(i);
+  out->terms.push_back(seatkey::LicenseTerms{license.kind, license.edition, license.users, license.issued_at,
+                                             c.serial, license.not_before, license.expires});
+  out->terms.back().primary = c.primary;
+  out->server_of_terms.push_back(out->servers.size());
+  if (license.kind == seatkey::LicenseKind::server) out->servers.push_back(std::move(license));
+}
+
+// Now that the standby licenses are known: a license bound to a primary none of them names
+// stays wrong_appliance and leaves the candidates (in place, in set order).
+void keep_named_primaries(const std::unordered_set<std::string>& primaries, std::vector<TokenCheck>* checks,
+                          Candidates* out) {
+  std::size_t kept = 0;
+  std::size_t kept_servers = 0;
+  for (std::size_t k = 0; k < out->terms.size(); ++k) {
+    TokenCheck& c = (*checks)[out->token_index[k]];
+    if (c.reason) {
+      if (primaries.count(c.primary) == 0) {
+        c.primary.clear();
+        continue;
+      }
+      c.reason.reset();
+      c.message.clear();
+    }
+    const bool server = out->terms[k].kind == seatkey::LicenseKind::server;
+    if (server && out->server_of_terms[k] != kept_servers) {
+      out->servers[kept_servers] = std::move(out->servers[out->server_of_terms[k]]);
+    }
+    out->terms[kept] = out->terms[k];
+    out->token_index[kept] = out->token_index[k];
+    out->server_of_terms[kept] = kept_servers;
+    c.terms_index = kept;
+    ++kept;
+    kept_servers += server ? 1 : 0;
+  }
+  out->terms.resize(kept);
+  out->token_index.resize(kept);
+  out->server_of_terms.resize(kept);
+  out->servers.erase(out->servers.begin() + static_cast<std::ptrdiff_t>(kept_servers), out->servers.end());
+}
+
 // Every token alone; the ones bound to this appliance become the candidates of the rules, and
 // so do the server licenses and packs bound to a primary that a standby license bound to this
 // appliance names (apply_rules() decides which appliance's licenses count); the revocation
@@ -282,69 +346,17 @@ Candidates check_tokens(const Tokens& tokens, const std::string& appliance,
     auto claims = check_token(tokens[i].token, appliance, tokens.from_context(i), &decoder, &key_choice, &c);
     if (!claims) continue;
     c.parsed = true;
+    static_assert(std::variant_size_v<seatkey::Claims> == 2, "a new kind of claims is decided here");
     if (auto* list = std::get_if<seatkey::RevocationList>(&*claims)) {
       c.kind = seatkey::LicenseKind::revocation;
       c.serial = list->serial;
       out.latest_iat = std::max(out.latest_iat.value_or(list->issued_at), list->issued_at);
       add_list(i, std::move(*list), c, tokens, &out);
-      continue;
+    } else {
+      add_license(i, std::move(std::get<seatkey::License>(*claims)), c, &primaries, &out);
     }
-    static_assert(std::variant_size_v<seatkey::Claims> == 2, "a new kind of claims is decided here");
-    auto* license = std::get_if<seatkey::License>(&*claims);
-    c.kind = license->kind;
-    c.users = license->users;
-    c.expires = license->expires;
-    c.code = license->code;
-    c.serial = license->serial;
-    // The vendor signed this issue time, whatever the token's fate: time has passed it.
-    out.latest_iat = std::max(out.latest_iat.value_or(license->issued_at), license->issued_at);
-    const bool standby = license->kind == seatkey::LicenseKind::standby;
-    if (c.reason && (standby || c.reason != RuleReason::wrong_appliance)) continue;
-    // A standby license's primary; a license bound to another appliance (wrong_appliance until
-    // a standby license names it): that appliance.
-    if (standby) {
-      primaries.insert(*license->primary);
-      c.primary = *license->primary;
-    } else if (c.reason) {
-      c.primary = license->appliance;
-    }
-    out.token_index.push_back(i);
-    out.terms.push_back(seatkey::LicenseTerms{license->kind, license->edition, license->users,
-                                              license->issued_at, c.serial, license->not_before,
-                                              license->expires});
-    out.terms.back().primary = c.primary;
-    out.server_of_terms.push_back(out.servers.size());
-    if (license->kind == seatkey::LicenseKind::server) out.servers.push_back(std::move(*license));
   }
-  // Now that the standby licenses are known: a license bound to a primary none of them names
-  // stays wrong_appliance and leaves the candidates (in place, in set order).
-  std::size_t kept = 0;
-  std::size_t kept_servers = 0;
-  for (std::size_t k = 0; k < out.terms.size(); ++k) {
-    TokenCheck& c = (*checks)[out.token_index[k]];
-    if (c.reason) {
-      if (primaries.count(c.primary) == 0) {
-        c.primary.clear();
-        continue;
-      }
-      c.reason.reset();
-      c.message.clear();
-    }
-    const bool server = out.terms[k].kind == seatkey::LicenseKind::server;
-    if (server && out.server_of_terms[k] != kept_servers) {
-      out.servers[kept_servers] = std::move(out.servers[out.server_of_terms[k]]);
-    }
-    out.terms[kept] = out.terms[k];
-    out.token_index[kept] = out.token_index[k];
-    out.server_of_terms[kept] = kept_servers;
-    c.terms_index = kept;
-    ++kept;
-    kept_servers += server ? 1 : 0;
-  }
-  out.terms.resize(kept);
-  out.token_index.resize(kept);
-  out.server_of_terms.resize(kept);
-  out.servers.erase(out.servers.begin() + static_cast<std::ptrdiff_t>(kept_servers), out.servers.end());
+  keep_named_primaries(primaries, checks, &out);
   // The licenses the applicable list or a floor names are revoked (decided by apply_rules(), in
   // the policy's order of reasons).
   drop_covered_floors(&out);

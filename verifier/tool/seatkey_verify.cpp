@@ -93,10 +93,8 @@ std::string version_text() {
   return text + (sv::built_in_revocation_list() ? "does not verify against the built-in keys" : "none");
 }
 
-void setup(CLI::App& app, Options& o) {
-  app.description(
-      "Checks the licenses of this PBX appliance offline: which edition is licensed, for how many\n"
-      "users, whether firmware updates are included, and which licenses were not accepted and why.");
+// What to check: the appliance, its licenses, the keys (in a development build).
+void setup_inputs(CLI::App& app, Options& o) {
   auto* id = app.add_option_function<std::string>(
                     "--appliance", [&o](const std::string& v) { o.appliance = v; },
                     "This appliance's ID (e.g. 00:1a:2b:3c:4d:5e)")
@@ -117,6 +115,10 @@ void setup(CLI::App& app, Options& o) {
                  "Trust the k4.public keys in FILE instead of the keys built into this program")
       ->type_name("FILE");
 #endif
+}
+
+// How to check it: the state file, grace, warnings, the time, the users in use.
+void setup_evaluation(CLI::App& app, Options& o) {
   app.add_option_function<std::string>(
          "--state",
          [&o](const std::string& path) {
@@ -147,6 +149,14 @@ void setup(CLI::App& app, Options& o) {
          "Report whether N users fit the license (does not change the exit status)")
       ->type_name("N")
       ->check(CLI::NonNegativeNumber);
+}
+
+void setup(CLI::App& app, Options& o) {
+  app.description(
+      "Checks the licenses of this PBX appliance offline: which edition is licensed, for how many\n"
+      "users, whether firmware updates are included, and which licenses were not accepted and why.");
+  setup_inputs(app, o);
+  setup_evaluation(app, o);
   app.add_flag("--json", o.json, "Print the entitlement as JSON");
   app.set_version_flag("--version", version_text);
   app.footer(
@@ -276,81 +286,101 @@ void print_development_key(const sv::Entitlement& e, std::ostream& out) {
   print_line(out, line);
 }
 
-// The summary for people, each line through print_line().
-void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out) {
-  using seatkey::users_text;
+// The users line of a licensed appliance: included, from packs, and the edition's cap.
+void print_users(const sv::Entitlement& e, const std::string& edition, std::ostream& out) {
   std::ostringstream line;
-  if (e.licensed) {
-    const std::string edition = display_edition(*e.edition);
-    line << "Appliance " << e.appliance << " is licensed" << (e.grace ? " IN GRACE" : "") << ": " << edition
-         << " edition, " << users_text(e.licensed_users) << " (server license " << *e.server_license;
-    if (e.standby_for) line << "; standby for " << *e.standby_for;
-    line << ").";
-    print_line(out, line);
-    if (e.grace) {
-      line << "Grace:    " << duration_text(e.grace->until - e.evaluated_at) << " left, until "
-           << sv::format_time(e.grace->until) << " (since " << sv::format_time(e.grace->since) << ", "
-           << sv::grace_reason_name(e.grace->reason) << "): " << e.grace->message
-           << "; after that it is not licensed.";
-      print_line(out, line);
-    }
-    line << "Users:    " << e.licensed_users << " (" << e.included_users << " included";
-    if (e.pack_users > 0) line << " + " << e.pack_users << " from user packs";
-    if (e.excess_users > 0) {
-      line << ", capped at the " << edition << " edition's maximum of " << *e.max_users << "; "
-           << users_text(e.excess_users) << " from user packs not counted).";
-    } else if (e.max_users) {
-      line << "; the " << edition << " edition allows up to " << *e.max_users << ").";
-    } else {
-      line << "; no upper limit).";
-    }
-    print_line(out, line);
-    if (*e.edition == sv::Edition::free) {
-      line << "Updates:  not included in the Free edition.";
-    } else if (!e.updates_until) {
-      line << "Updates:  included.";
-    } else if (e.updates_allowed()) {
-      line << "Updates:  included for firmware released until " << sv::format_time(*e.updates_until) << ".";
-    } else {
-      line << "Updates:  the update option ended at " << sv::format_time(*e.updates_until)
-           << "; firmware released after that may not be installed.";
-    }
-    print_line(out, line);
-    if (const std::string codes = activated_with(e); !codes.empty())
-      print_line(out, "Codes:    " + codes + ".");
+  line << "Users:    " << e.licensed_users << " (" << e.included_users << " included";
+  if (e.pack_users > 0) line << " + " << e.pack_users << " from user packs";
+  if (e.excess_users > 0) {
+    line << ", capped at the " << edition << " edition's maximum of " << *e.max_users << "; "
+         << seatkey::users_text(e.excess_users) << " from user packs not counted).";
+  } else if (e.max_users) {
+    line << "; the " << edition << " edition allows up to " << *e.max_users << ").";
   } else {
+    line << "; no upper limit).";
+  }
+  print_line(out, line);
+}
+
+void print_updates(const sv::Entitlement& e, std::ostream& out) {
+  std::ostringstream line;
+  if (*e.edition == sv::Edition::free) {
+    line << "Updates:  not included in the Free edition.";
+  } else if (!e.updates_until) {
+    line << "Updates:  included.";
+  } else if (e.updates_allowed()) {
+    line << "Updates:  included for firmware released until " << sv::format_time(*e.updates_until) << ".";
+  } else {
+    line << "Updates:  the update option ended at " << sv::format_time(*e.updates_until)
+         << "; firmware released after that may not be installed.";
+  }
+  print_line(out, line);
+}
+
+// The first lines: licensed or not, and for a licensed appliance its grace, users, updates and
+// activation codes.
+void print_licensed(const sv::Entitlement& e, std::ostream& out) {
+  std::ostringstream line;
+  if (!e.licensed) {
     line << "Appliance " << e.appliance << " is NOT licensed: no valid server license was found";
     if (e.standby_for) line << " (standby for " << *e.standby_for << ": only its licenses count here)";
     line << ".";
     print_line(out, line);
+    return;
   }
-  if (e.clock_behind) {
-    line << "Clock:    the system clock (" << sv::format_time(e.clock) << ") is behind by "
-         << duration_text(*e.clock_floor - e.clock) << ": evaluated at " << sv::format_time(e.evaluated_at)
-         << ", the latest time this appliance knows has passed.";
+  const std::string edition = display_edition(*e.edition);
+  line << "Appliance " << e.appliance << " is licensed" << (e.grace ? " IN GRACE" : "") << ": " << edition
+       << " edition, " << seatkey::users_text(e.licensed_users) << " (server license " << *e.server_license;
+  if (e.standby_for) line << "; standby for " << *e.standby_for;
+  line << ").";
+  print_line(out, line);
+  if (e.grace) {
+    line << "Grace:    " << duration_text(e.grace->until - e.evaluated_at) << " left, until "
+         << sv::format_time(e.grace->until) << " (since " << sv::format_time(e.grace->since) << ", "
+         << sv::grace_reason_name(e.grace->reason) << "): " << e.grace->message
+         << "; after that it is not licensed.";
     print_line(out, line);
   }
-  print_development_key(e, out);
-  if (e.revocation_seq) {
-    // The accepted lists: the one that applies (the built-in list comes after the set's), then
-    // the built-in one when it is a floor under it.
-    std::vector<const sv::LicenseReport*> lists;
-    for (const sv::LicenseReport& r : e.accepted) {
-      if (r.kind == sv::LicenseKind::revocation) lists.push_back(&r);
-    }
-    const auto revoked = std::count_if(e.rejected.begin(), e.rejected.end(), [](const sv::LicenseReport& r) {
-      return r.reason == sv::Reason::revoked;
-    });
-    line << "Revoked:  " << revoked << (revoked == 1 ? " license" : " licenses")
-         << " revoked by the vendor's revocation list " << *lists[0]->serial << " (seq " << *e.revocation_seq
-         << ", " << lists[0]->source << ")";
-    for (std::size_t i = 1; i < lists.size(); ++i) {
-      line << (i == 1 ? " and the floor under it, list " : ", ") << *lists[i]->serial << " ("
-           << lists[i]->source << ")";
-    }
-    line << ".";
-    print_line(out, line);
+  print_users(e, edition, out);
+  print_updates(e, out);
+  if (const std::string codes = activated_with(e); !codes.empty())
+    print_line(out, "Codes:    " + codes + ".");
+}
+
+void print_clock(const sv::Entitlement& e, std::ostream& out) {
+  if (!e.clock_behind) return;
+  std::ostringstream line;
+  line << "Clock:    the system clock (" << sv::format_time(e.clock) << ") is behind by "
+       << duration_text(*e.clock_floor - e.clock) << ": evaluated at " << sv::format_time(e.evaluated_at)
+       << ", the latest time this appliance knows has passed.";
+  print_line(out, line);
+}
+
+void print_revoked(const sv::Entitlement& e, std::ostream& out) {
+  if (!e.revocation_seq) return;
+  // The accepted lists: the one that applies (the built-in list comes after the set's), then
+  // the built-in one when it is a floor under it.
+  std::vector<const sv::LicenseReport*> lists;
+  for (const sv::LicenseReport& r : e.accepted) {
+    if (r.kind == sv::LicenseKind::revocation) lists.push_back(&r);
   }
+  const auto revoked = std::count_if(e.rejected.begin(), e.rejected.end(), [](const sv::LicenseReport& r) {
+    return r.reason == sv::Reason::revoked;
+  });
+  std::ostringstream line;
+  line << "Revoked:  " << revoked << (revoked == 1 ? " license" : " licenses")
+       << " revoked by the vendor's revocation list " << *lists[0]->serial << " (seq " << *e.revocation_seq
+       << ", " << lists[0]->source << ")";
+  for (std::size_t i = 1; i < lists.size(); ++i) {
+    line << (i == 1 ? " and the floor under it, list " : ", ") << *lists[i]->serial << " ("
+         << lists[i]->source << ")";
+  }
+  line << ".";
+  print_line(out, line);
+}
+
+void print_expiring(const sv::Entitlement& e, std::ostream& out) {
+  std::ostringstream line;
   for (std::size_t i : e.expiring) {
     const sv::LicenseReport& r = e.accepted[i];
     std::string what = describe(r);
@@ -359,22 +389,27 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
          << duration_text(*r.expires - e.evaluated_at) << " (" << r.source << ").";
     print_line(out, line);
   }
-  if (o.users) {
-    const std::int64_t n = *o.users;
-    line << "In use:   " << users_text(n);
-    if (!e.licensed) {
-      line << ": not licensed.";
-    } else if (n > e.licensed_users) {
-      line << ", " << (n - e.licensed_users) << " more than licensed; no user may be added.";
-    } else if (n == e.licensed_users) {
-      line << ": fits; no more users may be added.";
-    } else {
-      line << ": fits; " << (e.licensed_users - n) << " more may be added.";
-    }
-    print_line(out, line);
+}
+
+// --users N: whether the users in use fit.
+void print_in_use(const sv::Entitlement& e, std::int64_t n, std::ostream& out) {
+  std::ostringstream line;
+  line << "In use:   " << seatkey::users_text(n);
+  if (!e.licensed) {
+    line << ": not licensed.";
+  } else if (n > e.licensed_users) {
+    line << ", " << (n - e.licensed_users) << " more than licensed; no user may be added.";
+  } else if (n == e.licensed_users) {
+    line << ": fits; no more users may be added.";
+  } else {
+    line << ": fits; " << (e.licensed_users - n) << " more may be added.";
   }
-  const std::size_t total = e.accepted.size() + e.rejected.size();
-  if (total == 0) {
+  print_line(out, line);
+}
+
+void print_licenses(const sv::Entitlement& e, const Options& o, std::ostream& out) {
+  std::ostringstream line;
+  if (e.accepted.empty() && e.rejected.empty()) {
     line << "Licenses: none found in " << (o.licenses == kStdin ? "stdin" : o.licenses) << ".";
     print_line(out, line);
     return;
@@ -386,6 +421,17 @@ void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out
     line << "  " << r.source << ": " << describe(r) << r.message << ".";
     print_line(out, line);
   }
+}
+
+// The summary for people, each line through print_line().
+void print_summary(const sv::Entitlement& e, const Options& o, std::ostream& out) {
+  print_licensed(e, out);
+  print_clock(e, out);
+  print_development_key(e, out);
+  print_revoked(e, out);
+  print_expiring(e, out);
+  if (o.users) print_in_use(e, *o.users, out);
+  print_licenses(e, o, out);
 }
 
 int run(const Options& o, std::ostream& out, std::ostream& err) {
