@@ -11,42 +11,18 @@
 
 const fs = require("fs");
 const path = require("path");
-const puppeteer = require("puppeteer-core");
+const { ok, check, openPage, downloaded, run } = require("./walkthrough");
 
 const url = process.env.ACTIVATE_URL;
 const workDir = process.env.WORK_DIR;
 const appliance = process.env.ACTIVATE_APPLIANCE;
 
 let step = "starting Chromium";
-const ok = (what) => console.log("ok: " + what);
-function check(condition, what) {
-  if (!condition) throw new Error(what);
-}
 
 async function main() {
-  const args = ["--headless=new", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-                "--disable-dev-shm-usage"];
-  if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM, headless: true, userDataDir: path.join(workDir, "profile"), args,
-  });
-  const problems = [];
-  const elsewhere = [];
+  const seen = await openPage(url, workDir, 15000);
+  const { browser, page, problems, elsewhere } = seen;
   try {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(15000);
-    page.on("pageerror", (e) => problems.push("page error: " + e.message));
-    page.on("console", (m) => {
-      // The refused activation (400) is logged as a failed load: expected.
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
-    });
-    page.on("request", (r) => {
-      if (!r.url().startsWith(url) && !r.url().startsWith("blob:")) elsewhere.push(r.url());
-    });
-    const downloads = path.join(workDir, "downloads");
-    fs.mkdirSync(downloads);
-    const cdp = await page.createCDPSession();
-    await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
 
     step = "loading the page";
     const response = await page.goto(url + "/activate", { waitUntil: "networkidle0" });
@@ -69,9 +45,7 @@ async function main() {
 
     step = "downloading the license file";
     await page.click("#download");
-    const file = path.join(downloads, "license-" + appliance + ".lic");
-    for (let i = 0; i < 100 && !fs.existsSync(file); ++i) await new Promise((r) => setTimeout(r, 100));
-    check(fs.existsSync(file), "no license-" + appliance + ".lic downloaded: " + fs.readdirSync(downloads));
+    const file = await downloaded(seen, "license-" + appliance + ".lic");
     fs.copyFileSync(file, path.join(workDir, "downloaded.lic"));
     ok("downloaded license-" + appliance + ".lic");
 
@@ -93,7 +67,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error("FAIL (" + step + "): " + e.message);
-  process.exit(1);
-});
+run(main, () => step);

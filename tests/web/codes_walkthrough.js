@@ -13,7 +13,7 @@
 
 const fs = require("fs");
 const path = require("path");
-const puppeteer = require("puppeteer-core");
+const { ok, check, openPage, downloaded, run } = require("./walkthrough");
 
 const url = process.env.DESK_URL;
 const workDir = process.env.WORK_DIR;
@@ -25,39 +25,11 @@ const items = "server:compact,updates:12 users:5x2";
 const codeShape = /^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}$/;
 
 let step = "starting Chromium";
-const ok = (what) => console.log("ok: " + what);
-function check(condition, what) {
-  if (!condition) throw new Error(what);
-}
 
 async function main() {
-  const args = ["--headless=new", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-                "--disable-dev-shm-usage"];
-  if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM, headless: true, userDataDir: path.join(workDir, "profile"), args,
-  });
-  const dialogs = [];
-  const problems = [];
-  const posts = [];
+  const seen = await openPage(url, workDir, 10000);
+  const { browser, page, dialogs, problems, posts } = seen;
   try {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(10000);
-    page.on("dialog", async (d) => { dialogs.push(d.message()); await d.dismiss(); });
-    page.on("pageerror", (e) => problems.push("page error: " + e.message));
-    page.on("console", (m) => {
-      // Refused API calls (a 404, a 409) are logged as failed loads: expected.
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
-        problems.push("console error: " + m.text());
-      }
-    });
-    page.on("request", (r) => {
-      if (r.method() === "POST") posts.push({ url: r.url(), key: r.headers()["idempotency-key"] });
-    });
-    const downloads = path.join(workDir, "downloads");
-    fs.mkdirSync(downloads);
-    const cdp = await page.createCDPSession();
-    await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
 
     const waitText = async (selector, text) => {
       try {
@@ -136,9 +108,7 @@ async function main() {
 
     step = "downloading the CSV";
     await page.click("#code-csv");
-    const file = path.join(downloads, "codes-61-63.csv");
-    for (let i = 0; i < 100 && !fs.existsSync(file); ++i) await new Promise((r) => setTimeout(r, 50));
-    check(fs.existsSync(file), "no codes-61-63.csv in the download folder: " + fs.readdirSync(downloads));
+    const file = await downloaded(seen, "codes-61-63.csv");
     const csv = fs.readFileSync(file, "utf8");
     fs.copyFileSync(file, path.join(workDir, "codes.csv"));
     const expected = "number,code,items,reseller,order\n" + made.map((m) =>
@@ -236,7 +206,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error("FAIL (" + step + "): " + e.message);
-  process.exit(1);
-});
+run(main, () => step);

@@ -10,7 +10,7 @@
 
 const fs = require("fs");
 const path = require("path");
-const puppeteer = require("puppeteer-core");
+const { ok, check, openPage, downloaded, run } = require("./walkthrough");
 
 const url = process.env.DESK_URL;
 const token = process.env.DESK_TOKEN;
@@ -21,46 +21,11 @@ const hostile = "<img src=x onerror=alert(1)>";
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let step = "starting Chromium";
-const ok = (what) => console.log("ok: " + what);
-function check(condition, what) {
-  if (!condition) throw new Error(what);
-}
 
 async function main() {
-  const args = ["--headless=new", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-                "--disable-dev-shm-usage"];
-  // Chromium refuses to start as root with its sandbox on (CI runs as root).
-  if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM,
-    headless: true,
-    userDataDir: path.join(workDir, "profile"),
-    args,
-  });
-  const dialogs = [];
-  const problems = [];
-  const posts = [];
+  const seen = await openPage(url, workDir, 15000);
+  const { browser, page, dialogs, problems, posts } = seen;
   try {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(15000);
-    page.on("dialog", async (d) => {
-      dialogs.push(d.message());
-      await d.dismiss();
-    });
-    page.on("pageerror", (e) => problems.push("page error: " + e.message));
-    page.on("console", (m) => {
-      // A refused API call (the wrong token's 401) is logged as a failed load: expected.
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
-        problems.push("console error: " + m.text());
-      }
-    });
-    page.on("request", (r) => {
-      if (r.method() === "POST") posts.push({ url: r.url(), key: r.headers()["idempotency-key"] });
-    });
-    const downloads = path.join(workDir, "downloads");
-    fs.mkdirSync(downloads);
-    const cdp = await page.createCDPSession();
-    await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
 
     step = "loading the page";
     const response = await page.goto(url + "/", { waitUntil: "networkidle0" });
@@ -144,9 +109,7 @@ async function main() {
     step = "downloading the license file";
     await page.click("#download");
     await status("License file for " + canonical + " downloaded.");
-    const file = path.join(downloads, canonical + ".lic");
-    for (let i = 0; i < 100 && !fs.existsSync(file); ++i) await new Promise((r) => setTimeout(r, 100));
-    check(fs.existsSync(file), "no " + canonical + ".lic in the download folder: " + fs.readdirSync(downloads));
+    const file = await downloaded(seen, canonical + ".lic");
     fs.copyFileSync(file, path.join(workDir, "downloaded.lic"));
     ok("downloaded " + canonical + ".lic");
 
@@ -205,7 +168,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error("FAIL (" + step + "): " + e.message);
-  process.exit(1);
-});
+run(main, () => step);

@@ -1,0 +1,73 @@
+// What every Chromium walk-through shares: a headless browser with one page that records what
+// a page must never do (dialogs, script errors, console errors such as Content-Security-Policy
+// violations), the POST requests it sends and the requests to anywhere else, and downloads into
+// WORK_DIR/downloads; the "ok: ..." lines; and the end of a run at its first failed step.
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const puppeteer = require("puppeteer-core");
+
+const ok = (what) => console.log("ok: " + what);
+
+function check(condition, what) {
+  if (!condition) throw new Error(what);
+}
+
+// The browser and its page, at `baseUrl`, with `timeout` ms for every wait. What the page does
+// is collected in the returned object's arrays: dialogs (their messages; each is dismissed),
+// problems (page errors and console errors; a refused API call, logged by Chromium as a failed
+// load, is expected), posts ({url, key}: the Idempotency-Key each POST carried), elsewhere (URLs
+// of requests that left baseUrl).
+async function openPage(baseUrl, workDir, timeout) {
+  const args = ["--headless=new", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+                "--disable-dev-shm-usage"];
+  // Chromium refuses to start as root with its sandbox on (CI runs as root).
+  if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM, headless: true, userDataDir: path.join(workDir, "profile"), args,
+  });
+  const seen = { browser, dialogs: [], problems: [], posts: [], elsewhere: [],
+                 downloads: path.join(workDir, "downloads") };
+  try {
+    const page = await browser.newPage();
+    seen.page = page;
+    page.setDefaultTimeout(timeout);
+    page.on("dialog", async (d) => { seen.dialogs.push(d.message()); await d.dismiss(); });
+    page.on("pageerror", (e) => seen.problems.push("page error: " + e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
+        seen.problems.push("console error: " + m.text());
+      }
+    });
+    page.on("request", (r) => {
+      if (r.method() === "POST") seen.posts.push({ url: r.url(), key: r.headers()["idempotency-key"] });
+      if (!r.url().startsWith(baseUrl) && !r.url().startsWith("blob:")) seen.elsewhere.push(r.url());
+    });
+    fs.mkdirSync(seen.downloads);
+    const cdp = await page.createCDPSession();
+    await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: seen.downloads });
+    return seen;
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
+}
+
+// The path of the downloaded file `name`, once it is there (up to 10 s).
+async function downloaded(seen, name) {
+  const file = path.join(seen.downloads, name);
+  for (let i = 0; i < 200 && !fs.existsSync(file); ++i) await new Promise((r) => setTimeout(r, 50));
+  check(fs.existsSync(file), "no " + name + " in the download folder: " + fs.readdirSync(seen.downloads));
+  return file;
+}
+
+// Runs `main`; a thrown error ends the process with status 1, naming the step `stepOf()` says.
+function run(main, stepOf) {
+  main().catch((e) => {
+    console.error("FAIL (" + stepOf() + "): " + e.message);
+    process.exit(1);
+  });
+}
+
+module.exports = { ok, check, openPage, downloaded, run };
