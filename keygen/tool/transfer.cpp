@@ -26,11 +26,18 @@ std::string transfer_summary(const TransferResult& r, const std::string& ledger)
   for (const LedgerEntry& e : r.issued) {
     out += "  issued " + what_it_was(e) + ", for license " + std::to_string(*e.transferred_from) + "\n";
   }
+  const RevocationList& list = r.revocation_list.claims;
   out += "  took back license" + std::string(r.taken_back.size() == 1 ? " " : "s ") +
-         serials_text(r.taken_back) + " of appliance " + r.from + "; " +
-         (r.taken_back.size() == 1 ? "it goes" : "they go") + kNextList + "\n";
-  out += std::to_string(r.issued.size()) + (r.issued.size() == 1 ? " token" : " tokens") + " recorded in " +
-         ledger_shown(ledger) + "\n";
+         serials_text(r.taken_back) + " of appliance " + r.from + "; revocation list " +
+         std::to_string(list.seq) + " (serial " + list.serial + ") names " +
+         (r.taken_back.size() == 1 ? "it" : "them") + ", " + std::to_string(list.revoked.size()) +
+         (list.revoked.size() == 1 ? " license" : " licenses") + " in all; export carries it\n";
+  if (r.carries_list) {
+    out += "  the list follows the tokens: it names licenses " + r.to +
+           " had before, which a license file it kept may hold\n";
+  }
+  const std::size_t tokens = r.issued.size() + 1;
+  out += std::to_string(tokens) + " tokens recorded in " + ledger_shown(ledger) + "\n";
   return out;
 }
 
@@ -63,9 +70,10 @@ void setup_transfer(CLI::App& app, Status& status) {
   cmd->footer(
       "\nIn one transaction: re-issues the old appliance's active server license and every unexpired,\n"
       "unvoided pack for the new one (new serials, the same edition, users, customer, order, update\n"
-      "option and expiry), takes the old ones back (they go into the next revocation list) and prints\n"
-      "the new appliance's tokens. Refused (exit 1) when the old appliance has no active server license\n"
-      "or the new one already has licenses.\n" +
+      "option and expiry), takes the old ones back, signs the next revocation list (which names them;\n"
+      "export carries it to the old appliance) and prints the new appliance's tokens, followed by the\n"
+      "list when the new appliance had licenses taken back before (a transfer back). Refused (exit 1)\n"
+      "when the old appliance has no active server license or the new one already has licenses.\n" +
       examples(
           {"seatkey-keygen transfer --key vendor.key --ledger licenses.db \\\n"
            "      --from 00:1a:2b:3c:4d:5e --to 00:1a:2b:3c:4d:99 --reason 'RMA 1234' > 001A2B3C4D99.lic"}));

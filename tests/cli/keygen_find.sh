@@ -16,9 +16,9 @@ keygen void 3 --reason refund
 expect_rc 0
 keygen transfer --from beta-0001 --to beta-0002
 expect_rc 0
-issued 1 revocations issue
+expect_err "revocation list 1 (serial 8) names them"
 # Rows: 1 compact (superseded by 6), 2-3 packs (3 voided), 4 free and 5 vm of BETA0001
-# (transferred), 6 compact --replace, 7 vm of BETA0002, 8 the revocation list.
+# (transferred), 6 compact --replace, 7 vm of BETA0002, 8 the revocation list the transfer signed.
 
 # listed SERIALS ARGS...: ledger list ARGS shows exactly these serials.
 listed() {

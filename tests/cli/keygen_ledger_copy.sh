@@ -46,7 +46,7 @@ keygen void 3 4 --reason "refund"
 expect_rc 0 "void"
 keygen transfer --from vm-0042 --to vm-0043 --reason "RMA 1"
 expect_rc 0 "transfer"
-issued 1 revocations issue
+expect_err "revocation list 1 (serial " # signed by the transfer
 keygen ledger add-key --key second.key
 expect_rc 0 "ledger add-key"
 run env SEATKEY_KEY=second.key SEATKEY_LEDGER="$LEDGER" "$KEYGEN" issue users --appliance "$A" --users 1 </dev/null

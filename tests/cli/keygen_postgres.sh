@@ -65,18 +65,22 @@ expect_eq "$(grep -c '^v4\.public\.' out)" 3 "(the new appliance's tokens)"
 expect_err "transferred appliance VM0042 to VM0043"
 expect_eq "$(pg_sql "$url" "SELECT string_agg(serial || ':' || transferred_from, ' ' ORDER BY serial) FROM licenses WHERE appliance = 'VM0043'")" \
   "9:5 10:6 11:7"
-issued 1 revocations issue
+# The transfer signed revocation list 1 in its transaction: the void's pack and what it took back.
+expect_err "took back licenses 5, 6, 7 of appliance VM0042; revocation list 1 (serial 12) names them, 4 licenses in all"
 expect_eq "$(pg_sql "$url" "SELECT serial, revocation_seq FROM licenses WHERE kind = 'revocation'")" "12|1"
+refused "already names every license taken back (4): nothing new to revoke" revocations issue
 
 # --- export, checked on the appliance by seatkey-verify.
+# (pack 3 is voided and list 1 names it: the file carries the list)
 keygen export --appliance "$A"
 expect_rc 0 "export"
 cp out a.lic
 expect_out "# compact, 14 users (3 included + 11 in packs, max 20)"
+expect_err "5 tokens with revocation list 1 (serial 12)"
 run "$VERIFY" --appliance "$A" --licenses a.lic --trusted-keys dev.public
 expect_rc 0 "seatkey-verify of the exported file"
 expect_out "Appliance 001A2B3C4D5E is licensed: Compact edition, 14 users (server license 1)."
-expect_out "Licenses: 4 accepted, 0 not accepted."
+expect_out "Licenses: 5 accepted, 0 not accepted."
 
 # --- Reading: list, show, report.
 keygen ledger list

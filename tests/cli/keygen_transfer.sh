@@ -29,8 +29,11 @@ expect_err "transferred appliance 001A2B3C4D5E to 001A2B3C4D99: compact, 9 users
 expect_err 'issued license 6 (compact server license for appliance 001A2B3C4D99, customer "Acme GmbH", order "SO-1"), for license 2'
 expect_err 'issued license 7 (user pack of 5 users for appliance 001A2B3C4D99, customer "Acme GmbH", order "SO-2"), for license 3'
 expect_err 'issued license 8 (user pack of 1 user for appliance 001A2B3C4D99, customer "Acme GmbH", order "SO-3"), for license 5'
-expect_err "took back licenses 1, 2, 3, 5 of appliance 001A2B3C4D5E; they go into the next revocation list"
-expect_err "3 tokens recorded in ledger.db"
+expect_err "took back licenses 1, 2, 3, 5 of appliance 001A2B3C4D5E; revocation list 1 (serial 9) names them, 5 licenses in all; export carries it"
+expect_err "4 tokens recorded in ledger.db"
+expect_err_lacks "the list follows the tokens" # NEW had nothing taken back
+# The list, signed in the transfer's transaction: the void's pack 4 and what the transfer took.
+expect_eq "$(sqlite3 "$LEDGER" "SELECT serial, revocation_seq FROM licenses WHERE kind = 'revocation'")" "9|1"
 while read -r token; do
   [ "$(sqlite3 "$LEDGER" "SELECT COUNT(*) FROM licenses WHERE token = '$token' AND appliance = '001A2B3C4D99'")" -eq 1 ] ||
     fail "a printed token is not NEW's row"

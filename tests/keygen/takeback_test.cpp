@@ -237,9 +237,18 @@ TEST_CASE("transfer: new serials, the same terms, links to what they stand in fo
   }
   f.verifies();
 
-  // The next revocation list names every license taken back, the void's too.
-  const IssuedRevocationList list = f.list();
+  // The transfer signed the next revocation list (after its licenses: serial 10): it names every
+  // license taken back, the void's too; a list issued now would name nothing new.
+  const IssuedRevocationList& list = r.revocation_list;
+  CHECK(list.entry.serial == 10);
+  CHECK(list.claims.seq == 1);
+  CHECK(list.claims.issued_at == kNow + 20);
   CHECK(list.claims.revoked.to_strings() == std::vector<std::string>{"1", "2", "3", "4", "6"});
+  CHECK_FALSE(r.carries_list);  // the new appliance had nothing taken back
+  CHECK(test::ok(f.ledger.licenses().newest_revocation_list())->token == list.entry.token);
+  auto e = test::error_of([&] { f.list(); });
+  REQUIRE(e);
+  CHECK(test::contains(e->message, "already names every license taken back (5): nothing new to revoke"));
 }
 
 TEST_CASE("transfer: refused without an active server license, onto an appliance with licenses, onto itself" *
@@ -271,9 +280,13 @@ TEST_CASE("transfer: refused without an active server license, onto an appliance
           "appliance that has none");
   refused(kAppliance, "001a2b3c4d5e",
           "--from and --to are the same appliance 001A2B3C4D5E: nothing to transfer");
-  // Once the new appliance's licenses are taken back it may receive them.
+  // Once the new appliance's licenses are taken back it may receive them; its tokens come with
+  // the list, which names the one it had.
   f.void_({2});
-  CHECK(f.move(kAppliance, "00AABBCCDD77").issued.size() == 1);
+  const TransferResult back = f.move(kAppliance, "00AABBCCDD77");
+  CHECK(back.issued.size() == 1);
+  CHECK(back.carries_list);
+  CHECK(back.tokens().back() == back.revocation_list.entry.token);
   f.verifies();
   // A key the ledger does not know signs nothing.
   const auto other = SecretKey::generate();
@@ -370,4 +383,108 @@ TEST_CASE("revocation lists: a list over 1 MiB is refused, nothing recorded" *
       test::contains(e->message, "over the 1048576-byte limit of a revocation list (45000 serials)"),
       std::string(e->message));
   CHECK(test::ledger_snapshot(f.path, "SELECT COUNT(*), MAX(serial) FROM licenses") == before);
+}
+
+TEST_CASE(
+    "revocation lists: licenses expired by the list's issue time are left out, and ledger verify agrees" *
+    doctest::test_suite("ledger")) {
+  Fixture f;
+  f.server(Edition::appliance);           // 1
+  f.packs(5, 1, kAppliance, kNow + 100);  // 2: expires at kNow + 100
+  f.packs(5, 1);                          // 3
+  f.void_({2, 3});
+  CHECK(f.list(kNow + 30).claims.revoked.to_strings() == std::vector<std::string>{"2", "3"});
+  // At its expiry a pack is expired (the verifier's rule): the next list leaves it out.
+  CHECK(list_names(kNow + 100, kNow + 99));
+  CHECK_FALSE(list_names(kNow + 100, kNow + 100));
+  CHECK(list_names(std::nullopt, kNow + 100));
+  f.packs(1, 1);  // 5
+  f.void_({5}, kNow + 40);
+  const IssuedRevocationList later = f.list(kNow + 100);
+  CHECK(later.claims.revoked.to_strings() == std::vector<std::string>{"3", "5"});
+  CHECK(later.added == 1);
+  f.verifies();
+
+  // Nothing new once the rest is named, even though the expired one dropped out.
+  auto e = test::error_of([&] { f.list(kNow + 200); });
+  REQUIRE(e);
+  CHECK(test::contains(e->message, "already names every license taken back (2, leaving out 1 expired)"));
+
+  // Every license taken back expired: a list would revoke nothing.
+  Fixture g;
+  g.server(Edition::appliance);
+  g.packs(5, 1, kAppliance, kNow + 100);
+  g.void_({2});
+  e = test::error_of([&] { g.list(kNow + 100); });
+  REQUIRE(e);
+  CHECK(e->kind == Kind::refused);
+  CHECK(test::contains(e->message, "taken back (1) has expired: a revocation list would revoke nothing"));
+}
+
+TEST_CASE("transfer: back to an appliance, its kept file and its new export count its users once" *
+          doctest::test_suite("ledger")) {
+  Fixture f;
+  f.server(Edition::appliance);  // 1: 1 user included
+  f.packs(5, 1);                 // 2
+  const std::string first = test::ok(export_license_file(f.ledger, f.state(), kNow + 10));
+  f.move(kAppliance, kNew, kNow + 20);                              // 3, 4; list 5
+  const TransferResult back = f.move(kNew, kAppliance, kNow + 30);  // 6, 7; list 8
+  CHECK(back.revocation_list.claims.revoked.to_strings() == std::vector<std::string>{"1", "2", "3", "4"});
+  CHECK(back.carries_list);
+
+  // The newest export carries list 2; beside the kept file, the old licenses are revoked.
+  const ExportedLicenseFile now =
+      test::ok(export_license(f.ledger, f.state(kAppliance, kNow + 40), kNow + 40));
+  REQUIRE(now.revocation_list);
+  CHECK(now.revocation_list->serial == 8);
+  CHECK(now.tokens == 3);
+  CHECK(test::contains(now.text, "# revocation list 2 (serial 8, issued "));
+  CHECK(test::contains(now.text, back.revocation_list.entry.token + "\n"));
+  auto set = verifier::parse_licenses(first + now.text, "folder");
+  REQUIRE(set);
+  auto trust = verifier::TrustStore::from_keys({f.key.public_key().to_paserk()});
+  REQUIRE(trust);
+  auto ent = verifier::evaluate(*set, kAppliance, *trust, kNow + 100);
+  REQUIRE(ent);
+  CHECK(ent->licensed_users == 6);
+  CHECK(ent->revocation_seq == std::optional<std::int64_t>(2));
+  // So do the transfer back's own tokens, which end with the list.
+  std::vector<std::string> folder{first};
+  for (const std::string& t : back.tokens()) folder.push_back(t);
+  CHECK(evaluate_tokens(folder, kAppliance, f.key.public_key()).licensed_users == 6);
+  // Without the list, the kept file's pack would count again: 1 + 5 + 5.
+  folder.pop_back();
+  CHECK(evaluate_tokens(folder, kAppliance, f.key.public_key()).licensed_users == 11);
+  f.verifies();
+}
+
+TEST_CASE("export: carries the newest list only when it names a license of the appliance taken back" *
+          doctest::test_suite("ledger")) {
+  Fixture f;
+  f.server(Edition::appliance);           // 1
+  f.packs(5, 2);                          // 2, 3
+  f.server(Edition::vm, "00AABBCCDD77");  // 4
+  const auto exported = [&](const std::string& appliance) {
+    return test::ok(export_license(f.ledger, f.state(appliance, kNow + 50), kNow + 50));
+  };
+  CHECK_FALSE(exported(kAppliance).revocation_list);  // no list yet
+  f.void_({3});
+  CHECK_FALSE(exported(kAppliance).revocation_list);  // voided, but no list names it yet
+  f.list(kNow + 30);                                  // 5
+  const ExportedLicenseFile with = exported(kAppliance);
+  REQUIRE(with.revocation_list);
+  CHECK(with.revocation_list->serial == 5);
+  CHECK(with.tokens == 3);  // server 1, pack 2, the list
+  // The other appliance lost nothing: its file has no list, and export wrote nothing.
+  const auto before = test::ledger_snapshot(f.path);
+  const ExportedLicenseFile other = exported("00AABBCCDD77");
+  CHECK_FALSE(other.revocation_list);
+  CHECK(other.tokens == 1);
+  CHECK_FALSE(test::contains(other.text, "revocation"));
+  CHECK(test::ledger_snapshot(f.path) == before);
+  // A standby's file carries the list that names a license of its primary taken back.
+  f.order(Order{test::standby("00AABBCCDD66", kAppliance)});
+  const ExportedLicenseFile standby = exported("00AABBCCDD66");
+  REQUIRE(standby.revocation_list);
+  CHECK(standby.tokens == 4);  // standby license, server 1, pack 2, the list
 }

@@ -96,6 +96,8 @@ api GET /v1/licenses/2 "$AUDITOR"
 expect_eq "$(json '[d["status"], [[e["type"], e["who"]] for e in d["events"]]]')" '["voided", [["void", "desk"]]]'
 
 # Transfer: 201 with the new appliance's licenses; refusals as the CLI's.
+api GET /v1/revocations/latest "$AUDITOR"
+expect_problem 404 not-found "no revocation lists yet"
 api POST /v1/transfers "$CLERK" "{\"from\":\"$A\",\"to\":\"00:1a:2b:3c:4d:99\",\"reason\":\"RMA 1234\"}"
 expect_status 201
 expect_eq "$(json '[d["from"], d["to"], [[l["kind"], l["transferred_from"], l["written_by"]] for l in d["licenses"]]]')" \
@@ -107,12 +109,18 @@ expect_problem 409 no-active-server-license "=$(cli_message transfer --from "$A"
 api POST /v1/transfers "$CLERK" '{"from":"vm-0042"}'
 expect_problem 400 bad-input '=missing field "to"'
 
-# Revocation lists: the next one signed and recorded; the newest one read back.
+# Revocation lists: the transfer signed list 1, naming what it and the void took back; after
+# another void, the next one signed and recorded; the newest one read back.
 api GET /v1/revocations/latest "$AUDITOR"
-expect_problem 404 not-found "no revocation lists yet"
+expect_status 200
+expect_eq "$(json '[d["seq"], d["revoked"], d["status"], d["written_by"]]')" '[1, ["1", "2", "3"], "active", "desk"]'
+api POST /v1/revocations "$CLERK" '{}'
+expect_problem 409 nothing-new-to-revoke "=$(cli_message revocations issue)"
+api POST /v1/licenses/5/void "$CLERK" '{"reason":"refund"}'
+expect_status 200
 api POST /v1/revocations "$CLERK" '{}'
 expect_status 201
-expect_eq "$(json '[d["seq"], d["revoked"], d["added"], d["status"], d["written_by"]]')" '[1, ["1", "2", "3"], 3, "active", "desk"]'
+expect_eq "$(json '[d["seq"], d["revoked"], d["added"], d["status"], d["written_by"]]')" '[2, ["1", "2", "3", "5"], 1, "active", "desk"]'
 list_token=$(json 'd["token"]')
 api POST /v1/revocations "$CLERK" '{}'
 expect_problem 409 nothing-new-to-revoke "=$(cli_message revocations issue)"

@@ -1,6 +1,8 @@
 #include "seatkey/keygen/io/license_file.hpp"
 
+#include "issuing/revocation_claims.hpp"
 #include "raise.hpp"
+#include "seatkey/common/claims.hpp"
 #include "seatkey/common/limits.hpp"
 #include "seatkey/common/text.hpp"
 #include "text.hpp"
@@ -168,16 +170,81 @@ Result<void> check_license_file_limits(const ApplianceState& state) {
   return guarded([&] { file_limits(state); });
 }
 
-Result<std::string> export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now,
-                                        const std::optional<UnixTime>& as_of) {
+namespace {
+
+// The newest revocation list, when it names a license of one of `states` taken back: an older
+// file the appliance keeps may hold that license (it got its licenses back after a transfer).
+std::optional<LedgerEntry> list_to_carry(const Ledger& ledger,
+                                         std::initializer_list<const ApplianceState*> states) {
+  std::vector<std::int64_t> taken_back;
+  for (const ApplianceState* state : states) {
+    for (const LedgerEntry& e : state->history()) {
+      if (e.voided) taken_back.push_back(e.serial);
+    }
+  }
+  if (taken_back.empty()) return std::nullopt;
+  auto newest = detail::take(ledger.licenses().newest_revocation_list());
+  if (!newest) return std::nullopt;
+  const RevocationList claims = detail::claims_of_list(ledger, *newest, false);
+  for (std::int64_t serial : taken_back) {
+    if (names_serial(claims.revoked, std::to_string(serial))) return newest;
+  }
+  return std::nullopt;
+}
+
+std::size_t token_lines(const std::string& file) {
+  std::size_t n = 0;
+  for (std::size_t at = 0; at < file.size();) {
+    if (file[at] != '#') ++n;
+    const std::size_t end = file.find('\n', at);
+    at = end == std::string::npos ? file.size() : end + 1;
+  }
+  return n;
+}
+
+// The file with `list` after its licenses, when the verifier reads the whole of it (a set of up
+// to kMaxLicenseSetTokens tokens and kMaxLicenseSetBytes): a file it refused whole would leave
+// the appliance nothing, while without the list it counts right unless an older file lies beside.
+void carry(const LedgerEntry& list, ExportedLicenseFile* out) {
+  const std::string lines = "# revocation list " + std::to_string(*list.revocation_seq) + " (serial " +
+                            std::to_string(list.serial) + ", issued " + format_rfc3339(list.issued_at) +
+                            "): the licenses of this appliance taken back\n" + list.token + "\n";
+  if (out->tokens + 1 > kMaxLicenseSetTokens || out->text.size() + lines.size() > kMaxLicenseSetBytes) return;
+  out->text += lines;
+  out->tokens += 1;
+  out->revocation_list = list;
+}
+
+}  // namespace
+
+Result<ExportedLicenseFile> export_license(const Ledger& ledger, const ApplianceState& state, UnixTime now,
+                                           const std::optional<UnixTime>& as_of) {
   return guarded([&] {
+    ExportedLicenseFile out;
+    std::optional<LedgerEntry> list;
     if (const LedgerEntry* standby = state.active_standby()) {
       const std::string& p = *standby->primary_appliance;
-      return standby_file(state, ApplianceState(p, detail::take(ledger.licenses().of_appliance(p)), now),
-                          as_of);
+      const ApplianceState primary(p, detail::take(ledger.licenses().of_appliance(p)), now);
+      list = list_to_carry(ledger, {&state, &primary});
+      // A file that reads the same while nothing changed says the time of its newest part.
+      const auto stamp = as_of && list ? std::max(*as_of, list->issued_at) : as_of;
+      out.text = standby_file(state, primary, stamp);
+    } else {
+      list = list_to_carry(ledger, {&state});
+      const auto stamp = as_of && list ? std::max(*as_of, list->issued_at) : as_of;
+      out.text = server_file(state, stamp);
     }
-    return server_file(state, as_of);
+    out.tokens = token_lines(out.text);
+    if (list) carry(*list, &out);
+    return out;
   });
+}
+
+Result<std::string> export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now,
+                                        const std::optional<UnixTime>& as_of) {
+  auto file = export_license(ledger, state, now, as_of);
+  if (!file) return std::move(file).error();
+  return std::move(file->text);
 }
 
 }  // namespace seatkey::keygen

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "raise.hpp"
+#include "revocation_claims.hpp"
 #include "seatkey/common/limits.hpp"
 #include "seatkey/common/paseto.hpp"
 #include "seatkey/keygen/io/input.hpp"
@@ -99,6 +100,110 @@ VoidResult void_in(const Ledger& ledger, Ledger::Transaction& tx, const std::vec
   return out;
 }
 
+}  // namespace
+
+namespace detail {
+
+RevocationList claims_of_list(const Ledger& ledger, const LedgerEntry& e, bool say_why) {
+  auto token = decode_v4_public(e.token, TokenLimit::revocation_list);
+  auto claims = token ? parse_token_claims(token->payload) : seatkey::Result<Claims>(token.error());
+  if (!claims || !std::holds_alternative<RevocationList>(*claims)) {
+    const std::string why = claims ? "not a revocation list" : claims.error().message;
+    detail::raise_internal("ledger " + ledger.path() + ": the token of revocation list " +
+                           std::to_string(e.serial) + " does not read" +
+                           (say_why ? " (" + why + ")" : std::string()) +
+                           "; run seatkey-keygen ledger verify");
+  }
+  return std::move(std::get<RevocationList>(*claims));
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::claims_of_list;
+
+// The next list's seq, and how many of `listed` the newest list does not name: refused when it
+// names them all.
+std::pair<std::int64_t, std::size_t> next_list(const Ledger& ledger, Ledger::Transaction& tx,
+                                               const EventStore::TakenBack& taken) {
+  const std::vector<std::int64_t>& listed = taken.listed;
+  const auto newest = take(tx.licenses().newest_revocation_list());
+  if (!newest) return {1, listed.size()};
+  const RevocationList before = claims_of_list(ledger, *newest, false);
+  std::size_t added = 0;
+  for (std::int64_t s : listed) added += names_serial(before.revoked, std::to_string(s)) ? 0 : 1;
+  if (added == 0) {
+    raise(Code::nothing_new_to_revoke,
+          "revocation list " + std::to_string(*newest->revocation_seq) + " (serial " +
+              std::to_string(newest->serial) + ", issued " + format_rfc3339(newest->issued_at) +
+              ") already names every license taken back (" + std::to_string(listed.size()) +
+              (taken.expired == 0 ? "" : ", leaving out " + std::to_string(taken.expired) + " expired") +
+              "): nothing new to revoke; it is still the list to ship (seatkey-keygen revocations list "
+              "--json has its token)",
+          {{"seq", *newest->revocation_seq}, {"serial", newest->serial}});
+  }
+  return {*newest->revocation_seq + 1, added};
+}
+
+// The list's token: its claims built and checked, within the 1 MiB of a revocation list, signed.
+std::string sign_list(const Signer& signer, const RevocationList& valid, std::size_t serials) {
+  const std::string payload = to_payload_json(valid);
+  const std::string footer = detail::footer_for(signer);
+  const std::size_t size = v4_public_token_size(payload.size(), footer.size());
+  if (size > max_token_bytes(TokenLimit::revocation_list)) {
+    raise(Code::token_too_large,
+          "the revocation list would be " + std::to_string(size) + " bytes, over " +
+              token_limit_text(TokenLimit::revocation_list) + " (" + std::to_string(serials) + " serials)",
+          {{"bytes", static_cast<std::int64_t>(size)},
+           {"max_bytes", static_cast<std::int64_t>(max_token_bytes(TokenLimit::revocation_list))}});
+  }
+  auto token = signer.sign(payload, footer);
+  if (!token) {
+    raise(token.error().code == Errc::io_error ? Code::signer_unavailable : Code::internal_error,
+          "signing failed: " + token.error().message);
+  }
+  return std::move(*token);
+}
+
+// Signs and records the next revocation list, issued at `now`: every serial taken back that
+// it names (list_names). Refused when it would name nothing, or nothing the newest list does
+// not.
+IssuedRevocationList record_list(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
+                                 const IssueOptions& options, UnixTime now) {
+  const EventStore::TakenBack taken = take(tx.events().taken_back(now));
+  if (taken.listed.empty() && taken.expired == 0) {
+    raise(Code::nothing_revoked,
+          "no license of ledger " + ledger.path() +
+              " was ever voided or transferred: a revocation list would revoke nothing");
+  }
+  if (taken.listed.empty()) {
+    raise(Code::nothing_revoked, "every license of ledger " + ledger.path() + " taken back (" +
+                                     std::to_string(taken.expired) +
+                                     ") has expired: a revocation list would revoke nothing");
+  }
+  const auto [seq, added] = next_list(ledger, tx, taken);
+  RevocationList r;
+  r.issuer = options.issuer;
+  r.serial = std::to_string(take(tx.licenses().next_serial()));
+  r.issued_at = now;
+  r.seq = seq;
+  for (std::int64_t s : taken.listed) r.revoked.push_back(std::to_string(s));
+  auto valid = validate_revocation_list(r);
+  if (!valid) detail::raise_input("cannot build the revocation list's claims: " + valid.error().message);
+  LedgerEntry e;
+  e.serial = std::stoll(r.serial);
+  e.kind = LicenseKind::revocation;
+  e.issued_at = now;
+  e.issuer = options.issuer;
+  e.key_id = signer.public_key().id();
+  e.revocation_seq = seq;
+  e.token = sign_list(signer, *valid, taken.listed.size());
+  e.written_by = options.written_by;
+  take(tx.licenses().insert(e));
+  return {std::move(e), std::move(*valid), added};
+}
+
 // The old appliance's active server license, which a transfer needs.
 const LedgerEntry& transferable(const ApplianceState& old_state) {
   const LedgerEntry* server = old_state.active_server();
@@ -169,6 +274,38 @@ ApplianceState check_counts(const TransferInput& in, const ApplianceState& old_s
   return new_state;
 }
 
+// Records the transfer: the new rows, a transfer event for each license taken back, and the
+// revocation list that names them, signed in the same transaction: from then on an exported
+// license file carries the revocations of its appliance's licenses, and a file the appliance
+// kept from before counts none of them.
+void record_transfer(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer, const TransferInput& in,
+                     const TransferOptions& options, const std::vector<LedgerEntry>& target_history,
+                     TransferResult* out) {
+  for (const LedgerEntry& e : out->issued) take(tx.licenses().insert(e));
+  for (const LedgerEntry& e : out->taken_back) {
+    LedgerEvent ev;
+    ev.kind = EventKind::transferred;
+    ev.serial = e.serial;
+    ev.reason = in.reason;
+    ev.at = in.now;
+    ev.who = in.who;
+    ev.transfer_to = in.to;
+    take(tx.events().insert(ev));
+  }
+  IssueOptions list;
+  list.issuer = options.issuer;
+  list.written_by = options.written_by;
+  out->revocation_list = record_list(ledger, tx, signer, list, in.now);
+  // Back to an appliance that had licenses (A to B to A): its tokens come with the list, as
+  // its exported file does, so that the file it kept counts nothing it gave away.
+  for (const LedgerEntry& e : target_history) {
+    if (e.voided && names_serial(out->revocation_list.claims.revoked, std::to_string(e.serial))) {
+      out->carries_list = true;
+      break;
+    }
+  }
+}
+
 TransferResult transfer_in(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
                            const std::string& from, const std::string& to, const TransferOptions& options) {
   TransferInput in = transfer_input(from, to, options);
@@ -204,107 +341,15 @@ TransferResult transfer_in(Ledger& ledger, Ledger::Transaction& tx, const Signer
     if (!e.voided && !expired_at(e, in.now)) out.taken_back.push_back(e);
   }
   out.after = detail::summarize(check_counts(in, old_state, target_history, out.issued));
-
-  for (const LedgerEntry& e : out.issued) take(tx.licenses().insert(e));
-  for (const LedgerEntry& e : out.taken_back) {
-    LedgerEvent ev;
-    ev.kind = EventKind::transferred;
-    ev.serial = e.serial;
-    ev.reason = in.reason;
-    ev.at = in.now;
-    ev.who = in.who;
-    ev.transfer_to = in.to;
-    take(tx.events().insert(ev));
-  }
+  record_transfer(ledger, tx, signer, in, options, target_history, &out);
   return out;
-}
-
-// The claims of a revocation list as its token says them: the ledger's own token must read
-// (`say_why`: the message says why it does not).
-RevocationList claims_of_list(const Ledger& ledger, const LedgerEntry& e, bool say_why) {
-  auto token = decode_v4_public(e.token, TokenLimit::revocation_list);
-  auto claims = token ? parse_token_claims(token->payload) : seatkey::Result<Claims>(token.error());
-  if (!claims || !std::holds_alternative<RevocationList>(*claims)) {
-    const std::string why = claims ? "not a revocation list" : claims.error().message;
-    detail::raise_internal("ledger " + ledger.path() + ": the token of revocation list " +
-                           std::to_string(e.serial) + " does not read" +
-                           (say_why ? " (" + why + ")" : std::string()) +
-                           "; run seatkey-keygen ledger verify");
-  }
-  return std::move(std::get<RevocationList>(*claims));
-}
-
-// The next list's seq, and how many serials the newest list named: refused when it names every
-// serial taken back already.
-std::pair<std::int64_t, std::size_t> next_list(const Ledger& ledger, Ledger::Transaction& tx,
-                                               std::size_t voided) {
-  const auto newest = take(tx.licenses().newest_revocation_list());
-  if (!newest) return {1, 0};
-  const std::size_t before = claims_of_list(ledger, *newest, false).revoked.size();
-  if (before >= voided) {
-    raise(Code::nothing_new_to_revoke,
-          "revocation list " + std::to_string(*newest->revocation_seq) + " (serial " +
-              std::to_string(newest->serial) + ", issued " + format_rfc3339(newest->issued_at) +
-              ") already names every license taken back (" + std::to_string(voided) +
-              "): nothing new to revoke; it is still the list to ship (seatkey-keygen revocations list "
-              "--json has "
-              "its token)",
-          {{"seq", *newest->revocation_seq}, {"serial", newest->serial}});
-  }
-  return {*newest->revocation_seq + 1, before};
-}
-
-// The list's token: its claims built and checked, within the 1 MiB of a revocation list, signed.
-std::string sign_list(const Signer& signer, const RevocationList& valid, std::size_t serials) {
-  const std::string payload = to_payload_json(valid);
-  const std::string footer = detail::footer_for(signer);
-  const std::size_t size = v4_public_token_size(payload.size(), footer.size());
-  if (size > max_token_bytes(TokenLimit::revocation_list)) {
-    raise(Code::token_too_large,
-          "the revocation list would be " + std::to_string(size) + " bytes, over " +
-              token_limit_text(TokenLimit::revocation_list) + " (" + std::to_string(serials) + " serials)",
-          {{"bytes", static_cast<std::int64_t>(size)},
-           {"max_bytes", static_cast<std::int64_t>(max_token_bytes(TokenLimit::revocation_list))}});
-  }
-  auto token = signer.sign(payload, footer);
-  if (!token) {
-    raise(token.error().code == Errc::io_error ? Code::signer_unavailable : Code::internal_error,
-          "signing failed: " + token.error().message);
-  }
-  return std::move(*token);
 }
 
 IssuedRevocationList revocations_in(Ledger& ledger, Ledger::Transaction& tx, const Signer& signer,
                                     const IssueOptions& options) {
   detail::check_issuer(options.issuer);
   detail::require_signing_key(ledger, tx, signer);
-  const UnixTime now = options.now.value_or(unix_now());
-  const std::vector<std::int64_t> voided = take(tx.events().taken_back());
-  if (voided.empty()) {
-    raise(Code::nothing_revoked,
-          "no license of ledger " + ledger.path() +
-              " was ever voided or transferred: a revocation list would revoke nothing");
-  }
-  const auto [seq, before] = next_list(ledger, tx, voided.size());
-  RevocationList r;
-  r.issuer = options.issuer;
-  r.serial = std::to_string(take(tx.licenses().next_serial()));
-  r.issued_at = now;
-  r.seq = seq;
-  for (std::int64_t s : voided) r.revoked.push_back(std::to_string(s));
-  auto valid = validate_revocation_list(r);
-  if (!valid) detail::raise_input("cannot build the revocation list's claims: " + valid.error().message);
-  LedgerEntry e;
-  e.serial = std::stoll(r.serial);
-  e.kind = LicenseKind::revocation;
-  e.issued_at = now;
-  e.issuer = options.issuer;
-  e.key_id = signer.public_key().id();
-  e.revocation_seq = seq;
-  e.token = sign_list(signer, *valid, voided.size());
-  e.written_by = options.written_by;
-  take(tx.licenses().insert(e));
-  return {std::move(e), std::move(*valid), voided.size() - before};
+  return record_list(ledger, tx, signer, options, options.now.value_or(unix_now()));
 }
 
 // Runs `body` in a write transaction of its own and commits.
@@ -335,6 +380,7 @@ Result<VoidResult> void_licenses(Ledger& ledger, Ledger::Transaction& tx,
 std::vector<std::string> TransferResult::tokens() const {
   std::vector<std::string> out;
   for (const LedgerEntry& e : issued) out.push_back(e.token);
+  if (carries_list) out.push_back(revocation_list.entry.token);
   return out;
 }
 

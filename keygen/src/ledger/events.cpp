@@ -2,6 +2,7 @@
 #include "ledger/context.hpp"
 #include "ledger/records.hpp"
 #include "ledger/schema.hpp"
+#include "seatkey/common/time.hpp"
 
 namespace seatkey::keygen {
 namespace detail {
@@ -58,12 +59,31 @@ Result<std::vector<LedgerEvent>> EventStore::of_license(std::int64_t serial) con
   return guarded([&] { return detail::select(*ledger_, serial); });
 }
 
-Result<std::vector<std::int64_t>> EventStore::taken_back() const {
+Result<EventStore::TakenBack> EventStore::taken_back(UnixTime list_issued_at) const {
   return guarded([&] {
     ledger_->require_chain();
-    detail::Statement s(*ledger_->db, "SELECT serial FROM events ORDER BY serial");
-    std::vector<std::int64_t> out;
-    while (s.step()) out.push_back(s.integer(0));
+    detail::Statement s(*ledger_->db,
+                        "SELECT events.serial, licenses.expires FROM events LEFT JOIN licenses ON "
+                        "licenses.serial = events.serial ORDER BY events.serial");
+    TakenBack out;
+    while (s.step()) {
+      const std::int64_t serial = s.integer(0);
+      std::optional<UnixTime> expires;
+      if (!s.is_null(1)) {
+        auto t = parse_rfc3339(s.text(1));
+        if (!t) {
+          detail::raise(Code::ledger_corrupt, "ledger " + ledger_->path + ": license " +
+                                                  std::to_string(serial) +
+                                                  " has an expiry that does not read: " + t.error().message);
+        }
+        expires = *t;
+      }
+      if (list_names(expires, list_issued_at)) {
+        out.listed.push_back(serial);
+      } else {
+        ++out.expired;
+      }
+    }
     return out;
   });
 }

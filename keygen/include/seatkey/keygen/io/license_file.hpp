@@ -43,8 +43,20 @@ Result<std::string> standby_license_file_text(const ApplianceState& standby, con
 // ledger; otherwise license_file_text(state). The same refusals. With `as_of`, the header says
 // "as of" that time instead of "exported" now: a file that reads the same each time it is asked
 // for while nothing changed (a code's answer).
+// After the licenses, the file carries the newest revocation list when that list names a
+// license of the appliance (or of a standby's primary) taken back, so that an older file the
+// appliance keeps counts no license it lost; left out when the file would then be more than
+// the verifier reads (kMaxLicenseSetTokens tokens, kMaxLicenseSetBytes). Export writes nothing.
 Result<std::string> export_license_file(const Ledger& ledger, const ApplianceState& state, UnixTime now,
                                         const std::optional<UnixTime>& as_of = std::nullopt);
+// The same, with what the file holds.
+struct ExportedLicenseFile {
+  std::string text;
+  std::size_t tokens = 0;                      // its token lines
+  std::optional<LedgerEntry> revocation_list;  // the list it carries
+};
+Result<ExportedLicenseFile> export_license(const Ledger& ledger, const ApplianceState& state, UnixTime now,
+                                           const std::optional<UnixTime>& as_of = std::nullopt);
 
 // Refused (license_file_too_large) when the appliance's license file would be more than the
 // verifier reads (kMaxLicenseSetTokens tokens, kMaxLicensesBytes): the appliance would refuse

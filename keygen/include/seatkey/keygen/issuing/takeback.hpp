@@ -48,13 +48,24 @@ struct TransferOptions {
   std::optional<std::string> written_by;             // the API token transferring (recorded in each new row)
 };
 
+struct IssuedRevocationList {
+  LedgerEntry entry;      // the row, token included (appliance empty, users 0)
+  RevocationList claims;  // what it says
+  std::size_t added = 0;  // serials the previous list did not name
+};
+
 struct TransferResult {
   UnixTime at = 0;
-  std::string from, to;                 // canonical appliance IDs
-  std::vector<LedgerEntry> issued;      // for `to`: its server license first, then the packs
-  std::vector<LedgerEntry> taken_back;  // of `from`, by serial: every license that could count there
-  ApplianceSummary before;              // `from` before
-  ApplianceSummary after;               // `to` after: the same users
+  std::string from, to;                  // canonical appliance IDs
+  std::vector<LedgerEntry> issued;       // for `to`: its server license first, then the packs
+  std::vector<LedgerEntry> taken_back;   // of `from`, by serial: every license that could count there
+  ApplianceSummary before;               // `from` before
+  ApplianceSummary after;                // `to` after: the same users
+  IssuedRevocationList revocation_list;  // signed with the transfer: it names what was taken back
+  // `to` had licenses taken back that the list names (a transfer back): its license file
+  // carries the list, as export's does.
+  bool carries_list = false;
+  // The new license file's tokens: `issued`'s, then the list's when it carries it.
   std::vector<std::string> tokens() const;
 };
 
@@ -62,7 +73,8 @@ struct TransferResult {
 // serials; the same edition, users, customer, order, update option and expiry; each row's
 // transferred_from names the license it stands in for) and takes back, as transfer events,
 // those licenses and every other server license of `from` that could still count there (a
-// superseded one would be active again once the active one is revoked). Refused: `from` has no
+// superseded one would be active again once the active one is revoked), and signs the next
+// revocation list (issue_revocation_list) in the same transaction. Refused: `from` has no
 // active server license, `to` already has licenses that are not taken back, or `from` and `to`
 // are the same appliance; a key the ledger does not know.
 Result<TransferResult> transfer(Ledger& ledger, const Signer& signer, const std::string& from,
@@ -74,15 +86,10 @@ Result<TransferResult> transfer(Ledger& ledger, Ledger::Transaction& tx, const S
                                 const std::string& from, const std::string& to,
                                 const TransferOptions& options);
 
-struct IssuedRevocationList {
-  LedgerEntry entry;      // the row, token included (appliance empty, users 0)
-  RevocationList claims;  // what it says
-  std::size_t added = 0;  // serials the previous list did not name
-};
-
 // Signs and records the next revocation list: seq one more than the newest list's, revoked
-// every serial an event took back. Refused: nothing was ever taken back, the newest list
-// already names every one, the token would be over the 1 MiB limit of a revocation list, a key
+// every serial an event took back but those whose license has expired by the list's issue
+// time (list_names). Refused: nothing was ever taken back, or each one has expired, the newest
+// list already names every one it would, the token would be over the 1 MiB limit of a revocation list, a key
 // the ledger does not know.
 Result<IssuedRevocationList> issue_revocation_list(Ledger& ledger, const Signer& signer,
                                                    const IssueOptions& options = {});

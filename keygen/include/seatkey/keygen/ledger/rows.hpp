@@ -66,6 +66,16 @@ struct LedgerEntry {
 // a column added to LedgerEntry is carried over without anyone remembering to.
 LedgerEntry reissued(const LedgerEntry& old, std::int64_t serial, const std::string& appliance);
 
+// Whether a revocation list issued at `list_issued_at` names a license taken back that
+// expires at `expires`: not when the license has expired by then (validity_at's rule). A
+// verifier evaluates at no time before the newest issue time it reads, a list's included, so
+// such a license is expired wherever the list is read; leaving it out keeps lists small as
+// licenses are taken back year after year. The one rule for the lists seatkey-keygen signs and
+// for what `ledger verify` expects of them.
+inline bool list_names(const std::optional<UnixTime>& expires, UnixTime list_issued_at) {
+  return validity_at(std::nullopt, expires, list_issued_at) != Reason::expired;
+}
+
 struct LedgerEvent {
   EventKind kind = EventKind::voided;
   std::int64_t serial = 0;                 // the license it takes back

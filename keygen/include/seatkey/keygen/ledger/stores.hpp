@@ -62,8 +62,13 @@ class EventStore {
 
   Result<std::vector<LedgerEvent>> all() const;
   Result<std::vector<LedgerEvent>> of_license(std::int64_t serial) const;
-  // Every serial an event took back, ascending.
-  Result<std::vector<std::int64_t>> taken_back() const;
+  // What a revocation list issued at `list_issued_at` names: every serial an event took back,
+  // ascending, but those whose license has expired by then (list_names), which are counted.
+  struct TakenBack {
+    std::vector<std::int64_t> listed;
+    std::size_t expired = 0;
+  };
+  Result<TakenBack> taken_back(UnixTime list_issued_at) const;
   // In a write transaction: the event as the next link of the chain.
   Result<void> insert(const LedgerEvent& event);
 
