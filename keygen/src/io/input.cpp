@@ -24,6 +24,8 @@ std::string appliance_of(std::string_view typed) {
   return std::move(*id);
 }
 
+
+
 std::int64_t serial_of(std::string_view typed) {
   std::int64_t value = 0;
   bool digits = !typed.empty() && typed.size() <= 18;  // 18 digits never overflow
@@ -46,6 +48,21 @@ UnixTime time_of(std::string_view what, std::string_view text) {
   if (!t) {
     raise_input(std::string(what) + " " + detail::quoted(text) +
                 " is not an RFC 3339 time in the years 0000-9999 (like 2027-12-31T23:59:59Z)");
+  }
+  return *t;
+}
+
+// A filter's bound: a date (YYYY-MM-DD) is the start of that day in UTC, as people mean "since
+// the 1st"; anything longer is an RFC 3339 time.
+UnixTime time_or_date_of(std::string_view what, std::string_view text) {
+  if (text.size() == 10) {
+    if (auto t = parse_rfc3339(std::string(text) + "T00:00:00Z")) return *t;
+  }
+  auto t = parse_rfc3339(text);
+  if (!t) {
+    raise_input(std::string(what) + " " + detail::quoted(text) +
+                " is neither a date (like 2026-12-01: the start of that day, UTC) nor an RFC 3339 time in "
+                "the years 0000-9999 (like 2026-12-01T08:00:00Z)");
   }
   return *t;
 }
@@ -91,6 +108,7 @@ namespace detail {
 std::string appliance_or_raise(std::string_view typed) {
   return appliance_of(typed);
 }
+
 std::string text_or_raise(std::string_view what, std::string_view text) {
   return text_of(what, text);
 }
@@ -114,6 +132,8 @@ int count_or_raise(long long count) {
 Result<std::string> parse_appliance(std::string_view typed) {
   return guarded([&] { return appliance_of(typed); });
 }
+
+
 
 Result<Edition> parse_edition_name(std::string_view name) {
   return guarded([&] { return detail::edition_or_raise(name); });
@@ -206,7 +226,7 @@ void read_filter_value(LedgerFilter& f, const FilterReader& r, const FilterSynta
   } else if (name == "customer" || name == "order") {
     (name == "customer" ? f.customer : f.order) = text_of(r.what(name), value);
   } else if (name == "since" || name == "until") {
-    (name == "since" ? f.since : f.until) = time_of(r.what(name), value);
+    (name == "since" ? f.since : f.until) = time_or_date_of(r.what(name), value);
   } else if (name == "kind") {
     f.kind = parse_kind(value);
     if (!f.kind) {
@@ -250,6 +270,28 @@ Result<LedgerFilter> parse_filter(const std::vector<std::pair<std::string, std::
   });
 }
 
+Result<FeedPage> parse_feed_page(const std::vector<std::pair<std::string, std::string>>& values) {
+  return guarded([&] {
+    FeedPage page;
+    FilterReader reader(kQueryFilter, {"after", "limit"});
+    for (const auto& [name, value] : values) {
+      reader.admit(name);
+      const auto n = value == "0" && name == "after" ? std::optional<std::int64_t>(0) : page_number(value);
+      if (name == "after") {
+        if (!n)
+          raise_input("after " + detail::quoted(value) + " is not a position in the chain (0, 1, 2, ...)");
+        page.after = *n;
+      } else {
+        if (!n || *n > static_cast<std::int64_t>(kMaxFeedLimit))
+          raise_input("limit " + detail::quoted(value) + " is not a number from 1 to " +
+                      std::to_string(kMaxFeedLimit));
+        page.limit = static_cast<std::size_t>(*n);
+      }
+    }
+    return page;
+  });
+}
+
 Result<Period> parse_period(const std::vector<std::pair<std::string, std::string>>& values,
                             const FilterSyntax& syntax) {
   return guarded([&] {
@@ -257,7 +299,7 @@ Result<Period> parse_period(const std::vector<std::pair<std::string, std::string
     FilterReader reader(syntax, {"since", "until"});
     for (const auto& [name, value] : values) {
       reader.admit(name);
-      (name == "since" ? p.since : p.until) = time_of(reader.what(name), value);
+      (name == "since" ? p.since : p.until) = time_or_date_of(reader.what(name), value);
     }
     if (p.since && p.until && *p.since >= *p.until) {
       raise_input(reader.what("since") + " " + format_rfc3339(*p.since) + " is not before " +

@@ -30,6 +30,7 @@ inline constexpr std::size_t kMaxTokenNameBytes = 64;
 
 // The canonical appliance ID, or the error naming what is wrong with the typed one.
 Result<std::string> parse_appliance(std::string_view typed);
+
 // An edition by its name (kEditions), naming the editions there are when it is none.
 Result<Edition> parse_edition_name(std::string_view name);
 // RFC 3339, years 0000-9999, in UTC; `what` names the input in the message ("--expires").
@@ -63,7 +64,8 @@ inline constexpr std::size_t kDefaultListLimit = 1000;
 inline constexpr std::size_t kMaxListLimit = 10000;
 
 // A filter from named values ("appliance", "customer", "order", "since", "until", "kind",
-// "status", and with pages "after" and "limit"), each at most once.
+// "status", and with pages "after" and "limit"), each at most once. "since" and "until" (here
+// and in a period) take a date, YYYY-MM-DD, as the start of that day in UTC, or an RFC 3339 time.
 Result<LedgerFilter> parse_filter(const std::vector<std::pair<std::string, std::string>>& values,
                                   const FilterSyntax& syntax);
 // A period (report): "since" and "until", each at most once, since before until.
@@ -72,6 +74,14 @@ struct Period {
 };
 Result<Period> parse_period(const std::vector<std::pair<std::string, std::string>>& values,
                             const FilterSyntax& syntax);
+
+// A page of the event feed (GET /v1/events): "after", a position in the chain (0: from the
+// beginning), and "limit", 1 to kMaxFeedLimit links, each at most once.
+struct FeedPage {
+  std::int64_t after = 0;
+  std::size_t limit = kDefaultFeedLimit;
+};
+Result<FeedPage> parse_feed_page(const std::vector<std::pair<std::string, std::string>>& values);
 
 // ---- JSON ------------------------------------------------------------------------------------
 
