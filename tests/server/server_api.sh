@@ -42,7 +42,15 @@ api POST /v1/licenses/server "$SHOP" "{\"appliance\":\"$A\",\"edition\":\"gold\"
 expect_problem 400 bad-input '=unknown edition "gold" (one of: free, compact, appliance, vm)'
 api POST /v1/licenses/users "$SHOP" '{"appliance":"x","users":5}'
 expect_problem 400 bad-input "invalid appliance ID"
-
+# A MAC address or UUID with a byte or digit left out: its own problem type and code, in the
+# CLI's words; the order is named in a batch.
+api POST /v1/licenses/server "$SHOP" '{"appliance":"00:1a:2b:3c:4d","edition":"compact"}'
+expect_problem 400 appliance-id-mistyped "=$(cli_message issue server --appliance 00:1a:2b:3c:4d --edition compact)"
+expect_eq "$(json '[d["code"], d["kind"], d["form"], d["expected_bytes"]]')" '["appliance_id_mistyped", "input", "mac", 6]'
+api POST /v1/orders "$SHOP" '[{"type":"server","appliance":"vm-0043","edition":"vm"},
+  {"type":"server","appliance":"123e4567-e89b-12d3-a456-42661417400","edition":"vm"}]'
+expect_problem 400 appliance-id-mistyped '=order 2: appliance ID "123e4567-e89b-12d3-a456-42661417400" is written as a UUID but its groups have 8-4-4-4-11 hex digits, where a UUID has 8-4-4-4-12 (16 bytes): check it against the appliance'
+expect_eq "$(json '[d["form"], d["expected_bytes"]]')" '["uuid", 16]'
 # standby goes through the batch's order parser: what it says of a standby order, the server says.
 echo '[{"type":"standby","appliance":"00:1a:2b:3c:4d:99"}]' >standby.json
 api POST /v1/licenses/standby "$SHOP" '{"appliance":"00:1a:2b:3c:4d:99"}'

@@ -1,5 +1,7 @@
 #include "seatkey/keygen/io/input.hpp"
 
+#include <algorithm>
+
 #include "io/checks.hpp"
 #include "raise.hpp"
 #include "seatkey/common/appliance_id.hpp"
@@ -24,7 +26,52 @@ std::string appliance_of(std::string_view typed) {
   return std::move(*id);
 }
 
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
+// The groups of a typed ID between ':' and '-' when there are at least 3 and all are hex
+// digits; else none (the ID is no MAC address or UUID, whatever its shape).
+std::vector<std::string_view> hex_groups(std::string_view typed, bool* colons) {
+  std::vector<std::string_view> groups;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= typed.size(); ++i) {
+    if (i < typed.size() && typed[i] != ':' && typed[i] != '-') continue;
+    const std::string_view g = typed.substr(start, i - start);
+    if (g.empty() || !std::all_of(g.begin(), g.end(), is_hex)) return {};
+    groups.push_back(g);
+    *colons = *colons || (i < typed.size() && typed[i] == ':');
+    start = i + 1;
+  }
+  return groups.size() >= 3 ? groups : std::vector<std::string_view>{};
+}
+
+// A MAC address or a UUID with a digit or a group left out names an appliance nobody has.
+void refuse_broken_hex_id(std::string_view typed) {
+  bool colons = false;
+  const std::vector<std::string_view> groups = hex_groups(typed, &colons);
+  if (groups.empty()) return;
+  std::string sizes;
+  std::size_t longest = 0;
+  for (std::string_view g : groups) {
+    sizes += (sizes.empty() ? "" : "-") + std::to_string(g.size());
+    longest = std::max(longest, g.size());
+  }
+  if (longest <= 2) {
+    if (sizes == "2-2-2-2-2-2") return;
+    detail::raise(Code::appliance_id_mistyped,
+                  "appliance ID " + detail::quoted(typed) + " is written as a MAC address but has " +
+                      std::to_string(groups.size()) + " groups of " + sizes +
+                      " hex digits, where a MAC address has 6 bytes of two: check it against the appliance",
+                  {{"form", std::string("mac")}, {"expected_bytes", std::int64_t{6}}});
+  }
+  if (colons || (groups.size() != 5 && groups[0].size() != 8) || sizes == "8-4-4-4-12") return;
+  detail::raise(Code::appliance_id_mistyped,
+                "appliance ID " + detail::quoted(typed) + " is written as a UUID but its groups have " +
+                    sizes +
+                    " hex digits, where a UUID has 8-4-4-4-12 (16 bytes): check it against the appliance",
+                {{"form", std::string("uuid")}, {"expected_bytes", std::int64_t{16}}});
+}
 
 std::int64_t serial_of(std::string_view typed) {
   std::int64_t value = 0;
@@ -108,7 +155,11 @@ namespace detail {
 std::string appliance_or_raise(std::string_view typed) {
   return appliance_of(typed);
 }
-
+std::string new_appliance_or_raise(std::string_view typed) {
+  std::string id = appliance_of(typed);
+  refuse_broken_hex_id(typed);
+  return id;
+}
 std::string text_or_raise(std::string_view what, std::string_view text) {
   return text_of(what, text);
 }
@@ -133,7 +184,9 @@ Result<std::string> parse_appliance(std::string_view typed) {
   return guarded([&] { return appliance_of(typed); });
 }
 
-
+Result<std::string> parse_new_appliance(std::string_view typed) {
+  return guarded([&] { return detail::new_appliance_or_raise(typed); });
+}
 
 Result<Edition> parse_edition_name(std::string_view name) {
   return guarded([&] { return detail::edition_or_raise(name); });

@@ -85,8 +85,10 @@ class OrderFields {
     try {
       return f();
     } catch (detail::Raised& r) {
+      // Its own code (a mistyped appliance ID) and members stay; only the message is prefixed.
       if (r.error.kind != Kind::input) throw;
-      fail(r.error.message);
+      if (!prefix_.empty()) r.error.message = prefix_ + ": " + r.error.message;
+      throw;
     }
   }
   std::optional<std::string> text(const char* name) const {
@@ -101,7 +103,7 @@ class OrderFields {
   }
   std::string appliance(const char* name) const {
     const std::string typed = *string(name, true);
-    return checked([&] { return detail::appliance_or_raise(typed); });
+    return checked([&] { return detail::new_appliance_or_raise(typed); });
   }
 
  private:

@@ -30,7 +30,13 @@ inline constexpr std::size_t kMaxTokenNameBytes = 64;
 
 // The canonical appliance ID, or the error naming what is wrong with the typed one.
 Result<std::string> parse_appliance(std::string_view typed);
-
+// The same for an appliance about to get licenses (issue, an order, a code's redemption), which
+// also catches typos: an ID written as hex byte groups (00:1a:2b:3c:4d:5e, 00-1A-...) must have
+// a MAC address's 6 bytes, one written as a UUID (8-4-4-4-12 hex digits) its 16; otherwise
+// Code::appliance_id_mistyped (members: form "mac" or "uuid", expected_bytes). Other IDs
+// (SF-2024-00123) pass as parse_appliance() takes them, and the canonical form is the same.
+// Looking up, voiding or moving licenses already issued takes parse_appliance().
+Result<std::string> parse_new_appliance(std::string_view typed);
 // An edition by its name (kEditions), naming the editions there are when it is none.
 Result<Edition> parse_edition_name(std::string_view name);
 // RFC 3339, years 0000-9999, in UTC; `what` names the input in the message ("--expires").
