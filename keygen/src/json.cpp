@@ -1,5 +1,8 @@
 #include "seatkey/keygen/json.hpp"
 
+#include <charconv>
+#include <stdexcept>
+
 #include "ledger/schema.hpp"
 #include "seatkey/common/time.hpp"
 
@@ -15,6 +18,22 @@ ordered_json or_null(const std::optional<T>& value) {
 
 ordered_json time_or_null(const std::optional<UnixTime>& t) {
   return t ? ordered_json(format_rfc3339(*t)) : ordered_json(nullptr);
+}
+
+// A revocation list's serials as the numbers the ledger's serials are everywhere else in its
+// JSON (the token's own claims keep them as strings). The ledger signs lists only of its own
+// serials, so a serial that is no number means a damaged row.
+ordered_json serial_numbers(const PackedStrings& serials) {
+  ordered_json out = ordered_json::array();
+  for (std::string_view s : serials) {
+    std::int64_t n = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec != std::errc() || end != s.data() + s.size() || n < 1)
+      throw std::runtime_error("a revocation list names serial \"" + std::string(s) +
+                               "\", which is no number");
+    out.push_back(n);
+  }
+  return out;
 }
 
 }  // namespace
@@ -68,7 +87,7 @@ ordered_json license_record_json(const LicenseRecord& record) {
   out["superseded_by"] = serials(record.superseded_by);
   out["reissued_as"] = serials(record.reissued_as);
   out["in_revocation_lists"] = serials(record.revoked_by);
-  if (record.revocation) out["revoked"] = record.revocation->revoked;
+  if (record.revocation) out["revoked"] = serial_numbers(record.revocation->revoked);
   return out;
 }
 
@@ -119,12 +138,42 @@ ordered_json revocation_list_json(const RevocationListRecord& list, bool newest)
   j["serial"] = list.entry.serial;
   j["issued_at"] = format_rfc3339(list.entry.issued_at);
   j["status"] = newest ? "active" : "superseded";
-  j["revoked"] = list.claims.revoked.to_strings();
+  j["revoked"] = serial_numbers(list.claims.revoked);
   j["issuer"] = list.entry.issuer;
   j["key_id"] = list.entry.key_id;
   j["written_by"] = or_null(list.entry.written_by);
   j["token"] = list.entry.token;
   return j;
+}
+
+ordered_json feed_json(const Feed& feed) {
+  ordered_json out;
+  out["events"] = ordered_json::array();
+  for (const FeedEvent& f : feed.events) {
+    ordered_json j;
+    j["seq"] = f.seq;
+    j["type"] = std::string(feed_type_name(f.type));
+    if (f.license) {
+      j["at"] = format_rfc3339(f.license->issued_at);
+      // What the license is now, and its token, are GET /v1/licenses/{serial}'s to say.
+      ordered_json license = license_json(*f.license, "");
+      license.erase("status");
+      license.erase("token");
+      j["license"] = std::move(license);
+    } else if (f.event) {
+      j["at"] = format_rfc3339(f.event->at);
+      j["event"] = event_json(*f.event);
+    } else if (f.code_event) {
+      j["at"] = format_rfc3339(f.code_event->at);
+      ordered_json code_event;
+      detail::add_json(detail::code_event_spec(), *f.code_event, code_event);
+      j["code_event"] = std::move(code_event);
+    }
+    out["events"].push_back(std::move(j));
+  }
+  out["next_after"] = feed.next_after;
+  out["more"] = feed.more;
+  return out;
 }
 
 ordered_json report_json(const Report& r) {

@@ -197,4 +197,50 @@ Result<Report> make_report(const Ledger& ledger, const std::optional<UnixTime>& 
   });
 }
 
+namespace {
+
+// The feed's event of a link, or nullopt for a link that is none (a code made, an API token).
+std::optional<FeedEvent> feed_event(const ChainLink& link) {
+  if (!link.corrupt.empty()) {
+    detail::raise_internal("link " + std::to_string(link.seq) + " of the chain does not read (" +
+                           link.corrupt + "): ledger verify names what is wrong");
+  }
+  FeedEvent f;
+  f.seq = link.seq;
+  if (link.entry) {
+    f.type = link.entry->kind == LicenseKind::revocation ? FeedType::revocation : FeedType::issue;
+    f.license = link.entry;
+  } else if (link.event) {
+    f.type = link.event->kind == EventKind::voided ? FeedType::void_ : FeedType::transfer;
+    f.event = link.event;
+  } else if (link.code_event) {
+    f.type = link.code_event->kind == CodeEventKind::redeem ? FeedType::code_redemption : FeedType::code_void;
+    f.code_event = link.code_event;
+  } else {
+    return std::nullopt;
+  }
+  return f;
+}
+
+}  // namespace
+
+Result<Feed> read_feed(const Ledger& ledger, std::int64_t after, std::size_t limit) {
+  return detail::guarded([&] {
+    Feed feed;
+    feed.next_after = after;
+    std::size_t links = 0;
+    // One link more than the page: whether there is more to read now.
+    detail::take(ledger.read_chain(after, limit + 1, [&](const ChainLink& link) {
+      if (++links > limit) {
+        feed.more = true;
+        return false;
+      }
+      feed.next_after = link.seq;
+      if (auto e = feed_event(link)) feed.events.push_back(std::move(*e));
+      return true;
+    }));
+    return feed;
+  });
+}
+
 }  // namespace seatkey::keygen

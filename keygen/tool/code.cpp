@@ -210,7 +210,7 @@ struct RedeemCommandOptions {
 
 int run_redeem(const RedeemCommandOptions& opt) {
   const ActivationCode code = need(read_typed_code(opt.code));
-  const std::string appliance = need(parse_appliance(opt.appliance));
+  const std::string appliance = need(parse_new_appliance(opt.appliance));
   Ledger ledger = open_ledger(opt.issuing.ledger, Ledger::Access::read_write);
   const SecretKey key = load_key(opt.issuing.key, opt.issuing.passphrase_file);
   RedeemOptions options;

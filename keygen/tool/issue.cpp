@@ -110,7 +110,7 @@ O order_of(std::string appliance, const OrderOptions& opt) {
 }
 
 int run_server(const IssueServerOptions& opt) {
-  std::string appliance = need(parse_appliance(opt.appliance));
+  std::string appliance = need(parse_new_appliance(opt.appliance));
   const Edition edition = need(parse_edition_name(opt.edition));
   auto o = order_of<ServerOrder>(std::move(appliance), opt);
   o.edition = edition;
@@ -121,7 +121,7 @@ int run_server(const IssueServerOptions& opt) {
 }
 
 int run_users(const IssueUsersOptions& opt) {
-  std::string appliance = need(parse_appliance(opt.appliance));
+  std::string appliance = need(parse_new_appliance(opt.appliance));
   const int count = need(check_count(opt.count));
   auto o = order_of<PackOrder>(std::move(appliance), opt);
   o.users = opt.users;
@@ -131,8 +131,8 @@ int run_users(const IssueUsersOptions& opt) {
 }
 
 int run_standby(const IssueStandbyOptions& opt) {
-  std::string appliance = need(parse_appliance(opt.appliance));
-  std::string primary = need(parse_appliance(opt.primary));
+  std::string appliance = need(parse_new_appliance(opt.appliance));
+  std::string primary = need(parse_new_appliance(opt.primary));
   auto o = order_of<StandbyOrder>(std::move(appliance), opt);
   o.primary = std::move(primary);
   o.expires = time("--expires", opt.expires);

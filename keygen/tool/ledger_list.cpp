@@ -264,8 +264,11 @@ void setup_ledger_list(CLI::App* ledger, Status& status) {
                 "seatkey-keygen ledger list --ledger licenses.db --since 2026-11-01T00:00:00Z --json"}));
   cmd->add_option("--customer", opt->customer, "only rows whose customer contains this text (any case)");
   cmd->add_option("--order", opt->order, "only rows whose order reference contains this text (any case)");
-  cmd->add_option("--since", opt->since, "only rows issued at or after this time (RFC 3339)");
-  cmd->add_option("--until", opt->until, "only rows issued before this time (RFC 3339)");
+  cmd->add_option(
+      "--since", opt->since,
+      "only rows issued at or after this time (a date: the start of that day in UTC; or RFC 3339)");
+  cmd->add_option("--until", opt->until,
+                  "only rows issued before this time (a date: the start of that day in UTC; or RFC 3339)");
   cmd->add_option("--kind", opt->kind, "only this kind: " + name_list(kKindNames, "|"));
   cmd->add_option("--status", opt->status, "only rows with this status: " + name_list(kStatusNames, "|"));
 }

@@ -106,8 +106,12 @@ void setup_report(CLI::App& app, Status& status) {
       &app, "report", "what was sold, given away, replaced, transferred and voided in a period", status,
       run_report);
   add_ledger_option(cmd, &opt->ledger);
-  cmd->add_option("--since", opt->since, "from this time (RFC 3339; default: the beginning)");
-  cmd->add_option("--until", opt->until, "to this time, excluded (RFC 3339; default: no end)");
+  cmd->add_option(
+      "--since", opt->since,
+      "from this time (a date, the start of that day in UTC, or RFC 3339; default: the beginning)");
+  cmd->add_option(
+      "--until", opt->until,
+      "to this time, excluded (a date, the start of that day in UTC, or RFC 3339; default: no end)");
   auto* csv = cmd->add_flag("--csv", opt->csv, "CSV: one line per category, kind, edition and pack size");
   cmd->add_flag("--json", opt->json, "a JSON object")->excludes(csv);
   cmd->footer(

@@ -48,7 +48,7 @@ keygen::Result<Activation> read_activation(std::string_view body) {
   }
   auto code = keygen::read_typed_code(fields->at("code"));
   if (!code) return code.error();
-  auto appliance = keygen::parse_appliance(fields->at("appliance"));
+  auto appliance = keygen::parse_new_appliance(fields->at("appliance"));
   if (!appliance) return appliance.error();
   out.appliance = std::move(*appliance);
   out.codes.push_back(std::move(*code));

@@ -409,8 +409,10 @@ Response Api::finish(const Accepted& accepted, std::string_view body) {
   // The code is the credential: its handler looks it up first, on a connection of its own, and
   // takes the writers' lock only for a code that exists (a guess never holds up the issuers).
   if (route.credential == Credential::activation_code) return impl.run(route, request, nullptr, nullptr);
-  if (route.writes == Writes::yes) return impl.idempotent(route, request);
-  return impl.run(route, request, nullptr, nullptr);
+  Response r = route.writes == Writes::yes ? impl.idempotent(route, request)
+                                           : impl.run(route, request, nullptr, nullptr);
+  if (auto location = location_of(route, r)) r.headers.push_back({"Location", std::move(*location)});
+  return r;
 }
 
 }  // namespace seatkey::server

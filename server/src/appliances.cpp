@@ -1,5 +1,7 @@
 // /v1/appliances/{appliance}: an appliance's licenses, what it computes from them, its license
 // file (seatkey-keygen export).
+#include <charconv>
+
 #include "entitlement_json.hpp"
 #include "handlers.hpp"
 #include "responses.hpp"
@@ -76,6 +78,26 @@ keygen::Result<verifier::Entitlement> entitlement_of(Context& c, const keygen::A
   return std::move(*entitlement);
 }
 
+// A serial of the entitlement as the API gives serials everywhere: a number. The verifier
+// reports a token's serial as its claim says it (a string); the ledger's are all decimal.
+void serial_as_number(ordered_json& value) {
+  if (!value.is_string()) return;
+  const std::string& s = value.get_ref<const std::string&>();
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec == std::errc() && end == s.data() + s.size() && n > 0) value = n;
+}
+
+// seatkey-verify --json's entitlement, with the serials as numbers.
+ordered_json entitlement_json(const verifier::Entitlement& e) {
+  ordered_json j = verifier::entitlement_json(e, true);
+  serial_as_number(j["server_license"]);
+  for (const char* list : {"expiring", "accepted", "rejected"}) {
+    for (ordered_json& item : j[list]) serial_as_number(item["serial"]);
+  }
+  return j;
+}
+
 }  // namespace
 
 Reply show_appliance(Context& c, const Request& r) {
@@ -91,7 +113,7 @@ Reply show_appliance(Context& c, const Request& r) {
   ordered_json j;
   j["appliance"] = *r.appliance;
   j["on_record"] = keygen::appliance_summary_json(summary_of(*view->state));
-  j["entitlement"] = verifier::entitlement_json(*entitlement, true);
+  j["entitlement"] = entitlement_json(*entitlement);
   j["licenses"] = std::move(view->rows);
   return json_response(200, j);
 }

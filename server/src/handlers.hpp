@@ -45,7 +45,14 @@ Reply void_code(Context& c, const Request& r);
 // reports.cpp
 Reply report(Context& c, const Request& r);
 
-// tokens.cpp: the caller's own token.
+// events.cpp: the feed.
+Reply events(Context& c, const Request& r);
+
+// tokens.cpp: the caller's own token; the admins' API tokens.
 Reply whoami(Context& c, const Request& r);
+Reply list_tokens(Context& c, const Request& r);
+Reply show_token(Context& c, const Request& r);
+Reply create_token(Context& c, const Request& r);
+Reply revoke_token(Context& c, const Request& r);
 
 }  // namespace seatkey::server::handlers

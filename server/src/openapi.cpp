@@ -12,6 +12,7 @@
 #include "seatkey/keygen/issuing/rules.hpp"
 #include "seatkey/keygen/ledger/api_tokens.hpp"
 #include "seatkey/keygen/ledger/rows.hpp"
+#include "seatkey/keygen/queries.hpp"
 
 namespace seatkey::server {
 namespace {
@@ -47,6 +48,8 @@ const std::map<std::string, std::function<json()>>& enumerations() {
       {"roles", [] { return names_of(keygen::kRoleNames); }},
       {"pack_sizes", [] { return json(kPackSizes); }},
       {"event_types", [] { return names_of(keygen::kEventKindNames); }},
+      {"feed_types", [] { return names_of(keygen::kFeedTypeNames); }},
+      {"code_event_types", [] { return names_of(keygen::kCodeEventKindNames); }},
       {"error_codes",
        [] {
          json out = json::array();

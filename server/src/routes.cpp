@@ -1,5 +1,7 @@
 #include "routes.hpp"
 
+#include <cctype>
+
 #include "handlers.hpp"
 #include "responses.hpp"
 
@@ -13,6 +15,33 @@ constexpr auto kNoQuery = Query::none;
 constexpr auto kNoBody = Body::none, kJson = Body::json;
 constexpr auto kReads = Writes::no, kWrites = Writes::yes;
 constexpr auto kApi = Listed::api, kPage = Listed::page;
+
+// Where a 201 put what it created (Route::locator).
+std::string first_license(const nlohmann::json& a) {
+  return "/v1/licenses/" + std::to_string(a.at("licenses").at(0).at("serial").get<std::int64_t>());
+}
+std::string revocation_list(const nlohmann::json& a) {
+  return "/v1/licenses/" + std::to_string(a.at("serial").get<std::int64_t>());
+}
+std::string transferred_to(const nlohmann::json& a) {
+  return "/v1/appliances/" + a.at("to").get<std::string>();
+}
+std::string first_code(const nlohmann::json& a) {
+  return "/v1/codes/" + std::to_string(a.at("codes").at(0).at("number").get<std::int64_t>());
+}
+std::string new_token(const nlohmann::json& a) {
+  // A name is any text: every byte but the unreserved ones (RFC 3986) percent-encoded.
+  std::string path = "/v1/tokens/";
+  for (const unsigned char ch : a.at("name").get<std::string>()) {
+    if (std::isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+      path += static_cast<char>(ch);
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      path += {'%', kHex[ch >> 4], kHex[ch & 15]};
+    }
+  }
+  return path;
+}
 
 // The API. A new endpoint is a row here, its handler in the file of its resource, and its path
 // in server/openapi.json.
@@ -30,26 +59,41 @@ const std::vector<Route> kRoutes = {
     {kGet, "/v1/whoami", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi, h::whoami},
     {kGet, "/v1/licenses", kBearer, Effect::read, Query::filter, kNoBody, kReads, kApi, h::list_licenses},
     {kGet, "/v1/licenses/{serial}", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi, h::show_license},
-    {kPost, "/v1/licenses/server", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_server},
-    {kPost, "/v1/licenses/users", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_users},
-    {kPost, "/v1/licenses/standby", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_standby},
-    {kPost, "/v1/orders", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_orders},
+    {kPost, "/v1/licenses/server", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_server,
+     first_license},
+    {kPost, "/v1/licenses/users", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_users,
+     first_license},
+    {kPost, "/v1/licenses/standby", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_standby,
+     first_license},
+    {kPost, "/v1/orders", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_orders,
+     first_license},
     {kPost, "/v1/licenses/{serial}/void", kBearer, Effect::void_license, kNoQuery, kJson, kWrites, kApi,
      h::void_license},
     {kGet, "/v1/appliances/{appliance}", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi,
      h::show_appliance},
     {kGet, "/v1/appliances/{appliance}/license-file", kBearer, Effect::export_file, kNoQuery, kNoBody, kReads,
      kApi, h::license_file},
-    {kPost, "/v1/transfers", kBearer, Effect::transfer, kNoQuery, kJson, kWrites, kApi, h::transfer},
-    {kPost, "/v1/revocations", kBearer, Effect::revoke, kNoQuery, kJson, kWrites, kApi, h::issue_revocations},
+    {kPost, "/v1/transfers", kBearer, Effect::transfer, kNoQuery, kJson, kWrites, kApi, h::transfer,
+     transferred_to},
+    {kPost, "/v1/revocations", kBearer, Effect::revoke, kNoQuery, kJson, kWrites, kApi, h::issue_revocations,
+     revocation_list},
     {kGet, "/v1/revocations/latest", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi,
      h::latest_revocations},
+    {kGet, "/v1/events", kBearer, Effect::read, Query::feed, kNoBody, kReads, kApi, h::events},
     {kGet, "/v1/report", kBearer, Effect::read, Query::period, kNoBody, kReads, kApi, h::report},
     {kGet, "/v1/codes", kBearer, Effect::read, Query::codes, kNoBody, kReads, kApi, h::list_codes},
     {kGet, "/v1/codes/{number}", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi, h::show_code},
-    {kPost, "/v1/codes", kBearer, Effect::make_codes, kNoQuery, kJson, kWrites, kApi, h::create_codes},
+    {kPost, "/v1/codes", kBearer, Effect::make_codes, kNoQuery, kJson, kWrites, kApi, h::create_codes,
+     first_code},
     {kPost, "/v1/codes/{number}/void", kBearer, Effect::void_license, kNoQuery, kJson, kWrites, kApi,
      h::void_code},
+    {kGet, "/v1/tokens", kBearer, Effect::manage_tokens, kNoQuery, kNoBody, kReads, kApi, h::list_tokens},
+    {kGet, "/v1/tokens/{name}", kBearer, Effect::manage_tokens, kNoQuery, kNoBody, kReads, kApi,
+     h::show_token},
+    {kPost, "/v1/tokens", kBearer, Effect::manage_tokens, kNoQuery, kJson, kWrites, kApi, h::create_token,
+     new_token},
+    {kPost, "/v1/tokens/{name}/revoke", kBearer, Effect::manage_tokens, kNoQuery, kJson, kWrites, kApi,
+     h::revoke_token},
     // An appliance activating itself: the code in the body is the credential.
     {kPost, "/v1/activations", Credential::activation_code, Effect::issue, kNoQuery, kJson, kWrites, kApi,
      h::activate},
@@ -100,6 +144,17 @@ std::vector<const Route*> match(const std::vector<std::string>& segments) {
     best.push_back(&route);
   }
   return best;
+}
+
+std::optional<std::string> location_of(const Route& route, const Response& answer) {
+  if (answer.status != 201 || route.locator == nullptr) return std::nullopt;
+  const nlohmann::json j = nlohmann::json::parse(answer.body, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  try {
+    return route.locator(j);
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
 }
 
 std::optional<Response> Context::deny(const Request& request, Effect effect, const std::string& what) const {

@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,13 +41,13 @@ enum class Credential {
 
 // What a request does, and the least role a token needs for it. A handler may find that a
 // request does more than its route's effect (a standby replace voids): it asks for that too.
-enum class Effect { read, export_file, issue, void_license, transfer, revoke, make_codes };
+enum class Effect { read, export_file, issue, void_license, transfer, revoke, make_codes, manage_tokens };
 struct EffectRule {
   Effect effect;
   std::string_view name;
   keygen::Role role;
 };
-inline constexpr std::array<EffectRule, 7> kEffects{{
+inline constexpr std::array<EffectRule, 8> kEffects{{
     {Effect::read, "read the ledger", keygen::Role::auditor},
     {Effect::export_file, "download a license file", keygen::Role::shop},
     {Effect::issue, "issue licenses", keygen::Role::shop},
@@ -54,13 +55,15 @@ inline constexpr std::array<EffectRule, 7> kEffects{{
     {Effect::transfer, "transfer an appliance's licenses", keygen::Role::clerk},
     {Effect::revoke, "issue revocation lists", keygen::Role::clerk},
     {Effect::make_codes, "make activation codes", keygen::Role::clerk},
+    {Effect::manage_tokens, "manage API tokens", keygen::Role::admin},
 }};
 constexpr const EffectRule& effect_rule(Effect e) {
   return kEffects[static_cast<std::size_t>(e)];
 }
 
-// The query: none, ledger list's filter, a report's period, code list's filter.
-enum class Query { none, filter, period, codes };
+// The query: none, ledger list's filter, a report's period, code list's filter, the event feed's
+// page.
+enum class Query { none, filter, period, codes, feed };
 enum class Body { none, json };
 enum class Writes { no, yes };
 enum class Listed { api, page };  // page: a file of the desk's page, not in /v1/openapi.json
@@ -98,6 +101,10 @@ struct Context {
 };
 
 using Handler = keygen::Result<Response> (*)(Context& context, const Request& request);
+// Where a 201's answer says it put what it created: the path of that resource (of the first,
+// when it created several; the answer lists them all). A function of the answer alone, so that
+// a replayed answer (Idempotency-Key) names the same place as the first.
+using Locator = std::string (*)(const nlohmann::json& answer);
 
 struct Route {
   Method method;
@@ -109,9 +116,14 @@ struct Route {
   Writes writes;
   Listed listed;
   Handler handler;
+  Locator locator = nullptr;  // a route that answers 201
 };
 
 const std::vector<Route>& routes();
+
+// The Location header of a route's answer: for a 201 of a route with a locator, the path it
+// names (nothing when the answer does not read, which a handler's 201 never is).
+std::optional<std::string> location_of(const Route& route, const Response& answer);
 
 // The routes whose pattern matches the path's segments (the most literal segments win: POST
 // /v1/licenses/server is not a serial), or none.

@@ -53,7 +53,7 @@ expect_eq "$(grep -c '"serial":' out)" 1
 # Input errors.
 input_error "unknown kind pack (one of: server|users|revocation|standby)" ledger list --kind pack
 input_error "unknown status valid (one of: active|superseded|expired|voided|transferred)" ledger list --status valid
-input_error '--since "yesterday" is not' ledger list --since yesterday
+input_error '--since "yesterday" is neither a date (like 2026-12-01: the start of that day, UTC) nor an RFC 3339 time' ledger list --since yesterday
 input_error "--customer contains a control character" ledger list --customer $'a\x1bb'
 
 # --- ledger show: every field, its events, its token.
@@ -119,7 +119,7 @@ expect_eq "$(wc -l <out)" 1 "(nothing before 2000)"
 input_error "--since 2030-01-01T00:00:00Z is not before --until 2020-01-01T00:00:00Z" \
   report --since 2030-01-01T00:00:00Z --until 2020-01-01T00:00:00Z
 input_error "--csv excludes --json" report --csv --json
-input_error '--until "soon" is not' report --until soon
+input_error '--until "soon" is neither a date' report --until soon
 
 # --- ledger backup: a 0600 copy that verifies with the same head; never over a file.
 keygen ledger backup --out copy.db

@@ -118,4 +118,21 @@ expect_out '"iss": "Env Vendor"'
 # Serials: 1.. without gaps here, jti = decimal serial without leading zeros.
 expect_eq "$(sqlite3 "$LEDGER" "SELECT MIN(serial) || '-' || MAX(serial) || '/' || COUNT(*) FROM licenses")" "1-13/13"
 
+# Typos in typed IDs: one written as a MAC address (hex byte groups) must have its 6 bytes, one
+# written as a UUID its 16, before anything is looked up; IDs of the vendor's own shape pass.
+input_error 'appliance ID "00:1a:2b:3c:4d" is written as a MAC address but has 5 groups of 2-2-2-2-2 hex digits, where a MAC address has 6 bytes of two: check it against the appliance' \
+  issue server --appliance 00:1a:2b:3c:4d --edition compact
+input_error 'has 6 groups of 2-2-2-2-2-1 hex digits' issue users --appliance 00-1A-2B-3C-4D-5 --users 1
+input_error 'appliance ID "123e4567-e89b-12d3-a456-42661417400" is written as a UUID but its groups have 8-4-4-4-11 hex digits, where a UUID has 8-4-4-4-12 (16 bytes)' \
+  issue server --appliance 123e4567-e89b-12d3-a456-42661417400 --edition vm
+input_error 'is written as a MAC address' issue standby --appliance vm-new-9 --primary 00:1a:2b:3c:4d
+issued 1 issue server --appliance 00-1A-2B-3C-4D-77 --edition free
+issued 1 issue server --appliance 123e4567-e89b-12d3-a456-426614174000 --edition vm
+issued 1 issue server --appliance SF-2024-00123 --edition compact
+expect_eq "$(sqlite3 "$LEDGER" "SELECT appliance FROM licenses WHERE serial > 13 ORDER BY serial")" \
+  "$(printf '%s\n' 001A2B3C4D77 123E4567E89B12D3A456426614174000 SF202400123)"
+# Licenses already issued are found by what was typed, whatever its shape.
+keygen ledger list --appliance 00:1a:2b:3c:4d
+expect_rc 0
+
 pass

@@ -170,3 +170,63 @@ TEST_CASE("input checks: C1 controls and bidirectional formatting characters are
   REQUIRE(e);
   CHECK(test::contains(e->message, "order 1: order contains a bidirectional formatting character (U+202E)"));
 }
+
+TEST_CASE("input: a malformed body is told where it fails in plain words, never in the parser's") {
+  CHECK(input_error("[{") == "orders file is not valid JSON: it ends before the JSON is complete");
+  CHECK(input_error("[\n {\"type\": x}]") ==
+        "orders file is not valid JSON: unexpected text at line 2, column 11 (byte 13)");
+  CHECK(input_error(R"([{"type":"users","count":1e999}])") ==
+        "orders file is not valid JSON: a number is too large to read");
+  CHECK(input_error("[\"\xff\"]") == "orders file is not valid JSON: it is not UTF-8 text");
+  CHECK(!test::contains(input_error("[1,]"), "json.exception"));
+}
+
+TEST_CASE("input: a new appliance's ID written as a MAC address or a UUID must be whole") {
+  const auto mistyped = [](std::string_view typed) {
+    auto e = test::error_of(parse_new_appliance(typed));
+    REQUIRE(e);
+    CHECK(e->kind == Kind::input);
+    return *e;
+  };
+  const keygen::Error mac = mistyped("00:1a:2b:3c:4d");
+  CHECK(mac.code == Code::appliance_id_mistyped);
+  CHECK(
+      mac.message ==
+      "appliance ID \"00:1a:2b:3c:4d\" is written as a MAC address but has 5 groups of 2-2-2-2-2 hex digits, "
+      "where a MAC address has 6 bytes of two: check it against the appliance");
+  REQUIRE(mac.members.size() == 2);
+  CHECK(std::get<std::string>(mac.members[0].value) == "mac");
+  CHECK(std::get<std::int64_t>(mac.members[1].value) == 6);
+  CHECK(mistyped("00-1A-2B-3C-4D-5E-6F").code == Code::appliance_id_mistyped);
+  CHECK(mistyped("0:1a:2b:3c:4d:5e").code == Code::appliance_id_mistyped);
+  const keygen::Error uuid = mistyped("123e4567-e89b-12d3-a456-42661417400");
+  CHECK(test::contains(uuid.message, "is written as a UUID but its groups have 8-4-4-4-11 hex digits"));
+  CHECK(std::get<std::int64_t>(uuid.members[1].value) == 16);
+  CHECK(mistyped("123e4567-e89b-12d3-a456").code == Code::appliance_id_mistyped);
+  // Whole ones, and IDs of other shapes, are the canonical ID as ever.
+  CHECK(test::ok(parse_new_appliance("00:1a:2b:3c:4d:5e")) == "001A2B3C4D5E");
+  CHECK(test::ok(parse_new_appliance("00-1A-2B-3C-4D-5E")) == "001A2B3C4D5E");
+  CHECK(test::ok(parse_new_appliance("123e4567-e89b-12d3-a456-426614174000")) ==
+        "123E4567E89B12D3A456426614174000");
+  for (const char* other : {"SF-2024-00123", "vm-0042", "001a2b3c4d", "1234-5678-9abc", "ab:cd"})
+    CHECK(test::ok(parse_new_appliance(other)) == test::ok(parse_appliance(other)));
+  // What is on record already is found by any ID.
+  CHECK(test::ok(parse_appliance("00:1a:2b:3c:4d")) == "001A2B3C4D");
+}
+
+TEST_CASE("input: since and until take a date as the start of its day in UTC, or an RFC 3339 time") {
+  const auto filter =
+      test::ok(parse_filter({{"since", "2026-12-01"}, {"until", "2027-01-01T00:00:00+01:00"}}, kQueryFilter));
+  CHECK(*filter.since == test::ok(parse_time("t", "2026-12-01T00:00:00Z")));
+  CHECK(*filter.until == test::ok(parse_time("t", "2026-12-31T23:00:00Z")));
+  const auto period = test::ok(parse_period({{"until", "2026-12-02"}}, kCommandLineFilter));
+  CHECK(*period.until == test::ok(parse_time("t", "2026-12-02T00:00:00Z")));
+  for (const char* bad : {"2026-02-30", "2026-12-1", "01.12.2026", "2026-12-01T00:00"}) {
+    const auto e = test::error_of(parse_period({{"since", bad}}, kCommandLineFilter));
+    REQUIRE(e);
+    CHECK(e->message ==
+          "--since \"" + std::string(bad) +
+              "\" is neither a date (like 2026-12-01: the start of that day, UTC) nor an RFC 3339 "
+              "time in the years 0000-9999 (like 2026-12-01T08:00:00Z)");
+  }
+}

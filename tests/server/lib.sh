@@ -81,16 +81,19 @@ api() {
   if [ -n "$RECORD" ]; then
     python3 - "$method" "$path" "$STATUS" >>"$RECORD" <<'PY'
 import json, sys
-headers = open("headers", encoding="latin-1").read().lower().splitlines()
-ctype = next((h.split(":", 1)[1].strip() for h in headers if h.startswith("content-type:")), "")
+lines = open("headers", encoding="latin-1").read().splitlines()
+fields = dict((n.strip().lower(), v.strip()) for n, _, v in (l.partition(":") for l in lines[1:] if ":" in l))
 print(json.dumps({"method": sys.argv[1], "path": sys.argv[2], "status": int(sys.argv[3]),
-                  "content_type": ctype, "body": open("out", encoding="utf-8", errors="replace").read()}))
+                  "content_type": fields.get("content-type", "").lower(), "headers": fields,
+                  "body": open("out", encoding="utf-8", errors="replace").read()}))
 PY
   fi
 }
 
 expect_status() { [ "$STATUS" = "$1" ] || fail "expected HTTP $1, got $STATUS ${2:-}"; }
 expect_header() { grep -qiF -- "$1" headers || fail "the response headers lack: $1"; }
+# expect_location PATH: the answer's Location header is PATH.
+expect_location() { expect_eq "$(sed -n 's/^location: *//Ip' headers | tr -d '\r')" "$1" "(Location)"; }
 
 # json EXPR: a Python expression over the answer's JSON `d`, printed (strings as they are).
 json() {

@@ -93,6 +93,7 @@ SHOP=$(make_token shop webshop)
 api POST /v1/codes "$CLERK" '{"count":2,"items":["server:vm","users:1"],"reseller":"Shop B","order":"PO-9"}'
 expect_status 201
 expect_eq "$(json '[c["number"] for c in d["codes"]]')" "[5, 6]"
+expect_location /v1/codes/5
 expect_eq "$(json 'd["codes"][0]["items"]')" "server:vm users:1"
 new_code=$(json 'd["codes"][0]["code"]')
 [[ "$new_code" =~ ^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$ ]] || fail "POST /v1/codes did not answer a code: $new_code"

@@ -16,11 +16,13 @@ start_server
 # Issue: 201 with the rows, the token's name recorded in each.
 api POST /v1/licenses/server "$SHOP" "{\"appliance\":\"$A\",\"edition\":\"compact\",\"customer\":\"Acme GmbH\",\"order\":\"SO-1\"}"
 expect_status 201
+expect_location /v1/licenses/1
 expect_eq "$(json 'd["licenses"][0]["serial"]')" 1
 expect_eq "$(json 'd["licenses"][0]["written_by"]')" webshop
 expect_eq "$(json 'd["appliances"][0]["licensed_users"]')" 3
 api POST /v1/licenses/users "$SHOP" "{\"appliance\":\"$A\",\"users\":5,\"count\":2,\"order\":\"SO-2\"}"
 expect_status 201
+expect_location /v1/licenses/2
 expect_eq "$(json '[l["serial"] for l in d["licenses"]]')" "[2, 3]"
 expect_eq "$(json 'd["appliances"][0]["licensed_users"]')" 13
 api POST /v1/orders "$SHOP" '[{"type":"server","appliance":"vm-0042","edition":"vm","customer":"Beta KG"},
@@ -40,6 +42,15 @@ api POST /v1/licenses/server "$SHOP" "{\"appliance\":\"$A\",\"edition\":\"gold\"
 expect_problem 400 bad-input '=unknown edition "gold" (one of: free, compact, appliance, vm)'
 api POST /v1/licenses/users "$SHOP" '{"appliance":"x","users":5}'
 expect_problem 400 bad-input "invalid appliance ID"
+# A MAC address or UUID with a byte or digit left out: its own problem type and code, in the
+# CLI's words; the order is named in a batch.
+api POST /v1/licenses/server "$SHOP" '{"appliance":"00:1a:2b:3c:4d","edition":"compact"}'
+expect_problem 400 appliance-id-mistyped "=$(cli_message issue server --appliance 00:1a:2b:3c:4d --edition compact)"
+expect_eq "$(json '[d["code"], d["kind"], d["form"], d["expected_bytes"]]')" '["appliance_id_mistyped", "input", "mac", 6]'
+api POST /v1/orders "$SHOP" '[{"type":"server","appliance":"vm-0043","edition":"vm"},
+  {"type":"server","appliance":"123e4567-e89b-12d3-a456-42661417400","edition":"vm"}]'
+expect_problem 400 appliance-id-mistyped '=order 2: appliance ID "123e4567-e89b-12d3-a456-42661417400" is written as a UUID but its groups have 8-4-4-4-11 hex digits, where a UUID has 8-4-4-4-12 (16 bytes): check it against the appliance'
+expect_eq "$(json '[d["form"], d["expected_bytes"]]')" '["uuid", 16]'
 # standby goes through the batch's order parser: what it says of a standby order, the server says.
 echo '[{"type":"standby","appliance":"00:1a:2b:3c:4d:99"}]' >standby.json
 api POST /v1/licenses/standby "$SHOP" '{"appliance":"00:1a:2b:3c:4d:99"}'
@@ -100,6 +111,7 @@ api GET /v1/revocations/latest "$AUDITOR"
 expect_problem 404 not-found "no revocation lists yet"
 api POST /v1/transfers "$CLERK" "{\"from\":\"$A\",\"to\":\"00:1a:2b:3c:4d:99\",\"reason\":\"RMA 1234\"}"
 expect_status 201
+expect_location /v1/appliances/001A2B3C4D99
 expect_eq "$(json '[d["from"], d["to"], [[l["kind"], l["transferred_from"], l["written_by"]] for l in d["licenses"]]]')" \
   '["001A2B3C4D5E", "001A2B3C4D99", [["server", 1, "desk"], ["users", 3, "desk"]]]'
 expect_eq "$(json 'd["appliances"][0]["licensed_users"]')" 8
@@ -113,14 +125,15 @@ expect_problem 400 bad-input '=missing field "to"'
 # another void, the next one signed and recorded; the newest one read back.
 api GET /v1/revocations/latest "$AUDITOR"
 expect_status 200
-expect_eq "$(json '[d["seq"], d["revoked"], d["status"], d["written_by"]]')" '[1, ["1", "2", "3"], "active", "desk"]'
+expect_eq "$(json '[d["seq"], d["revoked"], d["status"], d["written_by"]]')" '[1, [1, 2, 3], "active", "desk"]'
 api POST /v1/revocations "$CLERK" '{}'
 expect_problem 409 nothing-new-to-revoke "=$(cli_message revocations issue)"
 api POST /v1/licenses/5/void "$CLERK" '{"reason":"refund"}'
 expect_status 200
 api POST /v1/revocations "$CLERK" '{}'
 expect_status 201
-expect_eq "$(json '[d["seq"], d["revoked"], d["added"], d["status"], d["written_by"]]')" '[2, ["1", "2", "3", "5"], 1, "active", "desk"]'
+expect_location "/v1/licenses/$(json 'd["serial"]')"
+expect_eq "$(json '[d["seq"], d["revoked"], d["added"], d["status"], d["written_by"]]')" '[2, [1, 2, 3, 5], 1, "active", "desk"]'
 list_token=$(json 'd["token"]')
 api POST /v1/revocations "$CLERK" '{}'
 expect_problem 409 nothing-new-to-revoke "=$(cli_message revocations issue)"
@@ -135,6 +148,18 @@ keygen report --json --since 2000-01-01T00:00:00Z
 expect_eq "$(json 'd')" "$(python3 -c 'import json; print(json.dumps(json.load(open("out"))))')" "(report)"
 api GET "/v1/report?since=2030-01-01T00:00:00Z&until=2020-01-01T00:00:00Z" "$AUDITOR"
 expect_problem 400 bad-input "is not before until"
+# A date is the start of that day in UTC, in the report and the list alike; a date that is no
+# day is refused, in the CLI's words.
+api GET "/v1/report?since=2000-01-01&until=2100-01-01" "$AUDITOR"
+expect_eq "$(json '[d["since"], d["until"]]')" '["2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z"]'
+today=$(date -u +%Y-%m-%d)
+api GET "/v1/licenses?since=$today&kind=server" "$AUDITOR"
+expect_eq "$(json '[l["serial"] for l in d["licenses"]]')" "[1, 4, 6]"
+api GET "/v1/licenses?until=$today" "$AUDITOR"
+expect_eq "$(json 'd["licenses"]')" "[]"
+api GET "/v1/report?since=2026-02-30" "$AUDITOR"
+expect_problem 400 bad-input "=$(cli_message report --since 2026-02-30 | sed 's/^--//')"
+expect_problem 400 bad-input '=since "2026-02-30" is neither a date (like 2026-12-01: the start of that day, UTC) nor an RFC 3339 time in the years 0000-9999 (like 2026-12-01T08:00:00Z)'
 
 # The appliance as it would see itself, and its license file (voided pack left out).
 api GET /v1/appliances/001A2B3C4D99 "$AUDITOR"
@@ -176,6 +201,44 @@ expect_status 201
 expect_eq "$(json '[[l["appliance"], l["status"]] for l in d["licenses"]]')" \
   '[["001A2B3C4DAB", "voided"], ["001A2B3C4DAC", "active"]]'
 expect_eq "$(json '[l["serial"] for l in d["voided"]]')" "[$first_standby, $((first_standby + 1))]"
+
+# The event feed, paged with its cursor from the beginning, is the chain's issues, revocation
+# lists, voids and transfers in chain order (the API tokens' links passed over), as the ledger's
+# own tables list them; an auditor reads it.
+expected=$(sqlite3 "$LEDGER" "SELECT seq || ' ' || type FROM (
+  SELECT chain_seq AS seq, CASE kind WHEN 'revocation' THEN 'revocation' ELSE 'issue' END AS type FROM licenses
+  UNION ALL SELECT chain_seq, type FROM events) ORDER BY seq")
+after=0 pages=0 fed=""
+while :; do
+  api GET "/v1/events?after=$after&limit=4" "$AUDITOR"
+  expect_status 200
+  fed+=$(json '"".join("%d %s\n" % (e["seq"], e["type"]) for e in d["events"])')$'\n'
+  after=$(json 'd["next_after"]')
+  pages=$((pages + 1))
+  [ "$(json 'd["more"]')" = true ] || break
+done
+expect_eq "$(grep -v '^$' <<<"$fed")" "$expected" "(the feed)"
+expect_eq "$after" "$(sqlite3 "$LEDGER" "SELECT max(s) FROM (SELECT max(chain_seq) AS s FROM licenses
+  UNION ALL SELECT max(chain_seq) FROM events)")" "(the cursor after the last page)"
+[ "$pages" -gt 3 ] || fail "the feed came in $pages pages of 4"
+api GET "/v1/events?after=$after" "$AUDITOR"
+expect_eq "$(json '[d["events"], d["next_after"], d["more"]]')" "[[], $after, false]"
+# The first link is an API token's creation: no event, and the cursor past it.
+api GET "/v1/events?limit=1" "$AUDITOR"
+expect_eq "$(json '[d["events"], d["next_after"], d["more"]]')" '[[], 1, true]'
+api GET "/v1/events?limit=10" "$SHOP"
+expect_eq "$(json '[[e["license"]["serial"], "token" in e["license"]] for e in d["events"] if "license" in e][:2]')" \
+  '[[1, false], [2, false]]'
+api GET "/v1/events?after=-1" "$AUDITOR"
+expect_problem 400 bad-input '=after "-1" is not a position in the chain (0, 1, 2, ...)'
+api GET "/v1/events?limit=1001" "$AUDITOR"
+expect_problem 400 bad-input '=limit "1001" is not a number from 1 to 1000'
+
+# A whole UUID and an ID of the vendor's own shape are taken, as ever.
+api POST /v1/orders "$SHOP" '[{"type":"server","appliance":"123e4567-e89b-12d3-a456-426614174000","edition":"vm"},
+  {"type":"server","appliance":"SF-2024-00123","edition":"compact"}]'
+expect_status 201
+expect_eq "$(json '[l["appliance"] for l in d["licenses"]]')" '["123E4567E89B12D3A456426614174000", "SF202400123"]'
 
 # What the server wrote verifies, row by row and token by token.
 stop_server

@@ -83,6 +83,47 @@ for token in "$SHOP" "$CLERK" "$ADMIN"; do
   api GET /v1/licenses/1 "$token"
   expect_eq "$(json 'd["token"].startswith("v4.public.")')" "true"
 done
+# API tokens for admins: the same store as seatkey-keygen token; the new token is in the create
+# answer once, never in the ledger or the server's log, and works at once; a revoked one is 401
+# from its next request on.
+api GET /v1/tokens "$CLERK"
+expect_problem 403 forbidden '=this needs role admin or above; the token "desk" has role clerk'
+api POST /v1/tokens "$ADMIN" '{"name":"ERP Müller","role":"auditor"}'
+expect_status 201
+expect_location /v1/tokens/ERP%20M%C3%BCller
+expect_eq "$(json 'd["name"]')" "ERP Müller"
+expect_eq "$(json '[d["role"], d["revoked_at"]]')" '["auditor", null]'
+NEW=$(json 'd["token"]')
+[[ "$NEW" == seatkey-api.* ]] || fail "POST /v1/tokens answered no token: $NEW"
+! grep -qF "$NEW" server.log || fail "the server logged the new token"
+! sqlite3 "$LEDGER" .dump | grep -qF "${NEW##*.}" || fail "the ledger holds the new token's secret"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT who FROM token_events WHERE name = 'ERP Müller'")" boss
+api GET /v1/whoami "$NEW"
+expect_eq "$(json 'd["name"] + " " + d["role"]')" "ERP Müller auditor"
+api GET /v1/tokens/ERP%20M%C3%BCller "$ADMIN"
+expect_eq "$(json 'd["name"] + " " + d["role"]')" "ERP Müller auditor"
+api GET /v1/tokens "$ADMIN"
+api_says=$(json 'd["tokens"]')
+keygen token list --json
+expect_eq "$api_says" "$(python3 -c 'import json; print(json.dumps(json.load(open("out"))))')" "(token list)"
+api POST /v1/tokens "$ADMIN" '{"name":"erp","role":"admin"}'
+expect_problem 409 token-name-taken "=$(cli_message token create --name erp --role admin)"
+api POST /v1/tokens "$ADMIN" '{"name":"x","role":"owner"}'
+expect_problem 400 bad-input '=unknown role "owner" (one of: auditor, shop, clerk, admin)'
+api POST /v1/tokens "$ADMIN" '{"name":"y","role":"shop"}' -H 'Idempotency-Key: t-1'
+expect_problem 400 bad-input "POST /v1/tokens takes no Idempotency-Key"
+api POST /v1/tokens/ERP%20M%C3%BCller/revoke "$ADMIN" '{}'
+expect_status 200
+expect_eq "$(json 'd["revoked_at"] is not None')" true
+api GET /v1/whoami "$NEW"
+expect_problem 401 unauthorized "the bearer token is not valid"
+api POST /v1/tokens/ERP%20M%C3%BCller/revoke "$ADMIN" '{}'
+expect_problem 409 token-revoked "was revoked already"
+api POST /v1/tokens/nobody/revoke "$ADMIN" '{}'
+expect_problem 409 no-such-token "has no API token named"
+api GET /v1/tokens/nobody "$ADMIN"
+expect_problem 404 not-found '=no API token named "nobody"'
+
 # No token needed: health and the API's description.
 api GET /healthz
 expect_status 200

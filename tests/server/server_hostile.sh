@@ -25,8 +25,13 @@ api POST /v1/orders "$SHOP" "" -H 'Content-Type: application/json' --data-binary
 expect_problem 413 too-large "=the request body is 1048577 bytes; at most 1048576 (1 MiB) are read: split the orders"
 
 # Malformed JSON, duplicated keys, deep nesting: 400 with the keygen's words.
+# The detail says where, in plain words: never the JSON parser's own message.
 api POST /v1/licenses/server "$SHOP" "{\"appliance\":\"$A\","
-expect_problem 400 bad-input "the order is not valid JSON"
+expect_problem 400 bad-input "=the order is not valid JSON: it ends before the JSON is complete"
+api POST /v1/licenses/server "$SHOP" $'{\n "appliance": x}'
+expect_problem 400 bad-input "=the order is not valid JSON: unexpected text at line 2, column 15 (byte 17)"
+api POST /v1/orders "$SHOP" '[{"type":"users","count":1e999}]'
+expect_problem 400 bad-input "=orders file is not valid JSON: a number is too large to read"
 api POST /v1/licenses/server "$SHOP" "{\"appliance\":\"$A\",\"edition\":\"vm\",\"edition\":\"free\"}"
 expect_problem 400 bad-input '=duplicated key "edition"'
 api POST /v1/orders "$SHOP" '[[[[[[[[[[{}]]]]]]]]]]'

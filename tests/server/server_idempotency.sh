@@ -20,6 +20,7 @@ api POST /v1/licenses/server "$SHOP" "$order" -H "Idempotency-Key: order-SO-1"
 expect_status 201
 expect_header "Idempotent-Replayed: true"
 cmp -s out first.json || fail "the retry's answer differs from the first: $(cat out)"
+expect_location /v1/licenses/1
 expect_eq "$(rows)" 1 "(rows after a retry)"
 
 # Another body (or path) with the same key: 422, nothing written.

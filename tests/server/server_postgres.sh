@@ -111,6 +111,12 @@ cmp -s printed.txt recorded.txt || fail "the printed tokens are not the ledger's
 keygen ledger verify
 expect_rc 0 "ledger verify after the concurrent writers"
 expect_err "verifies: $((total + 1)) links ($total licenses, 0 revocation lists, 0 events, 1 token event)"
+# The event feed on PostgreSQL: a page from the middle of the chain, read from its index.
+curl -sS -o out --max-time 60 -H "Authorization: Bearer $SHOP" "${urls[1]}/v1/events?after=100&limit=3" ||
+  fail "GET /v1/events"
+expect_eq "$(json '[[e["seq"], e["type"], e["license"]["serial"]] for e in d["events"]] + [d["next_after"], d["more"]]')" \
+  "[$(pg_sql "$LEDGER" "SELECT string_agg('[' || chain_seq || ', \"issue\", ' || serial || ']', ', ' ORDER BY chain_seq)
+    FROM licenses WHERE chain_seq BETWEEN 101 AND 103"), 103, true]" "(a page of the feed)"
 keygen export --appliance "$A"
 expect_rc 0 "export"
 cp out a.lic

@@ -11,6 +11,7 @@
 namespace seatkey::keygen::detail {
 
 std::string appliance_or_raise(std::string_view typed);
+std::string new_appliance_or_raise(std::string_view typed);
 std::string text_or_raise(std::string_view what, std::string_view text);
 UnixTime time_or_raise(std::string_view what, std::string_view text);
 Edition edition_or_raise(std::string_view name);

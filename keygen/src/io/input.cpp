@@ -1,5 +1,7 @@
 #include "seatkey/keygen/io/input.hpp"
 
+#include <algorithm>
+
 #include "io/checks.hpp"
 #include "raise.hpp"
 #include "seatkey/common/appliance_id.hpp"
@@ -24,6 +26,53 @@ std::string appliance_of(std::string_view typed) {
   return std::move(*id);
 }
 
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// The groups of a typed ID between ':' and '-' when there are at least 3 and all are hex
+// digits; else none (the ID is no MAC address or UUID, whatever its shape).
+std::vector<std::string_view> hex_groups(std::string_view typed, bool* colons) {
+  std::vector<std::string_view> groups;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= typed.size(); ++i) {
+    if (i < typed.size() && typed[i] != ':' && typed[i] != '-') continue;
+    const std::string_view g = typed.substr(start, i - start);
+    if (g.empty() || !std::all_of(g.begin(), g.end(), is_hex)) return {};
+    groups.push_back(g);
+    *colons = *colons || (i < typed.size() && typed[i] == ':');
+    start = i + 1;
+  }
+  return groups.size() >= 3 ? groups : std::vector<std::string_view>{};
+}
+
+// A MAC address or a UUID with a digit or a group left out names an appliance nobody has.
+void refuse_broken_hex_id(std::string_view typed) {
+  bool colons = false;
+  const std::vector<std::string_view> groups = hex_groups(typed, &colons);
+  if (groups.empty()) return;
+  std::string sizes;
+  std::size_t longest = 0;
+  for (std::string_view g : groups) {
+    sizes += (sizes.empty() ? "" : "-") + std::to_string(g.size());
+    longest = std::max(longest, g.size());
+  }
+  if (longest <= 2) {
+    if (sizes == "2-2-2-2-2-2") return;
+    detail::raise(Code::appliance_id_mistyped,
+                  "appliance ID " + detail::quoted(typed) + " is written as a MAC address but has " +
+                      std::to_string(groups.size()) + " groups of " + sizes +
+                      " hex digits, where a MAC address has 6 bytes of two: check it against the appliance",
+                  {{"form", std::string("mac")}, {"expected_bytes", std::int64_t{6}}});
+  }
+  if (colons || (groups.size() != 5 && groups[0].size() != 8) || sizes == "8-4-4-4-12") return;
+  detail::raise(Code::appliance_id_mistyped,
+                "appliance ID " + detail::quoted(typed) + " is written as a UUID but its groups have " +
+                    sizes +
+                    " hex digits, where a UUID has 8-4-4-4-12 (16 bytes): check it against the appliance",
+                {{"form", std::string("uuid")}, {"expected_bytes", std::int64_t{16}}});
+}
+
 std::int64_t serial_of(std::string_view typed) {
   std::int64_t value = 0;
   bool digits = !typed.empty() && typed.size() <= 18;  // 18 digits never overflow
@@ -46,6 +95,21 @@ UnixTime time_of(std::string_view what, std::string_view text) {
   if (!t) {
     raise_input(std::string(what) + " " + detail::quoted(text) +
                 " is not an RFC 3339 time in the years 0000-9999 (like 2027-12-31T23:59:59Z)");
+  }
+  return *t;
+}
+
+// A filter's bound: a date (YYYY-MM-DD) is the start of that day in UTC, as people mean "since
+// the 1st"; anything longer is an RFC 3339 time.
+UnixTime time_or_date_of(std::string_view what, std::string_view text) {
+  if (text.size() == 10) {
+    if (auto t = parse_rfc3339(std::string(text) + "T00:00:00Z")) return *t;
+  }
+  auto t = parse_rfc3339(text);
+  if (!t) {
+    raise_input(std::string(what) + " " + detail::quoted(text) +
+                " is neither a date (like 2026-12-01: the start of that day, UTC) nor an RFC 3339 time in "
+                "the years 0000-9999 (like 2026-12-01T08:00:00Z)");
   }
   return *t;
 }
@@ -91,6 +155,11 @@ namespace detail {
 std::string appliance_or_raise(std::string_view typed) {
   return appliance_of(typed);
 }
+std::string new_appliance_or_raise(std::string_view typed) {
+  std::string id = appliance_of(typed);
+  refuse_broken_hex_id(typed);
+  return id;
+}
 std::string text_or_raise(std::string_view what, std::string_view text) {
   return text_of(what, text);
 }
@@ -113,6 +182,10 @@ int count_or_raise(long long count) {
 
 Result<std::string> parse_appliance(std::string_view typed) {
   return guarded([&] { return appliance_of(typed); });
+}
+
+Result<std::string> parse_new_appliance(std::string_view typed) {
+  return guarded([&] { return detail::new_appliance_or_raise(typed); });
 }
 
 Result<Edition> parse_edition_name(std::string_view name) {
@@ -206,7 +279,7 @@ void read_filter_value(LedgerFilter& f, const FilterReader& r, const FilterSynta
   } else if (name == "customer" || name == "order") {
     (name == "customer" ? f.customer : f.order) = text_of(r.what(name), value);
   } else if (name == "since" || name == "until") {
-    (name == "since" ? f.since : f.until) = time_of(r.what(name), value);
+    (name == "since" ? f.since : f.until) = time_or_date_of(r.what(name), value);
   } else if (name == "kind") {
     f.kind = parse_kind(value);
     if (!f.kind) {
@@ -250,6 +323,28 @@ Result<LedgerFilter> parse_filter(const std::vector<std::pair<std::string, std::
   });
 }
 
+Result<FeedPage> parse_feed_page(const std::vector<std::pair<std::string, std::string>>& values) {
+  return guarded([&] {
+    FeedPage page;
+    FilterReader reader(kQueryFilter, {"after", "limit"});
+    for (const auto& [name, value] : values) {
+      reader.admit(name);
+      const auto n = value == "0" && name == "after" ? std::optional<std::int64_t>(0) : page_number(value);
+      if (name == "after") {
+        if (!n)
+          raise_input("after " + detail::quoted(value) + " is not a position in the chain (0, 1, 2, ...)");
+        page.after = *n;
+      } else {
+        if (!n || *n > static_cast<std::int64_t>(kMaxFeedLimit))
+          raise_input("limit " + detail::quoted(value) + " is not a number from 1 to " +
+                      std::to_string(kMaxFeedLimit));
+        page.limit = static_cast<std::size_t>(*n);
+      }
+    }
+    return page;
+  });
+}
+
 Result<Period> parse_period(const std::vector<std::pair<std::string, std::string>>& values,
                             const FilterSyntax& syntax) {
   return guarded([&] {
@@ -257,7 +352,7 @@ Result<Period> parse_period(const std::vector<std::pair<std::string, std::string
     FilterReader reader(syntax, {"since", "until"});
     for (const auto& [name, value] : values) {
       reader.admit(name);
-      (name == "since" ? p.since : p.until) = time_of(reader.what(name), value);
+      (name == "since" ? p.since : p.until) = time_or_date_of(reader.what(name), value);
     }
     if (p.since && p.until && *p.since >= *p.until) {
       raise_input(reader.what("since") + " " + format_rfc3339(*p.since) + " is not before " +

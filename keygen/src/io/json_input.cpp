@@ -5,6 +5,7 @@
 #include "io/checks.hpp"
 #include "raise.hpp"
 #include "seatkey/common/json_keys.hpp"
+#include "seatkey/common/text.hpp"
 #include "seatkey/keygen/io/input.hpp"
 #include "seatkey/keygen/issuing/codes.hpp"
 #include "text.hpp"
@@ -84,8 +85,10 @@ class OrderFields {
     try {
       return f();
     } catch (detail::Raised& r) {
+      // Its own code (a mistyped appliance ID) and members stay; only the message is prefixed.
       if (r.error.kind != Kind::input) throw;
-      fail(r.error.message);
+      if (!prefix_.empty()) r.error.message = prefix_ + ": " + r.error.message;
+      throw;
     }
   }
   std::optional<std::string> text(const char* name) const {
@@ -100,7 +103,7 @@ class OrderFields {
   }
   std::string appliance(const char* name) const {
     const std::string typed = *string(name, true);
-    return checked([&] { return detail::appliance_or_raise(typed); });
+    return checked([&] { return detail::new_appliance_or_raise(typed); });
   }
 
  private:
@@ -162,6 +165,20 @@ Order parse_one(const json& item, const std::string& prefix, const char* fixed_t
   f.fail("field \"type\" must be \"server\", \"users\" or \"standby\", not " + detail::quoted(type));
 }
 
+// Where the parser gave up, in words a person can act on: the parser's own message names its
+// internals ("[json.exception.parse_error.101] ... syntax error while parsing object key") and
+// never reaches a client. `byte` is the parser's 1-based position of the byte it stopped at.
+std::string where_json_fails(std::string_view text, std::size_t byte) {
+  if (byte == 0 || byte > text.size()) return "it ends before the JSON is complete";
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i + 1 < byte; ++i) {
+    column = text[i] == '\n' ? 1 : column + 1;
+    line += text[i] == '\n' ? 1 : 0;
+  }
+  return "unexpected text at line " + std::to_string(line) + ", column " + std::to_string(column) +
+         " (byte " + std::to_string(byte) + ")";
+}
+
 // Parses JSON refusing NUL bytes, duplicated keys and deep nesting. `what` names the text in
 // messages ("orders file"); `item_name` the objects of a list in duplicated-key messages
 // ("order"), or null for one object.
@@ -192,12 +209,13 @@ json parse_strict(std::string_view json_text, const std::string& what, const cha
     }
     return true;
   };
+  if (!is_valid_utf8(json_text)) raise_input(what + " is not valid JSON: it is not UTF-8 text");
   try {
     return json::parse(json_text.begin(), json_text.end(), callback);
   } catch (const json::parse_error& e) {
-    raise_input(what + " is not valid JSON: " + e.what());
-  } catch (const json::out_of_range& e) {  // a number beyond double's range, e.g. 1e999
-    raise_input(what + " is not valid JSON: " + e.what());
+    raise_input(what + " is not valid JSON: " + where_json_fails(json_text, e.byte));
+  } catch (const json::out_of_range&) {  // a number beyond double's range, e.g. 1e999
+    raise_input(what + " is not valid JSON: a number is too large to read");
   }
 }
 

@@ -47,7 +47,9 @@ struct LedgerContext {
                    const ChainValues& values, ChainHead* head);
   // Every link in chain order (licenses and events merged by chain_seq), in the caller's
   // transaction, until `visit` returns false.
-  void visit_chain(const std::function<bool(const ChainLink&)>& visit) const;
+  // With `limit`: only the links after chain_seq `after`, at most *limit of them.
+  void visit_chain(const std::function<bool(const ChainLink&)>& visit, std::int64_t after = 0,
+                   std::optional<std::size_t> limit = std::nullopt) const;
 };
 
 // A new ledger at `location` (a new SQLite file, or an empty PostgreSQL database) with the

@@ -127,30 +127,31 @@ struct LinkSource {
   bool more = false;
 };
 
-std::vector<LinkSource> link_sources(Database& db, int version) {
+// `order`: " ORDER BY chain_seq", with a range before it and a limit after it for a page.
+std::vector<LinkSource> link_sources(Database& db, int version, const std::string& order) {
   std::vector<LinkSource> out;
-  out.push_back({std::make_unique<Statement>(db, select_licenses(version) + " ORDER BY chain_seq"),
+  out.push_back({std::make_unique<Statement>(db, select_licenses(version) + order),
                  license_column("chain_seq"), [](const Statement& s) {
                    return read_link(ChainLinkType::license, license_spec(), s, &read_license,
                                     &ChainLink::entry);
                  }});
-  out.push_back({std::make_unique<Statement>(db, select_events() + " ORDER BY chain_seq"),
-                 event_column("chain_seq"), [](const Statement& s) {
+  out.push_back({std::make_unique<Statement>(db, select_events() + order), event_column("chain_seq"),
+                 [](const Statement& s) {
                    return read_link(ChainLinkType::event, event_spec(), s, &read_event, &ChainLink::event);
                  }});
   if (version >= kCodesVersion) {
-    out.push_back({std::make_unique<Statement>(db, select_codes() + " ORDER BY chain_seq"),
-                   code_spec().index_of("chain_seq"), [](const Statement& s) {
+    out.push_back({std::make_unique<Statement>(db, select_codes() + order), code_spec().index_of("chain_seq"),
+                   [](const Statement& s) {
                      return read_link(ChainLinkType::code, code_spec(), s, &read_code, &ChainLink::code);
                    }});
-    out.push_back({std::make_unique<Statement>(db, select_code_events() + " ORDER BY chain_seq"),
+    out.push_back({std::make_unique<Statement>(db, select_code_events() + order),
                    code_event_spec().index_of("chain_seq"), [](const Statement& s) {
                      return read_link(ChainLinkType::code_event, code_event_spec(), s, &read_code_event,
                                       &ChainLink::code_event);
                    }});
   }
   if (version >= kTokenChainVersion) {
-    out.push_back({std::make_unique<Statement>(db, select_token_events() + " ORDER BY chain_seq"),
+    out.push_back({std::make_unique<Statement>(db, select_token_events() + order),
                    token_event_spec().index_of("chain_seq"), [](const Statement& s) {
                      return read_link(ChainLinkType::token_event, token_event_spec(), s, &read_token_event,
                                       &ChainLink::token_event);
@@ -178,8 +179,14 @@ std::string_view link_table(ChainLinkType type) {
   return "";
 }
 
-void LedgerContext::visit_chain(const std::function<bool(const ChainLink&)>& visit) const {
-  std::vector<LinkSource> sources = link_sources(*db, version);
+void LedgerContext::visit_chain(const std::function<bool(const ChainLink&)>& visit, std::int64_t after,
+                                std::optional<std::size_t> limit) const {
+  // Integers only: nothing a client sent is spliced into the statement as text.
+  const std::string order = limit ? " WHERE chain_seq > " + std::to_string(after) +
+                                        " ORDER BY chain_seq LIMIT " + std::to_string(*limit)
+                                  : std::string(" ORDER BY chain_seq");
+  std::vector<LinkSource> sources = link_sources(*db, version, order);
+  std::size_t visited = 0;
   for (LinkSource& source : sources) source.more = source.rows->step();
   for (;;) {
     LinkSource* next = nullptr;
@@ -189,6 +196,7 @@ void LedgerContext::visit_chain(const std::function<bool(const ChainLink&)>& vis
         next = &source;
     }
     if (next == nullptr) return;
+    if (limit && visited++ == *limit) return;
     ChainLink link = next->link(*next->rows);
     next->more = next->rows->step();
     if (!visit(link)) return;
@@ -414,14 +422,15 @@ Result<ChainHead> Ledger::head() const {
   return guarded([&] { return context_->read_head(); });
 }
 
-Result<void> Ledger::read_chain(const std::function<bool(const ChainLink&)>& visit) const {
+Result<void> Ledger::read_chain(std::int64_t after, std::optional<std::size_t> limit,
+                                const std::function<bool(const ChainLink&)>& visit) const {
   return guarded([&] {
     LedgerContext& ledger = *context_;
     ledger.require_chain();
     // One read transaction: both tables from the same snapshot while issuers keep writing.
     ledger.db->begin_read("cannot read the ledger");
     try {
-      ledger.visit_chain(visit);
+      ledger.visit_chain(visit, after, limit);
       ledger.db->commit("cannot end the read of the ledger");
     } catch (...) {
       ledger.db->rollback();

@@ -4,7 +4,9 @@
 // validates against the documented schema; no exception for odd paths. Every operation of
 // the document must have been recorded at least once.
 //   node validate.js openapi.json responses.jsonl
-// responses.jsonl: one {"method", "path", "status", "content_type", "body"} per line.
+// A header the document marks required (Location of a 201) must be there, its value valid.
+// responses.jsonl: one {"method", "path", "status", "content_type", "headers" (names in lower
+// case), "body"} per line.
 "use strict";
 const fs = require("fs");
 const Ajv2020 = require("ajv/dist/2020");
@@ -54,6 +56,7 @@ for (const line of lines) {
                : `${name}: no such operation in the document, nor a status answered before routing`);
     continue;
   }
+  if (!headersMatch(name, response, r.headers || {})) continue;
   const media = r.content_type.split(";")[0].trim();
   const content = response.content && response.content[media];
   if (!content) {
@@ -88,6 +91,31 @@ if (failures > 0) {
   process.exit(1);
 }
 console.log(`openapi: ${checked} responses of ${operations.length} operations match ${docFile}`);
+
+// The response's required headers are present and match their schemas.
+function headersMatch(name, response, headers) {
+  for (const [header, spec] of Object.entries(response.headers || {})) {
+    const h = deref(spec);
+    const value = headers[header.toLowerCase()];
+    if (value === undefined) {
+      if (h.required) {
+        fail(`${name}: no ${header} header`);
+        return false;
+      }
+      continue;
+    }
+    let typed = value;  // "5" of Retry-After as the integer its schema says
+    try {
+      typed = JSON.parse(value);
+    } catch (e) {}
+    const validate = compiled(h.schema || {});
+    if (!validate(typed) && !validate(value)) {
+      fail(`${name}: header ${header}: ${value}: ${ajv.errorsText(validate.errors)}`);
+      return false;
+    }
+  }
+  return true;
+}
 
 // A response schema, its references pointed into the document.
 function compiled(schema) {

@@ -103,6 +103,7 @@ constexpr const KindInfo& kind_info(Kind k) {
   X(token_revoked, refused, "The API token was revoked already", "")                                         \
   X(code_mistyped, input, "The activation code is mistyped", "problem groups")                               \
   X(request_mistyped, input, "The activation request is mistyped", "problem")                                \
+  X(appliance_id_mistyped, input, "The appliance ID is mistyped", "form expected_bytes")                     \
   X(code_unknown, not_found, "No such activation code", "")                                                  \
   X(code_void, refused, "The activation code was voided", "number")                                          \
   X(code_expired, refused, "The activation code is past its last day", "number valid_until")                 \

@@ -46,4 +46,9 @@ nlohmann::ordered_json revocation_list_json(const RevocationListRecord& list, bo
 // appliances_transferred, revocation_lists: `report --json`.
 nlohmann::ordered_json report_json(const Report& report);
 
+// GET /v1/events: events (seq, type, at, and its row: license (license_json() without status
+// and token), event (event_json()) or code_event (type, number, appliance, reason, at, who,
+// chain_seq)), next_after, more.
+nlohmann::ordered_json feed_json(const Feed& feed);
+
 }  // namespace seatkey::keygen

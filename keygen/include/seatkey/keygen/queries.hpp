@@ -100,4 +100,37 @@ struct Report {
 Result<Report> make_report(const Ledger& ledger, const std::optional<UnixTime>& since,
                            const std::optional<UnixTime>& until);
 
+// ---- The event feed -----------------------------------------------------------------------
+
+// What an ERP polls instead of webhooks (GET /v1/events): what happened to licenses and codes, in
+// chain order. A code's creation and an API token's links are no events of the feed; the cursor
+// moves past them.
+enum class FeedType { issue, revocation, void_, transfer, code_redemption, code_void };
+inline constexpr std::array<std::string_view, 6> kFeedTypeNames{
+    {"issue", "revocation", "void", "transfer", "code_redemption", "code_void"}};
+constexpr std::string_view feed_type_name(FeedType t) {
+  return kFeedTypeNames[static_cast<std::size_t>(t)];
+}
+
+struct FeedEvent {
+  std::int64_t seq = 0;  // its link's chain_seq: the cursor
+  FeedType type = FeedType::issue;
+  std::optional<LedgerEntry> license;   // issue, revocation
+  std::optional<LedgerEvent> event;     // void, transfer
+  std::optional<CodeEvent> code_event;  // code_redemption, code_void
+};
+
+struct Feed {
+  std::vector<FeedEvent> events;
+  std::int64_t next_after = 0;  // the cursor to poll with next: the last link read, else `after`
+  bool more = false;            // the limit cut the page: more links are there now
+};
+
+inline constexpr std::size_t kDefaultFeedLimit = 100;
+inline constexpr std::size_t kMaxFeedLimit = 1000;
+
+// The events of the links after chain_seq `after`, reading at most `limit` links. A link that
+// does not read is an internal error naming it (`ledger verify` tells more).
+Result<Feed> read_feed(const Ledger& ledger, std::int64_t after, std::size_t limit);
+
 }  // namespace seatkey::keygen

@@ -30,6 +30,13 @@ inline constexpr std::size_t kMaxTokenNameBytes = 64;
 
 // The canonical appliance ID, or the error naming what is wrong with the typed one.
 Result<std::string> parse_appliance(std::string_view typed);
+// The same for an appliance about to get licenses (issue, an order, a code's redemption), which
+// also catches typos: an ID written as hex byte groups (00:1a:2b:3c:4d:5e, 00-1A-...) must have
+// a MAC address's 6 bytes, one written as a UUID (8-4-4-4-12 hex digits) its 16; otherwise
+// Code::appliance_id_mistyped (members: form "mac" or "uuid", expected_bytes). Other IDs
+// (SF-2024-00123) pass as parse_appliance() takes them, and the canonical form is the same.
+// Looking up, voiding or moving licenses already issued takes parse_appliance().
+Result<std::string> parse_new_appliance(std::string_view typed);
 // An edition by its name (kEditions), naming the editions there are when it is none.
 Result<Edition> parse_edition_name(std::string_view name);
 // RFC 3339, years 0000-9999, in UTC; `what` names the input in the message ("--expires").
@@ -63,7 +70,8 @@ inline constexpr std::size_t kDefaultListLimit = 1000;
 inline constexpr std::size_t kMaxListLimit = 10000;
 
 // A filter from named values ("appliance", "customer", "order", "since", "until", "kind",
-// "status", and with pages "after" and "limit"), each at most once.
+// "status", and with pages "after" and "limit"), each at most once. "since" and "until" (here
+// and in a period) take a date, YYYY-MM-DD, as the start of that day in UTC, or an RFC 3339 time.
 Result<LedgerFilter> parse_filter(const std::vector<std::pair<std::string, std::string>>& values,
                                   const FilterSyntax& syntax);
 // A period (report): "since" and "until", each at most once, since before until.
@@ -72,6 +80,14 @@ struct Period {
 };
 Result<Period> parse_period(const std::vector<std::pair<std::string, std::string>>& values,
                             const FilterSyntax& syntax);
+
+// A page of the event feed (GET /v1/events): "after", a position in the chain (0: from the
+// beginning), and "limit", 1 to kMaxFeedLimit links, each at most once.
+struct FeedPage {
+  std::int64_t after = 0;
+  std::size_t limit = kDefaultFeedLimit;
+};
+Result<FeedPage> parse_feed_page(const std::vector<std::pair<std::string, std::string>>& values);
 
 // ---- JSON ------------------------------------------------------------------------------------
 

@@ -90,7 +90,13 @@ class Ledger {
   Result<ChainHead> head() const;
   // Every link in chain order (licenses and events merged by chain_seq), read in one snapshot,
   // until `visit` returns false.
-  Result<void> read_chain(const std::function<bool(const ChainLink&)>& visit) const;
+  Result<void> read_chain(const std::function<bool(const ChainLink&)>& visit) const {
+    return read_chain(0, std::nullopt, visit);
+  }
+  // With a limit: the links after chain_seq `after`, at most `limit` of them, in chain order,
+  // each table read from its chain_seq index, never the whole ledger (a page of GET /v1/events).
+  Result<void> read_chain(std::int64_t after, std::optional<std::size_t> limit,
+                          const std::function<bool(const ChainLink&)>& visit) const;
 
   // A consistent copy at `path` (never an existing file; mode 0600), while other connections
   // keep writing: of a SQLite ledger by SQLite's online backup, of a PostgreSQL ledger by
@@ -133,6 +139,7 @@ class Ledger {
 
  private:
   friend detail::LedgerContext& detail::context_of(const Ledger& ledger);
+
   explicit Ledger(std::unique_ptr<detail::LedgerContext> context);
   std::unique_ptr<detail::LedgerContext> context_;
 };
