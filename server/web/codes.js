@@ -17,9 +17,7 @@
   let search = null;     // the last search: { query, after } for "More"
   let voiding = null;    // the code (as listed) whose void is being confirmed
 
-  function failed(id, text) {
-    $(id).textContent = text;
-  }
+  const failed = desk.failed;
 
   // A time as a local date (what a clerk reads), the UTC time itself on hover.
   function dateCell(row, iso) {

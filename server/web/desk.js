@@ -18,6 +18,13 @@
     status.className = kind || "";
   }
 
+  // A refusal is shown beside the form that failed (its <p class="form-error" role="alert">,
+  // which screen readers announce), where the clerk is looking; "" clears it.
+  function failed(id, text) {
+    $(id).textContent = text;
+  }
+  const FORM_ERRORS = ["find-error", "void-error", "transfer-error", "issue-error"];
+
   class ApiError extends Error {
     constructor(status, detail) {
       super(detail);
@@ -92,6 +99,8 @@
     $("desk").hidden = true;
     $("who").hidden = true;
     $("sign-in-panel").hidden = false;
+    for (const id of FORM_ERRORS) failed(id, "");
+    $("issued").hidden = true;
     document.dispatchEvent(new CustomEvent("seatkey:signed-out"));
     if (!byHand) say("Signed out: the server did not accept the token.", "error");
   }
@@ -153,19 +162,20 @@
     event.preventDefault();
     const by = $("find-by").value;
     const text = $("find-text").value.trim();
+    failed("find-error", "");
     if (!text) return;
+    if (by === "appliance") {
+      await openAppliance(text, "find-error");
+      return;
+    }
     try {
-      if (by === "appliance") {
-        await openAppliance(text);
-        return;
-      }
       const answer = await api("GET", "/v1/licenses?" + new URLSearchParams({ [by]: text }));
       const n = answer.licenses.length;
       listLicenses(n + (n === 1 ? " license" : " licenses") + " for " + by + " " + JSON.stringify(text),
                    answer.licenses);
-      say(n ? "" : "Nothing on record for that " + by + ".", n ? "" : "error");
+      if (!n) failed("find-error", "Nothing on record for that " + by + ".");
     } catch (e) {
-      say(e.message, "error");
+      failed("find-error", e.message);
     }
   });
 
@@ -217,7 +227,7 @@
       cell(row, l.status);
       const actions = cell(row, "");
       actions.textContent = "";
-      if (l.status === "active" || l.status === "valid") {
+      if ((l.status === "active" || l.status === "valid") && may("POST /v1/licenses/{serial}/void")) {
         const button = document.createElement("button");
         button.type = "button";
         button.className = "void";
@@ -230,12 +240,13 @@
     $("void").hidden = true;
   }
 
-  async function openAppliance(id) {
+  // Shows appliance `id`; a refusal goes beside the form `errorId` names.
+  async function openAppliance(id, errorId) {
     try {
       showAppliance(await api("GET", "/v1/appliances/" + segment(id)));
       say("", "");
     } catch (e) {
-      say(e.message, "error");
+      failed(errorId || "find-error", e.message);
     }
   }
 
@@ -266,6 +277,7 @@
   function askVoid(serial) {
     voiding = serial;
     $("void-serial").textContent = String(serial);
+    failed("void-error", "");
     $("void").hidden = false;
     $("void-reason").focus();
   }
@@ -279,6 +291,7 @@
     event.preventDefault();
     if (voiding === null) return;
     const serial = voiding;
+    failed("void-error", "");
     try {
       await api("POST", "/v1/licenses/" + segment(String(serial)) + "/void",
                 { reason: $("void-reason").value.trim() });
@@ -287,7 +300,7 @@
       await openAppliance(current);
       say("License " + serial + " voided.", "ok");
     } catch (e) {
-      say(e.message, "error");
+      failed("void-error", e.message);
     }
   });
 
@@ -297,14 +310,15 @@
     const order = { from: current, to: $("transfer-to").value.trim() };
     const reason = $("transfer-reason").value.trim();
     if (reason) order.reason = reason;
+    failed("transfer-error", "");
     try {
       await api("POST", "/v1/transfers", order);
       $("transfer-to").value = "";
       $("transfer-reason").value = "";
-      await openAppliance(order.to);
+      await openAppliance(order.to, "transfer-error");
       say("Licenses of " + order.from + " transferred to " + order.to + ".", "ok");
     } catch (e) {
-      say(e.message, "error");
+      failed("transfer-error", e.message);
     }
   });
 
@@ -369,6 +383,11 @@
     }
     optional("customer", "issue-customer");
     optional("order", "issue-order");
+    // What a previous order issued goes before this one is sent: a refusal must never sit
+    // above an older "Issued" that reads like its success.
+    failed("issue-error", "");
+    $("issued").hidden = true;
+    clear($("issued-list"));
     try {
       const answer = await api("POST", "/v1/licenses/" + k, order);
       const list = $("issued-list");
@@ -380,17 +399,17 @@
         list.appendChild(item);
       }
       $("issued").hidden = false;
-      await openAppliance(order.appliance);
+      await openAppliance(order.appliance, "issue-error");
       const n = answer.licenses.length;
       say("Issued " + n + (n === 1 ? " license" : " licenses") + " for " + order.appliance + ".", "ok");
     } catch (e) {
-      say(e.message, "error");
+      failed("issue-error", e.message);
     }
   });
 
   // --- for the other panels (codes.js) ----------------------------------------------------
 
-  window.seatkeyDesk = Object.freeze({ api, openapi, may, say, show, cell, clear, openAppliance });
+  window.seatkeyDesk = Object.freeze({ api, openapi, may, say, failed, show, cell, clear, openAppliance });
 
   // --- start ------------------------------------------------------------------------------
 

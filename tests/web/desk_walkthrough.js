@@ -3,9 +3,14 @@
 // 8 users, download its license file, find the customer whose name is markup, void the pack
 // and see the appliance at 3 users again, transfer what is left to another appliance.
 //
-// Environment: DESK_URL (the server's base URL), DESK_TOKEN (a clerk's API token), CHROMIUM
-// (the browser), WORK_DIR (scratch: the browser's profile and the downloaded file). Prints one
-// "ok: ..." line per step; the first failed step ends it with exit status 1.
+// Then the refusals, each beside its form: a second server license, an ID that is none, a
+// transfer to the appliance itself, an appliance not on record; and an auditor's view of the
+// same appliance, with nothing it may not do.
+//
+// Environment: DESK_URL (the server's base URL), DESK_TOKEN (a clerk's API token),
+// AUDITOR_TOKEN (an auditor's, named "erp reader"), CHROMIUM (the browser), WORK_DIR (scratch:
+// the browser's profile and the downloaded file). Prints one "ok: ..." line per step; the
+// first failed step ends it with exit status 1.
 "use strict";
 
 const fs = require("fs");
@@ -64,6 +69,20 @@ async function main() {
     const fill = async (selector, text) => {
       await page.$eval(selector, (e) => { e.value = ""; });
       await page.type(selector, text);
+    };
+    // A refusal shows beside its form (role="alert"), not in the status line far above it.
+    const refused = async (errorId, text) => {
+      try {
+        await page.waitForFunction((id, t) => document.getElementById(id).textContent.includes(t),
+                                   {}, errorId, text);
+      } catch (e) {
+        const shown = await page.$eval("#" + errorId, (s) => s.textContent);
+        throw new Error("#" + errorId + " never said " + JSON.stringify(text) + "; it says " + JSON.stringify(shown));
+      }
+      check(await page.$eval("#" + errorId, (e) => e.getAttribute("role") === "alert" && e.offsetParent !== null),
+            "#" + errorId + " is not a visible alert");
+      const line = await page.$eval("#status", (s) => s.textContent);
+      check(!line.includes(text), "the refusal is in the status line too: " + line);
     };
 
     step = "signing in";
@@ -140,6 +159,18 @@ async function main() {
     check(new Set(posts.map((p) => p.key)).size === posts.length, "an Idempotency-Key was used twice");
     ok("every POST carried its own Idempotency-Key (a random UUID)");
 
+    step = "a refused order";
+    await page.click('#issue input[value="server"]');
+    await page.select("#issue-edition", "compact");
+    await page.click("#issue button[type=submit]");
+    await refused("issue-error", "already has");
+    check(await page.$eval("#issued", (e) => e.hidden), "the previous order's \"Issued\" still shows under a refusal");
+    await fill("#issue-appliance", "x!");  // not an appliance ID
+    await page.click("#issue button[type=submit]");
+    await refused("issue-error", "appliance");
+    await fill("#issue-appliance", canonical);
+    ok("a refused order shows its reason beside the Issue form, and no stale \"Issued\"");
+
     step = "voiding the pack";
     const pack = await page.$$eval("#appliance-licenses tbody tr",
                                    (rs) => rs.filter((r) => r.cells[1].textContent === "users")
@@ -152,6 +183,12 @@ async function main() {
     await entitledUsers(3);
     ok("voided pack " + pack[0] + ": the appliance is at 3 users");
 
+    step = "a refused transfer";
+    await fill("#transfer-to", canonical);
+    await page.click("#transfer button[type=submit]");
+    await refused("transfer-error", "same appliance");
+    ok("a transfer to the appliance itself is refused beside the Transfer form");
+
     step = "transferring to a new appliance";
     await fill("#transfer-to", "00:1a:2b:3c:4d:5f");
     await fill("#transfer-reason", "RMA");
@@ -159,7 +196,35 @@ async function main() {
     await status("transferred to 00:1a:2b:3c:4d:5f");
     await page.waitForFunction(() => document.getElementById("appliance-id").textContent === "001A2B3C4D5F");
     await entitledUsers(3);
+    check(await page.$eval("#transfer-error", (e) => e.textContent === ""), "the old refusal stayed after the transfer");
     ok("transferred " + canonical + " to 001A2B3C4D5F: the new appliance is at 3 users");
+
+    step = "finding an appliance not on record";
+    await page.select("#find-by", "appliance");
+    await fill("#find-text", "CAFE-0404");
+    await page.click("#find button[type=submit]");
+    await refused("find-error", "CAFE0404");
+    ok("an appliance not on record is named beside the search");
+
+    step = "signing in as an auditor";
+    await page.click("#sign-out");
+    await fill("#token", process.env.AUDITOR_TOKEN);
+    await page.click("#sign-in button[type=submit]");
+    await status("Signed in.");
+    check(await page.$eval("#who-text", (e) => e.textContent) === "erp reader (auditor)", "the header names no auditor");
+    check(await page.$eval("#find-error", (e) => e.textContent === ""), "the clerk's refusal outlived the sign-out");
+    await page.select("#find-by", "appliance");
+    await fill("#find-text", "00:1a:2b:3c:4d:5f");
+    await page.click("#find button[type=submit]");
+    await entitledUsers(3);
+    const hiddenFor = await page.evaluate(() => ({
+      issue: document.getElementById("issue").offsetParent === null,
+      transfer: document.getElementById("transfer").offsetParent === null,
+      voids: document.querySelectorAll("#appliance-licenses button.void").length,
+    }));
+    check(hiddenFor.issue && hiddenFor.transfer && hiddenFor.voids === 0,
+          "an auditor is offered what the role may not do: " + JSON.stringify(hiddenFor));
+    ok("an auditor sees the appliance, with no Issue form, no Transfer form and no Void button");
 
     check(problems.length === 0, problems.join("; "));
     ok("no script error and no Content-Security-Policy violation");
