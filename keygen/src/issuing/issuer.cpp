@@ -243,15 +243,18 @@ void sign_license(const Signer& signer, LedgerEntry* e) {
   l.code = e->code;
   auto valid = validate_license(std::move(l));
   if (!valid) raise_input("cannot build the license claims: " + valid.error().message);
-  const std::string payload = to_payload_json(*valid);
+  e->token = sign_within(signer, to_payload_json(*valid), TokenLimit::license, "the token", "");
+}
+
+std::string sign_within(const Signer& signer, const std::string& payload, TokenLimit limit,
+                        const std::string& what, const std::string& note) {
   const std::string footer = footer_for(signer);
   const std::size_t size = v4_public_token_size(payload.size(), footer.size());
-  if (size > max_token_bytes(TokenLimit::license)) {
+  if (size > max_token_bytes(limit)) {
     raise(Code::token_too_large,
-          "the token would be " + std::to_string(size) + " bytes, over " +
-              token_limit_text(TokenLimit::license),
+          what + " would be " + std::to_string(size) + " bytes, over " + token_limit_text(limit) + note,
           {{"bytes", static_cast<std::int64_t>(size)},
-           {"max_bytes", static_cast<std::int64_t>(max_token_bytes(TokenLimit::license))}});
+           {"max_bytes", static_cast<std::int64_t>(max_token_bytes(limit))}});
   }
   auto token = signer.sign(payload, footer);
   if (!token) {
@@ -259,7 +262,7 @@ void sign_license(const Signer& signer, LedgerEntry* e) {
     raise(token.error().code == Errc::io_error ? Code::signer_unavailable : Code::internal_error,
           "signing failed: " + token.error().message);
   }
-  e->token = std::move(*token);
+  return std::move(*token);
 }
 
 }  // namespace detail

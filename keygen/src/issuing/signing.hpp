@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "seatkey/common/limits.hpp"
 #include "seatkey/keygen/issuing/issuer.hpp"
 #include "seatkey/keygen/issuing/rules.hpp"
 #include "seatkey/keygen/issuing/signer.hpp"
@@ -27,6 +28,11 @@ std::string footer_for(const Signer& signer);
 // verifies its own output), within the license size limit: sets e->token. A signer that is
 // gone is signer_unavailable.
 void sign_license(const Signer& signer, LedgerEntry* e);
+// The token of `payload`, signed (and verified) by `signer`. Refused (token_too_large) when it
+// would pass `limit`: "WHAT would be N bytes, over LIMIT" and `note`; a failed signer is
+// signer_unavailable (its process is gone) or internal_error.
+std::string sign_within(const Signer& signer, const std::string& payload, TokenLimit limit,
+                        const std::string& what, const std::string& note);
 
 // The `who` an event records: an input error naming it unless it is text a license may carry.
 std::string check_who(const std::string& who);

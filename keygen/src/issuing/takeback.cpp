@@ -148,22 +148,8 @@ std::pair<std::int64_t, std::size_t> next_list(const Ledger& ledger, Ledger::Tra
 
 // The list's token: its claims built and checked, within the 1 MiB of a revocation list, signed.
 std::string sign_list(const Signer& signer, const RevocationList& valid, std::size_t serials) {
-  const std::string payload = to_payload_json(valid);
-  const std::string footer = detail::footer_for(signer);
-  const std::size_t size = v4_public_token_size(payload.size(), footer.size());
-  if (size > max_token_bytes(TokenLimit::revocation_list)) {
-    raise(Code::token_too_large,
-          "the revocation list would be " + std::to_string(size) + " bytes, over " +
-              token_limit_text(TokenLimit::revocation_list) + " (" + std::to_string(serials) + " serials)",
-          {{"bytes", static_cast<std::int64_t>(size)},
-           {"max_bytes", static_cast<std::int64_t>(max_token_bytes(TokenLimit::revocation_list))}});
-  }
-  auto token = signer.sign(payload, footer);
-  if (!token) {
-    raise(token.error().code == Errc::io_error ? Code::signer_unavailable : Code::internal_error,
-          "signing failed: " + token.error().message);
-  }
-  return std::move(*token);
+  return detail::sign_within(signer, to_payload_json(valid), TokenLimit::revocation_list,
+                             "the revocation list", " (" + std::to_string(serials) + " serials)");
 }
 
 // Signs and records the next revocation list, issued at `now`: every serial taken back that
