@@ -81,6 +81,7 @@
   // that role may call. The page shows a control marked data-needs="OPERATION" only to a token
   // that may call it; the server's route table decides, not a copy of the roles here.
   let whoami = null;
+  let current = null;  // the appliance shown
   const may = (operation) => !!whoami && whoami.operations.includes(operation);
 
   function signedIn(me) {
@@ -100,7 +101,15 @@
     $("who").hidden = true;
     $("sign-in-panel").hidden = false;
     for (const id of FORM_ERRORS) failed(id, "");
+    // Nothing the previous token was shown stays on the page for the next one to read or act
+    // on: its appliance (with Void buttons made for its role) and its search results.
+    current = null;
     $("issued").hidden = true;
+    $("appliance").hidden = true;
+    $("results").hidden = true;
+    clear($("entitlement"));
+    clear($("appliance-licenses").tBodies[0]);
+    clear($("results-table").tBodies[0]);
     document.dispatchEvent(new CustomEvent("seatkey:signed-out"));
     if (!byHand) say("Signed out: the server did not accept the token.", "error");
   }
@@ -181,7 +190,6 @@
 
   // --- one appliance ----------------------------------------------------------------------
 
-  let current = null;  // the appliance shown
 
   function term(list, name, value) {
     const dt = document.createElement("dt");

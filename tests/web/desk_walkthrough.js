@@ -213,6 +213,9 @@ async function main() {
     await status("Signed in.");
     check(await page.$eval("#who-text", (e) => e.textContent) === "erp reader (auditor)", "the header names no auditor");
     check(await page.$eval("#find-error", (e) => e.textContent === ""), "the clerk's refusal outlived the sign-out");
+    check(await page.$eval("#appliance", (e) => e.hidden), "the clerk's appliance outlived the sign-out");
+    check(await page.$$eval("#appliance-licenses button.void", (b) => b.length === 0),
+          "the clerk's Void buttons outlived the sign-out");
     await page.select("#find-by", "appliance");
     await fill("#find-text", "00:1a:2b:3c:4d:5f");
     await page.click("#find button[type=submit]");
