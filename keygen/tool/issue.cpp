@@ -21,13 +21,15 @@ struct OrderOptions {
 
 struct IssueServerOptions : OrderOptions {
   std::string edition;
+  std::optional<long long> target_users;
   std::optional<std::string> updates_until;
   bool replace = false;
 };
 
 struct IssueUsersOptions : OrderOptions {
-  long long users = 0;
+  std::optional<long long> users;
   long long count = 1;
+  std::optional<long long> target_users;
 };
 
 struct IssueStandbyOptions : OrderOptions {
@@ -50,6 +52,13 @@ std::optional<UnixTime> time(const char* what, const std::optional<std::string>&
   return need(parse_time(what, *value));
 }
 
+std::optional<long long> target_users(const std::optional<long long>& value) {
+  if (value && (*value < 1 || *value > kMaxTargetUsers))
+    stop_input("--target-users must be from 1 to " + std::to_string(kMaxTargetUsers) + ", not " +
+               std::to_string(*value));
+  return value;
+}
+
 std::string serial_range(const std::vector<LedgerEntry>& entries) {
   if (entries.size() == 1) return "serial " + std::to_string(entries.front().serial);
   return "serials " + std::to_string(entries.front().serial) + "-" + std::to_string(entries.back().serial);
@@ -68,17 +77,27 @@ std::string order_summary(const IssuedOrder& o) {
     }
     return out + "\n  primary " + shown(o.after.appliance) + " now: " + describe(o.after) + "\n";
   }
+  auto packs = o.entries.begin();
   if (first.kind == LicenseKind::server) {
     out += "issued " + describe(first) + "\n  for appliance " + shown(first.appliance);
     if (o.replaced) out += ", superseding server license " + std::to_string(*o.replaced);
-  } else {
-    const std::size_t n = o.entries.size();
-    out += "issued " + std::to_string(n) + (n == 1 ? " user pack" : " user packs") + " of " +
-           users_text(first.users) + " (" + serial_range(o.entries) + ") for appliance " +
-           shown(first.appliance) + describe_customer_and_order(first);
-    if (first.expires) out += ", expiring " + format_rfc3339(*first.expires);
+    out += "\n";
+    ++packs;
   }
-  return out + "\n  appliance " + shown(o.after.appliance) + " now: " + describe(o.after) + "\n";
+  // The packs, by size: an order for a number of users in all may hold 5-user and 1-user packs.
+  while (packs != o.entries.end()) {
+    auto end = packs;
+    while (end != o.entries.end() && end->users == packs->users) ++end;
+    const std::vector<LedgerEntry> same(packs, end);
+    const std::size_t n = same.size();
+    out += "issued " + std::to_string(n) + (n == 1 ? " user pack" : " user packs") + " of " +
+           users_text(same.front().users) + " (" + serial_range(same) + ") for appliance " +
+           shown(same.front().appliance) + describe_customer_and_order(same.front());
+    if (same.front().expires) out += ", expiring " + format_rfc3339(*same.front().expires);
+    out += "\n";
+    packs = end;
+  }
+  return out + "  appliance " + shown(o.after.appliance) + " now: " + describe(o.after) + "\n";
 }
 
 int issue_orders(const IssuingOptions& opt, const std::vector<Order>& orders) {
@@ -117,15 +136,19 @@ int run_server(const IssueServerOptions& opt) {
   o.updates_until = time("--updates-until", opt.updates_until);
   o.expires = time("--expires", opt.expires);
   o.replace = opt.replace;
+  o.target_users = target_users(opt.target_users);
   return issue_orders(opt.issuing, {Order{o}});
 }
 
 int run_users(const IssueUsersOptions& opt) {
   std::string appliance = need(parse_new_appliance(opt.appliance));
+  if (!opt.users && !opt.target_users)
+    stop_input("give --users (the users per pack, with --count) or --target-users (the users in all)");
   const int count = need(check_count(opt.count));
   auto o = order_of<PackOrder>(std::move(appliance), opt);
-  o.users = opt.users;
+  o.users = opt.users.value_or(0);
   o.count = count;
+  o.target_users = target_users(opt.target_users);
   o.expires = time("--expires", opt.expires);
   return issue_orders(opt.issuing, {Order{o}});
 }
@@ -162,13 +185,18 @@ void setup_server(CLI::App* issue, Status& status) {
   cmd->add_flag("--replace", opt->replace,
                 "reissue: replace the appliance's current server license (refused if the new one would "
                 "rank below it)");
+  cmd->add_option("--target-users", opt->target_users,
+                  "a new installation with N users in all, the included ones counted: the user packs "
+                  "for the rest are issued with it (5s, then 1s)");
   cmd->footer(
       "\nA second server license for an appliance is refused unless it upgrades free to a commercial\n"
       "edition or --replace is given.\n" +
       examples(
           {"seatkey-keygen issue server --key vendor.key --ledger licenses.db \\\n"
            "      --appliance 00:1a:2b:3c:4d:5e --edition compact --customer 'Acme GmbH' --order SO-1001 \\\n"
-           "      --updates-until 2027-12-31T23:59:59Z >> acme.lic"}));
+           "      --updates-until 2027-12-31T23:59:59Z >> acme.lic",
+           "seatkey-keygen issue server --key vendor.key --ledger licenses.db \\\n"
+           "      --appliance 00:1a:2b:3c:4d:5f --edition compact --target-users 12 >> bravo.lic"}));
 }
 
 void setup_users(CLI::App* issue, Status& status) {
@@ -177,15 +205,23 @@ void setup_users(CLI::App* issue, Status& status) {
       issue, "users", "issue user packs (" + sizes + " users each) for an appliance", status, run_users);
   add_issuing_options(cmd, &opt->issuing);
   cmd->add_option("--appliance", opt->appliance, "appliance or VM installation ID")->required();
-  cmd->add_option("--users", opt->users, "users per pack: " + sizes)->required();
-  cmd->add_option("--count", opt->count, "number of packs, all issued or none")->capture_default_str();
+  auto* users = cmd->add_option("--users", opt->users, "users per pack: " + sizes);
+  auto* count =
+      cmd->add_option("--count", opt->count, "number of packs, all issued or none")->capture_default_str();
+  cmd->add_option("--target-users", opt->target_users,
+                  "instead of --users and --count: bring the appliance to N users in all (its included "
+                  "users counted; the fewest packs, 5s then 1s)")
+      ->excludes(users)
+      ->excludes(count);
   add_text_options(cmd, &opt->customer, &opt->order);
   cmd->add_option("--expires", opt->expires, "end of validity, RFC 3339");
   cmd->footer(
       "\nRefused without a server license on record, on free, and past " + capped_editions() +
       " users. Without\n--customer the packs carry the customer of the appliance's active server license.\n" +
       examples({"seatkey-keygen issue users --key vendor.key --ledger licenses.db \\\n"
-                "      --appliance 00:1a:2b:3c:4d:5e --users 5 --count 2 --order SO-1002 >> acme.lic"}));
+                "      --appliance 00:1a:2b:3c:4d:5e --users 5 --count 2 --order SO-1002 >> acme.lic",
+                "seatkey-keygen issue users --key vendor.key --ledger licenses.db \\\n"
+                "      --appliance 00:1a:2b:3c:4d:5e --target-users 12 >> acme.lic"}));
 }
 
 void setup_standby(CLI::App* issue, Status& status) {
@@ -218,12 +254,13 @@ void setup_batch(CLI::App* issue, Status& status) {
   cmd->footer(
       "\nThe orders file is a JSON array; the rules apply cumulatively, in order, and any refusal\n"
       "issues nothing. Fields (unknown fields and duplicated keys are errors):\n"
-      "  {\"type\":\"server\", \"appliance\":ID, \"edition\":E, \"customer\"?, \"order\"?,\n"
+      "  {\"type\":\"server\", \"appliance\":ID, \"edition\":E, \"target_users\"?: N, \"customer\"?, "
+      "\"order\"?,\n"
       "   \"updates_until\"?, \"expires\"?, \"replace\"?: bool}\n"
       "  {\"type\":\"users\", \"appliance\":ID, \"users\":" +
       pack_size_list("|", "|") +
       ", \"count\"?: N, \"customer\"?, \"order\"?,\n"
-      "   \"expires\"?}\n"
+      "   \"expires\"?}, or instead of \"users\" and \"count\" \"target_users\": N (the users in all)\n"
       "  {\"type\":\"standby\", \"appliance\":ID, \"primary\":ID, \"customer\"?, \"order\"?, \"expires\"?,\n"
       "   \"replace\"?: bool}\n" +
       examples({"seatkey-keygen issue batch --key vendor.key --ledger licenses.db --orders orders.json",

@@ -306,7 +306,8 @@ Response Api::Impl::idempotent(const Route& route, const Request& request) {
   auto tx = ledger.begin();
   if (!tx) return failure(tx.error());
   std::string fingerprint;
-  if (request.idempotency_key) {
+  // A dry run writes nothing, so it has nothing to replay: its key is neither looked up nor kept.
+  if (request.idempotency_key && !is_dry_run(request)) {
     fingerprint = request_hash("POST", request.path, request.body);
     auto prior = tx->answers().find(request.token->name, *request.idempotency_key);
     if (!prior) return failure(prior.error());
@@ -325,7 +326,8 @@ Response Api::Impl::idempotent(const Route& route, const Request& request) {
     }
   }
   Response r = run(route, request, &ledger, &*tx);
-  if (r.status >= 400) return r;
+  // A dry run's transaction is rolled back when tx goes.
+  if (r.status >= 400 || is_dry_run(request)) return r;
   keygen::Result<void> done = request.idempotency_key
                                   ? tx->answers().record(request.token->name, *request.idempotency_key,
                                                          {fingerprint, r.status, r.body})
@@ -396,6 +398,15 @@ std::optional<Response> Api::begin(const RequestHead& head, Accepted* accepted) 
   }
   if (route.query == Query::none && !target->query.empty()) {
     return problem(Problem::bad_input, "this resource takes no query parameters");
+  }
+  if (route.query == Query::dry_run) {
+    for (const auto& [name, value] : target->query) {
+      if (name != "dry_run" || (value != "true" && value != "false") || target->query.size() > 1) {
+        return problem(Problem::bad_input,
+                       "this resource takes one query parameter, dry_run=true (answer what would be done, "
+                       "and do nothing) or dry_run=false");
+      }
+    }
   }
   if (auto refused = impl.read_path(route, accepted)) return refused;
   if (route.body == Body::json) return impl.check_body_headers(head, accepted);

@@ -55,9 +55,11 @@ Reply issue(Context& c, const Request& r, const keygen::Result<std::vector<keyge
   keygen::IssueOptions options;
   options.issuer = c.options.issuer;
   options.written_by = r.token->name;
+  options.dry_run = is_dry_run(r);
   auto result = keygen::issue(c.ledger(), *c.transaction, c.signer, *orders, options);
   if (!result) return result.error();
-  return json_response(201, issued_json(*result));
+  if (!options.dry_run) return json_response(201, issued_json(*result));
+  return dry_run_response(issued_json(*result));
 }
 
 // One order of the type the path names, as a list.
@@ -126,6 +128,7 @@ Reply void_license(Context& c, const Request& r) {
   if (!fields) return fields.error();
   keygen::EventOptions event;
   event.who = r.token->name;
+  // A dry run records the void in the request's transaction, which is then rolled back.
   auto result = keygen::void_licenses(c.ledger(), *c.transaction, {*r.serial}, fields->at("reason"), event);
   if (!result) return result.error();
   ordered_json j;
@@ -136,7 +139,7 @@ Reply void_license(Context& c, const Request& r) {
   j["appliances"] = ordered_json::array();
   for (const keygen::ApplianceSummary& s : result->after)
     j["appliances"].push_back(keygen::appliance_summary_json(s));
-  return json_response(200, j);
+  return is_dry_run(r) ? dry_run_response(std::move(j)) : json_response(200, j);
 }
 
 }  // namespace seatkey::server::handlers

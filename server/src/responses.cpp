@@ -59,6 +59,15 @@ Response json_response(int status, const ordered_json& j) {
   return Response{status, "application/json", dump(j), {}};
 }
 
+Response dry_run_response(ordered_json j) {
+  j["dry_run"] = true;
+  for (const char* list : {"licenses", "voided"}) {
+    if (!j.contains(list)) continue;
+    for (ordered_json& license : j[list]) license.erase("token");
+  }
+  return json_response(200, j);
+}
+
 std::string json_quoted(std::string_view text) {
   return ordered_json(std::string(text)).dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }

@@ -86,6 +86,9 @@ Response problem(Problem p, std::string_view detail);
 Response problem_of(const keygen::Error& error);
 
 Response json_response(int status, const nlohmann::ordered_json& j);
+// A dry run's answer: 200, what the request would do with "dry_run": true, and no license's
+// token (nothing was signed; nothing here may be installed).
+Response dry_run_response(nlohmann::ordered_json j);
 // Text from a client in a message: a JSON string literal, escaped.
 std::string json_quoted(std::string_view text);
 

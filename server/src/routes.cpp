@@ -11,7 +11,7 @@ namespace {
 namespace h = handlers;
 constexpr auto kGet = Method::get, kPost = Method::post;
 constexpr auto kNone = Credential::none, kBearer = Credential::bearer;
-constexpr auto kNoQuery = Query::none;
+constexpr auto kNoQuery = Query::none, kDryRun = Query::dry_run;
 constexpr auto kNoBody = Body::none, kJson = Body::json;
 constexpr auto kReads = Writes::no, kWrites = Writes::yes;
 constexpr auto kApi = Listed::api, kPage = Listed::page;
@@ -59,21 +59,21 @@ const std::vector<Route> kRoutes = {
     {kGet, "/v1/whoami", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi, h::whoami},
     {kGet, "/v1/licenses", kBearer, Effect::read, Query::filter, kNoBody, kReads, kApi, h::list_licenses},
     {kGet, "/v1/licenses/{serial}", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi, h::show_license},
-    {kPost, "/v1/licenses/server", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_server,
+    {kPost, "/v1/licenses/server", kBearer, Effect::issue, kDryRun, kJson, kWrites, kApi, h::issue_server,
      first_license},
-    {kPost, "/v1/licenses/users", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_users,
+    {kPost, "/v1/licenses/users", kBearer, Effect::issue, kDryRun, kJson, kWrites, kApi, h::issue_users,
      first_license},
-    {kPost, "/v1/licenses/standby", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_standby,
+    {kPost, "/v1/licenses/standby", kBearer, Effect::issue, kDryRun, kJson, kWrites, kApi, h::issue_standby,
      first_license},
-    {kPost, "/v1/orders", kBearer, Effect::issue, kNoQuery, kJson, kWrites, kApi, h::issue_orders,
+    {kPost, "/v1/orders", kBearer, Effect::issue, kDryRun, kJson, kWrites, kApi, h::issue_orders,
      first_license},
-    {kPost, "/v1/licenses/{serial}/void", kBearer, Effect::void_license, kNoQuery, kJson, kWrites, kApi,
+    {kPost, "/v1/licenses/{serial}/void", kBearer, Effect::void_license, kDryRun, kJson, kWrites, kApi,
      h::void_license},
     {kGet, "/v1/appliances/{appliance}", kBearer, Effect::read, kNoQuery, kNoBody, kReads, kApi,
      h::show_appliance},
     {kGet, "/v1/appliances/{appliance}/license-file", kBearer, Effect::export_file, kNoQuery, kNoBody, kReads,
      kApi, h::license_file},
-    {kPost, "/v1/transfers", kBearer, Effect::transfer, kNoQuery, kJson, kWrites, kApi, h::transfer,
+    {kPost, "/v1/transfers", kBearer, Effect::transfer, kDryRun, kJson, kWrites, kApi, h::transfer,
      transferred_to},
     {kPost, "/v1/revocations", kBearer, Effect::revoke, kNoQuery, kJson, kWrites, kApi, h::issue_revocations,
      revocation_list},
@@ -124,6 +124,13 @@ int literal_matches(const Route& route, const std::vector<std::string>& segments
 }
 
 }  // namespace
+
+bool is_dry_run(const Request& request) {
+  for (const auto& [name, value] : request.query) {
+    if (name == "dry_run") return value == "true";
+  }
+  return false;
+}
 
 std::string_view method_name(Method m) {
   return m == Method::get ? "GET" : "POST";

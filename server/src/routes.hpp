@@ -62,8 +62,8 @@ constexpr const EffectRule& effect_rule(Effect e) {
 }
 
 // The query: none, ledger list's filter, a report's period, code list's filter, the event feed's
-// page.
-enum class Query { none, filter, period, codes, feed };
+// page, or `dry_run=true` (a writing route that can answer what it would do, writing nothing).
+enum class Query { none, filter, period, codes, feed, dry_run };
 enum class Body { none, json };
 enum class Writes { no, yes };
 enum class Listed { api, page };  // page: a file of the desk's page, not in /v1/openapi.json
@@ -99,6 +99,9 @@ struct Context {
   // A 403 when the request's token may not `effect` (`what` says why it does), else nullopt.
   std::optional<Response> deny(const Request& request, Effect effect, const std::string& what) const;
 };
+
+// Whether a request of a Query::dry_run route asked for a dry run (its query was checked).
+bool is_dry_run(const Request& request);
 
 using Handler = keygen::Result<Response> (*)(Context& context, const Request& request);
 // Where a 201's answer says it put what it created: the path of that resource (of the first,

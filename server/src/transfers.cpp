@@ -1,5 +1,5 @@
 // POST /v1/transfers {"from", "to", "reason"?}: `seatkey-keygen transfer`; 201 with the new
-// appliance's licenses.
+// appliance's licenses (200 and no tokens for a dry run).
 #include "handlers.hpp"
 #include "responses.hpp"
 #include "seatkey/keygen/io/input.hpp"
@@ -16,6 +16,7 @@ Reply transfer(Context& c, const Request& r) {
   if (fields->count("reason") != 0) o.reason = fields->at("reason");
   o.issuer = c.options.issuer;
   o.written_by = r.token->name;
+  o.dry_run = is_dry_run(r);
   auto result =
       keygen::transfer(c.ledger(), *c.transaction, c.signer, fields->at("from"), fields->at("to"), o);
   if (!result) return result.error();
@@ -29,7 +30,7 @@ Reply transfer(Context& c, const Request& r) {
   j["taken_back"] = nlohmann::ordered_json::array();
   for (const keygen::LedgerEntry& e : result->taken_back) j["taken_back"].push_back(e.serial);
   j["appliances"] = nlohmann::ordered_json::array({keygen::appliance_summary_json(result->after)});
-  return json_response(201, j);
+  return o.dry_run ? dry_run_response(std::move(j)) : json_response(201, j);
 }
 
 }  // namespace seatkey::server::handlers

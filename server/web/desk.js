@@ -101,6 +101,7 @@
     $("who").hidden = true;
     $("sign-in-panel").hidden = false;
     for (const id of FORM_ERRORS) failed(id, "");
+    for (const form of Object.keys(SUBMIT_TEXT)) unask(form);
     // Nothing the previous token was shown stays on the page for the next one to read or act
     // on: its appliance (with Void buttons made for its role) and its search results.
     current = null;
@@ -280,9 +281,49 @@
     }
   });
 
+  // A void or a transfer is sent twice: first as a dry run (?dry_run=true), whose answer the
+  // page shows beside the form with what the appliances would have, then for real when the clerk
+  // confirms the same inputs. Changing an input asks again.
+  const asked = {};  // form id -> the request its dry run answered
+  const SUBMIT_TEXT = { void: "Void", transfer: "Transfer" };
+
+  function summaryText(a) {
+    const edition = a.edition ? " (" + a.edition + ")" : "";
+    return a.appliance + " would have " + a.licensed_users + (a.licensed_users === 1 ? " user" : " users") + edition;
+  }
+
+  function ask(form, request, text) {
+    asked[form] = request;
+    $(form + "-preview").textContent = text + "\nPress Confirm to do it, or change the form.";
+    $(form + "-preview").hidden = false;
+    $(form + "-submit").textContent = "Confirm " + SUBMIT_TEXT[form].toLowerCase();
+  }
+
+  function unask(form) {
+    delete asked[form];
+    $(form + "-preview").hidden = true;
+    $(form + "-preview").textContent = "";
+    $(form + "-submit").textContent = SUBMIT_TEXT[form];
+  }
+
+  // Sends `body` to `path`: a dry run first (answered by `describe`), the request itself once asked.
+  async function confirmed(form, path, body, describe) {
+    const request = path + " " + JSON.stringify(body);
+    if (asked[form] !== request) {
+      const answer = await api("POST", path + "?dry_run=true", body);
+      ask(form, request, describe(answer));
+      return null;
+    }
+    unask(form);
+    return api("POST", path, body);
+  }
+
+  for (const form of Object.keys(SUBMIT_TEXT)) $(form).addEventListener("input", () => unask(form));
+
   let voiding = null;
 
   function askVoid(serial) {
+    unask("void");
     voiding = serial;
     $("void-serial").textContent = String(serial);
     failed("void-error", "");
@@ -291,6 +332,7 @@
   }
 
   $("void-cancel").addEventListener("click", () => {
+    unask("void");
     voiding = null;
     $("void").hidden = true;
   });
@@ -301,13 +343,16 @@
     const serial = voiding;
     failed("void-error", "");
     try {
-      await api("POST", "/v1/licenses/" + segment(String(serial)) + "/void",
-                { reason: $("void-reason").value.trim() });
+      const done = await confirmed("void", "/v1/licenses/" + segment(String(serial)) + "/void",
+                                   { reason: $("void-reason").value.trim() },
+                                   (a) => "Voids license " + serial + ": " + a.appliances.map(summaryText).join("; ") + ".");
+      if (!done) return;
       $("void-reason").value = "";
       voiding = null;
       await openAppliance(current);
       say("License " + serial + " voided.", "ok");
     } catch (e) {
+      unask("void");
       failed("void-error", e.message);
     }
   });
@@ -320,12 +365,20 @@
     if (reason) order.reason = reason;
     failed("transfer-error", "");
     try {
-      await api("POST", "/v1/transfers", order);
+      const done = await confirmed("transfer", "/v1/transfers", order, (a) => {
+        const licenses = (n) => n + (n === 1 ? " license" : " licenses");
+        return "Moves " + licenses(a.licenses.length) + " from " + a.from + " to " + a.to + "; " +
+               licenses(a.taken_back.length) + " of " + a.from + (a.taken_back.length === 1 ? " is" : " are") +
+               " taken back. " +
+               a.appliances.map(summaryText).join("; ") + ".";
+      });
+      if (!done) return;
       $("transfer-to").value = "";
       $("transfer-reason").value = "";
       await openAppliance(order.to, "transfer-error");
       say("Licenses of " + order.from + " transferred to " + order.to + ".", "ok");
     } catch (e) {
+      unask("transfer");
       failed("transfer-error", e.message);
     }
   });
@@ -336,11 +389,16 @@
     return document.querySelector('#issue input[name="kind"]:checked').value;
   }
 
+  // "New installation" (a server license, with the packs for N users in all when given), "More
+  // users" (the packs that bring the appliance to N users in all) or "User packs by hand".
   function showKind() {
-    const server = kind() === "server";
-    for (const el of document.querySelectorAll(".server-only")) el.hidden = !server;
-    for (const el of document.querySelectorAll(".users-only")) el.hidden = server;
+    const k = kind();
+    for (const el of document.querySelectorAll(".server-only")) el.hidden = k !== "server";
+    for (const el of document.querySelectorAll(".users-only")) el.hidden = k !== "users";
+    for (const el of document.querySelectorAll(".target-field")) el.hidden = k === "users";
+    $("issue-target").required = k === "target";
   }
+  showKind();
   for (const radio of document.querySelectorAll('#issue input[name="kind"]')) {
     radio.addEventListener("change", showKind);
   }
@@ -358,16 +416,20 @@
     return documentPromise;
   }
 
+  function fillSelect(select, values) {
+    clear(select);
+    for (const value of values) {
+      const option = document.createElement("option");
+      option.value = option.textContent = String(value);
+      select.appendChild(option);
+    }
+  }
+
   async function loadEditions() {
-    const select = $("issue-edition");
     try {
       const doc = await openapi();
-      clear(select);
-      for (const name of doc.components.schemas.Edition.enum) {
-        const option = document.createElement("option");
-        option.value = option.textContent = name;
-        select.appendChild(option);
-      }
+      fillSelect($("issue-edition"), doc.components.schemas.Edition.enum);
+      fillSelect($("issue-users"), [...doc.components.schemas.PackSize.enum].sort((a, b) => b - a));
     } catch (e) {
       say("Could not load the editions: " + e.message, "error");
     }
@@ -381,14 +443,16 @@
       const v = $(id).value.trim();
       if (v) order[field] = v;
     };
+    const target = $("issue-target").value.trim();
     if (k === "server") {
       order.edition = $("issue-edition").value;
       optional("updates_until", "issue-updates");
       if ($("issue-replace").checked) order.replace = true;
-    } else {
+    } else if (k === "users") {
       order.users = Number($("issue-users").value);
       order.count = Number($("issue-count").value);
     }
+    if (k !== "users" && target) order.target_users = Number(target);
     optional("customer", "issue-customer");
     optional("order", "issue-order");
     // What a previous order issued goes before this one is sent: a refusal must never sit
@@ -397,7 +461,7 @@
     $("issued").hidden = true;
     clear($("issued-list"));
     try {
-      const answer = await api("POST", "/v1/licenses/" + k, order);
+      const answer = await api("POST", "/v1/licenses/" + (k === "server" ? "server" : "users"), order);
       const list = $("issued-list");
       clear(list);
       for (const l of answer.licenses) {

@@ -277,3 +277,130 @@ TEST_CASE("export: the license file holds the active server license and unexpire
   REQUIRE(e);
   CHECK(test::contains(e->message, "no active server license"));
 }
+
+// ---- Selling in the customer's words: N users in all ------------------------------------------
+
+namespace {
+
+// The sizes of the packs issued, in order.
+std::vector<int> pack_sizes(const IssuedOrder& o) {
+  std::vector<int> out;
+  for (const LedgerEntry& e : o.entries) {
+    if (e.kind == LicenseKind::users) out.push_back(e.users);
+  }
+  return out;
+}
+
+ServerOrder installation(Edition e, long long users) {
+  ServerOrder o = server(e);
+  o.target_users = users;
+  return o;
+}
+
+// The refusal of an order that must be refused.
+template <class T>
+keygen::Error refusal(const keygen::Result<T>& result) {
+  auto e = test::error_of(result);
+  REQUIRE(e);
+  return *e;
+}
+
+PackOrder bring_to(long long users) {
+  PackOrder o;
+  o.appliance = kAppliance;
+  o.target_users = users;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "target users: a Compact with 12 users is its server license, one 5-pack and four 1-packs, in one order" *
+    doctest::test_suite("ledger")) {
+  Fixture f;
+  const auto r = test::ok(issue(f.ledger, f.key, {Order{installation(Edition::compact, 12)}}, at(kNow)));
+  REQUIRE(r.orders.size() == 1);
+  CHECK(r.orders[0].entries.front().kind == LicenseKind::server);
+  CHECK(pack_sizes(r.orders[0]) == std::vector<int>{5, 1, 1, 1, 1});
+  CHECK(r.orders[0].statuses.size() == r.orders[0].entries.size());
+  CHECK(r.orders[0].after.users.licensed_users == 12);
+  CHECK(test::ok(f.ledger.licenses().count()) == 6);
+  for (const LedgerEntry& e : r.orders[0].entries) CHECK_FALSE(e.token.empty());
+}
+
+TEST_CASE("target users: the included users may be all there is, and an Appliance takes any number" *
+          doctest::test_suite("ledger")) {
+  Fixture f;
+  const auto r = test::ok(issue(f.ledger, f.key, {Order{installation(Edition::compact, 3)}}, at(kNow)));
+  CHECK(r.orders[0].entries.size() == 1);
+  CHECK(r.orders[0].after.users.licensed_users == 3);
+
+  Fixture g;
+  const auto big = test::ok(issue(g.ledger, g.key, {Order{installation(Edition::appliance, 38)}}, at(kNow)));
+  CHECK(pack_sizes(big.orders[0]) == std::vector<int>{5, 5, 5, 5, 5, 5, 5, 1, 1});
+  CHECK(big.orders[0].after.users.licensed_users == 38);
+}
+
+TEST_CASE("target users: bring an appliance from what it has to N users" * doctest::test_suite("ledger")) {
+  Fixture f;
+  (void)test::ok(issue(f.ledger, f.key, {Order{server(Edition::compact)}, Order{packs(5)}}, at(kNow)));
+  const auto r = test::ok(issue(f.ledger, f.key, {Order{bring_to(20)}}, at(kNow + 1)));
+  CHECK(pack_sizes(r.orders[0]) == std::vector<int>{5, 5, 1, 1});
+  CHECK(r.orders[0].after.users.licensed_users == 20);
+}
+
+TEST_CASE("target users: refusals name the rule, and nothing is issued" * doctest::test_suite("ledger")) {
+  Fixture f;
+  const auto below = refusal(issue(f.ledger, f.key, {Order{installation(Edition::compact, 2)}}, at(kNow)));
+  CHECK(below.code == Code::target_below_included);
+  CHECK(below.message ==
+        "a Compact server license includes 3 users: an installation with it has at least 3, not 2");
+  REQUIRE(below.members.size() == 3);
+  CHECK(below.members[1].name == "included_users");
+  CHECK(std::get<std::int64_t>(below.members[1].value) == 3);
+
+  const auto over = refusal(issue(f.ledger, f.key, {Order{installation(Edition::compact, 21)}}, at(kNow)));
+  CHECK(over.code == Code::compact_max_users);
+  CHECK(over.message.find("allows at most 20 users, not 21") != std::string::npos);
+
+  const auto free = refusal(issue(f.ledger, f.key, {Order{installation(Edition::free, 5)}}, at(kNow)));
+  CHECK(free.code == Code::free_takes_no_packs);
+
+  const auto none = refusal(issue(f.ledger, f.key, {Order{bring_to(8)}}, at(kNow)));
+  CHECK(none.code == Code::no_server_license);
+  CHECK(test::ok(f.ledger.licenses().count()) == 0);
+
+  (void)test::ok(issue(f.ledger, f.key, {Order{installation(Edition::compact, 8)}}, at(kNow)));
+  const auto same = refusal(issue(f.ledger, f.key, {Order{bring_to(8)}}, at(kNow + 1)));
+  CHECK(same.code == Code::target_reached);
+  CHECK(same.message ==
+        "appliance " + std::string(kAppliance) + " has 8 users already: no packs to issue for 8");
+  const auto fewer = refusal(issue(f.ledger, f.key, {Order{bring_to(4)}}, at(kNow + 1)));
+  CHECK(fewer.code == Code::target_reached);
+  CHECK(fewer.message.find("(fewer users means voiding packs)") != std::string::npos);
+  CHECK(test::ok(f.ledger.licenses().count()) == 2);
+}
+
+TEST_CASE(
+    "dry run: every rule decides and the answer says what would be issued, but nothing is signed or "
+    "recorded" *
+    doctest::test_suite("ledger")) {
+  Fixture f;
+  IssueOptions dry = at(kNow);
+  dry.dry_run = true;
+  const auto r = test::ok(issue(f.ledger, f.key, {Order{installation(Edition::compact, 12)}}, dry));
+  CHECK(pack_sizes(r.orders[0]) == std::vector<int>{5, 1, 1, 1, 1});
+  CHECK(r.orders[0].entries.front().serial == 1);
+  CHECK(r.orders[0].after.users.licensed_users == 12);
+  for (const LedgerEntry& e : r.orders[0].entries) CHECK(e.token.empty());
+  CHECK(test::ok(f.ledger.licenses().count()) == 0);
+  CHECK(test::ok(f.ledger.head()).seq == 0);
+
+  const auto refused = refusal(issue(f.ledger, f.key, {Order{bring_to(8)}}, dry));
+  CHECK(refused.code == Code::no_server_license);
+
+  // The same order for real gets the serials the dry run answered.
+  const auto real = test::ok(issue(f.ledger, f.key, {Order{installation(Edition::compact, 12)}}, at(kNow)));
+  CHECK(real.orders[0].entries.front().serial == 1);
+  CHECK(test::ok(f.ledger.licenses().count()) == 6);
+}

@@ -66,6 +66,17 @@ async function main() {
         throw new Error("the appliance is not at " + n + " users; the page shows: " + shown);
       }
     };
+    // A void or a transfer first shows what it would do, and waits for a second click.
+    const asked = async (previewId, text) => {
+      try {
+        await page.waitForFunction((id, t) => !document.getElementById(id).hidden &&
+                                              document.getElementById(id).textContent.startsWith(t),
+                                   {}, previewId, text);
+      } catch (e) {
+        const shown = await page.$eval("#" + previewId, (s) => s.textContent);
+        throw new Error("#" + previewId + " never said " + JSON.stringify(text) + "; it says " + JSON.stringify(shown));
+      }
+    };
     const fill = async (selector, text) => {
       await page.$eval(selector, (e) => { e.value = ""; });
       await page.type(selector, text);
@@ -113,17 +124,17 @@ async function main() {
     await entitledUsers(3);
     ok("issued a compact server license: the appliance is at 3 users");
 
-    step = "issuing a pack";
-    await page.click('#issue input[value="users"]');
-    await fill("#issue-users", "5");
-    await fill("#issue-count", "1");
+    step = "bringing the appliance to 8 users";
+    await page.click('#issue input[value="target"]');
+    check(await page.$eval("#issue-edition", (e) => e.offsetParent === null), "the edition shows for more users");
+    await fill("#issue-target", "8");
     await fill("#issue-customer", "");
     await page.click("#issue button[type=submit]");
     await status("Issued 1 license for " + canonical);
     await entitledUsers(8);
-    const rows = await page.$$eval("#appliance-licenses tbody tr", (rs) => rs.map((r) => r.dataset.serial));
-    check(rows.length === 2, "the appliance lists " + rows.length + " licenses, not 2");
-    ok("issued a 5-user pack: the appliance is at 8 users");
+    const rows = await page.$$eval("#appliance-licenses tbody tr", (rs) => rs.map((r) => r.cells[3].textContent));
+    check(JSON.stringify(rows) === '["3","5"]', "the appliance lists licenses of " + rows + " users, not 3 and 5");
+    ok("\"More users\", 8 in all: one 5-user pack issued, the appliance is at 8 users");
 
     step = "downloading the license file";
     await page.click("#download");
@@ -160,6 +171,7 @@ async function main() {
     ok("every POST carried its own Idempotency-Key (a random UUID)");
 
     step = "a refused order";
+    await fill("#issue-target", "");
     await page.click('#issue input[value="server"]');
     await page.select("#issue-edition", "compact");
     await page.click("#issue button[type=submit]");
@@ -179,6 +191,10 @@ async function main() {
     await page.click(`#appliance-licenses tr[data-serial="${pack[0]}"] button.void`);
     await fill("#void-reason", "customer returned the pack");
     await page.click("#void button[type=submit]");
+    await asked("void-preview", "Voids license " + pack[0] + ": " + canonical + " would have 3 users (compact).");
+    check(await page.$eval("#void-submit", (e) => e.textContent) === "Confirm void", "the Void button asks for no confirmation");
+    await entitledUsers(8);  // the dry run voided nothing
+    await page.click("#void button[type=submit]");
     await status("License " + pack[0] + " voided.");
     await entitledUsers(3);
     ok("voided pack " + pack[0] + ": the appliance is at 3 users");
@@ -192,6 +208,9 @@ async function main() {
     step = "transferring to a new appliance";
     await fill("#transfer-to", "00:1a:2b:3c:4d:5f");
     await fill("#transfer-reason", "RMA");
+    await page.click("#transfer button[type=submit]");
+    await asked("transfer-preview", "Moves 1 license from " + canonical + " to 001A2B3C4D5F; 1 license of " + canonical +
+                " is taken back. 001A2B3C4D5F would have 3 users (compact).");
     await page.click("#transfer button[type=submit]");
     await status("transferred to 00:1a:2b:3c:4d:5f");
     await page.waitForFunction(() => document.getElementById("appliance-id").textContent === "001A2B3C4D5F");

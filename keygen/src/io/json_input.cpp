@@ -72,6 +72,14 @@ class OrderFields {
     if (n < -1000000000ll || n > 1000000000ll) fail("field \"" + std::string(name) + "\" is out of range");
     return n;
   }
+  // "target_users": the users an appliance is to have in all, 1 to kMaxTargetUsers.
+  std::optional<long long> target_users() const {
+    const auto n = integer("target_users");
+    if (n && (*n < 1 || *n > kMaxTargetUsers))
+      fail("field \"target_users\" must be from 1 to " + std::to_string(kMaxTargetUsers) + ", not " +
+           std::to_string(*n));
+    return n;
+  }
   bool boolean(const char* name) const {
     const json* v = find(name);
     if (v == nullptr) return false;
@@ -112,7 +120,8 @@ class OrderFields {
 };
 
 ServerOrder server_order(const OrderFields& f, const char* fixed_type) {
-  f.only({"type", "appliance", "edition", "customer", "order", "updates_until", "expires", "replace"},
+  f.only({"type", "appliance", "edition", "target_users", "customer", "order", "updates_until", "expires",
+          "replace"},
          fixed_type != nullptr ? "type" : nullptr);
   ServerOrder o;
   o.appliance = f.appliance("appliance");
@@ -123,17 +132,25 @@ ServerOrder server_order(const OrderFields& f, const char* fixed_type) {
   o.updates_until = f.time("updates_until");
   o.expires = f.time("expires");
   o.replace = f.boolean("replace");
+  o.target_users = f.target_users();
   return o;
 }
 
 PackOrder pack_order(const OrderFields& f, const char* fixed_type) {
-  f.only({"type", "appliance", "users", "count", "customer", "order", "expires"},
+  f.only({"type", "appliance", "users", "count", "target_users", "customer", "order", "expires"},
          fixed_type != nullptr ? "type" : nullptr);
   PackOrder o;
   o.appliance = f.appliance("appliance");
-  o.users = *f.integer("users", true);
-  const long long count = f.integer("count").value_or(1);
-  o.count = f.checked([&] { return detail::count_or_raise(count); });
+  // Either the packs themselves, or the users the appliance is to have in all.
+  o.target_users = f.target_users();
+  if (o.target_users && (f.find("users") != nullptr || f.find("count") != nullptr))
+    f.fail(
+        "give either \"target_users\" (the users in all) or \"users\" and \"count\" (the packs), not both");
+  if (!o.target_users) {
+    o.users = *f.integer("users", true);
+    const long long count = f.integer("count").value_or(1);
+    o.count = f.checked([&] { return detail::count_or_raise(count); });
+  }
   o.customer = f.text("customer");
   o.order = f.text("order");
   o.expires = f.time("expires");

@@ -38,6 +38,7 @@ class Run {
         issuer_(options.issuer),
         written_by_(options.written_by),
         code_(options.code),
+        dry_run_(options.dry_run),
         history_(std::move(history)),
         standbys_(std::move(standbys)),
         key_id_(signer.public_key().id()) {}
@@ -87,7 +88,7 @@ class Run {
     LedgerEntry e = base_entry(o.appliance, o.customer, o.order, o.expires);
     e.kind = LicenseKind::standby;
     e.primary_appliance = o.primary;
-    detail::sign_license(signer_, &e);
+    if (!dry_run_) detail::sign_license(signer_, &e);
     // The replaced standby licenses are voided: in their appliances' states (the same one when
     // a standby license is reissued) and in the primary's list.
     for (const LedgerEntry& old : out.voided) {
@@ -106,6 +107,40 @@ class Run {
 
   IssuedOrder apply(const Order& order) {
     if (const auto* standby = std::get_if<StandbyOrder>(&order)) return apply_standby(*standby);
+    if (const auto* pack = std::get_if<PackOrder>(&order); pack != nullptr && pack->target_users) {
+      IssuedOrder out;
+      add_packs_to_reach(*pack, *pack->target_users, &out);
+      return out;
+    }
+    IssuedOrder out = apply_licenses(order);
+    if (const auto* server = std::get_if<ServerOrder>(&order); server != nullptr && server->target_users) {
+      // What the new server license leaves to packs; its included users may be all there is.
+      if (*server->target_users > state_for(server->appliance).users().licensed_users) {
+        PackOrder like;
+        like.appliance = server->appliance;
+        like.customer = server->customer;
+        like.order = server->order;
+        like.expires = server->expires;
+        add_packs_to_reach(like, *server->target_users, &out);
+      }
+    }
+    return out;
+  }
+
+  // The packs that bring `like.appliance` to `target` users, added to `out`.
+  void add_packs_to_reach(const PackOrder& like, long long target, IssuedOrder* out) {
+    for (const PackOrder& p : take(packs_to_reach(state_for(like.appliance), like, target, now_))) {
+      IssuedOrder more = apply_licenses(p);
+      for (std::size_t i = 0; i < more.entries.size(); ++i) {
+        out->entries.push_back(std::move(more.entries[i]));
+        out->statuses.push_back(std::move(more.statuses[i]));
+      }
+      out->after = std::move(more.after);
+    }
+  }
+
+  // A server license, or packs of the size and count the order gives.
+  IssuedOrder apply_licenses(const Order& order) {
     ApplianceState& state = state_for(appliance_of(order));
     IssuedOrder out;
     if (const auto* s = std::get_if<ServerOrder>(&order)) {
@@ -144,7 +179,9 @@ class Run {
       }
     }
     state = take(state_after(state, order, out.entries));
+    // A dry run stops before the signer: nothing it answers may be installed.
     for (LedgerEntry& e : out.entries) {
+      if (dry_run_) continue;
       detail::sign_license(signer_, &e);
       state.record_token(e.serial, e.token);
     }
@@ -176,6 +213,7 @@ class Run {
   std::string issuer_;
   std::optional<std::string> written_by_;
   std::optional<std::int64_t> code_;
+  bool dry_run_;
   History history_;
   History standbys_;
   std::string key_id_;
@@ -312,7 +350,7 @@ Result<IssueResult> issue(Ledger& ledger, const Signer& signer, const std::vecto
     detail::check_issuer(options.issuer);
     Ledger::Transaction tx = take(ledger.begin());
     IssueResult result = take(issue(ledger, tx, signer, orders, options));
-    take(tx.commit());
+    if (!options.dry_run) take(tx.commit());
     return result;
   });
 }
@@ -330,7 +368,7 @@ Result<IssueResult> issue(Ledger& ledger, Ledger::Transaction& tx, const Signer&
         [&tx](const std::string& appliance) { return take(tx.licenses().of_appliance(appliance)); },
         [&tx](const std::string& primary) { return take(tx.licenses().standbys_of(primary)); });
     IssueResult result = run.run(orders);
-    record(tx, result, now, options);
+    if (!options.dry_run) record(tx, result, now, options);
     return result;
   });
 }

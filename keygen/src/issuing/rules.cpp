@@ -89,6 +89,16 @@ void refuse_second_server_license(const ApplianceState& state, const ServerOrder
 }
 
 void server_order_rules(const ApplianceState& state, const ServerOrder& order, UnixTime now) {
+  const EditionRules& edition = rules_of(order.edition);
+  if (order.target_users && *order.target_users < edition.included_users) {
+    raise(Code::target_below_included,
+          "a " + std::string(edition.display_name) + " server license includes " +
+              std::to_string(edition.included_users) + " users: an installation with it has at least " +
+              std::to_string(edition.included_users) + ", not " + std::to_string(*order.target_users),
+          {{"edition", std::string(edition.name)},
+           {"included_users", static_cast<std::int64_t>(edition.included_users)},
+           {"target_users", static_cast<std::int64_t>(*order.target_users)}});
+  }
   refuse_on_a_standby(state);
   const EditionRules& rules = rules_of(order.edition);
   if (order.updates_until && !rules.updates) {
@@ -292,7 +302,53 @@ void refuse_standby_appliance(const ApplianceState& standby, const std::vector<L
   }
 }
 
+std::vector<PackOrder> plan_packs(const ApplianceState& state, const PackOrder& like, long long target,
+                                  UnixTime now) {
+  PackOrder probe = like;
+  probe.users = kPackSizes.back();
+  pack_order_rules(state, probe, now);  // a server license that takes packs, not a standby
+  const UserCount& users = state.users();
+  const std::string& id = state.appliance();
+  const std::string edition(rules_of(*state.active_server()->edition).display_name);
+  if (users.max_users && target > *users.max_users) {
+    raise(Code::compact_max_users,
+          "appliance " + id + " runs the " + edition + " edition, which allows at most " +
+              std::to_string(*users.max_users) + " users, not " + std::to_string(target),
+          {{"appliance", id},
+           {"edition", std::string(rules_of(*state.active_server()->edition).name)},
+           {"max_users", static_cast<std::int64_t>(*users.max_users)},
+           {"current_users", static_cast<std::int64_t>(users.licensed_users)},
+           {"users_after", static_cast<std::int64_t>(target)}});
+  }
+  if (target <= users.licensed_users) {
+    raise(Code::target_reached,
+          "appliance " + id + " has " + std::to_string(users.licensed_users) + " users already" +
+              (target < users.licensed_users ? " (fewer users means voiding packs)" : "") +
+              ": no packs to issue for " + std::to_string(target),
+          {{"appliance", id},
+           {"licensed_users", static_cast<std::int64_t>(users.licensed_users)},
+           {"target_users", static_cast<std::int64_t>(target)}});
+  }
+  std::vector<PackOrder> packs;
+  long long missing = target - users.licensed_users;
+  for (auto size = kPackSizes.rbegin(); size != kPackSizes.rend() && missing > 0; ++size) {
+    if (missing < *size) continue;
+    PackOrder p = like;
+    p.target_users.reset();
+    p.users = *size;
+    p.count = static_cast<int>(missing / *size);
+    missing -= p.users * p.count;
+    packs.push_back(std::move(p));
+  }
+  return packs;
+}
+
 }  // namespace
+
+Result<std::vector<PackOrder>> packs_to_reach(const ApplianceState& state, const PackOrder& like,
+                                              long long target, UnixTime now) {
+  return guarded([&] { return plan_packs(state, like, target, now); });
+}
 
 Result<void> check_server_order(const ApplianceState& state, const ServerOrder& order, UnixTime now) {
   return guarded([&] { server_order_rules(state, order, now); });

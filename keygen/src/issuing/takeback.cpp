@@ -314,7 +314,7 @@ TransferResult transfer_in(Ledger& ledger, Ledger::Transaction& tx, const Signer
     e.issuer = options.issuer;
     e.key_id = signer.public_key().id();
     e.written_by = options.written_by;
-    detail::sign_license(signer, &e);
+    if (!options.dry_run) detail::sign_license(signer, &e);
     out.issued.push_back(std::move(e));
   };
   reissue(server);
@@ -327,7 +327,7 @@ TransferResult transfer_in(Ledger& ledger, Ledger::Transaction& tx, const Signer
     if (!e.voided && !expired_at(e, in.now)) out.taken_back.push_back(e);
   }
   out.after = detail::summarize(check_counts(in, old_state, target_history, out.issued));
-  record_transfer(ledger, tx, signer, in, options, target_history, &out);
+  if (!options.dry_run) record_transfer(ledger, tx, signer, in, options, target_history, &out);
   return out;
 }
 

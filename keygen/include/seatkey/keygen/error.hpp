@@ -108,7 +108,11 @@ constexpr const KindInfo& kind_info(Kind k) {
   X(code_void, refused, "The activation code was voided", "number")                                          \
   X(code_expired, refused, "The activation code is past its last day", "number valid_until")                 \
   X(code_redeemed_elsewhere, refused, "The activation code is activated on another appliance", "number")     \
-  X(updates_unlimited, refused, "The server license's updates are not limited", "appliance serial")
+  X(updates_unlimited, refused, "The server license's updates are not limited", "appliance serial")          \
+  X(target_reached, refused, "The appliance has that many users already",                                    \
+    "appliance licensed_users target_users")                                                                 \
+  X(target_below_included, refused, "The server license includes more users",                                \
+    "edition included_users target_users")
 
 enum class Code {
 #define SEATKEY_CODE_ENUM(code, kind, title, members) code,

@@ -23,6 +23,7 @@
 namespace seatkey::keygen {
 
 inline constexpr int kMaxPacksPerOrder = 10000;         // --count and "count" bounds
+inline constexpr long long kMaxTargetUsers = 50000;     // --target-users and "target_users" bounds
 inline constexpr std::size_t kMaxTextClaimBytes = 256;  // customer, order: keeps tokens small
 inline constexpr std::size_t kMaxBatchFileBytes = 16u << 20;
 inline constexpr std::size_t kMaxBatchTokens = 100000;
@@ -92,10 +93,12 @@ Result<FeedPage> parse_feed_page(const std::vector<std::pair<std::string, std::s
 // ---- JSON ------------------------------------------------------------------------------------
 
 // `issue batch --orders FILE`: a non-empty JSON array of order objects.
-//   {"type":"server", "appliance":ID, "edition":E, "customer"?, "order"?, "updates_until"?,
-//    "expires"?, "replace"?: bool}
+//   {"type":"server", "appliance":ID, "edition":E, "target_users"?: N, "customer"?, "order"?,
+//    "updates_until"?, "expires"?, "replace"?: bool}
 //   {"type":"users", "appliance":ID, "users":N, "count"?: N (default 1), "customer"?,
-//    "order"?, "expires"?}
+//    "order"?, "expires"?}, or instead of "users" and "count" "target_users": N
+//   ("target_users": the users the appliance is to have in all, its included ones counted: the
+//   packs are computed, ServerOrder::target_users / PackOrder::target_users)
 //   {"type":"standby", "appliance":ID, "primary":ID, "customer"?, "order"?, "expires"?,
 //    "replace"?: bool}
 // Unknown fields, duplicated keys (at any depth), wrong types and bad values are input errors

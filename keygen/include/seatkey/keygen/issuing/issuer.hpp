@@ -30,6 +30,11 @@ struct IssueOptions {
   // The activation code the licenses are issued from (its number): recorded in each row and
   // carried in each token's `code` claim.
   std::optional<std::int64_t> code;
+  // Decide everything (the rules, the serials, what the appliances would have) but sign
+  // nothing and record nothing: the entries come back without tokens. The caller's
+  // transaction is left as it was (roll it back; there is nothing to commit). The license
+  // file's size in bytes, which needs the tokens, is checked only when issuing.
+  bool dry_run = false;
 };
 
 // What the appliance has after an order, for the desk's summary.

@@ -23,12 +23,19 @@ struct ServerOrder {
   std::optional<UnixTime> updates_until;
   std::optional<UnixTime> expires;
   bool replace = false;  // explicitly replaces the appliance's current server license
+  // "A new installation: EDITION with N users": the users the appliance is to have in all, the
+  // included ones counted; the packs that make up the rest are issued with the server license,
+  // all or none (packs_to_reach()).
+  std::optional<long long> target_users;
 };
 
 struct PackOrder {
   std::string appliance;  // canonical
   long long users = 0;    // 1 or 5 (any other size is refused by the rules, not here)
   int count = 1;          // identical packs, 1..kMaxPacksPerOrder (io/input.hpp)
+  // "Bring the appliance to N users": when set, `users` and `count` are not given; the issuer
+  // computes the packs from the appliance's licenses on record (packs_to_reach()).
+  std::optional<long long> target_users;
   std::optional<std::string> customer;
   std::optional<std::string> order;
   std::optional<UnixTime> expires;

@@ -113,6 +113,15 @@ Result<std::vector<LedgerEntry>> check_standby_order(const ApplianceState& stand
                                                      const std::vector<LedgerEntry>& of_primary,
                                                      const StandbyOrder& order, UnixTime now);
 
+// "Bring the appliance to N users" (`target`: all its users, the included ones counted): the
+// fewest packs that add the users it lacks now, as many of the largest size (kPackSizes) as fit,
+// then the smaller ones, each a PackOrder like `like` (customer, order, expiry). Refused when
+// the appliance has `target` users or more already (target_reached), when `target` is over its
+// edition's maximum (compact_max_users), and as any pack order would be (no server license, an
+// edition without packs, a standby). The packs' effect is check_effect()'s to judge.
+Result<std::vector<PackOrder>> packs_to_reach(const ApplianceState& state, const PackOrder& like,
+                                              long long target, UnixTime now);
+
 // Refused when the order's new licenses `added` (built for `order`, not yet
 // recorded in `state`) would not count as sold on the appliance: a new server license that is
 // not the active one now, or any moment (now or later) at which the appliance would cut off

@@ -46,6 +46,9 @@ struct TransferOptions {
   std::optional<std::string> reason;
   std::string issuer = std::string(kDefaultIssuer);  // the new tokens' iss
   std::optional<std::string> written_by;             // the API token transferring (recorded in each new row)
+  // Decide what would move and what the new appliance would have, but sign and record nothing:
+  // `issued` comes back without tokens, and no revocation list is made (nor its size checked).
+  bool dry_run = false;
 };
 
 struct IssuedRevocationList {
