@@ -79,11 +79,11 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# puppeteer-core drives Chromium in the desk page's test: installed from tests/web's lock into
+# puppeteer-core drives Chromium in the desk page's tests and axe-core checks the pages in it: installed from tests/web's lock into
 # tests/web/node_modules (npm ci, no install scripts), again only when the lock changed.
 web="$(dirname "$0")/../tests/web"
 if ! cmp -s "$web/package-lock.json" "$web/node_modules/.seatkey-lock.json"; then
-  echo "setup: npm ci in tests/web (puppeteer-core)"
+  echo "setup: npm ci in tests/web (puppeteer-core, axe-core)"
   (cd "$web" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   cp "$web/package-lock.json" "$web/node_modules/.seatkey-lock.json"
 fi

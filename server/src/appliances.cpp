@@ -15,9 +15,9 @@ namespace {
 
 using nlohmann::ordered_json;
 
-// The appliance's rows and state, or a problem when it has none (404) or a corrupt one.
+// The appliance's rows and state; an appliance without any (appliance_unknown: 404, with its
+// canonical ID, which the desk shows as what the typed ID means) or with a corrupt one is an error.
 struct ApplianceView {
-  std::optional<Response> missing;
   ordered_json rows = ordered_json::array();
   std::optional<keygen::ApplianceState> state;
 };
@@ -36,8 +36,8 @@ keygen::Result<ApplianceView> view_of(Context& c, const std::string& appliance, 
   }
   ApplianceView v;
   if (listing->rows.empty()) {
-    v.missing = problem(Problem::not_found, "no licenses on record for appliance " + appliance);
-    return v;
+    return keygen::Error(keygen::Code::appliance_unknown, "no licenses on record for appliance " + appliance,
+                         {{"appliance", appliance}});
   }
   for (const keygen::ListedRow& r : listing->rows) v.rows.push_back(keygen::license_json(r.entry, r.status));
   v.state.emplace(listing->appliances.at(appliance));
@@ -104,7 +104,6 @@ Reply show_appliance(Context& c, const Request& r) {
   const UnixTime now = unix_now();
   auto view = view_of(c, *r.appliance, now);
   if (!view) return view.error();
-  if (view->missing) return *view->missing;
   // No active server license: nothing to export, and the appliance computes that.
   auto file = keygen::export_license_file(c.ledger(), *view->state, now);
   if (!file && file.error().kind != keygen::Kind::refused) return file.error();
@@ -122,7 +121,6 @@ Reply license_file(Context& c, const Request& r) {
   const UnixTime now = unix_now();
   auto view = view_of(c, *r.appliance, now);
   if (!view) return view.error();
-  if (view->missing) return *view->missing;
   auto file = keygen::export_license_file(c.ledger(), *view->state, now);
   if (!file) return file.error();
   Response out{200, "text/plain; charset=utf-8", std::move(*file), {}};

@@ -19,17 +19,7 @@
 
   const failed = desk.failed;
 
-  // A time as a local date (what a clerk reads), the UTC time itself on hover.
-  function dateCell(row, iso) {
-    const td = desk.cell(row, iso);
-    const t = iso ? new Date(iso) : null;
-    if (t && !Number.isNaN(t.getTime())) {
-      const two = (n) => String(n).padStart(2, "0");
-      td.textContent = t.getFullYear() + "-" + two(t.getMonth() + 1) + "-" + two(t.getDate());
-      td.title = iso;
-    }
-    return td;
-  }
+  const dateCell = (row, iso) => desk.timeCell(row, iso, true);
 
   // The last second of the chosen local day, as the API's RFC 3339 UTC time.
   function endOfDay(date) {
@@ -135,33 +125,17 @@
 
   // --- the CSV for the distributor --------------------------------------------------------
 
-  // A CSV field as seatkey-keygen code new --csv writes it (RFC 4180), never read by a
-  // spreadsheet as a formula: a leading = + - @ gets an apostrophe.
-  function csvField(value) {
-    if (value === null || value === undefined) return "";
-    let v = String(value);
-    if (/^[=+\-@]/.test(v)) v = "'" + v;
-    return /[,"\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
-  }
-
   function csvText(codes) {
     let out = "number,code,items,reseller,order\n";
     for (const c of codes) {
-      out += [c.number, c.code, csvField(c.items), csvField(c.reseller), csvField(c.order)].join(",") + "\n";
+      out += [c.number, c.code, desk.csvField(c.items), desk.csvField(c.reseller), desk.csvField(c.order)].join(",") + "\n";
     }
     return out;
   }
 
   $("code-csv").addEventListener("click", () => {
     if (made.length === 0) return;
-    const url = URL.createObjectURL(new Blob([csvText(made)], { type: "text/csv" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = "codes-" + made[0].number + "-" + made[made.length - 1].number + ".csv";
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    desk.saveFile("codes-" + made[0].number + "-" + made[made.length - 1].number + ".csv", csvText(made), "text/csv");
     desk.say("CSV of codes no. " + made[0].number + " to " + made[made.length - 1].number + " downloaded.", "ok");
   });
 

@@ -23,12 +23,13 @@
   function failed(id, text) {
     $(id).textContent = text;
   }
-  const FORM_ERRORS = ["find-error", "void-error", "transfer-error", "issue-error"];
+  const FORM_ERRORS = ["find-error", "void-error", "transfer-error", "issue-error", "report-error", "history-error"];
 
   class ApiError extends Error {
-    constructor(status, detail) {
+    constructor(status, detail, problem) {
       super(detail);
       this.status = status;
+      this.problem = problem || {};  // the problem's members: code, appliance, ...
     }
   }
 
@@ -50,13 +51,14 @@
     const type = response.headers.get("Content-Type") || "";
     if (!response.ok) {
       let detail = response.status + " " + response.statusText;
+      let problem = null;
       if (type.startsWith("application/problem+json") || type.startsWith("application/json")) {
-        const problem = await response.json().catch(() => null);
+        problem = await response.json().catch(() => null);
         if (problem && typeof problem.detail === "string" && problem.detail) detail = problem.detail;
         else if (problem && typeof problem.title === "string") detail = problem.title;
       }
       if (response.status === 401) signOut(false);
-      throw new ApiError(response.status, detail);
+      throw new ApiError(response.status, detail, problem);
     }
     return type.startsWith("application/json") ? response.json() : response.text();
   }
@@ -69,6 +71,40 @@
     td.textContent = show(text);
     row.appendChild(td);
     return td;
+  }
+
+  // A time for people: the local date and time (or only the date), the UTC time on hover.
+  function timeCell(row, iso, dateOnly) {
+    const td = cell(row, iso);
+    const t = iso ? new Date(iso) : null;
+    if (t && !Number.isNaN(t.getTime())) {
+      const two = (n) => String(n).padStart(2, "0");
+      td.textContent = t.getFullYear() + "-" + two(t.getMonth() + 1) + "-" + two(t.getDate()) +
+                       (dateOnly ? "" : " " + two(t.getHours()) + ":" + two(t.getMinutes()));
+      td.title = iso;
+    }
+    return td;
+  }
+
+  // A CSV field (RFC 4180) that a spreadsheet never reads as a formula: a leading = + - @ gets
+  // an apostrophe, as seatkey-keygen code new --csv writes it.
+  function csvField(value) {
+    if (value === null || value === undefined) return "";
+    let v = String(value);
+    if (/^[=+\-@]/.test(v)) v = "'" + v;
+    return /[,"\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+  }
+
+  // Hands `text` to the browser as the download `name`.
+  function saveFile(name, text, type) {
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
   }
 
   function clear(element) {
@@ -111,6 +147,12 @@
     clear($("entitlement"));
     clear($("appliance-licenses").tBodies[0]);
     clear($("results-table").tBodies[0]);
+    $("history").hidden = true;
+    clear($("history-list"));
+    $("report-result").hidden = true;
+    clear($("report-table").tBodies[0]);
+    reported = null;
+    noteAppliance("");
     document.dispatchEvent(new CustomEvent("seatkey:signed-out"));
     if (!byHand) say("Signed out: the server did not accept the token.", "error");
   }
@@ -162,7 +204,7 @@
       cell(row, l.users);
       cell(row, l.customer);
       cell(row, l.order);
-      cell(row, l.issued_at);
+      timeCell(row, l.issued_at);
       cell(row, l.status);
       body.appendChild(row);
     }
@@ -206,6 +248,7 @@
     $("appliance").hidden = false;
     $("appliance-id").textContent = a.appliance;
     $("issue-appliance").value = a.appliance;
+    noteAppliance(onRecordText(a));
     const e = a.entitlement;
     const list = $("entitlement");
     clear(list);
@@ -226,13 +269,21 @@
     for (const l of a.licenses) {
       const row = document.createElement("tr");
       row.dataset.serial = String(l.serial);
-      cell(row, l.serial);
+      const serial = cell(row, "");
+      serial.textContent = "";
+      const history = document.createElement("button");
+      history.type = "button";
+      history.className = "link history";
+      history.textContent = String(l.serial);
+      history.setAttribute("aria-label", "History of license " + l.serial);
+      history.addEventListener("click", () => showHistory(l.serial));
+      serial.appendChild(history);
       cell(row, l.kind);
       cell(row, l.edition);
       cell(row, l.users);
       cell(row, l.customer);
       cell(row, l.order);
-      cell(row, l.issued_at);
+      timeCell(row, l.issued_at);
       cell(row, l.status);
       const actions = cell(row, "");
       actions.textContent = "";
@@ -247,6 +298,56 @@
       body.appendChild(row);
     }
     $("void").hidden = true;
+    $("history").hidden = true;
+  }
+
+  // --- a license's history ----------------------------------------------------------------
+
+  function historyLine(iso, text) {
+    const item = document.createElement("li");
+    if (iso) {
+      const t = document.createElement("time");
+      t.dateTime = iso;
+      t.title = iso;
+      const d = new Date(iso);
+      t.textContent = d.toLocaleString();
+      item.append(t, " ");
+    }
+    item.append(text);
+    $("history-list").appendChild(item);
+  }
+
+  // What happened to a license, in words, oldest first (GET /v1/licenses/{serial}): who issued
+  // it and for what, who voided or moved it and why, what replaced it, which revocation lists
+  // name it.
+  async function showHistory(serial) {
+    failed("history-error", "");
+    clear($("history-list"));
+    $("history-serial").textContent = String(serial);
+    $("history").hidden = false;
+    try {
+      const r = await api("GET", "/v1/licenses/" + segment(String(serial)));
+      let issued = "issued by " + (r.written_by || r.issuer);
+      if (r.order) issued += ", order " + r.order;
+      if (r.code) issued += ", from activation code no. " + r.code;
+      if (r.transferred_from) issued += ", moved here from license " + r.transferred_from + " (a transfer)";
+      historyLine(r.issued_at, issued);
+      for (const e of r.events) {
+        const why = e.reason ? ": " + e.reason : "";
+        if (e.type === "void") historyLine(e.at, "voided by " + e.who + why);
+        else if (e.type === "transfer") historyLine(e.at, "moved to appliance " + e.transfer_to + " by " + e.who + why);
+        else historyLine(e.at, e.type + " by " + e.who + why);
+      }
+      const listed = (what, serials) => {
+        if (serials.length) historyLine(null, what + " " + serials.join(", "));
+      };
+      listed(r.superseded_by.length === 1 ? "replaced by server license" : "replaced by server licenses", r.superseded_by);
+      listed(r.reissued_as.length === 1 ? "re-issued as license" : "re-issued as licenses", r.reissued_as);
+      listed(r.in_revocation_lists.length === 1 ? "named in revocation list" : "named in revocation lists",
+             r.in_revocation_lists);
+    } catch (e) {
+      failed("history-error", e.message);
+    }
   }
 
   // Shows appliance `id`; a refusal goes beside the form `errorId` names.
@@ -267,25 +368,19 @@
     if (!current) return;
     try {
       const text = await api("GET", "/v1/appliances/" + segment(current) + "/license-file");
-      const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = current.replace(/[^A-Za-z0-9_-]/g, "_") + ".lic";
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      saveFile(current.replace(/[^A-Za-z0-9_-]/g, "_") + ".lic", text, "text/plain");
       say("License file for " + current + " downloaded.", "ok");
     } catch (e) {
       say(e.message, "error");
     }
   });
 
-  // A void or a transfer is sent twice: first as a dry run (?dry_run=true), whose answer the
+  // A void or a transfer is sent twice (and so is a first license for an appliance the ledger
+  // has never seen, after the page said so): first as a dry run (?dry_run=true), whose answer the
   // page shows beside the form with what the appliances would have, then for real when the clerk
   // confirms the same inputs. Changing an input asks again.
   const asked = {};  // form id -> the request its dry run answered
-  const SUBMIT_TEXT = { void: "Void", transfer: "Transfer" };
+  const SUBMIT_TEXT = { void: "Void", transfer: "Transfer", issue: "Issue" };
 
   function summaryText(a) {
     const edition = a.edition ? " (" + a.edition + ")" : "";
@@ -455,13 +550,25 @@
     if (k !== "users" && target) order.target_users = Number(target);
     optional("customer", "issue-customer");
     optional("order", "issue-order");
+    const path = "/v1/licenses/" + (k === "server" ? "server" : "users");
+    const request = path + " " + JSON.stringify(order);
     // What a previous order issued goes before this one is sent: a refusal must never sit
     // above an older "Issued" that reads like its success.
     failed("issue-error", "");
     $("issued").hidden = true;
     clear($("issued-list"));
     try {
-      const answer = await api("POST", "/v1/licenses/" + (k === "server" ? "server" : "users"), order);
+      // A first license for an appliance nobody has seen is most likely a mistyped ID: ask.
+      if (asked.issue !== request) {
+        const unseen = await notOnRecord(order.appliance);
+        if (unseen) {
+          ask("issue", request, "Appliance " + unseen + " is not on record: this is its first license. " +
+                                "Check the ID against the appliance itself.");
+          return;
+        }
+      }
+      unask("issue");
+      const answer = await api("POST", path, order);
       const list = $("issued-list");
       clear(list);
       for (const l of answer.licenses) {
@@ -475,13 +582,128 @@
       const n = answer.licenses.length;
       say("Issued " + n + (n === 1 ? " license" : " licenses") + " for " + order.appliance + ".", "ok");
     } catch (e) {
+      unask("issue");
       failed("issue-error", e.message);
     }
   });
 
+  // The canonical ID of a typed appliance that the ledger has never seen, or null: on record,
+  // or an ID the order itself will refuse.
+  async function notOnRecord(typed) {
+    try {
+      await api("GET", "/v1/appliances/" + segment(typed));
+      return null;
+    } catch (e) {
+      return e.problem.code === "appliance_unknown" ? e.problem.appliance : null;
+    }
+  }
+
+  // Under the Appliance ID, as it is typed: the ID the server reads (its canonical form) and
+  // whether the ledger knows it.
+  function noteAppliance(text) {
+    $("issue-appliance-note").textContent = text;
+  }
+  function onRecordText(a) {
+    const s = a.on_record;
+    return a.appliance + ": on record, " + (s.edition ? s.edition + ", " : "no server license, ") +
+           s.licensed_users + (s.licensed_users === 1 ? " user" : " users");
+  }
+  let noteTimer = null;
+  $("issue-appliance").addEventListener("input", () => {
+    clearTimeout(noteTimer);
+    noteTimer = setTimeout(async () => {
+      const typed = $("issue-appliance").value.trim();
+      if (!typed) return noteAppliance("");
+      let text;
+      try {
+        text = onRecordText(await api("GET", "/v1/appliances/" + segment(typed)));
+      } catch (e) {
+        text = e.problem.code === "appliance_unknown" ? e.problem.appliance + ": not on record, a new appliance"
+                                                      : e.message;
+      }
+      if ($("issue-appliance").value.trim() === typed) noteAppliance(text);
+    }, 400);
+  });
+
+  // --- reports ----------------------------------------------------------------------------
+
+  // The report's lines (GET /v1/report), in the order and words the desk reads them.
+  const REPORT_LINES = [["sale", "sold"], ["free", "free"], ["replacement", "replacements"],
+                        ["transfer", "moved (transfers)"], ["void", "voided"]];
+  let reported = null;  // { from, to, rows } of the report shown, for its CSV
+
+  const localDay = (d) => d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" +
+                          String(d.getDate()).padStart(2, "0");
+
+  function month(offset) {
+    const now = new Date();
+    $("report-from").value = localDay(new Date(now.getFullYear(), now.getMonth() + offset, 1));
+    $("report-to").value = localDay(new Date(now.getFullYear(), now.getMonth() + offset + 1, 0));
+    showReport();
+  }
+  $("report-this-month").addEventListener("click", () => month(0));
+  $("report-last-month").addEventListener("click", () => month(-1));
+  $("report").addEventListener("submit", (event) => {
+    event.preventDefault();
+    showReport();
+  });
+
+  // The days are the clerk's (local midnight to local midnight), sent as UTC times.
+  async function showReport() {
+    failed("report-error", "");
+    $("report-result").hidden = true;
+    const from = $("report-from").value, to = $("report-to").value;
+    if (!from || !to) return failed("report-error", "Choose the first and the last day.");
+    const [fy, fm, fd] = from.split("-").map(Number);
+    const [ty, tm, td] = to.split("-").map(Number);
+    const since = new Date(fy, fm - 1, fd), until = new Date(ty, tm - 1, td + 1);
+    if (until <= since) return failed("report-error", "The last day is before the first.");
+    try {
+      const r = await api("GET", "/v1/report?since=" + encodeURIComponent(since.toISOString()) +
+                                 "&until=" + encodeURIComponent(until.toISOString()));
+      const rows = [];
+      for (const [key, what] of REPORT_LINES) {
+        for (const line of r[key]) {
+          const sort = line.edition || (line.users_per_pack ? line.users_per_pack + "-user pack" : "");
+          rows.push([what, line.kind, sort, line.licenses, line.users]);
+        }
+      }
+      const body = $("report-table").tBodies[0];
+      clear(body);
+      for (const values of rows) {
+        const row = document.createElement("tr");
+        for (const v of values) cell(row, v);
+        body.appendChild(row);
+      }
+      if (rows.length === 0) {
+        const row = document.createElement("tr");
+        cell(row, "nothing issued, moved or voided in these days").colSpan = 5;
+        body.appendChild(row);
+      }
+      const codes = r.codes.map((c) => (c.reseller || "no reseller") + ": " + c.created + " made, " + c.redeemed +
+                                      " activated, " + c.voided + " voided, " + c.open + " open");
+      $("report-other").textContent = "Appliances moved: " + r.appliances_transferred + ". Revocation lists: " +
+                                      r.revocation_lists + "." + (codes.length ? " Activation codes — " + codes.join("; ") + "." : "");
+      $("report-title").textContent = "From " + from + " to " + to + " (whole days, local time)";
+      reported = { from, to, rows };
+      $("report-result").hidden = false;
+    } catch (e) {
+      failed("report-error", e.message);
+    }
+  }
+
+  $("report-csv").addEventListener("click", () => {
+    if (!reported) return;
+    let text = "what,kind,edition_or_pack,licenses,users\n";
+    for (const values of reported.rows) text += values.map(csvField).join(",") + "\n";
+    saveFile("report-" + reported.from + "-to-" + reported.to + ".csv", text, "text/csv");
+    say("Report from " + reported.from + " to " + reported.to + " downloaded.", "ok");
+  });
+
   // --- for the other panels (codes.js) ----------------------------------------------------
 
-  window.seatkeyDesk = Object.freeze({ api, openapi, may, say, failed, show, cell, clear, openAppliance });
+  window.seatkeyDesk = Object.freeze({ api, openapi, may, say, failed, show, cell, timeCell, csvField, saveFile, clear,
+                                       openAppliance });
 
   // --- start ------------------------------------------------------------------------------
 

@@ -261,10 +261,10 @@ TEST_CASE("orders: one order without its type, with the batch's checks and witho
   };
   CHECK(message(R"({"type":"server","appliance":"x1x1","edition":"vm"})", "server") ==
         "unknown field \"type\": the request already says the kind of license (server)");
-  CHECK(
-      message(R"({"appliance":"x1x1","edition":"vm","colour":"red"})", "server") ==
-      "unknown field \"colour\" (allowed here: appliance, edition, customer, order, updates_until, expires, "
-      "replace)");
+  CHECK(message(R"({"appliance":"x1x1","edition":"vm","colour":"red"})", "server") ==
+        "unknown field \"colour\" (allowed here: appliance, edition, target_users, customer, order, "
+        "updates_until, expires, "
+        "replace)");
   CHECK(message(R"({"appliance":"x1x1","users":5,"users":1})", "users") == "duplicated key \"users\"");
   CHECK(message(R"([{"appliance":"x1x1","users":5}])", "users") ==
         "the order must be a JSON object, not array");

@@ -87,6 +87,14 @@ api POST "/v1/transfers?dry_run=true" "$CLERK" "{\"from\":\"$A\",\"to\":\"$A\"}"
 expect_problem 409 same-appliance ""
 expect_eq "$(ledger_dump)" "$before" "(a dry run wrote)"
 
+# An appliance the ledger has never seen: its own problem code, with the canonical ID of what was
+# typed (the desk shows it before a first license is issued).
+api GET /v1/appliances/00:1a:2b:3c:4d:77 "$SHOP"
+expect_problem 404 appliance-unknown "=no licenses on record for appliance 001A2B3C4D77"
+expect_eq "$(json '[d["code"], d["appliance"]]')" '["appliance_unknown", "001A2B3C4D77"]'
+api GET /v1/appliances/00:1a:2b:3c:4d:77/license-file "$SHOP"
+expect_problem 404 appliance-unknown "=no licenses on record for appliance 001A2B3C4D77"
+
 # The command line: the same orders, the packs it issued named by size.
 stop_server
 keygen issue server --appliance 00:1a:2b:3c:4d:61 --edition appliance --target-users 8 --customer 'Gamma AG'

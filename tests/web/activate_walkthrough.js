@@ -11,7 +11,7 @@
 
 const fs = require("fs");
 const path = require("path");
-const { ok, check, openPage, downloaded, run } = require("./walkthrough");
+const { ok, check, openPage, downloaded, accessible, run } = require("./walkthrough");
 
 const url = process.env.ACTIVATE_URL;
 const workDir = process.env.WORK_DIR;
@@ -30,6 +30,8 @@ async function main() {
     const csp = response.headers()["content-security-policy"] || "";
     check(csp.includes("default-src 'self'") && !csp.includes("unsafe-inline"), "the CSP is not strict: " + csp);
     ok("GET /activate needs no sign-in and has a strict Content-Security-Policy");
+    await accessible(page, "the activation page");
+    ok("axe-core finds no serious or critical violation on the activation page");
 
     const status = async (text) => {
       await page.waitForFunction((t) => document.getElementById("status").textContent.includes(t), {}, text);
@@ -58,6 +60,8 @@ async function main() {
     check(said.includes("group 2 ("), "the typo's message names no group: " + said);
     check(await page.$eval("#status", (e) => e.className === "error"), "the typo is not shown as an error");
     ok("a typo is named with its group: " + said);
+    await accessible(page, "the activation page with a typo named");
+    ok("axe-core finds no serious or critical violation on the activation page with a typo named");
 
     check(elsewhere.length === 0, "the page loaded from elsewhere: " + elsewhere.join(", "));
     check(problems.length === 0, "the page reported: " + problems.join("; "));

@@ -13,7 +13,7 @@
 
 const fs = require("fs");
 const path = require("path");
-const { ok, check, openPage, downloaded, run } = require("./walkthrough");
+const { ok, check, openPage, downloaded, accessible, run } = require("./walkthrough");
 
 const url = process.env.DESK_URL;
 const workDir = process.env.WORK_DIR;
@@ -105,6 +105,8 @@ async function main() {
     const codePost = posts.find((p) => p.url.endsWith("/v1/codes"));
     check(codePost && codePost.key === undefined, "POST /v1/codes carried an Idempotency-Key");
     ok("made codes no. 61 to 63 (" + items + "), shown once, the reseller's markup as text");
+    await accessible(page, "the codes panel with codes made");
+    ok("axe-core finds no serious or critical violation on the codes panel with codes made");
 
     step = "downloading the CSV";
     await page.click("#code-csv");
@@ -196,6 +198,8 @@ async function main() {
     check(found.map((r) => r.state).join() === "open,redeemed,voided" && found.every((r) => !r.voidable),
           "an auditor's rows: " + JSON.stringify(found));
     ok("an auditor finds the codes and their states, with no form to make one and no void button");
+    await accessible(page, "an auditor's codes panel");
+    ok("axe-core finds no serious or critical violation on an auditor's codes panel");
 
     check(await page.$$eval("img", (is) => is.length) === 0, "an <img> element appeared");
     check(dialogs.length === 0, "a dialog fired: " + JSON.stringify(dialogs));

@@ -15,7 +15,7 @@
 
 const fs = require("fs");
 const path = require("path");
-const { ok, check, openPage, downloaded, run } = require("./walkthrough");
+const { ok, check, openPage, downloaded, accessible, run } = require("./walkthrough");
 
 const url = process.env.DESK_URL;
 const token = process.env.DESK_TOKEN;
@@ -43,6 +43,8 @@ async function main() {
     check(await page.$eval("#sign-in-panel", (e) => !e.hidden), "the sign-in form is not shown");
     check(await page.$eval("#desk", (e) => e.hidden), "the desk is shown before signing in");
     ok("GET / serves the page with a strict Content-Security-Policy and nosniff");
+    await accessible(page, "the sign-in form");
+    ok("axe-core finds no serious or critical violation on the sign-in form");
 
     // Status lines are the page's only feedback: wait for the expected one.
     const status = async (text) => {
@@ -115,14 +117,20 @@ async function main() {
     const editions = await page.$$eval("#issue-edition option", (os) => os.map((o) => o.value));
     check(editions.includes("compact"), "the edition list lacks compact: " + editions);
     await fill("#issue-appliance", appliance);
+    await page.waitForFunction((t) => document.getElementById("issue-appliance-note").textContent === t, {},
+                               canonical + ": not on record, a new appliance");
     await page.click('#issue input[value="server"]');
     await page.select("#issue-edition", "compact");
     await fill("#issue-customer", hostile);
     await fill("#issue-order", "PO-4711");
     await page.click("#issue button[type=submit]");
+    // A first license for an appliance the ledger has never seen is asked first.
+    await asked("issue-preview", "Appliance " + canonical + " is not on record: this is its first license.");
+    check(posts.length === 0, "the order was sent before it was confirmed");
+    await page.click("#issue button[type=submit]");
     await status("Issued 1 license for " + appliance);
     await entitledUsers(3);
-    ok("issued a compact server license: the appliance is at 3 users");
+    ok("the typed ID shows as " + canonical + ", not on record; its first license asked first, then issued: 3 users");
 
     step = "bringing the appliance to 8 users";
     await page.click('#issue input[value="target"]');
@@ -134,7 +142,11 @@ async function main() {
     await entitledUsers(8);
     const rows = await page.$$eval("#appliance-licenses tbody tr", (rs) => rs.map((r) => r.cells[3].textContent));
     check(JSON.stringify(rows) === '["3","5"]', "the appliance lists licenses of " + rows + " users, not 3 and 5");
+    check(await page.$eval("#issue-appliance-note", (e) => e.textContent) === canonical + ": on record, compact, 8 users",
+          "the note under the ID does not say the appliance is on record");
     ok("\"More users\", 8 in all: one 5-user pack issued, the appliance is at 8 users");
+    await accessible(page, "the desk with an appliance");
+    ok("axe-core finds no serious or critical violation on the desk with an appliance");
 
     step = "downloading the license file";
     await page.click("#download");
@@ -199,6 +211,16 @@ async function main() {
     await entitledUsers(3);
     ok("voided pack " + pack[0] + ": the appliance is at 3 users");
 
+    step = "a license's history";
+    await page.click(`#appliance-licenses tr[data-serial="${pack[0]}"] button.history`);
+    await page.waitForFunction(() => document.getElementById("history-list").children.length === 2);
+    const history = await page.$$eval("#history-list li", (ls) => ls.map((l) => l.textContent));
+    check(history[0].endsWith("issued by desk clerk, order PO-4711") && history[1].endsWith("voided by desk clerk: customer returned the pack"),
+          "the pack's history: " + JSON.stringify(history));
+    check(await page.$eval("#history-list li time", (t) => t.title.endsWith("Z") && !t.textContent.endsWith("Z")),
+          "a time in the history is not local with UTC on hover");
+    ok("the pack's history: issued by desk clerk, voided by desk clerk with the reason");
+
     step = "a refused transfer";
     await fill("#transfer-to", canonical);
     await page.click("#transfer button[type=submit]");
@@ -217,6 +239,25 @@ async function main() {
     await entitledUsers(3);
     check(await page.$eval("#transfer-error", (e) => e.textContent === ""), "the old refusal stayed after the transfer");
     ok("transferred " + canonical + " to 001A2B3C4D5F: the new appliance is at 3 users");
+    const moved = await page.$eval("#appliance-licenses tbody tr", (r) => r.dataset.serial);
+    await page.click(`#appliance-licenses tr[data-serial="${moved}"] button.history`);
+    await page.waitForFunction(() => document.getElementById("history-list").textContent.includes("moved here from license 1"));
+    ok("the new appliance's server license says it was moved here from license 1");
+
+    step = "this month's report";
+    await page.click("#report-this-month");
+    await page.waitForFunction(() => !document.getElementById("report-result").hidden);
+    const report = await page.$$eval("#report-table tbody tr", (rs) => rs.map((r) => [...r.cells].map((c) => c.textContent).join("|")));
+    check(JSON.stringify(report) === JSON.stringify(["sold|server|compact|1|3", "sold|users|5-user pack|1|5",
+                                                     "moved (transfers)|server|compact|1|3", "voided|users|5-user pack|1|5"]),
+          "this month's report: " + JSON.stringify(report));
+    check((await page.$eval("#report-other", (e) => e.textContent)).startsWith("Appliances moved: 1. Revocation lists: 1."),
+          "the report's totals: " + await page.$eval("#report-other", (e) => e.textContent));
+    await page.click("#report-csv");
+    const csv = fs.readFileSync(await downloaded(seen, await page.evaluate(() =>
+        "report-" + document.getElementById("report-from").value + "-to-" + document.getElementById("report-to").value + ".csv")), "utf8");
+    check(csv.startsWith("what,kind,edition_or_pack,licenses,users\nsold,server,compact,1,3\n"), "the report's CSV: " + csv);
+    ok("this month's report: sold, moved and voided by edition and pack size, and its CSV");
 
     step = "finding an appliance not on record";
     await page.select("#find-by", "appliance");
@@ -247,6 +288,9 @@ async function main() {
     check(hiddenFor.issue && hiddenFor.transfer && hiddenFor.voids === 0,
           "an auditor is offered what the role may not do: " + JSON.stringify(hiddenFor));
     ok("an auditor sees the appliance, with no Issue form, no Transfer form and no Void button");
+    check(await page.$eval("#reports", (e) => e.offsetParent !== null), "an auditor is not offered the reports");
+    await accessible(page, "an auditor's view");
+    ok("axe-core finds no serious or critical violation in an auditor's view");
 
     check(problems.length === 0, problems.join("; "));
     ok("no script error and no Content-Security-Policy violation");

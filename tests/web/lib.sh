@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Helpers for the headless-Chromium walk-throughs (sourced by tests/web/*.sh): the server helpers
 # of tests/server/lib.sh, and the browser they drive, or a skip when Chromium is missing.
-# Expects CHROMIUM (empty: not found) and NODE; sets `modules`, the NODE_PATH of puppeteer-core.
+# Expects CHROMIUM (empty: not found) and NODE; sets `modules`, the NODE_PATH of puppeteer-core and axe-core.
 . "$SOURCE_DIR/tests/server/lib.sh"
 
 if [ -z "${CHROMIUM:-}" ] || ! [ -x "$CHROMIUM" ]; then

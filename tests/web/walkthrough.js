@@ -62,6 +62,22 @@ async function downloaded(seen, name) {
   return file;
 }
 
+// axe-core (npm) run over the page as it stands: fails on any serious or critical violation,
+// naming each rule and the elements. Its source is evaluated through the DevTools protocol,
+// which the page's Content-Security-Policy does not govern (the page itself loads no script
+// but its own).
+let axeSource = null;
+async function accessible(page, where) {
+  if (axeSource === null) axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  check(bad.length === 0, "axe-core, " + where + ": " +
+        bad.map((v) => v.impact + " " + v.id + " (" + v.help + "): " +
+                       v.nodes.map((n) => n.target.join(" ")).join(", ")).join("; "));
+  return result.violations.length;
+}
+
 // Runs `main`; a thrown error ends the process with status 1, naming the step `stepOf()` says.
 function run(main, stepOf) {
   main().catch((e) => {
@@ -70,4 +86,4 @@ function run(main, stepOf) {
   });
 }
 
-module.exports = { ok, check, openPage, downloaded, run };
+module.exports = { ok, check, openPage, downloaded, accessible, run };

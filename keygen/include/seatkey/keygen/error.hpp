@@ -105,6 +105,7 @@ constexpr const KindInfo& kind_info(Kind k) {
   X(request_mistyped, input, "The activation request is mistyped", "problem")                                \
   X(appliance_id_mistyped, input, "The appliance ID is mistyped", "form expected_bytes")                     \
   X(code_unknown, not_found, "No such activation code", "")                                                  \
+  X(appliance_unknown, not_found, "No licenses on record for the appliance", "appliance")                    \
   X(code_void, refused, "The activation code was voided", "number")                                          \
   X(code_expired, refused, "The activation code is past its last day", "number valid_until")                 \
   X(code_redeemed_elsewhere, refused, "The activation code is activated on another appliance", "number")     \
