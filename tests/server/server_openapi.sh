@@ -3,8 +3,9 @@
 # ctest: needs=keygen,verify,server,interop seconds=30 answers=check
 # The OpenAPI document at /v1/openapi.json against the real server: every answer the server
 # scripts got (each recorded while it ran as its own test: `answers=record`) is checked by Ajv
-# (npm, JSON Schema 2020-12) for its status, content type and body, and every operation of the
-# document must have been recorded.
+# (npm, JSON Schema 2020-12) for its status, content type and body; every operation of the
+# document must have been recorded, and every problem type answered (or listed, with why no
+# script over HTTP can provoke it, in tests/server/openapi/unrecorded-problems.json).
 # Expects NODE, NPM, OPENAPI_SOURCE (tests/server/openapi), OPENAPI_DIR (in the build folder) and
 # RECORDED_DIR (the recording scripts' answers).
 . "$SOURCE_DIR/tests/server/lib.sh"
@@ -30,7 +31,8 @@ cp out openapi.json
 "$SERVER" --openapi >printed.json || fail "seatkey-server --openapi failed"
 cmp -s openapi.json printed.json || fail "/v1/openapi.json is not what seatkey-server --openapi prints"
 stop_server
-run "$NODE" "$OPENAPI_DIR/validate.js" openapi.json responses.jsonl
+unrecorded="$OPENAPI_SOURCE/unrecorded-problems.json"
+run "$NODE" "$OPENAPI_DIR/validate.js" openapi.json responses.jsonl "$unrecorded"
 expect_rc 0 "node validate.js: $(cat err)"
 expect_out "responses of 26 operations match openapi.json"
 
@@ -52,6 +54,12 @@ run "$NODE" "$OPENAPI_DIR/validate.js" openapi.json tampered.jsonl
 expect_rc 1 "node validate.js on a tampered answer"
 expect_err "POST /v1/licenses/server -> 201:"
 expect_err "must NOT have unevaluated properties"
+
+# A problem type that no answer has any more is named (here: every pack-size refusal left out).
+grep -v 'problem:pack-size' responses.jsonl >no_pack_size.jsonl
+run "$NODE" "$OPENAPI_DIR/validate.js" openapi.json no_pack_size.jsonl "$unrecorded"
+expect_rc 1 "node validate.js without a pack-size answer"
+expect_err "problem type pack-size: no recorded answer has it"
 
 # Nor is a status the document has nowhere let through for a path outside the API.
 printf '%s\n' '{"method": "GET", "path": "/nowhere", "status": 418, "content_type": "application/problem+json", "body": "{}"}' >odd.jsonl

@@ -3,7 +3,9 @@
 // any request may get before routing), its content type is the documented one, and its body
 // validates against the documented schema; no exception for odd paths. Every operation of
 // the document must have been recorded at least once.
-//   node validate.js openapi.json responses.jsonl
+//   node validate.js openapi.json responses.jsonl [unrecorded-problems.json]
+// With the third file, every problem type of the document must also have been answered at
+// least once, or be named there with the reason no recording script can provoke it.
 // A header the document marks required (Location of a 201) must be there, its value valid.
 // responses.jsonl: one {"method", "path", "status", "content_type", "headers" (names in lower
 // case), "body"} per line.
@@ -11,7 +13,8 @@
 const fs = require("fs");
 const Ajv2020 = require("ajv/dist/2020");
 
-const [docFile, recordFile] = process.argv.slice(2);
+const [docFile, recordFile, unrecordedFile] = process.argv.slice(2);
+const problemTypesSeen = new Set();
 const doc = JSON.parse(fs.readFileSync(docFile, "utf8"));
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 ajv.addSchema({ $id: "openapi.json", components: doc.components });
@@ -74,6 +77,7 @@ for (const line of lines) {
     fail(`${name}: the body is not JSON: ${e.message}`);
     continue;
   }
+  if (media === "application/problem+json" && body && typeof body.type === "string") problemTypesSeen.add(body.type);
   const validate = compiled(content.schema);
   if (!validate(body)) {
     fail(`${name}: ${ajv.errorsText(validate.errors, { separator: "; " })}\n  body: ${r.body.slice(0, 400)}`);
@@ -85,6 +89,22 @@ for (const line of lines) {
 // An operation never recorded is a part of the document no test holds to the server.
 for (const o of operations) {
   if (o.seen === 0) fail(`${o.method} ${o.template}: never recorded`);
+}
+// A problem type never answered is a refusal no test holds to the server's answer.
+if (unrecordedFile) {
+  const unrecorded = JSON.parse(fs.readFileSync(unrecordedFile, "utf8"));
+  const prefix = "urn:seatkey:problem:";
+  const documented = deref(doc.components.schemas.ProblemType).oneOf.map((t) => t.const);
+  for (const type of documented) {
+    const slug = type.slice(prefix.length);
+    if (problemTypesSeen.has(type) && unrecorded[slug])
+      fail(`problem type ${slug} was answered: take it out of ${unrecordedFile}`);
+    if (!problemTypesSeen.has(type) && !unrecorded[slug])
+      fail(`problem type ${slug}: no recorded answer has it (provoke it in a server script, or say in ${unrecordedFile} why none can)`);
+  }
+  for (const slug of Object.keys(unrecorded)) {
+    if (!documented.includes(prefix + slug)) fail(`${unrecordedFile} names ${slug}, which the document does not have`);
+  }
 }
 if (failures > 0) {
   console.error(`openapi: ${failures} problems in ${lines.length} responses`);
