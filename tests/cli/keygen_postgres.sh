@@ -17,7 +17,7 @@ SHOWN=$url  # messages show the URL libpq reads, its password left out
 [ "$LEDGER" != "$url" ] || fail "no password put into $url"
 
 # --- An empty database is no ledger yet: every command but ledger init says so.
-input_error "$url is not a seatkey ledger (an empty database; seatkey-keygen ledger init --ledger $url --key FILE creates a ledger)" \
+input_error "$url is not a seatkey ledger (an empty database; create the ledger first)" \
   ledger list --ledger "$url"
 
 # --- ledger init: the tables and the first signing key; a second init is refused.

@@ -176,6 +176,10 @@ async function main() {
     await page.select("#issue-edition", "compact");
     await page.click("#issue button[type=submit]");
     await refused("issue-error", "already has");
+    // In the desk's words: what to do, never the command line seatkey-keygen adds.
+    const words = await page.$eval("#issue-error", (e) => e.textContent);
+    check(words.includes("or as a replacement that reissues it") && !words.includes("seatkey-keygen") &&
+          !words.includes("--"), "the refusal beside the form is not in the desk's words: " + JSON.stringify(words));
     check(await page.$eval("#issued", (e) => e.hidden), "the previous order's \"Issued\" still shows under a refusal");
     await fill("#issue-appliance", "x!");  // not an appliance ID
     await page.click("#issue button[type=submit]");
@@ -202,7 +206,7 @@ async function main() {
     step = "a refused transfer";
     await fill("#transfer-to", canonical);
     await page.click("#transfer button[type=submit]");
-    await refused("transfer-error", "same appliance");
+    await refused("transfer-error", "the old and the new appliance are the same");
     ok("a transfer to the appliance itself is refused beside the Transfer form");
 
     step = "transferring to a new appliance";
