@@ -107,7 +107,7 @@ expect_problem 404 not-found "=no license with serial 99 on record"
 
 # Void: clerk only, the event names the token; the CLI's refusals.
 api POST /v1/licenses/2/void "$SHOP" '{"reason":"refund"}'
-expect_problem 403 forbidden '=this needs role clerk or above; the token "webshop" has role shop'
+expect_problem 403 forbidden '=this needs the role clerk or above; you are signed in as "webshop", whose role is shop'
 api POST /v1/licenses/2/void "$CLERK" '{"reason":"refund, ticket 4711"}'
 expect_status 200
 expect_eq "$(json '[[v["serial"], v["status"]] for v in d["voided"]]')" '[[2, "voided"]]'
@@ -213,7 +213,7 @@ replacing='[{"type":"standby","appliance":"00:1a:2b:3c:4d:ab","primary":"001A2B3
   {"type":"standby","appliance":"00:1a:2b:3c:4d:ac","primary":"001A2B3C4D99","replace":true}]'
 before=$(ledger_dump)
 api POST /v1/orders "$SHOP" "$replacing"
-expect_problem 403 forbidden '=this needs role clerk or above (a standby order with replace voids the standby license it replaces); the token "webshop" has role shop'
+expect_problem 403 forbidden '=this needs the role clerk or above (a standby order with replace voids the standby license it replaces); you are signed in as "webshop", whose role is shop'
 expect_eq "$(ledger_dump)" "$before" "(the ledger after a refused replace)"
 api POST /v1/orders "$CLERK" "$replacing"
 expect_status 201

@@ -99,7 +99,7 @@ async function main() {
     step = "signing in";
     await fill("#token", "seatkey-api.wrong.wrong");
     await page.click("#sign-in button[type=submit]");
-    await status("Sign-in failed: the bearer token is not valid");
+    await status("Sign-in failed: the API token is not valid");
     check(await page.$eval("#desk", (e) => e.hidden), "a wrong token opened the desk");
     ok("a wrong token is refused with the server's message");
     await fill("#token", token);
