@@ -116,8 +116,9 @@ expect_eq "$(cat out)" "$head" "(the backup's head)"
 input_error "cannot create the backup backup.db: File exists (a backup never replaces a file)" \
   ledger backup --out backup.db
 # A backup is a file: into a database is what ledger copy is for.
-input_error "ledger backup writes a file: to copy into a database, use seatkey-keygen ledger copy" \
+input_error "a backup is a file: a ledger is copied into a database by a ledger copy" \
   ledger backup --out "$(pg_new_database)"
+expect_hint "seatkey-keygen ledger copy --from $SHOWN --to URL"
 
 # --- API tokens in the database.
 keygen token create --role shop --name webshop

@@ -117,7 +117,7 @@ void backup(const LedgerContext& ledger, const std::string& path) {
     // file is a ledger of its own, and `ledger copy` brings it back into a database.
     if (is_postgresql_url(path)) {
       raise_input("a backup is a file: a ledger is copied into a database by a ledger copy",
-                  "seatkey-keygen ledger copy --from " + ledger.path + " --to " + path);
+                  "seatkey-keygen ledger copy --from " + ledger.path + " --to URL");
     }
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {
