@@ -23,14 +23,15 @@ struct Raised {
 [[noreturn]] inline void raise(Error error) {
   throw Raised{std::move(error)};
 }
-[[noreturn]] inline void raise(Code code, std::string message, std::vector<Member> members = {}) {
-  throw Raised{Error(code, std::move(message), std::move(members))};
+[[noreturn]] inline void raise(Code code, std::string message, std::vector<Member> members = {},
+                               std::string command_hint = {}) {
+  throw Raised{Error(code, std::move(message), std::move(members), std::move(command_hint))};
 }
-[[noreturn]] inline void raise_input(std::string message) {
-  raise(Code::bad_input, std::move(message));
+[[noreturn]] inline void raise_input(std::string message, std::string command_hint = {}) {
+  raise(Code::bad_input, std::move(message), {}, std::move(command_hint));
 }
-[[noreturn]] inline void raise_internal(std::string message) {
-  raise(Code::internal_error, std::move(message));
+[[noreturn]] inline void raise_internal(std::string message, std::string command_hint = {}) {
+  raise(Code::internal_error, std::move(message), {}, std::move(command_hint));
 }
 
 // The value of a Result, or its error raised.

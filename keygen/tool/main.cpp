@@ -64,6 +64,12 @@ void print_error(const std::string& message) {
   std::cerr << "seatkey-keygen: " << seatkey::terminal_safe(message) << "\n";
 }
 
+// The command an error's rule names (Error::command_hint), on a line of its own after the
+// message: the message stays the first line, the same sentence seatkey-server gives the desk.
+void print_hint(const std::string& hint) {
+  if (!hint.empty()) std::cerr << "  " << seatkey::terminal_safe(hint) << "\n";
+}
+
 int run(CLI::App& app, tool::Status& status, int argc, char** argv) {
   try {
     app.parse(argc, argv);
@@ -74,6 +80,7 @@ int run(CLI::App& app, tool::Status& status, int argc, char** argv) {
   } catch (const tool::Stop& stop) {
     const Kind kind = stop.error.kind;
     print_error((kind == Kind::refused ? "refused: " : "error: ") + stop.error.message);
+    print_hint(stop.error.command_hint);
     return kind_info(kind).exit_status;
   } catch (const std::exception& e) {  // a library below failing (out of memory, ...)
     print_error("error: " + std::string(e.what()));

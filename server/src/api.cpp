@@ -176,9 +176,9 @@ std::optional<Response> Api::Impl::too_many_failures(const RequestHead& head,
                                                      detail::FailureLimiter::Clock::time_point now) {
   const auto wait = limiter.blocked(head.client_address, now);
   if (!wait) return std::nullopt;
-  Response r =
-      problem(Problem::too_many_requests, "too many requests with a wrong token from " + head.client_address +
-                                              "; try again in " + std::to_string(*wait) + " s");
+  Response r = problem(Problem::too_many_requests, "too many sign-ins with a wrong API token from " +
+                                                       head.client_address + "; try again in " +
+                                                       std::to_string(*wait) + " seconds");
   r.headers.push_back({"Retry-After", std::to_string(*wait)});
   return r;
 }
@@ -189,10 +189,8 @@ std::optional<Response> Api::Impl::authenticate(const RequestHead& head, const R
   bool repeated = false;
   const Header* h = find_header(head, "Authorization", &repeated);
   if (h == nullptr) {
-    Response r =
-        problem(Problem::unauthorized,
-                "this needs a bearer token: send Authorization: Bearer <token> (seatkey-keygen token "
-                "create makes one)");
+    Response r = problem(Problem::unauthorized,
+                         "sign in first: this needs an API token (the desk's administrator makes one)");
     r.headers.push_back({"WWW-Authenticate", "Bearer realm=\"seatkey-server\""});
     return r;
   }
@@ -209,18 +207,18 @@ std::optional<Response> Api::Impl::authenticate(const RequestHead& head, const R
     const auto now = detail::FailureLimiter::Clock::now();
     if (auto blocked = too_many_failures(head, now)) return blocked;
     limiter.record_failure(head.client_address, now);
-    Response r = problem(Problem::unauthorized,
-                         "the bearer token is not valid: unknown, revoked or mistyped (Authorization: Bearer "
-                         "<token>, once)");
+    Response r =
+        problem(Problem::unauthorized,
+                "the API token is not valid: it is unknown, revoked or mistyped; sign in with a valid one");
     r.headers.push_back({"WWW-Authenticate", "Bearer realm=\"seatkey-server\", error=\"invalid_token\""});
     return r;
   }
   accepted->token = token;
   const keygen::Role needs = effect_rule(route.effect).role;
   if (keygen::role_allows(token->role, needs)) return std::nullopt;
-  return problem(Problem::forbidden, "this needs role " + std::string(keygen::role_name(needs)) +
-                                         " or above; the token " + json_quoted(token->name) + " has role " +
-                                         std::string(keygen::role_name(token->role)));
+  return problem(Problem::forbidden, "this needs the role " + std::string(keygen::role_name(needs)) +
+                                         " or above; you are signed in as " + json_quoted(token->name) +
+                                         ", whose role is " + std::string(keygen::role_name(token->role)));
 }
 
 // POST: what the body must be, before it is read.

@@ -313,6 +313,9 @@ int main(int argc, char** argv) {
   } catch (const Stop& stop) {
     const keygen::Kind kind = stop.error.kind;
     error((kind == keygen::Kind::refused ? "refused: " : "error: ") + stop.error.message);
+    // At start-up the operator is at a terminal: the command that fixes it (create or migrate
+    // the ledger) is theirs to run. A request's problem never carries it (responses.cpp).
+    if (!stop.error.command_hint.empty()) std::cerr << "  " << terminal_safe(stop.error.command_hint) << "\n";
     return keygen::kind_info(kind).exit_status;
   } catch (const std::exception& e) {
     error("error: " + std::string(e.what()));

@@ -44,6 +44,8 @@ Response problem_of(const keygen::Error& error) {
   j["type"] = problem_type_uri(code.name);
   j["title"] = std::string(code.title);
   j["status"] = kind.status;
+  // The message, in the desk's words; never error.command_hint, a seatkey-keygen command line
+  // that neither the desk nor an API client can run against this server (docs/back-office.md).
   j["detail"] = error.message;
   j["code"] = std::string(code.name);
   j["kind"] = std::string(keygen::kind_info(error.kind).name);

@@ -167,9 +167,9 @@ std::optional<std::string> location_of(const Route& route, const Response& answe
 std::optional<Response> Context::deny(const Request& request, Effect effect, const std::string& what) const {
   const EffectRule& rule = effect_rule(effect);
   if (!request.token || keygen::role_allows(request.token->role, rule.role)) return std::nullopt;
-  return problem(Problem::forbidden, "this needs role " + std::string(keygen::role_name(rule.role)) +
-                                         " or above (" + what + "); the token " +
-                                         json_quoted(request.token->name) + " has role " +
+  return problem(Problem::forbidden, "this needs the role " + std::string(keygen::role_name(rule.role)) +
+                                         " or above (" + what + "); you are signed in as " +
+                                         json_quoted(request.token->name) + ", whose role is " +
                                          std::string(keygen::role_name(request.token->role)));
 }
 

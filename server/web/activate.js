@@ -30,10 +30,13 @@ async function activate(body) {
   try {
     answer = await response.json();
   } catch (e) {
-    answer = { detail: "the server answered " + response.status };
+    answer = {};
   }
   if (!response.ok) {
-    let text = answer.detail || "the server answered " + response.status;
+    // A detail of the server's own, else plain words with the number to pass on.
+    let text = answer.detail || (response.status >= 500
+        ? "The server could not do this just now; try again in a moment (error " + response.status + ")."
+        : "The server did not accept this (error " + response.status + ").");
     const wait = response.headers.get("Retry-After");
     if (response.status === 429 && wait) text += " (wait " + wait + " s)";
     say(text, "error");

@@ -37,6 +37,13 @@
   // never issue twice — except where the API refuses one (POST /v1/codes: its answer holds the
   // codes, which the server never stores): { idempotent: false }. Refusals are problem+json:
   // their detail (else their title) is the CLI's message.
+  // What the page says when the answer has no detail of the server's own (a proxy in between, a
+  // server that is down): in the desk's words, with the number the administrator can look up.
+  function plainFailure(status) {
+    if (status >= 500) return "The server could not do this just now; try again in a moment (error " + status + ").";
+    return "The server did not accept this (error " + status + ").";
+  }
+
   async function api(method, path, body, options) {
     const headers = { Accept: "application/json" };
     const t = token();
@@ -50,7 +57,7 @@
     const response = await fetch(path, init);
     const type = response.headers.get("Content-Type") || "";
     if (!response.ok) {
-      let detail = response.status + " " + response.statusText;
+      let detail = plainFailure(response.status);
       let problem = null;
       if (type.startsWith("application/problem+json") || type.startsWith("application/json")) {
         problem = await response.json().catch(() => null);

@@ -53,8 +53,8 @@ refused "item \"server:free,updates:12\": the free edition is never updated" cod
 input_error "a code carries one server item" code new --item server:vm --item server:compact
 refused "the free edition takes no user packs: a code cannot carry both" code new --item server:free --item users:1
 refused "the items come to 23 users, over the compact edition's maximum of 20" code new --item server:compact --item users:5x4
-input_error "--count must be from 1 to 10000" code new --count 0 --item users:1
-refused "--valid-until 2001-01-01T00:00:00Z is not in the future" code new --item users:1 --valid-until 2001-01-01T00:00:00Z
+input_error "the number of codes must be from 1 to 10000, not 0" code new --count 0 --item users:1
+refused "the codes would be valid until 2001-01-01T00:00:00Z, which is not in the future" code new --item users:1 --valid-until 2001-01-01T00:00:00Z
 input_error "--item is required" code new --count 2
 
 # --- code list and show.
@@ -171,7 +171,7 @@ keygen code void 4242 --reason x
 expect_rc 1 "void of an unknown code"
 expect_err "seatkey-keygen: error: ledger "
 expect_err "has no code no. 4242"
-input_error "--reason is empty" code void 99 --reason ""
+input_error "reason is empty" code void 99 --reason ""
 vm_number=$(ledger_sql "SELECT MAX(number) FROM codes WHERE items = 'server:vm'")
 keygen code redeem "$vm" --appliance CAFE0001
 expect_rc 0

@@ -28,6 +28,17 @@ ledger_dump() { if [ -e "$LEDGER" ]; then sqlite3 "$LEDGER" .dump; else echo abs
 ledger_sql() { sqlite3 "$LEDGER" "$1"; }
 rows() { if [ -s "$LEDGER" ]; then sqlite3 "$LEDGER" 'SELECT COUNT(*) FROM licenses'; else echo 0; fi; }
 
+# expect_hint COMMAND: the last run's stderr ends in its message, then COMMAND on a line of its
+# own (indented): the command line the refusal names for seatkey-keygen only, never in the message.
+expect_hint() {
+  local message
+  message=$(grep -E '^seatkey-keygen: (refused|error): ' err | tail -1)
+  expect_eq "$(tail -2 err)" "$message"$'\n'"  $1" "(the message, then the command: $(cat err))"
+  case "$message" in
+    *"seatkey-keygen "* | *" --"*) fail "the message itself names a command or option: $message" ;;
+  esac
+}
+
 # refused MESSAGE ARGS...: seatkey-keygen ARGS exits 1, says MESSAGE on stderr, prints no
 # token, and leaves the ledger exactly as it was.
 refused() {

@@ -47,15 +47,17 @@ done
 # Packs without a server license on record, and on free.
 refused "appliance CAFE0001 has no server license on record" issue users --appliance cafe-0001 --users 1
 issued 1 issue server --appliance free-box-7 --edition free
-refused "appliance FREEBOX7 runs the free edition (server license 7), which takes no user packs" \
+refused "appliance FREEBOX7 runs the free edition (server license 7), which takes no user packs: upgrade it to a commercial edition first" \
   issue users --appliance FREEBOX7 --users 1
-refused "a free server license cannot carry --updates-until" \
+expect_hint "seatkey-keygen issue server --appliance FREEBOX7 --edition compact|appliance|vm"
+refused "a free server license cannot have updates until a date: the free edition is never updated; leave the date out" \
   issue server --appliance other-free-1 --edition free --updates-until 2030-01-01T00:00:00Z
 
 # A second server license: refused unless it upgrades free or --replace is given.
 refused "appliance 001A2B3C4D5E already has the compact server license 1" \
   issue server --appliance "$A" --edition vm
-expect_err "--replace"
+expect_err "or as a replacement that reissues it (the old one is voided)"
+expect_hint "seatkey-keygen issue server --appliance 001A2B3C4D5E --edition vm --replace"
 refused "appliance FREEBOX7 already has the free server license 7" issue server --appliance FREEBOX7 --edition free
 refused "a free server license cannot replace the compact server license 1" \
   issue server --appliance "$A" --edition free --replace

@@ -165,7 +165,8 @@ cp "$SOURCE_DIR/tests/fixtures/schema2.db" old.db && chmod 600 old.db
 for to in "$empty" old-copy.db; do
   run "$KEYGEN" ledger copy --from old.db --to "$to"
   expect_rc 2 "a copy of a schema 2 ledger, to $to"
-  expect_err "seatkey-keygen ledger migrate --ledger old.db"
+  expect_err "from before the hash chain: migrating it brings it to version "
+  expect_hint "seatkey-keygen ledger migrate --ledger old.db"
   expect_no_out
 done
 [ ! -e old-copy.db ] || fail "a copy of an old ledger was left"

@@ -48,7 +48,8 @@ for mode in 664 646 666 620 602 777; do
     # shellcheck disable=SC2086
     keygen $cmd
     expect_rc 2 "$cmd into a ledger of mode $mode"
-    expect_err "seatkey-keygen: error: group or others may write the ledger: ledger.db (mode 0$mode); seatkey-keygen writes only a ledger its owner alone may write (run: chmod 600 ledger.db)"
+    expect_err "seatkey-keygen: error: group or others may write the ledger: ledger.db (mode 0$mode); a ledger is written only while its owner alone may write it"
+    expect_hint "chmod 600 ledger.db"
     expect_no_out
     [ "$(ledger_dump)" = "$before" ] || fail "$cmd wrote a ledger of mode $mode"
   done
@@ -58,7 +59,8 @@ for mode in 664 646 666 620 602 777; do
   expect_rc 0 "ledger list of a ledger of mode $mode"
   expect_err "seatkey-keygen: warning: group or others may write the ledger: ledger.db (mode 0$mode)"
   keygen issue users --appliance "$A" --users 5
-  expect_err "group or others may write the ledger: ledger.db (mode 0$mode), ledger.db-wal (mode 0$mode), ledger.db-shm (mode 0$mode); seatkey-keygen writes only a ledger its owner alone may write (run: chmod 600 ledger.db ledger.db-wal ledger.db-shm)"
+  expect_err "group or others may write the ledger: ledger.db (mode 0$mode), ledger.db-wal (mode 0$mode), ledger.db-shm (mode 0$mode); a ledger is written only while its owner alone may write it"
+  expect_hint "chmod 600 ledger.db ledger.db-wal ledger.db-shm"
   chmod 600 "$LEDGER" "$LEDGER-wal" "$LEDGER-shm"
 done
 # A -wal or -shm left open to group or others counts as much as the ledger.
@@ -66,7 +68,8 @@ chmod 600 "$LEDGER"
 : >"$LEDGER-shm" && chmod 666 "$LEDGER-shm"
 keygen issue users --appliance "$A" --users 5
 expect_rc 2 "issue with a -shm of mode 666"
-expect_err "group or others may write the ledger: ledger.db-shm (mode 0666); seatkey-keygen writes only a ledger its owner alone may write (run: chmod 600 ledger.db-shm)"
+expect_err "group or others may write the ledger: ledger.db-shm (mode 0666); a ledger is written only while its owner alone may write it"
+expect_hint "chmod 600 ledger.db-shm"
 rm -f "$LEDGER-shm"
 
 # --- Group or others may read it: read and written, with a warning each time.

@@ -24,7 +24,8 @@ for cmd in "issue server --appliance $A --edition compact" "issue users --applia
   # shellcheck disable=SC2086
   vk $cmd --ledger licences.db
   expect_rc 2 "$cmd into a missing ledger"
-  expect_err "seatkey-keygen: error: cannot open ledger licences.db: No such file or directory (seatkey-keygen ledger init --ledger licences.db --key FILE creates a ledger; issue never does)"
+  expect_err "seatkey-keygen: error: cannot open ledger licences.db: No such file or directory (create the ledger first; issuing never creates one)"
+  expect_hint "seatkey-keygen ledger init --ledger licences.db --key FILE"
   expect_no_out
   no_ledger_files licences.db
 done
@@ -36,7 +37,8 @@ no_ledger_files licences.db
 : >empty.db
 vk issue server --ledger empty.db --appliance "$A" --edition vm
 expect_rc 2
-expect_err "empty.db is not a seatkey ledger (an empty database; seatkey-keygen ledger init --ledger empty.db --key FILE creates a ledger)"
+expect_err "empty.db is not a seatkey ledger (an empty database; create the ledger first)"
+expect_hint "seatkey-keygen ledger init --ledger empty.db --key FILE"
 [ ! -s empty.db ] || fail "issue wrote into an empty file"
 
 # --- ledger init: a new ledger, its key registered; never over an existing file.
@@ -71,7 +73,8 @@ expect_rc 0 "issue with the ledger's key"
 before=$(sqlite3 licenses.db .dump)
 run env SEATKEY_LEDGER=licenses.db "$KEYGEN" issue users --key dev.key --appliance "$A" --users 5 </dev/null
 expect_rc 1 "issue with a key the ledger does not know"
-expect_err "seatkey-keygen: refused: the key $DEV_PID is not a signing key of ledger licenses.db (its keys: $VENDOR_PID); to issue with a new key, first register it: seatkey-keygen ledger add-key --ledger licenses.db --key FILE"
+expect_err "seatkey-keygen: refused: the key $DEV_PID is not a signing key of ledger licenses.db (its keys: $VENDOR_PID); to issue with a new key, first add it to the ledger's signing keys"
+expect_hint "seatkey-keygen ledger add-key --ledger licenses.db --key FILE"
 expect_no_out
 [ "$(sqlite3 licenses.db .dump)" = "$before" ] || fail "a refused key changed the ledger"
 
@@ -101,7 +104,8 @@ cp dev.key renamed-vendor.key
 run "$KEYGEN" ledger init --ledger dev.db --key renamed-vendor.key
 expect_rc 1 "ledger init with the development key"
 expect_err "seatkey-keygen: refused: the key $DEV_PID is the development key of keys/"
-expect_err "give --allow-development-key for a test ledger"
+expect_err "Use your own key, or allow the development key for a test ledger only"
+expect_hint "seatkey-keygen key new --out FILE (or --allow-development-key for a test ledger)"
 no_ledger_files dev.db
 run "$KEYGEN" ledger init --ledger dev.db --key renamed-vendor.key --allow-development-key
 expect_rc 0 "ledger init --allow-development-key"

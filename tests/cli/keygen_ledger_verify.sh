@@ -92,7 +92,8 @@ for cmd in "ledger verify" "ledger head"; do
   # shellcheck disable=SC2086
   run "$KEYGEN" $cmd --ledger old2.db
   expect_rc 2 "$cmd of a schema 2 ledger"
-  expect_err "seatkey-keygen: error: ledger old2.db has schema version 2, from before the hash chain: seatkey-keygen ledger migrate --ledger old2.db brings it to version 7 and computes its chain (so does its next issue)"
+  expect_err "seatkey-keygen: error: ledger old2.db has schema version 2, from before the hash chain: migrating it brings it to version 7 and computes its chain (so does its next issue)"
+  expect_hint "seatkey-keygen ledger migrate --ledger old2.db"
 done
 run "$KEYGEN" ledger migrate --ledger old2.db
 expect_rc 0 "ledger migrate"

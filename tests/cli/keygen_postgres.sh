@@ -17,7 +17,7 @@ SHOWN=$url  # messages show the URL libpq reads, its password left out
 [ "$LEDGER" != "$url" ] || fail "no password put into $url"
 
 # --- An empty database is no ledger yet: every command but ledger init says so.
-input_error "$url is not a seatkey ledger (an empty database; seatkey-keygen ledger init --ledger $url --key FILE creates a ledger)" \
+input_error "$url is not a seatkey ledger (an empty database; create the ledger first)" \
   ledger list --ledger "$url"
 
 # --- ledger init: the tables and the first signing key; a second init is refused.
@@ -116,8 +116,9 @@ expect_eq "$(cat out)" "$head" "(the backup's head)"
 input_error "cannot create the backup backup.db: File exists (a backup never replaces a file)" \
   ledger backup --out backup.db
 # A backup is a file: into a database is what ledger copy is for.
-input_error "ledger backup writes a file: to copy into a database, use seatkey-keygen ledger copy" \
+input_error "a backup is a file: a ledger is copied into a database by a ledger copy" \
   ledger backup --out "$(pg_new_database)"
+expect_hint "seatkey-keygen ledger copy --from $SHOWN --to URL"
 
 # --- API tokens in the database.
 keygen token create --role shop --name webshop

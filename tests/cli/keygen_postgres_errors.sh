@@ -63,7 +63,7 @@ LEDGER=$url
 for cmd in "ledger list" "ledger verify" "ledger head" "report" "token list" \
   "issue server --appliance $A --edition vm" "void 1 --reason x" "ledger backup --out b.db"; do
   # shellcheck disable=SC2086
-  input_error "$url is not a seatkey ledger (an empty database; seatkey-keygen ledger init --ledger $url --key FILE creates a ledger)" $cmd
+  input_error "$url is not a seatkey ledger (an empty database; create the ledger first)" $cmd
 done
 [ ! -e b.db ] || fail "a backup of an empty database was written"
 expect_eq "$(pg_sql "$url" "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'")" 0 "(tables in the empty database)"

@@ -77,7 +77,9 @@ expect_out "server license 2: issued for appliance 001A2B3C4D5E, not for this on
 # --- One standby per primary; --replace voids the previous one.
 refused "primary 001A2B3C4D5E already has standby license 5 (appliance 00AABBCCDDEE, the standby of 001A2B3C4D5E" \
   issue standby --appliance "$T" --primary "$A"
-refused "give --replace to replace it (it is voided)" issue standby --appliance "$T" --primary "$A"
+refused "one standby per primary: issue the new one as its replacement (the old one is voided)" \
+  issue standby --appliance "$T" --primary "$A"
+expect_hint "seatkey-keygen issue standby --appliance 00AABBCCDDFF --primary 001A2B3C4D5E --replace"
 issued 1 issue standby --appliance "$T" --primary "$A" --replace
 expect_err "replacing standby license 5 (voided; appliance 00AABBCCDDEE)"
 expect_eq "$(sqlite3 "$LEDGER" "SELECT type, serial, reason, who FROM events ORDER BY chain_seq")" \
@@ -92,7 +94,7 @@ keygen ledger verify
 expect_rc 0 "the chain verifies with standby rows and the replacing void"
 
 # --- The other refusals.
-refused "a standby license pairs two appliances, but --appliance and --primary are both 001A2B3C4D5E" \
+refused "a standby license pairs two appliances, but the standby and its primary are both 001A2B3C4D5E" \
   issue standby --appliance "$A" --primary "$A"
 refused "appliance 00AABBCCDDFF is itself the standby of 001A2B3C4D5E" issue standby --appliance "$S" --primary "$T"
 refused "appliance 00AABBCCDDFF is the standby of 001A2B3C4D5E (standby license 6): a standby counts only its primary's licenses" \
@@ -119,7 +121,8 @@ keygen transfer --from "$A" --to "$Q" --reason "RMA"
 expect_rc 0 "transfer of the primary"
 refused "appliance 00AABBCCDDFF is already the standby of 001A2B3C4D5E (standby license 6" \
   issue standby --appliance "$T" --primary "$Q"
-expect_err "void that standby license first (seatkey-keygen void 6)"
+expect_err "); void that standby license first"
+expect_hint "seatkey-keygen void 6 --reason TEXT"
 keygen void 6 --reason "primary transferred"
 expect_rc 0 "void of the old standby license"
 issued 1 issue standby --appliance "$T" --primary "$Q"

@@ -54,7 +54,8 @@ input_error "the token name is 65 bytes, over the limit of 64" token create --ro
 refused 'has no API token named "nobody"' token revoke --name nobody
 run "$KEYGEN" token create --ledger missing.db --role shop --name x
 expect_rc 2
-expect_err "seatkey-keygen ledger init --ledger missing.db --key FILE creates a ledger"
+expect_err "(create the ledger first; issuing never creates one)"
+expect_hint "seatkey-keygen ledger init --ledger missing.db --key FILE"
 expect_no_out
 
 # revoke: listed with its time; once only; the name stays taken.

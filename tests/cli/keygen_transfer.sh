@@ -68,7 +68,7 @@ refused "appliance 001A2B3C4D5E has no active server license on record: nothing 
 issued 1 issue server --appliance vm-0001 --edition vm
 refused "appliance 001A2B3C4D99 already has licenses on record (serials 6, 7, 8): a transfer moves licenses to an appliance that has none" \
   transfer --from vm-0001 --to "$NEW"
-refused "--from and --to are the same appliance VM0001: nothing to transfer" transfer --from vm-0001 --to VM-0001
+refused "the old and the new appliance are the same, VM0001: nothing to transfer" transfer --from vm-0001 --to VM-0001
 run "$KEYGEN" key new --out other.key --no-passphrase
 refused "is not a signing key of ledger ledger.db" transfer --from vm-0001 --to vm-0003 --key other.key
 # Input errors (exit 2).

@@ -65,10 +65,10 @@ keygen export --appliance 001A2B3C4D70
 expect_rc 0
 raw_bytes_in out && fail "export printed a control or bidirectional character raw"
 expect_out '# server license 3: vm, 1 user included, customer "Acme\u001b[1;32m\u202eHbmG", order "SO-1\nUsers:    500", issued 2024-06-01T12:00:00Z'
-# Packs without --customer would carry that customer: refused, named, until one is given.
+# Packs without a customer would carry that customer: refused, named, until one is given.
 keygen issue users --appliance 001A2B3C4D70 --users 5
 expect_rc 2
-expect_err 'packs without --customer carry the customer of server license 3, but its customer contains a control character'
+expect_err "packs with no customer of their own carry the customer of server license 3, but its customer contains a control character: name the packs' customer"
 raw_bytes_in err && fail "the refusal printed the customer raw"
 issued 1 issue users --appliance 001A2B3C4D70 --users 5 --customer "Acme GmbH"
 expect_err 'for appliance 001A2B3C4D70, customer "Acme GmbH"'

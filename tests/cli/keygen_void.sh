@@ -66,8 +66,8 @@ refused "serial $list_serial is a revocation list, not a license (a newer list r
 input_error 'not a serial: "abc" (serials are numbers from 1, as ledger list shows them)' void abc --reason x
 input_error 'not a serial: "0"' void 0 --reason x
 input_error "serial 4 is given twice" void 4 4 --reason x
-input_error "--reason is empty" void 4 --reason ""
-input_error "--reason contains a control character" void 4 --reason $'a\nb'
+input_error "reason is empty" void 4 --reason ""
+input_error "reason contains a control character" void 4 --reason $'a\nb'
 input_error "--reason is required" void 4
 input_error "serial is required" void --reason x
 input_error "cannot open ledger missing.db" void 4 --reason x --ledger missing.db

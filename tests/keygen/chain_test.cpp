@@ -376,8 +376,9 @@ TEST_CASE("revocation lists: a list whose token does not read is named, not trus
   (void)test::ok(void_licenses(f.ledger, {2}, "refund", ev));
   e = test::error_of(issue_revocation_list(f.ledger, f.key));
   REQUIRE(e);
-  CHECK(test::contains(e->message,
-                       "the token of revocation list 5 does not read; run seatkey-keygen ledger verify"));
+  CHECK(
+      test::contains(e->message, "the token of revocation list 5 does not read; the ledger needs verifying"));
+  CHECK(test::contains(e->command_hint, "seatkey-keygen ledger verify --ledger "));
 }
 
 TEST_CASE("verify: a ledger from before the chain names ledger migrate, migrated ones verify") {
@@ -394,7 +395,8 @@ TEST_CASE("verify: a ledger from before the chain names ledger migrate, migrated
     REQUIRE(e);
     CHECK(e->kind == Kind::input);
     CHECK(test::contains(e->message,
-                         "has schema version 2, from before the hash chain: seatkey-keygen ledger migrate"));
+                         "has schema version 2, from before the hash chain: migrating it brings it"));
+    CHECK(e->command_hint == "seatkey-keygen ledger migrate --ledger " + two);
     CHECK(test::error_of(old.head()));
     CHECK(test::ok(old.licenses().all()).size() == 9);  // read as it is
   }

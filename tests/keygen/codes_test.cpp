@@ -57,7 +57,7 @@ TEST_CASE("codes: items are written once, packs of a size merged, and what can n
   CHECK(test::contains(message_of(code_items_text(items({"server:compact", "users:5x3", "users:1x3"}))),
                        "the items come to 21 users, over the compact edition's maximum of 20"));
   CHECK(code_items_text(items({"server:compact", "users:5x3", "users:1x2"})));
-  CHECK(test::contains(message_of(code_items_text({})), "at least one --item"));
+  CHECK(test::contains(message_of(code_items_text({})), "a code needs at least one item"));
   for (const char* wrong :
        {"server", "server:", "users:", "users:5x", "users:5x0", "updates:0", "updates:121",
         "server:vm,updates:1,updates:2", "server:vm,colour:red", "users:2"}) {

@@ -210,7 +210,8 @@ TEST_CASE("issue: a key the ledger does not know is refused, nothing written, un
   CHECK(
       test::contains(e->message, "the key " + other->public_key().id() + " is not a signing key of ledger"));
   CHECK(test::contains(e->message, std::string(kDevelopmentKeyId)));
-  CHECK(test::contains(e->message, "seatkey-keygen ledger add-key"));
+  CHECK(test::contains(e->message, "first add it to the ledger's signing keys"));
+  CHECK(e->command_hint == "seatkey-keygen ledger add-key --ledger " + f.path + " --key FILE");
   CHECK(test::ledger_snapshot(f.path) == before);
   CHECK(test::ok(f.ledger.keys().add(other->public_key())) == KeyStore::Added::added);
   const auto r = test::ok(issue(f.ledger, *other, {Order{packs(5)}}, at(kNow)));

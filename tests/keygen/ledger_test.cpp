@@ -126,7 +126,8 @@ TEST_CASE("ledger: the development key is refused unless allowed, and then no fi
   REQUIRE(e);
   CHECK(e->kind == Kind::refused);
   CHECK(test::contains(e->message, "the development key"));
-  CHECK(test::contains(e->message, "--allow-development-key"));
+  CHECK(test::contains(e->message, "allow the development key for a test ledger only"));
+  CHECK(test::contains(e->command_hint, "--allow-development-key"));
   CHECK(test::file_mode(path) == 0);
   const auto other = SecretKey::generate();
   REQUIRE(other);
@@ -184,7 +185,8 @@ TEST_CASE("ledger: missing, empty and group- or others-writable files are never 
     auto e = test::error_of(Ledger::open(dir.file("missing.db"), access));
     REQUIRE(e);
     CHECK(e->kind == Kind::input);
-    CHECK(test::contains(e->message, "seatkey-keygen ledger init"));
+    CHECK(test::contains(e->message, "(create the ledger first; issuing never creates one)"));
+    CHECK(e->command_hint == "seatkey-keygen ledger init --ledger " + dir.file("missing.db") + " --key FILE");
     CHECK(test::file_mode(dir.file("missing.db")) == 0);
   }
   // An empty file is no ledger, and stays empty.
@@ -203,7 +205,8 @@ TEST_CASE("ledger: missing, empty and group- or others-writable files are never 
     REQUIRE(e);
     CHECK(e->kind == Kind::input);
     CHECK(test::contains(e->message, "group or others may write the ledger"));
-    CHECK(test::contains(e->message, "chmod 600 " + path));
+    CHECK(test::contains(e->message, "a ledger is written only while its owner alone may write it"));
+    CHECK(test::contains(e->command_hint, "chmod 600 " + path));
     const auto reader = test::ok(Ledger::open(path, Ledger::Access::read_only));
     REQUIRE(reader.warnings().size() == 1);
     CHECK(test::contains(reader.warnings()[0], "may write"));

@@ -37,6 +37,13 @@ std::string refusal(const std::function<void()>& f) {
   return e->message;
 }
 
+// The command a refusal names for seatkey-keygen beside its message (Error::command_hint).
+std::string hint_of(const std::function<void()>& f) {
+  auto e = test::error_of(f);
+  REQUIRE(e);
+  return e->command_hint;
+}
+
 }  // namespace
 
 TEST_CASE("appliance state: the active server license is rule 2's pick among unexpired ones") {
@@ -73,7 +80,14 @@ TEST_CASE("server order: a second server license without upgrade or --replace is
   const auto s = state({server_entry(7, Edition::compact, kNow - 10)});
   const auto why = refusal([&] { test::ok(check_server_order(s, server(Edition::vm), kNow)); });
   CHECK(test::contains(why, "already has the compact server license 7"));
-  CHECK(test::contains(why, "--replace"));
+  // The desk's words in the message; the command line beside it.
+  CHECK(test::contains(why, "or as a replacement that reissues it (the old one is voided)"));
+  CHECK(!test::contains(why, "--"));
+  const std::string hint = hint_of([&] { test::ok(check_server_order(s, server(Edition::vm), kNow)); });
+  CHECK(test::contains(hint, "seatkey-keygen issue server --appliance "));
+  CHECK(test::contains(hint, " --edition vm --replace"));
+  // A free one would not replace it either: no command to run.
+  CHECK(hint_of([&] { test::ok(check_server_order(s, server(Edition::free), kNow)); }).empty());
   const auto free_again = state({server_entry(1, Edition::free, kNow - 10)});
   CHECK(
       test::contains(refusal([&] { test::ok(check_server_order(free_again, server(Edition::free), kNow)); }),
@@ -175,7 +189,10 @@ TEST_CASE("pack order: an appliance whose active server license is free is refus
   const auto s = state({server_entry(1, Edition::free, kNow - 10)});
   const auto why = refusal([&] { test::ok(check_pack_order(s, packs(1), kNow)); });
   CHECK(test::contains(why, "runs the free edition"));
-  CHECK(test::contains(why, "upgrade it first"));
+  CHECK(test::contains(why, "upgrade it to a commercial edition first"));
+  CHECK(!test::contains(why, "seatkey-keygen"));
+  CHECK(test::contains(hint_of([&] { test::ok(check_pack_order(s, packs(1), kNow)); }),
+                       " --edition compact|appliance|vm"));
 }
 
 TEST_CASE("pack order: a Compact may reach 20 users but never more") {

@@ -34,12 +34,14 @@ struct Fixture : test::LedgerFixture {
     return test::ok(issue(ledger, key, {o}, at(now)));
   }
   // The refusal's message; nothing written.
+  std::string last_hint;  // the command the last refusal named for seatkey-keygen
   std::string refusal(const Order& o, UnixTime now = kNow) {
     const std::string before = test::ledger_snapshot(path);
     auto e = test::error_of([&] { issue_one(o, now); });
     REQUIRE(e);
     CHECK(e->kind == Kind::refused);
     CHECK(test::ledger_snapshot(path) == before);
+    last_hint = e->command_hint;
     return e->message;
   }
   ApplianceState state(const std::string& appliance, UnixTime now = kNow) {
@@ -104,7 +106,7 @@ TEST_CASE("standby: refusals name why, and write nothing" * doctest::test_suite(
       "with a commercial server license"));
   f.issue_one(server(kPrimary, Edition::vm));
   CHECK(test::contains(f.refusal(standby(kPrimary, kPrimary)),
-                       "a standby license pairs two appliances, but --appliance and --primary are both "
+                       "a standby license pairs two appliances, but the standby and its primary are both "
                        "001A2B3C4D5E"));
   auto expired = standby(kStandby, kPrimary);
   expired.expires = kNow;
@@ -125,7 +127,11 @@ TEST_CASE("standby: refusals name why, and write nothing" * doctest::test_suite(
       f.refusal(standby("00ABCDEF0001", kPrimary)),
       "primary 001A2B3C4D5E already has standby license 4 (appliance 00AABBCCDDEE, the standby of "
       "001A2B3C4D5E"));
-  CHECK(test::contains(f.refusal(standby("00ABCDEF0001", kPrimary)), "give --replace to replace it"));
+  CHECK(test::contains(
+      f.refusal(standby("00ABCDEF0001", kPrimary)),
+      "one standby per primary: issue the new one as its replacement (the old one is voided)"));
+  CHECK(f.last_hint ==
+        "seatkey-keygen issue standby --appliance 00ABCDEF0001 --primary 001A2B3C4D5E --replace");
 
   // A standby is not a primary, and is the standby of one primary at a time.
   CHECK(test::contains(f.refusal(standby("00ABCDEF0001", kStandby)),
@@ -138,7 +144,8 @@ TEST_CASE("standby: refusals name why, and write nothing" * doctest::test_suite(
   CHECK(test::contains(f.refusal(server(kStandby, Edition::vm)),
                        "appliance 00AABBCCDDEE is the standby of 001A2B3C4D5E (standby license 4): a standby "
                        "counts only its primary's licenses, so its own would not count"));
-  CHECK(test::contains(f.refusal(packs(kStandby, 5)), "seatkey-keygen void 4"));
+  CHECK(test::contains(f.refusal(packs(kStandby, 5)), "or void standby license 4 first"));
+  CHECK(f.last_hint == "seatkey-keygen void 4 --reason TEXT");
 }
 
 TEST_CASE("standby: --replace voids the previous standby license in the same transaction" *

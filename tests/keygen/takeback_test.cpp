@@ -175,8 +175,8 @@ TEST_CASE("void: all or nothing, unknown, repeated, revocation-list and already 
   };
   input({}, "refund", "alice", "no serial to void");
   input({3, 3}, "refund", "alice", "serial 3 is given twice");
-  input({3}, "", "alice", "--reason is empty");
-  input({3}, "a\x1b[2Jb", "alice", "--reason contains a control character");
+  input({3}, "", "alice", "reason is empty");
+  input({3}, "a\x1b[2Jb", "alice", "reason contains a control character");
   input({3}, "refund", "", "the name recorded with the event: who is empty");
 }
 
@@ -279,7 +279,7 @@ TEST_CASE("transfer: refused without an active server license, onto an appliance
           "appliance 00AABBCCDD77 already has licenses on record (serial 2): a transfer moves licenses to an "
           "appliance that has none");
   refused(kAppliance, "001a2b3c4d5e",
-          "--from and --to are the same appliance 001A2B3C4D5E: nothing to transfer");
+          "the old and the new appliance are the same, 001A2B3C4D5E: nothing to transfer");
   // Once the new appliance's licenses are taken back it may receive them; its tokens come with
   // the list, which names the one it had.
   f.void_({2});

@@ -234,7 +234,8 @@ TEST_CASE("roles are checked on effects: a standby replace voids, so a shop toke
                                  : replace;
     const Response shop = s.request("POST", target, kg::Role::shop, body);
     CHECK(shop.status == 403);
-    CHECK(test::contains(shop.body, "this needs role clerk or above (a standby order with replace voids"));
+    CHECK(
+        test::contains(shop.body, "this needs the role clerk or above (a standby order with replace voids"));
     CHECK(test::ledger_snapshot(s.path) == before);
   }
   // Without replace the same order is the shop's to place; with it, the clerk's.

@@ -124,3 +124,7 @@ cli_message() {
   env SEATKEY_KEY=dev.key SEATKEY_LEDGER="$LEDGER" "$KEYGEN" "$@" </dev/null 2>&1 >/dev/null | head -1 |
     sed -E 's/^seatkey-keygen: (refused|error): //'
 }
+# cli_hint ARGS...: the command seatkey-keygen ARGS names on the line after its message ("" if none).
+cli_hint() {
+  env SEATKEY_KEY=dev.key SEATKEY_LEDGER="$LEDGER" "$KEYGEN" "$@" </dev/null 2>&1 >/dev/null | sed -n 2p
+}

@@ -60,6 +60,25 @@ if [ "$STATUS" = 400 ]; then
 fi
 [ "$(ledger_dump)" = "$before" ] || [ "$STATUS" = 201 ] || fail "a refused request changed the ledger"
 
+# The desk reads a refusal in its own words: the detail is the CLI's message, with no command
+# line and no option in it; seatkey-keygen alone follows it with the command to run.
+desk_words() {  # TYPE COMMAND ARGS...: the answer refuses as seatkey-keygen ARGS does
+  local type=$1 command=$2 detail
+  shift 2
+  expect_problem 409 "$type" "=$(cli_message "$@")"
+  detail=$(json 'd["detail"]')
+  case "$detail" in *seatkey-keygen* | *--*) fail "the desk's detail names a command or option: $detail" ;; esac
+  expect_eq "$(json '"command" in d')" false "(the problem carries no command)"
+  expect_eq "$(cli_hint "$@")" "  $command" "(seatkey-keygen's line after the message)"
+}
+api POST /v1/licenses/server "$CLERK" "{\"appliance\":\"$A\",\"edition\":\"vm\"}"
+desk_words second-server-license "seatkey-keygen issue server --appliance 001A2B3C4D5E --edition vm --replace" \
+  issue server --appliance "$A" --edition vm
+api POST /v1/licenses/users "$CLERK" '{"appliance":"00:1a:2b:3c:4d:77","users":5}'
+desk_words no-server-license "seatkey-keygen issue server --appliance 001A2B3C4D77 --edition compact|appliance|vm" \
+  issue users --appliance 00:1a:2b:3c:4d:77 --users 5
+[ "$(ledger_dump)" = "$before" ] || fail "a refused request changed the ledger"
+
 # Finding things: the filters of ledger list, one license with every field.
 # (packs without a customer carry the server license's)
 api GET "/v1/licenses?customer=acme" "$AUDITOR"
@@ -88,7 +107,7 @@ expect_problem 404 not-found "=no license with serial 99 on record"
 
 # Void: clerk only, the event names the token; the CLI's refusals.
 api POST /v1/licenses/2/void "$SHOP" '{"reason":"refund"}'
-expect_problem 403 forbidden '=this needs role clerk or above; the token "webshop" has role shop'
+expect_problem 403 forbidden '=this needs the role clerk or above; you are signed in as "webshop", whose role is shop'
 api POST /v1/licenses/2/void "$CLERK" '{"reason":"refund, ticket 4711"}'
 expect_status 200
 expect_eq "$(json '[[v["serial"], v["status"]] for v in d["voided"]]')" '[[2, "voided"]]'
@@ -194,7 +213,7 @@ replacing='[{"type":"standby","appliance":"00:1a:2b:3c:4d:ab","primary":"001A2B3
   {"type":"standby","appliance":"00:1a:2b:3c:4d:ac","primary":"001A2B3C4D99","replace":true}]'
 before=$(ledger_dump)
 api POST /v1/orders "$SHOP" "$replacing"
-expect_problem 403 forbidden '=this needs role clerk or above (a standby order with replace voids the standby license it replaces); the token "webshop" has role shop'
+expect_problem 403 forbidden '=this needs the role clerk or above (a standby order with replace voids the standby license it replaces); you are signed in as "webshop", whose role is shop'
 expect_eq "$(ledger_dump)" "$before" "(the ledger after a refused replace)"
 api POST /v1/orders "$CLERK" "$replacing"
 expect_status 201

@@ -21,23 +21,23 @@ before=$(ledger_dump)
 
 # No token, a malformed one, an unknown one, a revoked one: 401 with WWW-Authenticate.
 api GET /v1/licenses
-expect_problem 401 unauthorized "=this needs a bearer token: send Authorization: Bearer <token> (seatkey-keygen token create makes one)"
+expect_problem 401 unauthorized "=sign in first: this needs an API token (the desk's administrator makes one)"
 expect_header 'WWW-Authenticate: Bearer realm="seatkey-server"'
 for token in "not-a-token" "${SHOP%?}x" "$GONE"; do
   api GET /v1/licenses "$token"
-  expect_problem 401 unauthorized "=the bearer token is not valid: unknown, revoked or mistyped (Authorization: Bearer <token>, once)"
+  expect_problem 401 unauthorized "=the API token is not valid: it is unknown, revoked or mistyped; sign in with a valid one"
   expect_header 'error="invalid_token"'
 done
 api GET /v1/licenses - "" -H "Authorization: Basic $(printf 'a:b' | base64)"
-expect_problem 401 unauthorized "the bearer token is not valid"
+expect_problem 401 unauthorized "the API token is not valid"
 # Two Authorization headers are refused, even when one is good.
 api GET /v1/licenses "$SHOP" "" -H "Authorization: Bearer $AUDITOR"
-expect_problem 401 unauthorized "the bearer token is not valid"
+expect_problem 401 unauthorized "the API token is not valid"
 
 # Each token learns its own name, role and what that role may call (the desk's page shows only
 # those); without a token, whoami is a 401 like any other.
 api GET /v1/whoami
-expect_problem 401 unauthorized "this needs a bearer token"
+expect_problem 401 unauthorized "sign in first: this needs an API token"
 api GET /v1/whoami "$AUDITOR"
 expect_status 200
 expect_eq "$(json '[d["name"], d["role"]]')" '["erp", "auditor"]'
@@ -51,15 +51,15 @@ expect_problem 400 bad-input "=this resource takes no query parameters"
 # Roles: each may what the ones before it may.
 order="{\"appliance\":\"$A\",\"edition\":\"free\"}"
 api POST /v1/licenses/server "$AUDITOR" "$order"
-expect_problem 403 forbidden '=this needs role shop or above; the token "erp" has role auditor'
+expect_problem 403 forbidden '=this needs the role shop or above; you are signed in as "erp", whose role is auditor'
 api GET /v1/appliances/$A/license-file "$AUDITOR"
-expect_problem 403 forbidden '=this needs role shop or above; the token "erp" has role auditor'
+expect_problem 403 forbidden '=this needs the role shop or above; you are signed in as "erp", whose role is auditor'
 api POST /v1/licenses/1/void "$SHOP" '{"reason":"x"}'
-expect_problem 403 forbidden '=this needs role clerk or above; the token "webshop" has role shop'
+expect_problem 403 forbidden '=this needs the role clerk or above; you are signed in as "webshop", whose role is shop'
 api POST /v1/transfers "$SHOP" '{"from":"a1a1","to":"b1b1"}'
-expect_problem 403 forbidden "needs role clerk"
+expect_problem 403 forbidden "needs the role clerk"
 api POST /v1/revocations "$SHOP" '{}'
-expect_problem 403 forbidden "needs role clerk"
+expect_problem 403 forbidden "needs the role clerk"
 [ "$(ledger_dump)" = "$before" ] || fail "a refused request changed the ledger"
 for token in "$AUDITOR" "$SHOP" "$CLERK" "$ADMIN"; do
   api GET /v1/licenses "$token"
@@ -87,7 +87,7 @@ done
 # answer once, never in the ledger or the server's log, and works at once; a revoked one is 401
 # from its next request on.
 api GET /v1/tokens "$CLERK"
-expect_problem 403 forbidden '=this needs role admin or above; the token "desk" has role clerk'
+expect_problem 403 forbidden '=this needs the role admin or above; you are signed in as "desk", whose role is clerk'
 api POST /v1/tokens "$ADMIN" '{"name":"ERP Müller","role":"auditor"}'
 expect_status 201
 expect_location /v1/tokens/ERP%20M%C3%BCller
@@ -116,7 +116,7 @@ api POST /v1/tokens/ERP%20M%C3%BCller/revoke "$ADMIN" '{}'
 expect_status 200
 expect_eq "$(json 'd["revoked_at"] is not None')" true
 api GET /v1/whoami "$NEW"
-expect_problem 401 unauthorized "the bearer token is not valid"
+expect_problem 401 unauthorized "the API token is not valid"
 api POST /v1/tokens/ERP%20M%C3%BCller/revoke "$ADMIN" '{}'
 expect_problem 409 token-revoked "was revoked already"
 api POST /v1/tokens/nobody/revoke "$ADMIN" '{}'
@@ -144,7 +144,7 @@ expect_status 200 "(a good token before the limit)"
 api GET /v1/licenses "wrong-10"
 expect_status 401
 api GET /v1/licenses "wrong-11"
-expect_problem 429 too-many-requests "too many requests with a wrong token from 127.0.0.1; try again in"
+expect_problem 429 too-many-requests "too many sign-ins with a wrong API token from 127.0.0.1; try again in"
 expect_header "Retry-After: "
 api GET /v1/licenses "$AUDITOR"
 expect_status 200 "(a valid token from an address that failed ten times)"
@@ -163,7 +163,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
   expect_status 401
 done
 api GET /v1/licenses "wrong-11" "" -H "X-Forwarded-For: 203.0.113.7"
-expect_problem 429 too-many-requests "too many requests with a wrong token from 203.0.113.7; try again in"
+expect_problem 429 too-many-requests "too many sign-ins with a wrong API token from 203.0.113.7; try again in"
 api GET /v1/licenses "wrong-12" "" -H "X-Forwarded-For: 203.0.113.8"
 expect_status 401 "(another client behind the proxy)"
 api GET /v1/licenses "$AUDITOR" "" -H "X-Forwarded-For: 203.0.113.7"
@@ -180,7 +180,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
   expect_status 401
 done
 api GET /v1/licenses "wrong-11" "" -H "X-Forwarded-For: 203.0.113.99"
-expect_problem 429 too-many-requests "too many requests with a wrong token from 127.0.0.1"
+expect_problem 429 too-many-requests "too many sign-ins with a wrong API token from 127.0.0.1"
 
 # A --trusted-proxy that is no address is a usage error.
 run "$SERVER" --ledger "$LEDGER" --key dev.key --trusted-proxy proxy.example

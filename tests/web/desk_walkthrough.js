@@ -101,7 +101,7 @@ async function main() {
     step = "signing in";
     await fill("#token", "seatkey-api.wrong.wrong");
     await page.click("#sign-in button[type=submit]");
-    await status("Sign-in failed: the bearer token is not valid");
+    await status("Sign-in failed: the API token is not valid");
     check(await page.$eval("#desk", (e) => e.hidden), "a wrong token opened the desk");
     ok("a wrong token is refused with the server's message");
     await fill("#token", token);
@@ -188,6 +188,10 @@ async function main() {
     await page.select("#issue-edition", "compact");
     await page.click("#issue button[type=submit]");
     await refused("issue-error", "already has");
+    // In the desk's words: what to do, never the command line seatkey-keygen adds.
+    const words = await page.$eval("#issue-error", (e) => e.textContent);
+    check(words.includes("or as a replacement that reissues it") && !words.includes("seatkey-keygen") &&
+          !words.includes("--"), "the refusal beside the form is not in the desk's words: " + JSON.stringify(words));
     check(await page.$eval("#issued", (e) => e.hidden), "the previous order's \"Issued\" still shows under a refusal");
     await fill("#issue-appliance", "x!");  // not an appliance ID
     await page.click("#issue button[type=submit]");
@@ -224,7 +228,7 @@ async function main() {
     step = "a refused transfer";
     await fill("#transfer-to", canonical);
     await page.click("#transfer button[type=submit]");
-    await refused("transfer-error", "same appliance");
+    await refused("transfer-error", "the old and the new appliance are the same");
     ok("a transfer to the appliance itself is refused beside the Transfer form");
 
     step = "transferring to a new appliance";

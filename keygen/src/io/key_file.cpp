@@ -73,7 +73,7 @@ void write_new_file(const std::string& path, std::string_view bytes, mode_t mode
   FileDescriptor fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode));
   if (fd.get() < 0) {
     if (errno == EEXIST) {
-      raise_input(path + " already exists: seatkey-keygen never overwrites a file with a new key");
+      raise_input(path + " already exists: a new key never overwrites a file");
     }
     raise_input("cannot create " + what + " " + path + ": " + errno_text());
   }
@@ -95,7 +95,7 @@ SecretKey load_key(const std::string& path, const PassphraseSource& passphrase) 
   int keys = 0;
   for_each_content_line(text.view(), [&](std::size_t line_number, std::string_view line) {
     if (starts_with(line, kPublicPrefix)) {
-      raise_input("key file " + path + " holds a k4.public key: that is the public half; --key needs the " +
+      raise_input("key file " + path + " holds a k4.public key: that is the public half; signing needs the " +
                   "secret key file (k4.secret-pw or k4.secret)");
     }
     if (!starts_with(line, kSecretPwPrefix) && !starts_with(line, kSecretPrefix)) {

@@ -29,18 +29,19 @@ std::optional<std::string> optional_text(const char* what, const std::optional<s
 
 std::vector<NewCode> create_in(Ledger::Transaction& tx, const CodeBatch& batch, const EventOptions& options) {
   if (batch.count < 1 || batch.count > kMaxCodesPerBatch)
-    raise_input("--count must be from 1 to " + std::to_string(kMaxCodesPerBatch));
+    raise_input("the number of codes must be from 1 to " + std::to_string(kMaxCodesPerBatch) + ", not " +
+                std::to_string(batch.count));
   CodeRow row;
   row.items = take(code_items_text(batch.items));
-  row.reseller = optional_text("--reseller", batch.reseller);
-  row.customer = optional_text("--customer", batch.customer);
-  row.order = optional_text("--order", batch.order);
+  row.reseller = optional_text("reseller", batch.reseller);
+  row.customer = optional_text("customer", batch.customer);
+  row.order = optional_text("order", batch.order);
   row.created_at = options.now.value_or(unix_now());
   row.who = detail::check_who(options.who);
   row.valid_until = batch.valid_until;
   if (row.valid_until && *row.valid_until <= row.created_at)
-    raise(Code::expires_in_past,
-          "--valid-until " + format_rfc3339(*row.valid_until) + " is not in the future");
+    raise(Code::expires_in_past, "the codes would be valid until " + format_rfc3339(*row.valid_until) +
+                                     ", which is not in the future");
   std::vector<NewCode> out;
   out.reserve(static_cast<std::size_t>(batch.count));
   std::int64_t number = take(tx.codes().next_number());

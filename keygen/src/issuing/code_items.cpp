@@ -116,7 +116,7 @@ std::string item_text(const CodeItem& i) {
 
 // The items merged (packs of one size added up) and checked as a whole.
 std::vector<CodeItem> merged_or_raise(const std::vector<CodeItem>& items) {
-  if (items.empty()) raise_input("a code needs at least one --item");
+  if (items.empty()) raise_input("a code needs at least one item");
   const CodeItem* server = nullptr;
   const CodeItem* updates = nullptr;
   std::vector<CodeItem> packs;

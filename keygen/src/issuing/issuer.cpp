@@ -165,9 +165,9 @@ class Run {
       if (!customer && server.customer) {
         auto carried = check_text("customer", *server.customer);
         if (!carried) {
-          detail::raise_input("packs without --customer carry the customer of server license " +
+          detail::raise_input("packs with no customer of their own carry the customer of server license " +
                               std::to_string(server.serial) + ", but its " + carried.error().message +
-                              ": give --customer");
+                              ": name the packs' customer");
         }
         customer = std::move(*carried);
       }
@@ -245,7 +245,7 @@ std::string check_who(const std::string& who) {
 }
 
 std::string check_reason(const std::string& reason) {
-  return take(check_text("--reason", reason));
+  return take(check_text("reason", reason));
 }
 
 void require_signing_key(const Ledger& ledger, Ledger::Transaction& tx, const Signer& signer) {
@@ -256,8 +256,8 @@ void require_signing_key(const Ledger& ledger, Ledger::Transaction& tx, const Si
   raise(Code::unknown_signing_key,
         "the key " + key_id + " is not a signing key of ledger " + ledger.path() +
             " (its keys: " + (known.empty() ? std::string("none") : known) +
-            "); to issue with a new key, first register it: seatkey-keygen ledger add-key --ledger " +
-            ledger.path() + " --key FILE");
+            "); to issue with a new key, first add it to the ledger's signing keys",
+        {}, "seatkey-keygen ledger add-key --ledger " + ledger.path() + " --key FILE");
 }
 
 std::string footer_for(const Signer& signer) {

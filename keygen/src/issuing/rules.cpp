@@ -39,6 +39,20 @@ std::string standby_text(const LedgerEntry& e) {
          *e.primary_appliance + ", issued " + format_rfc3339(e.issued_at) + ")";
 }
 
+// The editions that take user packs: "compact|appliance|vm".
+std::string editions_taking_packs() {
+  std::string out;
+  for (const EditionRules& e : kEditions) {
+    if (e.accepts_packs) out += (out.empty() ? "" : "|") + std::string(e.name);
+  }
+  return out;
+}
+
+// "seatkey-keygen void 12": what a command-line user runs to take license 12 back.
+std::string void_command(std::int64_t serial) {
+  return "seatkey-keygen void " + std::to_string(serial) + " --reason TEXT";
+}
+
 // A standby counts its primary's licenses, never its own: licenses issued for it would be
 // sold for nothing.
 void refuse_on_a_standby(const ApplianceState& state) {
@@ -49,9 +63,9 @@ void refuse_on_a_standby(const ApplianceState& state) {
         "appliance " + state.appliance() + " is the standby of " + primary + " (standby license " +
             std::to_string(standby->serial) +
             "): a standby counts only its primary's licenses, so its own would not count; issue for " +
-            primary + ", or void the standby license first (seatkey-keygen void " +
-            std::to_string(standby->serial) + ")",
-        {{"appliance", state.appliance()}, {"primary", primary}, {"standby_serial", standby->serial}});
+            primary + ", or void standby license " + std::to_string(standby->serial) + " first",
+        {{"appliance", state.appliance()}, {"primary", primary}, {"standby_serial", standby->serial}},
+        void_command(standby->serial));
 }
 
 // The entry behind the active server license of `outcome`, if any.
@@ -67,14 +81,19 @@ void refuse_second_server_license(const ApplianceState& state, const ServerOrder
       server_text(current) + " (issued " + format_rfc3339(current.issued_at) + ")";
   const std::vector<Member> members{{"appliance", state.appliance()}, {"serial", current.serial}};
   const bool upgrade = !is_commercial(*current.edition) && is_commercial(order.edition);
+  const bool downgrade = is_commercial(*current.edition) && !is_commercial(order.edition);
   if (!upgrade && !order.replace) {
+    // The replacement is the command to run only where the next rule would let it through.
     raise(Code::second_server_license,
           "appliance " + state.appliance() + " already has " + current_text +
-              "; a second server license is issued only to upgrade free to a commercial edition, or with "
-              "--replace to reissue it",
-          members);
+              "; a second server license is issued only to upgrade free to a commercial edition, or as a "
+              "replacement that reissues it (the old one is voided)",
+          members,
+          downgrade ? std::string()
+                    : "seatkey-keygen issue server --appliance " + state.appliance() + " --edition " +
+                          std::string(edition_name(order.edition)) + " --replace");
   }
-  if (is_commercial(*current.edition) && !is_commercial(order.edition)) {
+  if (downgrade) {
     raise(Code::free_replaces_commercial,
           "a " + std::string(edition_name(order.edition)) + " server license cannot replace " + current_text +
               ": the verifier ranks any commercial license above free, so the new one would be superseded",
@@ -103,8 +122,8 @@ void server_order_rules(const ApplianceState& state, const ServerOrder& order, U
   const EditionRules& rules = rules_of(order.edition);
   if (order.updates_until && !rules.updates) {
     raise(Code::edition_not_updated,
-          "a " + std::string(rules.name) + " server license cannot carry --updates-until: the " +
-              std::string(rules.name) + " edition is never updated",
+          "a " + std::string(rules.name) + " server license cannot have updates until a date: the " +
+              std::string(rules.name) + " edition is never updated; leave the date out",
           {{"edition", std::string(rules.name)}});
   }
   check_expiry(order.expires, now);
@@ -113,8 +132,12 @@ void server_order_rules(const ApplianceState& state, const ServerOrder& order, U
   if (order.replace) {
     raise(Code::nothing_to_replace,
           "nothing to replace: appliance " + state.appliance() + " has no active server license on record" +
-              expired_note(state) + "; check the appliance ID, or issue without --replace",
-          {{"appliance", state.appliance()}});
+              expired_note(state) +
+              "; check the appliance ID, or issue a new server license rather than a "
+              "replacement",
+          {{"appliance", state.appliance()}},
+          "seatkey-keygen issue server --appliance " + state.appliance() + " --edition " +
+              std::string(edition_name(order.edition)));
   }
 }
 
@@ -131,8 +154,10 @@ void pack_order_rules(const ApplianceState& state, const PackOrder& order, UnixT
   if (server == nullptr) {
     raise(Code::no_server_license,
           "appliance " + state.appliance() + " has no server license on record" + expired_note(state) +
-              ": issue its server license first (seatkey-keygen issue server)",
-          {{"appliance", state.appliance()}});
+              ": issue its server license first",
+          {{"appliance", state.appliance()}},
+          "seatkey-keygen issue server --appliance " + state.appliance() + " --edition " +
+              editions_taking_packs());
   }
   const EditionRules& rules = rules_of(*server->edition);
   if (!rules.accepts_packs) {
@@ -140,9 +165,10 @@ void pack_order_rules(const ApplianceState& state, const PackOrder& order, UnixT
         Code::free_takes_no_packs,
         "appliance " + state.appliance() + " runs the " + std::string(rules.name) +
             " edition (server license " + std::to_string(server->serial) +
-            "), which takes no user packs: upgrade it first (seatkey-keygen issue server --edition " +
-            edition_list("|") + ")",
-        {{"appliance", state.appliance()}, {"edition", std::string(rules.name)}, {"serial", server->serial}});
+            "), which takes no user packs: upgrade it to a commercial edition first",
+        {{"appliance", state.appliance()}, {"edition", std::string(rules.name)}, {"serial", server->serial}},
+        "seatkey-keygen issue server --appliance " + state.appliance() + " --edition " +
+            editions_taking_packs());
   }
 }
 
@@ -258,14 +284,17 @@ std::vector<LedgerEntry> current_standbys(const std::vector<LedgerEntry>& of_pri
   if (!current.empty() && !order.replace) {
     raise(Code::standby_exists,
           "primary " + p + " already has " + standby_text(current.front()) +
-              "; one standby per primary: give --replace to replace it (it is voided)",
-          {{"primary", p}, {"serial", current.front().serial}});
+              "; one standby per primary: issue the new one as its replacement (the old one is voided)",
+          {{"primary", p}, {"serial", current.front().serial}},
+          "seatkey-keygen issue standby --appliance " + order.appliance + " --primary " + p + " --replace");
   }
   if (current.empty() && order.replace) {
     raise(Code::nothing_to_replace,
           "nothing to replace: primary " + p +
-              " has no active standby license on record; check the appliance IDs, or issue without --replace",
-          {{"appliance", p}});
+              " has no active standby license on record; check the appliance IDs, or issue a new standby "
+              "license rather than a replacement",
+          {{"appliance", p}},
+          "seatkey-keygen issue standby --appliance " + order.appliance + " --primary " + p);
   }
   return current;
 }
@@ -281,9 +310,8 @@ void refuse_standby_appliance(const ApplianceState& standby, const std::vector<L
   if (const LedgerEntry* its = standby.active_standby(); its != nullptr && !is_replaced(its->serial)) {
     raise(Code::already_standby,
           "appliance " + s + " is already the standby of " + *its->primary_appliance + " (" +
-              standby_text(*its) + "); void that standby license first (seatkey-keygen void " +
-              std::to_string(its->serial) + ")",
-          {{"appliance", s}, {"serial", its->serial}});
+              standby_text(*its) + "); void that standby license first",
+          {{"appliance", s}, {"serial", its->serial}}, void_command(its->serial));
   }
   std::string own;
   int owned = 0;
@@ -375,7 +403,7 @@ Result<std::vector<LedgerEntry>> check_standby_order(const ApplianceState& stand
   return guarded([&] {
     if (standby.appliance() == primary.appliance()) {
       raise(Code::standby_of_itself,
-            "a standby license pairs two appliances, but --appliance and --primary are both " +
+            "a standby license pairs two appliances, but the standby and its primary are both " +
                 standby.appliance(),
             {{"appliance", standby.appliance()}});
     }

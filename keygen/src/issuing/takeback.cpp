@@ -110,9 +110,9 @@ RevocationList claims_of_list(const Ledger& ledger, const LedgerEntry& e, bool s
   if (!claims || !std::holds_alternative<RevocationList>(*claims)) {
     const std::string why = claims ? "not a revocation list" : claims.error().message;
     detail::raise_internal("ledger " + ledger.path() + ": the token of revocation list " +
-                           std::to_string(e.serial) + " does not read" +
-                           (say_why ? " (" + why + ")" : std::string()) +
-                           "; run seatkey-keygen ledger verify");
+                               std::to_string(e.serial) + " does not read" +
+                               (say_why ? " (" + why + ")" : std::string()) + "; the ledger needs verifying",
+                           "seatkey-keygen ledger verify --ledger " + ledger.path());
   }
   return std::move(std::get<RevocationList>(*claims));
 }
@@ -139,9 +139,9 @@ std::pair<std::int64_t, std::size_t> next_list(const Ledger& ledger, Ledger::Tra
               std::to_string(newest->serial) + ", issued " + format_rfc3339(newest->issued_at) +
               ") already names every license taken back (" + std::to_string(listed.size()) +
               (taken.expired == 0 ? "" : ", leaving out " + std::to_string(taken.expired) + " expired") +
-              "): nothing new to revoke; it is still the list to ship (seatkey-keygen revocations list "
-              "--json has its token)",
-          {{"seq", *newest->revocation_seq}, {"serial", newest->serial}});
+              "): nothing new to revoke; it is still the list to ship",
+          {{"seq", *newest->revocation_seq}, {"serial", newest->serial}},
+          "seatkey-keygen revocations list --ledger " + ledger.path() + " --json");
   }
   return {*newest->revocation_seq + 1, added};
 }
@@ -234,7 +234,8 @@ TransferInput transfer_input(const std::string& from_typed, const std::string& t
   in.who = detail::check_who(options.event.who);
   detail::check_issuer(options.issuer);
   if (in.from == in.to) {
-    raise(Code::same_appliance, "--from and --to are the same appliance " + in.from + ": nothing to transfer",
+    raise(Code::same_appliance,
+          "the old and the new appliance are the same, " + in.from + ": nothing to transfer",
           {{"appliance", in.from}});
   }
   return in;

@@ -61,8 +61,8 @@ ChainHead copy_chain(const LedgerContext& from, LedgerContext& to) {
   from.visit_chain([&](const ChainLink& link) {
     const auto broken = [&](const std::string& why) {
       raise_internal("ledger " + from.path + " does not verify at position " + std::to_string(link.seq) +
-                     ": " + why + "; nothing was copied (seatkey-keygen ledger verify --ledger " + from.path +
-                     " names what is wrong)");
+                         ": " + why + "; nothing was copied (verifying the ledger names what is wrong)",
+                     "seatkey-keygen ledger verify --ledger " + from.path);
     };
     if (link.seq != head.seq + 1) broken("the link after position " + std::to_string(head.seq));
     if (!link.corrupt.empty()) broken(link.corrupt);
@@ -93,8 +93,8 @@ ChainHead copy_to(const LedgerContext& source, const std::string& destination) {
   const int latest = latest_schema_version();
   if (source.version < latest) {
     raise_input("ledger " + source.path + " has schema version " + std::to_string(source.version) +
-                ": seatkey-keygen ledger migrate --ledger " + source.path + " brings it to version " +
-                std::to_string(latest) + " before it is copied");
+                    ": migrate it to version " + std::to_string(latest) + " before it is copied",
+                "seatkey-keygen ledger migrate --ledger " + source.path);
   }
   ChainHead copied;
   // The source is read in one snapshot while its issuers keep writing; the destination is
@@ -116,7 +116,8 @@ void backup(const LedgerContext& ledger, const std::string& path) {
     // read in one snapshot, its chain checked link by link as it is written (copy_to). The
     // file is a ledger of its own, and `ledger copy` brings it back into a database.
     if (is_postgresql_url(path)) {
-      raise_input("ledger backup writes a file: to copy into a database, use seatkey-keygen ledger copy");
+      raise_input("a backup is a file: a ledger is copied into a database by a ledger copy",
+                  "seatkey-keygen ledger copy --from " + ledger.path + " --to URL");
     }
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {

@@ -65,15 +65,19 @@ std::vector<std::string> ledger_files(const std::string& path) {
 }
 
 std::string how_to_create(const std::string& path) {
-  return "seatkey-keygen ledger init --ledger " + path + " --key FILE creates a ledger";
+  return "seatkey-keygen ledger init --ledger " + path + " --key FILE";
 }
 
 void check_access(const std::string& path, Ledger::Access access, std::vector<std::string>* warnings) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     const int err = errno;
-    raise_input("cannot open ledger " + path + ": " + std::strerror(err) +
-                (err == ENOENT ? " (" + how_to_create(path) + "; issue never does)" : std::string()));
+    if (err == ENOENT) {
+      raise_input("cannot open ledger " + path + ": " + std::strerror(err) +
+                      " (create the ledger first; issuing never creates one)",
+                  how_to_create(path));
+    }
+    raise_input("cannot open ledger " + path + ": " + std::strerror(err));
   }
   if (!S_ISREG(st.st_mode)) raise_input("ledger " + path + " is not a regular file");
   const Exposure e = exposure_of(path);
@@ -81,7 +85,8 @@ void check_access(const std::string& path, Ledger::Access access, std::vector<st
   if (!e.writable.empty()) {
     if (access == Ledger::Access::read_write) {
       raise_input("group or others may write the ledger: " + e.writable +
-                  "; seatkey-keygen writes only a ledger its owner alone may write (" + chmod + ")");
+                      "; a ledger is written only while its owner alone may write it",
+                  "chmod 600" + e.files);
     }
     warnings->push_back("group or others may write the ledger: " + e.writable + " (" + chmod + ")");
   } else if (!e.readable.empty()) {

@@ -13,7 +13,7 @@ namespace seatkey::keygen::detail {
 // The ledger and the -wal and -shm files SQLite keeps next to it.
 std::vector<std::string> ledger_files(const std::string& path);
 
-// "seatkey-keygen ledger init --ledger PATH --key FILE creates a ledger"
+// The command that creates a ledger at `path`: "seatkey-keygen ledger init --ledger PATH --key FILE".
 std::string how_to_create(const std::string& path);
 
 // Before SQLite opens the file: an input error for a missing file (naming `ledger init`), one

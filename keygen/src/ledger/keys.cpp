@@ -11,8 +11,8 @@ void refuse_development_key(const PublicKey& key, KeyStore::DevelopmentKey devel
       Code::development_key,
       "the key " + key.id() +
           " is the development key of keys/, whose secret everyone has: anyone could issue licenses as this "
-          "ledger's vendor. Use your own key (seatkey-keygen key new), or give --allow-development-key for a "
-          "test ledger");
+          "ledger's vendor. Use your own key, or allow the development key for a test ledger only",
+      {}, "seatkey-keygen key new --out FILE (or --allow-development-key for a test ledger)");
 }
 
 void insert_signing_key(LedgerContext& ledger, const PublicKey& key, KeyOrigin origin) {

@@ -22,9 +22,10 @@ void LedgerContext::require_writable() const {
 void LedgerContext::require_chain() const {
   if (version >= 3) return;
   raise_input("ledger " + path + " has schema version " + std::to_string(version) +
-              ", from before the hash chain: seatkey-keygen ledger migrate --ledger " + path +
-              " brings it to version " + std::to_string(latest_schema_version()) +
-              " and computes its chain (so does its next issue)");
+                  ", from before the hash chain: migrating it brings it to version " +
+                  std::to_string(latest_schema_version()) +
+                  " and computes its chain (so does its next issue)",
+              "seatkey-keygen ledger migrate --ledger " + path);
 }
 
 void LedgerContext::write(const std::string& what, const std::function<void()>& body) {
@@ -57,8 +58,8 @@ ChainHead LedgerContext::read_head() const {
     const auto hash = as_chain_hash(s.bytes(1));
     if (!hash) {
       raise_internal("ledger " + path + ": the chain's newest link (position " +
-                     std::to_string(s.integer(0)) +
-                     ") has no 32-byte hash: run seatkey-keygen ledger verify");
+                         std::to_string(s.integer(0)) + ") has no 32-byte hash: the ledger needs verifying",
+                     "seatkey-keygen ledger verify --ledger " + path);
     }
     newest = {s.integer(0), *hash};
   }
@@ -322,13 +323,14 @@ std::unique_ptr<LedgerContext> open_context(const std::string& location, Ledger:
   // The version first: nothing (not even WAL mode) is written to a file that is no ledger.
   ledger->version = ledger->db->read_version();
   if (ledger->version == 0) {
-    raise_input(path + " is not a seatkey ledger (an empty database; " + detail::how_to_create(path) + ")");
+    raise_input(path + " is not a seatkey ledger (an empty database; create the ledger first)",
+                detail::how_to_create(path));
   }
   const int latest = detail::latest_schema_version();
   if (ledger->version > latest) {
     raise_input("ledger " + path + " has schema version " + std::to_string(ledger->version) +
-                ", newer than this seatkey-keygen understands (" + std::to_string(latest) +
-                "): use a newer seatkey-keygen");
+                ", newer than this program understands (" + std::to_string(latest) +
+                "): use a newer release of seatkey");
   }
   set_pragmas(*ledger->db, access);
   // A read must not write: a read-only open reads an older schema as it is (the stores read the

@@ -14,7 +14,7 @@ namespace seatkey::keygen::detail {
 void raise_sqlite(int code, const std::string& message, const std::string& path, const std::string& what) {
   if ((code & 0xff) == SQLITE_NOTADB) raise_input(path + " is not a seatkey ledger (not an SQLite database)");
   if (is_busy(code))
-    raise(Code::ledger_busy, "ledger " + path + " is busy (another seatkey-keygen holds it): " + what);
+    raise(Code::ledger_busy, "ledger " + path + " is busy (another writer holds it): " + what);
   raise_internal("ledger " + path + ": " + what + ": " + message);
 }
 

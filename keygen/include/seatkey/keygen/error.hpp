@@ -145,13 +145,23 @@ struct Member {
 
 struct Error {
   Error() = default;
-  Error(Code c, std::string text, std::vector<Member> facts = {})
-      : kind(code_info(c).kind), code(c), message(std::move(text)), members(std::move(facts)) {}
+  Error(Code c, std::string text, std::vector<Member> facts = {}, std::string hint = {})
+      : kind(code_info(c).kind),
+        code(c),
+        message(std::move(text)),
+        members(std::move(facts)),
+        command_hint(std::move(hint)) {}
 
   Kind kind = Kind::internal;  // always the code's kind
   Code code = Code::internal_error;
-  std::string message;  // for people: names what is wrong and what to do
+  // For people at the license desk as much as at a terminal: what is wrong and what to do, in
+  // the desk's words (appliances, serials, editions), never a command line or an option.
+  std::string message;
   std::vector<Member> members;
+  // The seatkey-keygen command that does what the message says to do, or "": decided by the rule
+  // that refuses, beside the message rather than in it, because only a command-line user can run
+  // it. seatkey-keygen prints it on a line of its own; seatkey-server never shows it to the desk.
+  std::string command_hint;
 };
 
 template <class T>
