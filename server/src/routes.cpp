@@ -50,6 +50,7 @@ const std::vector<Route> kRoutes = {
     {kGet, "/", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/desk.js", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/codes.js", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
+    {kGet, "/tokens.js", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/desk.css", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     // The public activation page: an appliance without internet, activated by its admin.
     {kGet, "/activate", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},

@@ -191,12 +191,32 @@
 
   // --- finding ----------------------------------------------------------------------------
 
+  // Licenses found by customer or order, grouped as the desk thinks of them: by customer, then
+  // by appliance, each group under a heading row (the API answers them by serial).
   function listLicenses(title, licenses) {
     $("results").hidden = false;
     $("results-title").textContent = title;
     const body = $("results-table").tBodies[0];
     clear(body);
-    for (const l of licenses) {
+    const key = (l) => [l.customer === null || l.customer === undefined ? "" : l.customer, l.appliance];
+    const sorted = licenses.map((l, i) => ({ l, i })).sort((a, b) => {
+      const [ca, aa] = key(a.l), [cb, ab] = key(b.l);
+      return ca.localeCompare(cb) || aa.localeCompare(ab) || a.i - b.i;
+    }).map((x) => x.l);
+    let group = null;
+    for (const l of sorted) {
+      const [customer, appliance] = key(l);
+      if (group === null || group[0] !== customer || group[1] !== appliance) {
+        group = [customer, appliance];
+        const heading = document.createElement("tr");
+        heading.className = "group";
+        const th = document.createElement("th");
+        th.scope = "rowgroup";
+        th.colSpan = 9;
+        th.textContent = (customer ? "Customer " + customer : "No customer") + " — appliance " + show(appliance);
+        heading.appendChild(th);
+        body.appendChild(heading);
+      }
       const row = document.createElement("tr");
       cell(row, l.serial);
       cell(row, l.kind);

@@ -185,11 +185,14 @@ TEST_CASE("pages: every page route serves its file with the strict Content-Secur
                      !test::contains(h.value, "unsafe-inline"));
     CHECK(strict);
   }
-  CHECK(pages == 6);
-  // The desk's page loads the codes panel's script after desk.js, whose helper it uses.
+  CHECK(pages == 7);
+  // The desk's page loads the codes' and the tokens' panels' scripts after desk.js, whose helper
+  // they use.
   const std::string page = s.request("GET", "/", kg::Role::auditor, "").body;
   CHECK(page.find(R"(<script src="/desk.js" defer>)") < page.find(R"(<script src="/codes.js" defer>)"));
   CHECK(page.find(R"(<script src="/codes.js" defer>)") != std::string::npos);
+  CHECK(page.find(R"(<script src="/desk.js" defer>)") < page.find(R"(<script src="/tokens.js" defer>)"));
+  CHECK(page.find(R"(<script src="/tokens.js" defer>)") != std::string::npos);
 }
 
 TEST_CASE("whoami: a token gets its name, role and exactly the operations the dispatcher lets it call") {

@@ -160,9 +160,12 @@ async function main() {
     await fill("#find-text", "onerror");
     await page.click("#find button[type=submit]");
     await page.waitForFunction(() => !document.getElementById("results").hidden);
-    const customers = await page.$$eval("#results-table tbody tr", (rs) => rs.map((r) => r.cells[5].textContent));
+    const customers = await page.$$eval("#results-table tbody tr:not(.group)", (rs) => rs.map((r) => r.cells[5].textContent));
     check(customers.length === 2 && customers.every((c) => c === hostile),
           "the customer column is not the name as text: " + JSON.stringify(customers));
+    const groups = await page.$$eval("#results-table tbody tr.group", (rs) => rs.map((r) => r.textContent));
+    check(JSON.stringify(groups) === JSON.stringify(["Customer " + hostile + " — appliance " + canonical]),
+          "the results are not grouped by customer and appliance: " + JSON.stringify(groups));
     check(await page.$$eval("img", (is) => is.length) === 0, "the customer's name became an <img> element");
     const title = await page.$eval("#results-title", (e) => e.textContent);
     check(title.startsWith("2 licenses for customer"), "results title: " + title);
@@ -174,7 +177,7 @@ async function main() {
     check(await page.$$eval("img", (is) => is.length) === 0, "an <img> element appeared");
     await new Promise((r) => setTimeout(r, 300));  // an onerror handler would have fired by now
     check(dialogs.length === 0, "a dialog fired: " + JSON.stringify(dialogs));
-    ok("a customer named " + hostile + " shows as text; no dialog fired");
+    ok("a customer named " + hostile + " shows as text, its licenses under one heading of customer and appliance; no dialog fired");
 
     step = "checking every POST";
     check(posts.length === 2, posts.length + " POST requests, not 2");  // the two issues so far
@@ -293,8 +296,43 @@ async function main() {
           "an auditor is offered what the role may not do: " + JSON.stringify(hiddenFor));
     ok("an auditor sees the appliance, with no Issue form, no Transfer form and no Void button");
     check(await page.$eval("#reports", (e) => e.offsetParent !== null), "an auditor is not offered the reports");
+    const links = await page.$$eval("nav a", (as) => as.filter((a) => a.offsetParent !== null).map((a) => a.textContent));
+    check(JSON.stringify(links) === '["Find","Codes","Reports"]', "an auditor's navigation: " + JSON.stringify(links));
+    check(await page.$eval("#tokens", (e) => e.offsetParent === null), "an auditor is offered the API tokens");
     await accessible(page, "an auditor's view");
     ok("axe-core finds no serious or critical violation in an auditor's view");
+
+    step = "an admin's API tokens";
+    await page.click("#sign-out");
+    await fill("#token", process.env.ADMIN_TOKEN);
+    await page.click("#sign-in button[type=submit]");
+    await status("Signed in.");
+    const adminLinks = await page.$$eval("nav a", (as) => as.filter((a) => a.offsetParent !== null).map((a) => a.textContent));
+    check(JSON.stringify(adminLinks) === '["Find","Sell","Codes","Reports","Tokens"]', "an admin's navigation: " + JSON.stringify(adminLinks));
+    const tokenRows = async () => page.$$eval("#token-table tbody tr", (rs) => rs.map((r) => r.cells[0].textContent + ":" + r.cells[1].textContent + ":" + r.cells[3].textContent));
+    await page.waitForFunction(() => document.querySelectorAll("#token-table tbody tr").length === 3);
+    check(JSON.stringify(await tokenRows()) === JSON.stringify(["desk clerk:clerk:in use", "erp reader:auditor:in use", "desk admin:admin:in use"]),
+          "the tokens listed: " + JSON.stringify(await tokenRows()));
+    await fill("#token-name", "night shop");
+    await page.select("#token-role", "shop");
+    await page.click("#token-new button[type=submit]");
+    await status("API token night shop made.");
+    const secret = await page.$eval("#token-new-secret", (e) => e.textContent);
+    check(/^seatkey-api\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(secret), "the new token is not shown: " + secret);
+    await page.waitForFunction(() => document.querySelectorAll("#token-table tbody tr").length === 4);
+    check(!(await page.$eval("#token-table", (e) => e.textContent)).includes(secret), "the token list shows a secret");
+    await fill("#token-name", "night shop");
+    await page.click("#token-new button[type=submit]");
+    await refused("token-new-error", "night shop");
+    await page.click('#token-table tr[data-name="night shop"] button.void');
+    await page.click("#token-revoke-confirm");
+    await status("API token night shop revoked");
+    await page.waitForFunction(() => document.querySelector('#token-table tr[data-name="night shop"]').cells[3].textContent === "revoked");
+    await accessible(page, "the API tokens panel");
+    await page.click("#sign-out");
+    check(await page.$eval("#token-new-secret", (e) => e.textContent === "") &&
+          await page.$eval("#token-table tbody", (e) => e.children.length === 0), "signing out left the tokens on the page");
+    ok("an admin lists the tokens, makes one for the shop (shown once, a taken name refused), revokes it; signing out takes it off the page");
 
     check(problems.length === 0, problems.join("; "));
     ok("no script error and no Content-Security-Policy violation");

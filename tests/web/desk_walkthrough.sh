@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ctest-name: web: the desk page in headless Chromium: sign in, issue, 8 users, download, void, 3 users, transfer, refusals beside their forms, an auditor's view
+# ctest-name: web: the desk page in headless Chromium: sign in, sell, history, void, transfer, report, refusals beside their forms, an auditor's view, an admin's tokens
 # ctest: needs=keygen,verify,server,web seconds=30
 # The license desk's page (GET /) in headless Chromium: seatkey-server on a scratch ledger with
 # the development key, a clerk's API token, and desk_walkthrough.js clicking through it. Then
@@ -17,12 +17,15 @@ clerk_token=$(cat out)
 keygen token create --role auditor --name "erp reader"
 expect_rc 0 "token create (auditor)"
 auditor_token=$(cat out)
+keygen token create --role admin --name "desk admin"
+expect_rc 0 "token create (admin)"
+admin_token=$(cat out)
 
 # The server on a free port; its log says where it listens.
 start_server
 
 mkdir browser
-run env DESK_URL="${URL%/}" DESK_TOKEN="$clerk_token" AUDITOR_TOKEN="$auditor_token" CHROMIUM="$CHROMIUM" WORK_DIR="$PWD/browser" \
+run env DESK_URL="${URL%/}" DESK_TOKEN="$clerk_token" AUDITOR_TOKEN="$auditor_token" ADMIN_TOKEN="$admin_token" CHROMIUM="$CHROMIUM" WORK_DIR="$PWD/browser" \
   NODE_PATH="$modules" "$NODE" "$SOURCE_DIR/tests/web/desk_walkthrough.js"
 cat out
 [ "$RC" -eq 0 ] || { echo "--- server log:" >&2; tail -20 server.log >&2; fail "the walk-through failed"; }
