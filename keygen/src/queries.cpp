@@ -1,7 +1,12 @@
 #include "seatkey/keygen/queries.hpp"
 
+#include <locale.h>
+#include <wctype.h>
+
 #include <algorithm>
+#include <cwchar>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 #include "raise.hpp"
@@ -10,16 +15,49 @@
 namespace seatkey::keygen {
 namespace {
 
-char ascii_lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+// The C library's Unicode character classes (glibc's C.UTF-8, built in since 2.35): the case
+// mapping of every script, not only ASCII's. Made once; never freed.
+locale_t unicode_locale() {
+  static const locale_t kLocale = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{});
+  return kLocale;
 }
 
-// `part` in `text`, ASCII letters compared in any case.
+// Text as lower-case code points, for a search in any case: "müller" finds "MÜLLER Elektro
+// GmbH", "école" finds "ÉCOLE". Simple case mapping, one character to one ("STRASSE" does not
+// find "Straße"). A byte that is not UTF-8 stands for itself only (0xDC00 + byte, as Python's
+// surrogateescape has it); without the locale, ASCII letters are still folded.
+std::wstring folded(std::string_view text) {
+  std::wstring out;
+  out.reserve(text.size());
+  const locale_t utf8 = unicode_locale();
+  const locale_t previous = utf8 != locale_t{} ? uselocale(utf8) : locale_t{};
+  std::mbstate_t state{};
+  for (std::size_t at = 0; at < text.size();) {
+    wchar_t c = 0;
+    std::size_t n = utf8 != locale_t{} ? std::mbrtowc(&c, text.data() + at, text.size() - at, &state)
+                                       : static_cast<std::size_t>(-1);
+    if (n == static_cast<std::size_t>(-1) || n == static_cast<std::size_t>(-2)) {
+      const auto byte = static_cast<unsigned char>(text[at]);
+      c = byte < 0x80 ? static_cast<wchar_t>(byte >= 'A' && byte <= 'Z' ? byte - 'A' + 'a' : byte)
+                      : static_cast<wchar_t>(0xDC00 + byte);
+      n = 1;
+      state = std::mbstate_t{};
+    } else {
+      if (n == 0) n = 1;  // a NUL byte
+      c = static_cast<wchar_t>(towlower_l(static_cast<wint_t>(c), utf8));
+    }
+    out.push_back(c);
+    at += n;
+  }
+  if (utf8 != locale_t{}) uselocale(previous);
+  return out;
+}
+
+// `part` in `text`, letters of any script compared in any case.
 bool contains_folded(const std::optional<std::string>& text, const std::string& part) {
   if (!text) return false;
-  const auto it = std::search(text->begin(), text->end(), part.begin(), part.end(),
-                              [](char a, char b) { return ascii_lower(a) == ascii_lower(b); });
-  return it != text->end() || part.empty();
+  if (part.empty()) return true;
+  return folded(*text).find(folded(part)) != std::wstring::npos;
 }
 
 bool in_period(UnixTime t, const std::optional<UnixTime>& since, const std::optional<UnixTime>& until) {

@@ -69,6 +69,8 @@ TEST_CASE("ledger list: each filter, alone and together, and the statuses" * doc
   CHECK(d.serials(f) == Serials{1, 2, 3, 4, 7});
   f.customer = "GMBH";
   CHECK(d.serials(f) == Serials{1, 2, 3, 4, 7});
+  f.customer = "gmbh X";
+  CHECK(d.serials(f).empty());
   f = {};
   f.order = "so-2";
   CHECK(d.serials(f) == Serials{2, 3, 4});
@@ -170,4 +172,28 @@ TEST_CASE("report: sales by edition and pack size, apart from free, replacements
   CHECK(line(day4, ReportCategory::transfer, LicenseKind::server, Edition::vm, 0).licenses == 0);
   CHECK(line(day4, ReportCategory::sale, LicenseKind::server, Edition::compact, 0).licenses == 0);
   CHECK(day4.appliances_transferred == 0);
+}
+
+TEST_CASE("ledger list: a customer or order is found in any case, in every script" *
+          doctest::test_suite("ledger")) {
+  test::LedgerFixture f;
+  int appliance = 0;
+  for (const char* customer : {"MÜLLER Elektro GmbH", "École Polytechnique", "ΑΘΗΝΑ Telecom", "Straße 1"}) {
+    auto o = test::server("CAFE000" + std::to_string(++appliance), Edition::vm, customer);
+    (void)test::ok(issue(f.ledger, f.key, {Order{o}}, test::at(test::kNow)));
+  }
+  const auto found = [&](const char* text) {
+    LedgerFilter filter;
+    filter.customer = text;
+    std::vector<std::string> customers;
+    for (const auto& r : test::ok(list_ledger(f.ledger, filter, test::kNow)).rows)
+      customers.push_back(*r.entry.customer);
+    return customers;
+  };
+  CHECK(found("müller") == std::vector<std::string>{"MÜLLER Elektro GmbH"});
+  CHECK(found("MÜLLER ELEKTRO") == std::vector<std::string>{"MÜLLER Elektro GmbH"});
+  CHECK(found("éCOLE") == std::vector<std::string>{"École Polytechnique"});
+  CHECK(found("αθηνα") == std::vector<std::string>{"ΑΘΗΝΑ Telecom"});
+  CHECK(found("STRASSE").empty());  // one character to one: no ß to SS
+  CHECK(found("mueller").empty());
 }
