@@ -52,6 +52,11 @@ async function openPage(baseUrl, workDir, timeout, language = "en-US", remember 
     });
     fs.mkdirSync(seen.downloads);
     const cdp = await page.createCDPSession();
+    // Headless Chromium leaves navigator.languages and Intl at its own default whatever --lang
+    // says: the DevTools protocol sets them as a browser set to `language` has them.
+    await cdp.send("Emulation.setUserAgentOverride",
+                   { userAgent: await browser.userAgent(), acceptLanguage: language });
+    await cdp.send("Emulation.setLocaleOverride", { locale: language });
     await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: seen.downloads });
     return seen;
   } catch (e) {
