@@ -48,6 +48,7 @@ std::string new_token(const nlohmann::json& a) {
 const std::vector<Route> kRoutes = {
     // The desk's page and its files (server/web/): the page needs no token, its API calls carry one.
     {kGet, "/", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
+    {kGet, "/i18n.js", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/desk.js", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/codes.js", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},
     {kGet, "/tokens.js", kNone, Effect::read, kNoQuery, kNoBody, kReads, kPage, h::page},

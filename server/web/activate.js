@@ -1,19 +1,29 @@
 // The public activation page: a request or a code and an appliance ID, sent to
 // POST /v1/activations; the license file offered for download. Text from the server is only
-// ever set as textContent.
+// ever set as textContent. Its words come from i18n.js (window.seatkeyText).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
+const T = window.seatkeyText;
+const t = T.t;
 let downloadUrl = null;
 
-function say(text, kind) {
+// What the status line and the result say, as functions: said again in another language.
+let saying = null;
+let result = null;
+function say(m, kind) {
+  saying = m;
   const status = $("status");
-  status.textContent = text;
+  status.textContent = m ? m() : "";
   status.className = kind || "";
 }
+document.addEventListener("seatkey:language", () => {
+  if (saying) $("status").textContent = saying();
+  if (result) $("result-text").textContent = result();
+});
 
 async function activate(body) {
-  say("Activating…");
+  say(() => t("activate.working"));
   $("result").hidden = true;
   let response;
   try {
@@ -23,7 +33,7 @@ async function activate(body) {
       body: JSON.stringify(body),
     });
   } catch (e) {
-    say("The server cannot be reached: " + e.message, "error");
+    say(() => t("activate.unreachable", { reason: e.message }), "error");
     return;
   }
   let answer = {};
@@ -33,13 +43,13 @@ async function activate(body) {
     answer = {};
   }
   if (!response.ok) {
-    // A detail of the server's own, else plain words with the number to pass on.
-    let text = answer.detail || (response.status >= 500
-        ? "The server could not do this just now; try again in a moment (error " + response.status + ")."
-        : "The server did not accept this (error " + response.status + ").");
+    // The catalog's words for the problem's code, else the server's own detail, else plain
+    // words with the number to pass on.
+    const status = String(response.status);
+    const plain = () => t(response.status >= 500 ? "error.server" : "error.refused", { status });
     const wait = response.headers.get("Retry-After");
-    if (response.status === 429 && wait) text += " (wait " + wait + " s)";
-    say(text, "error");
+    say(() => T.problem(answer, answer.detail || plain()) +
+              (response.status === 429 && wait ? t("activate.wait", { seconds: wait }) : ""), "error");
     return;
   }
   if (downloadUrl) URL.revokeObjectURL(downloadUrl);
@@ -48,17 +58,18 @@ async function activate(body) {
   link.href = downloadUrl;
   link.download = "license-" + answer.appliance + ".lic";
   const s = answer.summary;
-  $("result-text").textContent = "Appliance " + answer.appliance + ": " + (s.edition || "no server license") +
-    ", " + s.licensed_users + " users (license keys no. " + answer.codes.join(", ") + ").";
+  result = () => t("activate.result", { appliance: answer.appliance, edition: s.edition, users: s.licensed_users,
+                                        codes: answer.codes.join(", ") });
+  $("result-text").textContent = result();
   $("result").hidden = false;
-  say("Activated. Download the license file and upload it on the appliance's admin page.", "ok");
+  say(() => t("activate.done"), "ok");
 }
 
 $("request-file").addEventListener("change", async () => {
   const file = $("request-file").files[0];
   if (!file) return;
   if (file.size > 4096) {
-    say("That file is too large to be an activation request.", "error");
+    say(() => t("activate.file-too-large"), "error");
     return;
   }
   $("request").value = (await file.text()).trim();
@@ -68,7 +79,7 @@ $("by-request").addEventListener("submit", (event) => {
   event.preventDefault();
   const request = $("request").value.trim();
   if (!request) {
-    say("Paste the activation request, or choose its file.", "error");
+    say(() => t("activate.no-request"), "error");
     return;
   }
   activate({ request });

@@ -7,11 +7,13 @@
 
 (() => {
   const desk = window.seatkeyDesk;
+  const T = window.seatkeyText;
+  const t = T.t;
   const $ = (id) => document.getElementById(id);
   const PAGE = 50;  // codes per page of a search; "More" asks for the next
   const VOID = "POST /v1/codes/{number}/void";
-  // The API's states, in the desk's words: an issued code is still open to redeem.
-  const STATE_WORDS = { issued: "open", redeemed: "redeemed", voided: "voided" };
+  // The API's states in the desk's words (i18n.js, "code-state."): an issued code is still open.
+  const stateWord = (state) => T.word("code-state", state);
 
   let made = [];         // the codes of the last batch, with their text: only in this tab, once
   let search = null;     // the last search: { query, after } for "More"
@@ -41,7 +43,10 @@
     const packs = $("code-packs");
     for (const size of [...doc.components.schemas.PackSize.enum].sort((a, b) => b - a)) {
       const label = document.createElement("label");
-      label.textContent = size + "-user packs ";
+      const words = document.createElement("span");
+      words.dataset.size = String(size);
+      words.textContent = t("codes.packs", { size });
+      label.append(words, " ");
       const input = document.createElement("input");
       input.type = "number";
       input.min = "0";
@@ -102,8 +107,7 @@
     failed("code-new-error", "");
     const batch = { count: Number($("code-count").value), items: items() };
     if (batch.items.length === 0) {
-      failed("code-new-error", "Choose what each code issues: a server license, user packs or more " +
-                               "months of updates.");
+      failed("code-new-error", () => t("codes.nothing"));
       return;
     }
     for (const field of ["reseller", "customer", "order"]) {
@@ -116,10 +120,10 @@
       const answer = await desk.api("POST", "/v1/codes", batch, { idempotent: false });
       showMade(answer.codes);
       const first = answer.codes[0].number, last = answer.codes[answer.codes.length - 1].number;
-      desk.say(answer.codes.length === 1 ? "Made code no. " + first + "."
-                                         : "Made codes no. " + first + " to " + last + ".", "ok");
+      const key = answer.codes.length === 1 ? "codes.made-one" : "codes.made-many";
+      desk.say(() => t(key, { first: String(first), last: String(last) }), "ok");
     } catch (e) {
-      failed("code-new-error", e.message);
+      failed("code-new-error", e);
     }
   });
 
@@ -136,7 +140,8 @@
   $("code-csv").addEventListener("click", () => {
     if (made.length === 0) return;
     desk.saveFile("codes-" + made[0].number + "-" + made[made.length - 1].number + ".csv", csvText(made), "text/csv");
-    desk.say("CSV of codes no. " + made[0].number + " to " + made[made.length - 1].number + " downloaded.", "ok");
+    const first = String(made[0].number), last = String(made[made.length - 1].number);
+    desk.say(() => t("codes.csv-done", { first, last }), "ok");
   });
 
   // --- finding codes ----------------------------------------------------------------------
@@ -155,7 +160,7 @@
     td.appendChild(link);
     // After a transfer the code answers for the new appliance; say where it was redeemed.
     if (c.redeemed_for && c.redeemed_for !== c.appliance) {
-      td.appendChild(document.createTextNode(" (redeemed for " + c.redeemed_for + ")"));
+      td.appendChild(document.createTextNode(t("codes.redeemed-for", { appliance: c.redeemed_for })));
     }
   }
 
@@ -168,10 +173,10 @@
     desk.cell(row, c.customer);
     desk.cell(row, c.order);
     dateCell(row, c.valid_until);
-    const state = desk.cell(row, STATE_WORDS[c.state] || c.state);
+    const state = desk.cell(row, stateWord(c.state));
     state.className = "state";
-    if (c.state === "voided") state.title = "voided " + c.voided_at + ": " + desk.show(c.void_reason);
-    if (c.state === "redeemed") state.title = "redeemed " + c.redeemed_at;
+    if (c.state === "voided") state.title = t("codes.voided-title", { at: c.voided_at, reason: desk.show(c.void_reason) });
+    if (c.state === "redeemed") state.title = t("codes.redeemed-title", { at: c.redeemed_at });
     applianceCell(row, c);
     const actions = desk.cell(row, "");
     actions.textContent = "";
@@ -179,21 +184,25 @@
       const button = document.createElement("button");
       button.type = "button";
       button.className = "void";
-      button.textContent = "Void…";
+      button.textContent = t("codes.void-button");
       button.addEventListener("click", () => askVoid(c));
       actions.appendChild(button);
     }
     return row;
   }
 
-  function listCodes(codes, more, title) {
+  let listed = [];  // the codes listed, to list again in another language
+  // `what`: a function saying what was searched for, in the chosen language.
+  function listCodes(codes, more, what) {
     const body = $("code-table").tBodies[0];
-    for (const c of codes) body.appendChild(codeRow(c));
+    for (const c of codes) {
+      body.appendChild(codeRow(c));
+      listed.push(c);
+    }
     $("code-results").hidden = false;
     $("code-more").hidden = !more;
     const n = body.rows.length;
-    $("code-results-title").textContent =
-        n + (n === 1 ? " code" : " codes") + " for " + title + (more ? " so far" : "") + ".";
+    desk.put("code-results-title", () => t("codes.results", { n, what: what(), more }));
   }
 
   async function nextPage() {
@@ -207,6 +216,7 @@
 
   function startSearch() {
     desk.clear($("code-table").tBodies[0]);
+    listed = [];
     $("code-results").hidden = true;
     $("code-void").hidden = true;
     voiding = null;
@@ -222,21 +232,22 @@
     try {
       if (by === "number") {
         if (!/^[0-9]{1,15}$/.test(text) || Number(text) < 1) {
-          failed("code-find-error", "A code number is a whole number from 1, as the list and the CSV show it.");
+          failed("code-find-error", () => t("codes.find.bad-number"));
           return;
         }
         search = null;
-        listCodes([await desk.api("GET", "/v1/codes/" + Number(text))], false, "number " + text);
+        listCodes([await desk.api("GET", "/v1/codes/" + Number(text))], false,
+                  () => t("codes.find.word.number") + " " + text);
         return;
       }
       const query = { [by]: text };
       const state = $("code-find-state").value;
       if (state) query.status = state;
       search = { query, after: null,
-                 title: by + " " + JSON.stringify(text) + (state ? ", " + STATE_WORDS[state] : "") };
+                 title: () => t("codes.find.word." + by) + " " + JSON.stringify(text) + (state ? ", " + stateWord(state) : "") };
       await nextPage();
     } catch (e) {
-      failed("code-find-error", e.message);
+      failed("code-find-error", e);
     }
   });
 
@@ -246,7 +257,7 @@
     try {
       await nextPage();
     } catch (e) {
-      failed("code-find-error", e.message);
+      failed("code-find-error", e);
     }
   });
 
@@ -256,12 +267,11 @@
   function askVoid(c) {
     voiding = c;
     failed("code-void-error", "");
-    $("code-void-number").textContent = String(c.number);
-    $("code-void-effect").textContent = c.state === "redeemed"
-        ? "It was redeemed for appliance " + c.appliance + ": the licenses it issued are voided too " +
-          "and named in the next revocation list (a refund)."
-        : "It can no longer be redeemed. Nothing was issued from it yet.";
-    $("code-void-confirm").textContent = "Void code no. " + c.number;
+    const number = String(c.number);
+    desk.put("code-void-title", () => t("codes.void.heading", { number }));
+    desk.put("code-void-effect", () => (c.state === "redeemed" ? t("codes.void.redeemed", { appliance: c.appliance })
+                                                               : t("codes.void.open")));
+    desk.put("code-void-confirm", () => t("codes.void.confirm", { number }));
     $("code-void").hidden = false;
     $("code-void-reason").focus();
   }
@@ -285,11 +295,11 @@
       const now = await desk.api("GET", "/v1/codes/" + number);
       const old = document.querySelector('#code-table tr[data-number="' + number + '"]');
       if (old) old.replaceWith(codeRow(now));
+      listed = listed.map((c) => (c.number === now.number ? now : c));
       const n = answer.voided.length;
-      desk.say("Code no. " + number + " voided" +
-               (n ? ", and the " + n + (n === 1 ? " license" : " licenses") + " it issued." : "."), "ok");
+      desk.say(() => t("codes.void.done", { number: String(number), n }), "ok");
     } catch (e) {
-      failed("code-void-error", e.message);
+      failed("code-void-error", e);
     }
   });
 
@@ -306,7 +316,17 @@
     serverChosen();
   }
 
+  // Another language: the pack labels and the codes listed, built here, are said again.
+  document.addEventListener("seatkey:language", () => {
+    for (const el of document.querySelectorAll("#code-packs [data-size]")) {
+      el.textContent = t("codes.packs", { size: Number(el.dataset.size) });
+    }
+    const body = $("code-table").tBodies[0];
+    desk.clear(body);
+    for (const c of listed) body.appendChild(codeRow(c));
+  });
+
   document.addEventListener("seatkey:signed-out", reset);
   document.addEventListener("seatkey:signed-in", reset);
-  loadChoices().catch((e) => failed("code-new-error", "Could not load the editions: " + e.message));
+  loadChoices().catch((e) => failed("code-new-error", () => t("sell.no-editions", { reason: desk.explain(e) })));
 })();

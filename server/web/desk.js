@@ -1,35 +1,58 @@
 // The license desk: a page over seatkey-server's API (/v1/openapi.json). No framework and no
 // build step. Everything the ledger says (customers, orders, IDs, messages) is untrusted text:
 // it reaches the page only through textContent, never as markup, and the server's
-// Content-Security-Policy refuses inline script besides.
+// Content-Security-Policy refuses inline script besides. Its words come from i18n.js
+// (window.seatkeyText), in the language chosen.
 "use strict";
 
 (() => {
   const TOKEN_KEY = "seatkey-desk-token";
   const $ = (id) => document.getElementById(id);
+  const T = window.seatkeyText;
+  const t = T.t;
 
   // The bearer token lives in this tab's sessionStorage: gone when the tab closes, never sent
   // by the browser on its own (a cookie would be, to any request a page elsewhere triggers).
   const token = () => sessionStorage.getItem(TOKEN_KEY);
 
-  function say(text, kind) {
-    const status = $("status");
-    status.textContent = text;
-    status.className = kind || "";
+  // A message is a string, a function that makes one in the language chosen when it is called,
+  // or an Error (an ApiError: its refusal in the chosen language). Every element the page writes
+  // a message into keeps it, to say it again when the language changes.
+  function explain(m) {
+    if (typeof m === "function") return m();
+    if (m instanceof ApiError) return T.problem(m.problem, m.detail || plainFailure(m.status));
+    if (m instanceof Error) return m.message;
+    return m === null || m === undefined ? "" : String(m);
+  }
+  const said = new Map();  // element id -> the message it shows
+  function put(id, m) {
+    said.set(id, m);
+    $(id).textContent = explain(m);
+  }
+  document.addEventListener("seatkey:language", () => {
+    for (const [id, m] of said) $(id).textContent = explain(m);
+  });
+
+  function say(m, kind) {
+    put("status", m);
+    $("status").className = kind || "";
   }
 
   // A refusal is shown beside the form that failed (its <p class="form-error" role="alert">,
   // which screen readers announce), where the clerk is looking; "" clears it.
-  function failed(id, text) {
-    $(id).textContent = text;
+  function failed(id, m) {
+    put(id, m);
   }
   const FORM_ERRORS = ["find-error", "void-error", "transfer-error", "issue-error", "report-error", "history-error"];
 
+  // A refused call: the problem's members (code, appliance, ...) and the server's detail (its
+  // English words; null when the answer had none, as from a proxy in between).
   class ApiError extends Error {
     constructor(status, detail, problem) {
-      super(detail);
+      super(detail || "error " + status);
       this.status = status;
-      this.problem = problem || {};  // the problem's members: code, appliance, ...
+      this.detail = detail;
+      this.problem = problem || {};
     }
   }
 
@@ -40,8 +63,7 @@
   // What the page says when the answer has no detail of the server's own (a proxy in between, a
   // server that is down): in the desk's words, with the number the administrator can look up.
   function plainFailure(status) {
-    if (status >= 500) return "The server could not do this just now; try again in a moment (error " + status + ").";
-    return "The server did not accept this (error " + status + ").";
+    return t(status >= 500 ? "error.server" : "error.refused", { status: String(status) });
   }
 
   async function api(method, path, body, options) {
@@ -57,7 +79,7 @@
     const response = await fetch(path, init);
     const type = response.headers.get("Content-Type") || "";
     if (!response.ok) {
-      let detail = plainFailure(response.status);
+      let detail = null;
       let problem = null;
       if (type.startsWith("application/problem+json") || type.startsWith("application/json")) {
         problem = await response.json().catch(() => null);
@@ -72,6 +94,8 @@
 
   const segment = (text) => encodeURIComponent(text.trim());
   const show = (value) => (value === null || value === undefined ? "—" : String(value));
+  // A count (users, licenses) as the chosen language writes numbers.
+  const count = (value) => (typeof value === "number" ? T.number(value) : show(value));
 
   function cell(row, text) {
     const td = document.createElement("td");
@@ -83,11 +107,9 @@
   // A time for people: the local date and time (or only the date), the UTC time on hover.
   function timeCell(row, iso, dateOnly) {
     const td = cell(row, iso);
-    const t = iso ? new Date(iso) : null;
-    if (t && !Number.isNaN(t.getTime())) {
-      const two = (n) => String(n).padStart(2, "0");
-      td.textContent = t.getFullYear() + "-" + two(t.getMonth() + 1) + "-" + two(t.getDate()) +
-                       (dateOnly ? "" : " " + two(t.getHours()) + ":" + two(t.getMinutes()));
+    const when = iso ? new Date(iso) : null;
+    if (when && !Number.isNaN(when.getTime())) {
+      td.textContent = T.dateTime(when, dateOnly);
       td.title = iso;
     }
     return td;
@@ -132,7 +154,7 @@
     $("sign-in-panel").hidden = true;
     $("desk").hidden = false;
     $("who").hidden = false;
-    $("who-text").textContent = me.name + " (" + me.role + ")";
+    put("who-text", () => t("who", { name: me.name, role: T.word("role", me.role) }));
     for (const el of document.querySelectorAll("[data-needs]")) el.hidden = !may(el.dataset.needs);
     document.dispatchEvent(new CustomEvent("seatkey:signed-in"));
   }
@@ -145,6 +167,7 @@
     $("sign-in-panel").hidden = false;
     for (const id of FORM_ERRORS) failed(id, "");
     for (const form of Object.keys(SUBMIT_TEXT)) unask(form);
+    shownResults = shownHistory = shownIssued = null;
     // Nothing the previous token was shown stays on the page for the next one to read or act
     // on: its appliance (with Void buttons made for its role) and its search results.
     current = null;
@@ -161,7 +184,7 @@
     reported = null;
     noteAppliance("");
     document.dispatchEvent(new CustomEvent("seatkey:signed-out"));
-    if (!byHand) say("Signed out: the server did not accept the token.", "error");
+    if (!byHand) say(() => t("sign-out.refused"), "error");
   }
 
   // A token is checked by a read every role may make, which also says who it is.
@@ -177,25 +200,27 @@
     $("token").value = "";
     try {
       signedIn(await checkToken());
-      say("Signed in.", "ok");
+      say(() => t("sign-in.done"), "ok");
     } catch (e) {
       sessionStorage.removeItem(TOKEN_KEY);
-      say("Sign-in failed: " + e.message, "error");
+      say(() => t("sign-in.failed", { reason: explain(e) }), "error");
     }
   });
 
   $("sign-out").addEventListener("click", () => {
     signOut(true);
-    say("Signed out.", "ok");
+    say(() => t("sign-out.done"), "ok");
   });
 
   // --- finding ----------------------------------------------------------------------------
 
   // Licenses found by customer or order, grouped as the desk thinks of them: by customer, then
   // by appliance, each group under a heading row (the API answers them by serial).
+  let shownResults = null;  // the licenses listed, to list again in another language
   function listLicenses(title, licenses) {
+    shownResults = licenses;
     $("results").hidden = false;
-    $("results-title").textContent = title;
+    put("results-title", title);
     const body = $("results-table").tBodies[0];
     clear(body);
     const key = (l) => [l.customer === null || l.customer === undefined ? "" : l.customer, l.appliance];
@@ -213,13 +238,13 @@
         const th = document.createElement("th");
         th.scope = "rowgroup";
         th.colSpan = 9;
-        th.textContent = (customer ? "Customer " + customer : "No customer") + " — appliance " + show(appliance);
+        th.textContent = t("results.group", { customer, appliance: show(appliance) });
         heading.appendChild(th);
         body.appendChild(heading);
       }
       const row = document.createElement("tr");
       cell(row, l.serial);
-      cell(row, l.kind);
+      cell(row, T.word("kind", l.kind));
       const applianceCell = cell(row, "");
       const link = document.createElement("button");
       link.type = "button";
@@ -228,11 +253,11 @@
       link.addEventListener("click", () => openAppliance(l.appliance));
       applianceCell.replaceChildren(link);
       cell(row, l.edition);
-      cell(row, l.users);
+      cell(row, count(l.users));
       cell(row, l.customer);
       cell(row, l.order);
       timeCell(row, l.issued_at);
-      cell(row, l.status);
+      cell(row, T.word("status", l.status));
       body.appendChild(row);
     }
   }
@@ -250,11 +275,10 @@
     try {
       const answer = await api("GET", "/v1/licenses?" + new URLSearchParams({ [by]: text }));
       const n = answer.licenses.length;
-      listLicenses(n + (n === 1 ? " license" : " licenses") + " for " + by + " " + JSON.stringify(text),
-                   answer.licenses);
-      if (!n) failed("find-error", "Nothing on record for that " + by + ".");
+      listLicenses(() => t("find.results", { n, by: t("find.by.word." + by), text }), answer.licenses);
+      if (!n) failed("find-error", () => t("find.none", { by: t("find.by.word." + by) }));
     } catch (e) {
-      failed("find-error", e.message);
+      failed("find-error", e);
     }
   });
 
@@ -270,26 +294,37 @@
     return dd;
   }
 
+  let shownAppliance = null;  // the appliance's answer, to show again in another language
   function showAppliance(a) {
     current = a.appliance;
     $("appliance").hidden = false;
     $("appliance-id").textContent = a.appliance;
     $("issue-appliance").value = a.appliance;
-    noteAppliance(onRecordText(a));
+    noteAppliance(() => onRecordText(a));
+    renderAppliance(a);
+    $("void").hidden = true;
+    $("history").hidden = true;
+  }
+
+  function renderAppliance(a) {
+    shownAppliance = a;
     const e = a.entitlement;
     const list = $("entitlement");
     clear(list);
-    term(list, "Licensed", e.licensed ? "yes" : "no");
-    term(list, "Edition", e.edition);
-    term(list, "Server license", e.server_license);
-    term(list, "Included users", e.included_users);
-    term(list, "Pack users", e.pack_users);
-    term(list, "Licensed users", e.licensed_users).id = "licensed-users";
-    term(list, "Most users", e.max_users === null ? "unlimited" : e.max_users);
-    term(list, "Updates", e.updates_allowed ? (e.updates_until ? "until " + e.updates_until : "allowed")
-                                            : "not allowed");
+    const until = e.updates_until ? new Date(e.updates_until) : null;
+    term(list, t("ent.licensed"), t(e.licensed ? "yes" : "no"));
+    term(list, t("ent.edition"), e.edition);
+    term(list, t("ent.server-license"), e.server_license);
+    term(list, t("ent.included-users"), count(e.included_users));
+    term(list, t("ent.pack-users"), count(e.pack_users));
+    term(list, t("ent.licensed-users"), count(e.licensed_users)).id = "licensed-users";
+    term(list, t("ent.max-users"), e.max_users === null ? t("unlimited") : count(e.max_users));
+    term(list, t("ent.updates"), e.updates_allowed
+        ? (until && !Number.isNaN(until.getTime()) ? t("updates.until", { date: T.dateTime(until, true) }) : t("updates.allowed"))
+        : t("updates.not-allowed"));
+    // The verifier's own reason for a rejected license: the server's English words.
     for (const r of e.rejected || []) {
-      term(list, "Rejected " + show(r.serial), r.message);
+      term(list, t("ent.rejected", { serial: show(r.serial) }), r.message);
     }
     const body = $("appliance-licenses").tBodies[0];
     clear(body);
@@ -302,30 +337,28 @@
       history.type = "button";
       history.className = "link history";
       history.textContent = String(l.serial);
-      history.setAttribute("aria-label", "History of license " + l.serial);
+      history.setAttribute("aria-label", t("license.history-of", { serial: String(l.serial) }));
       history.addEventListener("click", () => showHistory(l.serial));
       serial.appendChild(history);
-      cell(row, l.kind);
+      cell(row, T.word("kind", l.kind));
       cell(row, l.edition);
-      cell(row, l.users);
+      cell(row, count(l.users));
       cell(row, l.customer);
       cell(row, l.order);
       timeCell(row, l.issued_at);
-      cell(row, l.status);
+      cell(row, T.word("status", l.status));
       const actions = cell(row, "");
       actions.textContent = "";
       if ((l.status === "active" || l.status === "valid") && may("POST /v1/licenses/{serial}/void")) {
         const button = document.createElement("button");
         button.type = "button";
         button.className = "void";
-        button.textContent = "Void…";
+        button.textContent = t("license.void-button");
         button.addEventListener("click", () => askVoid(l.serial));
         actions.appendChild(button);
       }
       body.appendChild(row);
     }
-    $("void").hidden = true;
-    $("history").hidden = true;
   }
 
   // --- a license's history ----------------------------------------------------------------
@@ -333,12 +366,11 @@
   function historyLine(iso, text) {
     const item = document.createElement("li");
     if (iso) {
-      const t = document.createElement("time");
-      t.dateTime = iso;
-      t.title = iso;
-      const d = new Date(iso);
-      t.textContent = d.toLocaleString();
-      item.append(t, " ");
+      const time = document.createElement("time");
+      time.dateTime = iso;
+      time.title = iso;
+      time.textContent = T.dateTime(new Date(iso));
+      item.append(time, " ");
     }
     item.append(text);
     $("history-list").appendChild(item);
@@ -352,29 +384,32 @@
     clear($("history-list"));
     $("history-serial").textContent = String(serial);
     $("history").hidden = false;
+    shownHistory = null;
     try {
-      const r = await api("GET", "/v1/licenses/" + segment(String(serial)));
-      let issued = "issued by " + (r.written_by || r.issuer);
-      if (r.order) issued += ", order " + r.order;
-      if (r.code) issued += ", from activation code no. " + r.code;
-      if (r.transferred_from) issued += ", moved here from license " + r.transferred_from + " (a transfer)";
-      historyLine(r.issued_at, issued);
-      for (const e of r.events) {
-        const why = e.reason ? ": " + e.reason : "";
-        if (e.type === "void") historyLine(e.at, "voided by " + e.who + why);
-        else if (e.type === "transfer") historyLine(e.at, "moved to appliance " + e.transfer_to + " by " + e.who + why);
-        else historyLine(e.at, e.type + " by " + e.who + why);
-      }
-      const listed = (what, serials) => {
-        if (serials.length) historyLine(null, what + " " + serials.join(", "));
-      };
-      listed(r.superseded_by.length === 1 ? "replaced by server license" : "replaced by server licenses", r.superseded_by);
-      listed(r.reissued_as.length === 1 ? "re-issued as license" : "re-issued as licenses", r.reissued_as);
-      listed(r.in_revocation_lists.length === 1 ? "named in revocation list" : "named in revocation lists",
-             r.in_revocation_lists);
+      renderHistory(await api("GET", "/v1/licenses/" + segment(String(serial))));
     } catch (e) {
-      failed("history-error", e.message);
+      failed("history-error", e);
     }
+  }
+
+  let shownHistory = null;  // the license's answer, to tell again in another language
+  function renderHistory(r) {
+    shownHistory = r;
+    clear($("history-list"));
+    historyLine(r.issued_at, t("history.issued", { who: r.written_by || r.issuer, order: r.order, code: r.code,
+                                                   from: r.transferred_from }));
+    for (const e of r.events) {
+      const why = e.reason ? ": " + e.reason : "";
+      if (e.type === "void") historyLine(e.at, t("history.void", { who: e.who, why }));
+      else if (e.type === "transfer") historyLine(e.at, t("history.transfer", { to: e.transfer_to, who: e.who, why }));
+      else historyLine(e.at, t("history.other", { type: e.type, who: e.who, why }));
+    }
+    const listed = (key, serials) => {
+      if (serials.length) historyLine(null, t(key, { n: serials.length, serials: serials.join(", ") }));
+    };
+    listed("history.superseded", r.superseded_by);
+    listed("history.reissued", r.reissued_as);
+    listed("history.revocation", r.in_revocation_lists);
   }
 
   // Shows appliance `id`; a refusal goes beside the form `errorId` names.
@@ -383,7 +418,7 @@
       showAppliance(await api("GET", "/v1/appliances/" + segment(id)));
       say("", "");
     } catch (e) {
-      failed(errorId || "find-error", e.message);
+      failed(errorId || "find-error", e);
     }
   }
 
@@ -396,9 +431,10 @@
     try {
       const text = await api("GET", "/v1/appliances/" + segment(current) + "/license-file");
       saveFile(current.replace(/[^A-Za-z0-9_-]/g, "_") + ".lic", text, "text/plain");
-      say("License file for " + current + " downloaded.", "ok");
+      const appliance = current;
+      say(() => t("appliance.downloaded", { appliance }), "ok");
     } catch (e) {
-      say(e.message, "error");
+      say(e, "error");
     }
   });
 
@@ -407,25 +443,27 @@
   // page shows beside the form with what the appliances would have, then for real when the clerk
   // confirms the same inputs. Changing an input asks again.
   const asked = {};  // form id -> the request its dry run answered
-  const SUBMIT_TEXT = { void: "Void", transfer: "Transfer", issue: "Issue" };
+  // Each form's submit button: its text, and its text while a dry run waits for confirmation.
+  const SUBMIT_TEXT = { void: ["void.submit", "void.confirm"], transfer: ["transfer.submit", "transfer.confirm"],
+                        issue: ["sell.submit", "sell.confirm"] };
 
   function summaryText(a) {
-    const edition = a.edition ? " (" + a.edition + ")" : "";
-    return a.appliance + " would have " + a.licensed_users + (a.licensed_users === 1 ? " user" : " users") + edition;
+    return t("would-have", { appliance: a.appliance, users: a.licensed_users, edition: a.edition });
   }
 
+  // `text`: a message (a function, to say again in another language).
   function ask(form, request, text) {
     asked[form] = request;
-    $(form + "-preview").textContent = text + "\nPress Confirm to do it, or change the form.";
+    put(form + "-preview", () => explain(text) + "\n" + t("ask.confirm"));
     $(form + "-preview").hidden = false;
-    $(form + "-submit").textContent = "Confirm " + SUBMIT_TEXT[form].toLowerCase();
+    put(form + "-submit", () => t(SUBMIT_TEXT[form][1]));
   }
 
   function unask(form) {
     delete asked[form];
     $(form + "-preview").hidden = true;
-    $(form + "-preview").textContent = "";
-    $(form + "-submit").textContent = SUBMIT_TEXT[form];
+    put(form + "-preview", "");
+    put(form + "-submit", () => t(SUBMIT_TEXT[form][0]));
   }
 
   // Sends `body` to `path`: a dry run first (answered by `describe`), the request itself once asked.
@@ -467,15 +505,16 @@
     try {
       const done = await confirmed("void", "/v1/licenses/" + segment(String(serial)) + "/void",
                                    { reason: $("void-reason").value.trim() },
-                                   (a) => "Voids license " + serial + ": " + a.appliances.map(summaryText).join("; ") + ".");
+                                   (a) => () => t("void.preview", { serial: String(serial),
+                                                                    after: a.appliances.map(summaryText).join("; ") }));
       if (!done) return;
       $("void-reason").value = "";
       voiding = null;
       await openAppliance(current);
-      say("License " + serial + " voided.", "ok");
+      say(() => t("void.done", { serial: String(serial) }), "ok");
     } catch (e) {
       unask("void");
-      failed("void-error", e.message);
+      failed("void-error", e);
     }
   });
 
@@ -487,21 +526,18 @@
     if (reason) order.reason = reason;
     failed("transfer-error", "");
     try {
-      const done = await confirmed("transfer", "/v1/transfers", order, (a) => {
-        const licenses = (n) => n + (n === 1 ? " license" : " licenses");
-        return "Moves " + licenses(a.licenses.length) + " from " + a.from + " to " + a.to + "; " +
-               licenses(a.taken_back.length) + " of " + a.from + (a.taken_back.length === 1 ? " is" : " are") +
-               " taken back. " +
-               a.appliances.map(summaryText).join("; ") + ".";
-      });
+      const done = await confirmed("transfer", "/v1/transfers", order, (a) => () => t("transfer.preview", {
+        moved: a.licenses.length, taken: a.taken_back.length, from: a.from, to: a.to,
+        after: a.appliances.map(summaryText).join("; "),
+      }));
       if (!done) return;
       $("transfer-to").value = "";
       $("transfer-reason").value = "";
       await openAppliance(order.to, "transfer-error");
-      say("Licenses of " + order.from + " transferred to " + order.to + ".", "ok");
+      say(() => t("transfer.done", order), "ok");
     } catch (e) {
       unask("transfer");
-      failed("transfer-error", e.message);
+      failed("transfer-error", e);
     }
   });
 
@@ -553,7 +589,7 @@
       fillSelect($("issue-edition"), doc.components.schemas.Edition.enum);
       fillSelect($("issue-users"), [...doc.components.schemas.PackSize.enum].sort((a, b) => b - a));
     } catch (e) {
-      say("Could not load the editions: " + e.message, "error");
+      say(() => t("sell.no-editions", { reason: explain(e) }), "error");
     }
   }
 
@@ -589,30 +625,35 @@
       if (asked.issue !== request) {
         const unseen = await notOnRecord(order.appliance);
         if (unseen) {
-          ask("issue", request, "Appliance " + unseen + " is not on record: this is its first license. " +
-                                "Check the ID against the appliance itself.");
+          ask("issue", request, () => t("sell.unseen", { appliance: unseen }));
           return;
         }
       }
       unask("issue");
       const answer = await api("POST", path, order);
-      const list = $("issued-list");
-      clear(list);
-      for (const l of answer.licenses) {
-        const item = document.createElement("li");
-        item.textContent = "serial " + l.serial + ": " + l.kind +
-                           (l.edition ? " " + l.edition : "") + ", " + l.users + " users";
-        list.appendChild(item);
-      }
+      renderIssued(answer.licenses);
       $("issued").hidden = false;
       await openAppliance(order.appliance, "issue-error");
       const n = answer.licenses.length;
-      say("Issued " + n + (n === 1 ? " license" : " licenses") + " for " + order.appliance + ".", "ok");
+      say(() => t("sell.done", { n, appliance: order.appliance }), "ok");
     } catch (e) {
       unask("issue");
-      failed("issue-error", e.message);
+      failed("issue-error", e);
     }
   });
+
+  let shownIssued = null;  // the licenses just issued, to list again in another language
+  function renderIssued(licenses) {
+    shownIssued = licenses;
+    const list = $("issued-list");
+    clear(list);
+    for (const l of licenses) {
+      const item = document.createElement("li");
+      item.textContent = t("sell.issued-line", { serial: String(l.serial), kind: T.word("kind", l.kind),
+                                                 edition: l.edition, users: l.users });
+      list.appendChild(item);
+    }
+  }
 
   // The canonical ID of a typed appliance that the ledger has never seen, or null: on record,
   // or an ID the order itself will refuse.
@@ -627,13 +668,12 @@
 
   // Under the Appliance ID, as it is typed: the ID the server reads (its canonical form) and
   // whether the ledger knows it.
-  function noteAppliance(text) {
-    $("issue-appliance-note").textContent = text;
+  function noteAppliance(m) {
+    put("issue-appliance-note", m);
   }
   function onRecordText(a) {
     const s = a.on_record;
-    return a.appliance + ": on record, " + (s.edition ? s.edition + ", " : "no server license, ") +
-           s.licensed_users + (s.licensed_users === 1 ? " user" : " users");
+    return t("note.on-record", { appliance: a.appliance, edition: s.edition, users: s.licensed_users });
   }
   let noteTimer = null;
   $("issue-appliance").addEventListener("input", () => {
@@ -643,10 +683,11 @@
       if (!typed) return noteAppliance("");
       let text;
       try {
-        text = onRecordText(await api("GET", "/v1/appliances/" + segment(typed)));
+        const a = await api("GET", "/v1/appliances/" + segment(typed));
+        text = () => onRecordText(a);
       } catch (e) {
-        text = e.problem.code === "appliance_unknown" ? e.problem.appliance + ": not on record, a new appliance"
-                                                      : e.message;
+        text = e.problem && e.problem.code === "appliance_unknown"
+            ? () => t("note.unknown", { appliance: e.problem.appliance }) : e;
       }
       if ($("issue-appliance").value.trim() === typed) noteAppliance(text);
     }, 400);
@@ -655,9 +696,10 @@
   // --- reports ----------------------------------------------------------------------------
 
   // The report's lines (GET /v1/report), in the order and words the desk reads them.
+  // Its CSV keeps the English words whatever the page's language: a program reads it.
   const REPORT_LINES = [["sale", "sold"], ["free", "free"], ["replacement", "replacements"],
                         ["transfer", "moved (transfers)"], ["void", "voided"]];
-  let reported = null;  // { from, to, rows } of the report shown, for its CSV
+  let reported = null;  // { from, to, rows, answer } of the report shown, for its CSV and another language
 
   const localDay = (d) => d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" +
                           String(d.getDate()).padStart(2, "0");
@@ -680,11 +722,11 @@
     failed("report-error", "");
     $("report-result").hidden = true;
     const from = $("report-from").value, to = $("report-to").value;
-    if (!from || !to) return failed("report-error", "Choose the first and the last day.");
+    if (!from || !to) return failed("report-error", () => t("reports.choose"));
     const [fy, fm, fd] = from.split("-").map(Number);
     const [ty, tm, td] = to.split("-").map(Number);
     const since = new Date(fy, fm - 1, fd), until = new Date(ty, tm - 1, td + 1);
-    if (until <= since) return failed("report-error", "The last day is before the first.");
+    if (until <= since) return failed("report-error", () => t("reports.backwards"));
     try {
       const r = await api("GET", "/v1/report?since=" + encodeURIComponent(since.toISOString()) +
                                  "&until=" + encodeURIComponent(until.toISOString()));
@@ -695,28 +737,41 @@
           rows.push([what, line.kind, sort, line.licenses, line.users]);
         }
       }
-      const body = $("report-table").tBodies[0];
-      clear(body);
-      for (const values of rows) {
-        const row = document.createElement("tr");
-        for (const v of values) cell(row, v);
-        body.appendChild(row);
-      }
-      if (rows.length === 0) {
-        const row = document.createElement("tr");
-        cell(row, "nothing issued, moved or voided in these days").colSpan = 5;
-        body.appendChild(row);
-      }
-      const codes = r.codes.map((c) => (c.reseller || "no reseller") + ": " + c.created + " made, " + c.redeemed +
-                                      " activated, " + c.voided + " voided, " + c.open + " open");
-      $("report-other").textContent = "Appliances moved: " + r.appliances_transferred + ". Revocation lists: " +
-                                      r.revocation_lists + "." + (codes.length ? " Activation codes — " + codes.join("; ") + "." : "");
-      $("report-title").textContent = "From " + from + " to " + to + " (whole days, local time)";
-      reported = { from, to, rows };
+      reported = { from, to, rows, answer: r };
+      renderReport();
       $("report-result").hidden = false;
     } catch (e) {
-      failed("report-error", e.message);
+      failed("report-error", e);
     }
+  }
+
+  // The report shown, in the chosen language.
+  function renderReport() {
+    const { from, to, answer: r } = reported;
+    const body = $("report-table").tBodies[0];
+    clear(body);
+    for (const [key] of REPORT_LINES) {
+      for (const line of r[key]) {
+        const row = document.createElement("tr");
+        cell(row, t("report." + key));
+        cell(row, T.word("kind", line.kind));
+        cell(row, line.edition || (line.users_per_pack ? t("reports.pack", { users: line.users_per_pack }) : ""));
+        cell(row, count(line.licenses));
+        cell(row, count(line.users));
+        body.appendChild(row);
+      }
+    }
+    if (body.rows.length === 0) {
+      const row = document.createElement("tr");
+      cell(row, t("reports.empty")).colSpan = 5;
+      body.appendChild(row);
+    }
+    const codes = r.codes.map((c) => t("reports.codes-line", { reseller: c.reseller || t("reports.no-reseller"),
+                                                               created: c.created, redeemed: c.redeemed,
+                                                               voided: c.voided, open: c.open }));
+    $("report-other").textContent = t("reports.other", { moved: r.appliances_transferred, lists: r.revocation_lists,
+                                                         codes: codes.join("; ") });
+    $("report-title").textContent = t("reports.title", { from: T.day(from), to: T.day(to) });
   }
 
   $("report-csv").addEventListener("click", () => {
@@ -724,13 +779,24 @@
     let text = "what,kind,edition_or_pack,licenses,users\n";
     for (const values of reported.rows) text += values.map(csvField).join(",") + "\n";
     saveFile("report-" + reported.from + "-to-" + reported.to + ".csv", text, "text/csv");
-    say("Report from " + reported.from + " to " + reported.to + " downloaded.", "ok");
+    const { from, to } = reported;
+    say(() => t("reports.csv-done", { from: T.day(from), to: T.day(to) }), "ok");
   });
 
   // --- for the other panels (codes.js) ----------------------------------------------------
 
-  window.seatkeyDesk = Object.freeze({ api, openapi, may, say, failed, show, cell, timeCell, csvField, saveFile, clear,
-                                       openAppliance });
+  // What another language shows again: the tables and lists built from the last answers (the
+  // messages are said again by put's listener).
+  document.addEventListener("seatkey:language", () => {
+    if (shownResults && !$("results").hidden) listLicenses(said.get("results-title"), shownResults);
+    if (current && shownAppliance) renderAppliance(shownAppliance);
+    if (shownHistory && !$("history").hidden) renderHistory(shownHistory);
+    if (shownIssued && !$("issued").hidden) renderIssued(shownIssued);
+    if (reported && !$("report-result").hidden) renderReport();
+  });
+
+  window.seatkeyDesk = Object.freeze({ api, openapi, may, say, failed, put, explain, show, count, cell, timeCell, csvField,
+                                       saveFile, clear, openAppliance });
 
   // --- start ------------------------------------------------------------------------------
 

@@ -7,6 +7,8 @@
 
 (() => {
   const desk = window.seatkeyDesk;
+  const T = window.seatkeyText;
+  const t = T.t;
   const $ = (id) => document.getElementById(id);
   const failed = desk.failed;
   let revoking = null;  // the name whose revocation is being confirmed
@@ -18,45 +20,54 @@
     desk.clear(select);
     for (const role of doc.components.schemas.Role.enum) {
       const option = document.createElement("option");
-      option.value = option.textContent = role;
+      option.value = role;
+      option.textContent = T.word("role", role);
       select.appendChild(option);
     }
   }
+
+  let listed = [];  // the tokens listed, to list again in another language
 
   async function listTokens() {
     failed("token-list-error", "");
     try {
       const answer = await desk.api("GET", "/v1/tokens");
-      const body = $("token-table").tBodies[0];
-      desk.clear(body);
-      for (const t of answer.tokens) {
-        const row = document.createElement("tr");
-        row.dataset.name = t.name;
-        desk.cell(row, t.name);
-        desk.cell(row, t.role);
-        desk.timeCell(row, t.created_at);
-        desk.cell(row, t.revoked_at ? "revoked" : "in use");
-        const actions = desk.cell(row, "");
-        actions.textContent = "";
-        if (!t.revoked_at) {
-          const button = document.createElement("button");
-          button.type = "button";
-          button.className = "void";
-          button.textContent = "Revoke…";
-          button.setAttribute("aria-label", "Revoke " + t.name);
-          button.addEventListener("click", () => askRevoke(t.name));
-          actions.appendChild(button);
-        }
-        body.appendChild(row);
-      }
+      listed = answer.tokens;
+      renderTokens();
       $("token-list").hidden = false;
     } catch (e) {
-      failed("token-list-error", e.message);
+      failed("token-list-error", e);
+    }
+  }
+
+  function renderTokens() {
+    const body = $("token-table").tBodies[0];
+    desk.clear(body);
+    for (const token of listed) {
+      const row = document.createElement("tr");
+      row.dataset.name = token.name;
+      desk.cell(row, token.name);
+      desk.cell(row, T.word("role", token.role));
+      desk.timeCell(row, token.created_at);
+      desk.cell(row, t(token.revoked_at ? "tokens.revoked" : "tokens.in-use"));
+      const actions = desk.cell(row, "");
+      actions.textContent = "";
+      if (!token.revoked_at) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "void";
+        button.textContent = t("tokens.revoke-button");
+        button.setAttribute("aria-label", t("tokens.revoke-label", { name: token.name }));
+        button.addEventListener("click", () => askRevoke(token.name));
+        actions.appendChild(button);
+      }
+      body.appendChild(row);
     }
   }
 
   function showNew(token) {
-    $("token-new-name").textContent = token ? token.name + " (" + token.role + ")" : "";
+    desk.put("token-made-title", token ? () => t("tokens.made.heading", {
+      name: t("who", { name: token.name, role: T.word("role", token.role) }) }) : "");
     $("token-new-secret").textContent = token ? token.token : "";
     $("token-made").hidden = !token;
   }
@@ -74,16 +85,16 @@
                                   { idempotent: false });
       showNew(made);
       $("token-name").value = "";
-      desk.say("API token " + made.name + " made.", "ok");
+      desk.say(() => t("tokens.made", { name: made.name }), "ok");
       await listTokens();
     } catch (e) {
-      failed("token-new-error", e.message);
+      failed("token-new-error", e);
     }
   });
 
   function askRevoke(name) {
     revoking = name;
-    $("token-revoke-name").textContent = name;
+    desk.put("token-revoke-title", () => t("tokens.revoke.heading", { name }));
     failed("token-revoke-error", "");
     $("token-revoke").hidden = false;
     $("token-revoke-confirm").focus();
@@ -102,10 +113,10 @@
       await desk.api("POST", "/v1/tokens/" + encodeURIComponent(name) + "/revoke", {});
       revoking = null;
       $("token-revoke").hidden = true;
-      desk.say("API token " + name + " revoked: it is refused from its next request on.", "ok");
+      desk.say(() => t("tokens.revoke.done", { name }), "ok");
       await listTokens();
     } catch (e) {
-      failed("token-revoke-error", e.message);
+      failed("token-revoke-error", e);
     }
   });
 
@@ -116,6 +127,7 @@
     $("token-revoke").hidden = true;
     $("token-list").hidden = true;
     desk.clear($("token-table").tBodies[0]);
+    listed = [];
     for (const id of ["token-new-error", "token-list-error", "token-revoke-error"]) failed(id, "");
     if (desk.may("GET /v1/tokens")) listTokens();
   }
@@ -123,5 +135,9 @@
   $("token-refresh").addEventListener("click", listTokens);
   document.addEventListener("seatkey:signed-out", reset);
   document.addEventListener("seatkey:signed-in", reset);
-  loadRoles().catch((e) => failed("token-new-error", "Could not load the roles: " + e.message));
+  document.addEventListener("seatkey:language", () => {
+    for (const option of $("token-role").options) option.textContent = T.word("role", option.value);
+    if (!$("token-list").hidden) renderTokens();
+  });
+  loadRoles().catch((e) => failed("token-new-error", () => t("tokens.no-roles", { reason: desk.explain(e) })));
 })();

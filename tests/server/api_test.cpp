@@ -185,10 +185,11 @@ TEST_CASE("pages: every page route serves its file with the strict Content-Secur
                      !test::contains(h.value, "unsafe-inline"));
     CHECK(strict);
   }
-  CHECK(pages == 7);
-  // The desk's page loads the codes' and the tokens' panels' scripts after desk.js, whose helper
-  // they use.
+  CHECK(pages == 8);
+  // The desk's page loads its words (i18n.js) first, then desk.js, then the codes' and the tokens'
+  // panels' scripts, which use desk.js's helper.
   const std::string page = s.request("GET", "/", kg::Role::auditor, "").body;
+  CHECK(page.find(R"(<script src="/i18n.js" defer>)") < page.find(R"(<script src="/desk.js" defer>)"));
   CHECK(page.find(R"(<script src="/desk.js" defer>)") < page.find(R"(<script src="/codes.js" defer>)"));
   CHECK(page.find(R"(<script src="/codes.js" defer>)") != std::string::npos);
   CHECK(page.find(R"(<script src="/desk.js" defer>)") < page.find(R"(<script src="/tokens.js" defer>)"));

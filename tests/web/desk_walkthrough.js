@@ -15,7 +15,7 @@
 
 const fs = require("fs");
 const path = require("path");
-const { ok, check, openPage, downloaded, accessible, run } = require("./walkthrough");
+const { ok, check, openPage, downloaded, accessible, screenshot, run } = require("./walkthrough");
 
 const url = process.env.DESK_URL;
 const token = process.env.DESK_TOKEN;
@@ -112,6 +112,7 @@ async function main() {
           "the token is not in sessionStorage");
     check(await page.evaluate(() => document.cookie === ""), "the page set a cookie");
     ok("signed in; the token is in sessionStorage, no cookie");
+    await screenshot(seen, workDir, "1-signed-in");
 
     step = "issuing a server license";
     const editions = await page.$$eval("#issue-edition option", (os) => os.map((o) => o.value));
@@ -145,6 +146,7 @@ async function main() {
     check(await page.$eval("#issue-appliance-note", (e) => e.textContent) === canonical + ": on record, compact, 8 users",
           "the note under the ID does not say the appliance is on record");
     ok("\"More users\", 8 in all: one 5-user pack issued, the appliance is at 8 users");
+    await screenshot(seen, workDir, "2-sold");
     await accessible(page, "the desk with an appliance");
     ok("axe-core finds no serious or critical violation on the desk with an appliance");
 
@@ -217,6 +219,7 @@ async function main() {
     await status("License " + pack[0] + " voided.");
     await entitledUsers(3);
     ok("voided pack " + pack[0] + ": the appliance is at 3 users");
+    await screenshot(seen, workDir, "3-voided");
 
     step = "a license's history";
     await page.click(`#appliance-licenses tr[data-serial="${pack[0]}"] button.history`);
@@ -265,6 +268,7 @@ async function main() {
         "report-" + document.getElementById("report-from").value + "-to-" + document.getElementById("report-to").value + ".csv")), "utf8");
     check(csv.startsWith("what,kind,edition_or_pack,licenses,users\nsold,server,compact,1,3\n"), "the report's CSV: " + csv);
     ok("this month's report: sold, moved and voided by edition and pack size, and its CSV");
+    await screenshot(seen, workDir, "4-report");
 
     step = "finding an appliance not on record";
     await page.select("#find-by", "appliance");

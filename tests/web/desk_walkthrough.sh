@@ -30,6 +30,13 @@ run env DESK_URL="${URL%/}" DESK_TOKEN="$clerk_token" AUDITOR_TOKEN="$auditor_to
 cat out
 [ "$RC" -eq 0 ] || { echo "--- server log:" >&2; tail -20 server.log >&2; fail "the walk-through failed"; }
 
+# A full-page screenshot of each step, each a PNG file (its first 8 bytes are the signature).
+for step in 1-signed-in 2-sold 3-voided 4-report; do
+  shot="browser/screenshots/$step.png"
+  [ -s "$shot" ] || fail "no screenshot $shot"
+  expect_eq "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" "89504e470d0a1a0a" "($shot is not a PNG)"
+done
+
 # What the browser downloaded is the appliance's license file: it verifies on the appliance.
 run "$VERIFY" --appliance "$A" --licenses browser/downloaded.lic --trusted-keys dev.public
 expect_rc 0 "seatkey-verify of the downloaded file"

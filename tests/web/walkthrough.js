@@ -18,10 +18,12 @@ function check(condition, what) {
 // is collected in the returned object's arrays: dialogs (their messages; each is dismissed),
 // problems (page errors and console errors; a refused API call, logged by Chromium as a failed
 // load, is expected), posts ({url, key}: the Idempotency-Key each POST carried), elsewhere (URLs
-// of requests that left baseUrl).
-async function openPage(baseUrl, workDir, timeout) {
+// of requests that left baseUrl). `language` is the browser's (--lang and Accept-Language, so
+// navigator.languages): "en-US" unless given; with `remember`, the desk's own language choice
+// is set in localStorage before every page, as a clerk's earlier switch would have left it.
+async function openPage(baseUrl, workDir, timeout, language = "en-US", remember = "en") {
   const args = ["--headless=new", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-                "--disable-dev-shm-usage"];
+                "--disable-dev-shm-usage", "--lang=" + language];
   // Chromium refuses to start as root with its sandbox on (CI runs as root).
   if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
   const browser = await puppeteer.launch({
@@ -33,6 +35,10 @@ async function openPage(baseUrl, workDir, timeout) {
     const page = await browser.newPage();
     seen.page = page;
     page.setDefaultTimeout(timeout);
+    await page.setExtraHTTPHeaders({ "Accept-Language": language });
+    if (remember) {
+      await page.evaluateOnNewDocument((choice) => localStorage.setItem("seatkey-desk-language", choice), remember);
+    }
     page.on("dialog", async (d) => { seen.dialogs.push(d.message()); await d.dismiss(); });
     page.on("pageerror", (e) => seen.problems.push("page error: " + e.message));
     page.on("console", (m) => {
@@ -46,6 +52,11 @@ async function openPage(baseUrl, workDir, timeout) {
     });
     fs.mkdirSync(seen.downloads);
     const cdp = await page.createCDPSession();
+    // Headless Chromium leaves navigator.languages and Intl at its own default whatever --lang
+    // says: the DevTools protocol sets them as a browser set to `language` has them.
+    await cdp.send("Emulation.setUserAgentOverride",
+                   { userAgent: await browser.userAgent(), acceptLanguage: language });
+    await cdp.send("Emulation.setLocaleOverride", { locale: language });
     await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: seen.downloads });
     return seen;
   } catch (e) {
@@ -86,4 +97,13 @@ function run(main, stepOf) {
   });
 }
 
-module.exports = { ok, check, openPage, downloaded, accessible, run };
+// A full-page screenshot of the page as it stands, WORK_DIR/screenshots/<name>.png.
+async function screenshot(seen, workDir, name) {
+  const dir = path.join(workDir, "screenshots");
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name + ".png");
+  await seen.page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+module.exports = { ok, check, openPage, downloaded, accessible, screenshot, run };
