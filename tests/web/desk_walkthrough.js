@@ -338,6 +338,31 @@ async function main() {
           await page.$eval("#token-table tbody", (e) => e.children.length === 0), "signing out left the tokens on the page");
     ok("an admin lists the tokens, makes one for the shop (shown once, a taken name refused), revokes it; signing out takes it off the page");
 
+    // Keyboard only: Tab to a control, type, Enter; no click from here on.
+    step = "keyboard only";
+    const tabTo = async (id) => {
+      for (let i = 0; i < 60; ++i) {
+        if (await page.evaluate((x) => document.activeElement && document.activeElement.id === x, id)) return;
+        await page.keyboard.press("Tab");
+      }
+      throw new Error("#" + id + " is not reached with Tab");
+    };
+    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    await tabTo("token");
+    await page.keyboard.type(process.env.AUDITOR_TOKEN);
+    await page.keyboard.press("Enter");
+    await status("Signed in.");
+    await tabTo("find-text");
+    await page.keyboard.type("00:1a:2b:3c:4d:5f");
+    await page.keyboard.press("Enter");
+    await entitledUsers(3);
+    for (let i = 0; i < 60 && !(await page.evaluate(() => document.activeElement.classList.contains("history"))); ++i) {
+      await page.keyboard.press("Tab");
+    }
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.getElementById("history-list").textContent.includes("moved here from license 1"));
+    ok("keyboard only: signed in, found the appliance and opened a license's history with Tab and Enter");
+
     check(problems.length === 0, problems.join("; "));
     ok("no script error and no Content-Security-Policy violation");
   } finally {
