@@ -3,6 +3,7 @@
 
 #include "keygen_test_support.hpp"
 #include "seatkey/common/claims.hpp"
+#include "seatkey/common/limits.hpp"
 #include "seatkey/common/paseto.hpp"
 #include "seatkey/keygen/io/license_file.hpp"
 #include "seatkey/keygen/issuing/issuer.hpp"
@@ -207,6 +208,7 @@ TEST_CASE("issue: a key the ledger does not know is refused, nothing written, un
   auto e = test::error_of(issue(f.ledger, *other, {Order{packs(5)}}, at(kNow)));
   REQUIRE(e);
   CHECK(e->kind == Kind::refused);
+  CHECK(e->code == Code::unknown_signing_key);
   CHECK(
       test::contains(e->message, "the key " + other->public_key().id() + " is not a signing key of ledger"));
   CHECK(test::contains(e->message, std::string(kDevelopmentKeyId)));
@@ -404,4 +406,24 @@ TEST_CASE(
   const auto real = test::ok(issue(f.ledger, f.key, {Order{installation(Edition::compact, 12)}}, at(kNow)));
   CHECK(real.orders[0].entries.front().serial == 1);
   CHECK(test::ok(f.ledger.licenses().count()) == 6);
+}
+
+TEST_CASE("issue: an order that would give the appliance a license file its verifier refuses is refused" *
+          doctest::test_suite("ledger")) {
+  constexpr int kMost = static_cast<int>(kMaxLicenseSetTokens);
+  Fixture f;
+  (void)test::ok(issue(f.ledger, f.key, {Order{server(Edition::vm)}}, at(kNow)));
+  // A dry run decides the same without signing 10,000 tokens.
+  IssueOptions dry = at(kNow + 1);
+  dry.dry_run = true;
+  const auto fits = test::ok(issue(f.ledger, f.key, {Order{packs(1, kMost - 1)}}, dry));
+  CHECK(fits.orders[0].after.users.licensed_users == kMost);
+  const keygen::Error e = refusal(issue(f.ledger, f.key, {Order{packs(1, kMost)}}, dry));
+  CHECK(e.code == Code::license_file_too_large);
+  CHECK(e.message == "appliance " + std::string(kAppliance) + "'s license file would hold " +
+                         std::to_string(kMost + 1) + " tokens, over the " + std::to_string(kMost) +
+                         " the verifier reads: it would refuse the whole file");
+  REQUIRE(e.members.size() == 3);
+  CHECK(std::get<std::int64_t>(e.members[1].value) == kMost + 1);
+  CHECK(test::ok(f.ledger.licenses().count()) == 1);
 }

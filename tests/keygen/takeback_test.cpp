@@ -295,6 +295,7 @@ TEST_CASE("transfer: refused without an active server license, onto an appliance
   o.event.who = "bob";
   auto e = test::error_of(transfer(f.ledger, *other, "00AABBCCDD77", kNew, o));
   REQUIRE(e);
+  CHECK(e->code == Code::unknown_signing_key);
   CHECK(test::contains(e->message, "is not a signing key of ledger"));
 }
 

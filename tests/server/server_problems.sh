@@ -55,6 +55,10 @@ refused /v1/licenses/users "$SHOP" '{"appliance":"CAFE0003","users":5}' applianc
 api POST /v1/licenses/server "$SHOP" '{"appliance":"CAFE0006","edition":"vm"}'
 expect_status 201
 refused /v1/licenses/standby "$SHOP" '{"appliance":"CAFE0003","primary":"CAFE0006"}' already_standby
+# 10,001 tokens for one appliance, over what its verifier reads (a dry run: nothing signed).
+refused "/v1/licenses/users?dry_run=true" "$SHOP" '{"appliance":"CAFE0006","users":1,"count":10000}' \
+  license_file_too_large
+expect_eq "$(json '[d["appliance"], d["tokens"]]')" '["CAFE0006", 10001]'
 
 # Taking back: nothing revoked yet; a transfer onto an appliance with licenses; a revocation
 # list is no license to void; a standby whose standby license is voided has no license file.
