@@ -53,11 +53,17 @@ std::wstring folded(std::string_view text) {
   return out;
 }
 
-// `part` in `text`, letters of any script compared in any case.
-bool contains_folded(const std::optional<std::string>& text, const std::string& part) {
+// A filter's text, folded once for every row it is looked for in.
+std::optional<std::wstring> folded_filter(const std::optional<std::string>& part) {
+  if (!part) return std::nullopt;
+  return folded(*part);
+}
+
+// `part` (folded) in `text`, letters of any script compared in any case.
+bool contains_folded(const std::optional<std::string>& text, const std::wstring& part) {
   if (!text) return false;
   if (part.empty()) return true;
-  return folded(*text).find(folded(part)) != std::wstring::npos;
+  return folded(*text).find(part) != std::wstring::npos;
 }
 
 bool in_period(UnixTime t, const std::optional<UnixTime>& since, const std::optional<UnixTime>& until) {
@@ -96,6 +102,7 @@ Listing listing_of(const Ledger& ledger, const LedgerFilter& f, UnixTime now) {
       states.emplace(appliance, ApplianceState(appliance, std::move(history), now));
   }
   const std::optional<std::int64_t> newest = f.appliance ? std::nullopt : newest_list(rows.entries);
+  const std::optional<std::wstring> customer = folded_filter(f.customer), order = folded_filter(f.order);
   for (LedgerEntry& e : rows.entries) {
     if (f.after && e.serial <= *f.after) continue;
     if (f.limit && out.rows.size() >= *f.limit) {
@@ -110,8 +117,8 @@ Listing listing_of(const Ledger& ledger, const LedgerFilter& f, UnixTime now) {
       const auto it = states.find(e.appliance);
       status = it == states.end() ? "unknown" : it->second.status_of(e);
     }
-    if (f.customer && !contains_folded(e.customer, *f.customer)) continue;
-    if (f.order && !contains_folded(e.order, *f.order)) continue;
+    if (customer && !contains_folded(e.customer, *customer)) continue;
+    if (order && !contains_folded(e.order, *order)) continue;
     if (!in_period(e.issued_at, f.since, f.until)) continue;
     if (f.kind && e.kind != *f.kind) continue;
     if (f.status && status != status_name(*f.status)) continue;
