@@ -59,9 +59,10 @@ std::optional<long long> target_users(const std::optional<long long>& value) {
   return value;
 }
 
-std::string serial_range(const std::vector<LedgerEntry>& entries) {
-  if (entries.size() == 1) return "serial " + std::to_string(entries.front().serial);
-  return "serials " + std::to_string(entries.front().serial) + "-" + std::to_string(entries.back().serial);
+// "serial 7" or "serials 7-16": the packs of one size an order issued, `first` to `last`.
+std::string serial_range(const LedgerEntry& first, const LedgerEntry& last) {
+  if (first.serial == last.serial) return "serial " + std::to_string(first.serial);
+  return "serials " + std::to_string(first.serial) + "-" + std::to_string(last.serial);
 }
 
 // The desk's summary of one order: what was issued, and what the appliance has now.
@@ -88,12 +89,12 @@ std::string order_summary(const IssuedOrder& o) {
   while (packs != o.entries.end()) {
     auto end = packs;
     while (end != o.entries.end() && end->users == packs->users) ++end;
-    const std::vector<LedgerEntry> same(packs, end);
-    const std::size_t n = same.size();
+    const LedgerEntry& pack = *packs;
+    const auto n = static_cast<std::size_t>(end - packs);
     out += "issued " + std::to_string(n) + (n == 1 ? " user pack" : " user packs") + " of " +
-           users_text(same.front().users) + " (" + serial_range(same) + ") for appliance " +
-           shown(same.front().appliance) + describe_customer_and_order(same.front());
-    if (same.front().expires) out += ", expiring " + format_rfc3339(*same.front().expires);
+           users_text(pack.users) + " (" + serial_range(pack, *(end - 1)) + ") for appliance " +
+           shown(pack.appliance) + describe_customer_and_order(pack);
+    if (pack.expires) out += ", expiring " + format_rfc3339(*pack.expires);
     out += "\n";
     packs = end;
   }
