@@ -53,10 +53,8 @@ std::optional<UnixTime> time(const char* what, const std::optional<std::string>&
 }
 
 std::optional<long long> target_users(const std::optional<long long>& value) {
-  if (value && (*value < 1 || *value > kMaxTargetUsers))
-    stop_input("--target-users must be from 1 to " + std::to_string(kMaxTargetUsers) + ", not " +
-               std::to_string(*value));
-  return value;
+  if (!value) return std::nullopt;
+  return need(check_target_users("--target-users", *value));
 }
 
 // "serial 7" or "serials 7-16": the packs of one size an order issued, `first` to `last`.

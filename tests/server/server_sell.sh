@@ -110,6 +110,9 @@ expect_err "appliance 001A2B3C4D61 has 8 users already: no packs to issue for 8"
 keygen issue users --appliance 00:1a:2b:3c:4d:61 --target-users 9 --users 1
 expect_rc 2 "--target-users with --users"
 expect_err "--users excludes --target-users"
+keygen issue users --appliance 00:1a:2b:3c:4d:61 --target-users 0
+expect_rc 2 "--target-users 0"
+expect_err "--target-users must be from 1 to 50000, not 0"
 keygen issue users --appliance 00:1a:2b:3c:4d:61
 expect_rc 2 "issue users without --users or --target-users"
 expect_err "give --users (the users per pack, with --count) or --target-users (the users in all)"

@@ -16,5 +16,6 @@ std::string text_or_raise(std::string_view what, std::string_view text);
 UnixTime time_or_raise(std::string_view what, std::string_view text);
 Edition edition_or_raise(std::string_view name);
 int count_or_raise(long long count);
+long long target_users_or_raise(std::string_view what, long long users);
 
 }  // namespace seatkey::keygen::detail

@@ -178,6 +178,14 @@ int count_or_raise(long long count) {
   return static_cast<int>(count);
 }
 
+long long target_users_or_raise(std::string_view what, long long users) {
+  if (users < 1 || users > kMaxTargetUsers) {
+    raise_input(std::string(what) + " must be from 1 to " + std::to_string(kMaxTargetUsers) + ", not " +
+                std::to_string(users));
+  }
+  return users;
+}
+
 }  // namespace detail
 
 Result<std::string> parse_appliance(std::string_view typed) {
@@ -202,6 +210,10 @@ Result<std::int64_t> parse_serial(std::string_view typed) {
 
 Result<std::string> check_text(std::string_view what, std::string_view text) {
   return guarded([&] { return text_of(what, text); });
+}
+
+Result<long long> check_target_users(std::string_view what, long long users) {
+  return guarded([&] { return detail::target_users_or_raise(what, users); });
 }
 
 Result<int> check_count(long long count) {

@@ -75,10 +75,8 @@ class OrderFields {
   // "target_users": the users an appliance is to have in all, 1 to kMaxTargetUsers.
   std::optional<long long> target_users() const {
     const auto n = integer("target_users");
-    if (n && (*n < 1 || *n > kMaxTargetUsers))
-      fail("field \"target_users\" must be from 1 to " + std::to_string(kMaxTargetUsers) + ", not " +
-           std::to_string(*n));
-    return n;
+    if (!n) return std::nullopt;
+    return checked([&] { return detail::target_users_or_raise("field \"target_users\"", *n); });
   }
   bool boolean(const char* name) const {
     const json* v = find(name);

@@ -49,6 +49,9 @@ Result<std::int64_t> parse_serial(std::string_view typed);
 Result<std::string> check_text(std::string_view what, std::string_view text);
 // Packs per order: 1 to kMaxPacksPerOrder.
 Result<int> check_count(long long count);
+// The users an appliance is to have in all: 1 to kMaxTargetUsers; `what` names the input in the
+// message ("--target-users").
+Result<long long> check_target_users(std::string_view what, long long users);
 // A role by its name (kRoleNames), naming the roles there are when it is none.
 Result<Role> parse_role_name(std::string_view name);
 // A token's name: what check_text accepts, at most kMaxTokenNameBytes.
