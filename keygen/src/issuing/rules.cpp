@@ -48,6 +48,14 @@ std::string editions_taking_packs() {
   return out;
 }
 
+// "seatkey-keygen issue server --appliance X --edition compact": what a command-line user runs to
+// give appliance X a server license of `editions` ("compact" or "compact|appliance|vm").
+std::string issue_server_command(const std::string& appliance, const std::string& editions,
+                                 bool replace = false) {
+  return "seatkey-keygen issue server --appliance " + appliance + " --edition " + editions +
+         (replace ? " --replace" : "");
+}
+
 // "seatkey-keygen void 12": what a command-line user runs to take license 12 back.
 std::string void_command(std::int64_t serial) {
   return "seatkey-keygen void " + std::to_string(serial) + " --reason TEXT";
@@ -89,9 +97,9 @@ void refuse_second_server_license(const ApplianceState& state, const ServerOrder
               "; a second server license is issued only to upgrade free to a commercial edition, or as a "
               "replacement that reissues it (the old one is voided)",
           members,
-          downgrade ? std::string()
-                    : "seatkey-keygen issue server --appliance " + state.appliance() + " --edition " +
-                          std::string(edition_name(order.edition)) + " --replace");
+          downgrade
+              ? std::string()
+              : issue_server_command(state.appliance(), std::string(edition_name(order.edition)), true));
   }
   if (downgrade) {
     raise(Code::free_replaces_commercial,
@@ -136,8 +144,7 @@ void server_order_rules(const ApplianceState& state, const ServerOrder& order, U
               "; check the appliance ID, or issue a new server license rather than a "
               "replacement",
           {{"appliance", state.appliance()}},
-          "seatkey-keygen issue server --appliance " + state.appliance() + " --edition " +
-              std::string(edition_name(order.edition)));
+          issue_server_command(state.appliance(), std::string(edition_name(order.edition))));
   }
 }
 
@@ -156,8 +163,7 @@ void pack_order_rules(const ApplianceState& state, const PackOrder& order, UnixT
           "appliance " + state.appliance() + " has no server license on record" + expired_note(state) +
               ": issue its server license first",
           {{"appliance", state.appliance()}},
-          "seatkey-keygen issue server --appliance " + state.appliance() + " --edition " +
-              editions_taking_packs());
+          issue_server_command(state.appliance(), editions_taking_packs()));
   }
   const EditionRules& rules = rules_of(*server->edition);
   if (!rules.accepts_packs) {
@@ -167,8 +173,7 @@ void pack_order_rules(const ApplianceState& state, const PackOrder& order, UnixT
             " edition (server license " + std::to_string(server->serial) +
             "), which takes no user packs: upgrade it to a commercial edition first",
         {{"appliance", state.appliance()}, {"edition", std::string(rules.name)}, {"serial", server->serial}},
-        "seatkey-keygen issue server --appliance " + state.appliance() + " --edition " +
-            editions_taking_packs());
+        issue_server_command(state.appliance(), editions_taking_packs()));
   }
 }
 
@@ -337,13 +342,14 @@ std::vector<PackOrder> plan_packs(const ApplianceState& state, const PackOrder& 
   pack_order_rules(state, probe, now);  // a server license that takes packs, not a standby
   const UserCount& users = state.users();
   const std::string& id = state.appliance();
-  const std::string edition(rules_of(*state.active_server()->edition).display_name);
+  const EditionRules& edition = rules_of(*state.active_server()->edition);
   if (users.max_users && target > *users.max_users) {
     raise(Code::compact_max_users,
-          "appliance " + id + " runs the " + edition + " edition, which allows at most " +
-              std::to_string(*users.max_users) + " users, not " + std::to_string(target),
+          "appliance " + id + " runs the " + std::string(edition.display_name) +
+              " edition, which allows at most " + std::to_string(*users.max_users) + " users, not " +
+              std::to_string(target),
           {{"appliance", id},
-           {"edition", std::string(rules_of(*state.active_server()->edition).name)},
+           {"edition", std::string(edition.name)},
            {"max_users", static_cast<std::int64_t>(*users.max_users)},
            {"current_users", static_cast<std::int64_t>(users.licensed_users)},
            {"users_after", static_cast<std::int64_t>(target)}});
