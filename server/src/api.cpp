@@ -93,8 +93,8 @@ class LedgerPool {
 };
 
 Request request_of(const Api::Accepted& a, std::string_view body) {
-  return Request{a.path, a.segments, a.serial,          a.appliance,      a.number,      a.query,
-                 body,   a.token,    a.idempotency_key, a.client_address, a.accepts_text};
+  return Request{a.path, a.segments, a.serial,          a.appliance,      a.number,       a.query,
+                 body,   a.token,    a.idempotency_key, a.client_address, a.accepts_text, a.dry_run};
 }
 
 }  // namespace
@@ -305,7 +305,7 @@ Response Api::Impl::idempotent(const Route& route, const Request& request) {
   if (!tx) return failure(tx.error());
   std::string fingerprint;
   // A dry run writes nothing, so it has nothing to replay: its key is neither looked up nor kept.
-  if (request.idempotency_key && !is_dry_run(request)) {
+  if (request.idempotency_key && !request.dry_run) {
     fingerprint = request_hash("POST", request.path, request.body);
     auto prior = tx->answers().find(request.token->name, *request.idempotency_key);
     if (!prior) return failure(prior.error());
@@ -325,7 +325,7 @@ Response Api::Impl::idempotent(const Route& route, const Request& request) {
   }
   Response r = run(route, request, &ledger, &*tx);
   // A dry run's transaction is rolled back when tx goes.
-  if (r.status >= 400 || is_dry_run(request)) return r;
+  if (r.status >= 400 || request.dry_run) return r;
   keygen::Result<void> done = request.idempotency_key
                                   ? tx->answers().record(request.token->name, *request.idempotency_key,
                                                          {fingerprint, r.status, r.body})
@@ -404,6 +404,7 @@ std::optional<Response> Api::begin(const RequestHead& head, Accepted* accepted) 
                        "this resource takes one query parameter, dry_run=true (answer what would be done, "
                        "and do nothing) or dry_run=false");
       }
+      accepted->dry_run = value == "true";
     }
   }
   if (auto refused = impl.read_path(route, accepted)) return refused;

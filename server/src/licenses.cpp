@@ -55,7 +55,7 @@ Reply issue(Context& c, const Request& r, const keygen::Result<std::vector<keyge
   keygen::IssueOptions options;
   options.issuer = c.options.issuer;
   options.written_by = r.token->name;
-  options.dry_run = is_dry_run(r);
+  options.dry_run = r.dry_run;
   auto result = keygen::issue(c.ledger(), *c.transaction, c.signer, *orders, options);
   if (!result) return result.error();
   if (!options.dry_run) return json_response(201, issued_json(*result));
@@ -139,7 +139,7 @@ Reply void_license(Context& c, const Request& r) {
   j["appliances"] = ordered_json::array();
   for (const keygen::ApplianceSummary& s : result->after)
     j["appliances"].push_back(keygen::appliance_summary_json(s));
-  return is_dry_run(r) ? dry_run_response(std::move(j)) : json_response(200, j);
+  return r.dry_run ? dry_run_response(std::move(j)) : json_response(200, j);
 }
 
 }  // namespace seatkey::server::handlers

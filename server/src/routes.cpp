@@ -127,13 +127,6 @@ int literal_matches(const Route& route, const std::vector<std::string>& segments
 
 }  // namespace
 
-bool is_dry_run(const Request& request) {
-  for (const auto& [name, value] : request.query) {
-    if (name == "dry_run") return value == "true";
-  }
-  return false;
-}
-
 std::string_view method_name(Method m) {
   return m == Method::get ? "GET" : "POST";
 }

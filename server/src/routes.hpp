@@ -82,6 +82,7 @@ struct Request {
   std::optional<std::string> idempotency_key;
   std::string client_address;
   bool accepts_text = false;  // the client asked for text/plain (Accept)
+  bool dry_run = false;       // ?dry_run=true on a Query::dry_run route: decide, answer, write nothing
 };
 
 // What a handler works with: the ledger (in its write transaction, for a route that writes),
@@ -99,9 +100,6 @@ struct Context {
   // A 403 when the request's token may not `effect` (`what` says why it does), else nullopt.
   std::optional<Response> deny(const Request& request, Effect effect, const std::string& what) const;
 };
-
-// Whether a request of a Query::dry_run route asked for a dry run (its query was checked).
-bool is_dry_run(const Request& request);
 
 using Handler = keygen::Result<Response> (*)(Context& context, const Request& request);
 // Where a 201's answer says it put what it created: the path of that resource (of the first,

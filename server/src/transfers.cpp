@@ -16,7 +16,7 @@ Reply transfer(Context& c, const Request& r) {
   if (fields->count("reason") != 0) o.reason = fields->at("reason");
   o.issuer = c.options.issuer;
   o.written_by = r.token->name;
-  o.dry_run = is_dry_run(r);
+  o.dry_run = r.dry_run;
   auto result =
       keygen::transfer(c.ledger(), *c.transaction, c.signer, fields->at("from"), fields->at("to"), o);
   if (!result) return result.error();

@@ -96,6 +96,7 @@ class Api {
     std::size_t body_bytes = 0;  // Content-Length
     std::string client_address;
     bool accepts_text = false;  // Accept names text/plain before any JSON
+    bool dry_run = false;       // ?dry_run=true (a route of Query::dry_run)
   };
 
   // The response to send now (a GET's answer, or a refusal before any body byte is read), or
