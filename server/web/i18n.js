@@ -13,7 +13,9 @@
 
 (() => {
   const STORE = "seatkey-desk-language";
-  const LANGUAGES = ["en", "de"];
+  // The languages there are, each named in its own words on the switch.
+  const NAMES = { en: "EN — English", de: "DE — Deutsch" };
+  const LANGUAGES = Object.keys(NAMES);
 
   let lang = "en";
   let locale = "en";  // for dates and numbers: the browser's own variant of the language (de-AT)
@@ -737,5 +739,15 @@
   });
   apply();
   const select = document.getElementById("language");
-  if (select) select.addEventListener("change", () => choose(select.value));
+  if (select) {
+    for (const language of LANGUAGES) {
+      const option = document.createElement("option");
+      option.value = language;
+      option.lang = language;
+      option.textContent = NAMES[language];
+      select.appendChild(option);
+    }
+    select.value = lang;
+    select.addEventListener("change", () => choose(select.value));
+  }
 })();
