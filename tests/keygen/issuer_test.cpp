@@ -427,3 +427,25 @@ TEST_CASE("issue: an order that would give the appliance a license file its veri
   CHECK(std::get<std::int64_t>(e.members[1].value) == kMost + 1);
   CHECK(test::ok(f.ledger.licenses().count()) == 1);
 }
+
+TEST_CASE(
+    "issue: a primary's packs stop where its standby's license file would be over the verifier's limit" *
+    doctest::test_suite("ledger")) {
+  constexpr int kMost = static_cast<int>(kMaxLicenseSetTokens);
+  const std::string standby_id = "02AABBCCDDEE";
+  Fixture f;
+  (void)test::ok(issue(f.ledger, f.key, {Order{server(Edition::vm)}}, at(kNow)));
+  const auto sb = test::ok(issue(f.ledger, f.key, {Order{test::standby(standby_id, kAppliance)}}, at(kNow)));
+  const std::int64_t standby_serial = sb.orders[0].entries.front().serial;
+  IssueOptions dry = at(kNow + 1);
+  dry.dry_run = true;
+  // The primary's own file could take one more; the standby's holds its standby license too.
+  (void)test::ok(issue(f.ledger, f.key, {Order{packs(1, kMost - 2)}}, dry));
+  const keygen::Error e = refusal(issue(f.ledger, f.key, {Order{packs(1, kMost - 1)}}, dry));
+  CHECK(e.code == Code::license_file_too_large);
+  CHECK(e.message == "the license file of " + std::string(kAppliance) + "'s standby " + standby_id +
+                         " (standby license " + std::to_string(standby_serial) + ") would hold " +
+                         std::to_string(kMost + 1) + " tokens, over the " + std::to_string(kMost) +
+                         " the verifier reads: it would refuse the whole file");
+  CHECK(test::ok(f.ledger.licenses().count()) == 2);
+}

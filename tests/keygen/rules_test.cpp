@@ -271,6 +271,34 @@ TEST_CASE("license file limits: more than 10,000 tokens for one appliance is ref
                        "10001 tokens, over the 10000"));
 }
 
+TEST_CASE(
+    "license file limits: a standby's file holds its standby license too, looked up only near the limit") {
+  std::vector<LedgerEntry> history{server_entry(1, Edition::vm, kNow - 100)};
+  for (int i = 0; i < 9998; ++i) history.push_back(pack_entry(2 + i, 5, kNow - 50));
+  ApplianceState s = state(history);
+  LedgerEntry standby = server_entry(30000, Edition::vm, kNow - 10);
+  standby.kind = LicenseKind::standby;
+  standby.edition.reset();
+  standby.appliance = "02AABBCCDDEE";
+  standby.primary_appliance = s.appliance();
+  int asked = 0;
+  const StandbyLookup lookup = [&]() -> const LedgerEntry* {
+    ++asked;
+    return &standby;
+  };
+  CHECK(refusal([&] { test::ok(check_license_file_limits(s, lookup)); }) == "");
+  CHECK(asked == 0);  // 9,999 tokens: the standby's file has room for its one more
+  s.record(pack_entry(20000, 5, kNow));
+  CHECK(refusal([&] { test::ok(check_license_file_limits(s)); }) == "");
+  CHECK(test::contains(refusal([&] { test::ok(check_license_file_limits(s, lookup)); }),
+                       "the license file of " + s.appliance() +
+                           "'s standby 02AABBCCDDEE (standby license 30000) "
+                           "would hold 10001 tokens, over the 10000"));
+  CHECK(asked == 1);
+  const StandbyLookup none = [] { return static_cast<const LedgerEntry*>(nullptr); };
+  CHECK(refusal([&] { test::ok(check_license_file_limits(s, none)); }) == "");
+}
+
 TEST_CASE("license file limits: a file over 4 MiB is refused") {
   std::vector<LedgerEntry> history{server_entry(1, Edition::vm, kNow - 100)};
   for (int i = 0; i < 9; ++i) {

@@ -131,28 +131,44 @@ std::string standby_file(const ApplianceState& standby, const ApplianceState& pr
   return out + *body;
 }
 
-void file_limits(const ApplianceState& state) {
+// What a standby license adds to its primary's file in the standby's: its header and its entry.
+constexpr std::size_t kStandbyPartBudget = kHeaderBudget + 2 * kMaxLicenseTokenBytes;
+
+void refuse_over_limits(const std::string& whose, const std::string& appliance, std::size_t tokens,
+                        std::size_t bytes) {
+  const std::vector<Member> members{{"appliance", appliance},
+                                    {"tokens", static_cast<std::int64_t>(tokens)},
+                                    {"bytes", static_cast<std::int64_t>(bytes)}};
+  if (tokens > kMaxLicenseSetTokens) {
+    raise(Code::license_file_too_large,
+          whose + " would hold " + std::to_string(tokens) + " tokens, over the " +
+              std::to_string(kMaxLicenseSetTokens) + " the verifier reads: it would refuse the whole file",
+          members);
+  }
+  if (bytes > kMaxLicensesBytes) {
+    raise(Code::license_file_too_large,
+          whose + " would be about " + std::to_string(bytes) + " bytes, over the " +
+              std::to_string(kMaxLicensesBytes) +
+              " the verifier reads beside a revocation list: it would refuse the whole file",
+          members);
+  }
+}
+
+// The appliance's file, and when it has a standby the standby's, which holds the same licenses
+// after its own standby license. The standby is looked up only when its file could be over.
+void file_limits(const ApplianceState& state, const StandbyLookup& standby_of) {
   const LedgerEntry* server = state.active_server();
   const std::vector<const LedgerEntry*> packs = state.counted_packs();
   const std::size_t tokens = (server ? 1 : 0) + packs.size();
   std::size_t bytes = kHeaderBudget + (server ? entry_bytes(*server) : 0);
   for (const LedgerEntry* pack : packs) bytes += entry_bytes(*pack);
-  const std::vector<Member> members{{"appliance", state.appliance()},
-                                    {"tokens", static_cast<std::int64_t>(tokens)},
-                                    {"bytes", static_cast<std::int64_t>(bytes)}};
-  if (tokens > kMaxLicenseSetTokens) {
-    raise(Code::license_file_too_large,
-          "appliance " + state.appliance() + "'s license file would hold " + std::to_string(tokens) +
-              " tokens, over the " + std::to_string(kMaxLicenseSetTokens) +
-              " the verifier reads: it would refuse the whole file",
-          members);
-  }
-  if (bytes > kMaxLicensesBytes) {
-    raise(Code::license_file_too_large,
-          "appliance " + state.appliance() + "'s license file would be about " + std::to_string(bytes) +
-              " bytes, over the " + std::to_string(kMaxLicensesBytes) +
-              " the verifier reads beside a revocation list: it would refuse the whole file",
-          members);
+  refuse_over_limits("appliance " + state.appliance() + "'s license file", state.appliance(), tokens, bytes);
+  if (!standby_of || (tokens < kMaxLicenseSetTokens && bytes + kStandbyPartBudget <= kMaxLicensesBytes))
+    return;
+  if (const LedgerEntry* standby = standby_of()) {
+    refuse_over_limits("the license file of " + state.appliance() + "'s standby " + standby->appliance +
+                           " (standby license " + std::to_string(standby->serial) + ")",
+                       state.appliance(), tokens + 1, bytes + kHeaderBudget + entry_bytes(*standby));
   }
 }
 
@@ -166,8 +182,8 @@ Result<std::string> standby_license_file_text(const ApplianceState& standby, con
   return guarded([&] { return standby_file(standby, primary); });
 }
 
-Result<void> check_license_file_limits(const ApplianceState& state) {
-  return guarded([&] { file_limits(state); });
+Result<void> check_license_file_limits(const ApplianceState& state, const StandbyLookup& standby_of) {
+  return guarded([&] { file_limits(state, standby_of); });
 }
 
 namespace {

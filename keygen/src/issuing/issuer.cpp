@@ -79,6 +79,14 @@ class Run {
     return it->second;
   }
 
+  // The standby license naming `primary` that counts now, if any.
+  const LedgerEntry* active_standby_of(const std::string& primary) {
+    for (const LedgerEntry& e : standbys_of(primary)) {
+      if (!e.voided && !(e.expires && *e.expires <= now_)) return &e;
+    }
+    return nullptr;
+  }
+
   IssuedOrder apply_standby(const StandbyOrder& o) {
     ApplianceState& state = state_for(o.appliance);
     const ApplianceState& primary = state_for(o.primary);
@@ -97,6 +105,8 @@ class Run {
         if (listed.serial == old.serial) listed.voided = EventKind::voided;
       }
     }
+    // The standby's file is the primary's licenses and its own.
+    take(check_license_file_limits(primary, [&e] { return &e; }));
     state.record(e);
     of_primary.push_back(e);
     out.statuses.push_back(state.status_of(e));
@@ -186,7 +196,7 @@ class Run {
       state.record_token(e.serial, e.token);
     }
     for (const LedgerEntry& e : out.entries) out.statuses.push_back(state.status_of(e));
-    take(check_license_file_limits(state));
+    take(check_license_file_limits(state, [&] { return active_standby_of(state.appliance()); }));
     out.after = detail::summarize(state);
     return out;
   }

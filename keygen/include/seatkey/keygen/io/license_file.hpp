@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,7 +61,10 @@ Result<ExportedLicenseFile> export_license(const Ledger& ledger, const Appliance
 
 // Refused (license_file_too_large) when the appliance's license file would be more than the
 // verifier reads (kMaxLicenseSetTokens tokens, kMaxLicensesBytes): the appliance would refuse
-// the whole file.
-Result<void> check_license_file_limits(const ApplianceState& state);
+// the whole file. The same for the file of its standby, which holds the standby license besides
+// the same licenses: `standby_of` answers the appliance's standby license that counts, or null;
+// it is called only when that file could be over.
+using StandbyLookup = std::function<const LedgerEntry*()>;
+Result<void> check_license_file_limits(const ApplianceState& state, const StandbyLookup& standby_of = {});
 
 }  // namespace seatkey::keygen
