@@ -1,5 +1,6 @@
 // POST /v1/transfers {"from", "to", "reason"?}: `seatkey-keygen transfer`; 201 with the new
-// appliance's licenses (200 and no tokens for a dry run).
+// appliance's licenses and the revocation list signed with them (200, no tokens and no list
+// for a dry run).
 #include "handlers.hpp"
 #include "responses.hpp"
 #include "seatkey/keygen/io/input.hpp"
@@ -30,6 +31,13 @@ Reply transfer(Context& c, const Request& r) {
   j["taken_back"] = nlohmann::ordered_json::array();
   for (const keygen::LedgerEntry& e : result->taken_back) j["taken_back"].push_back(e.serial);
   j["appliances"] = nlohmann::ordered_json::array({keygen::appliance_summary_json(result->after)});
+  // The list the transfer signed: the old appliance's licenses stop counting where it arrives.
+  if (!o.dry_run) {
+    const keygen::IssuedRevocationList& list = result->revocation_list;
+    j["revocation_list"] = keygen::revocation_list_json({list.entry, list.claims}, true);
+    j["revocation_list"]["added"] = list.added;
+    j["license_file_carries_list"] = result->carries_list;
+  }
   return o.dry_run ? dry_run_response(std::move(j)) : json_response(201, j);
 }
 

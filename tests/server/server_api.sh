@@ -134,6 +134,9 @@ expect_location /v1/appliances/001A2B3C4D99
 expect_eq "$(json '[d["from"], d["to"], [[l["kind"], l["transferred_from"], l["written_by"]] for l in d["licenses"]]]')" \
   '["001A2B3C4D5E", "001A2B3C4D99", [["server", 1, "desk"], ["users", 3, "desk"]]]'
 expect_eq "$(json 'd["appliances"][0]["licensed_users"]')" 8
+expect_eq "$(json '[d["revocation_list"][k] for k in ("seq", "revoked", "status", "written_by", "added")] + [d["license_file_carries_list"]]')" \
+  '[1, [1, 2, 3], "active", "desk", 3, false]'
+expect_eq "$(json 'd["revocation_list"]["serial"]')" "$(sqlite3 "$LEDGER" "SELECT serial FROM licenses WHERE kind = 'revocation'")"
 expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(who) FROM events WHERE type = 'transfer'")" "desk,desk"
 api POST /v1/transfers "$CLERK" "{\"from\":\"$A\",\"to\":\"00:1a:2b:3c:4d:98\"}"
 expect_problem 409 no-active-server-license "=$(cli_message transfer --from "$A" --to 00:1a:2b:3c:4d:98)"
