@@ -6,7 +6,8 @@
                                                    server closes (at most S)
   hostile_client.py HOST PORT dribble-body TOKEN S headers, then one body byte every 0.3 s
   hostile_client.py HOST PORT flood FROM N S       N connections from address FROM, held S s:
-                                                   prints how many the server kept open
+                                                   prints how many the server kept open;
+                                                   "connected" on stderr once all are made
   hostile_client.py HOST PORT slow-post TOKEN PATH BODY S
                                                    a POST whose body takes S s to send: prints
                                                    the answer's status line, then its body;
@@ -78,6 +79,7 @@ def main():
                 conns.append(connect(host, port, source))
             except OSError:
                 break
+        print("connected", file=sys.stderr, flush=True)
         time.sleep(hold)
         open_ = 0
         for s in conns:

@@ -3,8 +3,9 @@
 # ctest: needs=keygen,verify,server seconds=60 answers=record
 # Hostile clients: a body over 1 MiB is refused before it is read (413), headers or a body
 # dribbled are cut off within --header-timeout/--body-timeout, malformed JSON is 400, another
-# content type 415, tricks in path IDs 400 or 404, and hundreds of connections from one address
-# are bounded while another client is served. None of it writes anything.
+# content type 415, tricks in path IDs 400 or 404, hundreds of connections from one address
+# are bounded while another client is served, and so are those of many addresses together.
+# None of it writes anything.
 . "$SOURCE_DIR/tests/server/lib.sh"
 hostile() { python3 "$SOURCE_DIR/tests/server/hostile_client.py" 127.0.0.1 "$PORT" "$@"; }
 
@@ -100,6 +101,28 @@ expect_eq "$kept" 40 "(connections from the flooding address kept open)"
 api GET /healthz
 expect_status 200
 [ "$(ledger_dump)" = "$before" ] || fail "a hostile request changed the ledger"
+stop_server
+
+# Four addresses at their 40 each, 160 connections, against --max-connections 120: the server
+# takes 120 and stops accepting, so a new client waits unanswered until the floods end (the
+# header timeout is long here, so that no flooding connection is cut off meanwhile).
+start_server --header-timeout 30 --max-connections 120 --max-connections-per-address 40
+PORT=${URL##*:}
+PORT=${PORT%/}
+floods=()
+for from in 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6; do
+  hostile flood "$from" 40 3 >"flood-$from.out" 2>"flood-$from.err" &
+  floods+=($!)
+done
+for ((i = 0; i < 200; i++)); do
+  [ "$(cat flood-*.err | grep -c '^connected$')" -eq 4 ] && break
+  sleep 0.1
+done
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "${URL}healthz")" 000 \
+  "(a client over --max-connections while the floods hold 120)"
+wait "${floods[@]}"
+api GET /healthz
+expect_status 200 "(served once the floods end)"
 stop_server
 keygen ledger verify
 expect_rc 0 "ledger verify"
