@@ -391,6 +391,32 @@ TEST_SUITE("postgresql") {
     for (const char* suffix : {"-wal", "-shm", "-journal"}) CHECK(test::file_mode(file + suffix) == 0);
   }
 
+  TEST_CASE("database: a batch's rows go in a pipeline: an error among them is raised, nothing is written") {
+    test::TempDir dir;
+    const std::string url = dir.new_database();
+    const SecretKey key = test::development_key();
+    Ledger ledger = test::ok(Ledger::create(url, key.public_key(), Ledger::DevelopmentKey::allow));
+    (void)test::ok(issue(ledger, key, {Order{test::server(Edition::vm)}}, test::at(kNow)));
+    // The 300th of 600 rows is refused by the database, after the first pipeline's answers were
+    // read (every 256 rows) and before the last ones are.
+    test::tamper(url, R"sql(
+      CREATE FUNCTION refuse_300() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.serial = 301 THEN RAISE EXCEPTION 'row 301 refused by the test'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER refuse_300 BEFORE INSERT ON licenses FOR EACH ROW EXECUTE FUNCTION refuse_300();)sql");
+    const std::string before = test::ledger_snapshot(url);
+    auto e = test::error_of(issue(ledger, key, {Order{test::packs(1, 600)}}, test::at(kNow + 1)));
+    REQUIRE(e);
+    CHECK(e->kind == Kind::internal);
+    CHECK_MESSAGE(test::contains(e->message, "row 301 refused by the test"), std::string(e->message));
+    CHECK(test::ledger_snapshot(url) == before);
+    // The same connection goes on: the next batch, in pipelines of its own, is written whole.
+    test::tamper(url, "DROP TRIGGER refuse_300 ON licenses");
+    const auto issued = test::ok(issue(ledger, key, {Order{test::packs(1, 600)}}, test::at(kNow + 2)));
+    CHECK(issued.orders[0].entries.size() == 600);
+    CHECK(test::ok(ledger.licenses().count()) == 601);
+    CHECK(test::ok(audit_ledger(ledger)).ok);
+  }
+
   TEST_CASE("database: writers on their own connections get distinct serials and one chain that verifies") {
     test::TempDir dir;
     const std::string url = dir.new_database();

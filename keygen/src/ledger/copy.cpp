@@ -43,7 +43,7 @@ void copy_plain_table(const LedgerContext& from, LedgerContext& to, const PlainT
         write.bind(index + 1, std::string_view(read.text(index)));
       }
     }
-    write.step();
+    write.run();
   }
 }
 

@@ -26,6 +26,10 @@ class Cursor {
   virtual void bind_null(int index) = 0;
   // true: a row is ready; false: done. Errors are raised.
   virtual bool step() = 0;
+  // Runs a statement that answers no rows (an INSERT). Its error may be raised by a later call
+  // of the same transaction, at the latest by its commit: PostgreSQL sends a write
+  // transaction's inserts in a pipeline, without waiting for each one's answer.
+  virtual void run() { step(); }
   virtual void reset() = 0;  // ready to run again; bindings cleared
   virtual bool is_null(int column) const = 0;
   virtual std::int64_t integer(int column) const = 0;  // a boolean reads as 0 or 1
@@ -105,6 +109,7 @@ class Statement {
     return *this;
   }
   bool step() { return cursor_->step(); }
+  void run() { cursor_->run(); }
   void reset() { cursor_->reset(); }
   bool is_null(int column) const { return cursor_->is_null(column); }
   std::int64_t integer(int column) const { return cursor_->integer(column); }

@@ -95,7 +95,7 @@ void LedgerContext::insert_link(std::string_view table, ChainLinkType type,
     }
   }
   s.bind_blob(static_cast<int>(values.size()) + 1, hash.data(), hash.size());
-  s.step();
+  s.run();
   at->seq += 1;
   at->hash = hash;
 }

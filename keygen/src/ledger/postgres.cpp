@@ -122,6 +122,7 @@ class PostgresCursor final : public Cursor {
   }
   void bind_null(int index) override { param(index) = std::nullopt; }
   bool step() override;
+  void run() override;
   void reset() override {
     PQclear(result_);
     result_ = nullptr;
@@ -224,10 +225,60 @@ class PostgresDatabase final : public Database {
     return std::make_unique<PostgresCursor>(*this, sql);
   }
   void exec(std::string_view sql, const std::string& what) override {
+    finish_pipeline(what);
     PQclear(checked(PQexec(conn_, std::string(sql).c_str()), what));
   }
   PGresult* exec_result(const std::string& sql, const std::string& what) {
+    finish_pipeline(what);
     return checked(PQexec(conn_, sql.c_str()), what);
+  }
+
+  bool writing() const { return writing_; }
+
+  // Sends a statement of the write transaction without waiting for its answer: a batch of
+  // thousands of rows is not a round trip to the server per row. The answers are read when
+  // the transaction next needs one (any other statement, the commit), and every kQueueLimit
+  // statements, so that the server never waits to send answers nobody reads.
+  void queue(const std::string& sql, const std::vector<const char*>& values, const std::string& what) {
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) {
+      PQclear(checked(nullptr, what));
+    }
+    if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                          nullptr, nullptr, 0) != 1) {
+      finish_pipeline(what);  // an earlier statement's error is the first one
+      PQclear(checked(nullptr, what));
+    }
+    if (++queued_ >= kQueueLimit) finish_pipeline(what);
+  }
+
+  // Reads the answers of the queued statements and leaves pipeline mode; raises the first
+  // error among them, as a statement run on its own would have.
+  void finish_pipeline(const std::string& what) {
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) return;
+    queued_ = 0;
+    if (PQpipelineSync(conn_) != 1) PQclear(checked(nullptr, what));
+    PGresult* failed = nullptr;
+    for (;;) {
+      PGresult* r = PQgetResult(conn_);
+      if (r == nullptr) {
+        if (PQstatus(conn_) == CONNECTION_BAD) break;
+        continue;  // the end of one statement's answers
+      }
+      const ExecStatusType status = PQresultStatus(r);
+      if (status == PGRES_PIPELINE_SYNC) {
+        PQclear(r);
+        break;
+      }
+      // After an error the server skips the rest up to the sync: those answer "aborted".
+      const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_PIPELINE_ABORTED;
+      if (!ok && failed == nullptr) {
+        failed = r;
+      } else {
+        PQclear(r);
+      }
+    }
+    if (PQstatus(conn_) != CONNECTION_BAD) PQexitPipelineMode(conn_);
+    if (failed != nullptr || PQstatus(conn_) == CONNECTION_BAD) PQclear(checked(failed, what));
   }
   // A connection the server or the network dropped is opened again before the next
   // transaction (never within one: what it had not committed is gone, and says so).
@@ -268,6 +319,7 @@ class PostgresDatabase final : public Database {
     exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what);
   }
   void commit(const std::string& what) override {
+    finish_pipeline(what);
     // Once per write transaction rather than a trigger per row: a batch of thousands of rows
     // would update the counter's one row as many times in one transaction.
     if (writing_ && PQtransactionStatus(conn_) == PQTRANS_INTRANS) {
@@ -285,6 +337,10 @@ class PostgresDatabase final : public Database {
   }
   void rollback() noexcept override {
     writing_ = false;
+    try {
+      finish_pipeline("cannot roll back");
+    } catch (...) {  // the error that made the caller roll back is the one to report
+    }
     if (in_transaction()) PQclear(PQexec(conn_, "ROLLBACK"));
   }
   bool in_transaction() const override {
@@ -344,7 +400,10 @@ class PostgresDatabase final : public Database {
   std::string_view insertion_order() const override { return "position"; }
 
  private:
+  static constexpr int kQueueLimit = 256;
+
   PGconn* conn_ = nullptr;
+  int queued_ = 0;  // statements sent in pipeline mode since the last answers were read
   bool read_only_ = false;
   bool writing_ = false;  // in a begin_write() transaction: commit() raises the serial counter
 };
@@ -359,9 +418,21 @@ PostgresCursor::PostgresCursor(PostgresDatabase& db, std::string_view sql) : db_
   }
 }
 
+void PostgresCursor::run() {
+  if (!db_.writing()) {
+    step();
+    return;
+  }
+  std::vector<const char*> values;
+  values.reserve(params_.size());
+  for (const auto& p : params_) values.push_back(p ? p->c_str() : nullptr);
+  db_.queue(sql_, values, "statement failed");
+}
+
 bool PostgresCursor::step() {
   if (result_ == nullptr) {
     if (!db_.in_transaction()) db_.reconnect_if_lost();
+    db_.finish_pipeline("statement failed");
     std::vector<const char*> values;
     values.reserve(params_.size());
     for (const auto& p : params_) values.push_back(p ? p->c_str() : nullptr);
