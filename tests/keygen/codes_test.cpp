@@ -36,9 +36,11 @@ struct CodeLedger {
     who.who = "desk";
     return test::ok(create_codes(ledger, batch, who));
   }
-  keygen::Result<RedeemResult> redeem(const NewCode& code, const std::string& appliance) {
+  keygen::Result<RedeemResult> redeem(const NewCode& code, const std::string& appliance,
+                                      std::optional<UnixTime> now = std::nullopt) {
     RedeemOptions o;
     o.who = "desk";
+    o.now = now;
     return redeem_code(ledger, KeySigner(key), code.code, appliance, o);
   }
 };
@@ -150,4 +152,25 @@ TEST_CASE("codes: ledger verify names a code or a code event changed after it wa
   CHECK_FALSE(v.ok);
   CHECK_MESSAGE(test::contains(v.problem, "code event 4 (redeem of code 1) does not match its chain hash"),
                 v.problem);
+}
+
+TEST_CASE("codes: a code is redeemed until its last day, and once redeemed it stays with its appliance" *
+          doctest::test_suite("ledger")) {
+  CodeLedger l;
+  CodeBatch batch;
+  batch.items = items({"server:vm"});
+  batch.valid_until = unix_now() + 86400;
+  EventOptions who;
+  who.who = "desk";
+  const auto code = test::ok(create_codes(l.ledger, batch, who));
+  const auto late = l.redeem(code[0], "001A2B3C4D5E", *batch.valid_until + 1);
+  REQUIRE_FALSE(late);
+  CHECK(late.error().code == Code::code_expired);
+  CHECK(late.error().message == "code no. 1 could be redeemed until " + format_rfc3339(*batch.valid_until) +
+                                    ": ask your reseller or the vendor's desk");
+  const RedeemResult in_time = test::ok(l.redeem(code[0], "001A2B3C4D5E", *batch.valid_until));
+  CHECK(in_time.issued.size() == 1);
+  // Its appliance asks again after the last day (a reinstalled PBX): the same file, nothing new.
+  const RedeemResult again = test::ok(l.redeem(code[0], "001A2B3C4D5E", *batch.valid_until + 86400));
+  CHECK(again.already);
 }

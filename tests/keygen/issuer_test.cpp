@@ -449,3 +449,17 @@ TEST_CASE(
                          " the verifier reads: it would refuse the whole file");
   CHECK(test::ok(f.ledger.licenses().count()) == 2);
 }
+
+TEST_CASE("issue: a clock behind the appliance's server license is refused, and names the license" *
+          doctest::test_suite("ledger")) {
+  Fixture f;
+  (void)test::ok(issue(f.ledger, f.key, {Order{server(Edition::free)}}, at(kNow)));
+  // An upgrade issued before the license it replaces would rank below it on the appliance.
+  const keygen::Error e = refusal(issue(f.ledger, f.key, {Order{server(Edition::compact)}}, at(kNow - 60)));
+  CHECK(e.code == Code::clock_behind);
+  CHECK(test::contains(e.message, "was issued after this machine's clock (" + format_rfc3339(kNow - 60) +
+                                      "): a new license would rank below it; fix the clock"));
+  REQUIRE(e.members.size() == 1);
+  CHECK(std::get<std::int64_t>(e.members[0].value) == 1);
+  CHECK(test::ok(f.ledger.licenses().count()) == 1);
+}

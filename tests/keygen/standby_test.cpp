@@ -230,6 +230,7 @@ TEST_CASE("standby: export writes the standby license and the primary's licenses
   // Without an active standby license there is nothing to export as a standby.
   auto none = test::error_of([&] { test::ok(standby_license_file_text(p, s)); });
   REQUIRE(none);
+  CHECK(none->code == Code::no_active_standby_license);
   CHECK(
       test::contains(none->message, "appliance 001A2B3C4D5E has no active standby license for 00AABBCCDDEE"));
 }
