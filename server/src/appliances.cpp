@@ -114,6 +114,9 @@ Reply show_appliance(Context& c, const Request& r) {
   j["on_record"] = keygen::appliance_summary_json(summary_of(*view->state));
   j["entitlement"] = entitlement_json(*entitlement);
   j["licenses"] = std::move(view->rows);
+  if (!sees_tokens(r)) {
+    for (ordered_json& license : j["licenses"]) license.erase("token");
+  }
   return json_response(200, j);
 }
 

@@ -14,6 +14,9 @@ Reply health(Context& c, const Request& r);
 Reply openapi(Context& c, const Request& r);
 
 // licenses.cpp
+// A license's token is what an appliance installs: only a token that may download license files
+// sees it, in any answer (an auditor reads the ledger, not its licenses).
+bool sees_tokens(const Request& r);
 Reply list_licenses(Context& c, const Request& r);
 Reply show_license(Context& c, const Request& r);
 Reply issue_server(Context& c, const Request& r);

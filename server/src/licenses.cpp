@@ -69,13 +69,11 @@ keygen::Result<std::vector<keygen::Order>> one_order(const Request& r, LicenseKi
   return std::vector<keygen::Order>{std::move(*order)};
 }
 
-// A license's token is what an appliance installs: only a token that may download license files
-// sees it (an auditor reads the ledger, not its licenses).
+}  // namespace
+
 bool sees_tokens(const Request& r) {
   return keygen::role_allows(r.token->role, effect_rule(Effect::export_file).role);
 }
-
-}  // namespace
 
 Reply list_licenses(Context& c, const Request& r) {
   auto filter = keygen::parse_filter(r.query, keygen::kQueryFilter);
