@@ -116,6 +116,8 @@ ordered_json api_token_json(const ApiToken& t) {
   j["role"] = std::string(role_name(t.role));
   j["created_at"] = t.created_at;
   j["revoked_at"] = or_null(t.revoked_at);
+  j["expires_at"] = time_or_null(t.expires_at);
+  j["max_per_day"] = or_null(t.max_per_day);
   return j;
 }
 

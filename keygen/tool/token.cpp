@@ -17,6 +17,8 @@ struct TokenCreateOptions {
   std::string ledger;
   std::string role;
   std::string name;
+  std::optional<std::string> expires;
+  std::optional<long long> max_per_day;
 };
 
 struct TokenListOptions {
@@ -45,14 +47,25 @@ std::string name_shown(const std::string& name) {
   return terminal_quoted(name);
 }
 
+// "role shop, expires 2027-07-01T00:00:00Z, at most 50 licenses a day": what a new token is.
+std::string token_terms(Role role, const TokenLimits& limits) {
+  std::string out = "role " + std::string(role_name(role));
+  if (limits.expires_at) out += ", expires " + format_rfc3339(*limits.expires_at);
+  if (limits.max_per_day) out += ", at most " + std::to_string(*limits.max_per_day) + " licenses a day";
+  return out;
+}
+
 int run_create(const TokenCreateOptions& opt) {
   const Role role = need(parse_role_name(opt.role));
   const std::string name = need(check_token_name(opt.name));
+  TokenLimits limits;
+  if (opt.expires) limits.expires_at = need(parse_time_or_date("--expires", *opt.expires));
+  if (opt.max_per_day) limits.max_per_day = need(check_max_per_day("--max-per-day", *opt.max_per_day));
   Ledger ledger = open_ledger(opt.ledger, Ledger::Access::read_write);
-  const SecureBuffer bearer = need(ledger.tokens().create(name, role, login_name()));
+  const SecureBuffer bearer = need(ledger.tokens().create(name, role, login_name(), limits));
   // Recorded: only now is it printed.
   const bool printed = write_stdout(bearer.view()) && write_stdout("\n");
-  std::cerr << "created API token " << name_shown(name) << " (role " << role_name(role) << ") in ledger "
+  std::cerr << "created API token " << name_shown(name) << " (" << token_terms(role, limits) << ") in ledger "
             << ledger_shown(opt.ledger) << "; it is shown only this once: give it to its holder now\n";
   if (!printed) {
     std::cerr << "seatkey-keygen: error: the token could not be written to stdout; it cannot be shown again: "
@@ -78,9 +91,12 @@ int run_list(const TokenListOptions& opt) {
   std::vector<std::vector<std::string>> rows;
   for (const ApiToken& t : tokens) {
     rows.push_back({shown(t.name), std::string(role_name(t.role)), shown(t.created_at),
-                    t.revoked_at ? shown(*t.revoked_at) : std::string("-")});
+                    t.revoked_at ? shown(*t.revoked_at) : std::string("-"),
+                    t.expires_at ? format_rfc3339(*t.expires_at) : std::string("-"),
+                    t.max_per_day ? std::to_string(*t.max_per_day) : std::string("-")});
   }
-  std::cout << render_table({{"NAME"}, {"ROLE", false, 7}, {"CREATED"}, {"REVOKED"}}, rows);
+  std::cout << render_table(
+      {{"NAME"}, {"ROLE", false, 7}, {"CREATED"}, {"REVOKED"}, {"EXPIRES"}, {"PER DAY", true}}, rows);
   return 0;
 }
 
@@ -101,11 +117,21 @@ void setup_create(CLI::App* token, Status& status) {
                   "who holds it (up to " + std::to_string(kMaxTokenNameBytes) +
                       " bytes); recorded in every row it writes, never reused")
       ->required();
+  cmd->add_option("--expires", opt->expires,
+                  "when the token stops working: a date (YYYY-MM-DD: from the start of that day, UTC) or an "
+                  "RFC 3339 time, in the future");
+  cmd->add_option("--max-per-day", opt->max_per_day,
+                  "at most this many licenses a day (UTC) placed with the token, every route that issues "
+                  "counted (1 to " +
+                      std::to_string(kMaxTokenQuota) + "); an order over it is refused whole");
   cmd->footer(
       "\nPrints the bearer token alone on stdout; it is shown this once and the ledger keeps only\n"
-      "its hash. A name is never given to a second token, also after a revocation.\n" +
-      examples(
-          {"seatkey-keygen token create --ledger licenses.db --role shop --name webshop > webshop.token"}));
+      "its hash. A name is never given to a second token, also after a revocation. Its expiry and\n"
+      "quota are fixed when it is made: for others, revoke it and make a new one.\n" +
+      examples({"seatkey-keygen token create --ledger licenses.db --role shop --name webshop > webshop.token",
+                "seatkey-keygen token create --ledger licenses.db --role shop --name night-shop --expires "
+                "2027-07-01 "
+                "--max-per-day 50 > night-shop.token"}));
 }
 
 }  // namespace
@@ -124,7 +150,8 @@ void setup_token(CLI::App& app, Status& status) {
   auto [list_cmd, list] = add_command<TokenListOptions>(
       token, "list", "list the API tokens (never their secrets)", status, run_list);
   add_ledger_option(list_cmd, &list->ledger);
-  list_cmd->add_flag("--json", list->json, "a JSON array: name, role, created_at, revoked_at");
+  list_cmd->add_flag("--json", list->json,
+                     "a JSON array: name, role, created_at, revoked_at, expires_at, max_per_day");
   list_cmd->footer(examples({"seatkey-keygen token list --ledger licenses.db"}));
   auto [revoke_cmd, revoke] = add_command<TokenRevokeOptions>(
       token, "revoke", "revoke an API token: it is refused from then on", status, run_revoke);

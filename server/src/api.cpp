@@ -198,7 +198,14 @@ std::optional<Response> Api::Impl::authenticate(const RequestHead& head, const R
   if (const auto bearer = repeated ? std::nullopt : detail::bearer_token(h->value)) {
     auto lease = ledgers.acquire();
     auto found = (*lease).tokens().authenticate(*bearer);
-    if (!found) return failure(found.error());
+    if (!found) {
+      // An expired token (its holder's, whole: no guess) is no failure to throttle.
+      Response r = failure(found.error());
+      if (found.error().kind == keygen::Kind::unauthorized) {
+        r.headers.push_back({"WWW-Authenticate", "Bearer realm=\"seatkey-server\", error=\"invalid_token\""});
+      }
+      return r;
+    }
     token = std::move(*found);
   }
   if (!token) {

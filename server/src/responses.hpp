@@ -65,13 +65,18 @@ struct KindStatus {
   int status;
   bool retry;
 };
-inline constexpr std::array<KindStatus, 6> kKindStatuses{{
+// An expired token is 401 (sign in with another); a token over its quota is 403, not 429: the
+// order is refused for this token today, not for its pace, and a client that retries 429s on
+// its own would retry it until midnight.
+inline constexpr std::array<KindStatus, 8> kKindStatuses{{
     {keygen::Kind::input, 400, false},
     {keygen::Kind::refused, 409, false},
     {keygen::Kind::not_found, 404, false},
     {keygen::Kind::busy, 503, true},
     {keygen::Kind::unavailable, 503, true},
     {keygen::Kind::internal, 500, false},
+    {keygen::Kind::unauthorized, 401, false},
+    {keygen::Kind::forbidden, 403, false},
 }};
 constexpr const KindStatus& kind_status(keygen::Kind k) {
   return kKindStatuses[static_cast<std::size_t>(k)];

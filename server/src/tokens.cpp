@@ -15,16 +15,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-// The token the path names (/v1/tokens/{name}...), or nullopt.
-keygen::Result<std::optional<keygen::ApiToken>> named_token(Context& c, const Request& r) {
-  auto tokens = c.ledger().tokens().all();
-  if (!tokens) return tokens.error();
-  for (keygen::ApiToken& t : *tokens) {
-    if (t.name == r.segments.at(2)) return std::optional<keygen::ApiToken>(std::move(t));
-  }
-  return std::optional<keygen::ApiToken>();
-}
-
 }  // namespace
 
 Reply whoami(Context&, const Request& r) {
@@ -51,13 +41,14 @@ Reply list_tokens(Context& c, const Request&) {
 }
 
 Reply show_token(Context& c, const Request& r) {
-  auto token = named_token(c, r);
+  auto token = c.ledger().tokens().find(r.segments.at(2));
   if (!token) return token.error();
   if (!*token) return problem(Problem::not_found, "no API token named " + json_quoted(r.segments.at(2)));
   return json_response(200, keygen::api_token_json(**token));
 }
 
-// {"name", "role"}: `seatkey-keygen token create --name --role`, recorded as the admin's doing.
+// {"name", "role", "expires_at"?, "max_per_day"?}: `seatkey-keygen token create --name --role
+// --expires --max-per-day`, recorded as the admin's doing.
 Reply create_token(Context& c, const Request& r) {
   if (r.idempotency_key) {
     return keygen::Error(
@@ -66,18 +57,13 @@ Reply create_token(Context& c, const Request& r) {
         "ledger never keeps; after a lost answer, revoke the token and create one under "
         "another name");
   }
-  auto fields = keygen::parse_text_fields(r.body, "the request", {"name", "role"}, {"name", "role"});
-  if (!fields) return fields.error();
-  auto role = keygen::parse_role_name(fields->at("role"));
-  if (!role) return role.error();
-  auto bearer = c.ledger().tokens().create(fields->at("name"), *role, r.token->name);
+  auto request = keygen::parse_token_request(r.body);
+  if (!request) return request.error();
+  auto bearer = c.ledger().tokens().create(request->name, request->role, r.token->name, request->limits);
   if (!bearer) return bearer.error();
-  auto tokens = c.ledger().tokens().all();
-  if (!tokens) return tokens.error();
-  ordered_json j;
-  for (const keygen::ApiToken& t : *tokens) {
-    if (t.name == fields->at("name")) j = keygen::api_token_json(t);
-  }
+  auto made = c.ledger().tokens().find(request->name);
+  if (!made) return made.error();
+  ordered_json j = keygen::api_token_json(made->value());
   j["token"] = std::string(bearer->view());
   return json_response(201, j);
 }

@@ -253,6 +253,14 @@
     "tokens.made": "API token {name} made.",
     "tokens.revoke.done": "API token {name} revoked: it is refused from its next request on.",
     "tokens.no-roles": "Could not load the roles: {reason}",
+    "tokens.expires": "Expires on",
+    "tokens.per-day": "Licenses per day",
+    "tokens.limits.hint": "Both optional, and fixed once the token is made. From the start of its expiry day (local time) the token is refused; with licenses per day, an order that would place more in a day (UTC) is refused whole.",
+    "tokens.col.expires": "Expires",
+    "tokens.col.per-day": "Licenses per day",
+    "tokens.expired": "expired",
+    "tokens.never": "never",
+    "tokens.no-limit": "no limit",
 
     // The API's names (kinds, states, roles, report lines), as the desk reads them.
     "kind.server": "server", "kind.users": "users", "kind.revocation": "revocation", "kind.standby": "standby",
@@ -520,6 +528,14 @@
     "tokens.made": "API-Token {name} erzeugt.",
     "tokens.revoke.done": "API-Token {name} widerrufen: Er wird ab seiner nächsten Anfrage abgewiesen.",
     "tokens.no-roles": "Die Rollen ließen sich nicht laden: {reason}",
+    "tokens.expires": "Läuft ab am",
+    "tokens.per-day": "Lizenzen pro Tag",
+    "tokens.limits.hint": "Beides freiwillig und fest, sobald der Token erzeugt ist. Ab Beginn seines Ablauftags (Ortszeit) wird der Token abgewiesen; mit Lizenzen pro Tag wird ein Auftrag, der an einem Tag (UTC) mehr ausstellen würde, ganz abgewiesen.",
+    "tokens.col.expires": "Läuft ab",
+    "tokens.col.per-day": "Lizenzen pro Tag",
+    "tokens.expired": "abgelaufen",
+    "tokens.never": "nie",
+    "tokens.no-limit": "unbegrenzt",
 
     "kind.server": "Server", "kind.users": "Benutzer", "kind.revocation": "Sperrliste", "kind.standby": "Standby",
     "status.active": "aktiv", "status.superseded": "ersetzt", "status.expired": "abgelaufen",
@@ -587,6 +603,11 @@
     "problem.token_name_taken": "Ein API-Token dieses Namens gibt es schon: Ein Name wird nie an einen zweiten Token vergeben, da Einträge den Token nennen, der sie geschrieben hat.",
     "problem.no_such_token": "Das Ledger hat keinen API-Token dieses Namens.",
     "problem.token_revoked": "Der API-Token wurde schon widerrufen.",
+    "problem.token_expires_in_past": "Das Ablaufdatum {expires_at} liegt nicht in der Zukunft: Ein Token, der sofort abläuft, wäre nie zu gebrauchen.",
+    "problem.token_expired": "Der API-Token ist seit {expired_at} abgelaufen: Die Administration erzeugt einen neuen.",
+    "problem.token_quota_exceeded": (p) => "Dieser API-Token darf " + plural(p.max_per_day, "Lizenz", "Lizenzen") + " pro Tag (UTC) ausstellen; heute " +
+      (p.left_today === 1 ? "bleibt noch 1" : "bleiben noch " + N(p.left_today)) + " (bis " + p.resets_at + "), dieser Auftrag bräuchte " +
+      N(p.licenses) + ": Nichts wurde ausgestellt.",
     "problem.nothing_to_replace": "Nichts zu ersetzen: Appliance {appliance} hat keine aktive Serverlizenz.",
     "problem.code_void": "Der Lizenzschlüssel (Aktivierungscode) Nr. {number} wurde storniert.",
     "problem.ledger_busy": "Das Ledger ist gerade belegt; versuchen Sie es gleich noch einmal.",

@@ -1,6 +1,7 @@
-// The desk's API tokens panel, for admins: every token with its role and whether it was revoked
-// (never a secret: the ledger keeps only hashes), a new token for a clerk, the shop or the ERP
-// (shown this once), and revoking one, asked first. It talks to the API through desk.js
+// The desk's API tokens panel, for admins: every token with its role, whether it was revoked or
+// has expired, its expiry and its quota of licenses a day (never a secret: the ledger keeps only
+// hashes), a new token for a clerk, the shop or the ERP (shown this once; an expiry and a quota
+// if wanted), and revoking one, asked first. It talks to the API through desk.js
 // (window.seatkeyDesk) and owns nothing outside its own section (#tokens). Token names are
 // ledger text: they reach the page only through textContent.
 "use strict";
@@ -49,7 +50,10 @@
       desk.cell(row, token.name);
       desk.cell(row, T.word("role", token.role));
       desk.timeCell(row, token.created_at);
-      desk.cell(row, t(token.revoked_at ? "tokens.revoked" : "tokens.in-use"));
+      desk.cell(row, t(stateOf(token)));
+      if (token.expires_at) desk.timeCell(row, token.expires_at);
+      else desk.cell(row, t("tokens.never"));
+      desk.cell(row, token.max_per_day === null ? t("tokens.no-limit") : T.number(token.max_per_day));
       const actions = desk.cell(row, "");
       actions.textContent = "";
       if (!token.revoked_at) {
@@ -63,6 +67,25 @@
       }
       body.appendChild(row);
     }
+  }
+
+  function stateOf(token) {
+    if (token.revoked_at) return "tokens.revoked";
+    return token.expires_at && new Date(token.expires_at) <= new Date() ? "tokens.expired" : "tokens.in-use";
+  }
+
+  // The request's optional limits: the expiry day from its start (local midnight, as the API's
+  // RFC 3339 UTC time), the quota as a number.
+  function limits() {
+    const out = {};
+    const day = $("token-expires").value;
+    if (day) {
+      const [y, m, d] = day.split("-").map(Number);
+      out.expires_at = new Date(y, m - 1, d).toISOString().replace(/\.\d{3}Z$/, "Z");
+    }
+    const perDay = $("token-per-day").value;
+    if (perDay) out.max_per_day = Number(perDay);
+    return out;
   }
 
   function showNew(token) {
@@ -81,10 +104,10 @@
     try {
       // The answer holds the secret: the API takes no Idempotency-Key here, and keeps no answer.
       const made = await desk.api("POST", "/v1/tokens",
-                                  { name: $("token-name").value.trim(), role: $("token-role").value },
+                                  { name: $("token-name").value.trim(), role: $("token-role").value, ...limits() },
                                   { idempotent: false });
       showNew(made);
-      $("token-name").value = "";
+      for (const id of ["token-name", "token-expires", "token-per-day"]) $(id).value = "";
       desk.say(() => t("tokens.made", { name: made.name }), "ok");
       await listTokens();
     } catch (e) {

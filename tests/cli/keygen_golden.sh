@@ -33,8 +33,8 @@ expect_err "19 links (12 licenses, 2 revocation lists, 5 events)"
 keygen ledger migrate
 expect_rc 0 "ledger migrate of the golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"
-expect_err "migrated ledger ledger.db from schema version 4 to 7"
-expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7
+expect_err "migrated ledger ledger.db from schema version 4 to 8"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8
 expect_eq "$(stored)" "$before" "(the golden ledger's rows after the migration)"
 keygen ledger head
 expect_eq "$(cat out)" "$GOLDEN"

@@ -26,7 +26,7 @@ expect_eq "$(cat out)" "$GOLDEN"
 keygen ledger migrate
 expect_rc 0 "ledger migrate of the golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"
-expect_eq "$(pg_sql "$LEDGER" 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM schema_version')" 4,5,6,7
+expect_eq "$(pg_sql "$LEDGER" 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM schema_version')" 4,5,6,7,8
 expect_eq "$(stored)" "$before" "(the golden ledger's rows after the migration)"
 keygen ledger verify --anchor "$GOLDEN"
 expect_rc 0 "ledger verify of the migrated golden ledger"

@@ -113,3 +113,26 @@ grep -qF "it is never changed or removed" sql.err || fail "no clear refusal: $(c
 [ "$(ledger_dump)" = "$before" ] || fail "a refused change of a stored answer changed the ledger"
 keygen ledger verify
 expect_rc 0 "ledger verify after the refusals"
+
+# A token's expiry and quota are on its creation link; the row's trigger keeps them, and a row
+# changed past it is found.
+keygen token create --role shop --name limited --expires 2099-01-01 --max-per-day 5
+expect_rc 0 "token create with limits"
+expect_eq "$(ledger_sql "SELECT type, expires_at, max_per_day FROM token_events WHERE name = 'limited'")" \
+  "create|2099-01-01T00:00:00Z|5"
+keygen ledger verify
+expect_rc 0 "ledger verify of a token with limits"
+sql_on "$LEDGER" "UPDATE api_tokens SET max_per_day = 500 WHERE name = 'limited'" >/dev/null 2>sql.err &&
+  fail "a token's quota was raised"
+grep -qF "an API token is only ever revoked, once" sql.err || fail "no clear refusal: $(cat sql.err)"
+t=$(tampered_copy lifted)
+if on_pg; then
+  sql_on "$t" "ALTER TABLE api_tokens DISABLE TRIGGER api_tokens_revoke_only;
+    UPDATE api_tokens SET expires_at = NULL, max_per_day = NULL WHERE name = 'limited'" >/dev/null
+else
+  sql_on "$t" "DROP TRIGGER api_tokens_revoke_only;
+    UPDATE api_tokens SET expires_at = NULL, max_per_day = NULL WHERE name = 'limited'" >/dev/null
+fi
+does_not_verify "$t" 'API token "limited" (role shop, created '
+expect_err 'has the expiry none, its creation link (chain position '
+expect_err ') 2099-01-01T00:00:00Z: its expires_at was changed past seatkey-keygen'

@@ -61,7 +61,7 @@ TEST_CASE(
   CHECK(to_hex(test::ok(ledger.head()).hash) == std::string(64, '0'));
   // A PostgreSQL ledger starts at version 4: versions 1-3 exist only as SQLite files.
   CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version ORDER BY version") ==
-        (test::is_postgresql(path) ? "4|\n5|\n6|\n7|\n" : "1|\n2|\n3|\n4|\n5|\n6|\n7|\n"));
+        (test::is_postgresql(path) ? "4|\n5|\n6|\n7|\n8|\n" : "1|\n2|\n3|\n4|\n5|\n6|\n7|\n8|\n"));
   const auto keys = test::ok(ledger.keys().all());
   REQUIRE(keys.size() == 1);
   CHECK(keys[0].key_id == test::development_key().public_key().id());
@@ -521,9 +521,11 @@ TEST_CASE("ledger: a schema 1 ledger is read as it is, and migrated once, in one
           std::optional<std::string>(test::development_key().public_key().to_paserk()));
   }
   // Once: a second open finds the latest version.
-  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n3|\n4|\n5|\n6|\n7|\n");
+  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") ==
+        "1|\n2|\n3|\n4|\n5|\n6|\n7|\n8|\n");
   CHECK(test::ok(Ledger::open(path, Ledger::Access::read_write)).migrated_from() == 0);
-  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") == "1|\n2|\n3|\n4|\n5|\n6|\n7|\n");
+  CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") ==
+        "1|\n2|\n3|\n4|\n5|\n6|\n7|\n8|\n");
   CHECK(test::ledger_snapshot(path, "SELECT serial, key_id, token FROM licenses ORDER BY serial") ==
         rows_before);
 

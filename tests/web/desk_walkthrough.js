@@ -319,12 +319,18 @@ async function main() {
           "the tokens listed: " + JSON.stringify(await tokenRows()));
     await fill("#token-name", "night shop");
     await page.select("#token-role", "shop");
+    await page.$eval("#token-expires", (e) => { e.value = "2099-01-01"; });
+    await fill("#token-per-day", "50");
     await page.click("#token-new button[type=submit]");
     await status("API token night shop made.");
     const secret = await page.$eval("#token-new-secret", (e) => e.textContent);
     check(/^seatkey-api\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(secret), "the new token is not shown: " + secret);
     await page.waitForFunction(() => document.querySelectorAll("#token-table tbody tr").length === 4);
     check(!(await page.$eval("#token-table", (e) => e.textContent)).includes(secret), "the token list shows a secret");
+    const limits = await page.$eval('#token-table tr[data-name="night shop"]', (r) => [r.cells[4].title, r.cells[5].textContent]);
+    check(/^209[89]-/.test(limits[0]) && limits[1] === "50", "the new token's expiry and quota: " + JSON.stringify(limits));
+    check(await page.$eval('#token-table tr[data-name="desk clerk"]', (r) => r.cells[4].textContent + "|" + r.cells[5].textContent) === "never|no limit",
+          "a token without limits is not listed so");
     await fill("#token-name", "night shop");
     await page.click("#token-new button[type=submit]");
     await refused("token-new-error", "night shop");
@@ -336,7 +342,7 @@ async function main() {
     await page.click("#sign-out");
     check(await page.$eval("#token-new-secret", (e) => e.textContent === "") &&
           await page.$eval("#token-table tbody", (e) => e.children.length === 0), "signing out left the tokens on the page");
-    ok("an admin lists the tokens, makes one for the shop (shown once, a taken name refused), revokes it; signing out takes it off the page");
+    ok("an admin lists the tokens, makes one for the shop with an expiry and a quota (shown once, a taken name refused), revokes it; signing out takes it off the page");
 
     // Keyboard only: Tab to a control, type, Enter; no click from here on.
     step = "keyboard only";

@@ -3,6 +3,7 @@
 // and `--reason`). Each raises the input error the public function would return.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,7 @@ UnixTime time_or_raise(std::string_view what, std::string_view text);
 Edition edition_or_raise(std::string_view name);
 int count_or_raise(long long count);
 long long target_users_or_raise(std::string_view what, long long users);
+UnixTime time_or_date_or_raise(std::string_view what, std::string_view text);
+std::int64_t max_per_day_or_raise(std::string_view what, long long licenses);
 
 }  // namespace seatkey::keygen::detail

@@ -186,6 +186,18 @@ long long target_users_or_raise(std::string_view what, long long users) {
   return users;
 }
 
+UnixTime time_or_date_or_raise(std::string_view what, std::string_view text) {
+  return time_or_date_of(what, text);
+}
+
+std::int64_t max_per_day_or_raise(std::string_view what, long long licenses) {
+  if (licenses < 1 || licenses > kMaxTokenQuota) {
+    raise_input(std::string(what) + " must be from 1 to " + std::to_string(kMaxTokenQuota) + ", not " +
+                std::to_string(licenses));
+  }
+  return licenses;
+}
+
 }  // namespace detail
 
 Result<std::string> parse_appliance(std::string_view typed) {
@@ -218,6 +230,14 @@ Result<long long> check_target_users(std::string_view what, long long users) {
 
 Result<int> check_count(long long count) {
   return guarded([&] { return detail::count_or_raise(count); });
+}
+
+Result<UnixTime> parse_time_or_date(std::string_view what, std::string_view text) {
+  return guarded([&] { return time_or_date_of(what, text); });
+}
+
+Result<std::int64_t> check_max_per_day(std::string_view what, long long licenses) {
+  return guarded([&] { return detail::max_per_day_or_raise(what, licenses); });
 }
 
 Result<Role> parse_role_name(std::string_view name) {

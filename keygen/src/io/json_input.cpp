@@ -234,6 +234,13 @@ json parse_strict(std::string_view json_text, const std::string& what, const cha
   }
 }
 
+// A request's one JSON object, read strictly; `what` names it in messages ("the request").
+json object_of(std::string_view json_text, const std::string& what) {
+  json doc = parse_strict(json_text, what, nullptr);
+  if (!doc.is_object()) raise_input(what + " must be a JSON object, not " + doc.type_name());
+  return doc;
+}
+
 }  // namespace
 
 Result<std::map<std::string, std::string>> parse_text_fields(std::string_view json_text,
@@ -241,9 +248,7 @@ Result<std::map<std::string, std::string>> parse_text_fields(std::string_view js
                                                              std::initializer_list<const char*> allowed,
                                                              std::initializer_list<const char*> required) {
   return detail::guarded([&] {
-    const std::string name(what);
-    const json doc = parse_strict(json_text, name, nullptr);
-    if (!doc.is_object()) raise_input(name + " must be a JSON object, not " + doc.type_name());
+    const json doc = object_of(json_text, std::string(what));
     const OrderFields f(doc, "");
     f.only(allowed);
     std::map<std::string, std::string> out;
@@ -258,9 +263,7 @@ Result<std::map<std::string, std::string>> parse_text_fields(std::string_view js
 
 Result<CodeBatch> parse_code_batch(std::string_view json_text) {
   return detail::guarded([&] {
-    const json doc = parse_strict(json_text, "the request", nullptr);
-    if (!doc.is_object())
-      raise_input(std::string("the request must be a JSON object, not ") + doc.type_name());
+    const json doc = object_of(json_text, "the request");
     const OrderFields f(doc, "");
     f.only({"count", "items", "reseller", "customer", "order", "valid_until"});
     CodeBatch batch;
@@ -283,6 +286,22 @@ Result<CodeBatch> parse_code_batch(std::string_view json_text) {
     batch.order = f.text("order");
     batch.valid_until = f.time("valid_until");
     return batch;
+  });
+}
+
+Result<TokenRequest> parse_token_request(std::string_view json_text) {
+  return detail::guarded([&] {
+    const json doc = object_of(json_text, "the request");
+    const OrderFields f(doc, "");
+    f.only({"name", "role", "expires_at", "max_per_day"});
+    TokenRequest request;
+    request.name = *f.string("name", true);
+    request.role = detail::take(parse_role_name(*f.string("role", true)));
+    if (auto at = f.string("expires_at"))
+      request.limits.expires_at = detail::time_or_date_or_raise("field \"expires_at\"", *at);
+    if (auto n = f.integer("max_per_day"))
+      request.limits.max_per_day = detail::max_per_day_or_raise("field \"max_per_day\"", *n);
+    return request;
   });
 }
 

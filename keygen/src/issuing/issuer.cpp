@@ -378,6 +378,10 @@ Result<IssueResult> issue(Ledger& ledger, Ledger::Transaction& tx, const Signer&
         [&tx](const std::string& appliance) { return take(tx.licenses().of_appliance(appliance)); },
         [&tx](const std::string& primary) { return take(tx.licenses().standbys_of(primary)); });
     IssueResult result = run.run(orders);
+    std::size_t placing = 0;
+    for (const IssuedOrder& o : result.orders) placing += o.entries.size();
+    // A dry run is refused as the order would be.
+    detail::check_daily_quota(ledger, options.written_by, placing, now);
     if (!options.dry_run) record(tx, result, now, options);
     return result;
   });

@@ -1,6 +1,8 @@
 // Internal: what every command that signs shares (issue, transfer, revocations issue).
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 
 #include "seatkey/common/limits.hpp"
@@ -33,6 +35,14 @@ void sign_license(const Signer& signer, LedgerEntry* e);
 // signer_unavailable (its process is gone) or internal_error.
 std::string sign_within(const Signer& signer, const std::string& payload, TokenLimit limit,
                         const std::string& what, const std::string& note);
+
+// Refused (token_quota_exceeded), the whole request, when the API token `written_by` has a
+// quota of licenses a day and `placing` more licenses issued at `now` would pass it: its
+// licenses of that UTC day are counted in the caller's transaction, whatever route issued them
+// (orders, standby licenses, a transfer's re-issues; a code's redemption names the code, not a
+// token). Nothing for the command line's rows (no token) or a token without a quota.
+void check_daily_quota(const Ledger& ledger, const std::optional<std::string>& written_by,
+                       std::size_t placing, UnixTime now);
 
 // The `who` an event records: an input error naming it unless it is text a license may carry.
 std::string check_who(const std::string& who);

@@ -328,6 +328,9 @@ TransferResult transfer_in(Ledger& ledger, Ledger::Transaction& tx, const Signer
     if (!e.voided && !expired_at(e, in.now)) out.taken_back.push_back(e);
   }
   out.after = detail::summarize(check_counts(in, old_state, target_history, out.issued));
+  // The re-issues are licenses the token places: a transfer onto an appliance nobody ever
+  // reports back from would otherwise double them past the quota.
+  detail::check_daily_quota(ledger, options.written_by, out.issued.size(), in.now);
   if (!options.dry_run) record_transfer(ledger, tx, signer, in, options, target_history, &out);
   return out;
 }

@@ -339,6 +339,7 @@ class Auditor {
       if (format_rfc3339(c.at) != t.created_at)
         return "was created at " + format_rfc3339(c.at) + " by its creation link" + link;
     }
+    if (std::string why = check_token_limits(t, links); !why.empty()) return why;
     const std::optional<std::string> revoked_before = listed ? before->second.revoked_at : std::nullopt;
     if (links.revoked) {
       const std::string at = format_rfc3339(links.revoked->at);
@@ -360,6 +361,32 @@ class Auditor {
     std::optional<TokenEvent> created, revoked;
     std::int64_t created_seq = 0, revoked_seq = 0;
   };
+
+  // A token's expiry and quota are fixed when it is made: as its creation link records them;
+  // none for a token from before the chain covered tokens (tokens had no limits then).
+  static std::string check_token_limits(const ApiToken& t, const TokenLinks& links) {
+    const auto shown_time = [](const std::optional<UnixTime>& at) {
+      return at ? format_rfc3339(*at) : std::string("none");
+    };
+    const auto shown_quota = [](const std::optional<std::int64_t>& n) {
+      return n ? std::to_string(*n) + " licenses a day" : std::string("none");
+    };
+    const std::optional<TokenEvent>& c = links.created;
+    const std::string link =
+        c ? ", its creation link (chain position " + std::to_string(links.created_seq) + ") "
+          : ", which no creation link records (it is from before tokens had limits), ";
+    const std::optional<UnixTime> expires = c ? c->expires_at : std::nullopt;
+    if (t.expires_at != expires) {
+      return "has the expiry " + shown_time(t.expires_at) + link + shown_time(expires) +
+             ": its expires_at was changed past seatkey-keygen";
+    }
+    const std::optional<std::int64_t> quota = c ? c->max_per_day : std::nullopt;
+    if (t.max_per_day != quota) {
+      return "has the quota " + shown_quota(t.max_per_day) + link + shown_quota(quota) +
+             ": its max_per_day was changed past seatkey-keygen";
+    }
+    return "";
+  }
 
   const AuditOptions& options_;
   AuditResult result_{true, {}, {}, 0, 0, 0, 0, 0, std::nullopt, {}, 0, {}};

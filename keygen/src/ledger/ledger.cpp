@@ -152,7 +152,7 @@ std::vector<LinkSource> link_sources(Database& db, int version, const std::strin
                    }});
   }
   if (version >= kTokenChainVersion) {
-    out.push_back({std::make_unique<Statement>(db, select_token_events() + order),
+    out.push_back({std::make_unique<Statement>(db, select_token_events(version) + order),
                    token_event_spec().index_of("chain_seq"), [](const Statement& s) {
                      return read_link(ChainLinkType::token_event, token_event_spec(), s, &read_token_event,
                                       &ChainLink::token_event);

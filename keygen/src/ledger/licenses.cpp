@@ -147,6 +147,25 @@ Result<std::size_t> LicenseStore::count() const {
   });
 }
 
+Result<std::int64_t> LicenseStore::count_written_by(const std::string& written_by, UnixTime since,
+                                                    UnixTime until) const {
+  return guarded([&] {
+    // No API token wrote anything before schema version 4.
+    if (ledger_->version < 4) return std::int64_t{0};
+    // Issue times are stored as format_rfc3339() writes them: as text, they sort as times do
+    // (licenses_by_writer is the index).
+    detail::Statement s(*ledger_->db,
+                        "SELECT COUNT(*) FROM licenses WHERE written_by = ?1 AND issued_at >= ?2 AND "
+                        "issued_at < ?3 AND kind <> ?4");
+    s.bind(1, std::string_view(written_by));
+    s.bind(2, std::string_view(format_rfc3339(since)));
+    s.bind(3, std::string_view(format_rfc3339(until)));
+    s.bind(4, kind_name(LicenseKind::revocation));
+    s.step();
+    return s.integer(0);
+  });
+}
+
 Result<std::optional<LedgerEntry>> LicenseStore::newest_revocation_list() const {
   return guarded([&] {
     if (ledger_->version < 3) return std::optional<LedgerEntry>();

@@ -384,11 +384,51 @@ void fill_token_lookups(Database& db) {
   complete_lookups(db, 7);
 }
 
-// The steps after the released ones, in order; the next one is 8.
+// ---- Step 8: an API token's expiry and quota -----------------------------------------------------
+
+// A token may have an expiry and a quota of licenses a UTC day, both fixed when it is made: its
+// creation link records them (columns at the end of the link's canonical bytes, counted only
+// when set, so every link written before keeps its bytes), and its row's trigger keeps them as
+// they were, as it keeps everything but a revocation. The quota counts a token's licenses of a
+// day: licenses_by_writer finds them without reading the others.
+constexpr const char* kSqliteTokenLimits8 = R"sql(
+ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
+ALTER TABLE api_tokens ADD COLUMN max_per_day INTEGER CHECK (max_per_day >= 1);
+ALTER TABLE token_events ADD COLUMN expires_at TEXT;
+ALTER TABLE token_events ADD COLUMN max_per_day INTEGER CHECK (max_per_day >= 1);
+DROP TRIGGER api_tokens_revoke_only;
+CREATE TRIGGER api_tokens_revoke_only BEFORE UPDATE ON api_tokens
+  WHEN OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL OR NEW.name IS NOT OLD.name
+       OR NEW.role IS NOT OLD.role OR NEW.lookup_id IS NOT OLD.lookup_id
+       OR NEW.token_hash IS NOT OLD.token_hash OR NEW.created_at IS NOT OLD.created_at
+       OR NEW.expires_at IS NOT OLD.expires_at OR NEW.max_per_day IS NOT OLD.max_per_day
+  BEGIN SELECT RAISE(ABORT, 'an API token is only ever revoked, once'); END;
+CREATE INDEX licenses_by_writer ON licenses (written_by, issued_at) WHERE written_by IS NOT NULL;
+)sql";
+
+constexpr const char* kPostgresqlTokenLimits8 = R"sql(
+ALTER TABLE api_tokens ADD COLUMN expires_at TEXT, ADD COLUMN max_per_day BIGINT CHECK (max_per_day >= 1);
+ALTER TABLE token_events ADD COLUMN expires_at TEXT, ADD COLUMN max_per_day BIGINT CHECK (max_per_day >= 1);
+CREATE OR REPLACE FUNCTION seatkey_api_token_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL OR NEW.name IS DISTINCT FROM OLD.name
+     OR NEW.role IS DISTINCT FROM OLD.role OR NEW.lookup_id IS DISTINCT FROM OLD.lookup_id
+     OR NEW.token_hash IS DISTINCT FROM OLD.token_hash OR NEW.created_at IS DISTINCT FROM OLD.created_at
+     OR NEW.position IS DISTINCT FROM OLD.position OR NEW.expires_at IS DISTINCT FROM OLD.expires_at
+     OR NEW.max_per_day IS DISTINCT FROM OLD.max_per_day THEN
+    RAISE EXCEPTION 'an API token is only ever revoked, once';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE INDEX licenses_by_writer ON licenses (written_by, issued_at) WHERE written_by IS NOT NULL;
+)sql";
+
+// The steps after the released ones, in order; the next one is 9.
 const std::vector<MigrationStep> kNewSteps = {
     {5, kLookups5, kLookups5, use_lookup_tables},
     {6, kSqliteCodes6, kPostgresqlCodes6, fill_code_lookups},
     {7, kSqliteTokens7, kPostgresqlTokens7, fill_token_lookups},
+    {8, kSqliteTokenLimits8, kPostgresqlTokenLimits8, nullptr},
 };
 
 }  // namespace

@@ -32,8 +32,11 @@ Result<LedgerEvent> read_event(const Statement& s);
 inline constexpr int kCodesVersion = 6;
 // The schema version that made API tokens' creations and revocations links of the chain.
 inline constexpr int kTokenChainVersion = 7;
-// "SELECT <the token event spec's columns>, chain_hash FROM token_events".
-std::string select_token_events();
+// The schema version that gave API tokens an expiry and a quota.
+inline constexpr int kTokenLimitsVersion = 8;
+// "SELECT <the token event spec's columns>, chain_hash FROM token_events" for a ledger of
+// `version` (the columns it lacks read as NULL).
+std::string select_token_events(int version);
 Result<TokenEvent> read_token_event(const Statement& s);
 
 // The tables whose rows are links of the chain in a ledger of `version`.

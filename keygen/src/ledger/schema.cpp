@@ -212,7 +212,8 @@ struct RoleField {
 };
 
 constexpr char kIssuedAt[] = "issued_at", kUpdatesUntil[] = "updates_until", kExpires[] = "expires",
-               kAt[] = "at", kValidUntil[] = "valid_until", kCreatedAt[] = "created_at";
+               kAt[] = "at", kValidUntil[] = "valid_until", kCreatedAt[] = "created_at",
+               kExpiresAt[] = "expires_at";
 
 using E = LedgerEntry;
 constexpr SqlType kInt = SqlType::integer, kText = SqlType::text;
@@ -284,13 +285,17 @@ constexpr std::array<Column<D>, 7> kCodeEventColumns{{
 
 using T = TokenEvent;
 // The token_events table (version 7): an API token created or revoked, once each. In JSON order.
-constexpr std::array<Column<T>, 7> kTokenEventColumns{{
+// A creation's limits came with version 8, at the end of the canonical order up to the last of
+// them that is set, so that the links written before them keep their bytes.
+constexpr std::array<Column<T>, 9> kTokenEventColumns{{
     column<TokenEventTypeField, T>("type", kText, 7, 1, "type"),
     column<Text<&T::name>, T>("name", kText, 7, 2, "name"),
     column<RoleField, T>("role", kText, 7, 3, "role"),
     column<Text<&T::lookup_id>, T>("lookup_id", kText, 7, 4, ""),
     column<Time<&T::at, kAt>, T>("at", kText, 7, 5, "at"),
     column<Text<&T::who>, T>("who", kText, 7, 6, "who"),
+    column<OptionalTime<&T::expires_at, kExpiresAt>, T>("expires_at", kText, 8, 7, "expires_at", true),
+    column<OptionalNumber<&T::max_per_day>, T>("max_per_day", kInt, 8, 8, "max_per_day", true),
     column<ChainSeqField<&T::chain_seq>, T>("chain_seq", kInt, 7, 0, "chain_seq"),
 }};
 
@@ -465,7 +470,9 @@ const std::vector<PlainTable>& plain_tables() {
         {"lookup_id", kText},
         {"token_hash", SqlType::blob},
         {"created_at", kText},
-        {"revoked_at", kText}},
+        {"revoked_at", kText},
+        {"expires_at", kText},
+        {"max_per_day", kInt}},
        ""},
       {"tokens_before_chain", {{"name", kText}, {"revoked_at", kText}}, "name"},
       {"idempotent_requests",

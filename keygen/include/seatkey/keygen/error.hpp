@@ -24,12 +24,14 @@ namespace seatkey::keygen {
 
 // What kind of failure an error is: what its caller may do about it.
 enum class Kind {
-  input,        // the request or a file is not what it must be: fix it and try again
-  refused,      // a rule says no; nothing was written
-  not_found,    // what was asked for is not there
-  busy,         // another writer holds the ledger: try again in a moment
-  unavailable,  // a resource is gone for now (the database connection, the signer, memory)
-  internal,     // the ledger or the program is broken: a person must look
+  input,         // the request or a file is not what it must be: fix it and try again
+  refused,       // a rule says no; nothing was written
+  not_found,     // what was asked for is not there
+  busy,          // another writer holds the ledger: try again in a moment
+  unavailable,   // a resource is gone for now (the database connection, the signer, memory)
+  internal,      // the ledger or the program is broken: a person must look
+  unauthorized,  // the credential is no longer valid (an expired API token): get another
+  forbidden,     // the credential may not do this now (over its quota): nothing was written
 };
 
 struct KindInfo {
@@ -37,15 +39,17 @@ struct KindInfo {
   std::string_view name;
   int exit_status;  // seatkey-keygen's and seatkey-server's exit status at the command line
 };
-// The command line's table: 1 for "no, and nothing was written" (refused, not found), 2 for
-// everything else (docs/back-office.md, "Exit status").
-inline constexpr std::array<KindInfo, 6> kKinds{{
+// The command line's table: 1 for "no, and nothing was written" (refused, not found,
+// forbidden), 2 for everything else (docs/back-office.md, "Exit status").
+inline constexpr std::array<KindInfo, 8> kKinds{{
     {Kind::input, "input", 2},
     {Kind::refused, "refused", 1},
     {Kind::not_found, "not_found", 1},
     {Kind::busy, "busy", 2},
     {Kind::unavailable, "unavailable", 2},
     {Kind::internal, "internal", 2},
+    {Kind::unauthorized, "unauthorized", 2},
+    {Kind::forbidden, "forbidden", 1},
 }};
 constexpr const KindInfo& kind_info(Kind k) {
   return kKinds[static_cast<std::size_t>(k)];
@@ -101,6 +105,10 @@ constexpr const KindInfo& kind_info(Kind k) {
   X(token_name_taken, refused, "An API token of that name exists", "")                                       \
   X(no_such_token, refused, "The ledger has no API token of that name", "")                                  \
   X(token_revoked, refused, "The API token was revoked already", "")                                         \
+  X(token_expires_in_past, refused, "The API token's expiry is not in the future", "expires_at")             \
+  X(token_expired, unauthorized, "The API token has expired", "expired_at")                                  \
+  X(token_quota_exceeded, forbidden, "Over the API token's licenses per day",                                \
+    "max_per_day issued_today left_today licenses resets_at")                                                \
   X(code_mistyped, input, "The activation code is mistyped", "problem groups")                               \
   X(request_mistyped, input, "The activation request is mistyped", "problem")                                \
   X(appliance_id_mistyped, input, "The appliance ID is mistyped", "form expected_bytes")                     \

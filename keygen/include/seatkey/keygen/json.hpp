@@ -32,7 +32,7 @@ nlohmann::ordered_json license_record_json(const LicenseRecord& record);
 nlohmann::ordered_json corrupt_row_json(const CorruptRow& row);
 // key_id, public_key, development, added_at, origin.
 nlohmann::ordered_json signing_key_json(const SigningKey& key);
-// name, role, created_at, revoked_at.
+// name, role, created_at, revoked_at, expires_at, max_per_day (null: none).
 nlohmann::ordered_json api_token_json(const ApiToken& token);
 // appliance, edition (null without an active server license), included_users, pack_users,
 // licensed_users, max_users (null: unlimited; 0 without a server license), excess_users: what the appliance

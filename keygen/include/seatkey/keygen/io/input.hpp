@@ -28,6 +28,7 @@ inline constexpr std::size_t kMaxTextClaimBytes = 256;  // customer, order: keep
 inline constexpr std::size_t kMaxBatchFileBytes = 16u << 20;
 inline constexpr std::size_t kMaxBatchTokens = 100000;
 inline constexpr std::size_t kMaxTokenNameBytes = 64;
+inline constexpr std::int64_t kMaxTokenQuota = 1000000;  // --max-per-day and "max_per_day" bounds
 
 // The canonical appliance ID, or the error naming what is wrong with the typed one.
 Result<std::string> parse_appliance(std::string_view typed);
@@ -42,6 +43,9 @@ Result<std::string> parse_new_appliance(std::string_view typed);
 Result<Edition> parse_edition_name(std::string_view name);
 // RFC 3339, years 0000-9999, in UTC; `what` names the input in the message ("--expires").
 Result<UnixTime> parse_time(std::string_view what, std::string_view text);
+// A date, YYYY-MM-DD, as the start of that day in UTC, or an RFC 3339 time (the rule of the
+// filters' "since" and "until" below, and of an API token's expiry).
+Result<UnixTime> parse_time_or_date(std::string_view what, std::string_view text);
 // A serial as people type it: a decimal number from 1 (leading zeros allowed).
 Result<std::int64_t> parse_serial(std::string_view typed);
 // customer/order/issuer: valid UTF-8, at most kMaxTextClaimBytes bytes, nothing a terminal
@@ -56,6 +60,8 @@ Result<long long> check_target_users(std::string_view what, long long users);
 Result<Role> parse_role_name(std::string_view name);
 // A token's name: what check_text accepts, at most kMaxTokenNameBytes.
 Result<std::string> check_token_name(std::string_view name);
+// An API token's quota of licenses a day: 1 to kMaxTokenQuota; `what` names the input.
+Result<std::int64_t> check_max_per_day(std::string_view what, long long licenses);
 
 // ---- Filters of `ledger list` and GET /v1/licenses ------------------------------------------
 
@@ -121,5 +127,15 @@ Result<std::map<std::string, std::string>> parse_text_fields(std::string_view js
                                                              std::string_view what,
                                                              std::initializer_list<const char*> allowed,
                                                              std::initializer_list<const char*> required);
+
+// POST /v1/tokens: {"name", "role", "expires_at"?: a date or an RFC 3339 time as
+// parse_time_or_date() reads it, "max_per_day"?: 1 to kMaxTokenQuota}, read with the batch's
+// strictness (the name is TokenStore::create's to check).
+struct TokenRequest {
+  std::string name;
+  Role role = Role::auditor;
+  TokenLimits limits;
+};
+Result<TokenRequest> parse_token_request(std::string_view json_text);
 
 }  // namespace seatkey::keygen

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "seatkey/common/time.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/signing/secure_buffer.hpp"
 
@@ -37,12 +38,24 @@ constexpr bool role_allows(Role held, Role needed) {
   return static_cast<int>(held) >= static_cast<int>(needed);
 }
 
+// What a token may do besides its role, fixed when it is made (both optional): the time from
+// which it is refused (401, token_expired), and how many licenses it may place a UTC day, every
+// route that issues counted together (an order over it is refused whole: token_quota_exceeded).
+// They bound what a stolen token, or a process that holds one, can do.
+struct TokenLimits {
+  std::optional<UnixTime> expires_at;
+  std::optional<std::int64_t> max_per_day;
+};
+
 struct ApiToken {
   std::string name;
   Role role = Role::auditor;
   std::string lookup_id;                  // the bearer's ID: what finds the row (not secret)
   std::string created_at;                 // RFC 3339
   std::optional<std::string> revoked_at;  // RFC 3339
+  // A time rather than text: it is compared with the clock at every request.
+  std::optional<UnixTime> expires_at;
+  std::optional<std::int64_t> max_per_day;
 };
 
 inline constexpr std::string_view kBearerPrefix = "seatkey-api.";

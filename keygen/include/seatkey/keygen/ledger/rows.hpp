@@ -172,15 +172,18 @@ inline std::optional<TokenEventKind> token_event_kind_named(std::string_view nam
   return std::nullopt;
 }
 
-// A token's row as the link records it: its name, role and lookup ID (never its hash), and the
-// time the row took (its created_at or revoked_at).
+// A token's row as the link records it: its name, role and lookup ID (never its hash), the
+// time the row took (its created_at or revoked_at) and, on a creation, its limits (schema
+// version 8 on; unset, they are not in the link's bytes).
 struct TokenEvent {
   TokenEventKind kind = TokenEventKind::created;
   std::string name;
   Role role = Role::auditor;
   std::string lookup_id;
   UnixTime at = 0;
-  std::string who;             // who created or revoked it (the login name)
+  std::string who;  // who created or revoked it (the login name)
+  std::optional<UnixTime> expires_at;
+  std::optional<std::int64_t> max_per_day;
   std::int64_t chain_seq = 0;  // set by the ledger when read
 };
 

@@ -42,6 +42,9 @@ class LicenseStore {
   // serial; none on a ledger from before the codes.
   Result<std::vector<LedgerEntry>> of_code(std::int64_t number) const;
   Result<std::size_t> count() const;
+  // How many licenses (no revocation lists) the API token `written_by` wrote with issue times
+  // in [since, until): what its quota of a day counts.
+  Result<std::int64_t> count_written_by(const std::string& written_by, UnixTime since, UnixTime until) const;
   // The revocation list with the highest seq, if any.
   Result<std::optional<LedgerEntry>> newest_revocation_list() const;
 
@@ -143,18 +146,24 @@ class TokenStore {
 
   // Records a new token for `name` (check_token_name) and returns its bearer text, which the
   // ledger does not keep: the caller shows it once. Refused (token_name_taken) when a token of
-  // that name exists, also a revoked one: rows name the token that wrote them. The creation is
-  // a link of the chain that records `who` made it.
-  Result<SecureBuffer> create(const std::string& name, Role role, const std::string& who);
+  // that name exists, also a revoked one: rows name the token that wrote them; and
+  // (token_expires_in_past) when its expiry is not after the clock. The creation is a link of
+  // the chain that records `who` made it, and the token's limits.
+  Result<SecureBuffer> create(const std::string& name, Role role, const std::string& who,
+                              const TokenLimits& limits = {});
   Result<std::vector<ApiToken>> all() const;
+  // The token of that name (also a revoked one), or nullopt.
+  Result<std::optional<ApiToken>> find(const std::string& name) const;
   // The tokens a ledger had when it was migrated to the schema version that chains them, as
   // they stood then (name and revoked_at): they have no creation link.
   Result<std::vector<ApiToken>> before_chain() const;
   // Refused when there is no such token (no_such_token) or it is revoked already (token_revoked).
   // The revocation is a link of the chain that records `who` revoked it.
   Result<ApiToken> revoke(const std::string& name, const std::string& who);
-  // The unrevoked token whose bearer text this is (hashes compared in constant time), or nullopt.
-  Result<std::optional<ApiToken>> authenticate(std::string_view bearer) const;
+  // The unrevoked token whose bearer text this is (hashes compared in constant time), or nullopt;
+  // one whose expiry is not after `now` (default: the clock) is refused (token_expired).
+  Result<std::optional<ApiToken>> authenticate(std::string_view bearer,
+                                               std::optional<UnixTime> now = std::nullopt) const;
 
  private:
   detail::LedgerContext* ledger_;
