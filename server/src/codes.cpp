@@ -125,6 +125,7 @@ Reply void_code(Context& c, const Request& r) {
   if (!fields) return fields.error();
   keygen::EventOptions who;
   who.who = r.token->name;
+  who.written_by = r.token->name;
   auto result = keygen::void_code(c.ledger(), *c.transaction, *r.number, fields->at("reason"), who);
   if (!result) return result.error();
   ordered_json j;

@@ -126,6 +126,7 @@ Reply void_license(Context& c, const Request& r) {
   if (!fields) return fields.error();
   keygen::EventOptions event;
   event.who = r.token->name;
+  event.written_by = r.token->name;
   // A dry run records the void in the request's transaction, which is then rolled back.
   auto result = keygen::void_licenses(c.ledger(), *c.transaction, {*r.serial}, fields->at("reason"), event);
   if (!result) return result.error();

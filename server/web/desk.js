@@ -400,9 +400,12 @@
                                                    from: r.transferred_from }));
     for (const e of r.events) {
       const why = e.reason ? ": " + e.reason : "";
-      if (e.type === "void") historyLine(e.at, t("history.void", { who: e.who, why }));
-      else if (e.type === "transfer") historyLine(e.at, t("history.transfer", { to: e.transfer_to, who: e.who, why }));
-      else historyLine(e.at, t("history.other", { type: e.type, who: e.who, why }));
+      // An event through the server names its API token; one without, a login name at the
+      // command line, which could be the same word.
+      const who = e.written_by ? e.who : t("history.login", { who: e.who });
+      if (e.type === "void") historyLine(e.at, t("history.void", { who, why }));
+      else if (e.type === "transfer") historyLine(e.at, t("history.transfer", { to: e.transfer_to, who, why }));
+      else historyLine(e.at, t("history.other", { type: e.type, who, why }));
     }
     const listed = (key, serials) => {
       if (serials.length) historyLine(null, t(key, { n: serials.length, serials: serials.join(", ") }));

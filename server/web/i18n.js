@@ -98,6 +98,7 @@
                              (p.code ? ", from activation code no. " + p.code : "") +
                              (p.from ? ", moved here from license " + p.from + " (a transfer)" : ""),
     "history.void": "voided by {who}{why}",
+    "history.login": "{who} (at the command line)",
     "history.transfer": "moved to appliance {to} by {who}{why}",
     "history.other": "{type} by {who}{why}",
     "history.superseded": (p) => (p.n === 1 ? "replaced by server license " : "replaced by server licenses ") + p.serials,
@@ -371,6 +372,7 @@
                              (p.code ? ", aus Aktivierungscode Nr. " + p.code : "") +
                              (p.from ? ", hierher übertragen von Lizenz " + p.from : ""),
     "history.void": "storniert von {who}{why}",
+    "history.login": "{who} (an der Kommandozeile)",
     "history.transfer": "übertragen auf Appliance {to} von {who}{why}",
     "history.other": "{type} von {who}{why}",
     "history.superseded": (p) => (p.n === 1 ? "ersetzt durch Serverlizenz " : "ersetzt durch Serverlizenzen ") + p.serials,

@@ -103,6 +103,7 @@ TEST_CASE("void: an event per serial, the rows unchanged, the license leaves the
   CHECK(events[0].serial == 3);
   CHECK(events[0].reason == std::optional<std::string>("refund"));
   CHECK(events[0].who == "alice");
+  CHECK_FALSE(events[0].written_by);  // at the desk: who is a login name
   CHECK(events[0].at == kNow + 10);
   CHECK(events[0].chain_seq == 7);
   CHECK(events[1].chain_seq == 8);
@@ -119,6 +120,29 @@ TEST_CASE("void: an event per serial, the rows unchanged, the license leaves the
   f.packs(1, 1);
   CHECK(f.state().users().licensed_users == 20);
   f.verifies();
+}
+
+TEST_CASE("void: an event an API token recorded names the token apart from who, in the chain" *
+          doctest::test_suite("ledger")) {
+  Fixture f;
+  f.server(Edition::compact);
+  f.packs(5, 2);  // 2-3
+  (void)f.void_({2});
+  EventOptions o;
+  o.who = "alice";
+  o.written_by = "alice";
+  o.now = kNow + 11;
+  (void)test::ok(void_licenses(f.ledger, {3}, "refund", o));
+  const auto events = test::ok(f.ledger.events().all());
+  REQUIRE(events.size() == 2);
+  CHECK_FALSE(events[0].written_by);
+  CHECK(events[1].written_by == std::optional<std::string>("alice"));
+  CHECK(test::ok(audit_ledger(f.ledger)).ok);
+  // The token's name is part of the link: clearing it by hand breaks the chain.
+  test::tamper(f.path, "UPDATE events SET written_by = NULL WHERE serial = 3");
+  const AuditResult v = test::ok(audit_ledger(f.ledger));
+  CHECK_FALSE(v.ok);
+  CHECK_MESSAGE(test::contains(v.problem, "void of license 3"), v.problem);
 }
 
 TEST_CASE("void: a voided server license is no longer active, packs then have nothing to count with" *

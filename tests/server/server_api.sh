@@ -123,7 +123,7 @@ expect_problem 400 bad-input '=unknown field "why" (allowed here: reason)'
 api POST /v1/licenses/2/void "$CLERK" '{}'
 expect_problem 400 bad-input '=missing field "reason"'
 api GET /v1/licenses/2 "$AUDITOR"
-expect_eq "$(json '[d["status"], [[e["type"], e["who"]] for e in d["events"]]]')" '["voided", [["void", "desk"]]]'
+expect_eq "$(json '[d["status"], [[e["type"], e["who"], e["written_by"]] for e in d["events"]]]')" '["voided", [["void", "desk", "desk"]]]'
 
 # Transfer: 201 with the new appliance's licenses; refusals as the CLI's.
 api GET /v1/revocations/latest "$AUDITOR"

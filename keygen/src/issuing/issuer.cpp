@@ -332,6 +332,7 @@ void record(Ledger::Transaction& tx, const IssueResult& result, UnixTime now, co
       ev.reason = "replaced by standby license " + std::to_string(o.entries.front().serial);
       ev.at = now;
       ev.who = *who;
+      ev.written_by = options.written_by;
       take(tx.events().insert(ev));
     }
     for (const auto& e : o.entries) take(tx.licenses().insert(e));

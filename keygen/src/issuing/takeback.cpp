@@ -91,6 +91,7 @@ VoidResult void_in(const Ledger& ledger, Ledger::Transaction& tx, const std::vec
     ev.reason = why;
     ev.at = now;
     ev.who = who;
+    ev.written_by = options.written_by;
     take(tx.events().insert(ev));
   }
   for (const auto& appliance : appliances) {
@@ -276,6 +277,7 @@ void record_transfer(Ledger& ledger, Ledger::Transaction& tx, const Signer& sign
     ev.reason = in.reason;
     ev.at = in.now;
     ev.who = in.who;
+    ev.written_by = options.written_by;
     ev.transfer_to = in.to;
     take(tx.events().insert(ev));
   }

@@ -7,9 +7,9 @@
 namespace seatkey::keygen {
 namespace detail {
 
-std::string select_events() {
-  // The events table came with version 3, with every column it has.
-  return select_sql(event_spec(), 3, ", chain_hash");
+std::string select_events(int version) {
+  // The events table came with version 3; written_by with version 8 (NULL before).
+  return select_sql(event_spec(), version, ", chain_hash");
 }
 
 int event_column(std::string_view name) {
@@ -35,7 +35,8 @@ namespace {
 
 std::vector<LedgerEvent> select(const LedgerContext& ledger, const std::optional<std::int64_t>& serial) {
   ledger.require_chain();
-  Statement s(*ledger.db, select_events() + (serial ? " WHERE serial = ?1" : "") + " ORDER BY chain_seq");
+  Statement s(*ledger.db,
+              select_events(ledger.version) + (serial ? " WHERE serial = ?1" : "") + " ORDER BY chain_seq");
   if (serial) s.bind(1, *serial);
   std::vector<LedgerEvent> out;
   while (s.step()) {

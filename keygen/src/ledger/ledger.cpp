@@ -136,7 +136,7 @@ std::vector<LinkSource> link_sources(Database& db, int version, const std::strin
                    return read_link(ChainLinkType::license, license_spec(), s, &read_license,
                                     &ChainLink::entry);
                  }});
-  out.push_back({std::make_unique<Statement>(db, select_events() + order), event_column("chain_seq"),
+  out.push_back({std::make_unique<Statement>(db, select_events(version) + order), event_column("chain_seq"),
                  [](const Statement& s) {
                    return read_link(ChainLinkType::event, event_spec(), s, &read_event, &ChainLink::event);
                  }});

@@ -384,13 +384,17 @@ void fill_token_lookups(Database& db) {
   complete_lookups(db, 7);
 }
 
-// ---- Step 8: an API token's expiry and quota -----------------------------------------------------
+// ---- Step 8: an API token's expiry and quota, and which events a token recorded -------------------
 
 // A token may have an expiry and a quota of licenses a UTC day, both fixed when it is made: its
 // creation link records them (columns at the end of the link's canonical bytes, counted only
 // when set, so every link written before keeps its bytes), and its row's trigger keeps them as
 // they were, as it keeps everything but a revocation. The quota counts a token's licenses of a
 // day: licenses_by_writer finds them without reading the others.
+//
+// An event's `who` is the login name at the desk, or on a server the API token's name: the
+// token is named apart as well (events.written_by, an optional last column of the event's link),
+// so that "alice" the clerk and a token named "alice" are told apart.
 constexpr const char* kSqliteTokenLimits8 = R"sql(
 ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
 ALTER TABLE api_tokens ADD COLUMN max_per_day INTEGER CHECK (max_per_day >= 1);
@@ -404,6 +408,7 @@ CREATE TRIGGER api_tokens_revoke_only BEFORE UPDATE ON api_tokens
        OR NEW.expires_at IS NOT OLD.expires_at OR NEW.max_per_day IS NOT OLD.max_per_day
   BEGIN SELECT RAISE(ABORT, 'an API token is only ever revoked, once'); END;
 CREATE INDEX licenses_by_writer ON licenses (written_by, issued_at) WHERE written_by IS NOT NULL;
+ALTER TABLE events ADD COLUMN written_by TEXT;
 )sql";
 
 constexpr const char* kPostgresqlTokenLimits8 = R"sql(
@@ -421,6 +426,7 @@ BEGIN
   RETURN NEW;
 END $$;
 CREATE INDEX licenses_by_writer ON licenses (written_by, issued_at) WHERE written_by IS NOT NULL;
+ALTER TABLE events ADD COLUMN written_by TEXT;
 )sql";
 
 // The steps after the released ones, in order; the next one is 9.

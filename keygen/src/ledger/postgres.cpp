@@ -270,7 +270,8 @@ class PostgresDatabase final : public Database {
         break;
       }
       // After an error the server skips the rest up to the sync: those answer "aborted".
-      const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_PIPELINE_ABORTED;
+      const bool ok =
+          status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_PIPELINE_ABORTED;
       if (!ok && failed == nullptr) {
         failed = r;
       } else {

@@ -22,7 +22,7 @@ int license_chain_hash_column();
 Result<LedgerEntry> read_license(const Statement& s);
 
 // "SELECT <the event spec's columns>, chain_hash FROM events".
-std::string select_events();
+std::string select_events(int version);
 int event_column(std::string_view name);
 int event_chain_hash_column();
 // The event, or a ledger_corrupt error: "event 9 is corrupt: ...".

@@ -245,8 +245,10 @@ constexpr std::array<Column<E>, 20> kLicenseColumns{{
 }};
 
 using V = LedgerEvent;
-// The events table: a license taken back. In JSON order.
-constexpr std::array<Column<V>, 7> kEventColumns{{
+// The events table: a license taken back. In JSON order; the canonical bytes take the chain
+// positions 0 to 6, then written_by when it is set (version 8 added it: older links keep their
+// bytes).
+constexpr std::array<Column<V>, 8> kEventColumns{{
     column<EventTypeField, V>("type", kText, 3, 1, "type"),
     column<Number<&V::serial>, V>("serial", kInt, 3, 2, "serial"),
     column<OptionalText<&V::reason>, V>("reason", kText, 3, 3, "reason"),
@@ -254,6 +256,7 @@ constexpr std::array<Column<V>, 7> kEventColumns{{
     column<Text<&V::who>, V>("who", kText, 3, 5, "who"),
     column<OptionalText<&V::transfer_to>, V>("transfer_to", kText, 3, 6, "transfer_to"),
     column<ChainSeqField<&V::chain_seq>, V>("chain_seq", kInt, 3, 0, "chain_seq"),
+    column<OptionalText<&V::written_by>, V>("written_by", kText, 8, 7, "written_by", true),
 }};
 
 using C = CodeRow;

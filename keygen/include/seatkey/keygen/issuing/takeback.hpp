@@ -19,8 +19,9 @@ namespace seatkey::keygen {
 
 // Who records an event, and when.
 struct EventOptions {
-  std::string who;              // the login name at the desk, an API token's name on a server
-  std::optional<UnixTime> now;  // default: the clock, read under the ledger's write lock
+  std::string who;                        // the login name at the desk, an API token's name on a server
+  std::optional<UnixTime> now;            // default: the clock, read under the ledger's write lock
+  std::optional<std::string> written_by;  // on a server: the API token (recorded in each event)
 };
 
 struct VoidResult {

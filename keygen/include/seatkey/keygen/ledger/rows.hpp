@@ -84,6 +84,9 @@ struct LedgerEvent {
   std::string who;                         // who recorded it (the login name, or an API token's)
   std::optional<std::string> transfer_to;  // a transfer: the appliance that got the licenses
   std::int64_t chain_seq = 0;              // set by the ledger when read
+  // The API token that recorded it (seatkey-server; then `who` is that token's name); none for
+  // seatkey-keygen at the desk, where `who` is the login name.
+  std::optional<std::string> written_by;
 };
 
 // An activation code (docs/back-office.md, "Selling through partners"): an order waiting for
