@@ -29,15 +29,36 @@ keygen ledger verify
 expect_rc 0 "ledger verify of the golden ledger"
 expect_err "19 links (12 licenses, 2 revocation lists, 5 events)"
 
+# What the desk finds: read as it is (every row compared, every list read), then after the
+# migration from the search tables and the revoked serials, the same.
+found() {
+  local serial
+  for serial in $(seq 1 14); do
+    keygen ledger show "$serial" --json
+    cat out
+  done
+  for filter in "--customer ACME" "--customer gmbh --kind server" "--order so-" "--order 3" "--customer kg --status active"; do
+    # shellcheck disable=SC2086
+    keygen ledger list --json $filter
+    cat out
+  done
+}
+found_before=$(found)
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4 "(after reading it)"
+
 # Every step after version 4, then the same head, rows and events.
 keygen ledger migrate
 expect_rc 0 "ledger migrate of the golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"
-expect_err "migrated ledger ledger.db from schema version 4 to 7"
-expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7
+expect_err "migrated ledger ledger.db from schema version 4 to 8"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8
 expect_eq "$(stored)" "$before" "(the golden ledger's rows after the migration)"
 keygen ledger head
 expect_eq "$(cat out)" "$GOLDEN"
+expect_eq "$(found)" "$found_before" "(what ledger show and ledger list find after the migration)"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT COUNT(*) FROM license_search")" 11 "(rows with a customer or an order)"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT rowid FROM license_search WHERE license_search MATCH 'order_ref : \"so-3\"'")" \
+  "$(printf '5\n10')"
 keygen ledger verify --anchor "$GOLDEN"
 expect_rc 0 "ledger verify --anchor of the migrated golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"

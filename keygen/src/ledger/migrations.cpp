@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "ledger/records.hpp"
+#include "ledger/search.hpp"
 #include "raise.hpp"
 #include "seatkey/common/policy.hpp"
 #include "seatkey/keygen/ledger/api_tokens.hpp"
@@ -384,11 +386,12 @@ void fill_token_lookups(Database& db) {
   complete_lookups(db, 7);
 }
 
-// The steps after the released ones, in order; the next one is 8.
+// The steps after the released ones, in order; the next one is 9.
 const std::vector<MigrationStep> kNewSteps = {
     {5, kLookups5, kLookups5, use_lookup_tables},
     {6, kSqliteCodes6, kPostgresqlCodes6, fill_code_lookups},
     {7, kSqliteTokens7, kPostgresqlTokens7, fill_token_lookups},
+    search_step(kSearchVersion),
 };
 
 }  // namespace
