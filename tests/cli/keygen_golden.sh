@@ -6,6 +6,7 @@
 # follows (ledger migrate), its rows and events are stored as they were, it still verifies, and
 # what is issued after the migration links to it with the next serial.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
+. "$SOURCE_DIR/tests/cli/golden_lib.sh"
 dev_key
 GOLDEN=0899a64db375f16442157402691b90b0bcf3e34f8f152accb90db1219a1a387c
 cp "$SOURCE_DIR/tests/fixtures/schema4-golden.db" "$LEDGER" && chmod 600 "$LEDGER"
@@ -31,19 +32,8 @@ expect_err "19 links (12 licenses, 2 revocation lists, 5 events)"
 
 # What the desk finds: read as it is (every row compared, every list read), then after the
 # migration from the search tables and the revoked serials, the same.
-found() {
-  local serial
-  for serial in $(seq 1 14); do
-    keygen ledger show "$serial" --json
-    cat out
-  done
-  for filter in "--customer ACME" "--customer gmbh --kind server" "--order so-" "--order 3" "--customer kg --status active"; do
-    # shellcheck disable=SC2086
-    keygen ledger list --json $filter
-    cat out
-  done
-}
-found_before=$(found)
+found_before=$(golden_found)
+expect_eq "$(grep -c '"token": "v4' <<<"$found_before")" 33 "(the licenses ledger show and ledger list give)"
 expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4 "(after reading it)"
 
 # Every step after version 4, then the same head, rows and events.
@@ -55,7 +45,7 @@ expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version
 expect_eq "$(stored)" "$before" "(the golden ledger's rows after the migration)"
 keygen ledger head
 expect_eq "$(cat out)" "$GOLDEN"
-expect_eq "$(found)" "$found_before" "(what ledger show and ledger list find after the migration)"
+expect_eq "$(golden_found)" "$found_before" "(what ledger show and ledger list find after the migration)"
 expect_eq "$(sqlite3 "$LEDGER" "SELECT COUNT(*) FROM license_search")" 11 "(rows with a customer or an order)"
 expect_eq "$(sqlite3 "$LEDGER" "SELECT rowid FROM license_search WHERE license_search MATCH 'order_ref : \"so-3\"'")" \
   "$(printf '5\n10')"
