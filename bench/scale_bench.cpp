@@ -6,7 +6,7 @@
 //   show      show_license() of a serial in the middle of the ledger
 //   search    list_ledger() of a customer's part (one appliance's), limit 10
 //   page      list_ledger(), limit 10, after a serial in the middle
-//   report    make_report() of the last tenth of the appliances' issue times
+//   report    make_report() from the last batch's issue time (up to 1,000 appliances)
 //   appliance list_ledger() of one appliance (its state judged from its rows)
 //   issue     issue() of one 5-user pack (the write every shop order makes)
 //
@@ -140,8 +140,11 @@ std::vector<Read> reads(const seatkey::SecretKey& key) {
          f.limit = 10;
          need_rows(got(keygen::list_ledger(l, f, now)));
        }},
-      {"report", [=](keygen::Ledger& l,
-                     int a) { (void)got(keygen::make_report(l, kStart + 60 * (a - a / 10), std::nullopt)); }},
+      // From the last batch's issue time: a period of up to 1,000 appliances at either size.
+      {"report",
+       [=](keygen::Ledger& l, int a) {
+         (void)got(keygen::make_report(l, kStart + 60 * ((a - 1) / 1000 * 1000), std::nullopt));
+       }},
       {"appliance",
        [=](keygen::Ledger& l, int a) {
          keygen::LedgerFilter f;
