@@ -20,7 +20,7 @@ for round in 1 2 3; do
   expect_eq "$(grep -l '^created ledger' init.* | wc -l)" 1 "(ledger inits that created init$round.db)"
   expect_eq "$(grep -l "init$round.db already exists" init.* | wc -l)" $((WORKERS - 1)) "(inits told it exists)"
   expect_eq "$(sqlite3 "init$round.db" "SELECT group_concat(version) FROM schema_version; SELECT COUNT(*) FROM signing_keys")" \
-    "$(printf '1,2,3,4,5,6,7,8\n1')"
+    "$(printf '1,2,3,4,5,6,7,8,9\n1')"
   init_ledger "race$round.db"
   for ((w = 0; w < WORKERS; w++)); do
     env SEATKEY_KEY=dev.key "$KEYGEN" issue server --ledger "race$round.db" --appliance "box-$w-0000" \

@@ -6,6 +6,7 @@
 # follows (ledger migrate), its rows and events are stored as they were, it still verifies, and
 # what is issued after the migration links to it with the next serial.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
+. "$SOURCE_DIR/tests/cli/golden_lib.sh"
 dev_key
 GOLDEN=0899a64db375f16442157402691b90b0bcf3e34f8f152accb90db1219a1a387c
 cp "$SOURCE_DIR/tests/fixtures/schema4-golden.db" "$LEDGER" && chmod 600 "$LEDGER"
@@ -29,15 +30,25 @@ keygen ledger verify
 expect_rc 0 "ledger verify of the golden ledger"
 expect_err "19 links (12 licenses, 2 revocation lists, 5 events)"
 
+# What the desk finds: read as it is (every row compared, every list read), then after the
+# migration from the search tables and the revoked serials, the same.
+found_before=$(golden_found)
+expect_eq "$(grep -c '"token": "v4' <<<"$found_before")" 33 "(the licenses ledger show and ledger list give)"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4 "(after reading it)"
+
 # Every step after version 4, then the same head, rows and events.
 keygen ledger migrate
 expect_rc 0 "ledger migrate of the golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"
-expect_err "migrated ledger ledger.db from schema version 4 to 8"
-expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8
+expect_err "migrated ledger ledger.db from schema version 4 to 9"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8,9
 expect_eq "$(stored)" "$before" "(the golden ledger's rows after the migration)"
 keygen ledger head
 expect_eq "$(cat out)" "$GOLDEN"
+expect_eq "$(golden_found)" "$found_before" "(what ledger show and ledger list find after the migration)"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT COUNT(*) FROM license_search")" 11 "(rows with a customer or an order)"
+expect_eq "$(sqlite3 "$LEDGER" "SELECT rowid FROM license_search WHERE license_search MATCH 'order_ref : \"so-3\"'")" \
+  "$(printf '5\n10')"
 keygen ledger verify --anchor "$GOLDEN"
 expect_rc 0 "ledger verify --anchor of the migrated golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"

@@ -17,7 +17,7 @@ expect_eq "$(sqlite3 "$LEDGER" "SELECT serial, kind, appliance, edition, users, 
 expect_eq "$(sqlite3 "$LEDGER" "SELECT key_id, issuer FROM licenses")" \
   "k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW|seatkey"
 expect_eq "$(sqlite3 "$LEDGER" "PRAGMA journal_mode")" wal
-expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8
+expect_eq "$(sqlite3 "$LEDGER" "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8,9
 
 # Packs: 1 or 5 users, counted toward the Compact's 20. Without --customer they are the
 # customer's of the server license, named and quoted as every summary line does.

@@ -45,7 +45,7 @@ expect_hint "seatkey-keygen ledger init --ledger empty.db --key FILE"
 vk ledger init
 expect_rc 0 "ledger init"
 expect_no_out
-expect_err "created ledger licenses.db (mode 0600, schema version 8) with the signing key $VENDOR_PID"
+expect_err "created ledger licenses.db (mode 0600, schema version 9) with the signing key $VENDOR_PID"
 expect_err_lacks "DEVELOPMENT"
 expect_eq "$(stat -c %a licenses.db)" 600 "(mode of the new ledger)"
 expect_eq "$(sqlite3 licenses.db "SELECT key_id, public_key, origin FROM signing_keys")" \
@@ -140,7 +140,7 @@ run env SEATKEY_LEDGER=old.db "$KEYGEN" issue users --key dev.key --appliance "$
 expect_rc 0 "issue into a schema 1 ledger with its old key"
 expect_err "issued 1 user pack of 1 user (serial 7) for appliance 001A2B3C4D5E, customer \"Acme GmbH\", order \"SO-4\""
 expect_err "now: compact, 15 users (3 included + 12 in packs, max 20)"
-expect_eq "$(sqlite3 old.db "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8
+expect_eq "$(sqlite3 old.db "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8,9
 expect_eq "$(sqlite3 old.db "SELECT key_id, public_key IS NULL, origin FROM signing_keys ORDER BY rowid")" \
   "$(printf '%s|1|migrated\n%s|1|migrated' "$DEV_PID" k4.pid.OLeZ7ztj9KRoo5DqqGglHi4z6gZGd2_WIrpVbnGe6IhL)"
 run env SEATKEY_LEDGER=old.db "$KEYGEN" issue users --key vendor.key --appliance "$A" --users 1 </dev/null
@@ -148,7 +148,7 @@ expect_rc 1 "a key the schema 1 ledger never signed with"
 expect_err "is not a signing key of ledger old.db"
 run env SEATKEY_LEDGER=old.db "$KEYGEN" issue users --key dev.key --appliance "$A" --users 1 </dev/null
 expect_rc 0 "a second issue"
-expect_eq "$(sqlite3 old.db "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8 "(migrated once)"
+expect_eq "$(sqlite3 old.db "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8,9 "(migrated once)"
 run "$KEYGEN" ledger add-key --ledger old.db --key dev.key --allow-development-key
 expect_rc 0
 expect_err "recorded the public key of the signing key $DEV_PID in ledger old.db (it knew only its k4.pid)"

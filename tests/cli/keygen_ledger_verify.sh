@@ -92,20 +92,20 @@ for cmd in "ledger verify" "ledger head"; do
   # shellcheck disable=SC2086
   run "$KEYGEN" $cmd --ledger old2.db
   expect_rc 2 "$cmd of a schema 2 ledger"
-  expect_err "seatkey-keygen: error: ledger old2.db has schema version 2, from before the hash chain: migrating it brings it to version 8 and computes its chain (so does its next issue)"
+  expect_err "seatkey-keygen: error: ledger old2.db has schema version 2, from before the hash chain: migrating it brings it to version 9 and computes its chain (so does its next issue)"
   expect_hint "seatkey-keygen ledger migrate --ledger old2.db"
 done
 run "$KEYGEN" ledger migrate --ledger old2.db
 expect_rc 0 "ledger migrate"
 expect_err "migrated ledger old2.db from schema version 2 to 8: 9 rows chained"
 migrated_head=$(cat out)
-expect_eq "$(sqlite3 old2.db "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8
+expect_eq "$(sqlite3 old2.db "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8,9
 run "$KEYGEN" ledger verify --ledger old2.db
 expect_rc 0 "a migrated schema 2 ledger verifies"
 expect_eq "$(cat out)" "$migrated_head"
 run "$KEYGEN" ledger migrate --ledger old2.db
 expect_rc 0
-expect_err "ledger old2.db already has schema version 8; nothing changed"
+expect_err "ledger old2.db already has schema version 9; nothing changed"
 
 # Schema 1: its keys were recorded by k4.pid only; --public gives their public keys.
 cp "$SOURCE_DIR/tests/fixtures/schema1-keys.db" old1.db

@@ -23,8 +23,8 @@ input_error "$url is not a seatkey ledger (an empty database; create the ledger 
 # --- ledger init: the tables and the first signing key; a second init is refused.
 keygen ledger init --key dev.key --allow-development-key
 expect_rc 0 "ledger init"
-expect_err "created ledger $SHOWN (schema version 8) with the signing key k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW"
-expect_eq "$(pg_sql "$url" 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM schema_version')" 4,5,6,7,8
+expect_err "created ledger $SHOWN (schema version 9) with the signing key k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW"
+expect_eq "$(pg_sql "$url" 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM schema_version')" 4,5,6,7,8,9
 expect_eq "$(pg_sql "$url" 'SELECT key_id, public_key, origin FROM signing_keys')" \
   "k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW|$(grep '^k4\.public\.' dev.public)|init" "(the signing key)"
 input_error "$SHOWN already holds a seatkey ledger: a new ledger is never made over an existing one" \

@@ -6,6 +6,7 @@
 # verifies, and a copy of it into a SQLite file has the same head.
 . "$SOURCE_DIR/tests/cli/keygen_helpers.sh"
 . "$SOURCE_DIR/tests/cli/pg_lib.sh"
+. "$SOURCE_DIR/tests/cli/golden_lib.sh"
 dev_key
 GOLDEN=0899a64db375f16442157402691b90b0bcf3e34f8f152accb90db1219a1a387c
 LEDGER=$(pg_new_database) || exit 1
@@ -23,11 +24,18 @@ before=$(stored)
 keygen ledger head
 expect_rc 0 "ledger head of the golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"
+# What the desk finds: read as it is (every row compared, every list read), then from the
+# search tables (pg_trgm) and the revoked serials, after the migration and in a copy.
+found_before=$(golden_found)
+expect_eq "$(grep -c '"token": "v4' <<<"$found_before")" 33 "(the licenses ledger show and ledger list give)"
 keygen ledger migrate
 expect_rc 0 "ledger migrate of the golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"
-expect_eq "$(pg_sql "$LEDGER" 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM schema_version')" 4,5,6,7,8
+expect_eq "$(pg_sql "$LEDGER" 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM schema_version')" 4,5,6,7,8,9
 expect_eq "$(stored)" "$before" "(the golden ledger's rows after the migration)"
+expect_eq "$(golden_found)" "$found_before" "(what ledger show and ledger list find after the migration)"
+expect_eq "$(pg_sql "$LEDGER" "SELECT string_agg(serial::text, ',' ORDER BY serial) FROM license_search WHERE order_ref LIKE '%so-3%'")" \
+  "5,10"
 keygen ledger verify --anchor "$GOLDEN"
 expect_rc 0 "ledger verify of the migrated golden ledger"
 expect_eq "$(cat out)" "$GOLDEN"
@@ -38,6 +46,7 @@ expect_rc 0 "ledger copy of the golden ledger into a file"
 expect_eq "$(cat out)" "$GOLDEN"
 LEDGER=copy.db keygen ledger head
 expect_eq "$(cat out)" "$GOLDEN"
+expect_eq "$(LEDGER=copy.db golden_found)" "$found_before" "(what ledger show and ledger list find in the copy)"
 # The copy keeps which tokens came before the chain covered tokens: revoking one there is a link.
 expect_eq "$(sqlite3 copy.db "SELECT group_concat(name, ',') FROM (SELECT name FROM tokens_before_chain ORDER BY name)")" \
   "desk,erp,webshop"

@@ -12,6 +12,7 @@
 #include "seatkey/common/time.hpp"
 #include "seatkey/keygen/ledger/api_tokens.hpp"
 #include "seatkey/keygen/ledger/ledger.hpp"
+#include "seatkey/keygen/queries.hpp"
 #include "test_support.hpp"
 
 using namespace seatkey;
@@ -61,7 +62,7 @@ TEST_CASE(
   CHECK(to_hex(test::ok(ledger.head()).hash) == std::string(64, '0'));
   // A PostgreSQL ledger starts at version 4: versions 1-3 exist only as SQLite files.
   CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version ORDER BY version") ==
-        (test::is_postgresql(path) ? "4|\n5|\n6|\n7|\n8|\n" : "1|\n2|\n3|\n4|\n5|\n6|\n7|\n8|\n"));
+        (test::is_postgresql(path) ? "4|\n5|\n6|\n7|\n8|\n9|\n" : "1|\n2|\n3|\n4|\n5|\n6|\n7|\n8|\n9|\n"));
   const auto keys = test::ok(ledger.keys().all());
   REQUIRE(keys.size() == 1);
   CHECK(keys[0].key_id == test::development_key().public_key().id());
@@ -464,6 +465,13 @@ TEST_CASE("ledger: a corrupt row is named, the other rows and appliances still r
   REQUIRE(more.corrupt.size() == 3);
   CHECK(more.corrupt[1].why == "row 5 (appliance X1) is corrupt: edition \"gold\"");
   CHECK(more.corrupt[2].why == "row 6 (appliance X2) is corrupt: kind \"trial\"");
+  // A report counts the rows in the database: what it cannot tell apart is named there.
+  const auto report = test::error_of(make_report(ledger, std::nullopt, std::nullopt));
+  REQUIRE(report);
+  CHECK(report->code == Code::ledger_corrupt);
+  CHECK(test::contains(report->message, "which a report cannot count"));
+  CHECK((test::contains(report->message, "edition \"gold\"") ||
+         test::contains(report->message, "kind \"trial\"")));
 }
 
 namespace {
@@ -522,10 +530,10 @@ TEST_CASE("ledger: a schema 1 ledger is read as it is, and migrated once, in one
   }
   // Once: a second open finds the latest version.
   CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") ==
-        "1|\n2|\n3|\n4|\n5|\n6|\n7|\n8|\n");
+        "1|\n2|\n3|\n4|\n5|\n6|\n7|\n8|\n9|\n");
   CHECK(test::ok(Ledger::open(path, Ledger::Access::read_write)).migrated_from() == 0);
   CHECK(test::ledger_snapshot(path, "SELECT version FROM schema_version") ==
-        "1|\n2|\n3|\n4|\n5|\n6|\n7|\n8|\n");
+        "1|\n2|\n3|\n4|\n5|\n6|\n7|\n8|\n9|\n");
   CHECK(test::ledger_snapshot(path, "SELECT serial, key_id, token FROM licenses ORDER BY serial") ==
         rows_before);
 

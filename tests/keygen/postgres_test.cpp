@@ -64,6 +64,38 @@ std::vector<std::string> contents(const Ledger& ledger) {
   return out;
 }
 
+// What the search tables and the revoked serials answer, which a copy makes again as it writes
+// each row.
+std::vector<std::string> found(const Ledger& ledger) {
+  std::vector<std::string> out;
+  const auto serials_of = [&](const std::string& what, const LicenseQuery& q) {
+    std::string line = what + ":";
+    test::ok(ledger.licenses().visit(
+        q,
+        [&](LedgerEntry& e) {
+          line += " " + std::to_string(e.serial);
+          return true;
+        },
+        [](CorruptRow) {}));
+    out.push_back(line);
+  };
+  for (const char* part : {"ächme", "ÄCHME GMBH", "mb", "ä", "beta"}) {
+    LicenseQuery q;
+    q.customer = part;
+    serials_of(std::string("customer ") + part, q);
+  }
+  LicenseQuery q;
+  q.order = "so-1";
+  serials_of("order so-1", q);
+  for (std::int64_t serial = 1; serial <= 7; ++serial) {
+    std::string line = "lists naming " + std::to_string(serial) + ":";
+    for (std::int64_t list : test::ok(ledger.licenses().lists_naming(serial)))
+      line += " " + std::to_string(list);
+    out.push_back(line);
+  }
+  return out;
+}
+
 std::int64_t next_serial(Ledger& ledger) {
   auto tx = test::ok(ledger.begin());
   return test::ok(tx.licenses().next_serial());
@@ -303,12 +335,19 @@ TEST_SUITE("postgresql") {
     REQUIRE(test::ok(audit_ledger(s.ledger)).ok);
     const std::vector<std::string> original = contents(s.ledger);
     REQUIRE(original.size() == 14);  // the head, 7 rows, 2 events, 2 keys, 2 tokens
+    const std::vector<std::string> answers = found(s.ledger);
+    CHECK(answers == std::vector<std::string>{
+                         "customer ächme: 1 2 3", "customer ÄCHME GMBH: 1 2 3", "customer mb: 1 2 3",
+                         "customer ä: 1 2 3", "customer beta:", "order so-1: 1",
+                         "lists naming 1:", "lists naming 2:", "lists naming 3: 7",
+                         "lists naming 4:", "lists naming 5: 7", "lists naming 6:", "lists naming 7:"});
     const std::string url = s.dir.new_database();
     const ChainHead to_pg = test::ok(s.ledger.copy_to(url));
     CHECK(to_pg.hash == test::ok(s.ledger.head()).hash);
     CHECK(to_pg.seq == test::ok(s.ledger.head()).seq);
     Ledger pg = test::ok(Ledger::open(url, Ledger::Access::read_write));
     CHECK(contents(pg) == original);
+    CHECK(found(pg) == answers);
     CHECK(test::ok(audit_ledger(pg)).ok);
     REQUIRE(test::ok(pg.tokens().authenticate(s.bearer)));
     CHECK(test::ok(pg.tokens().authenticate(s.bearer))->name == "webshop");
@@ -322,6 +361,7 @@ TEST_SUITE("postgresql") {
     CHECK(test::file_mode(back) == 0600);
     Ledger file = test::ok(Ledger::open(back, Ledger::Access::read_write));
     CHECK(contents(file) == original);
+    CHECK(found(file) == answers);
     CHECK(test::ok(audit_ledger(file)).ok);
     CHECK(test::ok(file.tokens().authenticate(s.bearer)));
     CHECK_FALSE(test::ok(file.tokens().authenticate(s.bearer + "x")));

@@ -197,3 +197,69 @@ TEST_CASE("ledger list: a customer or order is found in any case, in every scrip
   CHECK(found("STRASSE").empty());  // one character to one: no ß to SS
   CHECK(found("mueller").empty());
 }
+
+TEST_CASE("ledger list: a part shorter than three characters, quotes and wildcards stand for themselves" *
+          doctest::test_suite("ledger")) {
+  test::LedgerFixture f;
+  int appliance = 0;
+  for (const char* customer :
+       {"MÜLLER Elektro GmbH", "50% \"Rabatt\" AG", "A_B Systems", "İSTANBUL Telekom"}) {
+    const std::string order = "SO-" + std::string(customer);
+    auto o = test::server("CAFE000" + std::to_string(++appliance), Edition::vm, customer, order.c_str());
+    (void)test::ok(issue(f.ledger, f.key, {Order{o}}, test::at(test::kNow)));
+  }
+  const auto found = [&](const char* text, bool order = false) {
+    LedgerFilter filter;
+    (order ? filter.order : filter.customer) = text;
+    std::vector<std::int64_t> serials;
+    for (const auto& r : test::ok(list_ledger(f.ledger, filter, test::kNow)).rows)
+      serials.push_back(r.entry.serial);
+    return serials;
+  };
+  // Fewer characters than a trigram: read without the index, the same folding.
+  CHECK(found("ü") == Serials{1});
+  CHECK(found("Ll") == Serials{1});
+  CHECK(found("é").empty());
+  CHECK(found("a") == Serials{2, 3, 4});
+  // What LIKE, GLOB and FTS5 queries would read as operators is text like any other.
+  CHECK(found("%") == Serials{2});
+  CHECK(found("0% \"r") == Serials{2});
+  CHECK(found("\"rabatt\"") == Serials{2});
+  CHECK(found("a_b") == Serials{3});
+  CHECK(found("a%b").empty());
+  CHECK(found("_") == Serials{3});
+  CHECK(found("*").empty());
+  CHECK(found("rabatt OR müller").empty());
+  // The C library's case mapping, which is not FTS5's own (it leaves İ as it is).
+  CHECK(found("istanbul") == Serials{4});
+  CHECK(found("so-müller", true) == Serials{1});
+  CHECK(found("so-İs", true) == Serials{4});
+}
+
+TEST_CASE("ledger list: a page of a search ends where the limit matched, and says whether more match" *
+          doctest::test_suite("ledger")) {
+  Desk d;
+  LedgerFilter f;
+  f.customer = "acme";
+  f.limit = 2;
+  Listing page = test::ok(list_ledger(d.ledger, f, kNow + 10 * kDay));
+  CHECK(page.rows.size() == 2);
+  CHECK(page.continue_after == std::optional<std::int64_t>(2));
+  f.after = 2;
+  f.limit = 3;
+  page = test::ok(list_ledger(d.ledger, f, kNow + 10 * kDay));
+  std::vector<std::int64_t> serials;
+  for (const auto& r : page.rows) serials.push_back(r.entry.serial);
+  CHECK(serials == Serials{3, 4, 7});
+  // Serials 8 to 12 follow, none of Acme's: nothing more matches.
+  CHECK_FALSE(page.continue_after);
+  // A status is known once its appliance is judged: the page still holds `limit` matches.
+  f = {};
+  f.status = Status::active;
+  f.limit = 3;
+  page = test::ok(list_ledger(d.ledger, f, kNow + 10 * kDay));
+  serials.clear();
+  for (const auto& r : page.rows) serials.push_back(r.entry.serial);
+  CHECK(serials == Serials{2, 4, 6});
+  CHECK(page.continue_after == std::optional<std::int64_t>(6));
+}

@@ -416,11 +416,11 @@ Result<IssuedRevocationList> issue_revocation_list(Ledger& ledger, Ledger::Trans
 Result<std::vector<RevocationListRecord>> revocation_lists(const Ledger& ledger) {
   return guarded([&] {
     std::vector<RevocationListRecord> out;
-    for (LedgerEntry& e : take(ledger.licenses().all())) {
-      if (e.kind != LicenseKind::revocation) continue;
+    for (LedgerEntry& e : take(ledger.licenses().revocation_lists())) {
       RevocationList claims = claims_of_list(ledger, e, true);
       out.push_back({std::move(e), std::move(claims)});
     }
+    // By the seq their tokens say (`ledger verify` checks it is the row's).
     std::sort(out.begin(), out.end(), [](const RevocationListRecord& a, const RevocationListRecord& b) {
       return a.claims.seq < b.claims.seq;
     });

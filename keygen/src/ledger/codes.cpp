@@ -138,9 +138,7 @@ Result<std::vector<CodeCounts>> CodeStore::counts(const std::optional<UnixTime>&
                         "LEFT JOIN code_events v ON v.number = codes.number AND v.type = 'void' "
                         "WHERE created_at >= ?1 AND created_at < ?2 "
                         "GROUP BY reseller ORDER BY reseller");
-    // RFC 3339 times of one form compare as text; no bound is the earliest and a later than any.
-    s.bind(1, std::string_view(since ? format_rfc3339(*since) : std::string()));
-    s.bind(2, std::string_view(until ? format_rfc3339(*until) : std::string("~")));
+    detail::bind_period(s, since, until);
     while (s.step())
       out.push_back({s.optional_text(0), s.integer(1), s.integer(2), s.integer(3), s.integer(4)});
     return out;

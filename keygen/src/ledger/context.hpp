@@ -30,6 +30,13 @@ struct LedgerContext {
 
   ~LedgerContext() { inserts.clear(); }
 
+  // A statement prepared once while the ledger is open, kept with the inserts by its text.
+  Statement& prepared(const std::string& sql) {
+    std::unique_ptr<Statement>& s = inserts[sql];
+    if (!s) s = std::make_unique<Statement>(*db, sql);
+    return *s;
+  }
+
   // Raises an input error unless the ledger was opened read_write.
   void require_writable() const;
   // The chain and the events exist from version 3 on: an input error naming `ledger migrate`

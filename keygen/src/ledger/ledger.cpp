@@ -10,6 +10,7 @@
 #include "ledger/postgres.hpp"
 #include "ledger/records.hpp"
 #include "ledger/schema.hpp"
+#include "ledger/search.hpp"
 #include "ledger/sqlite.hpp"
 
 namespace seatkey::keygen {
@@ -96,6 +97,7 @@ void LedgerContext::insert_link(std::string_view table, ChainLinkType type,
   }
   s.bind_blob(static_cast<int>(values.size()) + 1, hash.data(), hash.size());
   s.run();
+  if (type == ChainLinkType::license && version >= kSearchVersion) index_license(*this, names, values);
   at->seq += 1;
   at->hash = hash;
 }

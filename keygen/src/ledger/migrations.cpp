@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "ledger/records.hpp"
+#include "ledger/search.hpp"
 #include "raise.hpp"
 #include "seatkey/common/policy.hpp"
 #include "seatkey/keygen/ledger/api_tokens.hpp"
@@ -429,12 +431,13 @@ CREATE INDEX licenses_by_writer ON licenses (written_by, issued_at) WHERE writte
 ALTER TABLE events ADD COLUMN written_by TEXT;
 )sql";
 
-// The steps after the released ones, in order; the next one is 9.
+// The steps after the released ones, in order; the next one is 10.
 const std::vector<MigrationStep> kNewSteps = {
     {5, kLookups5, kLookups5, use_lookup_tables},
     {6, kSqliteCodes6, kPostgresqlCodes6, fill_code_lookups},
     {7, kSqliteTokens7, kPostgresqlTokens7, fill_token_lookups},
     {8, kSqliteTokenLimits8, kPostgresqlTokenLimits8, nullptr},
+    search_step(kSearchVersion),
 };
 
 }  // namespace

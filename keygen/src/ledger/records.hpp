@@ -34,6 +34,8 @@ inline constexpr int kCodesVersion = 6;
 inline constexpr int kTokenChainVersion = 7;
 // The schema version that gave API tokens an expiry and a quota.
 inline constexpr int kTokenLimitsVersion = 8;
+// The schema version that added the search tables and the indexes of time (ledger/search.hpp).
+inline constexpr int kSearchVersion = 9;
 // "SELECT <the token event spec's columns>, chain_hash FROM token_events" for a ledger of
 // `version` (the columns it lacks read as NULL).
 std::string select_token_events(int version);
@@ -51,6 +53,10 @@ Result<CodeRow> read_code(const Statement& s);
 // "SELECT <the code event spec's columns>, chain_hash FROM code_events".
 std::string select_code_events();
 Result<CodeEvent> read_code_event(const Statement& s);
+
+// Binds ?1 and ?2 to a period's bounds as text, for "t >= ?1 AND t < ?2": RFC 3339 times of one
+// form (format_rfc3339) compare as text; no bound is the earliest ("") or later than any ("~").
+void bind_period(Statement& s, const std::optional<UnixTime>& since, const std::optional<UnixTime>& until);
 
 // A chain_hash as stored: nullopt unless it is 32 bytes.
 std::optional<ChainHash> as_chain_hash(const std::string& bytes);

@@ -18,7 +18,7 @@ namespace seatkey::keygen {
 
 struct LedgerFilter {
   std::optional<std::string> appliance;  // canonical
-  std::optional<std::string> customer;   // a part of the customer, ASCII letters in any case
+  std::optional<std::string> customer;   // a part of the customer, letters of any script in any case
   std::optional<std::string> order;      // a part of the order reference, the same way
   std::optional<UnixTime> since;         // issued at or after
   std::optional<UnixTime> until;         // issued before
@@ -36,8 +36,10 @@ struct ListedRow {
 };
 
 struct Listing {
-  std::vector<ListedRow> rows;      // the rows the filter matches, by serial
-  std::vector<CorruptRow> corrupt;  // rows that do not read (of the filter's appliance, if any)
+  std::vector<ListedRow> rows;  // the rows the filter matches, by serial
+  // Rows that do not read, by serial: among those the appliance, customer, order, period, kind
+  // and page select, and of the appliances judged.
+  std::vector<CorruptRow> corrupt;
   // The appliances of the matching rows that can be judged, what they have now; and the
   // appliances that cannot (a corrupt row of theirs: its serial).
   std::map<std::string, ApplianceState> appliances;
@@ -46,8 +48,10 @@ struct Listing {
   std::optional<std::int64_t> continue_after;
 };
 
-// Statuses are judged at `now` from every row of each appliance (not only the matching ones).
-// A revocation list is "active" while it is the newest, "superseded" after.
+// Statuses are judged at `now` from every row of each appliance (not only the matching ones),
+// read once per appliance. A revocation list is "active" while it is the newest, "superseded"
+// after. Every filter but the status is answered from an index; with a limit, the page ends
+// where `limit` rows matched and continue_after says whether more match.
 Result<Listing> list_ledger(const Ledger& ledger, const LedgerFilter& filter, UnixTime now);
 
 // Everything the ledger knows about one row.

@@ -45,7 +45,7 @@ bool is_ledger_url(std::string_view location);
 
 class Ledger {
  public:
-  static constexpr int kSchemaVersion = 8;
+  static constexpr int kSchemaVersion = 9;
   enum class Access {
     read_only,   // list, export: the file must exist and be a ledger; older schemas are read as they are
     read_write,  // issue, add-key: the file must exist, be a ledger, and not be writable by group or others

@@ -240,6 +240,17 @@ struct LedgerRows {
   std::vector<CorruptRow> corrupt;   // by serial
 };
 
+// Licenses a report counts together: of one kind, edition (server licenses) and users, issued
+// as a transfer's re-issue or not, replacing a license of `replaced_edition` (or none).
+struct LicenseTally {
+  LicenseKind kind = LicenseKind::server;
+  std::optional<Edition> edition;
+  int users = 0;
+  bool transferred = false;
+  std::optional<Edition> replaced_edition;
+  std::int64_t licenses = 0;
+};
+
 // An answer seatkey-server gave to a POST with an Idempotency-Key, kept to give it again.
 struct StoredAnswer {
   std::string request_hash;  // what identifies the request (method, path, body)

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,19 @@ namespace seatkey::keygen {
 namespace detail {
 struct LedgerContext;
 }
+
+// Which licenses LicenseStore::visit reads: each field that is set narrows them, every one from
+// an index of the ledger.
+struct LicenseQuery {
+  std::optional<std::string> appliance;  // canonical
+  std::optional<std::string> customer;   // a part of the customer, in any case, in every script
+  std::optional<std::string> order;      // a part of the order reference, the same way
+  std::optional<UnixTime> since;         // issued at or after
+  std::optional<UnixTime> until;         // issued before
+  std::optional<LicenseKind> kind;
+  std::optional<std::int64_t> after;  // serials above this one
+  std::optional<std::size_t> limit;   // at most this many rows (those that do not read count)
+};
 
 // Every issued token: licenses and revocation lists, by serial. Reads are strict (a row that
 // does not read is an internal error naming it) except rows(), which sets such rows apart.
@@ -47,6 +61,23 @@ class LicenseStore {
   Result<std::int64_t> count_written_by(const std::string& written_by, UnixTime since, UnixTime until) const;
   // The revocation list with the highest seq, if any.
   Result<std::optional<LedgerEntry>> newest_revocation_list() const;
+  // Every revocation list, by seq; none on a ledger from before them.
+  Result<std::vector<LedgerEntry>> revocation_lists() const;
+  // The revocation lists (their serials, by seq) that name `serial`.
+  Result<std::vector<std::int64_t>> lists_naming(std::int64_t serial) const;
+  // The serials of the server licenses issued to replace `serial` (their `replaces`), and of
+  // its re-issues by a transfer (their transferred_from), ascending.
+  Result<std::vector<std::int64_t>> replacing(std::int64_t serial) const;
+  Result<std::vector<std::int64_t>> reissuing(std::int64_t serial) const;
+  // The rows `query` selects, by serial, each given to `row` until it returns false; a row that
+  // does not read is given to `corrupt` (when empty: an error naming it). On a ledger from
+  // before the search tables the customer and order are compared row by row.
+  Result<void> visit(const LicenseQuery& query, const std::function<bool(LedgerEntry&)>& row,
+                     const std::function<void(CorruptRow)>& corrupt) const;
+  // The licenses and revocation lists issued in [since, until), counted by what a report tells
+  // apart (no bound: from the first, to the last).
+  Result<std::vector<LicenseTally>> tally(const std::optional<UnixTime>& since,
+                                          const std::optional<UnixTime>& until) const;
 
   // In a write transaction: the serial the next insert() should use, above every serial ever
   // allocated; and the insert, with the entry's own serial, as the next link of the chain.
@@ -72,6 +103,10 @@ class EventStore {
     std::size_t expired = 0;
   };
   Result<TakenBack> taken_back(UnixTime list_issued_at) const;
+  // The licenses voided in [since, until) (by the time of the event), counted by kind, edition
+  // and users.
+  Result<std::vector<LicenseTally>> voided_tally(const std::optional<UnixTime>& since,
+                                                 const std::optional<UnixTime>& until) const;
   // In a write transaction: the event as the next link of the chain.
   Result<void> insert(const LedgerEvent& event);
 
