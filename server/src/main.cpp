@@ -8,6 +8,7 @@
 // signer process died: requests that needed a signature got 503 and the server stopped, so that
 // its supervisor (systemd: Restart=on-failure) starts it again with the key.
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -216,7 +217,7 @@ void setup_limits(CLI::App& app, Options& o) {
   app.add_option("--threads", o.threads, "threads that serve requests (each with its own ledger connection)")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  app.add_option("--max-connections", o.max_connections, "connections at once; more are closed when accepted")
+  app.add_option("--max-connections", o.max_connections, "connections at once; more wait unanswered in the listen queue until one ends")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   app.add_option("--max-connections-per-address", o.max_connections_per_address,
@@ -286,6 +287,10 @@ void setup(CLI::App& app, Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Not dumpable, before anything is read and before the signer is forked (it inherits this and
+  // sets it again): no other process of this user may ptrace either process or read its
+  // /proc/PID/mem or environ (the passphrase variable), and a crash leaves no core file.
+  ::prctl(PR_SET_DUMPABLE, 0);
   // Every thread starts with these blocked; the main thread waits for them (sigtimedwait).
   sigset_t blocked;
   sigemptyset(&blocked);
