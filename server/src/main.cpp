@@ -1,7 +1,7 @@
 // seatkey-server: one ledger over HTTP for the license desk, the web shop and the ERP
-// (docs/back-office.md, "The back office over HTTP"). Two processes: this one parses HTTP and
-// never holds the vendor key; a signer process forked before anything secret is read holds it
-// (seatkey/server/signer.hpp).
+// (docs/back-office.md, "The back office over HTTP"). Two processes: this one parses HTTP, reads
+// the ledger read-only and never holds the vendor key; a signer process forked before anything
+// secret is read holds it and runs every request that writes (seatkey/server/signer.hpp).
 //
 // Exit status: 0 stopped by SIGTERM or SIGINT (requests in flight finished); 1 refused at start
 // (the key is not one of the ledger's signing keys); 2 usage or input error at start; 3 the
@@ -100,9 +100,10 @@ std::string describe_exit(int status) {
   return "status " + std::to_string(status);
 }
 
-// The ledger must know the signer's key; its warnings are logged.
+// The ledger must know the signer's key; its warnings are logged. (The signer opened it for
+// writing already, and brought an older schema to the current one.)
 void check_ledger(const Options& o, const SignerProcess& process) {
-  const keygen::Ledger ledger = need(keygen::Ledger::open(o.ledger, keygen::Ledger::Access::read_write));
+  const keygen::Ledger ledger = need(keygen::Ledger::open(o.ledger, keygen::Ledger::Access::read_only));
   for (const std::string& w : ledger.warnings()) log("warning: " + terminal_safe(w));
   if (!need(ledger.keys().knows(process.public_key.id()))) {
     throw Stop{keygen::Error(keygen::Code::unknown_signing_key,
@@ -173,7 +174,7 @@ int run_server(const Options& o, const SignerProcess& process, RemoteSigner& sig
   api_options.ledger_path = o.ledger;
   api_options.ledger_connections = o.threads;
   api_options.issuer = o.issuer;
-  const std::unique_ptr<Api> api = need(Api::create(api_options, signer, signer_status));
+  const std::unique_ptr<Api> api = need(Api::create(api_options, signer, signer_status, &signer));
   const std::unique_ptr<HttpServer> http = need(HttpServer::start(*api, http_options));
   log("listening on " + http->url() + " (ledger " + terminal_safe(keygen::ledger_name(o.ledger)) +
       ", signing key " + process.public_key.id() + ", signer process " + std::to_string(process.pid) + ")");
@@ -197,11 +198,12 @@ int serve(const Options& o) {
     stop_input("--tls-cert and --tls-key go together (a certificate and its private key)");
   }
   // The signer first, while this process has read nothing secret and runs no thread.
-  const SignerProcess process = need(start_signer({o.key, o.passphrase_file}));
+  const SignerProcess process = need(start_signer({o.key, o.passphrase_file, o.ledger, o.issuer}));
   RemoteSigner signer(process.fd, process.public_key);
   const std::function<SignerStatus()> signer_status = [&signer] {
     const auto stats = signer.stats();
-    return stats ? SignerStatus{true, stats->signatures, stats->refusals} : SignerStatus{};
+    return stats ? SignerStatus{true, stats->signatures, stats->refusals, stats->code_failures_last_minute}
+                 : SignerStatus{};
   };
   try {
     return run_server(o, process, signer, signer_status);
@@ -217,7 +219,7 @@ void setup_limits(CLI::App& app, Options& o) {
   app.add_option("--threads", o.threads, "threads that serve requests (each with its own ledger connection)")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  app.add_option("--max-connections", o.max_connections, "connections at once; more wait unanswered in the listen queue until one ends")
+  app.add_option("--max-connections", o.max_connections, "connections at once; more are closed when accepted")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   app.add_option("--max-connections-per-address", o.max_connections_per_address,
@@ -276,8 +278,10 @@ void setup(CLI::App& app, Options& o) {
       },
       "print the OpenAPI document the server serves at /v1/openapi.json, and exit");
   app.footer(
-      "\nThe vendor key is read, unlocked and used only by a signer process forked at start; this\n"
-      "process parses HTTP and never holds it. SIGTERM or SIGINT: stop accepting, finish the\n"
+      "\nThe vendor key is read, unlocked and used only by a signer process forked at start, which\n"
+      "also runs every request that writes the ledger (it checks the token itself); this process\n"
+      "parses HTTP, reads the ledger read-only and never holds the key. SIGTERM or SIGINT: stop accepting, "
+      "finish the\n"
       "requests in flight, exit 0. Exit 1: the key is not a signing key of the ledger; 2: usage or\n"
       "input error; 3: the signer process died (the server stops; restart it).\n"
       "\nExample:\n"
