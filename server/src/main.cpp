@@ -22,6 +22,7 @@
 
 #include "http_text.hpp"
 #include "openapi.hpp"
+#include "privileges.hpp"
 #include "seatkey/common/file.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
@@ -48,6 +49,7 @@ struct Options {
   std::string tls_cert;
   std::string tls_key;
   std::string issuer = "seatkey";
+  std::string user;
   unsigned threads = 4;
   unsigned max_connections = 512;
   unsigned max_connections_per_address = 64;
@@ -175,6 +177,10 @@ int run_server(const Options& o, const SignerProcess& process, RemoteSigner& sig
   api_options.ledger_connections = o.threads;
   api_options.issuer = o.issuer;
   const std::unique_ptr<Api> api = need(Api::create(api_options, signer, signer_status, &signer));
+  // Everything this process opens is open now: it becomes --user before it listens.
+  if (!o.user.empty()) {
+    if (auto became = become_user(o.user); !became) throw Stop{std::move(became).error()};
+  }
   const std::unique_ptr<HttpServer> http = need(HttpServer::start(*api, http_options));
   log("listening on " + http->url() + " (ledger " + terminal_safe(keygen::ledger_name(o.ledger)) +
       ", signing key " + process.public_key.id() + ", signer process " + std::to_string(process.pid) + ")");
@@ -196,6 +202,14 @@ int serve(const Options& o) {
   (void)need(keygen::check_text("the issuer (--issuer / SEATKEY_ISSUER)", o.issuer));
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     stop_input("--tls-cert and --tls-key go together (a certificate and its private key)");
+  }
+  if (::geteuid() == 0 && o.user.empty()) {
+    stop_input(
+        "started as root: give --user NAME, the user without privileges the HTTP process becomes "
+        "(the signer process keeps root's access to the key and the ledger)");
+  }
+  if (::geteuid() != 0 && !o.user.empty()) {
+    stop_input("--user " + o.user + ": only a server started as root changes its user");
   }
   // The signer first, while this process has read nothing secret and runs no thread.
   const SignerProcess process = need(start_signer({o.key, o.passphrase_file, o.ledger, o.issuer}));
@@ -266,6 +280,10 @@ void setup(CLI::App& app, Options& o) {
       ->capture_default_str();
   app.add_option("--tls-cert", o.tls_cert, "PEM certificate (chain): serve HTTPS (with --tls-key)");
   app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
+  app.add_option("--user", o.user,
+                 "started as root (required then): the user the HTTP process becomes once it has opened "
+                 "the ledger read-only and the TLS files, before it listens; the signer process stays root")
+      ->envname("SEATKEY_USER");
   app.add_option("--issuer", o.issuer, "the tokens' iss claim (the vendor's name)")
       ->envname("SEATKEY_ISSUER")
       ->capture_default_str();
