@@ -1,7 +1,8 @@
 // The dispatcher: every request goes through the route table (routes.cpp). begin() matches the
 // route, authenticates its credential, reads the path's parameters and answers what needs no
 // body; finish() runs a route with a body, a writing route in one write transaction with its
-// stored answer.
+// stored answer - or, given a Writer (the HTTP process of the server), forwards a writing
+// route's request to it, where write() checks it all again and runs it.
 #include "seatkey/server/api.hpp"
 
 #include <sodium.h>
