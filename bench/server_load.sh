@@ -37,7 +37,9 @@ cp ledger.db floor.db
 # The log exists before the server does: the background job opens it only once it runs, and
 # the first look for the port may come before that.
 : >server.log
-"$server" --ledger ledger.db --key dev.key --listen 127.0.0.1:0 >server.out 2>server.log </dev/null &
+as_user=()
+[ "$(id -u)" = 0 ] && as_user=(--user nobody)  # started as root, the HTTP process changes user
+"$server" --ledger ledger.db --key dev.key --listen 127.0.0.1:0 "${as_user[@]}" >server.out 2>server.log </dev/null &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true' EXIT
 port=""

@@ -162,5 +162,9 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_NAME seatkey-server)
 set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION admin)
 # Tokens are made and revoked with seatkey-keygen, on the same ledger.
 set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS "seatkey-keygen (= ${PROJECT_VERSION}-1)")
+# The user seatkey, which the unit's HTTP process becomes (--user): made by the postinst.
+set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA "${PROJECT_SOURCE_DIR}/server/debian/postinst")
+set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 
 include(CPack)

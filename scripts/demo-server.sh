@@ -16,8 +16,10 @@ export SEATKEY_PASSPHRASE="demo passphrase, not secret"  # the demo's throwaway 
 token=$("$root/$build/keygen/seatkey-keygen" token create --ledger ledger.db --role clerk \
   --name "demo-desk-$(date +%Y%m%dT%H%M%S)-$$" 2>/dev/null)
 : >server.log  # there before the server opens it: the loop below may look first
+as_user=()
+[ "$(id -u)" = 0 ] && as_user=(--user nobody)  # started as root, the HTTP process changes user
 "$root/$build/server/seatkey-server" --ledger ledger.db --key vendor.key \
-  --listen "${SEATKEY_LISTEN:-127.0.0.1:8420}" 2>server.log &
+  --listen "${SEATKEY_LISTEN:-127.0.0.1:8420}" "${as_user[@]}" 2>server.log &
 server=$!
 # However this script ends, the server ends with it (SIGTERM: requests in flight finish).
 trap 'kill -TERM "$server" 2>/dev/null; wait "$server"' EXIT INT TERM

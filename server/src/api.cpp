@@ -1,11 +1,13 @@
 // The dispatcher: every request goes through the route table (routes.cpp). begin() matches the
 // route, authenticates its credential, reads the path's parameters and answers what needs no
 // body; finish() runs a route with a body, a writing route in one write transaction with its
-// stored answer.
+// stored answer - or, given a Writer (the HTTP process of the server), forwards a writing
+// route's request to it, where write() checks it all again and runs it.
 #include "seatkey/server/api.hpp"
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -21,18 +23,19 @@ namespace {
 
 constexpr std::size_t kMaxIdBytes = 128;  // longer than any serial a person types
 
+// Header names are case-insensitive.
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 // The headers a request may carry once: a second copy could mean something else to a proxy.
 const Header* find_header(const RequestHead& head, std::string_view name, bool* repeated) {
   const Header* found = nullptr;
   *repeated = false;
   for (const Header& h : head.headers) {
-    if (h.name.size() != name.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < name.size() && same; ++i) {
-      same = std::tolower(static_cast<unsigned char>(h.name[i])) ==
-             std::tolower(static_cast<unsigned char>(name[i]));
-    }
-    if (!same) continue;
+    if (!same_name(h.name, name)) continue;
     if (found != nullptr) *repeated = true;
     found = &h;
   }
@@ -50,9 +53,9 @@ std::string request_hash(std::string_view method, std::string_view path, std::st
 // Ledger connections, one per request at a time.
 class LedgerPool {
  public:
-  keygen::Result<void> open(const std::string& path, std::size_t n) {
+  keygen::Result<void> open(const std::string& path, std::size_t n, keygen::Ledger::Access access) {
     for (std::size_t i = 0; i < std::max<std::size_t>(1, n); ++i) {
-      auto ledger = keygen::Ledger::open(path, keygen::Ledger::Access::read_write);
+      auto ledger = keygen::Ledger::open(path, access);
       if (!ledger) return ledger.error();
       free_.push_back(std::make_unique<keygen::Ledger>(std::move(*ledger)));
     }
@@ -92,6 +95,20 @@ class LedgerPool {
   std::vector<std::unique_ptr<keygen::Ledger>> free_;
 };
 
+// The headers the API reads: what a writing route's request carries to the writer.
+constexpr std::array<std::string_view, 6> kForwardedHeaders{
+    "Authorization", "Content-Type", "Content-Length", "Transfer-Encoding", "Idempotency-Key", "Accept"};
+
+WriteRequest forward_of(const RequestHead& head) {
+  WriteRequest out{head.method, head.target, head.client_address, {}, {}};
+  for (const Header& h : head.headers) {
+    for (std::string_view name : kForwardedHeaders) {
+      if (same_name(h.name, name)) out.headers.push_back(h);
+    }
+  }
+  return out;
+}
+
 Request request_of(const Api::Accepted& a, std::string_view body) {
   return Request{a.path, a.segments, a.serial,          a.appliance,      a.number,       a.query,
                  body,   a.token,    a.idempotency_key, a.client_address, a.accepts_text, a.dry_run};
@@ -121,14 +138,17 @@ struct Api::Impl {
   detail::FailureLimiter limiter;
   detail::GrowingThrottle code_failures;
   std::atomic<bool>* signer_lost;
+  const Writer* writer;  // where the writing routes run, when not here
 
-  Impl(ApiOptions o, const keygen::Signer& s, std::function<SignerStatus()> status, std::atomic<bool>* lost)
+  Impl(ApiOptions o, const keygen::Signer& s, std::function<SignerStatus()> status, std::atomic<bool>* lost,
+       const Writer* w)
       : options(std::move(o)),
         signer(s),
         signer_status(std::move(status)),
         limiter(options.max_auth_failures, options.auth_failure_window, options.max_limited_addresses),
         code_failures(options.free_code_failures, options.max_code_delay, options.max_limited_addresses),
-        signer_lost(lost) {}
+        signer_lost(lost),
+        writer(w) {}
 
   // An error of the back office as a problem; a signer found gone stops the server.
   Response failure(const keygen::Error& e) {
@@ -169,7 +189,9 @@ struct Api::Impl {
   std::optional<Response> authenticate(const RequestHead& head, const Route& route, Accepted* accepted);
   std::optional<Response> check_body_headers(const RequestHead& head, Accepted* accepted);
   std::optional<Response> read_path(const Route& route, Accepted* accepted);
+  std::optional<Response> accept(const RequestHead& head, Accepted* accepted);
   Response idempotent(const Route& route, const Request& request);
+  Response forward(const Accepted& accepted, std::string_view body);
 };
 
 std::optional<Response> Api::Impl::too_many_failures(const RequestHead& head,
@@ -341,13 +363,26 @@ Response Api::Impl::idempotent(const Route& route, const Request& request) {
   return done ? r : failure(done.error());
 }
 
+// The writer's answer as it comes (its Location header included); a writer that cannot be
+// reached is the signer gone.
+Response Api::Impl::forward(const Accepted& accepted, std::string_view body) {
+  WriteRequest request = accepted.forward;
+  request.body = body;
+  if (auto answer = writer->write(request)) return std::move(*answer);
+  return failure(keygen::Error(keygen::Code::signer_unavailable, "the signer process is gone"));
+}
+
 keygen::Result<std::unique_ptr<Api>> Api::create(ApiOptions options, const keygen::Signer& signer,
-                                                 std::function<SignerStatus()> signer_status) {
+                                                 std::function<SignerStatus()> signer_status,
+                                                 const Writer* writer) {
   std::unique_ptr<Api> api(new Api());
-  api->impl_ =
-      std::make_unique<Impl>(std::move(options), signer, std::move(signer_status), &api->signer_lost_);
-  auto opened =
-      api->impl_->ledgers.open(api->impl_->options.ledger_path, api->impl_->options.ledger_connections);
+  api->impl_ = std::make_unique<Impl>(std::move(options), signer, std::move(signer_status),
+                                      &api->signer_lost_, writer);
+  // With a writer, this process never writes: its connections cannot either.
+  const auto access =
+      writer != nullptr ? keygen::Ledger::Access::read_only : keygen::Ledger::Access::read_write;
+  auto opened = api->impl_->ledgers.open(api->impl_->options.ledger_path,
+                                         api->impl_->options.ledger_connections, access);
   if (!opened) return opened.error();
   return api;
 }
@@ -381,8 +416,9 @@ std::variant<const Route*, Response> route_for(const RequestHead& head, const de
 
 }  // namespace
 
-std::optional<Response> Api::begin(const RequestHead& head, Accepted* accepted) {
-  Impl& impl = *impl_;
+// Everything begin() decides before a route runs: the route, its credential, its query, its
+// path's parameters and, for a body, the headers that announce it.
+std::optional<Response> Api::Impl::accept(const RequestHead& head, Accepted* accepted) {
   const auto target = detail::parse_target(head.target);
   if (!target) {
     return problem(
@@ -399,7 +435,7 @@ std::optional<Response> Api::begin(const RequestHead& head, Accepted* accepted) 
   accepted->client_address = head.client_address;
   accepted->accepts_text = prefers_text(head);
   if (route.credential == Credential::bearer) {
-    if (auto refused = impl.authenticate(head, route, accepted)) return refused;
+    if (auto refused = authenticate(head, route, accepted)) return refused;
   }
   if (route.query == Query::none && !target->query.empty()) {
     return problem(Problem::bad_input, "this resource takes no query parameters");
@@ -414,14 +450,23 @@ std::optional<Response> Api::begin(const RequestHead& head, Accepted* accepted) 
       accepted->dry_run = value == "true";
     }
   }
-  if (auto refused = impl.read_path(route, accepted)) return refused;
-  if (route.body == Body::json) return impl.check_body_headers(head, accepted);
-  return impl.run(route, request_of(*accepted, {}), nullptr, nullptr);
+  if (auto refused = read_path(route, accepted)) return refused;
+  if (route.body == Body::json) return check_body_headers(head, accepted);
+  return std::nullopt;
+}
+
+std::optional<Response> Api::begin(const RequestHead& head, Accepted* accepted) {
+  if (auto refused = impl_->accept(head, accepted)) return refused;
+  const Route& route = *accepted->route;
+  if (route.writes == Writes::yes && impl_->writer != nullptr) accepted->forward = forward_of(head);
+  if (route.body == Body::json) return std::nullopt;
+  return impl_->run(route, request_of(*accepted, {}), nullptr, nullptr);
 }
 
 Response Api::finish(const Accepted& accepted, std::string_view body) {
   Impl& impl = *impl_;
   const Route& route = *accepted.route;
+  if (route.writes == Writes::yes && impl.writer != nullptr) return impl.forward(accepted, body);
   const Request request = request_of(accepted, body);
   // The code is the credential: its handler looks it up first, on a connection of its own, and
   // takes the writers' lock only for a code that exists (a guess never holds up the issuers).
@@ -430,6 +475,25 @@ Response Api::finish(const Accepted& accepted, std::string_view body) {
                                            : impl.run(route, request, nullptr, nullptr);
   if (auto location = location_of(route, r)) r.headers.push_back({"Location", std::move(*location)});
   return r;
+}
+
+Response Api::write(const WriteRequest& request) {
+  Accepted accepted;
+  const RequestHead head{request.method, request.target, request.client_address, request.headers};
+  if (auto refused = impl_->accept(head, &accepted)) return std::move(*refused);
+  // Only what the HTTP process may not do itself is run here: a request of any other route, or
+  // one whose body is not what its headers announced, was never sent by a working server.
+  if (accepted.route->writes != Writes::yes || accepted.route->body != Body::json) {
+    return problem(Problem::forbidden, "the signer process runs the routes that write, and no other");
+  }
+  if (request.body.size() != accepted.body_bytes) {
+    return problem(Problem::bad_input, "the request body is not the Content-Length announced");
+  }
+  return finish(accepted, request.body);
+}
+
+std::uint64_t Api::code_failures_last_minute() const {
+  return impl_->code_failures.failures_last_minute(detail::GrowingThrottle::Clock::now());
 }
 
 }  // namespace seatkey::server

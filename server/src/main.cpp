@@ -1,13 +1,14 @@
 // seatkey-server: one ledger over HTTP for the license desk, the web shop and the ERP
-// (docs/back-office.md, "The back office over HTTP"). Two processes: this one parses HTTP and
-// never holds the vendor key; a signer process forked before anything secret is read holds it
-// (seatkey/server/signer.hpp).
+// (docs/back-office.md, "The back office over HTTP"). Two processes: this one parses HTTP, reads
+// the ledger read-only and never holds the vendor key; a signer process forked before anything
+// secret is read holds it and runs every request that writes (seatkey/server/signer.hpp).
 //
 // Exit status: 0 stopped by SIGTERM or SIGINT (requests in flight finished); 1 refused at start
 // (the key is not one of the ledger's signing keys); 2 usage or input error at start; 3 the
 // signer process died: requests that needed a signature got 503 and the server stopped, so that
 // its supervisor (systemd: Restart=on-failure) starts it again with the key.
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 
 #include "http_text.hpp"
 #include "openapi.hpp"
+#include "privileges.hpp"
 #include "seatkey/common/file.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
@@ -47,6 +49,7 @@ struct Options {
   std::string tls_cert;
   std::string tls_key;
   std::string issuer = "seatkey";
+  std::string user;
   unsigned threads = 4;
   unsigned max_connections = 512;
   unsigned max_connections_per_address = 64;
@@ -99,9 +102,10 @@ std::string describe_exit(int status) {
   return "status " + std::to_string(status);
 }
 
-// The ledger must know the signer's key; its warnings are logged.
+// The ledger must know the signer's key; its warnings are logged. (The signer opened it for
+// writing already, and brought an older schema to the current one.)
 void check_ledger(const Options& o, const SignerProcess& process) {
-  const keygen::Ledger ledger = need(keygen::Ledger::open(o.ledger, keygen::Ledger::Access::read_write));
+  const keygen::Ledger ledger = need(keygen::Ledger::open(o.ledger, keygen::Ledger::Access::read_only));
   for (const std::string& w : ledger.warnings()) log("warning: " + terminal_safe(w));
   if (!need(ledger.keys().knows(process.public_key.id()))) {
     throw Stop{keygen::Error(keygen::Code::unknown_signing_key,
@@ -172,7 +176,11 @@ int run_server(const Options& o, const SignerProcess& process, RemoteSigner& sig
   api_options.ledger_path = o.ledger;
   api_options.ledger_connections = o.threads;
   api_options.issuer = o.issuer;
-  const std::unique_ptr<Api> api = need(Api::create(api_options, signer, signer_status));
+  const std::unique_ptr<Api> api = need(Api::create(api_options, signer, signer_status, &signer));
+  // Everything this process opens is open now: it becomes --user before it listens.
+  if (!o.user.empty()) {
+    if (auto became = become_user(o.user); !became) throw Stop{std::move(became).error()};
+  }
   const std::unique_ptr<HttpServer> http = need(HttpServer::start(*api, http_options));
   log("listening on " + http->url() + " (ledger " + terminal_safe(keygen::ledger_name(o.ledger)) +
       ", signing key " + process.public_key.id() + ", signer process " + std::to_string(process.pid) + ")");
@@ -195,12 +203,21 @@ int serve(const Options& o) {
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     stop_input("--tls-cert and --tls-key go together (a certificate and its private key)");
   }
+  if (::geteuid() == 0 && o.user.empty()) {
+    stop_input(
+        "started as root: give --user NAME, the user without privileges the HTTP process becomes "
+        "(the signer process keeps root's access to the key and the ledger)");
+  }
+  if (::geteuid() != 0 && !o.user.empty()) {
+    stop_input("--user " + o.user + ": only a server started as root changes its user");
+  }
   // The signer first, while this process has read nothing secret and runs no thread.
-  const SignerProcess process = need(start_signer({o.key, o.passphrase_file}));
+  const SignerProcess process = need(start_signer({o.key, o.passphrase_file, o.ledger, o.issuer}));
   RemoteSigner signer(process.fd, process.public_key);
   const std::function<SignerStatus()> signer_status = [&signer] {
     const auto stats = signer.stats();
-    return stats ? SignerStatus{true, stats->signatures, stats->refusals} : SignerStatus{};
+    return stats ? SignerStatus{true, stats->signatures, stats->refusals, stats->code_failures_last_minute}
+                 : SignerStatus{};
   };
   try {
     return run_server(o, process, signer, signer_status);
@@ -263,6 +280,10 @@ void setup(CLI::App& app, Options& o) {
       ->capture_default_str();
   app.add_option("--tls-cert", o.tls_cert, "PEM certificate (chain): serve HTTPS (with --tls-key)");
   app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
+  app.add_option("--user", o.user,
+                 "started as root (required then): the user the HTTP process becomes once it has opened "
+                 "the ledger read-only and the TLS files, before it listens; the signer process stays root")
+      ->envname("SEATKEY_USER");
   app.add_option("--issuer", o.issuer, "the tokens' iss claim (the vendor's name)")
       ->envname("SEATKEY_ISSUER")
       ->capture_default_str();
@@ -275,8 +296,10 @@ void setup(CLI::App& app, Options& o) {
       },
       "print the OpenAPI document the server serves at /v1/openapi.json, and exit");
   app.footer(
-      "\nThe vendor key is read, unlocked and used only by a signer process forked at start; this\n"
-      "process parses HTTP and never holds it. SIGTERM or SIGINT: stop accepting, finish the\n"
+      "\nThe vendor key is read, unlocked and used only by a signer process forked at start, which\n"
+      "also runs every request that writes the ledger (it checks the token itself); this process\n"
+      "parses HTTP, reads the ledger read-only and never holds the key. SIGTERM or SIGINT: stop accepting, "
+      "finish the\n"
       "requests in flight, exit 0. Exit 1: the key is not a signing key of the ledger; 2: usage or\n"
       "input error; 3: the signer process died (the server stops; restart it).\n"
       "\nExample:\n"
@@ -286,6 +309,10 @@ void setup(CLI::App& app, Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Not dumpable, before anything is read and before the signer is forked (it inherits this and
+  // sets it again): no other process of this user may ptrace either process or read its
+  // /proc/PID/mem or environ (the passphrase variable), and a crash leaves no core file.
+  ::prctl(PR_SET_DUMPABLE, 0);
   // Every thread starts with these blocked; the main thread waits for them (sigtimedwait).
   sigset_t blocked;
   sigemptyset(&blocked);

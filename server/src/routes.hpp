@@ -7,8 +7,8 @@
 //
 // A handler is a plain function of the request's context (the ledger, the signer, the token)
 // and the parsed request. A route that writes runs its handler in one write transaction with
-// its stored answer (Idempotency-Key): so moving the writes into the key's own process is a
-// change of where the dispatcher runs a writing route, not of the handlers.
+// its stored answer (Idempotency-Key), and in the server that happens in the signer process: the
+// HTTP process forwards the request (Api::write), whose handlers are the same.
 #pragma once
 
 #include <array>

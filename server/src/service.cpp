@@ -18,8 +18,11 @@ Reply health(Context& c, const Request&) {
   j["status"] = s.alive ? "ok" : "unavailable";
   j["signer"] = {{"alive", s.alive}, {"signatures", s.signatures}, {"refusals", s.refusals}};
   j["key_id"] = c.signer.public_key().id();
+  // Activations run where the ledger is written: in the signer process, whose count its status
+  // carries, or here when this process writes itself (then the signer's count is 0).
   j["code_failures_last_minute"] =
-      c.code_failures.failures_last_minute(detail::GrowingThrottle::Clock::now());
+      c.code_failures.failures_last_minute(detail::GrowingThrottle::Clock::now()) +
+      s.code_failures_last_minute;
   return json_response(s.alive ? 200 : 503, j);
 }
 

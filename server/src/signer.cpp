@@ -16,12 +16,14 @@
 #include <utility>
 #include <variant>
 
+#include "responses.hpp"
 #include "seatkey/common/claims.hpp"
 #include "seatkey/common/paseto.hpp"
 #include "seatkey/common/text.hpp"
 #include "seatkey/keygen/error.hpp"
 #include "seatkey/keygen/io/key_file.hpp"
 #include "seatkey/keygen/io/passphrase.hpp"
+#include "seatkey/server/api.hpp"
 #include "seatkey/signing/claims_writer.hpp"
 
 namespace seatkey::server {
@@ -61,6 +63,30 @@ std::string status_body(Status status, std::string_view rest) {
   return out;
 }
 
+// Why the child could not start, as the parent rebuilds it: the code's name, the message and
+// the command hint, each ended by a NUL (neither holds one).
+std::string startup_refusal(const keygen::Error& e) {
+  std::string out = status_body(Status::refused, keygen::code_info(e.code).name);
+  for (const std::string* part : {&e.message, &e.command_hint}) {
+    out += '\0';
+    out += *part;
+  }
+  return out;
+}
+
+keygen::Error startup_error(std::string_view fields) {
+  const auto name_end = fields.find('\0');
+  const auto message_end = fields.find('\0', name_end == std::string_view::npos ? name_end : name_end + 1);
+  if (message_end == std::string_view::npos)
+    return keygen::Error(keygen::Code::bad_input, std::string(fields));
+  keygen::Code code = keygen::Code::bad_input;
+  for (const keygen::CodeInfo& info : keygen::kCodes) {
+    if (info.name == fields.substr(0, name_end)) code = info.code;
+  }
+  const std::string_view message = fields.substr(name_end + 1, message_end - name_end - 1);
+  return keygen::Error(code, std::string(message), {}, std::string(fields.substr(message_end + 1)));
+}
+
 // A ledger serial as the keygen writes jti: a positive decimal number without leading zeros.
 bool is_decimal_serial(std::string_view s) {
   if (s.empty() || s.size() > 18 || s[0] == '0') return false;
@@ -97,11 +123,23 @@ void close_other_descriptors(int keep) {
   for (int fd : open) ::close(fd);
 }
 
+// The writes the signer runs: an Api of its own, on one read-write connection of the ledger.
+keygen::Result<std::unique_ptr<Api>> writer_api(const SignerKeySource& source, SignerService& service) {
+  ApiOptions options;
+  options.ledger_path = source.ledger;
+  options.ledger_connections = 1;
+  options.issuer = source.issuer;
+  return Api::create(options, service, [&service] {
+    return SignerStatus{true, service.signatures(), service.refusals(), 0};
+  });
+}
+
 [[noreturn]] void run_signer_child(const SignerKeySource& source, int fd, pid_t parent) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) std::_Exit(2);  // the server died before the line above
-  // Not dumpable: no core file, and no process of the same user (the HTTP process included)
-  // may ptrace it or read its /proc/PID/mem.
+  // Not dumpable (the server sets this before forking; again, for any other caller): no core
+  // file, and no process of the same user (the HTTP process included) may ptrace it or read its
+  // /proc/PID/mem.
   ::prctl(PR_SET_DUMPABLE, 0);
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::signal(sig, SIG_IGN);
   sigset_t none;
@@ -113,10 +151,17 @@ void close_other_descriptors(int keep) {
   });
   wipe_passphrase_variable();
   if (!key) {
-    write_frame(fd, status_body(Status::refused, key.error().message));
+    // Whatever is wrong with the key, the server's start is an input error (exit status 2).
+    write_frame(fd, startup_refusal(keygen::Error(keygen::Code::bad_input, key.error().message)));
     std::_Exit(2);
   }
   SignerService service(std::move(*key));
+  auto api = writer_api(source, service);
+  if (!api) {
+    write_frame(fd, startup_refusal(api.error()));
+    std::_Exit(2);
+  }
+  service.serve_writes(**api);
   if (!write_frame(fd, status_body(Status::ok, service.public_key().to_paserk()))) std::_Exit(2);
   const ServeEnd end = serve(service, fd);
   std::cerr << "seatkey-server: signer: " << service.signatures() << " signatures, " << service.refusals()
@@ -128,20 +173,20 @@ void close_other_descriptors(int keep) {
 
 }  // namespace
 
-FrameRead read_frame(int fd, std::string* body) {
+FrameRead read_frame(int fd, std::string* body, std::size_t max) {
   char header[4];
   bool clean_eof = false;
   if (!read_all(fd, header, sizeof header, &clean_eof))
     return clean_eof ? FrameRead::closed : FrameRead::io_error;
   const std::uint64_t n = get_be(std::string_view(header, sizeof header));
   if (n == 0) return FrameRead::empty;
-  if (n > kMaxFrameBytes) return FrameRead::too_large;
+  if (n > max) return FrameRead::too_large;
   body->assign(static_cast<std::size_t>(n), '\0');
   return read_all(fd, body->data(), body->size(), nullptr) ? FrameRead::ok : FrameRead::io_error;
 }
 
-bool write_frame(int fd, std::string_view body) {
-  if (body.empty() || body.size() > kMaxFrameBytes) return false;
+bool write_frame(int fd, std::string_view body, std::size_t max) {
+  if (body.empty() || body.size() > max) return false;
   std::string frame;
   frame.reserve(4 + body.size());
   put_u32(&frame, static_cast<std::uint32_t>(body.size()));
@@ -154,14 +199,6 @@ bool write_frame(int fd, std::string_view body) {
     left.remove_prefix(static_cast<std::size_t>(n));
   }
   return true;
-}
-
-std::string sign_request(std::string_view payload, std::string_view footer) {
-  std::string out(1, static_cast<char>(Op::sign));
-  put_u32(&out, static_cast<std::uint32_t>(payload.size()));
-  out += payload;
-  out += footer;
-  return out;
 }
 
 std::string stats_request() {
@@ -189,6 +226,16 @@ std::optional<std::string> SignerService::refusal(std::string_view payload, std:
   return std::nullopt;
 }
 
+seatkey::Result<std::string> SignerService::sign(std::string_view payload, std::string_view footer) const {
+  if (auto why = refusal(payload, footer)) {
+    ++refusals_;
+    return make_error(Errc::invalid_claims, "the signer refused: " + *why);
+  }
+  auto token = key_.sign(payload, footer);
+  ++(token ? signatures_ : refusals_);
+  return token;
+}
+
 std::optional<std::string> SignerService::handle(std::string_view request) {
   if (request.empty()) return std::nullopt;
   const auto op = static_cast<std::uint8_t>(request[0]);
@@ -197,24 +244,13 @@ std::optional<std::string> SignerService::handle(std::string_view request) {
     std::string out(1, static_cast<char>(Status::ok));
     put_u64(&out, signatures_);
     put_u64(&out, refusals_);
+    put_u64(&out, api_ != nullptr ? api_->code_failures_last_minute() : 0);
     return out;
   }
-  if (op != static_cast<std::uint8_t>(Op::sign) || request.size() < 5) return std::nullopt;
-  const std::uint64_t payload_size = get_be(request.substr(1, 4));
-  if (payload_size > request.size() - 5) return std::nullopt;
-  const std::string_view payload = request.substr(5, static_cast<std::size_t>(payload_size));
-  const std::string_view footer = request.substr(5 + payload.size());
-  if (auto why = refusal(payload, footer)) {
-    ++refusals_;
-    return status_body(Status::refused, "refused: " + *why);
-  }
-  auto token = key_.sign(payload, footer);
-  if (!token) {
-    ++refusals_;
-    return status_body(Status::refused, "signing failed: " + token.error().message);
-  }
-  ++signatures_;
-  return status_body(Status::ok, *token);
+  if (op != static_cast<std::uint8_t>(Op::write) || api_ == nullptr) return std::nullopt;
+  const auto write = parse_write_request(request.substr(1));
+  if (!write) return std::nullopt;
+  return status_body(Status::ok, answer_fields(api_->write(*write)));
 }
 
 ServeEnd serve(SignerService& service, int fd) {
@@ -232,7 +268,7 @@ ServeEnd serve(SignerService& service, int fd) {
       ::shutdown(fd, SHUT_RDWR);
       return ServeEnd::malformed_frame;
     }
-    if (!write_frame(fd, *response)) return ServeEnd::io_error;
+    if (!write_frame(fd, *response, kMaxAnswerBytes)) return ServeEnd::io_error;
   }
 }
 
@@ -240,35 +276,39 @@ std::optional<std::string> RemoteSigner::exchange(std::string_view request) cons
   std::lock_guard<std::mutex> lock(mutex_);
   if (!alive_.load()) return std::nullopt;
   std::string response;
-  if (!write_frame(fd_, request) || read_frame(fd_, &response) != FrameRead::ok || response.empty()) {
+  if (!write_frame(fd_, request) || read_frame(fd_, &response, kMaxAnswerBytes) != FrameRead::ok ||
+      response.empty()) {
     alive_.store(false);
     return std::nullopt;
   }
   return response;
 }
 
-Result<std::string> RemoteSigner::sign(std::string_view payload, std::string_view footer) const {
-  const auto response = exchange(sign_request(payload, footer));
-  if (!response) return make_error(Errc::io_error, "the signer process is gone");
-  const std::string_view rest = std::string_view(*response).substr(1);
-  if (static_cast<std::uint8_t>((*response)[0]) != static_cast<std::uint8_t>(Status::ok)) {
-    return make_error(Errc::invalid_claims, "the signer " + terminal_safe(rest));
+Result<std::string> RemoteSigner::sign(std::string_view, std::string_view) const {
+  return make_error(Errc::invalid_claims,
+                    "the HTTP process signs nothing: the signer process runs the writes");
+}
+
+std::optional<Response> RemoteSigner::write(const WriteRequest& request) const {
+  const std::string frame = write_request(request);
+  if (frame.size() > kMaxFrameBytes) {
+    return problem(Problem::too_large, "the request is too large for the signer process");
   }
-  auto verified = verify_v4_public(key_, rest);
-  if (!verified)
-    return make_error(Errc::bad_signature, "the signer's token does not verify: " + verified.error().message);
-  if (verified->payload != payload || verified->footer != footer) {
-    return make_error(Errc::bad_signature, "the signer's token carries other claims than those asked for");
-  }
-  return std::string(rest);
+  const auto response = exchange(frame);
+  if (!response) return std::nullopt;
+  std::optional<Response> answer;
+  if ((*response)[0] == static_cast<char>(Status::ok))
+    answer = parse_answer(std::string_view(*response).substr(1));
+  if (!answer) alive_.store(false);  // a signer that answers nonsense is no signer to keep
+  return answer;
 }
 
 std::optional<RemoteSigner::Stats> RemoteSigner::stats() const {
   const auto response = exchange(stats_request());
-  if (!response || response->size() != 17 || (*response)[0] != static_cast<char>(Status::ok))
+  if (!response || response->size() != 25 || (*response)[0] != static_cast<char>(Status::ok))
     return std::nullopt;
-  return Stats{get_be(std::string_view(*response).substr(1, 8)),
-               get_be(std::string_view(*response).substr(9, 8))};
+  const std::string_view r = *response;
+  return Stats{get_be(r.substr(1, 8)), get_be(r.substr(9, 8)), get_be(r.substr(17, 8))};
 }
 
 void RemoteSigner::close() {
@@ -319,7 +359,7 @@ keygen::Result<SignerProcess> start_signer(const SignerKeySource& source) {
   const std::string_view rest = std::string_view(hello).substr(1);
   if (hello[0] != static_cast<char>(Status::ok)) {
     reap(pid, fds[0], false);
-    return start_error(std::string(rest));
+    return startup_error(rest);
   }
   auto key = PublicKey::from_paserk(rest);
   if (!key) {

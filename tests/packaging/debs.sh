@@ -143,9 +143,18 @@ if [ -n "${SERVER:-}" ]; then
   run env -u LD_LIBRARY_PATH "${ON_TARGET[@]}" root/usr/bin/seatkey-server --help
   expect_rc 0 "seatkey-server --help from the extracted package"
   expect_out "--ledger"
-  # The unit runs the packaged program.
-  grep -q '^ExecStart=/usr/bin/seatkey-server ' root/usr/lib/systemd/system/seatkey-server.service ||
-    fail "the unit does not start /usr/bin/seatkey-server"
+  # The unit runs the packaged program as root, its HTTP process becoming seatkey, a user the
+  # package's postinst makes (and the package depends on adduser for it).
+  unit=root/usr/lib/systemd/system/seatkey-server.service
+  grep -q '^ExecStart=/usr/bin/seatkey-server .*--user seatkey ' "$unit" ||
+    fail "the unit does not start /usr/bin/seatkey-server --user seatkey"
+  grep -q '^User=' "$unit" && fail "the unit starts the server as another user than root"
+  grep -q '^CapabilityBoundingSet=CAP_SETUID CAP_SETGID$' "$unit" || fail "the unit's capabilities"
+  expect_depends "$server" adduser
+  dpkg-deb -e "$server" control || fail "dpkg-deb -e $server"
+  [ -x control/postinst ] || fail "the server package has no executable postinst"
+  grep -q 'adduser --system --group .* seatkey$' control/postinst || fail "the postinst makes no user seatkey"
+  sh -n control/postinst || fail "the postinst is no shell script"
 fi
 # The development package's files point into /usr.
 expect_eq "$(sed -n 's/^prefix=//p' "$(find root -name seatkey-verifier.pc)")" /usr "(the packaged .pc's prefix)"

@@ -32,10 +32,13 @@ fail_server() {
 }
 
 # start_server [ARGS...]: seatkey-server on $LEDGER with dev.key on a free port; sets URL and
-# SERVER_PID once it listens (at most 20 s).
+# SERVER_PID once it listens (at most 20 s). SERVER_AS: a command (an array) that runs it, such as
+# setpriv as another user. Started as root (CI), its HTTP process becomes nobody (--user).
+SERVER_AS=()
 start_server() {
   : >server.log
-  "$SERVER" --ledger "$LEDGER" --key dev.key --listen 127.0.0.1:0 "$@" </dev/null 2>>server.log &
+  [ "$(id -u)" = 0 ] && [ ${#SERVER_AS[@]} -eq 0 ] && set -- --user nobody "$@"
+  ${SERVER_AS[@]+"${SERVER_AS[@]}"} "$SERVER" --ledger "$LEDGER" --key dev.key --listen 127.0.0.1:0 "$@" </dev/null 2>>server.log &
   SERVER_PID=$!
   local i
   for ((i = 0; i < 200; i++)); do

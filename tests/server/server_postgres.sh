@@ -32,10 +32,12 @@ init_ledger "$LEDGER"
 issued 1 issue server --appliance "$A" --edition vm --customer "Acme GmbH"
 SHOP=$(make_token shop webshop)
 
-# Both servers on the one database, each on a free port.
+# Both servers on the one database, each on a free port (as root: the HTTP process as nobody).
+AS_USER=()
+[ "$(id -u)" = 0 ] && AS_USER=(--user nobody)
 urls=()
 for ((s = 0; s < SERVERS; s++)); do
-  "$SERVER" --ledger "$LEDGER" --key dev.key --listen 127.0.0.1:0 --threads 4 </dev/null 2>"server$s.log" &
+  "$SERVER" --ledger "$LEDGER" --key dev.key --listen 127.0.0.1:0 --threads 4 "${AS_USER[@]}" </dev/null 2>"server$s.log" &
   SERVER_PIDS+=($!)
 done
 for ((s = 0; s < SERVERS; s++)); do

@@ -55,6 +55,26 @@ struct SignerStatus {
   bool alive = false;
   std::uint64_t signatures = 0;
   std::uint64_t refusals = 0;
+  std::uint64_t code_failures_last_minute = 0;  // counted where activations run: the signer
+};
+
+// A request of a writing route, as the HTTP process hands it to the process that holds the key:
+// the request line's method and target, the client's address, the headers the API reads (as
+// received, repeats included) and the body. That process decides everything again from these.
+struct WriteRequest {
+  std::string method;
+  std::string target;
+  std::string client_address;
+  std::vector<Header> headers;
+  std::string body;
+};
+
+// Where an Api sends its writing routes' requests instead of running them.
+class Writer {
+ public:
+  virtual ~Writer() = default;
+  // The answer, or nullopt when the writer cannot be reached (it is gone).
+  virtual std::optional<Response> write(const WriteRequest& request) const = 0;
 };
 
 struct ApiOptions {
@@ -74,10 +94,13 @@ struct Route;
 
 class Api {
  public:
-  // Opens the ledger `ledger_connections` times (read-write: a ledger that group or others may
-  // write is refused, an older schema migrated).
+  // Opens the ledger `ledger_connections` times. Without a writer: read-write (a ledger that
+  // group or others may write is refused, an older schema migrated), and every route runs here.
+  // With one: read-only, and the writing routes' requests go to `writer` (the process that holds
+  // the key), whose answers are returned as they come.
   static keygen::Result<std::unique_ptr<Api>> create(ApiOptions options, const keygen::Signer& signer,
-                                                     std::function<SignerStatus()> signer_status);
+                                                     std::function<SignerStatus()> signer_status,
+                                                     const Writer* writer = nullptr);
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
@@ -97,12 +120,18 @@ class Api {
     std::string client_address;
     bool accepts_text = false;  // Accept names text/plain before any JSON
     bool dry_run = false;       // ?dry_run=true (a route of Query::dry_run)
+    WriteRequest forward;       // a writing route's request, when it goes to the writer
   };
 
   // The response to send now (a GET's answer, or a refusal before any body byte is read), or
   // nullopt with *accepted set: read the body (exactly accepted->body_bytes) and call finish().
   std::optional<Response> begin(const RequestHead& head, Accepted* accepted);
   Response finish(const Accepted& accepted, std::string_view body);
+  // A writing route's request forwarded by another process: checked as begin() checks it (the
+  // token authenticated here), then run here; any other route is refused.
+  Response write(const WriteRequest& request);
+  // Activation codes looked up here in the last minute that are not on record.
+  std::uint64_t code_failures_last_minute() const;
 
   // Whether a request found the signer process gone: the server must stop (it cannot unlock the
   // key again by itself).
