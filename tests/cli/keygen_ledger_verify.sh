@@ -97,7 +97,7 @@ for cmd in "ledger verify" "ledger head"; do
 done
 run "$KEYGEN" ledger migrate --ledger old2.db
 expect_rc 0 "ledger migrate"
-expect_err "migrated ledger old2.db from schema version 2 to 8: 9 rows chained"
+expect_err "migrated ledger old2.db from schema version 2 to 9: 9 rows chained"
 migrated_head=$(cat out)
 expect_eq "$(sqlite3 old2.db "SELECT group_concat(version) FROM schema_version")" 1,2,3,4,5,6,7,8,9
 run "$KEYGEN" ledger verify --ledger old2.db
@@ -112,7 +112,7 @@ cp "$SOURCE_DIR/tests/fixtures/schema1-keys.db" old1.db
 chmod 600 old1.db
 run "$KEYGEN" ledger migrate --ledger old1.db
 expect_rc 0
-expect_err "migrated ledger old1.db from schema version 1 to 8: 6 rows chained"
+expect_err "migrated ledger old1.db from schema version 1 to 9: 6 rows chained"
 run "$KEYGEN" ledger verify --ledger old1.db
 expect_rc 1
 expect_err "does not verify: license 1 (chain position 1): signed by k4.pid.32hfoHjw4Os9CRPQlVuiI5ss2M5JhNbXpjhuuPU5BOiW, whose public key the ledger has not recorded (a key migrated from a ledger of schema version 1): record it with seatkey-keygen ledger add-key --key FILE, or give its public key file with --public FILE"

@@ -339,9 +339,11 @@ TEST_CASE("verify: what each check finds, with the chain computed again after th
               "events;"
             : "CREATE TABLE e2 AS SELECT * FROM events; "
               "DROP TABLE events; CREATE TABLE events (chain_seq INTEGER PRIMARY KEY, type TEXT, serial "
-              "INTEGER, reason TEXT, at TEXT, who TEXT, transfer_to TEXT, chain_hash BLOB); INSERT INTO "
-              "events SELECT * FROM e2;"
-              "INSERT INTO events SELECT 7, type, serial, reason, at, who, transfer_to, chain_hash FROM e2;");
+              "INTEGER, reason TEXT, at TEXT, who TEXT, transfer_to TEXT, chain_hash BLOB, written_by TEXT); "
+              "INSERT INTO events SELECT * FROM e2;"
+              "INSERT INTO events SELECT 7, type, serial, reason, at, who, transfer_to, chain_hash, "
+              "written_by "
+              "FROM e2;");
     rechain(g.path);
     g.fails_with("event 7 (void of license 3): it takes back license 3 a second time");
   }
