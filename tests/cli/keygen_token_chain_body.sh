@@ -136,3 +136,17 @@ fi
 does_not_verify "$t" 'API token "limited" (role shop, created '
 expect_err 'has the expiry none, its creation link (chain position '
 expect_err ') 2099-01-01T00:00:00Z: its expires_at was changed past seatkey-keygen'
+
+# The creation link records the token's hash: a row whose hash was replaced (a bearer of
+# someone's choosing let in as that token) is found, and its head is no help to the forger.
+t=$(tampered_copy forged)
+if on_pg; then
+  sql_on "$t" "ALTER TABLE api_tokens DISABLE TRIGGER api_tokens_revoke_only;
+    UPDATE api_tokens SET token_hash = decode(repeat('ab', 32), 'hex') WHERE name = 'limited'" >/dev/null
+else
+  sql_on "$t" "DROP TRIGGER api_tokens_revoke_only;
+    UPDATE api_tokens SET token_hash = x'$(printf 'ab%.0s' $(seq 32))' WHERE name = 'limited'" >/dev/null
+fi
+does_not_verify "$t" 'API token "limited" (role shop, created '
+expect_err 'has another hash than its creation link (chain position '
+expect_err 'its token_hash was replaced past seatkey-keygen'

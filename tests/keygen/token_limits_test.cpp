@@ -76,12 +76,18 @@ TEST_CASE("api tokens: an expiry and a quota are on the row and its creation lin
   CHECK_FALSE(links[1].expires_at);
   CHECK_FALSE(links[2].expires_at);
   CHECK_FALSE(links[2].max_per_day);
-  // A link without limits has the canonical values of the links written before there were any.
-  CHECK(token_event_values(links[1], 2).size() == 7);
-  CHECK(token_event_values(links[0], 1).size() == 9);
-  TokenEvent quota_only = links[1];
-  quota_only.max_per_day = 3;
-  CHECK(token_event_values(quota_only, 2).size() == 9);
+  // A creation's link records the token's hash (last, after the limits, N where unset); a
+  // revocation's has neither: the canonical values of the links written before there were any.
+  REQUIRE(links[0].token_hash);
+  CHECK(links[0].token_hash->size() == 64);
+  CHECK(links[1].token_hash);
+  CHECK_FALSE(links[2].token_hash);
+  CHECK(token_event_values(links[2], 3).size() == 7);
+  CHECK(token_event_values(links[1], 2).size() == 10);
+  CHECK(token_event_values(links[0], 1).size() == 10);
+  TokenEvent without_hash = links[1];
+  without_hash.token_hash.reset();
+  CHECK(token_event_values(without_hash, 2).size() == 7);
   const Ledger reader = test::ok(Ledger::open(f.path, Ledger::Access::read_only));
   const AuditResult r = test::ok(audit_ledger(reader));
   CHECK_MESSAGE(r.ok, r.problem);

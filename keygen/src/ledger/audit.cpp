@@ -385,6 +385,12 @@ class Auditor {
       return "has the quota " + shown_quota(t.max_per_day) + link + shown_quota(quota) +
              ": its max_per_day was changed past seatkey-keygen";
     }
+    // Tokens made before their links carried the hash cannot be checked this way.
+    if (c && c->token_hash && *c->token_hash != t.hash_hex) {
+      return "has another hash than its creation link (chain position " + std::to_string(links.created_seq) +
+             ") records: its token_hash was replaced past seatkey-keygen, which lets a bearer of someone's "
+             "choosing in";
+    }
     return "";
   }
 

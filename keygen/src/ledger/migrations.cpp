@@ -303,7 +303,7 @@ void fill_code_lookups(Database& db) {
 // Creating and revoking an API token are links of the chain (token_events), written in the
 // transaction that writes the api_tokens row: a row added or revoked past seatkey-keygen has no
 // link, which `ledger verify` names. A link records the token's name, role and lookup ID and the
-// time its row took, never the hash (a copy of the ledger still grants nothing). The tokens a
+// time its row took (version 8 adds the token's hash to a creation's link). The tokens a
 // ledger already had get no link (that would move its head): tokens_before_chain lists them, as
 // they stood, once; rows may join it only while no token link exists (a copy fills it first),
 // and none changes or leaves. A stored answer is given again as recorded: it is never changed or
@@ -392,7 +392,8 @@ void fill_token_lookups(Database& db) {
 // creation link records them (columns at the end of the link's canonical bytes, counted only
 // when set, so every link written before keeps its bytes), and its row's trigger keeps them as
 // they were, as it keeps everything but a revocation. The quota counts a token's licenses of a
-// day: licenses_by_writer finds them without reading the others.
+// day: licenses_by_writer finds them without reading the others. The creation link also records
+// the token's hash (hex), so that a row whose hash was replaced no longer matches its link.
 //
 // An event's `who` is the login name at the desk, or on a server the API token's name: the
 // token is named apart as well (events.written_by, an optional last column of the event's link),
@@ -402,6 +403,7 @@ ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
 ALTER TABLE api_tokens ADD COLUMN max_per_day INTEGER CHECK (max_per_day >= 1);
 ALTER TABLE token_events ADD COLUMN expires_at TEXT;
 ALTER TABLE token_events ADD COLUMN max_per_day INTEGER CHECK (max_per_day >= 1);
+ALTER TABLE token_events ADD COLUMN token_hash TEXT;
 DROP TRIGGER api_tokens_revoke_only;
 CREATE TRIGGER api_tokens_revoke_only BEFORE UPDATE ON api_tokens
   WHEN OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL OR NEW.name IS NOT OLD.name
@@ -415,7 +417,8 @@ ALTER TABLE events ADD COLUMN written_by TEXT;
 
 constexpr const char* kPostgresqlTokenLimits8 = R"sql(
 ALTER TABLE api_tokens ADD COLUMN expires_at TEXT, ADD COLUMN max_per_day BIGINT CHECK (max_per_day >= 1);
-ALTER TABLE token_events ADD COLUMN expires_at TEXT, ADD COLUMN max_per_day BIGINT CHECK (max_per_day >= 1);
+ALTER TABLE token_events ADD COLUMN expires_at TEXT, ADD COLUMN max_per_day BIGINT CHECK (max_per_day >= 1),
+  ADD COLUMN token_hash TEXT;
 CREATE OR REPLACE FUNCTION seatkey_api_token_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL OR NEW.name IS DISTINCT FROM OLD.name

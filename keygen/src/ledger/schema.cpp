@@ -290,7 +290,7 @@ using T = TokenEvent;
 // The token_events table (version 7): an API token created or revoked, once each. In JSON order.
 // A creation's limits came with version 8, at the end of the canonical order up to the last of
 // them that is set, so that the links written before them keep their bytes.
-constexpr std::array<Column<T>, 9> kTokenEventColumns{{
+constexpr std::array<Column<T>, 10> kTokenEventColumns{{
     column<TokenEventTypeField, T>("type", kText, 7, 1, "type"),
     column<Text<&T::name>, T>("name", kText, 7, 2, "name"),
     column<RoleField, T>("role", kText, 7, 3, "role"),
@@ -299,6 +299,7 @@ constexpr std::array<Column<T>, 9> kTokenEventColumns{{
     column<Text<&T::who>, T>("who", kText, 7, 6, "who"),
     column<OptionalTime<&T::expires_at, kExpiresAt>, T>("expires_at", kText, 8, 7, "expires_at", true),
     column<OptionalNumber<&T::max_per_day>, T>("max_per_day", kInt, 8, 8, "max_per_day", true),
+    column<OptionalText<&T::token_hash>, T>("token_hash", kText, 8, 9, "", true),
     column<ChainSeqField<&T::chain_seq>, T>("chain_seq", kInt, 7, 0, "chain_seq"),
 }};
 

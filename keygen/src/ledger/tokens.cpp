@@ -50,7 +50,7 @@ ApiToken token_of(const Statement& s) {
 // changed it (ledgers from before version 7 are migrated before anything is written). A
 // creation's link carries the token's limits; a revocation's changes none.
 void add_link(LedgerContext& ledger, TokenEventKind kind, const ApiToken& token, UnixTime at,
-              const std::string& who) {
+              const std::string& who, const std::optional<std::string>& hash_hex = std::nullopt) {
   static const std::vector<std::string_view> kColumns = chain_columns(ChainLinkType::token_event);
   TokenEvent event;
   event.kind = kind;
@@ -62,6 +62,7 @@ void add_link(LedgerContext& ledger, TokenEventKind kind, const ApiToken& token,
   if (kind == TokenEventKind::created) {
     event.expires_at = token.expires_at;
     event.max_per_day = token.max_per_day;
+    event.token_hash = hash_hex;
   }
   ChainHead& head = ledger.transaction_head();
   ledger.insert_link("token_events", ChainLinkType::token_event, kColumns,
@@ -142,7 +143,7 @@ Result<SecureBuffer> TokenStore::create(const std::string& name, Role role, cons
              token.expires_at ? std::optional<std::string>(format_rfc3339(*token.expires_at)) : std::nullopt);
       s.bind(7, token.max_per_day);
       s.step();
-      detail::add_link(*ledger_, TokenEventKind::created, token, now, who);
+      detail::add_link(*ledger_, TokenEventKind::created, token, now, who, to_hex(bearer.hash));
     });
     return std::move(bearer.text);
   });
@@ -152,9 +153,20 @@ Result<std::vector<ApiToken>> TokenStore::all() const {
   return guarded([&] {
     std::vector<ApiToken> out;
     if (ledger_->version < detail::kTokensVersion) return out;
-    Statement s(*ledger_->db, detail::token_columns(ledger_->version) + " FROM api_tokens ORDER BY " +
+    Statement s(*ledger_->db, detail::token_columns(ledger_->version) +
+                                  ", token_hash FROM api_tokens ORDER BY " +
                                   std::string(ledger_->db->insertion_order()));
-    while (s.step()) out.push_back(detail::token_of(s));
+    while (s.step()) {
+      out.push_back(detail::token_of(s));
+      const std::string hash = s.bytes(detail::kTokenHashColumn);
+      ChainHash bytes{};
+      if (hash.size() == bytes.size()) {
+        std::copy(hash.begin(), hash.end(), bytes.begin());
+        out.back().hash_hex = to_hex(bytes);
+      } else {
+        out.back().hash_hex = "(" + std::to_string(hash.size()) + " bytes)";
+      }
+    }
     return out;
   });
 }

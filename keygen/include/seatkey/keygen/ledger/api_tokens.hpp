@@ -56,6 +56,9 @@ struct ApiToken {
   // A time rather than text: it is compared with the clock at every request.
   std::optional<UnixTime> expires_at;
   std::optional<std::int64_t> max_per_day;
+  // The bearer's BLAKE2b-256 as the row keeps it, in hex (never the bearer): what `ledger
+  // verify` compares with the creation link. Filled by TokenStore::all().
+  std::string hash_hex;
 };
 
 inline constexpr std::string_view kBearerPrefix = "seatkey-api.";

@@ -187,6 +187,9 @@ struct TokenEvent {
   std::string who;  // who created or revoked it (the login name)
   std::optional<UnixTime> expires_at;
   std::optional<std::int64_t> max_per_day;
+  // A creation's: the hash the token's row keeps (hex), so that a row whose hash was replaced
+  // by hand (a bearer of someone's choosing) no longer matches its link.
+  std::optional<std::string> token_hash;
   std::int64_t chain_seq = 0;  // set by the ledger when read
 };
 
