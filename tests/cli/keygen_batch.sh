@@ -58,6 +58,11 @@ echo '[{"type":"server","appliance":"cafe0001","edition":"vm"},' >broken.json
 input_error 'orders file is not valid JSON' issue batch --orders broken.json
 echo '[]' >empty.json
 input_error 'orders file holds no orders' issue batch --orders empty.json
+# Orders for one appliance are checked against all the batch's earlier ones: at most 1,000 of
+# them in one batch (the packs of more are one order with a count); other appliances' don't count.
+python3 -c 'import json; print(json.dumps([{"type":"users","appliance":"vm-0042","users":1}] * 1000 + [{"type":"users","appliance":"vm-0043","users":1}] + [{"type":"users","appliance":"vm0042","users":1}]))' >many.json
+input_error 'the batch holds more than 1000 orders for appliance VM0042; give its packs as one order with a count' \
+  issue batch --orders many.json
 input_error 'cannot read orders file missing.json: No such file or directory' issue batch --orders missing.json
 
 # The orders may come on stdin.

@@ -1,5 +1,7 @@
 // The JSON half of io/input.hpp: `issue batch` files and seatkey-server's request bodies, read
 // strictly (no NUL bytes, duplicated keys, unknown fields or deep nesting).
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "io/checks.hpp"
@@ -328,10 +330,17 @@ Result<std::vector<Order>> parse_batch(std::string_view json_text) {
     if (doc.empty()) raise_input("orders file holds no orders");
     std::vector<Order> orders;
     std::size_t tokens = 0;
+    std::map<std::string, std::size_t> per_appliance;
     for (std::size_t i = 0; i < doc.size(); ++i) {
       orders.push_back(parse_one(doc[i], "order " + std::to_string(i + 1)));
       const auto* p = std::get_if<PackOrder>(&orders.back());
       tokens += p != nullptr ? static_cast<std::size_t>(p->count) : 1;
+      const std::string& appliance = std::visit([](const auto& o) -> const std::string& { return o.appliance; },
+                                                orders.back());
+      if (++per_appliance[appliance] > kMaxOrdersPerAppliance) {
+        raise_input("the batch holds more than " + std::to_string(kMaxOrdersPerAppliance) +
+                    " orders for appliance " + appliance + "; give its packs as one order with a count");
+      }
     }
     if (tokens > kMaxBatchTokens) {
       raise_input("the batch asks for " + std::to_string(tokens) + " tokens; one batch issues at most " +

@@ -27,6 +27,10 @@ inline constexpr long long kMaxTargetUsers = 50000;     // --target-users and "t
 inline constexpr std::size_t kMaxTextClaimBytes = 256;  // customer, order: keeps tokens small
 inline constexpr std::size_t kMaxBatchFileBytes = 16u << 20;
 inline constexpr std::size_t kMaxBatchTokens = 100000;
+// Orders of one batch for one appliance: each is checked against the appliance with all the
+// batch's earlier ones, so their time grows with the square of their number while the ledger's
+// write lock is held; more packs for one appliance are one order with a count.
+inline constexpr std::size_t kMaxOrdersPerAppliance = 1000;
 inline constexpr std::size_t kMaxTokenNameBytes = 64;
 inline constexpr std::int64_t kMaxTokenQuota = 1000000;  // --max-per-day and "max_per_day" bounds
 
