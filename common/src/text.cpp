@@ -28,9 +28,20 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i, std::uint32_t* c
   return extra + 1;
 }
 
+bool is_bidirectional_format(std::uint32_t cp) noexcept {
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// Characters that show as nothing, or break a line where a terminal shows none: "Acme" with a
+// zero-width space in it is another name that reads the same, and a line separator can make one
+// line of output pass for two. (The zero-width joiners are left alone: scripts and emoji need them.)
+bool is_invisible(std::uint32_t cp) noexcept {
+  return cp == 0x200B || cp == 0x2028 || cp == 0x2029 || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF;
+}
+
 bool needs_escape(std::uint32_t cp) noexcept {
-  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
-         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || is_bidirectional_format(cp) || is_invisible(cp);
 }
 
 // terminal_safe(), with backslashes kept as they are when `escape_backslashes` is false (for
@@ -90,7 +101,8 @@ std::optional<DisguisingCharacter> find_disguising_character(std::string_view te
       ++i;
       continue;
     }
-    if (needs_escape(cp)) return DisguisingCharacter{cp, cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)};
+    if (needs_escape(cp))
+      return DisguisingCharacter{cp, cp < 0x20 || (cp >= 0x7F && cp <= 0x9F), is_invisible(cp)};
     i += n;
   }
   return std::nullopt;

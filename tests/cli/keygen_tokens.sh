@@ -65,6 +65,10 @@ expect_out_lacks "seatkey-api."
 
 # Refusals and input errors: nothing written.
 refused 'already has an API token named "webshop"' token create --role clerk --name webshop
+refused 'already has an API token named "webshop": rows name the token that wrote them, so a name is never given to a second token, in any case' \
+  token create --role clerk --name WebShop
+input_error 'the token name " webshop" begins or ends with a space' token create --role shop --name " webshop"
+input_error 'the token name "webshop " begins or ends with a space' token create --role shop --name "webshop "
 input_error 'unknown role "root" (one of: auditor, shop, clerk, admin)' token create --role root --name x
 input_error "the token name is empty" token create --role shop --name ""
 input_error "the token name contains a control character" token create --role shop --name "$(printf 'a\033[31m')"

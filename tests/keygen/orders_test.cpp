@@ -136,7 +136,7 @@ TEST_CASE("input checks: text claims are bounded, printable UTF-8") {
   CHECK(test::error_of(check_text("customer", "tab\there")));
 }
 
-TEST_CASE("input checks: C1 controls and bidirectional formatting characters are refused, named") {
+TEST_CASE("input checks: C1 controls, bidirectional formatting and invisible characters are refused, named") {
   // Each as UTF-8, with the name the message gives it.
   const std::pair<const char*, const char*> refused[] = {
       {"\xC2\x80", "a control character (U+0080)"},
@@ -149,6 +149,11 @@ TEST_CASE("input checks: C1 controls and bidirectional formatting characters are
       {"\xE2\x80\xAE", "a bidirectional formatting character (U+202E)"},
       {"\xE2\x81\xA6", "a bidirectional formatting character (U+2066)"},
       {"\xE2\x81\xA9", "a bidirectional formatting character (U+2069)"},
+      {"\xE2\x80\x8B", "an invisible character (U+200B)"},
+      {"\xE2\x80\xA8", "an invisible character (U+2028)"},
+      {"\xE2\x80\xA9", "an invisible character (U+2029)"},
+      {"\xE2\x81\xA0", "an invisible character (U+2060)"},
+      {"\xEF\xBB\xBF", "an invisible character (U+FEFF)"},
   };
   for (const auto& [bytes, named] : refused) {
     CAPTURE(named);
@@ -159,8 +164,8 @@ TEST_CASE("input checks: C1 controls and bidirectional formatting characters are
     CHECK(test::contains(e->message, std::string("--customer contains ") + named));
   }
   // Their neighbours are ordinary text, and so is a backslash (which a terminal shows escaped).
-  for (const char* fine : {"\\", "C:\\x1b", "\xC2\xA0", "\xE2\x80\x8D", "\xE2\x80\xA9", "\xE2\x80\xAF",
-                           "\xE2\x81\xA5", "\xE2\x81\xAA", "\xD8\x9B", "Ω", "日本", "\xF0\x9F\x93\x9E"}) {
+  for (const char* fine : {"\\", "C:\\x1b", "\xC2\xA0", "\xE2\x80\x8D", "\xE2\x80\xAF", "\xE2\x81\xA5",
+                           "\xE2\x81\xAA", "\xD8\x9B", "Ω", "日本", "\xF0\x9F\x93\x9E"}) {
     CAPTURE(fine);
     CHECK_FALSE(test::error_of(check_text("--customer", std::string("Acme ") + fine)));
   }

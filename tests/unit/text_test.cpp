@@ -73,6 +73,11 @@ TEST_CASE("terminal_safe: controls, C1, bidi overrides and bad bytes escaped, th
   CHECK(terminal_safe("evil\xE2\x80\xAEtxt.lic") == "evil\\u202etxt.lic");  // RIGHT-TO-LEFT OVERRIDE
   CHECK(terminal_safe("\xE2\x81\xA6x\xE2\x81\xA9") == "\\u2066x\\u2069");   // isolates
   CHECK(terminal_safe("\xE2\x80\x8F") == "\\u200f");
+  // Invisible characters and separators: a zero-width space, a line separator, a BOM.
+  CHECK(terminal_safe("Ac\xE2\x80\x8Bme\xE2\x80\xA8Users: 9\xEF\xBB\xBF") ==
+        "Ac\\u200bme\\u2028Users: 9\\ufeff");
+  // The joiners scripts and emoji need are kept.
+  CHECK(terminal_safe("\xE2\x80\x8C\xE2\x80\x8D") == "\xE2\x80\x8C\xE2\x80\x8D");
   CHECK(terminal_safe("\xFF\xFE") == "\\xff\\xfe");
   // A backslash is escaped too: a name that spells an escape never looks like one.
   CHECK(terminal_safe("a\\x1b") == "a\\\\x1b");

@@ -120,7 +120,9 @@ UnixTime time_or_date_of(std::string_view what, std::string_view text) {
 void refuse_disguising(std::string_view what, std::string_view text) {
   if (const auto c = find_disguising_character(text)) {
     raise_input(std::string(what) + " contains " +
-                (c->control ? "a control character (" : "a bidirectional formatting character (") +
+                (c->control     ? "a control character ("
+                 : c->invisible ? "an invisible character ("
+                                : "a bidirectional formatting character (") +
                 code_point_name(c->code_point) + "), which could disguise what a terminal shows");
   }
 }
@@ -251,6 +253,10 @@ Result<Role> parse_role_name(std::string_view name) {
 Result<std::string> check_token_name(std::string_view name) {
   return guarded([&] {
     std::string checked = text_of("the token name", name);
+    // Rows name the token that wrote them: " desk" would read as "desk" there.
+    if (checked.front() == ' ' || checked.back() == ' ') {
+      raise_input("the token name " + detail::quoted(checked) + " begins or ends with a space");
+    }
     if (checked.size() > kMaxTokenNameBytes) {
       raise_input("the token name is " + std::to_string(checked.size()) + " bytes, over the limit of " +
                   std::to_string(kMaxTokenNameBytes));

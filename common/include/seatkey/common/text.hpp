@@ -42,7 +42,8 @@ bool is_valid_utf8(std::string_view text) noexcept;
 
 // Untrusted text (a file name, a claim, a key ID) for a line a person reads on a terminal:
 // C0 and C1 control characters, DEL and the bidirectional formatting characters (U+200E,
-// U+200F, U+061C, U+202A-U+202E, U+2066-U+2069) become visible escapes ("\x1b", "\u202e"),
+// U+200F, U+061C, U+202A-U+202E, U+2066-U+2069) and invisible characters (U+200B, U+2028,
+// U+2029, U+2060-U+2064, U+FEFF) become visible escapes ("\x1b", "\u202e"),
 // as does every byte that is not part of valid UTF-8, and a backslash becomes "\\" (so that
 // text which holds "\x1b" itself cannot pass for an escape). Everything else is kept as it is.
 std::string terminal_safe(std::string_view untrusted);
@@ -55,7 +56,9 @@ std::string terminal_quoted(std::string_view s);
 // A code point that terminal_safe() escapes because it could disguise what a terminal shows.
 struct DisguisingCharacter {
   std::uint32_t code_point = 0;
-  bool control = false;  // a C0 or C1 control or DEL; else a bidirectional formatting character
+  bool control = false;    // a C0 or C1 control or DEL
+  bool invisible = false;  // a zero-width or invisible character, or a line or paragraph separator
+  // neither: a bidirectional formatting character
 };
 // The first such code point of `text`, or nullopt when there is none (a backslash, which
 // terminal_safe() escapes too, disguises nothing; bytes that are not UTF-8 are skipped).
