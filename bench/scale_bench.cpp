@@ -10,7 +10,7 @@
 //   appliance list_ledger() of one appliance (its state judged from its rows)
 //   issue     issue() of one 5-user pack (the write every shop order makes)
 //
-// Targets (issue 22; ratios within the run): each read of the large ledger within 1.5x of the
+// Targets (ratios within the run): each read of the large ledger within 1.5x of the
 // small one's, the issue within 1.2x. Exit status 0 when they hold, 1 when one does not, 2 on a
 // failure. SEATKEY_SCALE_TARGETS=off: a target missed is reported, exit 0 (CTest's short
 // variant, beside other tests, checks only that every number comes out).

@@ -233,7 +233,8 @@ void setup_limits(CLI::App& app, Options& o) {
   app.add_option("--threads", o.threads, "threads that serve requests (each with its own ledger connection)")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  app.add_option("--max-connections", o.max_connections, "connections at once; more wait unanswered in the listen queue until one ends")
+  app.add_option("--max-connections", o.max_connections,
+                 "connections at once; more wait unanswered in the listen queue until one ends")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   app.add_option("--max-connections-per-address", o.max_connections_per_address,

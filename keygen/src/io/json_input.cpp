@@ -335,8 +335,8 @@ Result<std::vector<Order>> parse_batch(std::string_view json_text) {
       orders.push_back(parse_one(doc[i], "order " + std::to_string(i + 1)));
       const auto* p = std::get_if<PackOrder>(&orders.back());
       tokens += p != nullptr ? static_cast<std::size_t>(p->count) : 1;
-      const std::string& appliance = std::visit([](const auto& o) -> const std::string& { return o.appliance; },
-                                                orders.back());
+      const std::string& appliance =
+          std::visit([](const auto& o) -> const std::string& { return o.appliance; }, orders.back());
       if (++per_appliance[appliance] > kMaxOrdersPerAppliance) {
         raise_input("the batch holds more than " + std::to_string(kMaxOrdersPerAppliance) +
                     " orders for appliance " + appliance + "; give its packs as one order with a count");
